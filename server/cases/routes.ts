@@ -1,0 +1,64 @@
+// /api/cases: a thin HTTP edge over service.ts and lifecycle.ts.
+import { Router } from 'express';
+import { caseListQuerySchema } from '../../shared/api.ts';
+import type { ExamKind } from '../../shared/domain.ts';
+import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { townshipWriteScope } from './access.ts';
+import { transitionCase } from './lifecycle.ts';
+import { chooseCentre } from './routing.ts';
+import { createCase, getCase, listCases } from './service.ts';
+
+export function casesRouter(ctx: AppContext): Router {
+  const { db } = ctx;
+  const router = Router();
+
+  router.post('/', requireRole('TECHNICIAN', 'TOWNSHIP_CLINICIAN'), async (req, res) => {
+    res.status(201).json(await createCase(db, actorOf(req), req.body, req.ip));
+  });
+
+  router.get('/', requireAuth, async (req, res) => {
+    res.json(await listCases(db, actorOf(req), caseListQuerySchema.parse(req.query)));
+  });
+
+  router.get('/:id', requireAuth, async (req, res) => {
+    res.json(await getCase(db, actorOf(req), req.params.id as string));
+  });
+
+  router.post('/:id/submit', requireAuth, async (req, res) => {
+    const actor = actorOf(req);
+    const scope = townshipWriteScope(actor);
+    if (!scope) throw notFound('case');
+    await transitionCase(db, {
+      caseId: req.params.id as string,
+      event: 'submit',
+      actor,
+      scope,
+      ip: req.ip,
+      prepare: async (tx, current) => {
+        const c = await tx.case.findUniqueOrThrow({
+          where: { id: current.id },
+          select: { examKind: true, originOrgId: true, _count: { select: { studies: true, attachments: true } } },
+        });
+        if (c._count.studies + c._count.attachments === 0) {
+          throw new HttpError(409, 'NO_FILES', 'upload at least one file before submitting');
+        }
+        const centre = await chooseCentre(tx, c.originOrgId, c.examKind as ExamKind);
+        if (!centre) throw new HttpError(409, 'NO_CENTRE', `no reading centre reads ${c.examKind} exams`);
+        return { centreId: centre.id };
+      },
+    });
+    res.json(await getCase(db, actor, req.params.id as string));
+  });
+
+  router.post('/:id/cancel', requireAuth, async (req, res) => {
+    const actor = actorOf(req);
+    const scope = townshipWriteScope(actor);
+    if (!scope) throw notFound('case');
+    await transitionCase(db, { caseId: req.params.id as string, event: 'cancel', actor, scope, ip: req.ip });
+    res.json(await getCase(db, actor, req.params.id as string));
+  });
+
+  return router;
+}

@@ -1,0 +1,203 @@
+// Plain functions behind the case endpoints: create, list, read.
+import type { CaseDetailDto, CaseSummaryDto, CreateCaseRequest, DemographicsMismatch } from '../../shared/api.ts';
+import { createCaseRequestSchema } from '../../shared/api.ts';
+import type { CaseStatus } from '../../shared/case-status.ts';
+import type { AttachmentKind, ExamKind, Priority, Sex } from '../../shared/domain.ts';
+import type { Actor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { Db, Prisma, Tx } from '../db/client.ts';
+import { conflict, forbidden, notFound } from '../http/errors.ts';
+import { caseScope, townshipWriteScope } from './access.ts';
+
+export async function createCase(db: Db, actor: Actor, body: CreateCaseRequest, ip?: string): Promise<CaseDetailDto> {
+  if (!townshipWriteScope(actor)) throw forbidden('only township staff register exams');
+  const input = createCaseRequestSchema.parse(body);
+  const caseId = await db.$transaction(async (tx) => {
+    const patientId = await resolvePatient(tx, actor, input.patient);
+    const created = await tx.case.create({
+      data: {
+        patientId,
+        originOrgId: actor.organizationId,
+        createdById: actor.id,
+        examKind: input.examKind,
+        bodyPart: input.bodyPart || null,
+        clinicalQuestion: input.clinicalQuestion || null,
+        priority: input.priority,
+        status: 'DRAFT' satisfies CaseStatus,
+      },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'case.create',
+      entityType: 'Case',
+      entityId: created.id,
+      ip,
+      details: { examKind: input.examKind, priority: input.priority, patientId },
+    });
+    return created.id;
+  });
+  return getCase(db, actor, caseId);
+}
+
+type PatientFields = ReturnType<typeof createCaseRequestSchema.parse>['patient'];
+
+/**
+ * A resident ID number names one person across the consortium: reuse that patient (filling gaps), but refuse
+ * if the name differs, since that is a typo or a different person, not something to merge silently.
+ */
+async function resolvePatient(tx: Tx, actor: Actor, p: PatientFields): Promise<string> {
+  if (p.nationalId) {
+    const existing = await tx.patient.findUnique({ where: { nationalId: p.nationalId } });
+    if (existing) {
+      if (existing.name !== p.name) {
+        throw conflict('PATIENT_ID_CONFLICT', 'this ID number is registered to a patient with a different name');
+      }
+      await tx.patient.update({
+        where: { id: existing.id },
+        data: { phone: p.phone ?? existing.phone, birthDate: existing.birthDate ?? p.birthDate ?? null },
+      });
+      return existing.id;
+    }
+  }
+  const created = await tx.patient.create({
+    data: {
+      name: p.name,
+      sex: p.sex,
+      birthDate: p.birthDate ?? null,
+      nationalId: p.nationalId ?? null,
+      phone: p.phone ?? null,
+      organizationId: actor.organizationId,
+    },
+  });
+  return created.id;
+}
+
+const summaryInclude = {
+  patient: true,
+  originOrg: true,
+  centre: true,
+  _count: { select: { attachments: true } },
+} satisfies Prisma.CaseInclude;
+
+export async function listCases(
+  db: Db,
+  actor: Actor,
+  query: { status?: string; limit: number; before?: string },
+): Promise<CaseSummaryDto[]> {
+  const where: Prisma.CaseWhereInput = { AND: [caseScope(actor), query.status ? { status: query.status } : {}] };
+  const rows = await db.case.findMany({
+    where,
+    include: summaryInclude,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: query.limit,
+    ...(query.before ? { cursor: { id: query.before }, skip: 1 } : {}),
+  });
+  const counts = await instanceCounts(db, rows.map((r) => r.id));
+  return rows.map((row) => toSummary(row, counts.get(row.id) ?? 0));
+}
+
+export async function getCase(db: Db, actor: Actor, caseId: string): Promise<CaseDetailDto> {
+  const row = await db.case.findFirst({
+    where: { AND: [{ id: caseId }, caseScope(actor)] },
+    include: {
+      ...summaryInclude,
+      createdBy: { select: { id: true, displayName: true } },
+      attachments: { orderBy: { createdAt: 'asc' } },
+      studies: {
+        orderBy: { createdAt: 'asc' },
+        include: {
+          series: {
+            orderBy: [{ seriesNumber: 'asc' }, { createdAt: 'asc' }],
+            include: { instances: { orderBy: [{ instanceNumber: 'asc' }, { sopInstanceUid: 'asc' }] } },
+          },
+        },
+      },
+    },
+  });
+  if (!row) throw notFound('case');
+  const instanceCount = row.studies.reduce((n, s) => n + s.series.reduce((m, se) => m + se.instances.length, 0), 0);
+  return {
+    ...toSummary(row, instanceCount),
+    patient: {
+      id: row.patient.id,
+      name: row.patient.name,
+      sex: row.patient.sex as Sex,
+      birthDate: row.patient.birthDate,
+      nationalId: row.patient.nationalId,
+      phone: row.patient.phone,
+    },
+    clinicalQuestion: row.clinicalQuestion,
+    createdBy: row.createdBy,
+    attachments: row.attachments.map((a) => ({
+      id: a.id,
+      fileName: a.fileName,
+      mediaType: a.mediaType,
+      kind: a.kind as AttachmentKind,
+      byteSize: Number(a.byteSize),
+      sha256: a.sha256,
+    })),
+    studies: row.studies.map((s) => ({
+      id: s.id,
+      studyInstanceUid: s.studyInstanceUid,
+      studyDate: s.studyDate,
+      studyDescription: s.studyDescription,
+      accessionNumber: s.accessionNumber,
+      dicomPatient: { name: s.dicomPatientName, id: s.dicomPatientId, sex: s.dicomPatientSex, birthDate: s.dicomBirthDate },
+      demographicsMismatch: s.demographicsMismatch ? (JSON.parse(s.demographicsMismatch) as DemographicsMismatch[]) : [],
+      series: s.series.map((se) => ({
+        id: se.id,
+        seriesInstanceUid: se.seriesInstanceUid,
+        modality: se.modality,
+        seriesNumber: se.seriesNumber,
+        seriesDescription: se.seriesDescription,
+        bodyPart: se.bodyPart,
+        instances: se.instances.map((i) => ({
+          id: i.id,
+          sopInstanceUid: i.sopInstanceUid,
+          sopClassUid: i.sopClassUid,
+          instanceNumber: i.instanceNumber,
+          transferSyntaxUid: i.transferSyntaxUid,
+          rows: i.rows,
+          columns: i.columns,
+          frames: i.frames,
+          byteSize: Number(i.byteSize),
+          sha256: i.sha256,
+        })),
+      })),
+    })),
+  };
+}
+
+type SummaryRow = Prisma.CaseGetPayload<{ include: typeof summaryInclude }>;
+
+function toSummary(row: SummaryRow, instanceCount: number): CaseSummaryDto {
+  return {
+    id: row.id,
+    status: row.status as CaseStatus,
+    examKind: row.examKind as ExamKind,
+    bodyPart: row.bodyPart,
+    priority: row.priority as Priority,
+    patient: { id: row.patient.id, name: row.patient.name, sex: row.patient.sex as Sex, birthDate: row.patient.birthDate },
+    originOrg: { id: row.originOrg.id, name: row.originOrg.name },
+    centre: row.centre ? { id: row.centre.id, name: row.centre.name } : null,
+    createdAt: row.createdAt.toISOString(),
+    submittedAt: row.submittedAt?.toISOString() ?? null,
+    instanceCount,
+    attachmentCount: row._count.attachments,
+  };
+}
+
+/** Instances per case for a page of cases, in one grouped query. */
+async function instanceCounts(db: Db, caseIds: string[]): Promise<Map<string, number>> {
+  if (caseIds.length === 0) return new Map();
+  const studies = await db.study.findMany({
+    where: { caseId: { in: caseIds } },
+    select: { caseId: true, series: { select: { _count: { select: { instances: true } } } } },
+  });
+  const counts = new Map<string, number>();
+  for (const s of studies) {
+    const n = s.series.reduce((sum, se) => sum + se._count.instances, 0);
+    counts.set(s.caseId, (counts.get(s.caseId) ?? 0) + n);
+  }
+  return counts;
+}

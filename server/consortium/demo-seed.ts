@@ -1,0 +1,80 @@
+// The demo consortium seeded into an empty database on first start, so that `npm start` shows a working
+// 医共体 at once: one county hospital with an imaging and an ECG centre, three township health centres, one
+// village clinic, and one account per role.
+import type { Role } from '../../shared/domain.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { isUniqueViolation, type Db } from '../db/client.ts';
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  org: string;
+  centres?: string[];
+  canSign?: boolean;
+  description: string;
+}
+
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'admin', displayName: '系统管理员', role: 'ADMIN', org: 'COUNTY', description: 'administrator' },
+  { username: 'tech1', displayName: '王技师', role: 'TECHNICIAN', org: 'T-CHENGGUAN', description: 'technician, 城关镇卫生院' },
+  { username: 'tech2', displayName: '李技师', role: 'TECHNICIAN', org: 'T-SHIQIAO', description: 'technician, 石桥镇卫生院' },
+  { username: 'reader1', displayName: '陈医生', role: 'READER', org: 'COUNTY', centres: ['IMAGING'], canSign: true, description: 'imaging centre reader (signs)' },
+  { username: 'ecg1', displayName: '刘医生', role: 'READER', org: 'COUNTY', centres: ['ECG'], canSign: true, description: 'ECG centre reader (signs)' },
+  { username: 'super1', displayName: '赵主任', role: 'SUPERVISOR', org: 'COUNTY', centres: ['IMAGING'], canSign: true, description: 'imaging centre supervisor' },
+];
+
+const ORGANIZATIONS = [
+  { code: 'COUNTY', name: '县人民医院', kind: 'COUNTY_HOSPITAL', parent: null },
+  { code: 'T-CHENGGUAN', name: '城关镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
+  { code: 'T-SHIQIAO', name: '石桥镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
+  { code: 'T-HEKOU', name: '河口镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
+  { code: 'V-DONGSHAN', name: '东山村卫生室', kind: 'VILLAGE_CLINIC', parent: 'T-SHIQIAO' },
+] as const;
+
+const CENTRES = [
+  { code: 'IMAGING', name: '影像诊断中心', kind: 'IMAGING', examKinds: 'DR,CT,MR,US,OTHER' },
+  { code: 'ECG', name: '心电诊断中心', kind: 'ECG', examKinds: 'ECG' },
+] as const;
+
+/** Seeds the demo consortium if the database has no organizations; returns whether it did. */
+export async function seedDemoIfEmpty(db: Db, password: string): Promise<boolean> {
+  if ((await db.organization.count()) > 0) return false;
+  const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(password)));
+  try {
+    await db.$transaction(async (tx) => {
+      const orgIds = new Map<string, string>();
+      for (const org of ORGANIZATIONS) {
+        const row = await tx.organization.create({
+          data: { code: org.code, name: org.name, kind: org.kind, parentId: org.parent ? orgIds.get(org.parent)! : null },
+        });
+        orgIds.set(org.code, row.id);
+      }
+      const centreIds = new Map<string, string>();
+      for (const centre of CENTRES) {
+        const row = await tx.readingCentre.create({ data: { ...centre, hospitalId: orgIds.get('COUNTY')! } });
+        centreIds.set(centre.code, row.id);
+      }
+      for (const [i, account] of DEMO_ACCOUNTS.entries()) {
+        await tx.user.create({
+          data: {
+            username: account.username,
+            displayName: account.displayName,
+            role: account.role,
+            canSign: account.canSign ?? false,
+            passwordHash: hashes[i]!,
+            organizationId: orgIds.get(account.org)!,
+            centres: { create: (account.centres ?? []).map((code) => ({ centreId: centreIds.get(code)! })) },
+          },
+        });
+      }
+      await recordAudit(tx, { actorId: null, action: 'consortium.seed_demo', entityType: 'Organization' });
+    });
+  } catch (error) {
+    // Another instance starting against the same empty database seeded it first.
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+  return true;
+}

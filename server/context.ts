@@ -1,0 +1,13 @@
+// What the request handlers need, built once in main.ts (or by a test) and handed to each router.
+import type { BlobStore } from '../storage/blob-store.ts';
+import type { Config } from './config.ts';
+import type { Db, Provider } from './db/client.ts';
+import type { Logger } from './logger.ts';
+
+export interface AppContext {
+  config: Config;
+  db: Db;
+  provider: Provider;
+  store: BlobStore;
+  log: Logger;
+}

@@ -1,0 +1,36 @@
+// Opens the database named by DATABASE_URL with the matching generated Prisma client and driver adapter.
+// Both generated clients come from one schema, so they have the same shape; the rest of the server is typed
+// against the SQLite one.
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
+import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.ts';
+
+export type Db = SqliteClient;
+/** The client inside an interactive transaction. */
+export type Tx = Prisma.TransactionClient;
+export { Prisma };
+
+export type Provider = 'sqlite' | 'postgresql';
+
+export function providerOf(url: string): Provider {
+  if (url.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
+  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgres:// (PostgreSQL), got ${url.split(':')[0]}:`);
+}
+
+export function sqlitePath(url: string): string {
+  return url.slice('file:'.length);
+}
+
+export function openDatabase(url: string): Db {
+  if (providerOf(url) === 'sqlite') {
+    return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url }) });
+  }
+  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+}
+
+/** True when an error is Prisma's unique-constraint violation (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+}

@@ -1,0 +1,80 @@
+// /api/openapi.json: the REST API described for people and tools. Request bodies come from the same zod
+// schemas the server validates with, so the description cannot drift from the checks.
+import { z } from 'zod';
+import { createCaseRequestSchema, loginRequestSchema, REJECTION_CODES } from '../../shared/api.ts';
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
+const error = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const ok = (description: string) => ({ description });
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+
+export function openApiDocument(version: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'teledx API',
+      version,
+      description:
+        'Remote diagnosis for a county medical community. Authenticate with POST /api/session; the session is an ' +
+        'httpOnly cookie. A record outside your organization or centre answers 404, as if it did not exist.',
+    },
+    components: {
+      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'teledx_session' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+        },
+        UploadResponse: {
+          type: 'object',
+          properties: {
+            accepted: { type: 'array', items: { type: 'object', properties: { file: { type: 'string' }, kind: { enum: ['dicom', 'attachment'] }, id: { type: 'string' }, sopInstanceUid: { type: 'string' }, duplicate: { type: 'boolean' }, warnings: { type: 'array', items: { type: 'string' } } } } },
+            rejected: { type: 'array', items: { type: 'object', properties: { file: { type: 'string' }, code: { enum: [...REJECTION_CODES] }, reason: { type: 'string' }, status: { type: 'integer' } } } },
+          },
+        },
+      },
+    },
+    security: [{ session: [] }],
+    paths: {
+      '/api/health': { get: { summary: 'Liveness and database reachability', security: [], responses: { 200: ok('healthy'), 503: error } } },
+      '/api/session': {
+        post: { summary: 'Log in', security: [], requestBody: { required: true, content: json(loginRequestSchema) }, responses: { 201: ok('logged in; sets the session cookie; body as GET /api/me'), 400: error, 401: error, 429: error } },
+        delete: { summary: 'Log out', responses: { 204: ok('logged out'), 401: error } },
+      },
+      '/api/me': { get: { summary: 'The logged-in user, organization and reading centres', responses: { 200: ok('the user'), 401: error } } },
+      '/api/cases': {
+        get: {
+          summary: 'Cases visible to you, newest first (township: own organization; reader: routed to your centres; admin: all)',
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+            { name: 'before', in: 'query', description: 'id of the last case of the previous page', schema: { type: 'string' } },
+          ],
+          responses: { 200: ok('case summaries'), 401: error },
+        },
+        post: { summary: 'Register a patient and an exam (township staff)', requestBody: { required: true, content: json(createCaseRequestSchema) }, responses: { 201: ok('the case, status DRAFT'), 400: error, 403: error, 409: error } },
+      },
+      '/api/cases/{id}': { get: { summary: 'A case with patient, studies/series/instances and attachments', parameters: idParam, responses: { 200: ok('the case'), 404: error } } },
+      '/api/cases/{id}/files': {
+        post: {
+          summary: 'Upload files into a DRAFT case (multipart field "files", any number). One bad file never fails the others.',
+          parameters: idParam,
+          requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } } } } } } },
+          responses: {
+            200: { description: 'at least one file accepted', content: { 'application/json': { schema: { $ref: '#/components/schemas/UploadResponse' } } } },
+            409: { description: 'every file conflicts with a stored instance (same SOP Instance UID, other bytes), or the case no longer takes files' },
+            413: { description: 'every file was too large' },
+            415: { description: 'every file was of a type the exam does not take' },
+            422: { description: 'every file was refused (reasons per file)' },
+            404: error,
+          },
+        },
+      },
+      '/api/cases/{id}/submit': { post: { summary: 'Send the case to its reading centre', parameters: idParam, responses: { 200: ok('the case, status SUBMITTED'), 404: error, 409: error } } },
+      '/api/cases/{id}/cancel': { post: { summary: 'Withdraw a DRAFT case', parameters: idParam, responses: { 200: ok('the case, status CANCELLED'), 404: error, 409: error } } },
+      '/api/instances/{id}/file': { get: { summary: 'The stored DICOM file (Range and ETag supported)', parameters: idParam, responses: { 200: ok('application/dicom'), 206: ok('partial content'), 304: ok('not modified'), 404: error, 416: error } } },
+      '/api/attachments/{id}/file': { get: { summary: 'A stored attachment (PDF, image, video, ECG XML), Range supported', parameters: idParam, responses: { 200: ok('the file'), 206: ok('partial content'), 404: error } } },
+    },
+  };
+}

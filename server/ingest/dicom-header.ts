@@ -1,0 +1,223 @@
+// Reads and validates the header of a DICOM Part 10 file with dicom-parser, stopping before the pixel data,
+// so a 2 GB multi-frame file costs a few kilobytes of reading. Answers either the attributes teledx indexes
+// or a precise reason the file cannot be accepted.
+import dicomParser from 'dicom-parser';
+import { inflateRawSync } from 'node:zlib';
+import type { RejectionCode } from '../../shared/api.ts';
+import { decodeDicomText } from './charset.ts';
+
+export interface ByteSource {
+  readonly size: number;
+  read(start: number, end: number): Promise<Buffer>;
+}
+
+export interface DicomHeader {
+  sopInstanceUid: string;
+  sopClassUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  transferSyntaxUid: string;
+  modality?: string;
+  instanceNumber?: number;
+  seriesNumber?: number;
+  rows?: number;
+  columns?: number;
+  frames?: number;
+  studyDate?: string;
+  studyDescription?: string;
+  seriesDescription?: string;
+  bodyPart?: string;
+  accessionNumber?: string;
+  characterSet?: string;
+  patient: { name?: string; id?: string; sex?: string; birthDate?: string };
+}
+
+export interface HeaderProblem {
+  code: RejectionCode;
+  reason: string;
+  params?: Record<string, string | number>;
+}
+
+export type HeaderResult = { ok: true; header: DicomHeader } | ({ ok: false } & HeaderProblem);
+
+const PIXEL_DATA = 'x7fe00010';
+const DEFLATED_LE = '1.2.840.10008.1.2.1.99';
+const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
+const FIRST_READ = 64 * 1024;
+/** headers beyond this are not plausible; such a file is treated as corrupt */
+const MAX_HEADER_READ = 64 * 1024 * 1024;
+const SEQUENCE_DELIMITER = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+
+/**
+ * A bare DICOM data set (no preamble, no "DICM", no file meta information), as some old systems write.
+ * Recognised by its first tag being in group 0002 or 0008, in either byte order.
+ */
+export async function isBareDataSet(source: ByteSource): Promise<boolean> {
+  if (source.size < 8) return false;
+  const head = await source.read(0, 4);
+  const groupLE = head.readUInt16LE(0);
+  const groupBE = head.readUInt16BE(0);
+  return [0x0002, 0x0008].includes(groupLE) || [0x0002, 0x0008].includes(groupBE);
+}
+
+/** True when the bytes carry the Part 10 "DICM" marker after the 128-byte preamble. */
+export async function isDicomPart10(source: ByteSource): Promise<boolean> {
+  if (source.size < 132) return false;
+  return (await source.read(128, 132)).toString('latin1') === 'DICM';
+}
+
+export async function readDicomHeader(source: ByteSource, options: { defaultCharset: string }): Promise<HeaderResult> {
+  const parsed = await parseGrowing(source);
+  if ('problem' in parsed) return { ok: false, ...parsed.problem };
+  const { dataSet, bytes } = parsed;
+
+  if (dataSet.string('x00020002') === MEDIA_STORAGE_DIRECTORY) {
+    return { ok: false, code: 'DICOMDIR', reason: 'DICOMDIR is an index of a disc, not an image; the files it lists are uploaded on their own' };
+  }
+  const required = {
+    sopInstanceUid: ['x00080018', 'SOP Instance UID (0008,0018)'],
+    sopClassUid: ['x00080016', 'SOP Class UID (0008,0016)'],
+    studyInstanceUid: ['x0020000d', 'Study Instance UID (0020,000D)'],
+    seriesInstanceUid: ['x0020000e', 'Series Instance UID (0020,000E)'],
+    transferSyntaxUid: ['x00020010', 'Transfer Syntax UID (0002,0010)'],
+  } as const;
+  const uids: Record<string, string> = {};
+  for (const [key, [tag, label]] of Object.entries(required)) {
+    const value = dataSet.string(tag)?.trim();
+    if (!value) return { ok: false, code: 'DICOM_MISSING_ATTRIBUTE', reason: `missing ${label}`, params: { attribute: label } };
+    if (!/^[0-9.]{1,64}$/.test(value)) {
+      return { ok: false, code: 'DICOM_CORRUPT', reason: `${label} is not a valid UID: ${value.slice(0, 70)}`, params: { attribute: label } };
+    }
+    uids[key] = value;
+  }
+
+  // A deflated data set is parsed from its inflated bytes, so its pixel data is measured against those.
+  const deflated = dataSet.string('x00020010') === DEFLATED_LE;
+  const truncation = checkPixelData(dataSet, deflated ? dataSet.byteArray.length : source.size, await tail(source));
+  if (truncation) return { ok: false, ...truncation };
+
+  const charset = dataSet.string('x00080005');
+  const text = (tag: string, vr: string) => {
+    const el = dataSet.elements[tag];
+    if (!el || !el.length) return undefined;
+    const raw = bytes.subarray(el.dataOffset, el.dataOffset + el.length);
+    return decodeDicomText(raw, charset, { vr, defaultCharset: options.defaultCharset }) || undefined;
+  };
+  const int = (tag: string) => {
+    const v = dataSet.intString(tag);
+    return Number.isFinite(v) ? v : undefined;
+  };
+  const ushort = (tag: string) => (dataSet.elements[tag] ? dataSet.uint16(tag) : undefined);
+
+  return {
+    ok: true,
+    header: {
+      sopInstanceUid: uids.sopInstanceUid!,
+      sopClassUid: uids.sopClassUid!,
+      studyInstanceUid: uids.studyInstanceUid!,
+      seriesInstanceUid: uids.seriesInstanceUid!,
+      transferSyntaxUid: uids.transferSyntaxUid!,
+      modality: dataSet.string('x00080060')?.trim() || undefined,
+      instanceNumber: int('x00200013'),
+      seriesNumber: int('x00200011'),
+      rows: ushort('x00280010'),
+      columns: ushort('x00280011'),
+      frames: int('x00280008'),
+      studyDate: isoDate(dataSet.string('x00080020')),
+      studyDescription: text('x00081030', 'LO'),
+      seriesDescription: text('x0008103e', 'LO'),
+      bodyPart: dataSet.string('x00180015')?.trim() || undefined,
+      accessionNumber: text('x00080050', 'SH'),
+      characterSet: charset?.trim() || undefined,
+      patient: {
+        name: text('x00100010', 'PN'),
+        id: text('x00100020', 'LO'),
+        sex: dataSet.string('x00100040')?.trim() || undefined,
+        birthDate: isoDate(dataSet.string('x00100030')),
+      },
+    },
+  };
+}
+
+type Parsed = { dataSet: dicomParser.DataSet; bytes: Buffer } | { problem: HeaderProblem };
+
+/**
+ * Parses the header from a prefix of the file, reading more until the parser reaches the pixel data (or the
+ * end of the file). A parse error with the whole file in hand means the file itself is broken.
+ */
+async function parseGrowing(source: ByteSource): Promise<Parsed> {
+  let length = Math.min(source.size, FIRST_READ);
+  for (;;) {
+    const bytes = await source.read(0, length);
+    const whole = length >= source.size;
+    try {
+      const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+        untilTag: PIXEL_DATA,
+        inflater: (buffer: Uint8Array, position: number) => inflate(buffer, position),
+      } as dicomParser.ParseDicomOptions);
+      const deflated = dataSet.string('x00020010') === DEFLATED_LE;
+      // Without the pixel data in a prefix we cannot know the header ended; deflated files must be read whole.
+      if (whole || (dataSet.elements[PIXEL_DATA] && !deflated)) return { dataSet, bytes };
+    } catch (error) {
+      if (whole) return { problem: describeParseError(error) };
+    }
+    if (length >= MAX_HEADER_READ) {
+      return { problem: { code: 'DICOM_CORRUPT', reason: `no pixel data found in the first ${MAX_HEADER_READ} bytes` } };
+    }
+    length = Math.min(source.size, length * 8, MAX_HEADER_READ);
+  }
+}
+
+function inflate(buffer: Uint8Array, position: number): Uint8Array {
+  const head = buffer.subarray(0, position);
+  const body = inflateRawSync(buffer.subarray(position));
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head, 0);
+  out.set(body, head.length);
+  return out;
+}
+
+function describeParseError(error: unknown): HeaderProblem {
+  const message = String((error as { exception?: string })?.exception ?? (error as Error)?.message ?? error);
+  if (/past end|overrun|beyond|end of buffer|insufficient|maxPosition/i.test(message)) {
+    return { code: 'DICOM_TRUNCATED', reason: `the file ends in the middle of its header (${message})` };
+  }
+  return { code: 'DICOM_CORRUPT', reason: `the DICOM header cannot be read: ${message}` };
+}
+
+/** Detects files cut off inside the pixel data, the usual result of an interrupted copy or transfer. */
+function checkPixelData(dataSet: dicomParser.DataSet, fileSize: number, fileTail: Buffer): HeaderProblem | null {
+  const pixel = dataSet.elements[PIXEL_DATA];
+  if (!pixel) {
+    if (dataSet.elements.x00280010 && dataSet.elements.x00280011 && !dataSet.elements.x7fe00008 && !dataSet.elements.x7fe00009) {
+      return { code: 'DICOM_TRUNCATED', reason: 'the image has rows and columns but the file ends before its pixel data' };
+    }
+    return null;
+  }
+  if (pixel.hadUndefinedLength) {
+    // Encapsulated (compressed) frames end with a sequence delimitation item.
+    if (fileTail.lastIndexOf(SEQUENCE_DELIMITER) === -1) {
+      return { code: 'DICOM_TRUNCATED', reason: 'the compressed pixel data has no end marker: the file was cut off' };
+    }
+    return null;
+  }
+  const expected = pixel.dataOffset + pixel.length;
+  if (expected > fileSize) {
+    return {
+      code: 'DICOM_TRUNCATED',
+      reason: `the pixel data needs ${expected} bytes but the file has ${fileSize}`,
+      params: { expected, actual: fileSize },
+    };
+  }
+  return null;
+}
+
+async function tail(source: ByteSource): Promise<Buffer> {
+  return source.read(Math.max(0, source.size - 64 * 1024), source.size);
+}
+
+/** DICOM DA (YYYYMMDD) to ISO (YYYY-MM-DD); anything else is dropped rather than guessed. */
+function isoDate(da: string | undefined): string | undefined {
+  const m = da?.trim().match(/^(\d{4})\.?(\d{2})\.?(\d{2})$/);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+}

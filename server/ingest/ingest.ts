@@ -1,0 +1,287 @@
+// Ingest of one batch of received files into a case: classify each file, refuse conflicts, commit the
+// accepted bytes to the blob store, then index the whole batch in one transaction with one audit event.
+//
+// Ordering is what keeps the promise "nothing half-written is visible": blobs are committed (atomic rename)
+// before the rows that point at them exist. A crash in between leaves an unreferenced blob, never a row
+// pointing at missing or partial bytes.
+import type { AcceptedFile, DemographicsMismatch, RejectedFile, UploadResponse } from '../../shared/api.ts';
+import { UPLOADABLE_STATUSES, type CaseStatus } from '../../shared/case-status.ts';
+import type { ExamKind } from '../../shared/domain.ts';
+import type { StagedBlob } from '../../storage/blob-store.ts';
+import type { Actor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { townshipWriteScope } from '../cases/access.ts';
+import type { AppContext } from '../context.ts';
+import { isUniqueViolation, type Tx } from '../db/client.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { displayPersonName, normaliseName, personNameVariants } from './charset.ts';
+import { classifyFile, reject, type Classified } from './classify.ts';
+import type { DicomHeader } from './dicom-header.ts';
+
+export interface ReceivedFile {
+  name: string;
+  staged: StagedBlob;
+}
+
+type Candidate = { file: ReceivedFile; classified: Classified };
+type DicomCandidate = { file: ReceivedFile; header: DicomHeader };
+type AttachmentCandidate = { file: ReceivedFile; kind: string; mediaType: string };
+
+export async function ingestFiles(
+  ctx: AppContext,
+  actor: Actor,
+  caseId: string,
+  files: ReceivedFile[],
+  ip?: string,
+): Promise<UploadResponse> {
+  try {
+    const kase = await loadWritableCase(ctx, actor, caseId);
+    const options = { defaultCharset: ctx.config.defaultCharset, maxFileBytes: ctx.config.maxFileBytes };
+    const candidates: Candidate[] = await Promise.all(
+      files.map(async (file) => ({ file, classified: await classifyFile(file.staged, kase.examKind as ExamKind, options) })),
+    );
+    // A unique violation means a parallel request indexed the same instance or study first; the second
+    // attempt sees its rows and answers duplicate or conflict accordingly.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await indexBatch(ctx, actor, kase, candidates, ip);
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= 3) throw error;
+      }
+    }
+  } finally {
+    await Promise.all(files.map((f) => f.staged.discard()));
+  }
+}
+
+async function loadWritableCase(ctx: AppContext, actor: Actor, caseId: string) {
+  const scope = townshipWriteScope(actor);
+  const kase = scope
+    ? await ctx.db.case.findFirst({ where: { AND: [{ id: caseId }, scope] }, include: { patient: true } })
+    : null;
+  if (!kase) throw notFound('case');
+  if (!UPLOADABLE_STATUSES.includes(kase.status as CaseStatus)) {
+    throw new HttpError(409, 'CASE_NOT_UPLOADABLE', `files cannot be added to a case that is ${kase.status}`);
+  }
+  return kase;
+}
+
+type WritableCase = Awaited<ReturnType<typeof loadWritableCase>>;
+
+async function indexBatch(
+  ctx: AppContext,
+  actor: Actor,
+  kase: WritableCase,
+  candidates: Candidate[],
+  ip?: string,
+): Promise<UploadResponse> {
+  const accepted: AcceptedFile[] = [];
+  const rejected: RejectedFile[] = [];
+  const newDicom: DicomCandidate[] = [];
+  const newAttachments: AttachmentCandidate[] = [];
+
+  const dicom = candidates.filter((c): c is { file: ReceivedFile; classified: Extract<Classified, { type: 'dicom' }> } => c.classified.type === 'dicom');
+  const existing = await ctx.db.instance.findMany({
+    where: { sopInstanceUid: { in: dicom.map((c) => c.classified.header.sopInstanceUid) } },
+    select: { id: true, sopInstanceUid: true, sha256: true, series: { select: { study: { select: { caseId: true } } } } },
+  });
+  const known = new Map(existing.map((e) => [e.sopInstanceUid, { id: e.id, sha256: e.sha256, caseId: e.series.study.caseId }]));
+  const existingAttachments = await ctx.db.attachment.findMany({
+    where: { caseId: kase.id, sha256: { in: candidates.map((c) => c.file.staged.sha256) } },
+    select: { id: true, sha256: true },
+  });
+  const knownAttachments = new Map(existingAttachments.map((a) => [a.sha256, a.id]));
+
+  for (const { file, classified } of candidates) {
+    if (classified.type === 'rejected') {
+      rejected.push(toRejected(file.name, classified));
+    } else if (classified.type === 'dicom') {
+      const { header } = classified;
+      const prior = known.get(header.sopInstanceUid);
+      if (!prior) {
+        newDicom.push({ file, header });
+        // a second copy later in the same batch is compared against this one
+        known.set(header.sopInstanceUid, { id: '', sha256: file.staged.sha256, caseId: kase.id });
+      } else if (prior.caseId !== kase.id) {
+        rejected.push(toRejected(file.name, reject('INSTANCE_IN_OTHER_CASE', `SOP Instance UID ${header.sopInstanceUid} is already stored in another case`)));
+      } else if (prior.sha256 !== file.staged.sha256) {
+        rejected.push(toRejected(file.name, reject('INSTANCE_CONFLICT', `SOP Instance UID ${header.sopInstanceUid} is already stored with different content`, { sopInstanceUid: header.sopInstanceUid })));
+      } else {
+        accepted.push({ file: file.name, kind: 'dicom', id: prior.id, sopInstanceUid: header.sopInstanceUid, duplicate: true, warnings: [] });
+      }
+    } else {
+      const priorId = knownAttachments.get(file.staged.sha256);
+      if (priorId !== undefined) {
+        accepted.push({ file: file.name, kind: 'attachment', id: priorId, attachmentKind: classified.kind, duplicate: true, warnings: [] });
+      } else {
+        knownAttachments.set(file.staged.sha256, '');
+        newAttachments.push({ file, kind: classified.kind, mediaType: classified.mediaType });
+      }
+    }
+  }
+
+  // Bytes first, rows second (see the header comment).
+  const stored = new Map<ReceivedFile, string>();
+  for (const { file } of [...newDicom, ...newAttachments]) stored.set(file, (await file.staged.commit()).key);
+
+  const created = await ctx.db.$transaction(async (tx) => {
+    const dicomAccepted = await indexDicom(tx, kase, newDicom, stored);
+    const attachmentAccepted = await indexAttachments(tx, kase.id, newAttachments, stored);
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'ingest.batch',
+      entityType: 'Case',
+      entityId: kase.id,
+      ip,
+      details: {
+        instances: dicomAccepted.length,
+        attachments: attachmentAccepted.length,
+        duplicates: accepted.length,
+        rejected: rejected.map((r) => ({ file: r.file, code: r.code })),
+      },
+    });
+    return { dicomAccepted, attachmentAccepted };
+  });
+  // A file repeated within this batch is a duplicate of the row created just now for its first copy.
+  const idByContent = new Map<string, string>();
+  created.dicomAccepted.forEach((a) => idByContent.set(a.sopInstanceUid!, a.id));
+  created.attachmentAccepted.forEach((a, i) => idByContent.set(newAttachments[i]!.file.staged.sha256, a.id));
+  const candidateOf = new Map(candidates.map((c) => [c.file.name, c.file.staged.sha256]));
+  for (const a of accepted) {
+    if (a.id) continue;
+    a.id = idByContent.get(a.sopInstanceUid ?? candidateOf.get(a.file) ?? '') ?? '';
+  }
+  return { accepted: [...created.dicomAccepted, ...created.attachmentAccepted, ...accepted], rejected };
+}
+
+async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], stored: Map<ReceivedFile, string>): Promise<AcceptedFile[]> {
+  const studyIds = new Map<string, { id: string; mismatch: DemographicsMismatch[] }>();
+  const seriesIds = new Map<string, string>();
+  const results: AcceptedFile[] = [];
+  const patientFill: { sex?: string; birthDate?: string } = {};
+
+  for (const { file, header } of items) {
+    let study = studyIds.get(header.studyInstanceUid);
+    if (!study) {
+      const mismatch = compareDemographics(kase.patient, header.patient);
+      const row = await tx.study.upsert({
+        where: { caseId_studyInstanceUid: { caseId: kase.id, studyInstanceUid: header.studyInstanceUid } },
+        update: {},
+        create: {
+          caseId: kase.id,
+          studyInstanceUid: header.studyInstanceUid,
+          studyDate: header.studyDate ?? null,
+          studyDescription: header.studyDescription ?? null,
+          accessionNumber: header.accessionNumber ?? null,
+          dicomPatientName: header.patient.name ?? null,
+          dicomPatientId: header.patient.id ?? null,
+          dicomPatientSex: header.patient.sex ?? null,
+          dicomBirthDate: header.patient.birthDate ?? null,
+          demographicsMismatch: mismatch.length ? JSON.stringify(mismatch) : null,
+        },
+      });
+      study = { id: row.id, mismatch };
+      studyIds.set(header.studyInstanceUid, study);
+      if (kase.patient.sex === 'U' && (header.patient.sex === 'M' || header.patient.sex === 'F')) patientFill.sex = header.patient.sex;
+      if (!kase.patient.birthDate && header.patient.birthDate) patientFill.birthDate = header.patient.birthDate;
+    }
+    let seriesId = seriesIds.get(header.seriesInstanceUid);
+    if (!seriesId) {
+      const row = await tx.series.upsert({
+        where: { studyId_seriesInstanceUid: { studyId: study.id, seriesInstanceUid: header.seriesInstanceUid } },
+        update: {},
+        create: {
+          studyId: study.id,
+          seriesInstanceUid: header.seriesInstanceUid,
+          modality: header.modality ?? null,
+          seriesNumber: header.seriesNumber ?? null,
+          seriesDescription: header.seriesDescription ?? null,
+          bodyPart: header.bodyPart ?? null,
+        },
+      });
+      seriesId = row.id;
+      seriesIds.set(header.seriesInstanceUid, seriesId);
+    }
+    const instance = await tx.instance.create({
+      data: {
+        seriesId,
+        sopInstanceUid: header.sopInstanceUid,
+        sopClassUid: header.sopClassUid,
+        instanceNumber: header.instanceNumber ?? null,
+        transferSyntaxUid: header.transferSyntaxUid,
+        rows: header.rows ?? null,
+        columns: header.columns ?? null,
+        frames: header.frames ?? null,
+        byteSize: BigInt(file.staged.size),
+        sha256: file.staged.sha256,
+        storageKey: stored.get(file)!,
+      },
+      select: { id: true },
+    });
+    results.push({
+      file: file.name,
+      kind: 'dicom',
+      id: instance.id,
+      sopInstanceUid: header.sopInstanceUid,
+      duplicate: false,
+      warnings: study.mismatch.map(
+        (m) => `DICOM patient ${m.field} "${m.dicomValue}" differs from the case's "${m.caseValue}"`,
+      ),
+    });
+  }
+  // DICOM fills what the township left blank; it never overwrites what was typed.
+  if (patientFill.sex || patientFill.birthDate) await tx.patient.update({ where: { id: kase.patient.id }, data: patientFill });
+  return results;
+}
+
+async function indexAttachments(tx: Tx, caseId: string, items: AttachmentCandidate[], stored: Map<ReceivedFile, string>): Promise<AcceptedFile[]> {
+  const results: AcceptedFile[] = [];
+  for (const { file, kind, mediaType } of items) {
+    const row = await tx.attachment.create({
+      data: {
+        caseId,
+        fileName: file.name.slice(0, 255),
+        mediaType,
+        kind,
+        byteSize: BigInt(file.staged.size),
+        sha256: file.staged.sha256,
+        storageKey: stored.get(file)!,
+      },
+      select: { id: true },
+    });
+    results.push({ file: file.name, kind: 'attachment', id: row.id, attachmentKind: kind as AcceptedFile['attachmentKind'], duplicate: false, warnings: [] });
+  }
+  return results;
+}
+
+/**
+ * Differences between what the township registered and what the device wrote. Reported, never merged:
+ * a mismatch may mean the wrong patient was selected on the modality. Names are compared only when both are
+ * in the same script (a pinyin-only DICOM name cannot confirm or refute 张三).
+ */
+export function compareDemographics(
+  patient: { name: string; sex: string; birthDate: string | null },
+  dicom: DicomHeader['patient'],
+): DemographicsMismatch[] {
+  const out: DemographicsMismatch[] = [];
+  if (dicom.name) {
+    const typed = normaliseName(patient.name);
+    const variants = personNameVariants(dicom.name);
+    const cjk = (s: string) => /[\u3400-\u9fff]/.test(s);
+    const comparable = variants.filter((v) => cjk(v) === cjk(typed));
+    if (comparable.length > 0 && !comparable.includes(typed)) {
+      out.push({ field: 'name', caseValue: patient.name, dicomValue: displayPersonName(dicom.name) });
+    }
+  }
+  if (dicom.sex && ['M', 'F'].includes(dicom.sex) && ['M', 'F'].includes(patient.sex) && dicom.sex !== patient.sex) {
+    out.push({ field: 'sex', caseValue: patient.sex, dicomValue: dicom.sex });
+  }
+  if (dicom.birthDate && patient.birthDate && dicom.birthDate !== patient.birthDate) {
+    out.push({ field: 'birthDate', caseValue: patient.birthDate, dicomValue: dicom.birthDate });
+  }
+  return out;
+}
+
+function toRejected(file: string, r: Extract<Classified, { type: 'rejected' }>): RejectedFile {
+  return { file, code: r.code, reason: r.reason, status: r.status, ...(r.params ? { params: r.params } : {}) };
+}

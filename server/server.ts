@@ -1,0 +1,52 @@
+// Starts a complete teledx server: configuration, database migrations, blob store, demo seed, HTTP.
+// Used by main.ts (npm start) and by the integration tests, so tests exercise the real start-up path.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { FsBlobStore } from '../storage/fs-blob-store.ts';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { openDatabase, providerOf } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
+import { createLogger } from './logger.ts';
+
+export interface RunningServer {
+  ctx: AppContext;
+  http: Server;
+  url: string;
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  await migrate(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl);
+  const store = new FsBlobStore(join(config.dataDir, 'blobs'));
+  await store.init();
+  const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;
+  const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log };
+  const app = createApp(ctx);
+  const http = await new Promise<Server>((resolve, reject) => {
+    const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+  // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
+  http.requestTimeout = 0;
+  const { port } = http.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return {
+    ctx,
+    http,
+    url: `http://${host}:${port}`,
+    seeded,
+    async close() {
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+      await db.$disconnect();
+    },
+  };
+}

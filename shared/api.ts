@@ -1,0 +1,182 @@
+// The HTTP contract: request schemas (validated on the server, reused by the client's forms) and the shapes
+// of responses. Keep this file free of server-only imports; the client bundles it.
+import { z } from 'zod';
+import type { CaseStatus } from './case-status.ts';
+import { examKindSchema, prioritySchema, sexSchema, type AttachmentKind, type ExamKind, type Priority, type Role, type Sex } from './domain.ts';
+import { parseNationalId } from './national-id.ts';
+
+export const loginRequestSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const patientInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(64),
+    sex: sexSchema.optional(),
+    birthDate: isoDate.optional(),
+    nationalId: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine((v) => parseNationalId(v) !== null, 'not a valid resident ID number (居民身份证号)')
+      .optional(),
+    phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'not a phone number').optional(),
+  })
+  .transform((p) => {
+    // A valid ID number already states birth date and sex; fill them in rather than ask twice.
+    const facts = p.nationalId ? parseNationalId(p.nationalId) : null;
+    return { ...p, sex: p.sex ?? facts?.sex ?? 'U', birthDate: p.birthDate ?? facts?.birthDate };
+  });
+export type PatientInput = z.input<typeof patientInputSchema>;
+
+export const createCaseRequestSchema = z.object({
+  patient: patientInputSchema,
+  examKind: examKindSchema,
+  bodyPart: z.string().trim().max(64).optional(),
+  clinicalQuestion: z.string().trim().max(2000).optional(),
+  priority: prioritySchema.default('ROUTINE'),
+});
+export type CreateCaseRequest = z.input<typeof createCaseRequestSchema>;
+
+export const caseListQuerySchema = z.object({
+  status: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.string().optional(), // cursor: id of the last case of the previous page
+});
+
+// ---- responses ----
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export interface MeResponse {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  canSign: boolean;
+  organization: { id: string; name: string; kind: string };
+  centres: { id: string; name: string; kind: string }[];
+}
+
+export interface PatientDto {
+  id: string;
+  name: string;
+  sex: Sex;
+  birthDate: string | null;
+  nationalId: string | null;
+  phone: string | null;
+}
+
+export interface CaseSummaryDto {
+  id: string;
+  status: CaseStatus;
+  examKind: ExamKind;
+  bodyPart: string | null;
+  priority: Priority;
+  patient: { id: string; name: string; sex: Sex; birthDate: string | null };
+  originOrg: { id: string; name: string };
+  centre: { id: string; name: string } | null;
+  createdAt: string;
+  submittedAt: string | null;
+  instanceCount: number;
+  attachmentCount: number;
+}
+
+export interface InstanceDto {
+  id: string;
+  sopInstanceUid: string;
+  sopClassUid: string;
+  instanceNumber: number | null;
+  transferSyntaxUid: string;
+  rows: number | null;
+  columns: number | null;
+  frames: number | null;
+  byteSize: number;
+  sha256: string;
+}
+export interface SeriesDto {
+  id: string;
+  seriesInstanceUid: string;
+  modality: string | null;
+  seriesNumber: number | null;
+  seriesDescription: string | null;
+  bodyPart: string | null;
+  instances: InstanceDto[];
+}
+export interface StudyDto {
+  id: string;
+  studyInstanceUid: string;
+  studyDate: string | null;
+  studyDescription: string | null;
+  accessionNumber: string | null;
+  dicomPatient: { name: string | null; id: string | null; sex: string | null; birthDate: string | null };
+  demographicsMismatch: DemographicsMismatch[];
+  series: SeriesDto[];
+}
+export interface AttachmentDto {
+  id: string;
+  fileName: string;
+  mediaType: string;
+  kind: AttachmentKind;
+  byteSize: number;
+  sha256: string;
+}
+export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
+  patient: PatientDto;
+  clinicalQuestion: string | null;
+  createdBy: { id: string; displayName: string };
+  studies: StudyDto[];
+  attachments: AttachmentDto[];
+}
+
+export interface DemographicsMismatch {
+  field: 'name' | 'sex' | 'birthDate';
+  caseValue: string;
+  dicomValue: string;
+}
+
+/** Why a file was refused. The client translates the code; `message` is the English wording. */
+export const REJECTION_CODES = [
+  'EMPTY_FILE',
+  'TOO_LARGE',
+  'UNSUPPORTED_TYPE',
+  'WRONG_TYPE_FOR_EXAM',
+  'WRONG_MODALITY',
+  'DICOM_TRUNCATED',
+  'DICOM_CORRUPT',
+  'DICOM_MISSING_ATTRIBUTE',
+  'DICOMDIR',
+  'DICOM_NOT_PART10',
+  'INSTANCE_CONFLICT',
+  'INSTANCE_IN_OTHER_CASE',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export interface AcceptedFile {
+  file: string;
+  kind: 'dicom' | 'attachment';
+  id: string;
+  sopInstanceUid?: string;
+  attachmentKind?: AttachmentKind;
+  /** already stored with identical bytes: nothing changed */
+  duplicate: boolean;
+  warnings: string[];
+}
+export interface RejectedFile {
+  file: string;
+  code: RejectionCode;
+  reason: string;
+  /** the HTTP status this rejection would have on its own (409 for conflicts, 413 too large, ...) */
+  status: number;
+  params?: Record<string, string | number>;
+}
+export interface UploadResponse {
+  accepted: AcceptedFile[];
+  rejected: RejectedFile[];
+}

@@ -1,0 +1,167 @@
+// Local-disk blob store. Content-addressed: the key is the SHA-256 of the bytes, so the same file uploaded
+// twice is stored once and a key can never point at different content.
+//
+// Atomicity: bytes are written to <root>/.staging/<random>, fsynced, then renamed to
+// <root>/sha256/ab/cd/<hash>, and the directory is fsynced. rename() within one file system is atomic, so a
+// crash leaves either no file at the key or the whole file, never a prefix. Left-over staging files (from a
+// crash) are never referenced by the index and are swept at start-up.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobTooLargeError, type BlobStore, type ByteRange, type StagedBlob, type StoredBlob } from './blob-store.ts';
+
+const KEY_PATTERN = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+
+export class FsBlobStore implements BlobStore {
+  private readonly stagingDir: string;
+
+  constructor(private readonly root: string) {
+    this.stagingDir = join(root, '.staging');
+  }
+
+  /** Creates the folders and removes staging files a previous process left behind (they were never committed). */
+  async init(): Promise<void> {
+    await rm(this.stagingDir, { recursive: true, force: true });
+    await mkdir(this.stagingDir, { recursive: true });
+  }
+
+  async stage(source: Readable, options: { maxBytes?: number } = {}): Promise<StagedBlob> {
+    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    const tempPath = join(this.stagingDir, randomBytes(12).toString('hex'));
+    const hash = createHash('sha256');
+    let size = 0;
+    let tooLarge = false;
+    // Counts and hashes on the way to disk; past the limit it keeps reading (so a multipart batch can go on
+    // to its next file) but writes nothing more.
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          tooLarge = true;
+          return done();
+        }
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      // flush: fsync before close, so the bytes are on disk before the rename can make them visible
+      await pipeline(source, meter, createWriteStream(tempPath, { flush: true }));
+    } catch (error) {
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+    if (tooLarge) {
+      await rm(tempPath, { force: true });
+      return new FsStagedBlob(this, null, '', size, true);
+    }
+    return new FsStagedBlob(this, tempPath, hash.digest('hex'), size, false);
+  }
+
+  async put(source: Readable, options?: { maxBytes?: number }): Promise<StoredBlob> {
+    const staged = await this.stage(source, options);
+    if (staged.tooLarge) throw new BlobTooLargeError(options?.maxBytes ?? 0);
+    return staged.commit();
+  }
+
+  async size(key: string): Promise<number | null> {
+    try {
+      return (await stat(this.pathOf(key))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  get(key: string, range?: ByteRange): Readable {
+    return createReadStream(this.pathOf(key), range ? { start: range.start, end: range.end } : {});
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  /** @internal moves a staged file to its content address, durably. */
+  async promote(tempPath: string, sha256: string): Promise<string> {
+    const key = keyFor(sha256);
+    const finalPath = this.pathOf(key);
+    const dir = join(finalPath, '..');
+    await mkdir(dir, { recursive: true });
+    if ((await this.size(key)) !== null) {
+      // Same content is already stored: keep the existing file, drop the copy.
+      await rm(tempPath, { force: true });
+      return key;
+    }
+    await rename(tempPath, finalPath);
+    await fsyncDirectory(dir);
+    return key;
+  }
+
+  /** For tests and maintenance: staging files currently on disk. */
+  async stagingFiles(): Promise<string[]> {
+    return readdir(this.stagingDir);
+  }
+
+  private pathOf(key: string): string {
+    if (!KEY_PATTERN.test(key)) throw new Error(`invalid blob key: ${key}`);
+    return join(this.root, key);
+  }
+}
+
+class FsStagedBlob implements StagedBlob {
+  private committed: StoredBlob | null = null;
+
+  constructor(
+    private readonly store: FsBlobStore,
+    private tempPath: string | null,
+    readonly sha256: string,
+    readonly size: number,
+    readonly tooLarge: boolean,
+  ) {}
+
+  async read(start: number, end: number): Promise<Buffer> {
+    const path = this.tempPath;
+    if (!path) throw new Error('staged blob is no longer available');
+    const length = Math.max(0, Math.min(end, this.size) - start);
+    const buffer = Buffer.alloc(length);
+    const file = await open(path, 'r');
+    try {
+      const { bytesRead } = await file.read(buffer, 0, length, start);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  }
+
+  async commit(): Promise<StoredBlob> {
+    if (this.committed) return this.committed;
+    if (!this.tempPath || this.tooLarge) throw new Error('nothing staged to commit');
+    const key = await this.store.promote(this.tempPath, this.sha256);
+    this.tempPath = null;
+    this.committed = { key, sha256: this.sha256, size: this.size };
+    return this.committed;
+  }
+
+  async discard(): Promise<void> {
+    if (!this.tempPath) return;
+    const path = this.tempPath;
+    this.tempPath = null;
+    await rm(path, { force: true });
+  }
+}
+
+export function keyFor(sha256: string): string {
+  return `sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
