@@ -93,7 +93,8 @@ export async function readDicomHeader(source: ByteSource, options: { defaultChar
 
   // A deflated data set is parsed from its inflated bytes, so its pixel data is measured against those.
   const deflated = dataSet.string('x00020010') === DEFLATED_LE;
-  const truncation = checkPixelData(dataSet, deflated ? dataSet.byteArray.length : source.size, await tail(source));
+  const content: ByteSource = deflated ? bufferSource(Buffer.from(dataSet.byteArray)) : source;
+  const truncation = await checkPixelData(dataSet, content);
   if (truncation) return { ok: false, ...truncation };
 
   const charset = dataSet.string('x00080005');
@@ -179,6 +180,11 @@ function inflate(buffer: Uint8Array, position: number): Uint8Array {
 
 function describeParseError(error: unknown): HeaderProblem {
   const message = String((error as { exception?: string })?.exception ?? (error as Error)?.message ?? error);
+  const missingMeta = message.match(/missing required meta header attribute (\w{4}),(\w{4})/);
+  if (missingMeta) {
+    const attribute = `(${missingMeta[1]!.toUpperCase()},${missingMeta[2]!.toUpperCase()})`;
+    return { code: 'DICOM_MISSING_ATTRIBUTE', reason: `the file meta information lacks ${attribute}`, params: { attribute } };
+  }
   if (/past end|overrun|beyond|end of buffer|insufficient|maxPosition/i.test(message)) {
     return { code: 'DICOM_TRUNCATED', reason: `the file ends in the middle of its header (${message})` };
   }
@@ -186,7 +192,7 @@ function describeParseError(error: unknown): HeaderProblem {
 }
 
 /** Detects files cut off inside the pixel data, the usual result of an interrupted copy or transfer. */
-function checkPixelData(dataSet: dicomParser.DataSet, fileSize: number, fileTail: Buffer): HeaderProblem | null {
+async function checkPixelData(dataSet: dicomParser.DataSet, content: ByteSource): Promise<HeaderProblem | null> {
   const pixel = dataSet.elements[PIXEL_DATA];
   if (!pixel) {
     if (dataSet.elements.x00280010 && dataSet.elements.x00280011 && !dataSet.elements.x7fe00008 && !dataSet.elements.x7fe00009) {
@@ -195,25 +201,28 @@ function checkPixelData(dataSet: dicomParser.DataSet, fileSize: number, fileTail
     return null;
   }
   if (pixel.hadUndefinedLength) {
-    // Encapsulated (compressed) frames end with a sequence delimitation item.
-    if (fileTail.lastIndexOf(SEQUENCE_DELIMITER) === -1) {
+    // Encapsulated (compressed) frames end with a sequence delimitation item. Look only past the start of
+    // the pixel data: sequences in the header have delimiters of their own.
+    const from = Math.max(pixel.dataOffset, content.size - 64 * 1024);
+    const tail = await content.read(from, content.size);
+    if (tail.lastIndexOf(SEQUENCE_DELIMITER) === -1) {
       return { code: 'DICOM_TRUNCATED', reason: 'the compressed pixel data has no end marker: the file was cut off' };
     }
     return null;
   }
   const expected = pixel.dataOffset + pixel.length;
-  if (expected > fileSize) {
+  if (expected > content.size) {
     return {
       code: 'DICOM_TRUNCATED',
-      reason: `the pixel data needs ${expected} bytes but the file has ${fileSize}`,
-      params: { expected, actual: fileSize },
+      reason: `the pixel data needs ${expected} bytes but the file has ${content.size}`,
+      params: { expected, actual: content.size },
     };
   }
   return null;
 }
 
-async function tail(source: ByteSource): Promise<Buffer> {
-  return source.read(Math.max(0, source.size - 64 * 1024), source.size);
+function bufferSource(bytes: Buffer): ByteSource {
+  return { size: bytes.length, read: async (start, end) => bytes.subarray(start, end) };
 }
 
 /** DICOM DA (YYYYMMDD) to ISO (YYYY-MM-DD); anything else is dropped rather than guessed. */

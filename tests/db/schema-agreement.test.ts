@@ -1,0 +1,66 @@
+// The SQL migrations create what the Prisma schema describes: same tables, same columns, on both databases.
+// (The migrations are hand-written because Prisma's migration engine is not available offline.)
+import Database from 'better-sqlite3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { Prisma } from '../../server/db/generated/sqlite/client.ts';
+import { migrate } from '../../server/db/migrate.ts';
+import { createPostgresDatabase } from '../helpers/test-server.ts';
+
+/** model name → scalar column names, as the generated client knows them */
+function prismaColumns(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const model of Object.values(Prisma.ModelName)) {
+    const fields = (Prisma as unknown as Record<string, Record<string, string>>)[`${model}ScalarFieldEnum`]!;
+    out.set(model, Object.values(fields).sort());
+  }
+  return out;
+}
+
+function expectAgreement(tables: Map<string, string[]>) {
+  const expected = prismaColumns();
+  expect([...tables.keys()].filter((t) => t !== 'teledx_migrations').sort()).toEqual([...expected.keys()].sort());
+  for (const [model, columns] of expected) expect(tables.get(model), model).toEqual(columns);
+}
+
+describe('SQL migrations agree with the Prisma schema', () => {
+  it('on SQLite', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'teledx-schema-'));
+    try {
+      const url = `file:${join(dir, 'schema.db')}`;
+      expect(await migrate(url)).toEqual(['0001_init']);
+      expect(await migrate(url)).toEqual([]); // applied once only
+      const db = new Database(join(dir, 'schema.db'));
+      const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+      const tables = new Map(
+        names.map((t) => [t, (db.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name).sort()]),
+      );
+      db.close();
+      expectAgreement(tables);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on PostgreSQL, with several instances migrating at once', async () => {
+    const database = await createPostgresDatabase();
+    try {
+      const results = await Promise.all([migrate(database.url), migrate(database.url), migrate(database.url)]);
+      expect(results.flat()).toEqual(['0001_init']); // exactly one instance applied it
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const { rows } = await client.query<{ table_name: string; column_name: string }>(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'",
+      );
+      await client.end();
+      const tables = new Map<string, string[]>();
+      for (const r of rows) tables.set(r.table_name, [...(tables.get(r.table_name) ?? []), r.column_name].sort());
+      expectAgreement(tables);
+    } finally {
+      await database.drop();
+    }
+  });
+});

@@ -1,0 +1,86 @@
+// Starts a real teledx server (the same startServer() that npm start uses) on a free port, against a fresh
+// SQLite file or a fresh PostgreSQL database, and hands out logged-in API clients.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../../server/config.ts';
+import { startServer, type RunningServer } from '../../server/server.ts';
+import { ApiClient } from './api-client.ts';
+
+export type Backend = 'sqlite' | 'postgresql';
+export const BACKENDS: Backend[] = ['sqlite', 'postgresql'];
+export const DEMO_PASSWORD = 'demo-password-for-tests';
+
+/** PostgreSQL server used for tests; each test server gets its own database on it. */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestServer {
+  url: string;
+  server: RunningServer;
+  dataDir: string;
+  databaseUrl: string;
+  login(username: string, password?: string): Promise<ApiClient>;
+  anonymous(): ApiClient;
+  close(): Promise<void>;
+}
+
+/** A fresh, empty PostgreSQL database; returns its URL and a function that drops it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `teledx_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`PostgreSQL is not reachable at ${TEST_POSTGRES_URL} (set TEST_POSTGRES_URL): ${(error as Error).message}`);
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'teledx-test-'));
+  const pgDb = backend === 'postgresql' ? await createPostgresDatabase() : null;
+  const databaseUrl = pgDb?.url ?? `file:${join(dataDir, 'teledx.db')}`;
+  const server = await startServer(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'silent',
+      TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+      ...env,
+    }),
+  );
+  const url = server.url;
+  return {
+    url,
+    server,
+    dataDir,
+    databaseUrl,
+    async login(username, password = DEMO_PASSWORD) {
+      const client = new ApiClient(url);
+      const res = await client.post('/api/session', { username, password });
+      if (res.status !== 201) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return client;
+    },
+    anonymous: () => new ApiClient(url),
+    async close() {
+      await server.close();
+      await pgDb?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
