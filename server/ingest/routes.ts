@@ -14,6 +14,8 @@ export function ingestRouter(ctx: AppContext): Router {
     storage: stagingStorage(ctx.store, ctx.config.maxFileBytes),
     // Browsers send UTF-8 file names (e.g. 胸片.dcm) without a charset parameter.
     defParamCharset: 'utf8',
+    // Keep the folder path of a dropped exam folder (e.g. "SERIES1/IM0001"): it is only a label, never a path on disk.
+    preservePath: true,
     limits: { files: ctx.config.maxFilesPerRequest, fields: 20, fieldSize: 64 * 1024 },
   });
 
