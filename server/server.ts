@@ -23,7 +23,7 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   await migrate(config.databaseUrl);
-  const db = openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl);
   const store = new FsBlobStore(join(config.dataDir, 'blobs'));
   await store.init();
   const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;

@@ -8,15 +8,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobTooLargeError, type BlobStore, type ByteRange, type StagedBlob, type StoredBlob } from './blob-store.ts';
 
+/** bytes of each staged file kept in memory: enough for nearly every DICOM header and all sniffing */
+const HEAD_BYTES = 64 * 1024;
 const KEY_PATTERN = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
 
 export class FsBlobStore implements BlobStore {
   private readonly stagingDir: string;
+  private readonly knownDirs = new Set<string>();
 
   constructor(private readonly root: string) {
     this.stagingDir = join(root, '.staging');
@@ -34,8 +37,11 @@ export class FsBlobStore implements BlobStore {
     const hash = createHash('sha256');
     let size = 0;
     let tooLarge = false;
-    // Counts and hashes on the way to disk; past the limit it keeps reading (so a multipart batch can go on
-    // to its next file) but writes nothing more.
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    // Counts and hashes on the way to disk, and keeps the first bytes in memory for the sniffing and header
+    // parsing that follow; past the limit it keeps reading (so a multipart batch can go on to its next file)
+    // but writes nothing more.
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         size += chunk.length;
@@ -44,6 +50,10 @@ export class FsBlobStore implements BlobStore {
           return done();
         }
         hash.update(chunk);
+        if (headBytes < HEAD_BYTES) {
+          head.push(chunk.subarray(0, HEAD_BYTES - headBytes));
+          headBytes += head.at(-1)!.length;
+        }
         done(null, chunk);
       },
     });
@@ -56,9 +66,9 @@ export class FsBlobStore implements BlobStore {
     }
     if (tooLarge) {
       await rm(tempPath, { force: true });
-      return new FsStagedBlob(this, null, '', size, true);
+      return new FsStagedBlob(this, null, '', size, true, Buffer.alloc(0));
     }
-    return new FsStagedBlob(this, tempPath, hash.digest('hex'), size, false);
+    return new FsStagedBlob(this, tempPath, hash.digest('hex'), size, false, Buffer.concat(head));
   }
 
   async put(source: Readable, options?: { maxBytes?: number }): Promise<StoredBlob> {
@@ -88,13 +98,13 @@ export class FsBlobStore implements BlobStore {
   async promote(tempPath: string, sha256: string): Promise<string> {
     const key = keyFor(sha256);
     const finalPath = this.pathOf(key);
-    const dir = join(finalPath, '..');
-    await mkdir(dir, { recursive: true });
-    if ((await this.size(key)) !== null) {
-      // Same content is already stored: keep the existing file, drop the copy.
-      await rm(tempPath, { force: true });
-      return key;
+    const dir = dirname(finalPath);
+    if (!this.knownDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.knownDirs.add(dir);
     }
+    // Content-addressed: if the key exists, its bytes are these bytes, so replacing it is harmless and
+    // cheaper than asking first.
     await rename(tempPath, finalPath);
     await fsyncDirectory(dir);
     return key;
@@ -120,9 +130,11 @@ class FsStagedBlob implements StagedBlob {
     readonly sha256: string,
     readonly size: number,
     readonly tooLarge: boolean,
+    private readonly head: Buffer,
   ) {}
 
   async read(start: number, end: number): Promise<Buffer> {
+    if (Math.min(end, this.size) <= this.head.length) return this.head.subarray(start, end);
     const path = this.tempPath;
     if (!path) throw new Error('staged blob is no longer available');
     const length = Math.max(0, Math.min(end, this.size) - start);

@@ -41,7 +41,9 @@ const CENTRES = [
 /** Seeds the demo consortium if the database has no organizations; returns whether it did. */
 export async function seedDemoIfEmpty(db: Db, password: string): Promise<boolean> {
   if ((await db.organization.count()) > 0) return false;
-  const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(password)));
+  // One at a time: each scrypt hash takes 16 MB of memory while it runs.
+  const hashes: string[] = [];
+  for (const _account of DEMO_ACCOUNTS) hashes.push(await hashPassword(password));
   try {
     await db.$transaction(async (tx) => {
       const orgIds = new Map<string, string>();

@@ -2,8 +2,6 @@
 // Both generated clients come from one schema, so they have the same shape; the rest of the server is typed
 // against the SQLite one.
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts';
 import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.ts';
 
 export type Db = SqliteClient;
@@ -23,10 +21,15 @@ export function sqlitePath(url: string): string {
   return url.slice('file:'.length);
 }
 
-export function openDatabase(url: string): Db {
+export async function openDatabase(url: string): Promise<Db> {
   if (providerOf(url) === 'sqlite') {
     return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url }) });
   }
+  // Loaded only when used: each generated client brings its own query compiler (tens of MB of memory).
+  const [{ PrismaClient: PostgresClient }, { PrismaPg }] = await Promise.all([
+    import('./generated/postgresql/client.ts'),
+    import('@prisma/adapter-pg'),
+  ]);
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
 }
 

@@ -12,7 +12,7 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { townshipWriteScope } from '../cases/access.ts';
 import type { AppContext } from '../context.ts';
-import { isUniqueViolation, type Tx } from '../db/client.ts';
+import { isUniqueViolation, type Prisma, type Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { displayPersonName, normaliseName, personNameVariants } from './charset.ts';
 import { classifyFile, reject, type Classified } from './classify.ts';
@@ -157,7 +157,8 @@ async function indexBatch(
 async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], stored: Map<ReceivedFile, string>): Promise<AcceptedFile[]> {
   const studyIds = new Map<string, { id: string; mismatch: DemographicsMismatch[] }>();
   const seriesIds = new Map<string, string>();
-  const results: AcceptedFile[] = [];
+  const rows: Prisma.InstanceCreateManyInput[] = [];
+  const warnings: string[][] = [];
   const patientFill: { sex?: string; birthDate?: string } = {};
 
   for (const { file, header } of items) {
@@ -202,33 +203,32 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
       seriesId = row.id;
       seriesIds.set(header.seriesInstanceUid, seriesId);
     }
-    const instance = await tx.instance.create({
-      data: {
-        seriesId,
-        sopInstanceUid: header.sopInstanceUid,
-        sopClassUid: header.sopClassUid,
-        instanceNumber: header.instanceNumber ?? null,
-        transferSyntaxUid: header.transferSyntaxUid,
-        rows: header.rows ?? null,
-        columns: header.columns ?? null,
-        frames: header.frames ?? null,
-        byteSize: BigInt(file.staged.size),
-        sha256: file.staged.sha256,
-        storageKey: stored.get(file)!,
-      },
-      select: { id: true },
-    });
-    results.push({
-      file: file.name,
-      kind: 'dicom',
-      id: instance.id,
+    rows.push({
+      seriesId,
       sopInstanceUid: header.sopInstanceUid,
-      duplicate: false,
-      warnings: study.mismatch.map(
-        (m) => `DICOM patient ${m.field} "${m.dicomValue}" differs from the case's "${m.caseValue}"`,
-      ),
+      sopClassUid: header.sopClassUid,
+      instanceNumber: header.instanceNumber ?? null,
+      transferSyntaxUid: header.transferSyntaxUid,
+      rows: header.rows ?? null,
+      columns: header.columns ?? null,
+      frames: header.frames ?? null,
+      byteSize: BigInt(file.staged.size),
+      sha256: file.staged.sha256,
+      storageKey: stored.get(file)!,
     });
+    warnings.push(study.mismatch.map((m) => `DICOM patient ${m.field} "${m.dicomValue}" differs from the case's "${m.caseValue}"`));
   }
+  // One statement for the whole batch: per-row inserts dominated the cost of a 10-file request.
+  const created = rows.length ? await tx.instance.createManyAndReturn({ data: rows, select: { id: true, sopInstanceUid: true } }) : [];
+  const idOf = new Map(created.map((c) => [c.sopInstanceUid, c.id]));
+  const results: AcceptedFile[] = items.map(({ file, header }, i) => ({
+    file: file.name,
+    kind: 'dicom',
+    id: idOf.get(header.sopInstanceUid)!,
+    sopInstanceUid: header.sopInstanceUid,
+    duplicate: false,
+    warnings: warnings[i]!,
+  }));
   // DICOM fills what the township left blank; it never overwrites what was typed.
   if (patientFill.sex || patientFill.birthDate) await tx.patient.update({ where: { id: kase.patient.id }, data: patientFill });
   return results;

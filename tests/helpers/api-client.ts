@@ -45,7 +45,7 @@ export class ApiClient {
 
   upload<T = any>(caseId: string, files: UploadFile[]) {
     const form = new FormData();
-    for (const f of files) form.append('files', new Blob([f.data]), f.name);
+    for (const f of files) form.append('files', new Blob([f.data as Uint8Array<ArrayBuffer>]), f.name);
     return this.request<T>('POST', `/api/cases/${caseId}/files`, { body: form });
   }
 }

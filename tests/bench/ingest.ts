@@ -1,0 +1,221 @@
+// npm run bench:ingest -- [--instances N] [--clients C] [--batch B] [--large-mb M] [--postgres]
+//
+// Generates N synthetic 512×512 16-bit CT instances and uploads them over HTTP with C parallel clients
+// (B files per request) to a real teledx server process, then streams one large single file (M MiB).
+// Prints instances/s, MB/s, request latency and the server's peak RSS throughout.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { CT_IMAGE_STORAGE, syntheticCt, writeDicom } from '../fixtures/dicom-writer.ts';
+import { ApiClient } from '../helpers/api-client.ts';
+import { spawnServer } from '../helpers/server-process.ts';
+import { createPostgresDatabase, DEMO_PASSWORD } from '../helpers/test-server.ts';
+import { withNewInstanceUid } from '../fixtures/corpus.ts';
+
+const ORTHANC_INSTANCES_PER_SECOND = 250; // Orthanc's published HTTP ingest figure (PostgreSQL, 5 clients)
+
+const { values: args } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '2000' },
+    clients: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '10' },
+    'large-mb': { type: 'string', default: '1024' },
+    postgres: { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.instances);
+const C = Number(args.clients);
+const BATCH = Number(args.batch);
+const LARGE_BYTES = Number(args['large-mb']) * 1024 * 1024;
+
+const dataDir = await mkdtemp(join(tmpdir(), 'teledx-bench-'));
+const database = args.postgres ? await createPostgresDatabase() : null;
+const server = await spawnServer({
+  DATA_DIR: dataDir,
+  TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+  LOG_LEVEL: 'warn',
+  ...(database ? { DATABASE_URL: database.url } : {}),
+});
+const rss = sampleRss(server.child.pid!);
+
+try {
+  const client = new ApiClient(server.url);
+  await client.post('/api/session', { username: 'tech1', password: DEMO_PASSWORD });
+  const caseId = (await client.post('/api/cases', { patient: { name: '基准测试' }, examKind: 'CT' })).body.id as string;
+
+  // One real slice as a template; each instance gets its own UID by a same-length substitution.
+  const template = syntheticCt({ rows: 512, columns: 512 });
+  const bytesPerInstance = template.bytes.length;
+  let next = 0;
+  const latencies: number[] = [];
+  rss.reset();
+  const serverCpuBefore = await cpuSeconds(server.child.pid!);
+  const clientCpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      for (;;) {
+        const first = next;
+        if (first >= N) return;
+        const end = Math.min(N, first + BATCH);
+        next = end;
+        const t0 = performance.now();
+        const res = await uploadBatch(server.url, client.cookie, caseId, template, first, end);
+        latencies.push(performance.now() - t0);
+        if (res.status !== 200 || res.body.rejected.length > 0) throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (res.body.accepted.length !== end - first) throw new Error('not every file was accepted');
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const serverCpu = (await cpuSeconds(server.child.pid!)) - serverCpuBefore;
+  const clientCpuUsage = process.cpuUsage(clientCpuBefore);
+  const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
+  const ingestPeak = rss.peak();
+  const detail = (await client.get(`/api/cases/${caseId}`)).body;
+  if (detail.instanceCount !== N) throw new Error(`expected ${N} instances, found ${detail.instanceCount}`);
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
+  const perSecond = N / seconds;
+  console.log(`ingest: ${N} CT instances (512x512x16 bit, ${(bytesPerInstance / 1024).toFixed(0)} KiB each), ${C} clients, ${BATCH} files/request, ${database ? 'PostgreSQL' : 'SQLite'}`);
+  console.log(`  instances/s     ${perSecond.toFixed(0)}  (${(perSecond / ORTHANC_INSTANCES_PER_SECOND).toFixed(2)}x Orthanc's published ~${ORTHANC_INSTANCES_PER_SECOND}/s)`);
+  console.log(`  MB/s            ${((N * bytesPerInstance) / 1e6 / seconds).toFixed(1)}`);
+  console.log(`  request p50/p95 ${pct(50)} / ${pct(95)} ms`);
+  console.log(`  server peak RSS ${mb(ingestPeak)} MB`);
+  console.log(`  CPU             server ${((serverCpu / seconds) * 100).toFixed(0)}%, benchmark clients ${((clientCpu / seconds) * 100).toFixed(0)}% of one core`);
+
+  if (LARGE_BYTES > 0) {
+    const largeCase = (await client.post('/api/cases', { patient: { name: '大文件' }, examKind: 'CT' })).body.id as string;
+    rss.reset();
+    const t0 = performance.now();
+    const result = await uploadLargeFile(server.url, client.cookie, largeCase, LARGE_BYTES);
+    const largeSeconds = (performance.now() - t0) / 1000;
+    if (result.accepted?.length !== 1) throw new Error(`large file not accepted: ${JSON.stringify(result).slice(0, 300)}`);
+    console.log(`large file: one ${(LARGE_BYTES / 1024 ** 2).toFixed(0)} MiB DICOM file in one request`);
+    console.log(`  MB/s            ${(LARGE_BYTES / 1e6 / largeSeconds).toFixed(1)}`);
+    console.log(`  server peak RSS ${mb(rss.peak())} MB (memory stays flat: the file streams to disk)`);
+  }
+} finally {
+  rss.stop();
+  await server.kill('SIGTERM');
+  await database?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Uploads instances [from, to) as one multipart request. Each instance is the template with its own UID;
+ * only the first bytes (where the UIDs are) are copied per file, the pixel data is written from the
+ * template itself, so the benchmark's own CPU use stays small next to the server's.
+ */
+function uploadBatch(url: string, cookie: string, caseId: string, template: { bytes: Buffer; sopInstanceUid: string }, from: number, to: number) {
+  const boundary = 'teledxbatch';
+  const headLength = template.bytes.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00])); // pixel data tag
+  const parts: Buffer[] = [];
+  for (let i = from; i < to; i++) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${i}.dcm"\r\n\r\n`));
+    parts.push(withNewInstanceUid(template.bytes.subarray(0, headLength), template.sopInstanceUid, 100000 + i));
+    parts.push(template.bytes.subarray(headLength), Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  return new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const req = request(`${url}/api/cases/${caseId}/files`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) },
+    });
+    req.on('response', async (res) => {
+      let text = '';
+      for await (const c of res) text += c;
+      resolve({ status: res.statusCode!, body: JSON.parse(text) });
+    });
+    req.on('error', reject);
+    for (const part of parts) req.write(part);
+    req.end();
+  });
+}
+
+/** A DICOM file whose pixel data is `bytes` long, streamed from a generator (never held in memory). */
+async function uploadLargeFile(url: string, cookie: string, caseId: string, bytes: number): Promise<any> {
+  const side = Math.floor(Math.sqrt(bytes / 2));
+  const pixelBytes = side * side * 2;
+  const head = syntheticCt({ rows: 1, columns: 1 });
+  // Re-encode the 1×1 slice as side×side with an empty pixel value, then set the pixel data length.
+  const header = writeDicom(
+    [
+      { tag: 0x00080016, vr: 'UI', value: CT_IMAGE_STORAGE },
+      { tag: 0x00080018, vr: 'UI', value: head.sopInstanceUid },
+      { tag: 0x00080060, vr: 'CS', value: 'CT' },
+      { tag: 0x0020000d, vr: 'UI', value: head.studyUid },
+      { tag: 0x0020000e, vr: 'UI', value: head.seriesUid },
+      { tag: 0x00280010, vr: 'US', value: [side] },
+      { tag: 0x00280011, vr: 'US', value: [side] },
+      { tag: 0x00280100, vr: 'US', value: [16] },
+      { tag: 0x7fe00010, vr: 'OW', value: new Uint8Array(0) },
+    ],
+    CT_IMAGE_STORAGE,
+    head.sopInstanceUid,
+  );
+  header.writeUInt32LE(pixelBytes, header.length - 4);
+  const boundary = 'teledxbench';
+  const prefix = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="large.dcm"\r\n\r\n`);
+  const suffix = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const chunk = Buffer.alloc(1024 * 1024, 0x11);
+  async function* body() {
+    yield prefix;
+    yield header;
+    for (let sent = 0; sent < pixelBytes; sent += chunk.length) yield chunk.subarray(0, Math.min(chunk.length, pixelBytes - sent));
+    yield suffix;
+  }
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/api/cases/${caseId}/files`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': String(prefix.length + header.length + pixelBytes + suffix.length),
+      },
+    });
+    req.on('response', async (res) => {
+      let text = '';
+      for await (const c of res) text += c;
+      resolve(JSON.parse(text));
+    });
+    req.on('error', reject);
+    pipeline(Readable.from(body()), req).catch(reject);
+  });
+}
+
+function sampleRss(pid: number) {
+  let peak = 0;
+  const read = async () => {
+    try {
+      const status = await (await import('node:fs/promises')).readFile(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      peak = Math.max(peak, kb * 1024);
+    } catch {
+      /* process gone */
+    }
+  };
+  const timer = setInterval(read, 50);
+  return {
+    reset: () => (peak = 0),
+    peak: () => peak,
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** user + system CPU time of a process so far, from /proc (clock ticks are 1/100 s on Linux) */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await (await import('node:fs/promises')).readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}
