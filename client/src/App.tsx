@@ -1,0 +1,100 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MeResponse } from '../../shared/api.ts';
+import { ApiError, setUnauthenticatedHandler } from './api/client.ts';
+import { api } from './api/teledx.ts';
+import { AppHeader } from './components/AppHeader.tsx';
+import { ErrorMessage } from './components/ErrorMessage.tsx';
+import { navigate, paths, useLocation } from './router.tsx';
+import { CaseScreen } from './screens/case/CaseScreen.tsx';
+import { disposeUploadQueues } from './screens/case/upload/useUploadQueue.ts';
+import { CasesScreen } from './screens/cases/CasesScreen.tsx';
+import { LoginScreen } from './screens/login/LoginScreen.tsx';
+import { NewExamScreen } from './screens/new-exam/NewExamScreen.tsx';
+import { SessionContext } from './session.ts';
+
+function screenFor(pathname: string): ReactNode {
+  if (pathname === paths.cases()) return <CasesScreen />;
+  if (pathname === paths.newExam()) return <NewExamScreen />;
+  const caseId = /^\/cases\/([^/]+)$/.exec(pathname)?.[1];
+  if (caseId) return <CaseScreen key={caseId} caseId={decodeURIComponent(caseId)} />;
+  return <NotFound />;
+}
+
+export function App() {
+  const location = useLocation();
+  const url = new URL(location, window.location.origin);
+  const onLoginPage = url.pathname === '/login';
+  /** undefined: still asking the server */
+  const [me, setMe] = useState<MeResponse | null>();
+  const [startError, setStartError] = useState<unknown>();
+
+  const loadMe = useCallback(() => {
+    setStartError(undefined);
+    api.me().then(setMe, (e: unknown) => (e instanceof ApiError && e.status === 401 ? setMe(null) : setStartError(e)));
+  }, []);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setMe(null));
+    loadMe();
+  }, [loadMe]);
+
+  // Keep the address bar honest: /login when logged out (remembering where the user was going), back when in.
+  useEffect(() => {
+    const { pathname, searchParams } = new URL(location, window.location.origin);
+    if (me === null && pathname !== '/login') navigate(paths.login(location), { replace: true });
+    if (me && pathname === '/login') navigate(safeNext(searchParams.get('next')), { replace: true });
+  }, [me, location]);
+
+  const logout = async () => {
+    disposeUploadQueues();
+    await api.logout().catch(() => undefined); // logged out locally either way
+    setMe(null);
+    navigate(paths.login(), { replace: true });
+  };
+
+  if (startError) return <Shell><StartupError error={startError} onRetry={loadMe} /></Shell>;
+  if (me === undefined) return <Shell><Loading /></Shell>;
+  if (me === null) return <Shell><LoginScreen onLoggedIn={setMe} /></Shell>;
+  return (
+    <SessionContext.Provider value={me}>
+      <AppHeader me={me} onLogout={() => void logout()} />
+      <main className="page">{onLoginPage ? <Loading /> : screenFor(url.pathname)}</main>
+    </SessionContext.Provider>
+  );
+}
+
+/** Only same-site paths: a crafted ?next= must not send the user elsewhere after login. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : paths.cases();
+}
+
+function Shell({ children }: { children: ReactNode }) {
+  return (
+    <>
+      <AppHeader />
+      <main className="page">{children}</main>
+    </>
+  );
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return <p className="muted">{t('common.loading')}</p>;
+}
+
+function StartupError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="card">
+      <ErrorMessage error={error} />
+      <button type="button" onClick={onRetry}>
+        {t('common.retry')}
+      </button>
+    </div>
+  );
+}
+
+function NotFound() {
+  return <ErrorMessage error={new ApiError(404, 'NOT_FOUND', 'not found')} />;
+}

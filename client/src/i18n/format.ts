@@ -1,0 +1,32 @@
+// Dates, sizes and ages in the reader's language. Pure functions; components/format.tsx wraps them for JSX.
+
+export function formatDateTime(iso: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+export function formatBytes(bytes: number, lang: string): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toLocaleString(lang, { maximumFractionDigits: digits })} ${UNITS[unit]}`;
+}
+
+/** Age the way a clinician states it: years, or months for infants, or days for neonates. */
+export function ageOf(birthDate: string, today = new Date()): { unit: 'years' | 'months' | 'days'; count: number } | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
+  if (!match) return null;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const [ty, tm, td] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
+  const months = (ty - y) * 12 + (tm - m) - (td < d ? 1 : 0);
+  if (months < 0) return null;
+  if (months >= 12) return { unit: 'years', count: Math.floor(months / 12) };
+  if (months >= 1) return { unit: 'months', count: months };
+  const days = Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(y, m - 1, d)) / 86_400_000);
+  return { unit: 'days', count: days };
+}

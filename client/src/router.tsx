@@ -1,0 +1,46 @@
+// A minimal history router: the server answers every non-API path with index.html, so real paths work
+// on reload and can be bookmarked or sent to a colleague.
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+const NAVIGATE = 'teledx:navigate';
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('popstate', onChange);
+  window.addEventListener(NAVIGATE, onChange);
+  return () => {
+    window.removeEventListener('popstate', onChange);
+    window.removeEventListener(NAVIGATE, onChange);
+  };
+}
+
+const currentLocation = () => window.location.pathname + window.location.search;
+
+export function useLocation(): string {
+  return useSyncExternalStore(subscribe, currentLocation);
+}
+
+export function navigate(to: string, { replace = false } = {}): void {
+  if (to === currentLocation()) return;
+  if (replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  window.scrollTo(0, 0);
+  window.dispatchEvent(new Event(NAVIGATE));
+}
+
+export function Link({ to, onClick, ...rest }: { to: string } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+  const follow = (e: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(e);
+    // let the browser handle new-tab clicks
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(to);
+  };
+  return <a href={to} onClick={follow} {...rest} />;
+}
+
+export const paths = {
+  login: (next?: string) => (next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'),
+  cases: () => '/',
+  newExam: () => '/exams/new',
+  case: (id: string) => `/cases/${encodeURIComponent(id)}`,
+};

@@ -1,0 +1,39 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import { reportUnauthenticated } from '../../../api/client.ts';
+import { api } from '../../../api/teledx.ts';
+import { postFile } from '../../../api/upload-file.ts';
+import { UploadQueue } from './upload-queue.ts';
+
+// One queue per case for the life of the page, so going back to the list does not cancel an upload.
+const queues = new Map<string, UploadQueue>();
+
+function queueFor(caseId: string): UploadQueue {
+  let queue = queues.get(caseId);
+  if (!queue) {
+    queue = new UploadQueue(async (file, path, onProgress, signal) => {
+      const attempt = await postFile(api.filesUrl(caseId), file, path, onProgress, signal);
+      if (attempt.kind === 'answered' && attempt.status === 401) reportUnauthenticated();
+      return attempt;
+    });
+    queues.set(caseId, queue);
+  }
+  return queue;
+}
+
+// Closing the tab mid-upload loses the rest, wherever in the app the user is; make the browser ask first.
+window.addEventListener('beforeunload', (e) => {
+  if ([...queues.values()].some((q) => q.getSnapshot().busy)) e.preventDefault();
+});
+
+/** On logout: the uploads belong to the session that ends. */
+export function disposeUploadQueues(): void {
+  queues.forEach((q) => q.dispose());
+  queues.clear();
+}
+
+export function useUploadQueue(caseId: string, onSettled: () => void) {
+  const queue = queueFor(caseId);
+  const snapshot = useSyncExternalStore(queue.subscribe, queue.getSnapshot);
+  useEffect(() => queue.onSettled(onSettled), [queue, onSettled]);
+  return { queue, snapshot };
+}

@@ -1,0 +1,66 @@
+import { useTranslation } from 'react-i18next';
+import type { CaseSummaryDto } from '../../../../shared/api.ts';
+import { PriorityBadge, StatusBadge } from '../../components/badges.tsx';
+import { DateTime, SexAge } from '../../components/format.tsx';
+import { Link, navigate, paths } from '../../router.tsx';
+
+export function CaseTable({ cases }: { cases: readonly CaseSummaryDto[] }) {
+  const { t } = useTranslation();
+  return (
+    <table className="case-table">
+      <thead>
+        <tr>
+          <th>{t('cases.col.patient')}</th>
+          <th>{t('cases.col.sexAge')}</th>
+          <th>{t('cases.col.examKind')}</th>
+          <th>{t('cases.col.bodyPart')}</th>
+          <th>{t('cases.col.priority')}</th>
+          <th>{t('cases.col.status')}</th>
+          <th>{t('cases.col.createdAt')}</th>
+          <th className="numeric">{t('cases.col.files')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {cases.map((c) => (
+          <CaseRow key={c.id} summary={c} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function CaseRow({ summary: c }: { summary: CaseSummaryDto }) {
+  const { t } = useTranslation();
+  // The whole row is the target (a long table on a clinic PC); the name stays a real link for keyboard and new tabs.
+  return (
+    <tr
+      className={`case-row${c.priority === 'STAT' ? ' row-stat' : ''}`}
+      data-testid="case-row"
+      data-case-id={c.id}
+      onClick={(e) => {
+        if (!(e.target instanceof Element && e.target.closest('a'))) navigate(paths.case(c.id));
+      }}
+    >
+      <td>
+        <Link to={paths.case(c.id)} className="patient-link">
+          {c.patient.name}
+        </Link>
+      </td>
+      <td>
+        <SexAge sex={c.patient.sex} birthDate={c.patient.birthDate} />
+      </td>
+      <td>{t(`examKind.${c.examKind}`)}</td>
+      <td>{c.bodyPart ?? t('common.none')}</td>
+      <td>
+        <PriorityBadge priority={c.priority} />
+      </td>
+      <td>
+        <StatusBadge status={c.status} />
+      </td>
+      <td>
+        <DateTime iso={c.createdAt} />
+      </td>
+      <td className="numeric">{c.instanceCount + c.attachmentCount}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,57 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CaseSummaryDto } from '../../../../shared/api.ts';
+import { api, CASE_PAGE_SIZE } from '../../api/teledx.ts';
+import { useApi } from '../../api/useApi.ts';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { Link, paths } from '../../router.tsx';
+import { useIsTownship } from '../../session.ts';
+import { CaseTable } from './CaseTable.tsx';
+
+export function CasesScreen() {
+  const { t } = useTranslation();
+  const isTownship = useIsTownship();
+  const firstPage = useApi(() => api.listCases(), []);
+  const [olderPages, setOlderPages] = useState<CaseSummaryDto[]>([]);
+  const [moreError, setMoreError] = useState<unknown>();
+  const [loadingMore, setLoadingMore] = useState(false);
+
+  const cases = [...(firstPage.data ?? []), ...olderPages];
+  const lastPageFull = (olderPages.length > 0 ? olderPages.length : (firstPage.data?.length ?? 0)) % CASE_PAGE_SIZE === 0;
+  const mayHaveMore = cases.length > 0 && lastPageFull;
+
+  const loadMore = async () => {
+    setLoadingMore(true);
+    setMoreError(undefined);
+    try {
+      const page = await api.listCases(cases.at(-1)?.id);
+      setOlderPages((older) => [...older, ...page]);
+    } catch (e) {
+      setMoreError(e);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  return (
+    <section>
+      <div className="page-title">
+        <h1>{t('cases.title')}</h1>
+        {isTownship && (
+          <Link to={paths.newExam()} className="button button-primary" data-testid="new-exam">
+            {t('cases.newExam')}
+          </Link>
+        )}
+      </div>
+      <ErrorMessage error={firstPage.error} />
+      {!firstPage.data && !firstPage.error && <p className="muted">{t('common.loading')}</p>}
+      {firstPage.data && (cases.length === 0 ? <p className="empty">{t('cases.empty')}</p> : <CaseTable cases={cases} />)}
+      <ErrorMessage error={moreError} />
+      {mayHaveMore && (
+        <button type="button" className="load-more" onClick={() => void loadMore()} disabled={loadingMore}>
+          {loadingMore ? t('common.loading') : t('cases.loadMore')}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,19 @@
+// The ingest benchmark is a script (npm run bench:ingest), not a timed test; this only proves it runs end
+// to end and prints its figures, on a small load.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+it('npm run bench:ingest runs and prints its figures', async () => {
+  const root = join(import.meta.dirname, '..', '..');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'tests/bench/ingest.ts', '--instances', '30', '--clients', '3', '--batch', '4', '--large-mb', '32'],
+    { cwd: root, timeout: 120_000 },
+  );
+  expect(stdout).toMatch(/ingest: 30 CT instances/);
+  expect(Number(stdout.match(/instances\/s\s+(\d+)/)?.[1])).toBeGreaterThan(0);
+  expect(Number(stdout.match(/server peak RSS (\d+) MB/)?.[1])).toBeGreaterThan(0);
+  expect(stdout).toMatch(/large file: one 32 MiB DICOM file/);
+}, 120_000);

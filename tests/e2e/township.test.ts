@@ -1,0 +1,97 @@
+// A township technician in real Chromium: log in (Chinese UI), register an exam, upload an exam folder and a
+// stray file, see per-file outcomes with reasons, submit; then switch to English.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_DIST } from '../../server/app.ts';
+import { syntheticCt } from '../fixtures/dicom-writer.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+describe('township screens in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let files: string;
+
+  beforeAll(async () => {
+    if (!existsSync(join(CLIENT_DIST, 'index.html'))) throw new Error('client not built: npm run build (npm test does it)');
+    server = await startTestServer('sqlite');
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    files = await mkdtemp(join(tmpdir(), 'teledx-e2e-'));
+    // an exam folder as a CT console exports it: two slices of one series, a GBK name without a charset
+    const first = syntheticCt({ rows: 64, columns: 64, patientName: iconv.encode('张^三', 'gbk'), instanceNumber: 1 });
+    const second = syntheticCt({ rows: 64, columns: 64, studyUid: first.studyUid, seriesUid: first.seriesUid, instanceNumber: 2 });
+    await mkdir(join(files, 'EXAM', 'SERIES1'), { recursive: true });
+    await writeFile(join(files, 'EXAM', 'SERIES1', 'IM0001'), first.bytes);
+    await writeFile(join(files, 'EXAM', 'SERIES1', 'IM0002'), second.bytes);
+    await writeFile(join(files, 'notes.txt'), '检查备注');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (files) await rm(files, { recursive: true, force: true });
+  });
+
+  it('registers, uploads and submits an exam', async () => {
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.getByTestId('login-username').fill('tech1');
+    await page.getByTestId('login-password').fill('wrong password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toMatch(/用户名或密码错误/);
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+
+    await page.getByTestId('new-exam').click();
+    await page.getByTestId('patient-name').fill('张三');
+    await page.getByTestId('patient-national-id').fill('110101199003074514');
+    // the resident ID number fills in birth date and sex
+    await expect.poll(() => page.getByTestId('patient-birth-date').inputValue()).toBe('1990-03-07');
+    expect(await page.getByTestId('patient-sex').inputValue()).toBe('M');
+    await page.getByTestId('exam-kind').selectOption('CT');
+    await page.getByTestId('body-part').fill('头部');
+    await page.getByTestId('clinical-question').fill('头痛三天，排除出血');
+    await page.getByTestId('priority').selectOption('URGENT');
+    await page.getByTestId('create-case').click();
+
+    await expect.poll(() => page.getByTestId('case-status').getAttribute('data-status')).toBe('DRAFT');
+    await page.getByTestId('folder-input').setInputFiles(join(files, 'EXAM'));
+    await page.getByTestId('file-input').setInputFiles(join(files, 'notes.txt'));
+
+    const rows = page.getByTestId('upload-row');
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort()), { timeout: 15_000 }).toEqual([
+      'accepted',
+      'accepted',
+      'rejected',
+    ]);
+    const rejected = page.locator('[data-testid="upload-row"][data-status="rejected"]');
+    expect(await rejected.getAttribute('data-file')).toContain('notes.txt');
+    expect(await rejected.getByTestId('upload-reason').textContent()).toMatch(/[\u4e00-\u9fff]/); // a Chinese reason
+    await expect.poll(() => page.getByTestId('instance-count').textContent()).toContain('2');
+
+    await page.getByTestId('submit-case').click();
+    await expect.poll(() => page.getByTestId('case-status').getAttribute('data-status')).toBe('SUBMITTED');
+
+    // what the server holds agrees with what the page showed
+    const { db } = server.server.ctx;
+    const kase = await db.case.findFirstOrThrow({ where: { status: 'SUBMITTED' }, include: { patient: true, studies: true } });
+    expect(kase).toMatchObject({ examKind: 'CT', priority: 'URGENT', bodyPart: '头部', patient: { name: '张三', birthDate: '1990-03-07' } });
+    expect(kase.studies[0]!.dicomPatientName).toBe('张^三');
+  });
+
+  it('lists the case and switches to English', async () => {
+    await page.goto(server.url);
+    const row = page.getByTestId('case-row').first();
+    await expect.poll(() => row.textContent()).toContain('张三');
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    await expect.poll(() => page.getByTestId('new-exam').textContent()).toMatch(/[A-Za-z]/);
+  });
+});
