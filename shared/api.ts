@@ -62,6 +62,8 @@ export interface MeResponse {
   canSign: boolean;
   organization: { id: string; name: string; kind: string };
   centres: { id: string; name: string; kind: string }[];
+  /** so the client can refuse an oversized file before sending it over a slow uplink */
+  uploadLimits: { maxFileBytes: number; maxFilesPerRequest: number };
 }
 
 export interface PatientDto {

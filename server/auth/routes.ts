@@ -64,7 +64,7 @@ export function authRouter(ctx: AppContext): Router {
   return router;
 }
 
-async function me({ db }: AppContext, userId: string): Promise<MeResponse> {
+async function me({ db, config }: AppContext, userId: string): Promise<MeResponse> {
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
     include: { organization: true, centres: { include: { centre: true } } },
@@ -77,5 +77,6 @@ async function me({ db }: AppContext, userId: string): Promise<MeResponse> {
     canSign: user.canSign,
     organization: { id: user.organization.id, name: user.organization.name, kind: user.organization.kind },
     centres: user.centres.map(({ centre }) => ({ id: centre.id, name: centre.name, kind: centre.kind })),
+    uploadLimits: { maxFileBytes: config.maxFileBytes, maxFilesPerRequest: config.maxFilesPerRequest },
   };
 }

@@ -18,7 +18,12 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
     const login = await client.post('/api/session', { username: 'tech1', password: DEMO_PASSWORD });
     expect(login.status).toBe(201);
     expect(login.headers.get('set-cookie')).toMatch(/teledx_session=.+HttpOnly/i);
-    expect(login.body).toMatchObject({ username: 'tech1', role: 'TECHNICIAN', organization: { name: '城关镇卫生院' } });
+    expect(login.body).toMatchObject({
+      username: 'tech1',
+      role: 'TECHNICIAN',
+      organization: { name: '城关镇卫生院' },
+      uploadLimits: { maxFileBytes: 2 * 1024 ** 3, maxFilesPerRequest: 1000 },
+    });
     expect((await client.get('/api/me')).body.username).toBe('tech1');
     expect((await client.delete('/api/session')).status).toBe(204);
     expect((await client.get('/api/me')).status).toBe(401);

@@ -20,17 +20,19 @@ describe('township screens in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(join(CLIENT_DIST, 'index.html'))) throw new Error('client not built: npm run build (npm test does it)');
-    server = await startTestServer('sqlite');
+    server = await startTestServer('sqlite', { TELEDX_MAX_FILE_BYTES: '1000000' });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     files = await mkdtemp(join(tmpdir(), 'teledx-e2e-'));
     // an exam folder as a CT console exports it: two slices of one series, a GBK name without a charset
-    const first = syntheticCt({ rows: 64, columns: 64, patientName: iconv.encode('张^三', 'gbk'), instanceNumber: 1 });
-    const second = syntheticCt({ rows: 64, columns: 64, studyUid: first.studyUid, seriesUid: first.seriesUid, instanceNumber: 2 });
+    const name = iconv.encode('张^三', 'gbk');
+    const first = syntheticCt({ rows: 64, columns: 64, patientName: name, instanceNumber: 1 });
+    const second = syntheticCt({ rows: 64, columns: 64, patientName: name, studyUid: first.studyUid, seriesUid: first.seriesUid, instanceNumber: 2 });
     await mkdir(join(files, 'EXAM', 'SERIES1'), { recursive: true });
     await writeFile(join(files, 'EXAM', 'SERIES1', 'IM0001'), first.bytes);
     await writeFile(join(files, 'EXAM', 'SERIES1', 'IM0002'), second.bytes);
     await writeFile(join(files, 'notes.txt'), '检查备注');
+    await writeFile(join(files, 'big.dcm'), Buffer.alloc(1_500_000)); // over the server's limit
   });
 
   afterAll(async () => {
@@ -63,17 +65,18 @@ describe('township screens in Chromium', () => {
 
     await expect.poll(() => page.getByTestId('case-status').getAttribute('data-status')).toBe('DRAFT');
     await page.getByTestId('folder-input').setInputFiles(join(files, 'EXAM'));
-    await page.getByTestId('file-input').setInputFiles(join(files, 'notes.txt'));
+    await page.getByTestId('file-input').setInputFiles([join(files, 'notes.txt'), join(files, 'big.dcm')]);
 
     const rows = page.getByTestId('upload-row');
     await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort()), { timeout: 15_000 }).toEqual([
       'accepted',
       'accepted',
       'rejected',
+      'rejected',
     ]);
-    const rejected = page.locator('[data-testid="upload-row"][data-status="rejected"]');
-    expect(await rejected.getAttribute('data-file')).toContain('notes.txt');
-    expect(await rejected.getByTestId('upload-reason').textContent()).toMatch(/[\u4e00-\u9fff]/); // a Chinese reason
+    const rejected = (file: string) => page.locator(`[data-testid="upload-row"][data-status="rejected"][data-file="${file}"]`);
+    expect(await rejected('notes.txt').getByTestId('upload-reason').textContent()).toMatch(/[\u4e00-\u9fff]/); // a Chinese reason
+    expect(await rejected('big.dcm').getByTestId('upload-reason').textContent()).toMatch(/[\u4e00-\u9fff]/);
     await expect.poll(() => page.getByTestId('instance-count').textContent()).toContain('2');
 
     await page.getByTestId('submit-case').click();
@@ -84,6 +87,10 @@ describe('township screens in Chromium', () => {
     const kase = await db.case.findFirstOrThrow({ where: { status: 'SUBMITTED' }, include: { patient: true, studies: true } });
     expect(kase).toMatchObject({ examKind: 'CT', priority: 'URGENT', bodyPart: '头部', patient: { name: '张三', birthDate: '1990-03-07' } });
     expect(kase.studies[0]!.dicomPatientName).toBe('张^三');
+    // the oversized file was refused in the browser, never sent over the (slow) uplink
+    const batches = await db.auditEvent.findMany({ where: { action: 'ingest.batch', entityId: kase.id } });
+    expect(batches.map((b) => b.details).join()).toContain('notes.txt');
+    expect(batches.map((b) => b.details).join()).not.toContain('big.dcm');
   });
 
   it('lists the case and switches to English', async () => {

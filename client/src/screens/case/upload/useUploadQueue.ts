@@ -1,4 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
+import type { UploadResponse } from '../../../../../shared/api.ts';
+import { useMe } from '../../../session.ts';
 import { reportUnauthenticated } from '../../../api/client.ts';
 import { api } from '../../../api/teledx.ts';
 import { postFile } from '../../../api/upload-file.ts';
@@ -7,10 +9,12 @@ import { UploadQueue } from './upload-queue.ts';
 // One queue per case for the life of the page, so going back to the list does not cancel an upload.
 const queues = new Map<string, UploadQueue>();
 
-function queueFor(caseId: string): UploadQueue {
+function queueFor(caseId: string, maxFileBytes: number): UploadQueue {
   let queue = queues.get(caseId);
   if (!queue) {
     queue = new UploadQueue(async (file, path, onProgress, signal) => {
+      // The server would refuse it anyway; do not spend a slow uplink on sending it first.
+      if (file.size > maxFileBytes) return { kind: 'answered', status: 413, body: tooLarge(path, maxFileBytes) };
       const attempt = await postFile(api.filesUrl(caseId), file, path, onProgress, signal);
       if (attempt.kind === 'answered' && attempt.status === 401) reportUnauthenticated();
       return attempt;
@@ -31,8 +35,12 @@ export function disposeUploadQueues(): void {
   queues.clear();
 }
 
+function tooLarge(file: string, limit: number): UploadResponse {
+  return { accepted: [], rejected: [{ file, code: 'TOO_LARGE', reason: `larger than the limit of ${limit} bytes`, status: 413, params: { limit } }] };
+}
+
 export function useUploadQueue(caseId: string, onSettled: () => void) {
-  const queue = queueFor(caseId);
+  const queue = queueFor(caseId, useMe().uploadLimits.maxFileBytes);
   const snapshot = useSyncExternalStore(queue.subscribe, queue.getSnapshot);
   useEffect(() => queue.onSettled(onSettled), [queue, onSettled]);
   return { queue, snapshot };
