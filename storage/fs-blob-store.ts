@@ -2,20 +2,21 @@
 // twice is stored once and a key can never point at different content.
 //
 // Atomicity: bytes are written to <root>/.staging/<random>, fsynced, then renamed to
-// <root>/sha256/ab/cd/<hash>, and the directory is fsynced. rename() within one file system is atomic, so a
+// <root>/sha256/ab/<hash>, and the directory is fsynced. rename() within one file system is atomic, so a
 // crash leaves either no file at the key or the whole file, never a prefix. Left-over staging files (from a
 // crash) are never referenced by the index and are swept at start-up.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { BlobTooLargeError, type BlobStore, type ByteRange, type StagedBlob, type StoredBlob } from './blob-store.ts';
 
 /** bytes of each staged file kept in memory: enough for nearly every DICOM header and all sniffing */
 const HEAD_BYTES = 64 * 1024;
-const KEY_PATTERN = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
+/** received bytes gathered before one write: bounds memory per upload, and saves system calls */
+const WRITE_RUN = 1024 * 1024;
+const KEY_PATTERN = /^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/;
 
 export class FsBlobStore implements BlobStore {
   private readonly stagingDir: string;
@@ -39,28 +40,38 @@ export class FsBlobStore implements BlobStore {
     let tooLarge = false;
     const head: Buffer[] = [];
     let headBytes = 0;
-    // Counts and hashes on the way to disk, and keeps the first bytes in memory for the sniffing and header
-    // parsing that follow; past the limit it keeps reading (so a multipart batch can go on to its next file)
-    // but writes nothing more.
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
+    let run: Buffer[] = [];
+    let runBytes = 0;
+    const file = await open(tempPath, 'w');
+    try {
+      // Counts and hashes on the way to disk, and keeps the first bytes in memory for the sniffing and header
+      // parsing that follow. Past the size limit it keeps reading (so a multipart batch can go on to its next
+      // file) but keeps nothing. Network chunks are written in runs: one system call per WRITE_RUN bytes.
+      for await (const chunk of source as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > maxBytes) {
-          tooLarge = true;
-          return done();
-        }
+        if (size > maxBytes) tooLarge = true;
+        if (tooLarge) continue;
         hash.update(chunk);
         if (headBytes < HEAD_BYTES) {
           head.push(chunk.subarray(0, HEAD_BYTES - headBytes));
           headBytes += head.at(-1)!.length;
         }
-        done(null, chunk);
-      },
-    });
-    try {
-      // flush: fsync before close, so the bytes are on disk before the rename can make them visible
-      await pipeline(source, meter, createWriteStream(tempPath, { flush: true }));
+        run.push(chunk);
+        runBytes += chunk.length;
+        if (runBytes >= WRITE_RUN) {
+          await writeAll(file, run);
+          run = [];
+          runBytes = 0;
+        }
+      }
+      if (!tooLarge) {
+        await writeAll(file, run);
+        // on disk before the rename can make the file visible
+        await file.sync();
+      }
+      await file.close();
     } catch (error) {
+      await file.close().catch(() => {});
       await rm(tempPath, { force: true });
       throw error;
     }
@@ -165,8 +176,30 @@ class FsStagedBlob implements StagedBlob {
   }
 }
 
+/** 256 folders of content-addressed files: few enough that each exists after the first minutes */
 export function keyFor(sha256: string): string {
-  return `sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+  return `sha256/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+async function writeAll(file: FileHandle, buffers: Buffer[]): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    const { bytesWritten } = await file.writev(pending);
+    pending = dropBytes(pending, bytesWritten); // a short write (rare, e.g. a signal) continues where it stopped
+  }
+}
+
+function dropBytes(buffers: Buffer[], count: number): Buffer[] {
+  let rest = count;
+  const out: Buffer[] = [];
+  for (const b of buffers) {
+    if (rest >= b.length) rest -= b.length;
+    else {
+      out.push(rest > 0 ? b.subarray(rest) : b);
+      rest = 0;
+    }
+  }
+  return out;
 }
 
 async function fsyncDirectory(dir: string): Promise<void> {

@@ -24,10 +24,32 @@ export async function createSession(
   return { token, sessionId, expiresAt };
 }
 
+/**
+ * Recently resolved sessions, so that a burst of requests (an exam folder uploading file by file) does not
+ * read the same session three tables deep each time. Entries live CACHE_MS; logout removes its own at once.
+ * Across several instances, a logout or deactivation elsewhere takes effect here within CACHE_MS.
+ */
+const CACHE_MS = 5_000;
+const CACHE_MAX = 10_000;
+const recent = new Map<string, { actor: Actor; until: number }>();
+
 /** The actor behind a session token, or null if the token is unknown, expired, or the user was deactivated. */
 export async function actorForToken(db: Db, token: string): Promise<Actor | null> {
+  const id = tokenHash(token);
+  const cached = recent.get(id);
+  if (cached && cached.until > Date.now()) return cached.actor;
+  recent.delete(id);
+  const actor = await loadActor(db, id);
+  if (actor) {
+    if (recent.size >= CACHE_MAX) recent.delete(recent.keys().next().value!); // oldest first
+    recent.set(id, { actor, until: Date.now() + CACHE_MS });
+  }
+  return actor;
+}
+
+async function loadActor(db: Db, sessionId: string): Promise<Actor | null> {
   const session = await db.session.findUnique({
-    where: { id: tokenHash(token) },
+    where: { id: sessionId },
     include: { user: { include: { centres: { select: { centreId: true } } } } },
   });
   if (!session || session.expiresAt.getTime() <= Date.now() || !session.user.active) return null;
@@ -45,5 +67,6 @@ export async function actorForToken(db: Db, token: string): Promise<Actor | null
 }
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {
+  recent.delete(sessionId);
   await db.session.deleteMany({ where: { id: sessionId } });
 }

@@ -76,7 +76,7 @@ const summaryInclude = {
   patient: true,
   originOrg: true,
   centre: true,
-  _count: { select: { attachments: true } },
+  _count: { select: { attachments: true, instances: true } },
 } satisfies Prisma.CaseInclude;
 
 export async function listCases(
@@ -92,8 +92,7 @@ export async function listCases(
     take: query.limit,
     ...(query.before ? { cursor: { id: query.before }, skip: 1 } : {}),
   });
-  const counts = await instanceCounts(db, rows.map((r) => r.id));
-  return rows.map((row) => toSummary(row, counts.get(row.id) ?? 0));
+  return rows.map(toSummary);
 }
 
 export async function getCase(db: Db, actor: Actor, caseId: string): Promise<CaseDetailDto> {
@@ -115,9 +114,8 @@ export async function getCase(db: Db, actor: Actor, caseId: string): Promise<Cas
     },
   });
   if (!row) throw notFound('case');
-  const instanceCount = row.studies.reduce((n, s) => n + s.series.reduce((m, se) => m + se.instances.length, 0), 0);
   return {
-    ...toSummary(row, instanceCount),
+    ...toSummary(row),
     patient: {
       id: row.patient.id,
       name: row.patient.name,
@@ -170,7 +168,7 @@ export async function getCase(db: Db, actor: Actor, caseId: string): Promise<Cas
 
 type SummaryRow = Prisma.CaseGetPayload<{ include: typeof summaryInclude }>;
 
-function toSummary(row: SummaryRow, instanceCount: number): CaseSummaryDto {
+function toSummary(row: SummaryRow): CaseSummaryDto {
   return {
     id: row.id,
     status: row.status as CaseStatus,
@@ -182,22 +180,7 @@ function toSummary(row: SummaryRow, instanceCount: number): CaseSummaryDto {
     centre: row.centre ? { id: row.centre.id, name: row.centre.name } : null,
     createdAt: row.createdAt.toISOString(),
     submittedAt: row.submittedAt?.toISOString() ?? null,
-    instanceCount,
+    instanceCount: row._count.instances,
     attachmentCount: row._count.attachments,
   };
-}
-
-/** Instances per case for a page of cases, in one grouped query. */
-async function instanceCounts(db: Db, caseIds: string[]): Promise<Map<string, number>> {
-  if (caseIds.length === 0) return new Map();
-  const studies = await db.study.findMany({
-    where: { caseId: { in: caseIds } },
-    select: { caseId: true, series: { select: { _count: { select: { instances: true } } } } },
-  });
-  const counts = new Map<string, number>();
-  for (const s of studies) {
-    const n = s.series.reduce((sum, se) => sum + se._count.instances, 0);
-    counts.set(s.caseId, (counts.get(s.caseId) ?? 0) + n);
-  }
-  return counts;
 }

@@ -81,15 +81,18 @@ async function indexBatch(
   const newAttachments: AttachmentCandidate[] = [];
 
   const dicom = candidates.filter((c): c is { file: ReceivedFile; classified: Extract<Classified, { type: 'dicom' }> } => c.classified.type === 'dicom');
-  const existing = await ctx.db.instance.findMany({
-    where: { sopInstanceUid: { in: dicom.map((c) => c.classified.header.sopInstanceUid) } },
-    select: { id: true, sopInstanceUid: true, sha256: true, series: { select: { study: { select: { caseId: true } } } } },
-  });
-  const known = new Map(existing.map((e) => [e.sopInstanceUid, { id: e.id, sha256: e.sha256, caseId: e.series.study.caseId }]));
-  const existingAttachments = await ctx.db.attachment.findMany({
-    where: { caseId: kase.id, sha256: { in: candidates.map((c) => c.file.staged.sha256) } },
-    select: { id: true, sha256: true },
-  });
+  const attachmentShas = candidates.filter((c) => c.classified.type === 'attachment').map((c) => c.file.staged.sha256);
+  // Skip the look-ups a batch does not need: most batches are all DICOM.
+  const existing = dicom.length
+    ? await ctx.db.instance.findMany({
+        where: { sopInstanceUid: { in: dicom.map((c) => c.classified.header.sopInstanceUid) } },
+        select: { id: true, sopInstanceUid: true, sha256: true, caseId: true },
+      })
+    : [];
+  const known = new Map(existing.map((e) => [e.sopInstanceUid, { id: e.id, sha256: e.sha256, caseId: e.caseId }]));
+  const existingAttachments = attachmentShas.length
+    ? await ctx.db.attachment.findMany({ where: { caseId: kase.id, sha256: { in: attachmentShas } }, select: { id: true, sha256: true } })
+    : [];
   const knownAttachments = new Map(existingAttachments.map((a) => [a.sha256, a.id]));
 
   for (const { file, classified } of candidates) {
@@ -165,22 +168,28 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
     let study = studyIds.get(header.studyInstanceUid);
     if (!study) {
       const mismatch = compareDemographics(kase.patient, header.patient);
-      const row = await tx.study.upsert({
-        where: { caseId_studyInstanceUid: { caseId: kase.id, studyInstanceUid: header.studyInstanceUid } },
-        update: {},
-        create: {
-          caseId: kase.id,
-          studyInstanceUid: header.studyInstanceUid,
-          studyDate: header.studyDate ?? null,
-          studyDescription: header.studyDescription ?? null,
-          accessionNumber: header.accessionNumber ?? null,
-          dicomPatientName: header.patient.name ?? null,
-          dicomPatientId: header.patient.id ?? null,
-          dicomPatientSex: header.patient.sex ?? null,
-          dicomBirthDate: header.patient.birthDate ?? null,
-          demographicsMismatch: mismatch.length ? JSON.stringify(mismatch) : null,
-        },
-      });
+      // find, else create: a native upsert costs SQLite three statements per call. A racing request that
+      // creates the same study first makes the create fail with P2002, and the batch is retried.
+      const row =
+        (await tx.study.findUnique({
+          where: { caseId_studyInstanceUid: { caseId: kase.id, studyInstanceUid: header.studyInstanceUid } },
+          select: { id: true },
+        })) ??
+        (await tx.study.create({
+          data: {
+            caseId: kase.id,
+            studyInstanceUid: header.studyInstanceUid,
+            studyDate: header.studyDate ?? null,
+            studyDescription: header.studyDescription ?? null,
+            accessionNumber: header.accessionNumber ?? null,
+            dicomPatientName: header.patient.name ?? null,
+            dicomPatientId: header.patient.id ?? null,
+            dicomPatientSex: header.patient.sex ?? null,
+            dicomBirthDate: header.patient.birthDate ?? null,
+            demographicsMismatch: mismatch.length ? JSON.stringify(mismatch) : null,
+          },
+          select: { id: true },
+        }));
       study = { id: row.id, mismatch };
       studyIds.set(header.studyInstanceUid, study);
       if (kase.patient.sex === 'U' && (header.patient.sex === 'M' || header.patient.sex === 'F')) patientFill.sex = header.patient.sex;
@@ -188,23 +197,28 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
     }
     let seriesId = seriesIds.get(header.seriesInstanceUid);
     if (!seriesId) {
-      const row = await tx.series.upsert({
-        where: { studyId_seriesInstanceUid: { studyId: study.id, seriesInstanceUid: header.seriesInstanceUid } },
-        update: {},
-        create: {
-          studyId: study.id,
-          seriesInstanceUid: header.seriesInstanceUid,
-          modality: header.modality ?? null,
-          seriesNumber: header.seriesNumber ?? null,
-          seriesDescription: header.seriesDescription ?? null,
-          bodyPart: header.bodyPart ?? null,
-        },
-      });
+      const row =
+        (await tx.series.findUnique({
+          where: { studyId_seriesInstanceUid: { studyId: study.id, seriesInstanceUid: header.seriesInstanceUid } },
+          select: { id: true },
+        })) ??
+        (await tx.series.create({
+          data: {
+            studyId: study.id,
+            seriesInstanceUid: header.seriesInstanceUid,
+            modality: header.modality ?? null,
+            seriesNumber: header.seriesNumber ?? null,
+            seriesDescription: header.seriesDescription ?? null,
+            bodyPart: header.bodyPart ?? null,
+          },
+          select: { id: true },
+        }));
       seriesId = row.id;
       seriesIds.set(header.seriesInstanceUid, seriesId);
     }
     rows.push({
       seriesId,
+      caseId: kase.id,
       sopInstanceUid: header.sopInstanceUid,
       sopClassUid: header.sopClassUid,
       instanceNumber: header.instanceNumber ?? null,

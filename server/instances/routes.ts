@@ -13,7 +13,7 @@ export function filesRouter(ctx: AppContext): Router {
 
   router.get('/instances/:id/file', requireAuth, async (req, res) => {
     const instance = await db.instance.findFirst({
-      where: { id: req.params.id as string, series: { study: { case: caseScope(actorOf(req)) } } },
+      where: { id: req.params.id as string, case: caseScope(actorOf(req)) },
       select: { storageKey: true, sha256: true },
     });
     if (!instance) throw notFound('instance');

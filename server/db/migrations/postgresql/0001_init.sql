@@ -113,6 +113,7 @@ CREATE UNIQUE INDEX "Series_studyId_seriesInstanceUid_key" ON "Series"("studyId"
 CREATE TABLE "Instance" (
   "id" TEXT NOT NULL PRIMARY KEY,
   "seriesId" TEXT NOT NULL REFERENCES "Series"("id"),
+  "caseId" TEXT NOT NULL REFERENCES "Case"("id"),
   "sopInstanceUid" TEXT NOT NULL,
   "sopClassUid" TEXT NOT NULL,
   "instanceNumber" INTEGER,
@@ -127,6 +128,7 @@ CREATE TABLE "Instance" (
 );
 CREATE UNIQUE INDEX "Instance_sopInstanceUid_key" ON "Instance"("sopInstanceUid");
 CREATE INDEX "Instance_seriesId_idx" ON "Instance"("seriesId");
+CREATE INDEX "Instance_caseId_idx" ON "Instance"("caseId");
 
 CREATE TABLE "Attachment" (
   "id" TEXT NOT NULL PRIMARY KEY,
