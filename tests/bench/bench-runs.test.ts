@@ -16,4 +16,5 @@ it('npm run bench:ingest runs and prints its figures', async () => {
   expect(Number(stdout.match(/instances\/s\s+(\d+)/)?.[1])).toBeGreaterThan(0);
   expect(Number(stdout.match(/server peak RSS (\d+) MB/)?.[1])).toBeGreaterThan(0);
   expect(stdout).toMatch(/large file: one 32 MiB DICOM file/);
+  expect(stdout).toMatch(/server RSS\s+\d+ MB before, \d+ MB peak during the upload/);
 }, 120_000);

@@ -91,6 +91,7 @@ try {
 
   if (LARGE_BYTES > 0) {
     const largeCase = (await client.post('/api/cases', { patient: { name: '大文件' }, examKind: 'CT' })).body.id as string;
+    const rssBefore = await currentRss(server.child.pid!);
     rss.reset();
     const t0 = performance.now();
     const result = await uploadLargeFile(server.url, client.cookie, largeCase, LARGE_BYTES);
@@ -98,7 +99,7 @@ try {
     if (result.accepted?.length !== 1) throw new Error(`large file not accepted: ${JSON.stringify(result).slice(0, 300)}`);
     console.log(`large file: one ${(LARGE_BYTES / 1024 ** 2).toFixed(0)} MiB DICOM file in one request`);
     console.log(`  MB/s            ${(LARGE_BYTES / 1e6 / largeSeconds).toFixed(1)}`);
-    console.log(`  server peak RSS ${mb(rss.peak())} MB (memory stays flat: the file streams to disk)`);
+    console.log(`  server RSS      ${mb(rssBefore)} MB before, ${mb(rss.peak())} MB peak during the upload`);
   }
 } finally {
   rss.stop();
@@ -190,16 +191,19 @@ async function uploadLargeFile(url: string, cookie: string, caseId: string, byte
   });
 }
 
+async function currentRss(pid: number): Promise<number> {
+  try {
+    const status = await (await import('node:fs/promises')).readFile(`/proc/${pid}/status`, 'utf8');
+    return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0; // process gone
+  }
+}
+
 function sampleRss(pid: number) {
   let peak = 0;
   const read = async () => {
-    try {
-      const status = await (await import('node:fs/promises')).readFile(`/proc/${pid}/status`, 'utf8');
-      const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-      peak = Math.max(peak, kb * 1024);
-    } catch {
-      /* process gone */
-    }
+    peak = Math.max(peak, await currentRss(pid));
   };
   const timer = setInterval(read, 50);
   return {
