@@ -128,6 +128,13 @@ async function indexBatch(
   for (const { file } of [...newDicom, ...newAttachments]) stored.set(file, (await file.staged.commit()).key);
 
   const created = await ctx.db.$transaction(async (tx) => {
+    // The case may have been submitted since it was loaded: re-check its status under a row lock, so files
+    // never join a case after it left the township (the submit's compare-and-set takes the same lock).
+    const { count } = await tx.case.updateMany({
+      where: { id: kase.id, status: { in: [...UPLOADABLE_STATUSES] } },
+      data: { updatedAt: new Date() },
+    });
+    if (count !== 1) throw new HttpError(409, 'CASE_NOT_UPLOADABLE', 'the case was submitted or cancelled meanwhile');
     const dicomAccepted = await indexDicom(tx, kase, newDicom, stored);
     const attachmentAccepted = await indexAttachments(tx, kase.id, newAttachments, stored);
     await recordAudit(tx, {
