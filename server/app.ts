@@ -11,6 +11,7 @@ import { errorHandler, HttpError } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { ingestRouter } from './ingest/routes.ts';
 import { filesRouter } from './instances/routes.ts';
+import { routingRouter } from './routing/routes.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
 const VERSION = '0.1.0';
@@ -36,6 +37,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/cases', casesRouter(ctx));
   api.use('/cases', ingestRouter(ctx));
   api.use(filesRouter(ctx));
+  api.use('/routing-rules', routingRouter(ctx));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);

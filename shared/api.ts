@@ -182,3 +182,33 @@ export interface UploadResponse {
   accepted: AcceptedFile[];
   rejected: RejectedFile[];
 }
+
+// ---- routing rules ----
+
+export const routingRuleInputSchema = z.object({
+  examKind: examKindSchema.nullable().default(null),
+  modality: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2,4}$/, 'a DICOM modality such as CR, DX, CT')
+    .nullable()
+    .default(null),
+  originOrgId: z.string().min(1).nullable().default(null),
+  centreId: z.string().min(1),
+  active: z.boolean().default(true),
+  note: z.string().trim().max(200).nullable().default(null),
+});
+export type RoutingRuleInput = z.input<typeof routingRuleInputSchema>;
+
+export interface RoutingRuleDto {
+  id: string;
+  examKind: ExamKind | null;
+  modality: string | null;
+  originOrg: { id: string; name: string } | null;
+  centre: { id: string; name: string };
+  active: boolean;
+  note: string | null;
+  /** cases this rule has routed */
+  caseCount: number;
+}

@@ -1,13 +1,12 @@
 // /api/cases: a thin HTTP edge over service.ts and lifecycle.ts.
 import { Router } from 'express';
 import { caseListQuerySchema } from '../../shared/api.ts';
-import type { ExamKind } from '../../shared/domain.ts';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { townshipWriteScope } from './access.ts';
+import { routeCase } from '../routing/service.ts';
 import { transitionCase } from './lifecycle.ts';
-import { chooseCentre } from './routing.ts';
 import { createCase, getCase, listCases } from './service.ts';
 
 export function casesRouter(ctx: AppContext): Router {
@@ -39,14 +38,12 @@ export function casesRouter(ctx: AppContext): Router {
       prepare: async (tx, current) => {
         const c = await tx.case.findUniqueOrThrow({
           where: { id: current.id },
-          select: { examKind: true, originOrgId: true, _count: { select: { studies: true, attachments: true } } },
+          select: { _count: { select: { studies: true, attachments: true } } },
         });
         if (c._count.studies + c._count.attachments === 0) {
           throw new HttpError(409, 'NO_FILES', 'upload at least one file before submitting');
         }
-        const centre = await chooseCentre(tx, c.originOrgId, c.examKind as ExamKind);
-        if (!centre) throw new HttpError(409, 'NO_CENTRE', `no reading centre reads ${c.examKind} exams`);
-        return { centreId: centre.id };
+        return routeCase(tx, current.id);
       },
     });
     res.json(await getCase(db, actor, req.params.id as string));

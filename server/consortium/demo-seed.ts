@@ -38,6 +38,16 @@ const CENTRES = [
   { code: 'ECG', name: '心电诊断中心', kind: 'ECG', examKinds: 'ECG' },
 ] as const;
 
+/** ECG to the ECG centre, imaging to the imaging centre, anything else to the imaging centre as a fallback. */
+const DEFAULT_ROUTING = [
+  { examKind: 'ECG', centre: 'ECG', note: '心电图 → 心电诊断中心' },
+  { examKind: 'DR', centre: 'IMAGING', note: 'DR/CR/DX → 影像诊断中心' },
+  { examKind: 'CT', centre: 'IMAGING', note: null },
+  { examKind: 'MR', centre: 'IMAGING', note: null },
+  { examKind: 'US', centre: 'IMAGING', note: '超声 → 影像诊断中心（未设超声中心时）' },
+  { examKind: null, centre: 'IMAGING', note: '兜底规则' },
+] as const;
+
 /** Seeds the demo consortium if the database has no organizations; returns whether it did. */
 export async function seedDemoIfEmpty(db: Db, password: string): Promise<boolean> {
   if ((await db.organization.count()) > 0) return false;
@@ -57,6 +67,9 @@ export async function seedDemoIfEmpty(db: Db, password: string): Promise<boolean
       for (const centre of CENTRES) {
         const row = await tx.readingCentre.create({ data: { ...centre, hospitalId: orgIds.get('COUNTY')! } });
         centreIds.set(centre.code, row.id);
+      }
+      for (const rule of DEFAULT_ROUTING) {
+        await tx.routingRule.create({ data: { examKind: rule.examKind, centreId: centreIds.get(rule.centre)!, note: rule.note } });
       }
       for (const [i, account] of DEMO_ACCOUNTS.entries()) {
         await tx.user.create({

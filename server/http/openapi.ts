@@ -1,7 +1,7 @@
 // /api/openapi.json: the REST API described for people and tools. Request bodies come from the same zod
 // schemas the server validates with, so the description cannot drift from the checks.
 import { z } from 'zod';
-import { createCaseRequestSchema, loginRequestSchema, REJECTION_CODES } from '../../shared/api.ts';
+import { createCaseRequestSchema, loginRequestSchema, REJECTION_CODES, routingRuleInputSchema } from '../../shared/api.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -73,6 +73,13 @@ export function openApiDocument(version: string) {
       },
       '/api/cases/{id}/submit': { post: { summary: 'Send the case to its reading centre', parameters: idParam, responses: { 200: ok('the case, status SUBMITTED'), 404: error, 409: error } } },
       '/api/cases/{id}/cancel': { post: { summary: 'Withdraw a DRAFT case', parameters: idParam, responses: { 200: ok('the case, status CANCELLED'), 404: error, 409: error } } },
+      '/api/routing-rules': {
+        get: { summary: 'Routing rules (administrators, supervisors)', responses: { 200: ok('the rules, with how many cases each routed'), 403: error } },
+        post: { summary: 'Add a routing rule (administrators)', requestBody: { required: true, content: json(routingRuleInputSchema) }, responses: { 201: ok('the rule'), 400: error, 403: error } },
+      },
+      '/api/routing-rules/{id}': {
+        put: { summary: 'Change or switch off a routing rule (administrators)', parameters: idParam, requestBody: { required: true, content: json(routingRuleInputSchema) }, responses: { 200: ok('the rule'), 400: error, 403: error, 404: error } },
+      },
       '/api/instances/{id}/file': { get: { summary: 'The stored DICOM file (Range and ETag supported)', parameters: idParam, responses: { 200: ok('application/dicom'), 206: ok('partial content'), 304: ok('not modified'), 404: error, 416: error } } },
       '/api/attachments/{id}/file': { get: { summary: 'A stored attachment (PDF, image, video, ECG XML), Range supported', parameters: idParam, responses: { 200: ok('the file'), 206: ok('partial content'), 404: error } } },
     },
