@@ -11,6 +11,7 @@ import { errorHandler, HttpError } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { ingestRouter } from './ingest/routes.ts';
 import { filesRouter } from './instances/routes.ts';
+import { readingRouter } from './reading/routes.ts';
 import { routingRouter } from './routing/routes.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
@@ -38,6 +39,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/cases', ingestRouter(ctx));
   api.use(filesRouter(ctx));
   api.use('/routing-rules', routingRouter(ctx));
+  api.use(readingRouter(ctx));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);

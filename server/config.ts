@@ -1,6 +1,7 @@
 // Everything teledx reads from the environment, validated once at start-up.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SLA, parseSla } from './reading/sla.ts';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -22,6 +23,14 @@ const envSchema = z.object({
   TELEDX_SECURE_COOKIES: z.stringbool().default(false),
   /** skip seeding the demo consortium into an empty database */
   TELEDX_NO_DEMO: z.stringbool().default(false),
+  /** reading targets in minutes, by priority and optionally by exam kind (see server/reading/sla.ts) */
+  TELEDX_SLA_MINUTES: z.string().default(DEFAULT_SLA),
+  /** how long a claim holds without a renewal (the reader's page renews it while open) */
+  TELEDX_LEASE_SECONDS: z.coerce.number().positive().default(600),
+  /** after a reader's connection drops, their claims run out this much later unless renewed */
+  TELEDX_DISCONNECT_GRACE_SECONDS: z.coerce.number().positive().default(120),
+  /** how often expired claims are returned to the queue */
+  TELEDX_LEASE_SWEEP_SECONDS: z.coerce.number().positive().default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +56,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginAttempts: e.TELEDX_LOGIN_ATTEMPTS,
     secureCookies: e.TELEDX_SECURE_COOKIES,
     seedDemo: !e.TELEDX_NO_DEMO,
+    sla: parseSla(e.TELEDX_SLA_MINUTES),
+    leaseMs: e.TELEDX_LEASE_SECONDS * 1000,
+    disconnectGraceMs: e.TELEDX_DISCONNECT_GRACE_SECONDS * 1000,
+    leaseSweepMs: e.TELEDX_LEASE_SWEEP_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   };
 }

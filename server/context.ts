@@ -3,6 +3,7 @@ import type { BlobStore } from '../storage/blob-store.ts';
 import type { Config } from './config.ts';
 import type { Db, Provider } from './db/client.ts';
 import type { Logger } from './logger.ts';
+import type { Notifier } from './realtime/notifier.ts';
 
 export interface AppContext {
   config: Config;
@@ -10,4 +11,6 @@ export interface AppContext {
   provider: Provider;
   store: BlobStore;
   log: Logger;
+  /** announces committed case changes (Socket.IO once the server listens) */
+  notify: Notifier;
 }

@@ -11,6 +11,8 @@ import { openDatabase, providerOf } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
 import { createLogger } from './logger.ts';
+import { startLeaseSweeper } from './reading/claims.ts';
+import { SocketHub } from './realtime/socket-server.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -27,11 +29,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = new FsBlobStore(join(config.dataDir, 'blobs'));
   await store.init();
   const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;
-  const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log };
+  const hub = new SocketHub({ db, config, log });
+  const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log, notify: hub };
   const app = createApp(ctx);
   const http = await new Promise<Server>((resolve, reject) => {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
+  hub.attach(http);
+  const sweeper = startLeaseSweeper(ctx);
   // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
   http.requestTimeout = 0;
   const { port } = http.address() as AddressInfo;
@@ -42,6 +47,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     seeded,
     async close() {
+      sweeper.stop();
+      await hub.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

@@ -86,6 +86,10 @@ export interface CaseSummaryDto {
   centre: { id: string; name: string } | null;
   createdAt: string;
   submittedAt: string | null;
+  /** when the reading centre should have read it (submittedAt + the SLA for its priority and exam kind) */
+  dueAt: string | null;
+  claimedBy: { id: string; displayName: string } | null;
+  leaseExpiresAt: string | null;
   instanceCount: number;
   attachmentCount: number;
 }
@@ -212,3 +216,16 @@ export interface RoutingRuleDto {
   /** cases this rule has routed */
   caseCount: number;
 }
+
+// ---- worklist and claims ----
+
+export const worklistQuerySchema = z.object({
+  examKind: examKindSchema.optional(),
+  originOrgId: z.string().optional(),
+  priority: prioritySchema.optional(),
+  /** only the cases I have claimed */
+  mine: z.stringbool().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export const reassignRequestSchema = z.object({ readerId: z.string().min(1) });

@@ -1,43 +1,62 @@
 // The case state machine. This module is the only writer of Case.status: each move is checked against
-// shared/case-status.ts, applied with a compare-and-set on the current status (so two racing requests cannot
-// both win), and audited in the same transaction.
+// shared/case-status.ts, applied with a compare-and-set on the current status (so of two racing requests
+// exactly one wins), audited in the same transaction, and announced (after the commit) to whoever watches.
 import { CASE_TRANSITIONS, type CaseEvent, type CaseStatus } from '../../shared/case-status.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
+import type { Notifier } from '../realtime/notifier.ts';
+
+export interface CaseMover {
+  db: Db;
+  notify: Notifier;
+}
+
+export interface CurrentCase {
+  id: string;
+  status: CaseStatus;
+  centreId: string | null;
+  claimedById: string | null;
+  leaseExpiresAt: Date | null;
+}
 
 export interface TransitionRequest {
   caseId: string;
   event: CaseEvent;
-  actor: Actor;
+  /** null for moves the system makes on its own (an expired lease) */
+  actor: Actor | null;
   /** the cases this actor may move: a case outside it is reported as not found */
   scope: Prisma.CaseWhereInput;
   ip?: string;
   /** checks preconditions and returns extra columns to set with the move (e.g. the routed centre) */
-  prepare?: (tx: Tx, current: { id: string; status: string }) => Promise<Prisma.CaseUncheckedUpdateManyInput>;
+  prepare?: (tx: Tx, current: CurrentCase) => Promise<Prisma.CaseUncheckedUpdateManyInput>;
+  /** further conditions the row must still meet at the moment of the update (compare-and-set) */
+  expect?: Prisma.CaseWhereInput;
   details?: Record<string, unknown>;
 }
 
-export async function transitionCase(db: Db, request: TransitionRequest): Promise<{ from: CaseStatus; to: CaseStatus }> {
+export const CURRENT_CASE_SELECT = { id: true, status: true, centreId: true, claimedById: true, leaseExpiresAt: true } as const;
+
+export async function transitionCase(mover: CaseMover, request: TransitionRequest): Promise<{ from: CaseStatus; to: CaseStatus }> {
   const { caseId, event, actor } = request;
   const rule = CASE_TRANSITIONS[event];
-  return db.$transaction(async (tx) => {
-    const current = await tx.case.findFirst({ where: { AND: [{ id: caseId }, request.scope] }, select: { id: true, status: true } });
+  const result = await mover.db.$transaction(async (tx) => {
+    const current = (await tx.case.findFirst({ where: { AND: [{ id: caseId }, request.scope] }, select: CURRENT_CASE_SELECT })) as CurrentCase | null;
     if (!current) throw notFound('case');
-    const from = current.status as CaseStatus;
+    const from = current.status;
     if (!rule.from.includes(from)) {
       throw new HttpError(409, 'INVALID_TRANSITION', `cannot ${event} a case that is ${from}`, { from, event });
     }
     const extra = request.prepare ? await request.prepare(tx, current) : {};
     const now = new Date();
     const { count } = await tx.case.updateMany({
-      where: { id: caseId, status: from },
+      where: { id: caseId, status: from, ...request.expect },
       data: { ...extra, status: rule.to, ...(event === 'submit' ? { submittedAt: now } : {}) },
     });
     if (count !== 1) throw new HttpError(409, 'CONCURRENT_CHANGE', 'the case changed meanwhile; reload it');
     await recordAudit(tx, {
-      actorId: actor.id,
+      actorId: actor?.id ?? null,
       action: `case.${event}`,
       entityType: 'Case',
       entityId: caseId,
@@ -46,4 +65,6 @@ export async function transitionCase(db: Db, request: TransitionRequest): Promis
     });
     return { from, to: rule.to };
   });
+  mover.notify.caseChanged(caseId, event);
+  return result;
 }

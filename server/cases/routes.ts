@@ -10,26 +10,25 @@ import { transitionCase } from './lifecycle.ts';
 import { createCase, getCase, listCases } from './service.ts';
 
 export function casesRouter(ctx: AppContext): Router {
-  const { db } = ctx;
   const router = Router();
 
   router.post('/', requireRole('TECHNICIAN', 'TOWNSHIP_CLINICIAN'), async (req, res) => {
-    res.status(201).json(await createCase(db, actorOf(req), req.body, req.ip));
+    res.status(201).json(await createCase(ctx, actorOf(req), req.body, req.ip));
   });
 
   router.get('/', requireAuth, async (req, res) => {
-    res.json(await listCases(db, actorOf(req), caseListQuerySchema.parse(req.query)));
+    res.json(await listCases(ctx, actorOf(req), caseListQuerySchema.parse(req.query)));
   });
 
   router.get('/:id', requireAuth, async (req, res) => {
-    res.json(await getCase(db, actorOf(req), req.params.id as string));
+    res.json(await getCase(ctx, actorOf(req), req.params.id as string));
   });
 
   router.post('/:id/submit', requireAuth, async (req, res) => {
     const actor = actorOf(req);
     const scope = townshipWriteScope(actor);
     if (!scope) throw notFound('case');
-    await transitionCase(db, {
+    await transitionCase(ctx, {
       caseId: req.params.id as string,
       event: 'submit',
       actor,
@@ -46,15 +45,15 @@ export function casesRouter(ctx: AppContext): Router {
         return routeCase(tx, current.id);
       },
     });
-    res.json(await getCase(db, actor, req.params.id as string));
+    res.json(await getCase(ctx, actor, req.params.id as string));
   });
 
   router.post('/:id/cancel', requireAuth, async (req, res) => {
     const actor = actorOf(req);
     const scope = townshipWriteScope(actor);
     if (!scope) throw notFound('case');
-    await transitionCase(db, { caseId: req.params.id as string, event: 'cancel', actor, scope, ip: req.ip });
-    res.json(await getCase(db, actor, req.params.id as string));
+    await transitionCase(ctx, { caseId: req.params.id as string, event: 'cancel', actor, scope, ip: req.ip });
+    res.json(await getCase(ctx, actor, req.params.id as string));
   });
 
   return router;

@@ -7,9 +7,17 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { conflict, forbidden, notFound } from '../http/errors.ts';
+import type { SlaPolicy } from '../reading/sla.ts';
 import { caseScope, townshipWriteScope } from './access.ts';
 
-export async function createCase(db: Db, actor: Actor, body: CreateCaseRequest, ip?: string): Promise<CaseDetailDto> {
+/** What reading cases needs: the database, and the SLA policy that dates each case's deadline. */
+export interface CaseReader {
+  db: Db;
+  config: { sla: SlaPolicy };
+}
+
+export async function createCase(ctx: CaseReader, actor: Actor, body: CreateCaseRequest, ip?: string): Promise<CaseDetailDto> {
+  const { db } = ctx;
   if (!townshipWriteScope(actor)) throw forbidden('only township staff register exams');
   const input = createCaseRequestSchema.parse(body);
   const caseId = await db.$transaction(async (tx) => {
@@ -36,7 +44,7 @@ export async function createCase(db: Db, actor: Actor, body: CreateCaseRequest, 
     });
     return created.id;
   });
-  return getCase(db, actor, caseId);
+  return getCase(ctx, actor, caseId);
 }
 
 type PatientFields = ReturnType<typeof createCaseRequestSchema.parse>['patient'];
@@ -72,15 +80,16 @@ async function resolvePatient(tx: Tx, actor: Actor, p: PatientFields): Promise<s
   return created.id;
 }
 
-const summaryInclude = {
+export const summaryInclude = {
   patient: true,
   originOrg: true,
   centre: true,
+  claimedBy: { select: { id: true, displayName: true } },
   _count: { select: { attachments: true, instances: true } },
 } satisfies Prisma.CaseInclude;
 
 export async function listCases(
-  db: Db,
+  { db, config }: CaseReader,
   actor: Actor,
   query: { status?: string; limit: number; before?: string },
 ): Promise<CaseSummaryDto[]> {
@@ -92,10 +101,10 @@ export async function listCases(
     take: query.limit,
     ...(query.before ? { cursor: { id: query.before }, skip: 1 } : {}),
   });
-  return rows.map(toSummary);
+  return rows.map((row) => toSummary(row, config.sla));
 }
 
-export async function getCase(db: Db, actor: Actor, caseId: string): Promise<CaseDetailDto> {
+export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: string): Promise<CaseDetailDto> {
   const row = await db.case.findFirst({
     where: { AND: [{ id: caseId }, caseScope(actor)] },
     include: {
@@ -115,7 +124,7 @@ export async function getCase(db: Db, actor: Actor, caseId: string): Promise<Cas
   });
   if (!row) throw notFound('case');
   return {
-    ...toSummary(row),
+    ...toSummary(row, config.sla),
     patient: {
       id: row.patient.id,
       name: row.patient.name,
@@ -166,9 +175,9 @@ export async function getCase(db: Db, actor: Actor, caseId: string): Promise<Cas
   };
 }
 
-type SummaryRow = Prisma.CaseGetPayload<{ include: typeof summaryInclude }>;
+export type SummaryRow = Prisma.CaseGetPayload<{ include: typeof summaryInclude }>;
 
-function toSummary(row: SummaryRow): CaseSummaryDto {
+export function toSummary(row: SummaryRow, sla: SlaPolicy): CaseSummaryDto {
   return {
     id: row.id,
     status: row.status as CaseStatus,
@@ -180,6 +189,9 @@ function toSummary(row: SummaryRow): CaseSummaryDto {
     centre: row.centre ? { id: row.centre.id, name: row.centre.name } : null,
     createdAt: row.createdAt.toISOString(),
     submittedAt: row.submittedAt?.toISOString() ?? null,
+    dueAt: sla.dueAt(row.submittedAt, row.priority, row.examKind)?.toISOString() ?? null,
+    claimedBy: row.claimedBy,
+    leaseExpiresAt: row.leaseExpiresAt?.toISOString() ?? null,
     instanceCount: row._count.instances,
     attachmentCount: row._count.attachments,
   };

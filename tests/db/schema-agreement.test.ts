@@ -31,7 +31,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
     const dir = await mkdtemp(join(tmpdir(), 'teledx-schema-'));
     try {
       const url = `file:${join(dir, 'schema.db')}`;
-      expect(await migrate(url)).toEqual(['0001_init', '0002_routing_rules']);
+      expect(await migrate(url)).toEqual(['0001_init', '0002_routing_rules', '0003_claims']);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
       const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
@@ -49,7 +49,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
     const database = await createPostgresDatabase();
     try {
       const results = await Promise.all([migrate(database.url), migrate(database.url), migrate(database.url)]);
-      expect(results.flat()).toEqual(['0001_init', '0002_routing_rules']); // exactly one instance applied it
+      expect(results.flat()).toEqual(['0001_init', '0002_routing_rules', '0003_claims']); // exactly one instance applied it
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       const { rows } = await client.query<{ table_name: string; column_name: string }>(

@@ -131,6 +131,7 @@ export const en: Messages = {
   status: {
     DRAFT: 'Draft',
     SUBMITTED: 'Submitted',
+    CLAIMED: 'Being read',
     CANCELLED: 'Withdrawn',
   },
   examKind: {

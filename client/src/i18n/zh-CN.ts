@@ -135,6 +135,7 @@ export const zhCN = {
   status: {
     DRAFT: '待提交',
     SUBMITTED: '已提交',
+    CLAIMED: '阅片中',
     CANCELLED: '已撤销',
   } satisfies Record<CaseStatus, string>,
   examKind: {

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto } from '../../../../shared/api.ts';
-import { CASE_TRANSITIONS, type CaseEvent } from '../../../../shared/case-status.ts';
+import { CASE_TRANSITIONS } from '../../../../shared/case-status.ts';
 import { ApiError } from '../../api/client.ts';
 import { api } from '../../api/teledx.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 
-const ACTIONS: Record<CaseEvent, (id: string) => Promise<CaseDetailDto>> = { submit: api.submitCase, cancel: api.cancelCase };
+/** The moves the sending side makes; the reading centre's moves live on its own screens. */
+const ACTIONS = { submit: api.submitCase, cancel: api.cancelCase } satisfies Record<string, (id: string) => Promise<CaseDetailDto>>;
+type TownshipEvent = keyof typeof ACTIONS;
 
 /** Submit and withdraw, offered only where the shared transition table allows them. */
 export function CaseActions({ kase, uploadsBusy, onChanged, onStale }: {
@@ -16,11 +18,11 @@ export function CaseActions({ kase, uploadsBusy, onChanged, onStale }: {
   onStale: () => void;
 }) {
   const { t } = useTranslation();
-  const [pending, setPending] = useState<CaseEvent | null>(null);
+  const [pending, setPending] = useState<TownshipEvent | null>(null);
   const [error, setError] = useState<unknown>();
-  const allowed = (event: CaseEvent) => CASE_TRANSITIONS[event].from.includes(kase.status);
+  const allowed = (event: TownshipEvent) => CASE_TRANSITIONS[event].from.includes(kase.status);
 
-  const run = async (event: CaseEvent) => {
+  const run = async (event: TownshipEvent) => {
     setPending(event);
     setError(undefined);
     try {

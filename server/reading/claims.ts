@@ -1,0 +1,130 @@
+// Claiming: exactly one reader takes a submitted case, and holds it on a lease that their open case page
+// renews. A claim whose lease runs out (the reader closed the laptop, went home) returns the case to the
+// queue, in its original place, by the sweeper below. Every move goes through the case state machine.
+import type { Actor } from '../auth/actor.ts';
+import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';
+import type { Config } from '../config.ts';
+import type { Prisma } from '../db/client.ts';
+import { forbidden, HttpError } from '../http/errors.ts';
+import type { Logger } from '../logger.ts';
+
+export interface ClaimContext extends CaseMover {
+  config: Pick<Config, 'leaseMs' | 'leaseSweepMs'>;
+}
+
+/** Cases of the reader's own centres: anything else is not found. */
+export function centreScope(actor: Actor): Prisma.CaseWhereInput {
+  return actor.role === 'ADMIN' ? {} : { centreId: { in: actor.centreIds } };
+}
+
+const NO_CLAIM = { claimedById: null, claimedAt: null, leaseExpiresAt: null } as const;
+
+export async function claimCase(ctx: ClaimContext, actor: Actor, caseId: string, ip?: string): Promise<void> {
+  try {
+    await transitionCase(ctx, {
+      caseId,
+      event: 'claim',
+      actor,
+      scope: centreScope(actor),
+      ip,
+      prepare: async () => lease(ctx, actor.id),
+    });
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 409) throw error;
+    const holder = await ctx.db.case.findUnique({ where: { id: caseId }, select: { status: true, claimedBy: { select: { id: true, displayName: true } } } });
+    if (holder?.status !== 'CLAIMED' || !holder.claimedBy) throw error;
+    if (holder.claimedBy.id === actor.id) return renewLease(ctx, actor, caseId).then(() => undefined); // claiming twice is harmless
+    throw new HttpError(409, 'ALREADY_CLAIMED', `already taken by ${holder.claimedBy.displayName}`, { claimedBy: holder.claimedBy });
+  }
+}
+
+export async function releaseCase(ctx: ClaimContext, actor: Actor, caseId: string, ip?: string): Promise<void> {
+  await transitionCase(ctx, {
+    caseId,
+    event: 'release',
+    actor,
+    scope: centreScope(actor),
+    ip,
+    expect: { claimedById: actor.id },
+    prepare: async (_tx, current) => {
+      if (current.claimedById !== actor.id) throw forbidden('only the reader who claimed the case can release it');
+      return NO_CLAIM;
+    },
+  });
+}
+
+/** A supervisor takes a case back from its reader, into the queue. */
+export async function returnCase(ctx: ClaimContext, actor: Actor, caseId: string, ip?: string): Promise<void> {
+  await transitionCase(ctx, { caseId, event: 'return', actor, scope: centreScope(actor), ip, prepare: async () => NO_CLAIM });
+}
+
+/** A supervisor hands a claimed case to another reader of the same centre. */
+export async function reassignCase(ctx: ClaimContext, actor: Actor, caseId: string, readerId: string, ip?: string): Promise<void> {
+  await transitionCase(ctx, {
+    caseId,
+    event: 'reassign',
+    actor,
+    scope: centreScope(actor),
+    ip,
+    details: { readerId },
+    prepare: async (tx, current) => {
+      const reader = await tx.user.findFirst({
+        where: { id: readerId, active: true, role: { in: ['READER', 'SUPERVISOR'] }, centres: { some: { centreId: current.centreId ?? '' } } },
+      });
+      if (!reader) throw new HttpError(400, 'NOT_A_READER_OF_THIS_CENTRE', 'that user does not read for this centre');
+      return lease(ctx, reader.id);
+    },
+  });
+}
+
+/** Keeps the claim alive; answers the new expiry. */
+export async function renewLease(ctx: ClaimContext, actor: Actor, caseId: string): Promise<Date> {
+  const { leaseExpiresAt } = lease(ctx, actor.id);
+  const { count } = await ctx.db.case.updateMany({
+    where: { id: caseId, status: 'CLAIMED', claimedById: actor.id },
+    data: { leaseExpiresAt },
+  });
+  if (count !== 1) throw new HttpError(409, 'NOT_CLAIMED_BY_YOU', 'you do not hold this case (its lease may have run out)');
+  return leaseExpiresAt;
+}
+
+/** Returns every case whose lease has run out to the queue. Safe to run on several instances at once. */
+export async function expireLeases(ctx: ClaimContext, now = new Date()): Promise<number> {
+  const expired = await ctx.db.case.findMany({
+    where: { status: 'CLAIMED', leaseExpiresAt: { lt: now } },
+    select: { id: true, claimedById: true },
+    take: 100,
+  });
+  let returned = 0;
+  for (const { id, claimedById } of expired) {
+    try {
+      await transitionCase(ctx, {
+        caseId: id,
+        event: 'expire',
+        actor: null,
+        scope: {},
+        // a renewal or another instance's sweep got there first: then this one changes nothing
+        expect: { claimedById, leaseExpiresAt: { lt: now } },
+        details: { claimedById },
+        prepare: async () => NO_CLAIM,
+      });
+      returned++;
+    } catch (error) {
+      if (!(error instanceof HttpError && error.status === 409)) throw error;
+    }
+  }
+  return returned;
+}
+
+export function startLeaseSweeper(ctx: ClaimContext & { log: Logger }): { stop(): void } {
+  const timer = setInterval(() => {
+    expireLeases(ctx).catch((error) => ctx.log.error({ err: error }, 'lease sweep failed'));
+  }, ctx.config.leaseSweepMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+function lease(ctx: ClaimContext, readerId: string) {
+  const now = new Date();
+  return { claimedById: readerId, claimedAt: now, leaseExpiresAt: new Date(now.getTime() + ctx.config.leaseMs) };
+}

@@ -1,0 +1,18 @@
+// Socket.IO contracts. Sockets only notify: every event says what changed, and a client that missed events
+// (a dropped connection, a restarted server) reloads the truth over REST when it reconnects.
+import type { CaseSummaryDto } from './api.ts';
+
+export interface CaseChangedEvent {
+  /** the case as it now is, in the worklist's shape, so a list can update itself without a reload */
+  case: CaseSummaryDto;
+  /** what happened (a CaseEvent such as submit, claim, expire) */
+  event: string;
+  at: string;
+}
+
+export interface ServerToClientEvents {
+  'case:changed': (event: CaseChangedEvent) => void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ClientToServerEvents {}
