@@ -35,7 +35,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const http = await new Promise<Server>((resolve, reject) => {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
-  hub.attach(http);
+  await hub.attach(http);
   const sweeper = startLeaseSweeper(ctx);
   // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
   http.requestTimeout = 0;

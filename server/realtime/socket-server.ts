@@ -4,6 +4,8 @@
 // new worklist row to those rooms. Delivery is best effort by design; clients resync over REST on reconnect.
 import type { Server as HttpServer } from 'node:http';
 import { parse as parseCookie } from 'cookie';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
 import { CENTRE_ROLES, TOWNSHIP_ROLES } from '../../shared/domain.ts';
@@ -11,7 +13,7 @@ import type { Actor } from '../auth/actor.ts';
 import { actorForToken, SESSION_COOKIE } from '../auth/sessions.ts';
 import { summaryInclude, toSummary } from '../cases/service.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import { providerOf, type Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Notifier } from './notifier.ts';
 
@@ -35,16 +37,27 @@ export function roomsOf(actor: Actor): string[] {
 
 export class SocketHub implements Notifier {
   private io: Io | null = null;
+  private adapterPool: pg.Pool | null = null;
 
   constructor(private readonly deps: { db: Db; config: Config; log: Logger }) {}
 
-  attach(http: HttpServer): Io {
+  async attach(http: HttpServer): Promise<Io> {
+    const shared = providerOf(this.deps.config.databaseUrl) === 'postgresql';
     const io: Io = new Server(http, {
       path: '/socket.io',
       serveClient: false,
-      // Replays missed events after a short drop; correctness never depends on it (clients resync over REST).
-      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 },
+      // Replays missed events after a short drop (single instance only: the PostgreSQL adapter cannot);
+      // correctness never depends on it, since clients resync over REST.
+      ...(shared ? {} : { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } }),
     });
+    if (shared) {
+      // Several instances on one PostgreSQL behave as one: broadcasts and socket look-ups go through
+      // LISTEN/NOTIFY on the database they already share (no further service to run).
+      this.adapterPool = new pg.Pool({ connectionString: this.deps.config.databaseUrl, max: 4 });
+      this.adapterPool.on('error', (error) => this.deps.log.warn({ err: error }, 'socket adapter connection error'));
+      // its table socket_io_attachments comes with the PostgreSQL migrations (0004)
+      io.adapter(createAdapter(this.adapterPool));
+    }
     io.use(async (socket, next) => {
       const token = parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
       const actor = token ? await actorForToken(this.deps.db, token).catch(() => null) : null;
@@ -60,6 +73,8 @@ export class SocketHub implements Notifier {
   async close(): Promise<void> {
     await new Promise<void>((resolve) => (this.io ? this.io.close(() => resolve()) : resolve()));
     this.io = null;
+    await this.adapterPool?.end();
+    this.adapterPool = null;
   }
 
   caseChanged(caseId: string, event: string): void {
