@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { authRouter } from './auth/routes.ts';
 import { authenticate } from './auth/middleware.ts';
 import { casesRouter } from './cases/routes.ts';
+import { consortiumRouter } from './consortium/routes.ts';
 import type { AppContext } from './context.ts';
 import { errorHandler, HttpError } from './http/errors.ts';
 import { openApiDocument } from './http/openapi.ts';
@@ -40,6 +41,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(filesRouter(ctx));
   api.use('/routing-rules', routingRouter(ctx));
   api.use(readingRouter(ctx));
+  api.use(consortiumRouter(ctx));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);

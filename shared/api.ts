@@ -229,3 +229,15 @@ export const worklistQuerySchema = z.object({
 });
 
 export const reassignRequestSchema = z.object({ readerId: z.string().min(1) });
+
+export interface ConsortiumDto {
+  organizations: { id: string; code: string; name: string; kind: string; parentId: string | null }[];
+  centres: { id: string; code: string; name: string; kind: string; examKinds: string[] }[];
+}
+
+export interface ReaderDto {
+  id: string;
+  displayName: string;
+  role: 'READER' | 'SUPERVISOR';
+  canSign: boolean;
+}
