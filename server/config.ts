@@ -29,7 +29,7 @@ const envSchema = z.object({
   TELEDX_LEASE_SECONDS: z.coerce.number().positive().default(600),
   /** after a reader's connection drops, their claims run out this much later unless renewed */
   TELEDX_DISCONNECT_GRACE_SECONDS: z.coerce.number().positive().default(120),
-  /** how often expired claims are returned to the queue */
+  /** how often expired claims are returned to the queue and overdue cases announced */
   TELEDX_LEASE_SWEEP_SECONDS: z.coerce.number().positive().default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

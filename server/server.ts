@@ -11,7 +11,7 @@ import { openDatabase, providerOf } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
 import { createLogger } from './logger.ts';
-import { startLeaseSweeper } from './reading/claims.ts';
+import { startQueueWatch } from './reading/claims.ts';
 import { SocketHub } from './realtime/socket-server.ts';
 
 export interface RunningServer {
@@ -36,7 +36,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
   await hub.attach(http);
-  const sweeper = startLeaseSweeper(ctx);
+  const queueWatch = startQueueWatch(ctx);
   // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
   http.requestTimeout = 0;
   const { port } = http.address() as AddressInfo;
@@ -47,7 +47,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     seeded,
     async close() {
-      sweeper.stop();
+      queueWatch.stop();
       await hub.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

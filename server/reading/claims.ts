@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 import type { Prisma } from '../db/client.ts';
 import { forbidden, HttpError } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
+import type { SlaPolicy } from './sla.ts';
+import { announceOverdue } from './sla-watch.ts';
 
 export interface ClaimContext extends CaseMover {
   config: Pick<Config, 'leaseMs' | 'leaseSweepMs'>;
@@ -116,9 +118,12 @@ export async function expireLeases(ctx: ClaimContext, now = new Date()): Promise
   return returned;
 }
 
-export function startLeaseSweeper(ctx: ClaimContext & { log: Logger }): { stop(): void } {
+/** Periodically returns expired claims to the queue and announces cases past their deadline. */
+export function startQueueWatch(ctx: ClaimContext & { log: Logger; config: { sla: SlaPolicy } }): { stop(): void } {
   const timer = setInterval(() => {
-    expireLeases(ctx).catch((error) => ctx.log.error({ err: error }, 'lease sweep failed'));
+    expireLeases(ctx)
+      .then(() => announceOverdue(ctx))
+      .catch((error) => ctx.log.error({ err: error }, 'queue watch failed'));
   }, ctx.config.leaseSweepMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };

@@ -127,6 +127,43 @@ describe.each(BACKENDS)('live worklist (%s)', (backend) => {
   });
 });
 
+describe('deadlines', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+  });
+  afterAll(() => server?.close());
+
+  it('announces a case past its SLA deadline to its centre, once', async () => {
+    const tech1 = await server.login('tech1');
+    const super1 = await server.login('super1');
+    const socket = await connectSocket(super1);
+    const stat = await submitCase(tech1, 'CT', 'STAT');
+    const routine = await submitCase(tech1, 'CT', 'ROUTINE');
+    const { announceOverdue } = await import('../../server/reading/sla-watch.ts');
+    const in31Minutes = new Date(Date.now() + 31 * 60_000);
+    expect(await announceOverdue(server.server.ctx, in31Minutes)).toEqual([stat]); // STAT: 30 min; routine: 24 h
+    await waitForEvent(socket, (e) => e.case.id === stat && e.event === 'overdue');
+    expect(await announceOverdue(server.server.ctx, in31Minutes)).toEqual([]);
+    expect(socket.received.some((e) => e.case.id === routine && e.event === 'overdue')).toBe(false);
+    expect(await server.server.ctx.db.auditEvent.count({ where: { entityId: stat, action: 'case.overdue' } })).toBe(1);
+    socket.close();
+  });
+
+  it('lists readers of a centre for its supervisor, and the consortium for everyone', async () => {
+    const super1 = await server.login('super1');
+    const centres = (await super1.get('/api/me')).body.centres;
+    const readers = (await super1.get(`/api/centres/${centres[0].id}/readers`)).body.map((r: { displayName: string }) => r.displayName);
+    expect(readers.sort()).toEqual(['赵主任', '陈医生'].sort());
+    const ecgCentre = (await server.server.ctx.db.readingCentre.findUniqueOrThrow({ where: { code: 'ECG' } })).id;
+    expect((await super1.get(`/api/centres/${ecgCentre}/readers`)).status).toBe(404);
+    expect((await (await server.login('reader1')).get(`/api/centres/${centres[0].id}/readers`)).status).toBe(403);
+    const consortium = (await (await server.login('tech1')).get('/api/consortium')).body;
+    expect(consortium.organizations.map((o: { name: string }) => o.name)).toContain('东山村卫生室');
+    expect(consortium.centres.map((c: { code: string }) => c.code).sort()).toEqual(['ECG', 'IMAGING']);
+  });
+});
+
 describe('leases', () => {
   let server: TestServer;
   beforeAll(async () => {
