@@ -14,6 +14,9 @@ export default defineConfig({
   server: {
     // The client imports the request schemas and types from ../shared, outside the Vite root.
     fs: { allow: [repoRoot] },
-    proxy: { '/api': 'http://localhost:8080' },
+    proxy: {
+      '/api': 'http://localhost:8080',
+      '/socket.io': { target: 'http://localhost:8080', ws: true },
+    },
   },
 });

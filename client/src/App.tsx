@@ -1,21 +1,29 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../shared/api.ts';
+import { CENTRE_ROLES, type Role } from '../../shared/domain.ts';
 import { ApiError, setUnauthenticatedHandler } from './api/client.ts';
 import { api } from './api/teledx.ts';
 import { AppHeader } from './components/AppHeader.tsx';
 import { ErrorMessage } from './components/ErrorMessage.tsx';
+import { ReadingAlerts } from './reading/ReadingAlerts.tsx';
+import { connectRealtime, disconnectRealtime } from './realtime/socket.ts';
 import { navigate, paths, useLocation } from './router.tsx';
 import { CaseScreen } from './screens/case/CaseScreen.tsx';
 import { disposeUploadQueues } from './screens/case/upload/useUploadQueue.ts';
 import { CasesScreen } from './screens/cases/CasesScreen.tsx';
 import { LoginScreen } from './screens/login/LoginScreen.tsx';
 import { NewExamScreen } from './screens/new-exam/NewExamScreen.tsx';
-import { SessionContext } from './session.ts';
+import { RoutingRulesScreen } from './screens/routing-rules/RoutingRulesScreen.tsx';
+import { WorklistScreen } from './screens/worklist/WorklistScreen.tsx';
+import { homePath, SCREEN_ROLES, SessionContext } from './session.ts';
 
-function screenFor(pathname: string): ReactNode {
-  if (pathname === paths.cases()) return <CasesScreen />;
+function screenFor(pathname: string, role: Role): ReactNode {
+  if (pathname === paths.cases()) return CENTRE_ROLES.includes(role) ? <Loading /> : <CasesScreen />; // on its way to the worklist
   if (pathname === paths.newExam()) return <NewExamScreen />;
+  if (pathname === paths.worklist()) return SCREEN_ROLES.worklist.includes(role) ? <WorklistScreen /> : <Forbidden />;
+  if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
+  if (pathname === paths.caseHistory()) return <CasesScreen />;
   const caseId = /^\/cases\/([^/]+)$/.exec(pathname)?.[1];
   if (caseId) return <CaseScreen key={caseId} caseId={decodeURIComponent(caseId)} />;
   return <NotFound />;
@@ -39,11 +47,21 @@ export function App() {
     loadMe();
   }, [loadMe]);
 
+  // one live connection per session: opened once someone is logged in, closed when they log out or expire
+  const userId = me?.id;
+  useEffect(() => {
+    if (!userId) return;
+    connectRealtime();
+    return disconnectRealtime;
+  }, [userId]);
+
   // Keep the address bar honest: /login when logged out (remembering where the user was going), back when in.
   useEffect(() => {
     const { pathname, searchParams } = new URL(location, window.location.origin);
     if (me === null && pathname !== '/login') navigate(paths.login(location), { replace: true });
     if (me && pathname === '/login') navigate(safeNext(searchParams.get('next')), { replace: true });
+    // the reading centre starts at its worklist
+    if (me && pathname === paths.cases() && homePath(me.role) !== paths.cases()) navigate(homePath(me.role), { replace: true });
   }, [me, location]);
 
   const logout = async () => {
@@ -59,7 +77,10 @@ export function App() {
   return (
     <SessionContext.Provider value={me}>
       <AppHeader me={me} onLogout={() => void logout()} />
-      <main className="page">{onLoginPage ? <Loading /> : screenFor(url.pathname)}</main>
+      <main className="page">
+        <ReadingAlerts />
+        {onLoginPage ? <Loading /> : screenFor(url.pathname, me.role)}
+      </main>
     </SessionContext.Provider>
   );
 }
@@ -97,4 +118,8 @@ function StartupError({ error, onRetry }: { error: unknown; onRetry: () => void 
 
 function NotFound() {
   return <ErrorMessage error={new ApiError(404, 'NOT_FOUND', 'not found')} />;
+}
+
+function Forbidden() {
+  return <ErrorMessage error={new ApiError(403, 'FORBIDDEN', 'forbidden')} />;
 }

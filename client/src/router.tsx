@@ -41,6 +41,11 @@ export function Link({ to, onClick, ...rest }: { to: string } & AnchorHTMLAttrib
 export const paths = {
   login: (next?: string) => (next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login'),
   cases: () => '/',
+  /** the case list for roles whose home is elsewhere (the reading centre starts at its worklist) */
+  caseHistory: () => '/cases',
   newExam: () => '/exams/new',
   case: (id: string) => `/cases/${encodeURIComponent(id)}`,
+  /** `search`: the filters, as worklist-model.ts writes them ("" or "?examKind=CT…") */
+  worklist: (search = '') => `/worklist${search}`,
+  routingRules: () => '/routing-rules',
 };

@@ -1,7 +1,8 @@
 // Who is logged in. Every screen but login renders inside a session, so useMe() never sees "nobody".
 import { createContext, useContext } from 'react';
 import type { MeResponse } from '../../shared/api.ts';
-import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
+import { CENTRE_ROLES, TOWNSHIP_ROLES, type Role } from '../../shared/domain.ts';
+import { paths } from './router.tsx';
 
 export const SessionContext = createContext<MeResponse | null>(null);
 
@@ -15,3 +16,19 @@ export function useMe(): MeResponse {
 export function useIsTownship(): boolean {
   return TOWNSHIP_ROLES.includes(useMe().role);
 }
+
+/** Readers and supervisors of a reading centre: they claim and read cases. */
+export function useIsCentre(): boolean {
+  return CENTRE_ROLES.includes(useMe().role);
+}
+
+/** Where a role starts: the reading centre's worklist, or the list of one's own cases. */
+export function homePath(role: Role): string {
+  return CENTRE_ROLES.includes(role) ? paths.worklist() : paths.cases();
+}
+
+/** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
+export const SCREEN_ROLES: Record<'worklist' | 'routingRules', readonly Role[]> = {
+  worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
+  routingRules: ['ADMIN', 'SUPERVISOR'],
+};

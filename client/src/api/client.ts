@@ -40,7 +40,7 @@ export function errorFromResponse(status: number, body: unknown): ApiError {
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   json?: unknown;
   /** a 401 is an answer here (wrong password), not an expired session */
   expect401?: boolean;

@@ -1,16 +1,47 @@
 // The endpoints the client uses, typed with the shared response shapes.
-import type { CaseDetailDto, CaseSummaryDto, CreateCaseRequest, LoginRequest, MeResponse } from '../../../shared/api.ts';
+import type {
+  CaseDetailDto,
+  CaseSummaryDto,
+  ConsortiumDto,
+  CreateCaseRequest,
+  LoginRequest,
+  MeResponse,
+  ReaderDto,
+  RoutingRuleDto,
+  RoutingRuleInput,
+} from '../../../shared/api.ts';
+import type { ExamKind, Priority } from '../../../shared/domain.ts';
 import { apiFetch } from './client.ts';
 
 export const CASE_PAGE_SIZE = 50;
 
 const casePath = (id: string) => `/api/cases/${encodeURIComponent(id)}`;
 
+/** What the worklist asks the server for; omitted fields do not filter. */
+export interface WorklistQuery {
+  examKind?: ExamKind;
+  originOrgId?: string;
+  priority?: Priority;
+  mine?: boolean;
+}
+
+function worklistUrl(query: WorklistQuery): string {
+  const params = new URLSearchParams();
+  if (query.examKind) params.set('examKind', query.examKind);
+  if (query.originOrgId) params.set('originOrgId', query.originOrgId);
+  if (query.priority) params.set('priority', query.priority);
+  if (query.mine) params.set('mine', 'true');
+  const search = params.toString();
+  return search ? `/api/worklist?${search}` : '/api/worklist';
+}
+
 export const api = {
   login: (body: LoginRequest) => apiFetch<MeResponse>('/api/session', { method: 'POST', json: body, expect401: true }),
   logout: () => apiFetch<void>('/api/session', { method: 'DELETE', expect401: true }),
   /** the 401 of a visitor who never logged in is not an expiry */
   me: () => apiFetch<MeResponse>('/api/me', { expect401: true }),
+  /** the same question from inside a session: here a 401 does mean it has expired */
+  checkSession: () => apiFetch<MeResponse>('/api/me'),
   listCases: (before?: string) =>
     apiFetch<CaseSummaryDto[]>(`/api/cases?limit=${CASE_PAGE_SIZE}${before ? `&before=${encodeURIComponent(before)}` : ''}`),
   getCase: (id: string) => apiFetch<CaseDetailDto>(casePath(id)),
@@ -18,4 +49,21 @@ export const api = {
   submitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/submit`, { method: 'POST' }),
   cancelCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/cancel`, { method: 'POST' }),
   filesUrl: (id: string) => `${casePath(id)}/files`,
+
+  // the reading centre
+  worklist: (query: WorklistQuery) => apiFetch<CaseSummaryDto[]>(worklistUrl(query)),
+  claimCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/claim`, { method: 'POST' }),
+  releaseCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/release`, { method: 'POST' }),
+  renewLease: (id: string) => apiFetch<{ leaseExpiresAt: string }>(`${casePath(id)}/lease`, { method: 'POST' }),
+  returnCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/return`, { method: 'POST' }),
+  reassignCase: (id: string, readerId: string) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/reassign`, { method: 'POST', json: { readerId } }),
+  centreReaders: (centreId: string) => apiFetch<ReaderDto[]>(`/api/centres/${encodeURIComponent(centreId)}/readers`),
+
+  // the consortium and its routing
+  consortium: () => apiFetch<ConsortiumDto>('/api/consortium'),
+  routingRules: () => apiFetch<RoutingRuleDto[]>('/api/routing-rules'),
+  createRoutingRule: (body: RoutingRuleInput) => apiFetch<RoutingRuleDto>('/api/routing-rules', { method: 'POST', json: body }),
+  updateRoutingRule: (id: string, body: RoutingRuleInput) =>
+    apiFetch<RoutingRuleDto>(`/api/routing-rules/${encodeURIComponent(id)}`, { method: 'PUT', json: body }),
 };

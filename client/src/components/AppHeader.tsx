@@ -1,21 +1,21 @@
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../../shared/api.ts';
-import { Link, paths } from '../router.tsx';
+import { CENTRE_ROLES } from '../../../shared/domain.ts';
+import { ConnectionStatus } from '../realtime/ConnectionStatus.tsx';
+import { Link, paths, useLocation } from '../router.tsx';
+import { homePath, SCREEN_ROLES } from '../session.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 
 export function AppHeader({ me, onLogout }: { me?: MeResponse; onLogout?: () => void }) {
   const { t } = useTranslation();
   return (
     <header className="app-header">
-      <Link to={paths.cases()} className="brand">
+      <Link to={me ? homePath(me.role) : paths.cases()} className="brand">
         {t('app.name')} <span className="brand-en">teledx</span>
       </Link>
-      {me && (
-        <nav className="header-nav">
-          <Link to={paths.cases()}>{t('header.myCases')}</Link>
-        </nav>
-      )}
+      {me && <HeaderNav me={me} />}
       <div className="header-right">
+        {me && <ConnectionStatus />}
         {me && (
           <span className="header-user">
             <strong>{me.displayName}</strong> <span className="muted">{me.organization.name}</span>
@@ -29,5 +29,36 @@ export function AppHeader({ me, onLogout }: { me?: MeResponse; onLogout?: () => 
         )}
       </div>
     </header>
+  );
+}
+
+/** Each role sees the screens it works in: the township its cases, the reading centre its worklist first. */
+function HeaderNav({ me }: { me: MeResponse }) {
+  const { t } = useTranslation();
+  const pathname = new URL(useLocation(), window.location.origin).pathname;
+  const isCentre = CENTRE_ROLES.includes(me.role);
+  const current = (path: string) => (pathname === path ? 'page' : undefined);
+  return (
+    <nav className="header-nav">
+      {SCREEN_ROLES.worklist.includes(me.role) && (
+        <Link to={paths.worklist()} data-testid="nav-worklist" aria-current={current(paths.worklist())}>
+          {t('header.worklist')}
+        </Link>
+      )}
+      {isCentre ? (
+        <Link to={paths.caseHistory()} data-testid="nav-cases" aria-current={current(paths.caseHistory())}>
+          {t('header.caseHistory')}
+        </Link>
+      ) : (
+        <Link to={paths.cases()} data-testid="nav-cases" aria-current={current(paths.cases())}>
+          {me.role === 'ADMIN' ? t('header.allCases') : t('header.myCases')}
+        </Link>
+      )}
+      {SCREEN_ROLES.routingRules.includes(me.role) && (
+        <Link to={paths.routingRules()} data-testid="nav-routing-rules" aria-current={current(paths.routingRules())}>
+          {t('header.routingRules')}
+        </Link>
+      )}
+    </nav>
   );
 }

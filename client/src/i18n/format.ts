@@ -30,3 +30,16 @@ export function ageOf(birthDate: string, today = new Date()): { unit: 'years' | 
   const days = Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(y, m - 1, d)) / 86_400_000);
   return { unit: 'days', count: days };
 }
+
+/** A span of time split the way it is read out: days, hours, minutes, seconds (never negative). */
+export function splitDuration(ms: number): { days: number; hours: number; minutes: number; seconds: number } {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  return {
+    days: Math.floor(total / 86_400),
+    hours: Math.floor((total % 86_400) / 3_600),
+    minutes: Math.floor((total % 3_600) / 60),
+    seconds: total % 60,
+  };
+}
+
+export const twoDigits = (n: number) => String(n).padStart(2, '0');

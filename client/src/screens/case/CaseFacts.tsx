@@ -42,6 +42,7 @@ export function CaseFacts({ kase }: { kase: CaseDetailDto }) {
             <DateTime iso={kase.submittedAt} />
           </Fact>
         )}
+        {kase.status === 'CLAIMED' && kase.claimedBy && <Fact label={t('case.readBy')}>{kase.claimedBy.displayName}</Fact>}
       </FactCard>
     </div>
   );

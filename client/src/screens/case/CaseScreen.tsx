@@ -1,31 +1,52 @@
 import { useTranslation } from 'react-i18next';
+import type { CaseDetailDto, CaseSummaryDto } from '../../../../shared/api.ts';
 import { UPLOADABLE_STATUSES } from '../../../../shared/case-status.ts';
 import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { PriorityBadge, StatusBadge } from '../../components/badges.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { useCaseEvents, useResyncOnConnect } from '../../realtime/useCaseEvents.ts';
 import { Link, paths } from '../../router.tsx';
-import { useIsTownship } from '../../session.ts';
+import { useIsCentre, useIsTownship } from '../../session.ts';
 import { CaseActions } from './CaseActions.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { CaseFiles } from './CaseFiles.tsx';
+import { ClaimPanel } from './ClaimPanel.tsx';
 import { MismatchWarning } from './MismatchWarning.tsx';
 import { UploadPanel } from './upload/UploadPanel.tsx';
 import { useUploadQueue } from './upload/useUploadQueue.ts';
+import { ViewerPlaceholder } from './ViewerPlaceholder.tsx';
 
 export function CaseScreen({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const isTownship = useIsTownship();
+  const isCentre = useIsCentre();
   const { data: kase, error, reload, setData } = useApi(() => api.getCase(caseId), [caseId]);
   // the queue lives on when the page is left; coming back shows it and reloads once it drains
   const uploads = useUploadQueue(caseId, reload);
+  // someone else moved the case (submitted, claimed, released it): show it as it now is
+  useCaseEvents(({ case: changed }) => {
+    if (changed.id !== caseId || !kase) return;
+    const filesChanged = changed.instanceCount !== kase.instanceCount || changed.attachmentCount !== kase.attachmentCount;
+    if (filesChanged) reload();
+    else setData(withSummary(kase, changed));
+  });
+  useResyncOnConnect(reload);
+
+  const back = isCentre ? (
+    <Link to={paths.worklist()} className="back-link">
+      {t('case.backToWorklist')}
+    </Link>
+  ) : (
+    <Link to={paths.cases()} className="back-link">
+      {t('case.back')}
+    </Link>
+  );
 
   if (!kase) {
     return (
       <section>
-        <Link to={paths.cases()} className="back-link">
-          {t('case.back')}
-        </Link>
+        {back}
         {error ? <ErrorMessage error={error} /> : <p className="muted">{t('common.loading')}</p>}
       </section>
     );
@@ -34,9 +55,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   const canUpload = isTownship && UPLOADABLE_STATUSES.includes(kase.status);
   return (
     <section className="case-page">
-      <Link to={paths.cases()} className="back-link">
-        {t('case.back')}
-      </Link>
+      {back}
       <div className="page-title">
         <h1>
           {kase.patient.name} <span className="title-exam">{t(`examKind.${kase.examKind}`)}{kase.bodyPart ? ` · ${kase.bodyPart}` : ''}</span>
@@ -47,10 +66,18 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         {isTownship && <CaseActions kase={kase} uploadsBusy={uploads.snapshot.busy} onChanged={setData} onStale={reload} />}
       </div>
       <ErrorMessage error={error} />
+      {isCentre && <ClaimPanel kase={kase} onChanged={setData} onStale={reload} />}
       <MismatchWarning studies={kase.studies} />
+      {isCentre && <ViewerPlaceholder />}
       <CaseFacts kase={kase} />
       {canUpload && <UploadPanel queue={uploads.queue} snapshot={uploads.snapshot} />}
       <CaseFiles kase={kase} />
     </section>
   );
+}
+
+/** The case page's detail with the fresher worklist fields of an event (status, claim, centre, deadline). */
+function withSummary(kase: CaseDetailDto, changed: CaseSummaryDto): CaseDetailDto {
+  const { patient: _patient, ...fields } = changed;
+  return { ...kase, ...fields };
 }
