@@ -56,13 +56,16 @@ try {
 
   // arrival times: case id → times at which readers got its submit event
   const arrivals = new Map<string, number[]>();
+  const emittedAt = new Map<string, number>(); // the server's own clock: when it sent the event
   await Promise.all(
     cookies.map(
       (cookie, i) =>
         new Promise<void>((resolve, reject) => {
           const socket: Socket<ServerToClientEvents> = io(instances[i % 2]!, { transports: ['websocket'], extraHeaders: { cookie } });
           socket.on('case:changed', (e) => {
-            if (e.event === 'submit') arrivals.get(e.case.id)?.push(performance.now());
+            if (e.event !== 'submit') return;
+            arrivals.get(e.case.id)?.push(Date.now());
+            if (!emittedAt.has(e.case.id)) emittedAt.set(e.case.id, Date.parse(e.at));
           });
           socket.once('connect', () => resolve());
           socket.once('connect_error', reject);
@@ -96,7 +99,7 @@ try {
       const due = started + (i * 1000) / S;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
       arrivals.set(id, []);
-      sentAt.set(id, performance.now());
+      sentAt.set(id, Date.now());
       const res = await techs[i % 2]!.post(`/api/cases/${id}/submit`);
       if (res.status !== 200) throw new Error(`submit failed: ${JSON.stringify(res.body)}`);
     }),
@@ -114,6 +117,9 @@ try {
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
   console.log(`queue: ${R} readers on 2 instances (PostgreSQL adapter), ${S} submits/s for ${T} s (${total} cases)`);
   console.log(`  submit → event at every reader: p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+  const serverSide = caseIds.map((id) => emittedAt.get(id)! - sentAt.get(id)!).sort((x, y) => x - y);
+  const serverPct = (p: number) => serverSide[Math.min(serverSide.length - 1, Math.floor((p / 100) * serverSide.length))]!.toFixed(0);
+  console.log(`  of which submit → event sent by the server: p50 ${serverPct(50)} ms, p99 ${serverPct(99)} ms (the rest is delivery to ${R} sockets)`);
   console.log(`  deliveries ${latencies.length} of ${total * R} (missed ${missed})`);
 
   // claim race: K readers (on alternating instances) claim each case at once
