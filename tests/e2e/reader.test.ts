@@ -1,0 +1,98 @@
+// Reading centre screens in real Chromium: a township submits a STAT case; the imaging reader's worklist shows
+// it live with an alert, the ECG reader's never does; the reader claims it and the supervisor sees the claim
+// live, takes it back, and the reader's row shows it unclaimed again.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticCt } from '../fixtures/dicom-writer.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+describe('reading centre screens in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+    browser = await launchBrowser(['--autoplay-policy=no-user-gesture-required']);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openWorklist(username: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(server.url);
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
+    await page.getByTestId('worklist-filter-mine').waitFor();
+    return page;
+  }
+
+  it('shows a STAT case live, to the right centre only, and shares the claim', async () => {
+    const [reader, supervisor, ecgReader] = await Promise.all([openWorklist('reader1'), openWorklist('super1'), openWorklist('ecg1')]);
+
+    const tech = await server.login('tech1');
+    const caseId = (await tech.post('/api/cases', { patient: { name: '李四' }, examKind: 'CT', bodyPart: '胸部', priority: 'STAT' })).body.id;
+    await tech.upload(caseId, [{ name: 'ct.dcm', data: syntheticCt({ rows: 32, columns: 32 }).bytes }]);
+    await tech.post(`/api/cases/${caseId}/submit`);
+
+    const row = (page: Page) => page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
+    await expect.poll(() => row(reader).count(), { timeout: 2000 }).toBe(1); // no reload
+    expect(await row(reader).getAttribute('data-priority')).toBe('STAT');
+    expect(await row(reader).textContent()).toContain('李四');
+    await expect.poll(() => reader.getByTestId('stat-alert').isVisible()).toBe(true);
+    expect(await row(reader).getByTestId('sla-countdown').getAttribute('data-overdue')).toBe('false');
+
+    await row(reader).getByTestId('claim-case').click();
+    await expect.poll(() => row(reader).getByTestId('claimed-by').textContent()).toContain('陈医生');
+    await expect.poll(() => row(supervisor).getByTestId('claimed-by').textContent(), { timeout: 2000 }).toContain('陈医生');
+    expect(await row(supervisor).getAttribute('data-status')).toBe('CLAIMED');
+
+    await row(supervisor).getByTestId('return-case').click();
+    await expect.poll(() => row(reader).getAttribute('data-status'), { timeout: 2000 }).toBe('SUBMITTED');
+
+    // the ECG centre never saw it
+    expect(await row(ecgReader).count()).toBe(0);
+    expect(await ecgReader.getByTestId('stat-alert').count()).toBe(0);
+    const audit = await server.server.ctx.db.auditEvent.findMany({ where: { entityId: caseId }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => a.action).slice(-2)).toEqual(['case.claim', 'case.return']);
+  });
+
+  it('lets an administrator add a township override and switch it off, and it routes cases', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(server.url);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-routing-rules').click();
+    await page.getByTestId('routing-rule-add').click();
+    const { db } = server.server.ctx;
+    const [shiqiao, ecgCentre] = await Promise.all([
+      db.organization.findUniqueOrThrow({ where: { code: 'T-SHIQIAO' } }),
+      db.readingCentre.findUniqueOrThrow({ where: { code: 'ECG' } }),
+    ]);
+    await page.getByTestId('rule-exam-kind').selectOption('ECG');
+    await page.getByTestId('rule-township').selectOption(shiqiao.id);
+    await page.getByTestId('rule-centre').selectOption(ecgCentre.id);
+    await page.getByTestId('rule-note').fill('石桥心电');
+    await page.getByTestId('rule-save').click();
+
+    const row = page.locator('[data-testid="routing-rule-row"]', { hasText: '石桥心电' });
+    await expect.poll(() => row.count()).toBe(1);
+    const rule = await db.routingRule.findFirstOrThrow({ where: { note: '石桥心电' } });
+    expect(rule).toMatchObject({ examKind: 'ECG', originOrgId: shiqiao.id, centreId: ecgCentre.id, active: true });
+
+    const tech2 = await server.login('tech2');
+    const id = (await tech2.post('/api/cases', { patient: { name: '王五' }, examKind: 'ECG' })).body.id;
+    await tech2.upload(id, [{ name: 'ecg.dcm', data: syntheticCt({ rows: 8, columns: 8, modality: 'ECG' }).bytes }]);
+    await tech2.post(`/api/cases/${id}/submit`);
+    expect((await db.case.findUniqueOrThrow({ where: { id } })).routingRuleId).toBe(rule.id);
+
+    await row.getByTestId('routing-rule-toggle').click();
+    await expect.poll(async () => (await db.routingRule.findUniqueOrThrow({ where: { id: rule.id } })).active).toBe(false);
+    await page.close();
+  });
+});
