@@ -5,7 +5,7 @@ import type { ExamKind } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
-import { badRequest, HttpError, notFound } from '../http/errors.ts';
+import { HttpError, notFound } from '../http/errors.ts';
 import { pickRule } from './rules.ts';
 
 const include = { centre: true, originOrg: true, _count: { select: { cases: true } } } satisfies Prisma.RoutingRuleInclude;
@@ -40,12 +40,15 @@ export async function updateRule(db: Db, actor: Actor, id: string, body: Routing
 /** The centre must read the exam kind the rule routes, and the township must exist. */
 async function checkReferences(tx: Tx, input: ReturnType<typeof routingRuleInputSchema.parse>): Promise<void> {
   const centre = await tx.readingCentre.findUnique({ where: { id: input.centreId } });
-  if (!centre) throw badRequest('no such reading centre');
+  if (!centre) throw new HttpError(400, 'UNKNOWN_CENTRE', 'no such reading centre');
   if (input.examKind && !centre.examKinds.split(',').includes(input.examKind)) {
-    throw badRequest(`${centre.name} does not read ${input.examKind} exams`);
+    throw new HttpError(400, 'CENTRE_DOES_NOT_READ_EXAM_KIND', `${centre.name} does not read ${input.examKind} exams`, {
+      centre: centre.name,
+      examKind: input.examKind,
+    });
   }
   if (input.originOrgId && !(await tx.organization.findUnique({ where: { id: input.originOrgId } }))) {
-    throw badRequest('no such organization');
+    throw new HttpError(400, 'UNKNOWN_ORGANIZATION', 'no such organization');
   }
 }
 
