@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto, CaseSummaryDto } from '../../../../shared/api.ts';
 import { UPLOADABLE_STATUSES } from '../../../../shared/case-status.ts';
@@ -15,7 +16,9 @@ import { ClaimPanel } from './ClaimPanel.tsx';
 import { MismatchWarning } from './MismatchWarning.tsx';
 import { UploadPanel } from './upload/UploadPanel.tsx';
 import { useUploadQueue } from './upload/useUploadQueue.ts';
-import { ViewerPlaceholder } from './ViewerPlaceholder.tsx';
+
+// Cornerstone and the image loader's codecs are large: load them with the first case page, not the login page.
+const CaseViewer = lazy(() => import('../../viewer/CaseViewer.tsx').then((m) => ({ default: m.CaseViewer })));
 
 export function CaseScreen({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
@@ -68,7 +71,10 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <ErrorMessage error={error} />
       {isCentre && <ClaimPanel kase={kase} onChanged={setData} onStale={reload} />}
       <MismatchWarning studies={kase.studies} />
-      {isCentre && <ViewerPlaceholder />}
+      {/* everyone who may open the case may look at its images (the server scopes who that is) */}
+      <Suspense fallback={<p className="muted">{t('viewer.loading')}</p>}>
+        <CaseViewer kase={kase} />
+      </Suspense>
       <CaseFacts kase={kase} />
       {canUpload && <UploadPanel queue={uploads.queue} snapshot={uploads.snapshot} />}
       <CaseFiles kase={kase} />
