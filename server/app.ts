@@ -13,6 +13,7 @@ import { openApiDocument } from './http/openapi.ts';
 import { ingestRouter } from './ingest/routes.ts';
 import { filesRouter } from './instances/routes.ts';
 import { readingRouter } from './reading/routes.ts';
+import { reportingRouter } from './reporting/routes.ts';
 import { routingRouter } from './routing/routes.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
@@ -42,6 +43,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/routing-rules', routingRouter(ctx));
   api.use(readingRouter(ctx));
   api.use(consortiumRouter(ctx));
+  api.use(reportingRouter(ctx));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);

@@ -90,6 +90,9 @@ export interface CaseSummaryDto {
   dueAt: string | null;
   claimedBy: { id: string; displayName: string } | null;
   leaseExpiresAt: string | null;
+  signedAt: string | null;
+  /** the signed report flags a critical finding; acknowledgedAt is when the township confirmed it */
+  critical: { acknowledgedAt: string | null } | null;
   instanceCount: number;
   attachmentCount: number;
 }
@@ -135,6 +138,10 @@ export interface AttachmentDto {
 }
 export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
   patient: PatientDto;
+  /** submitted, first claimed, signed, critical finding acknowledged */
+  turnaround: { submittedAt: string | null; firstClaimedAt: string | null; signedAt: string | null; acknowledgedAt: string | null };
+  /** the last time a reader sent the case back for a retake, and how often that happened */
+  qualityReturn: { codes: string[]; note: string; at: string; count: number } | null;
   clinicalQuestion: string | null;
   createdBy: { id: string; displayName: string };
   studies: StudyDto[];

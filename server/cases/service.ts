@@ -135,6 +135,16 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
     },
     clinicalQuestion: row.clinicalQuestion,
     createdBy: row.createdBy,
+    turnaround: {
+      submittedAt: row.submittedAt?.toISOString() ?? null,
+      firstClaimedAt: row.firstClaimedAt?.toISOString() ?? null,
+      signedAt: row.signedAt?.toISOString() ?? null,
+      acknowledgedAt: row.criticalAckAt?.toISOString() ?? null,
+    },
+    qualityReturn:
+      row.returnCount > 0 && row.returnedAt
+        ? { codes: JSON.parse(row.returnCodes ?? '[]') as string[], note: row.returnNote ?? '', at: row.returnedAt.toISOString(), count: row.returnCount }
+        : null,
     attachments: row.attachments.map((a) => ({
       id: a.id,
       fileName: a.fileName,
@@ -192,6 +202,8 @@ export function toSummary(row: SummaryRow, sla: SlaPolicy): CaseSummaryDto {
     dueAt: sla.dueAt(row.submittedAt, row.priority, row.examKind)?.toISOString() ?? null,
     claimedBy: row.claimedBy,
     leaseExpiresAt: row.leaseExpiresAt?.toISOString() ?? null,
+    signedAt: row.signedAt?.toISOString() ?? null,
+    critical: row.criticalFlaggedAt ? { acknowledgedAt: row.criticalAckAt?.toISOString() ?? null } : null,
     instanceCount: row._count.instances,
     attachmentCount: row._count.attachments,
   };

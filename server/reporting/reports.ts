@@ -1,0 +1,216 @@
+// Reports: drafts written by the claiming reader, signing (password re-entered), amendments as new signed
+// versions, critical-finding acknowledgement by the township, and returning a case for a retake. Status
+// changes go through the case state machine; a report row is never changed once signed.
+import type { CaseReportDto, ReportDto } from '../../shared/reports.ts';
+import { amendReportSchema, qualityReturnSchema, reportDraftSchema, signReportSchema } from '../../shared/reports.ts';
+import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
+import type { Actor } from '../auth/actor.ts';
+import { verifyPassword } from '../auth/passwords.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { caseScope, townshipWriteScope } from '../cases/access.ts';
+import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';
+import type { Db, Prisma, Tx } from '../db/client.ts';
+import { forbidden, HttpError, notFound } from '../http/errors.ts';
+import { centreScope } from '../reading/claims.ts';
+import { routeCase } from '../routing/service.ts';
+
+const include = { author: { select: { id: true, displayName: true } }, signedBy: { select: { id: true, displayName: true } } } satisfies Prisma.ReportInclude;
+type ReportRow = Prisma.ReportGetPayload<{ include: typeof include }>;
+
+export async function getCaseReport(db: Db, actor: Actor, caseId: string): Promise<CaseReportDto> {
+  const kase = await db.case.findFirst({
+    where: { AND: [{ id: caseId }, caseScope(actor)] },
+    select: { criticalFlaggedAt: true, criticalAckAt: true, criticalAckBy: { select: { id: true, displayName: true } } },
+  });
+  if (!kase) throw notFound('case');
+  // the township sees what was signed, never a reader's draft
+  const visible: Prisma.ReportWhereInput = TOWNSHIP_ROLES.includes(actor.role) ? { status: { not: 'DRAFT' } } : {};
+  const rows = await db.report.findMany({ where: { caseId, ...visible }, include, orderBy: { version: 'desc' } });
+  const current = rows.find((r) => r.status !== 'SUPERSEDED') ?? null;
+  return {
+    current: current ? toDto(current) : null,
+    history: rows.filter((r) => r.status === 'SUPERSEDED').map(toDto),
+    critical: kase.criticalFlaggedAt
+      ? { flaggedAt: kase.criticalFlaggedAt.toISOString(), acknowledgedAt: kase.criticalAckAt?.toISOString() ?? null, acknowledgedBy: kase.criticalAckBy }
+      : null,
+  };
+}
+
+/** Saves the claiming reader's draft (autosave): creates it on first save, updates it afterwards. */
+export async function saveDraft(db: Db, actor: Actor, caseId: string, body: unknown): Promise<ReportDto> {
+  const input = reportDraftSchema.parse(body);
+  return db.$transaction(async (tx) => {
+    await holdingCase(tx, actor, caseId);
+    await checkKeyImages(tx, caseId, input.keyImageIds);
+    const data = { ...input, keyImageIds: JSON.stringify(input.keyImageIds) };
+    const draft = await tx.report.findFirst({ where: { caseId, status: 'DRAFT' } });
+    const row = draft
+      ? await tx.report.update({ where: { id: draft.id }, data: { ...data, authorId: actor.id }, include })
+      : await tx.report.create({ data: { ...data, caseId, version: await nextVersion(tx, caseId), status: 'DRAFT', authorId: actor.id }, include });
+    return toDto(row);
+  });
+}
+
+export async function signReport(mover: CaseMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
+  const { password } = signReportSchema.parse(body);
+  await checkSigner(mover.db, actor, password);
+  const now = new Date();
+  await transitionCase(mover, {
+    caseId,
+    event: 'sign',
+    actor,
+    scope: centreScope(actor),
+    ip,
+    expect: { claimedById: actor.id },
+    prepare: async (tx, current) => {
+      if (current.claimedById !== actor.id) throw forbidden('only the reader holding the case signs its report');
+      const draft = await tx.report.findFirst({ where: { caseId, status: 'DRAFT' } });
+      if (!draft || !draft.impression.trim()) throw new HttpError(409, 'NO_REPORT', 'write the report (at least an impression) before signing');
+      await tx.report.update({ where: { id: draft.id }, data: { status: 'SIGNED', signedById: actor.id, signedAt: now } });
+      return { signedAt: now, leaseExpiresAt: null, ...(draft.criticalFinding ? { criticalFlaggedAt: now, criticalAckAt: null, criticalAckById: null } : {}) };
+    },
+  });
+}
+
+export async function amendReport(mover: CaseMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
+  const { password, reason, ...input } = amendReportSchema.parse(body);
+  await checkSigner(mover.db, actor, password);
+  const now = new Date();
+  await transitionCase(mover, {
+    caseId,
+    event: 'amend',
+    actor,
+    scope: centreScope(actor),
+    ip,
+    details: { reason },
+    prepare: async (tx) => {
+      await checkKeyImages(tx, caseId, input.keyImageIds);
+      const signed = await tx.report.findFirstOrThrow({ where: { caseId, status: 'SIGNED' } });
+      await tx.report.update({ where: { id: signed.id }, data: { status: 'SUPERSEDED' } });
+      await tx.report.create({
+        data: {
+          ...input,
+          keyImageIds: JSON.stringify(input.keyImageIds),
+          caseId,
+          version: await nextVersion(tx, caseId),
+          status: 'SIGNED',
+          authorId: actor.id,
+          signedById: actor.id,
+          signedAt: now,
+          amendmentReason: reason,
+        },
+      });
+      // a critical finding added by an amendment must be acknowledged again
+      return input.criticalFinding && !signed.criticalFinding ? { criticalFlaggedAt: now, criticalAckAt: null, criticalAckById: null } : {};
+    },
+  });
+}
+
+/** Images insufficient: the case goes back to the township for a retake, with reason codes (counted per township). */
+export async function returnForQuality(mover: CaseMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
+  const { codes, note } = qualityReturnSchema.parse(body);
+  await transitionCase(mover, {
+    caseId,
+    event: 'returnForQuality',
+    actor,
+    scope: centreScope(actor),
+    ip,
+    expect: { claimedById: actor.id },
+    details: { codes, note },
+    prepare: async (tx, current) => {
+      if (current.claimedById !== actor.id) throw forbidden('only the reader holding the case returns it');
+      const { returnCount } = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { returnCount: true } });
+      await tx.report.deleteMany({ where: { caseId, status: 'DRAFT' } }); // a draft about insufficient images is moot
+      return {
+        returnCount: returnCount + 1,
+        returnedAt: new Date(),
+        returnCodes: JSON.stringify(codes),
+        returnNote: note,
+        claimedById: null,
+        claimedAt: null,
+        leaseExpiresAt: null,
+      };
+    },
+  });
+}
+
+/** The township sends a returned case again, after uploading the retaken images; it is routed anew. */
+export async function resubmit(mover: CaseMover, actor: Actor, caseId: string, ip?: string): Promise<void> {
+  const scope = townshipWriteScope(actor);
+  if (!scope) throw notFound('case');
+  await transitionCase(mover, {
+    caseId,
+    event: 'resubmit',
+    actor,
+    scope,
+    ip,
+    // a new submission: the SLA clock starts again
+    prepare: async (tx) => ({ ...(await routeCase(tx, caseId)), submittedAt: new Date(), overdueNotifiedAt: null }),
+  });
+}
+
+/** The township confirms it has seen a critical finding; the time is recorded (not a status change). */
+export async function acknowledgeCritical(mover: CaseMover, actor: Actor, caseId: string, ip?: string): Promise<void> {
+  const scope = townshipWriteScope(actor);
+  if (!scope) throw notFound('case');
+  await mover.db.$transaction(async (tx) => {
+    const kase = await tx.case.findFirst({ where: { AND: [{ id: caseId }, scope] }, select: { criticalFlaggedAt: true, criticalAckAt: true } });
+    if (!kase) throw notFound('case');
+    if (!kase.criticalFlaggedAt) throw new HttpError(409, 'NO_CRITICAL_FINDING', 'this case has no critical finding to acknowledge');
+    const { count } = await tx.case.updateMany({ where: { id: caseId, criticalAckAt: null }, data: { criticalAckAt: new Date(), criticalAckById: actor.id } });
+    if (count === 0) return; // acknowledged already: harmless
+    await recordAudit(tx, { actorId: actor.id, action: 'case.acknowledge', entityType: 'Case', entityId: caseId, ip });
+  });
+  mover.notify.caseChanged(caseId, 'acknowledge');
+}
+
+/** Returns for a retake, per sending organization (quality control). */
+export async function qualityReturns(db: Db): Promise<{ organization: { id: string; name: string }; returns: number }[]> {
+  const groups = await db.case.groupBy({ by: ['originOrgId'], where: { returnCount: { gt: 0 } }, _sum: { returnCount: true } });
+  const orgs = await db.organization.findMany({ where: { id: { in: groups.map((g) => g.originOrgId) } } });
+  return groups
+    .map((g) => ({ organization: { id: g.originOrgId, name: orgs.find((o) => o.id === g.originOrgId)?.name ?? '' }, returns: g._sum.returnCount ?? 0 }))
+    .sort((x, y) => y.returns - x.returns);
+}
+
+async function holdingCase(tx: Tx, actor: Actor, caseId: string): Promise<void> {
+  const kase = await tx.case.findFirst({ where: { AND: [{ id: caseId }, centreScope(actor)] }, select: { status: true, claimedById: true } });
+  if (!kase) throw notFound('case');
+  if (kase.status !== 'CLAIMED' || kase.claimedById !== actor.id) throw new HttpError(409, 'NOT_CLAIMED_BY_YOU', 'claim the case before writing its report');
+}
+
+/** Signing needs the right to sign and the password typed again (someone else at an unlocked screen cannot). */
+async function checkSigner(db: Db, actor: Actor, password: string): Promise<void> {
+  if (!actor.canSign) throw forbidden('you may not sign reports');
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { passwordHash: true } });
+  if (!(await verifyPassword(password, user.passwordHash))) throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong password');
+}
+
+async function checkKeyImages(tx: Tx, caseId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await tx.instance.count({ where: { id: { in: ids }, caseId } });
+  if (found !== new Set(ids).size) throw new HttpError(400, 'UNKNOWN_KEY_IMAGE', 'a key image is not an image of this case');
+}
+
+async function nextVersion(tx: Tx, caseId: string): Promise<number> {
+  const last = await tx.report.findFirst({ where: { caseId }, orderBy: { version: 'desc' }, select: { version: true } });
+  return (last?.version ?? 0) + 1;
+}
+
+function toDto(row: ReportRow): ReportDto {
+  return {
+    id: row.id,
+    version: row.version,
+    status: row.status as ReportDto['status'],
+    templateId: row.templateId,
+    findings: row.findings,
+    impression: row.impression,
+    criticalFinding: row.criticalFinding,
+    keyImageIds: JSON.parse(row.keyImageIds) as string[],
+    author: row.author,
+    signedBy: row.signedBy,
+    signedAt: row.signedAt?.toISOString() ?? null,
+    amendmentReason: row.amendmentReason,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,52 @@
+// The reporting edge: templates, the case's report (draft, sign, amend), acknowledgement, quality returns.
+import { Router, type Request, type Response } from 'express';
+import { examKindSchema } from '../../shared/domain.ts';
+import { REPORT_TEMPLATES, templatesFor } from '../../shared/reports.ts';
+import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
+import { getCase } from '../cases/service.ts';
+import type { AppContext } from '../context.ts';
+import { acknowledgeCritical, amendReport, getCaseReport, qualityReturns, resubmit, returnForQuality, saveDraft, signReport } from './reports.ts';
+
+export function reportingRouter(ctx: AppContext): Router {
+  const { db } = ctx;
+  const router = Router();
+  const readers = requireRole('READER', 'SUPERVISOR');
+  const township = requireRole('TECHNICIAN', 'TOWNSHIP_CLINICIAN');
+  const caseId = (req: Request) => req.params.id as string;
+  const respondWithCase = async (req: Request, res: Response) => res.json(await getCase(ctx, actorOf(req), caseId(req)));
+
+  router.get('/report-templates', requireAuth, (req, res) => {
+    const kind = examKindSchema.optional().parse(req.query.examKind);
+    res.json(kind ? templatesFor(kind) : REPORT_TEMPLATES);
+  });
+  router.get('/cases/:id/report', requireAuth, async (req, res) => {
+    res.json(await getCaseReport(db, actorOf(req), caseId(req)));
+  });
+  router.put('/cases/:id/report', readers, async (req, res) => {
+    res.json(await saveDraft(db, actorOf(req), caseId(req), req.body));
+  });
+  router.post('/cases/:id/report/sign', readers, async (req, res) => {
+    await signReport(ctx, actorOf(req), caseId(req), req.body, req.ip);
+    await respondWithCase(req, res);
+  });
+  router.post('/cases/:id/report/amend', readers, async (req, res) => {
+    await amendReport(ctx, actorOf(req), caseId(req), req.body, req.ip);
+    await respondWithCase(req, res);
+  });
+  router.post('/cases/:id/return-for-quality', readers, async (req, res) => {
+    await returnForQuality(ctx, actorOf(req), caseId(req), req.body, req.ip);
+    await respondWithCase(req, res);
+  });
+  router.post('/cases/:id/resubmit', township, async (req, res) => {
+    await resubmit(ctx, actorOf(req), caseId(req), req.ip);
+    await respondWithCase(req, res);
+  });
+  router.post('/cases/:id/acknowledge', township, async (req, res) => {
+    await acknowledgeCritical(ctx, actorOf(req), caseId(req), req.ip);
+    await respondWithCase(req, res);
+  });
+  router.get('/quality/returns', requireRole('SUPERVISOR', 'ADMIN'), async (_req, res) => {
+    res.json(await qualityReturns(db));
+  });
+  return router;
+}

@@ -1,0 +1,127 @@
+// Structured reports: templates per exam kind, the report shapes, and the quality-return vocabulary.
+// A signed report is immutable; an amendment is a new signed version with a reason, and the history is kept.
+import { z } from 'zod';
+import type { ExamKind } from './domain.ts';
+
+export interface ReportTemplate {
+  id: string;
+  examKinds: readonly ExamKind[];
+  /** zh-CN title; templates are clinical text in Chinese, the language of the reports */
+  title: string;
+  findings: string;
+  impression: string;
+  /** phrases a reader inserts with one click */
+  normalPhrases: readonly string[];
+}
+
+export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
+  {
+    id: 'chest-dr',
+    examKinds: ['DR'],
+    title: '胸部正位片',
+    findings: '胸廓对称，气管居中。双肺纹理清晰，未见明显实质性病变。心影大小、形态未见异常。双侧膈面光整，肋膈角锐利。',
+    impression: '胸部正位片未见明显异常。',
+    normalPhrases: ['双肺纹理清晰', '心影大小形态正常', '双侧肋膈角锐利', '纵隔居中，未见增宽'],
+  },
+  {
+    id: 'head-ct',
+    examKinds: ['CT'],
+    title: '头颅CT平扫',
+    findings: '脑实质内未见异常密度影，灰白质分界清楚。脑室系统大小、形态正常，中线结构居中。颅骨未见骨折。',
+    impression: '头颅CT平扫未见明显异常。',
+    normalPhrases: ['未见出血灶', '中线结构居中', '脑沟脑裂未见增宽', '颅骨未见骨折'],
+  },
+  {
+    id: 'abdomen-us',
+    examKinds: ['US'],
+    title: '腹部超声',
+    findings: '肝脏大小形态正常，包膜光滑，实质回声均匀。胆囊大小正常，壁光滑，腔内未见异常回声。胰腺、脾脏、双肾未见明显异常。',
+    impression: '肝、胆、胰、脾、双肾超声未见明显异常。',
+    normalPhrases: ['肝实质回声均匀', '胆囊未见结石', '双肾未见积水', '脾脏大小正常'],
+  },
+  {
+    id: 'mr-general',
+    examKinds: ['MR'],
+    title: 'MR检查',
+    findings: '',
+    impression: '',
+    normalPhrases: ['未见异常信号', '增强扫描未见异常强化'],
+  },
+  {
+    id: 'ecg-12lead',
+    examKinds: ['ECG'],
+    title: '十二导联心电图',
+    findings: '窦性心律，心率  次/分。PR间期  ms，QRS时限  ms，QT/QTc  /  ms，电轴  °。',
+    impression: '窦性心律，正常心电图。',
+    normalPhrases: ['窦性心律', '正常心电图', 'ST-T未见异常'],
+  },
+  {
+    id: 'general',
+    examKinds: ['DR', 'CT', 'MR', 'US', 'ECG', 'OTHER'],
+    title: '通用报告',
+    findings: '',
+    impression: '',
+    normalPhrases: [],
+  },
+];
+
+export function templatesFor(examKind: ExamKind): ReportTemplate[] {
+  return REPORT_TEMPLATES.filter((t) => t.examKinds.includes(examKind));
+}
+
+/** Why a reader sends a case back to the township for a retake (counted per township for quality control). */
+export const QUALITY_RETURN_CODES = [
+  'MOTION_ARTIFACT',
+  'POSITIONING',
+  'INCOMPLETE_COVERAGE',
+  'EXPOSURE',
+  'MISSING_SERIES',
+  'PATIENT_INFO',
+  'OTHER',
+] as const;
+export type QualityReturnCode = (typeof QUALITY_RETURN_CODES)[number];
+
+const reportBody = {
+  templateId: z.string().min(1),
+  findings: z.string().max(20_000),
+  impression: z.string().max(5_000),
+  criticalFinding: z.boolean().default(false),
+  /** instance ids of the key images shown with the report */
+  keyImageIds: z.array(z.string()).max(12).default([]),
+};
+
+export const reportDraftSchema = z.object(reportBody);
+export const signReportSchema = z.object({ password: z.string().min(1) });
+export const amendReportSchema = z.object({
+  ...reportBody,
+  reason: z.string().trim().min(2).max(500),
+  password: z.string().min(1),
+});
+export const qualityReturnSchema = z.object({
+  codes: z.array(z.enum(QUALITY_RETURN_CODES)).min(1),
+  note: z.string().trim().max(1000).default(''),
+});
+
+export interface ReportDto {
+  id: string;
+  version: number;
+  status: 'DRAFT' | 'SIGNED' | 'SUPERSEDED';
+  templateId: string;
+  findings: string;
+  impression: string;
+  criticalFinding: boolean;
+  keyImageIds: string[];
+  author: { id: string; displayName: string };
+  signedBy: { id: string; displayName: string } | null;
+  signedAt: string | null;
+  amendmentReason: string | null;
+  updatedAt: string;
+}
+
+export interface CaseReportDto {
+  /** the report in force: the draft being written, or the latest signed version */
+  current: ReportDto | null;
+  /** earlier signed versions, newest first */
+  history: ReportDto[];
+  critical: { flaggedAt: string; acknowledgedAt: string | null; acknowledgedBy: { id: string; displayName: string } | null } | null;
+}

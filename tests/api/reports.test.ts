@@ -1,0 +1,113 @@
+// Reports from draft to signature, amendment, critical-finding acknowledgement and return for quality,
+// on SQLite and PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticCt } from '../fixtures/dicom-writer.ts';
+import type { ApiClient } from '../helpers/api-client.ts';
+import { connectSocket, waitForEvent } from '../helpers/sockets.ts';
+import { BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+describe.each(BACKENDS)('reports (%s)', (backend) => {
+  let server: TestServer;
+  let tech1: ApiClient;
+  let reader1: ApiClient;
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    [tech1, reader1] = await Promise.all([server.login('tech1'), server.login('reader1')]);
+  });
+  afterAll(() => server?.close());
+
+  /** a submitted CT case claimed by reader1; returns its id and its instance id */
+  async function claimedCase(): Promise<{ id: string; instanceId: string }> {
+    const id = (await tech1.post('/api/cases', { patient: { name: '报告' }, examKind: 'CT', bodyPart: '头部' })).body.id;
+    const up = await tech1.upload(id, [{ name: 'ct.dcm', data: syntheticCt({ rows: 16, columns: 16 }).bytes }]);
+    await tech1.post(`/api/cases/${id}/submit`);
+    expect((await reader1.post(`/api/cases/${id}/claim`)).status).toBe(200);
+    return { id, instanceId: up.body.accepted[0].id };
+  }
+  const draft = (instanceId: string, overrides: Record<string, unknown> = {}) => ({
+    templateId: 'head-ct',
+    findings: '左侧基底节区见片状高密度影。',
+    impression: '左侧基底节区脑出血。',
+    criticalFinding: true,
+    keyImageIds: [instanceId],
+    ...overrides,
+  });
+
+  it('drafts, signs with the password, flags the critical finding to the township, which acknowledges', async () => {
+    const { id, instanceId } = await claimedCase();
+    const watcher = await connectSocket(tech1);
+    const saved = await reader1.request('PUT', `/api/cases/${id}/report`, { json: draft(instanceId) });
+    expect(saved.body).toMatchObject({ status: 'DRAFT', version: 1, keyImageIds: [instanceId], author: { displayName: '陈医生' } });
+    expect((await tech1.get(`/api/cases/${id}/report`)).body.current).toBeNull(); // drafts stay in the centre
+    expect((await reader1.get(`/api/cases/${id}/report`)).body.current.impression).toBe('左侧基底节区脑出血。');
+
+    const wrong = await reader1.post(`/api/cases/${id}/report/sign`, { password: 'not-my-password' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('BAD_CREDENTIALS');
+    const signed = await reader1.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD });
+    expect(signed.body).toMatchObject({ status: 'SIGNED', critical: { acknowledgedAt: null } });
+    await waitForEvent(watcher, (e) => e.case.id === id && e.event === 'sign');
+
+    const seen = (await tech1.get(`/api/cases/${id}/report`)).body;
+    expect(seen.current).toMatchObject({ status: 'SIGNED', impression: '左侧基底节区脑出血。', signedBy: { displayName: '陈医生' } });
+    expect(seen.critical).toMatchObject({ acknowledgedAt: null });
+    expect((await reader1.request('PUT', `/api/cases/${id}/report`, { json: draft(instanceId) })).status).toBe(409); // signed is final
+
+    const ack = await tech1.post(`/api/cases/${id}/acknowledge`);
+    expect(ack.body.critical.acknowledgedAt).toMatch(/^\d{4}-/);
+    const { turnaround } = ack.body;
+    for (const key of ['submittedAt', 'firstClaimedAt', 'signedAt', 'acknowledgedAt']) expect(turnaround[key], key).toMatch(/^\d{4}-/);
+    expect(Date.parse(turnaround.submittedAt)).toBeLessThanOrEqual(Date.parse(turnaround.firstClaimedAt));
+    expect(Date.parse(turnaround.firstClaimedAt)).toBeLessThanOrEqual(Date.parse(turnaround.signedAt));
+    expect(Date.parse(turnaround.signedAt)).toBeLessThanOrEqual(Date.parse(turnaround.acknowledgedAt));
+    watcher.close();
+  });
+
+  it('amends a signed report as a new version with a reason, keeping the history', async () => {
+    const { id, instanceId } = await claimedCase();
+    await reader1.request('PUT', `/api/cases/${id}/report`, { json: draft(instanceId, { criticalFinding: false, impression: '未见异常。' }) });
+    await reader1.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD });
+    const super1 = await server.login('super1');
+    const amended = await super1.post(`/api/cases/${id}/report/amend`, {
+      ...draft(instanceId, { impression: '左侧基底节区少量出血。' }),
+      reason: '复阅发现少量出血',
+      password: DEMO_PASSWORD,
+    });
+    expect(amended.status).toBe(200);
+    expect(amended.body.critical).toEqual({ acknowledgedAt: null }); // the new critical finding must be acknowledged
+    const report = (await tech1.get(`/api/cases/${id}/report`)).body;
+    expect(report.current).toMatchObject({ version: 2, status: 'SIGNED', amendmentReason: '复阅发现少量出血', signedBy: { displayName: '赵主任' } });
+    expect(report.history).toEqual([expect.objectContaining({ version: 1, status: 'SUPERSEDED', impression: '未见异常。' })]);
+    const actions = (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: id }, orderBy: { at: 'asc' } })).map((a) => a.action);
+    expect(actions.slice(-2)).toEqual(['case.sign', 'case.amend']);
+  });
+
+  it('lets only readers allowed to sign sign, and only images of the case be key images', async () => {
+    const { id } = await claimedCase();
+    const other = await claimedCase();
+    const foreignKey = await reader1.request('PUT', `/api/cases/${id}/report`, { json: draft(other.instanceId) });
+    expect(foreignKey.body.error.code).toBe('UNKNOWN_KEY_IMAGE');
+    expect((await reader1.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD })).body.error.code).toBe('NO_REPORT');
+    await server.server.ctx.db.user.update({ where: { username: 'reader1' }, data: { canSign: false } });
+    try {
+      const noRight = await (await server.login('reader1')).post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD });
+      expect(noRight.status).toBe(403);
+    } finally {
+      await server.server.ctx.db.user.update({ where: { username: 'reader1' }, data: { canSign: true } });
+    }
+    expect((await tech1.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD })).status).toBe(403);
+  });
+
+  it('returns a case for a retake; the township uploads again and resubmits; returns are counted per township', async () => {
+    const { id } = await claimedCase();
+    const returned = await reader1.post(`/api/cases/${id}/return-for-quality`, { codes: ['MOTION_ARTIFACT', 'POSITIONING'], note: '请重新摆位后重拍' });
+    expect(returned.body).toMatchObject({ status: 'RETURNED', claimedBy: null, qualityReturn: { codes: ['MOTION_ARTIFACT', 'POSITIONING'], note: '请重新摆位后重拍', count: 1 } });
+    expect((await tech1.upload(id, [{ name: 'retake.dcm', data: syntheticCt({ rows: 16, columns: 16 }).bytes }])).status).toBe(200);
+    const again = await tech1.post(`/api/cases/${id}/resubmit`);
+    expect(again.body).toMatchObject({ status: 'SUBMITTED', instanceCount: 2 });
+    expect((await reader1.get('/api/worklist')).body.map((c: { id: string }) => c.id)).toContain(id);
+    const counts = (await (await server.login('super1')).get('/api/quality/returns')).body;
+    expect(counts).toEqual([{ organization: expect.objectContaining({ name: '城关镇卫生院' }), returns: 1 }]);
+    expect((await tech1.get('/api/quality/returns')).status).toBe(403);
+  });
+});
