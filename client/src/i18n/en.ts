@@ -277,6 +277,8 @@ export const en: Messages = {
     DRAFT: 'Draft',
     SUBMITTED: 'Submitted',
     CLAIMED: 'Being read',
+    SIGNED: 'Report signed',
+    RETURNED: 'Returned for retake',
     CANCELLED: 'Withdrawn',
   },
   examKind: {

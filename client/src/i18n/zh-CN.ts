@@ -281,6 +281,8 @@ export const zhCN = {
     DRAFT: '待提交',
     SUBMITTED: '已提交',
     CLAIMED: '阅片中',
+    SIGNED: '已出报告',
+    RETURNED: '退回重拍',
     CANCELLED: '已撤销',
   } satisfies Record<CaseStatus, string>,
   examKind: {
