@@ -5,6 +5,7 @@ import { REPORT_TEMPLATES, templatesFor } from '../../shared/reports.ts';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
 import { getCase } from '../cases/service.ts';
 import type { AppContext } from '../context.ts';
+import { reportPdf } from './pdf.ts';
 import { acknowledgeCritical, amendReport, getCaseReport, qualityReturns, resubmit, returnForQuality, saveDraft, signReport } from './reports.ts';
 
 export function reportingRouter(ctx: AppContext): Router {
@@ -21,6 +22,13 @@ export function reportingRouter(ctx: AppContext): Router {
   });
   router.get('/cases/:id/report', requireAuth, async (req, res) => {
     res.json(await getCaseReport(db, actorOf(req), caseId(req)));
+  });
+  router.get('/cases/:id/report.pdf', requireAuth, async (req, res) => {
+    const pdf = await reportPdf(ctx, actorOf(req), caseId(req));
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="report-${caseId(req)}.pdf"`);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.end(pdf);
   });
   router.put('/cases/:id/report', readers, async (req, res) => {
     res.json(await saveDraft(db, actorOf(req), caseId(req), req.body));

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { connectSocket, waitForEvent } from '../helpers/sockets.ts';
+import { readPdf } from '../helpers/pdf.ts';
 import { BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 describe.each(BACKENDS)('reports (%s)', (backend) => {
@@ -41,6 +42,7 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     expect((await tech1.get(`/api/cases/${id}/report`)).body.current).toBeNull(); // drafts stay in the centre
     expect((await reader1.get(`/api/cases/${id}/report`)).body.current.impression).toBe('左侧基底节区脑出血。');
 
+    expect((await tech1.get(`/api/cases/${id}/report.pdf`)).body.error.code).toBe('NO_SIGNED_REPORT');
     const wrong = await reader1.post(`/api/cases/${id}/report/sign`, { password: 'not-my-password' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('BAD_CREDENTIALS');
@@ -52,6 +54,15 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     expect(seen.current).toMatchObject({ status: 'SIGNED', impression: '左侧基底节区脑出血。', signedBy: { displayName: '陈医生' } });
     expect(seen.critical).toMatchObject({ acknowledgedAt: null });
     expect((await reader1.request('PUT', `/api/cases/${id}/report`, { json: draft(instanceId) })).status).toBe(409); // signed is final
+
+    // the printed report, as the township downloads it for the patient
+    const pdf = await tech1.get(`/api/cases/${id}/report.pdf`);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const printed = await readPdf(pdf.body);
+    for (const text of ['县人民医院', '诊断报告', '报告', '城关镇卫生院', '左侧基底节区见片状高密度影。', '左侧基底节区脑出血。', '危急值', '陈医生']) {
+      expect(printed.text).toContain(text);
+    }
+    expect(printed.images).toBe(1); // the key image
 
     const ack = await tech1.post(`/api/cases/${id}/acknowledge`);
     expect(ack.body.critical.acknowledgedAt).toMatch(/^\d{4}-/);
