@@ -14,6 +14,7 @@ import { disposeUploadQueues } from './screens/case/upload/useUploadQueue.ts';
 import { CasesScreen } from './screens/cases/CasesScreen.tsx';
 import { LoginScreen } from './screens/login/LoginScreen.tsx';
 import { NewExamScreen } from './screens/new-exam/NewExamScreen.tsx';
+import { QualityScreen } from './screens/quality/QualityScreen.tsx';
 import { RoutingRulesScreen } from './screens/routing-rules/RoutingRulesScreen.tsx';
 import { WorklistScreen } from './screens/worklist/WorklistScreen.tsx';
 import { homePath, SCREEN_ROLES, SessionContext } from './session.ts';
@@ -23,6 +24,7 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.newExam()) return <NewExamScreen />;
   if (pathname === paths.worklist()) return SCREEN_ROLES.worklist.includes(role) ? <WorklistScreen /> : <Forbidden />;
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
+  if (pathname === paths.quality()) return SCREEN_ROLES.quality.includes(role) ? <QualityScreen /> : <Forbidden />;
   if (pathname === paths.caseHistory()) return <CasesScreen />;
   const caseId = /^\/cases\/([^/]+)$/.exec(pathname)?.[1];
   if (caseId) return <CaseScreen key={caseId} caseId={decodeURIComponent(caseId)} />;

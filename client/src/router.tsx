@@ -48,4 +48,5 @@ export const paths = {
   /** `search`: the filters, as worklist-model.ts writes them ("" or "?examKind=CT…") */
   worklist: (search = '') => `/worklist${search}`,
   routingRules: () => '/routing-rules',
+  quality: () => '/quality',
 };

@@ -28,7 +28,8 @@ export function homePath(role: Role): string {
 }
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
-export const SCREEN_ROLES: Record<'worklist' | 'routingRules', readonly Role[]> = {
+export const SCREEN_ROLES: Record<'worklist' | 'routingRules' | 'quality', readonly Role[]> = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
   routingRules: ['ADMIN', 'SUPERVISOR'],
+  quality: ['SUPERVISOR', 'ADMIN'],
 };

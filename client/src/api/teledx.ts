@@ -11,6 +11,8 @@ import type {
   RoutingRuleInput,
 } from '../../../shared/api.ts';
 import type { ExamKind, Priority } from '../../../shared/domain.ts';
+import type { amendReportSchema, CaseReportDto, qualityReturnSchema, reportDraftSchema, ReportDto } from '../../../shared/reports.ts';
+import type { z } from 'zod';
 import { apiFetch } from './client.ts';
 
 export const CASE_PAGE_SIZE = 50;
@@ -33,6 +35,14 @@ function worklistUrl(query: WorklistQuery): string {
   if (query.mine) params.set('mine', 'true');
   const search = params.toString();
   return search ? `/api/worklist?${search}` : '/api/worklist';
+}
+
+export type ReportDraft = z.input<typeof reportDraftSchema>;
+export type AmendReportRequest = z.input<typeof amendReportSchema>;
+export type QualityReturnRequest = z.input<typeof qualityReturnSchema>;
+export interface QualityReturnsRow {
+  organization: { id: string; name: string };
+  returns: number;
 }
 
 export const api = {
@@ -58,6 +68,19 @@ export const api = {
   returnCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/return`, { method: 'POST' }),
   reassignCase: (id: string, readerId: string) =>
     apiFetch<CaseDetailDto>(`${casePath(id)}/reassign`, { method: 'POST', json: { readerId } }),
+  // the report
+  getReport: (id: string) => apiFetch<CaseReportDto>(`${casePath(id)}/report`),
+  saveReport: (id: string, body: ReportDraft) => apiFetch<ReportDto>(`${casePath(id)}/report`, { method: 'PUT', json: body }),
+  /** the password is asked again: a wrong one is a 401 answer, not an expired session */
+  signReport: (id: string, password: string) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/report/sign`, { method: 'POST', json: { password }, expect401: true }),
+  amendReport: (id: string, body: AmendReportRequest) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/report/amend`, { method: 'POST', json: body, expect401: true }),
+  returnForQuality: (id: string, body: QualityReturnRequest) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/return-for-quality`, { method: 'POST', json: body }),
+  resubmitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/resubmit`, { method: 'POST' }),
+  acknowledgeCritical: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST' }),
+  qualityReturns: () => apiFetch<QualityReturnsRow[]>('/api/quality/returns'),
   centreReaders: (centreId: string) => apiFetch<ReaderDto[]>(`/api/centres/${encodeURIComponent(centreId)}/readers`),
 
   // the consortium and its routing

@@ -59,6 +59,11 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.routingRules')}
         </Link>
       )}
+      {SCREEN_ROLES.quality.includes(me.role) && (
+        <Link to={paths.quality()} data-testid="nav-quality" aria-current={current(paths.quality())}>
+          {t('header.quality')}
+        </Link>
+      )}
     </nav>
   );
 }

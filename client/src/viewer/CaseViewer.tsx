@@ -25,7 +25,8 @@ export function viewableSeries(kase: CaseDetailDto): ViewableSeries[] {
   );
 }
 
-export function CaseViewer({ kase }: { kase: CaseDetailDto }) {
+/** `onCurrentImage`: the instance id of the image on screen, as it changes (the report's key images use it). */
+export function CaseViewer({ kase, onCurrentImage }: { kase: CaseDetailDto; onCurrentImage?: (instanceId: string) => void }) {
   const { t } = useTranslation();
   const all = useMemo(() => viewableSeries(kase), [kase]);
   const [chosenId, setChosenId] = useState<string | null>(null);
@@ -63,6 +64,7 @@ export function CaseViewer({ kase }: { kase: CaseDetailDto }) {
         patientName={kase.patient.name}
         studyDate={chosen.study.studyDate}
         seriesLabel={label(chosen)}
+        onImageShown={onCurrentImage}
       />
     </section>
   );

@@ -1,7 +1,7 @@
 // One stack of images (a series) in a Cornerstone viewport: scrolling, window/level, presets, zoom, pan, invert,
 // reset, the length measurement, and corner overlays. Image bytes come from /api/instances/:id/file.
 import type { Image, Viewport } from 'cornerstone-core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
 import { imageIdsOf, initCornerstone } from './cornerstone.ts';
@@ -28,14 +28,18 @@ export interface StackViewerProps {
   patientName: string;
   studyDate: string | null;
   seriesLabel?: string;
+  /** the instance of the image shown (or last tried), whenever it changes; the report marks key images with it */
+  onImageShown?: (instanceId: string) => void;
 }
 
-export function StackViewer({ instances, patientName, studyDate, seriesLabel }: StackViewerProps) {
+export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
   const imageIdsKey = instances.map((i) => `${i.id}:${i.frames ?? 1}`).join('|');
   // keyed by content, not by the array's identity: a refreshed case with the same images keeps the viewport
   const imageIds = useMemo(() => instances.flatMap(imageIdsOf), [imageIdsKey]);
+  /** the instance of each image id (a multi-frame instance has several) */
+  const instanceIds = useMemo(() => instances.flatMap((i) => imageIdsOf(i).map(() => i.id)), [imageIdsKey]);
   const [index, setIndex] = useState(0);
   const [voi, setVoi] = useState<{ windowWidth: number; windowCenter: number } | null>(null);
   /** reason null: the loader said nothing useful */
@@ -141,6 +145,12 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel }: 
       ready.current = false;
     };
   }, [imageIds, show]);
+
+  const reportShown = useEffectEvent((instanceId: string) => onImageShown?.(instanceId));
+  useEffect(() => {
+    const instanceId = instanceIds[index];
+    if (instanceId !== undefined) reportShown(instanceId);
+  }, [index, instanceIds]);
 
   const selectTool = (next: LeftTool) => {
     const element = elementRef.current;

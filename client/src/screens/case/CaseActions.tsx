@@ -7,10 +7,10 @@ import { api } from '../../api/teledx.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 
 /** The moves the sending side makes; the reading centre's moves live on its own screens. */
-const ACTIONS = { submit: api.submitCase, cancel: api.cancelCase } satisfies Record<string, (id: string) => Promise<CaseDetailDto>>;
+const ACTIONS = { submit: api.submitCase, cancel: api.cancelCase, resubmit: api.resubmitCase } satisfies Record<string, (id: string) => Promise<CaseDetailDto>>;
 type TownshipEvent = keyof typeof ACTIONS;
 
-/** Submit and withdraw, offered only where the shared transition table allows them. */
+/** Submit, withdraw and resubmit after a retake, offered only where the shared transition table allows them. */
 export function CaseActions({ kase, uploadsBusy, onChanged, onStale }: {
   kase: CaseDetailDto;
   uploadsBusy: boolean;
@@ -36,7 +36,7 @@ export function CaseActions({ kase, uploadsBusy, onChanged, onStale }: {
     }
   };
 
-  if (!allowed('submit') && !allowed('cancel')) return null;
+  if (!allowed('submit') && !allowed('cancel') && !allowed('resubmit')) return null;
   const hasFiles = kase.instanceCount + kase.attachmentCount > 0;
   const submitBlocker = !hasFiles ? t('case.submitNeedsFiles') : uploadsBusy ? t('case.submitWaitUploads') : undefined;
   return (
@@ -56,6 +56,18 @@ export function CaseActions({ kase, uploadsBusy, onChanged, onStale }: {
           onClick={() => void run('submit')}
         >
           {pending === 'submit' ? t('case.submitting') : t('case.submit')}
+        </button>
+      )}
+      {allowed('resubmit') && (
+        <button
+          type="button"
+          className="button-primary"
+          data-testid="resubmit-case"
+          disabled={pending !== null || uploadsBusy}
+          title={uploadsBusy ? t('case.resubmitWaitUploads') : undefined}
+          onClick={() => void run('resubmit')}
+        >
+          {pending === 'resubmit' ? t('case.resubmitting') : t('case.resubmit')}
         </button>
       )}
       {submitBlocker && allowed('submit') && <span className="action-hint">{submitBlocker}</span>}

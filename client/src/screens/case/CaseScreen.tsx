@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto, CaseSummaryDto } from '../../../../shared/api.ts';
 import { UPLOADABLE_STATUSES } from '../../../../shared/case-status.ts';
@@ -14,10 +14,17 @@ import { CaseFacts } from './CaseFacts.tsx';
 import { CaseFiles } from './CaseFiles.tsx';
 import { ClaimPanel } from './ClaimPanel.tsx';
 import { MismatchWarning } from './MismatchWarning.tsx';
+import { QualityReturnInfo } from './QualityReturnInfo.tsx';
+import { CriticalBanner } from './report/CriticalBanner.tsx';
+import { ReportPanel } from './report/ReportPanel.tsx';
+import { Turnaround } from './Turnaround.tsx';
 import { UploadPanel } from './upload/UploadPanel.tsx';
 import { useUploadQueue } from './upload/useUploadQueue.ts';
 
 // Cornerstone and the image loader's codecs are large: load them with the first case page, not the login page.
+/** Events that change what only the case's detail carries (turnaround, quality return): load it again. */
+const DETAIL_EVENTS: readonly string[] = ['sign', 'amend', 'returnForQuality', 'resubmit', 'acknowledge'];
+
 const CaseViewer = lazy(() => import('../../viewer/CaseViewer.tsx').then((m) => ({ default: m.CaseViewer })));
 
 export function CaseScreen({ caseId }: { caseId: string }) {
@@ -28,10 +35,11 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   // the queue lives on when the page is left; coming back shows it and reloads once it drains
   const uploads = useUploadQueue(caseId, reload);
   // someone else moved the case (submitted, claimed, released it): show it as it now is
-  useCaseEvents(({ case: changed }) => {
+  const [currentInstanceId, setCurrentInstanceId] = useState<string | null>(null);
+  useCaseEvents(({ case: changed, event }) => {
     if (changed.id !== caseId || !kase) return;
     const filesChanged = changed.instanceCount !== kase.instanceCount || changed.attachmentCount !== kase.attachmentCount;
-    if (filesChanged) reload();
+    if (filesChanged || DETAIL_EVENTS.includes(event)) reload();
     else setData(withSummary(kase, changed));
   });
   useResyncOnConnect(reload);
@@ -69,13 +77,19 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         {isTownship && <CaseActions kase={kase} uploadsBusy={uploads.snapshot.busy} onChanged={setData} onStale={reload} />}
       </div>
       <ErrorMessage error={error} />
+      <CriticalBanner kase={kase} onChanged={setData} />
+      <QualityReturnInfo kase={kase} />
       {isCentre && <ClaimPanel kase={kase} onChanged={setData} onStale={reload} />}
       <MismatchWarning studies={kase.studies} />
       {/* everyone who may open the case may look at its images (the server scopes who that is) */}
-      <Suspense fallback={<p className="muted">{t('viewer.loading')}</p>}>
-        <CaseViewer kase={kase} />
-      </Suspense>
+      <div className="reading-layout">
+        <Suspense fallback={<p className="muted">{t('viewer.loading')}</p>}>
+          <CaseViewer kase={kase} onCurrentImage={setCurrentInstanceId} />
+        </Suspense>
+        <ReportPanel kase={kase} currentInstanceId={currentInstanceId} onChanged={setData} onStale={reload} />
+      </div>
       <CaseFacts kase={kase} />
+      <Turnaround kase={kase} />
       {canUpload && <UploadPanel queue={uploads.queue} snapshot={uploads.snapshot} />}
       <CaseFiles kase={kase} />
     </section>

@@ -31,10 +31,12 @@ export function CaseTable({ cases }: { cases: readonly CaseSummaryDto[] }) {
 
 function CaseRow({ summary: c }: { summary: CaseSummaryDto }) {
   const { t } = useTranslation();
+  // a signed critical finding the township has not yet confirmed: the row must not be overlooked
+  const criticalOpen = c.status === 'SIGNED' && c.critical !== null && c.critical.acknowledgedAt === null;
   // The whole row is the target (a long table on a clinic PC); the name stays a real link for keyboard and new tabs.
   return (
     <tr
-      className={`case-row${c.priority === 'STAT' ? ' row-stat' : ''}`}
+      className={`case-row${c.priority === 'STAT' ? ' row-stat' : ''}${criticalOpen ? ' row-critical' : ''}`}
       data-testid="case-row"
       data-case-id={c.id}
       onClick={(e) => {
@@ -56,6 +58,11 @@ function CaseRow({ summary: c }: { summary: CaseSummaryDto }) {
       </td>
       <td>
         <StatusBadge status={c.status} />
+        {criticalOpen && (
+          <span className="badge critical-badge" data-testid="critical-unacknowledged">
+            {t('critical.listMark')}
+          </span>
+        )}
       </td>
       <td>
         <DateTime iso={c.createdAt} />

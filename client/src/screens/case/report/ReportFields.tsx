@@ -1,0 +1,182 @@
+import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CaseDetailDto } from '../../../../../shared/api.ts';
+import { templatesFor, type ReportTemplate } from '../../../../../shared/reports.ts';
+
+/** The report as the editor holds it (the body of PUT /report, less the amendment's reason and password). */
+export interface ReportFieldValues {
+  templateId: string;
+  findings: string;
+  impression: string;
+  criticalFinding: boolean;
+  keyImageIds: string[];
+}
+
+/** The server keeps at most this many key images (reportDraftSchema). */
+export const MAX_KEY_IMAGES = 12;
+/** Used until the reader picks a template: every exam kind has it. */
+export const FALLBACK_TEMPLATE = 'general';
+
+export const emptyReport = (): ReportFieldValues => ({ templateId: '', findings: '', impression: '', criticalFinding: false, keyImageIds: [] });
+
+type TextField = 'findings' | 'impression';
+
+/**
+ * The report's fields: the template (choosing one fills the fields still empty), findings and impression, the
+ * template's normal phrases (inserted where the cursor is), the critical-finding flag and the key images.
+ */
+export function ReportFields({ kase, value, onChange, onBlur, currentInstanceId }: {
+  kase: CaseDetailDto;
+  value: ReportFieldValues;
+  onChange: (value: ReportFieldValues) => void;
+  onBlur?: () => void;
+  currentInstanceId: string | null;
+}) {
+  const { t } = useTranslation();
+  const templates = templatesFor(kase.examKind);
+  const template = templates.find((tp) => tp.id === value.templateId);
+  const phrases = (template ?? templates[0])?.normalPhrases ?? [];
+  const fields = { findings: useRef<HTMLTextAreaElement>(null), impression: useRef<HTMLTextAreaElement>(null) };
+  /** where a phrase goes: the text field the reader was last in */
+  const lastField = useRef<TextField>('findings');
+
+  const chooseTemplate = (id: string) => {
+    const chosen = templates.find((tp) => tp.id === id);
+    if (!chosen) return onChange({ ...value, templateId: id });
+    onChange({
+      ...value,
+      templateId: chosen.id,
+      findings: value.findings.trim() ? value.findings : chosen.findings,
+      impression: value.impression.trim() ? value.impression : chosen.impression,
+    });
+  };
+
+  const insertPhrase = (phrase: string) => {
+    const name = lastField.current;
+    const element = fields[name].current;
+    const text = value[name];
+    const start = element?.selectionStart ?? text.length;
+    const end = element?.selectionEnd ?? text.length;
+    onChange({ ...value, [name]: text.slice(0, start) + phrase + text.slice(end) });
+    // after React has written the new text: the cursor goes behind the phrase, ready for the next one
+    requestAnimationFrame(() => {
+      element?.focus();
+      element?.setSelectionRange(start + phrase.length, start + phrase.length);
+    });
+  };
+
+  const keyImageFull = value.keyImageIds.length >= MAX_KEY_IMAGES;
+  const addKeyImage = () => {
+    if (!currentInstanceId || value.keyImageIds.includes(currentInstanceId) || keyImageFull) return;
+    onChange({ ...value, keyImageIds: [...value.keyImageIds, currentInstanceId] });
+  };
+
+  return (
+    <div className="report-fields">
+      <label className="field">
+        <span>{t('report.template')}</span>
+        <select value={template ? template.id : ''} data-testid="report-template" onChange={(e) => chooseTemplate(e.target.value)}>
+          <option value="">{t('report.templateUnset')}</option>
+          {templates.map((tp: ReportTemplate) => (
+            <option key={tp.id} value={tp.id}>
+              {tp.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      {phrases.length > 0 && (
+        <div className="report-phrases" aria-label={t('report.phrases')}>
+          <span className="muted small">{t('report.phrases')}</span>
+          {phrases.map((phrase) => (
+            // mousedown would take the focus (and the cursor position) away from the text field
+            <button type="button" key={phrase} className="phrase-button" data-testid="report-phrase" onMouseDown={(e) => e.preventDefault()} onClick={() => insertPhrase(phrase)}>
+              {phrase}
+            </button>
+          ))}
+        </div>
+      )}
+      <label className="field">
+        <span>{t('report.findings')}</span>
+        <textarea
+          ref={fields.findings}
+          rows={7}
+          maxLength={20_000}
+          value={value.findings}
+          data-testid="report-findings"
+          onFocus={() => (lastField.current = 'findings')}
+          onBlur={onBlur}
+          onChange={(e) => onChange({ ...value, findings: e.target.value })}
+        />
+      </label>
+      <label className="field">
+        <span>{t('report.impression')}</span>
+        <textarea
+          ref={fields.impression}
+          rows={3}
+          maxLength={5_000}
+          value={value.impression}
+          data-testid="report-impression"
+          onFocus={() => (lastField.current = 'impression')}
+          onBlur={onBlur}
+          onChange={(e) => onChange({ ...value, impression: e.target.value })}
+        />
+      </label>
+      <label className={`checkbox-field report-critical${value.criticalFinding ? ' report-critical-on' : ''}`} title={t('report.criticalHint')}>
+        <input type="checkbox" checked={value.criticalFinding} data-testid="report-critical" onChange={(e) => onChange({ ...value, criticalFinding: e.target.checked })} />
+        {t('report.critical')}
+        <span className="muted small">{t('report.criticalHint')}</span>
+      </label>
+      <div className="report-key-images">
+        <div className="report-key-images-head">
+          <strong>{t('report.keyImages')}</strong>
+          <button
+            type="button"
+            data-testid="report-key-image-add"
+            disabled={!currentInstanceId || keyImageFull || value.keyImageIds.includes(currentInstanceId)}
+            title={!currentInstanceId ? t('report.keyImageNoViewer') : keyImageFull ? t('report.keyImageFull', { max: MAX_KEY_IMAGES }) : undefined}
+            onClick={addKeyImage}
+          >
+            {t('report.keyImageAdd')}
+          </button>
+        </div>
+        <KeyImageList kase={kase} ids={value.keyImageIds} onRemove={(id) => onChange({ ...value, keyImageIds: value.keyImageIds.filter((k) => k !== id) })} />
+      </div>
+    </div>
+  );
+}
+
+/** Key images by series and image number; `onRemove` makes them removable. */
+export function KeyImageList({ kase, ids, onRemove }: { kase: CaseDetailDto; ids: readonly string[]; onRemove?: (id: string) => void }) {
+  const { t } = useTranslation();
+  const describe = useKeyImageLabel(kase);
+  if (ids.length === 0) return onRemove ? <p className="muted small">{t('report.keyImageNone')}</p> : null;
+  return (
+    <ul className="key-image-list">
+      {ids.map((id) => (
+        <li key={id} data-testid="report-key-image" data-instance-id={id}>
+          <span>{describe(id)}</span>
+          {onRemove && (
+            <button type="button" className="button-quiet" aria-label={t('report.keyImageRemove')} title={t('report.keyImageRemove')} onClick={() => onRemove(id)}>
+              ×
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function useKeyImageLabel(kase: CaseDetailDto): (instanceId: string) => string {
+  const { t } = useTranslation();
+  return (instanceId) => {
+    for (const study of kase.studies) {
+      for (const series of study.series) {
+        const instance = series.instances.find((i) => i.id === instanceId);
+        if (!instance) continue;
+        const seriesName = [series.modality, series.seriesNumber !== null ? t('viewer.seriesLabel', { number: series.seriesNumber }) : null].filter(Boolean).join(' ');
+        return t('report.keyImageLabel', { series: seriesName, number: instance.instanceNumber ?? '?' });
+      }
+    }
+    return instanceId;
+  };
+}

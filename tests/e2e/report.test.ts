@@ -1,0 +1,102 @@
+// The whole round trip in Chromium, as the reading issue describes it: a technician uploads a CT series and
+// submits → the reader's worklist shows it without reload → the reader claims it, the image renders, the
+// reader writes and signs a report (critical finding, key image) → the technician's page shows the report and
+// the critical banner, acknowledges it → the PDF downloads and contains the impression.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticCt } from '../fixtures/dicom-writer.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { readPdf } from '../helpers/pdf.ts';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+describe('report round trip in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let files: string;
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+    browser = await launchBrowser();
+    files = await mkdtemp(join(tmpdir(), 'teledx-e2e-report-'));
+    const first = syntheticCt({ rows: 128, columns: 128, instanceNumber: 1 });
+    await writeFile(join(files, 'IM1.dcm'), first.bytes);
+    await writeFile(join(files, 'IM2.dcm'), syntheticCt({ rows: 128, columns: 128, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid }).bytes);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(files, { recursive: true, force: true });
+  });
+
+  async function login(username: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(server.url);
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('connection-status').waitFor();
+    return page;
+  }
+
+  it('goes from upload to a signed, acknowledged, printed report', async () => {
+    const reader = await login('reader1');
+    await reader.getByTestId('worklist-filter-mine').waitFor();
+    const tech = await login('tech1');
+
+    await tech.getByTestId('new-exam').click();
+    await tech.getByTestId('patient-name').fill('赵六');
+    await tech.getByTestId('exam-kind').selectOption('CT');
+    await tech.getByTestId('body-part').fill('头部');
+    await tech.getByTestId('create-case').click();
+    await tech.getByTestId('file-input').setInputFiles([join(files, 'IM1.dcm'), join(files, 'IM2.dcm')]);
+    await expect.poll(() => tech.getByTestId('instance-count').textContent(), { timeout: 10_000 }).toContain('2');
+    await tech.getByTestId('submit-case').click();
+    await expect.poll(() => tech.getByTestId('case-status').getAttribute('data-status')).toBe('SUBMITTED');
+    const caseId = new URL(tech.url()).pathname.split('/').pop()!;
+
+    const row = reader.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
+    await expect.poll(() => row.count(), { timeout: 3000 }).toBe(1); // without reload
+    await row.getByTestId('claim-case').click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('CLAIMED');
+    await row.click();
+
+    // the image renders: pixels read back from the viewer's canvas are not all one value
+    const canvas = reader.locator('[data-testid="viewer-canvas"] canvas');
+    await canvas.waitFor();
+    await expect
+      .poll(() => canvas.evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set<number>();
+        for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i]!);
+        return seen.size;
+      }), { timeout: 15_000 })
+      .toBeGreaterThan(2);
+
+    await reader.getByTestId('report-template').selectOption('head-ct');
+    await reader.getByTestId('report-impression').fill('左侧基底节区脑出血，建议立即转诊。');
+    await reader.getByTestId('report-critical').check();
+    await reader.getByTestId('report-key-image-add').click();
+    await reader.getByTestId('report-sign').click();
+    await reader.getByTestId('sign-password').fill(DEMO_PASSWORD);
+    await reader.getByTestId('sign-confirm').click();
+    await expect.poll(() => reader.getByTestId('report-signed-impression').textContent(), { timeout: 10_000 }).toContain('左侧基底节区脑出血');
+
+    // the township's open page shows the report and the critical finding, live
+    await expect.poll(() => tech.getByTestId('report-signed-impression').textContent(), { timeout: 5000 }).toContain('左侧基底节区脑出血');
+    await expect.poll(() => tech.getByTestId('critical-banner').isVisible()).toBe(true);
+    await tech.getByTestId('acknowledge-critical').click();
+    await expect.poll(async () => (await server.server.ctx.db.case.findUniqueOrThrow({ where: { id: caseId } })).criticalAckAt).not.toBeNull();
+
+    // the printed report
+    const href = await tech.getByTestId('report-pdf').getAttribute('href');
+    const pdf = await tech.request.get(new URL(href!, server.url).toString());
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    const printed = await readPdf(await pdf.body());
+    expect(printed.text).toContain('左侧基底节区脑出血，建议立即转诊。');
+    expect(printed.text).toContain('赵六');
+    expect(printed.images).toBe(1);
+  });
+});
