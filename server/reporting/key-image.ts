@@ -7,8 +7,12 @@ import { buffer } from 'node:stream/consumers';
 import type { BlobStore } from '../../storage/blob-store.ts';
 
 const UNCOMPRESSED = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'];
+/** larger files (long multi-frame clips) are not read whole into memory to print one picture */
+const MAX_RENDER_BYTES = 64 * 1024 * 1024;
 
 export async function renderKeyImage(store: BlobStore, storageKey: string): Promise<Buffer | null> {
+  const size = await store.size(storageKey);
+  if (size === null || size > MAX_RENDER_BYTES) return null;
   const bytes = await buffer(store.get(storageKey));
   const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
   const pixel = ds.elements.x7fe00010;
