@@ -248,3 +248,15 @@ export interface ReaderDto {
   role: 'READER' | 'SUPERVISOR';
   canSign: boolean;
 }
+
+/** An earlier exam of the same patient anywhere in the consortium (检查结果互认). */
+export interface PriorCaseDto {
+  id: string;
+  examKind: ExamKind;
+  bodyPart: string | null;
+  submittedAt: string | null;
+  status: CaseStatus;
+  originOrg: { id: string; name: string };
+  studies: StudyDto[];
+  report: { impression: string; signedAt: string | null; signedBy: { displayName: string } | null } | null;
+}

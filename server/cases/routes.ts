@@ -7,6 +7,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import { townshipWriteScope } from './access.ts';
 import { routeCase } from '../routing/service.ts';
 import { transitionCase } from './lifecycle.ts';
+import { listPriors } from './priors.ts';
 import { createCase, getCase, listCases } from './service.ts';
 
 export function casesRouter(ctx: AppContext): Router {
@@ -22,6 +23,10 @@ export function casesRouter(ctx: AppContext): Router {
 
   router.get('/:id', requireAuth, async (req, res) => {
     res.json(await getCase(ctx, actorOf(req), req.params.id as string));
+  });
+
+  router.get('/:id/priors', requireAuth, async (req, res) => {
+    res.json(await listPriors(ctx.db, actorOf(req), req.params.id as string, req.ip));
   });
 
   router.post('/:id/submit', requireAuth, async (req, res) => {

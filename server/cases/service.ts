@@ -1,5 +1,5 @@
 // Plain functions behind the case endpoints: create, list, read.
-import type { CaseDetailDto, CaseSummaryDto, CreateCaseRequest, DemographicsMismatch } from '../../shared/api.ts';
+import type { CaseDetailDto, CaseSummaryDto, CreateCaseRequest, DemographicsMismatch, StudyDto } from '../../shared/api.ts';
 import { createCaseRequestSchema } from '../../shared/api.ts';
 import type { CaseStatus } from '../../shared/case-status.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../shared/domain.ts';
@@ -111,15 +111,7 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       ...summaryInclude,
       createdBy: { select: { id: true, displayName: true } },
       attachments: { orderBy: { createdAt: 'asc' } },
-      studies: {
-        orderBy: { createdAt: 'asc' },
-        include: {
-          series: {
-            orderBy: [{ seriesNumber: 'asc' }, { createdAt: 'asc' }],
-            include: { instances: { orderBy: [{ instanceNumber: 'asc' }, { sopInstanceUid: 'asc' }] } },
-          },
-        },
-      },
+      studies: studiesInclude,
     },
   });
   if (!row) throw notFound('case');
@@ -153,33 +145,50 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       byteSize: Number(a.byteSize),
       sha256: a.sha256,
     })),
-    studies: row.studies.map((s) => ({
-      id: s.id,
-      studyInstanceUid: s.studyInstanceUid,
-      studyDate: s.studyDate,
-      studyDescription: s.studyDescription,
-      accessionNumber: s.accessionNumber,
-      dicomPatient: { name: s.dicomPatientName, id: s.dicomPatientId, sex: s.dicomPatientSex, birthDate: s.dicomBirthDate },
-      demographicsMismatch: s.demographicsMismatch ? (JSON.parse(s.demographicsMismatch) as DemographicsMismatch[]) : [],
-      series: s.series.map((se) => ({
-        id: se.id,
-        seriesInstanceUid: se.seriesInstanceUid,
-        modality: se.modality,
-        seriesNumber: se.seriesNumber,
-        seriesDescription: se.seriesDescription,
-        bodyPart: se.bodyPart,
-        instances: se.instances.map((i) => ({
-          id: i.id,
-          sopInstanceUid: i.sopInstanceUid,
-          sopClassUid: i.sopClassUid,
-          instanceNumber: i.instanceNumber,
-          transferSyntaxUid: i.transferSyntaxUid,
-          rows: i.rows,
-          columns: i.columns,
-          frames: i.frames,
-          byteSize: Number(i.byteSize),
-          sha256: i.sha256,
-        })),
+    studies: row.studies.map(toStudyDto),
+  };
+}
+
+/** A case's studies with their series and instances, in reading order. */
+export const studiesInclude = {
+  orderBy: { createdAt: 'asc' },
+  include: {
+    series: {
+      orderBy: [{ seriesNumber: 'asc' }, { createdAt: 'asc' }],
+      include: { instances: { orderBy: [{ instanceNumber: 'asc' }, { sopInstanceUid: 'asc' }] } },
+    },
+  },
+} satisfies Prisma.Case$studiesArgs;
+
+type StudyRow = Prisma.StudyGetPayload<{ include: typeof studiesInclude.include }>;
+
+export function toStudyDto(s: StudyRow): StudyDto {
+  return {
+    id: s.id,
+    studyInstanceUid: s.studyInstanceUid,
+    studyDate: s.studyDate,
+    studyDescription: s.studyDescription,
+    accessionNumber: s.accessionNumber,
+    dicomPatient: { name: s.dicomPatientName, id: s.dicomPatientId, sex: s.dicomPatientSex, birthDate: s.dicomBirthDate },
+    demographicsMismatch: s.demographicsMismatch ? (JSON.parse(s.demographicsMismatch) as DemographicsMismatch[]) : [],
+    series: s.series.map((se) => ({
+      id: se.id,
+      seriesInstanceUid: se.seriesInstanceUid,
+      modality: se.modality,
+      seriesNumber: se.seriesNumber,
+      seriesDescription: se.seriesDescription,
+      bodyPart: se.bodyPart,
+      instances: se.instances.map((i) => ({
+        id: i.id,
+        sopInstanceUid: i.sopInstanceUid,
+        sopClassUid: i.sopClassUid,
+        instanceNumber: i.instanceNumber,
+        transferSyntaxUid: i.transferSyntaxUid,
+        rows: i.rows,
+        columns: i.columns,
+        frames: i.frames,
+        byteSize: Number(i.byteSize),
+        sha256: i.sha256,
       })),
     })),
   };

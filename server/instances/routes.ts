@@ -2,7 +2,7 @@
 // read the case that holds it.
 import { Router } from 'express';
 import { actorOf, requireAuth } from '../auth/middleware.ts';
-import { caseScope } from '../cases/access.ts';
+import { fileScope } from '../cases/priors.ts';
 import type { AppContext } from '../context.ts';
 import { notFound } from '../http/errors.ts';
 import { sendBlob } from '../http/send-blob.ts';
@@ -12,8 +12,10 @@ export function filesRouter(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/instances/:id/file', requireAuth, async (req, res) => {
+    // ?context=<case id>: a prior of the case being read (mutual recognition), see cases/priors.ts
+    const scope = await fileScope(db, actorOf(req), req.query.context);
     const instance = await db.instance.findFirst({
-      where: { id: req.params.id as string, case: caseScope(actorOf(req)) },
+      where: { id: req.params.id as string, case: scope },
       select: { storageKey: true, sha256: true },
     });
     if (!instance) throw notFound('instance');
@@ -22,7 +24,7 @@ export function filesRouter(ctx: AppContext): Router {
 
   router.get('/attachments/:id/file', requireAuth, async (req, res) => {
     const attachment = await db.attachment.findFirst({
-      where: { id: req.params.id as string, case: caseScope(actorOf(req)) },
+      where: { id: req.params.id as string, case: await fileScope(db, actorOf(req), req.query.context) },
       select: { storageKey: true, sha256: true, mediaType: true, fileName: true },
     });
     if (!attachment) throw notFound('attachment');
