@@ -6,6 +6,7 @@ import type {
   CreateCaseRequest,
   LoginRequest,
   MeResponse,
+  PriorCaseDto,
   ReaderDto,
   RoutingRuleDto,
   RoutingRuleInput,
@@ -55,6 +56,8 @@ export const api = {
   listCases: (before?: string) =>
     apiFetch<CaseSummaryDto[]>(`/api/cases?limit=${CASE_PAGE_SIZE}${before ? `&before=${encodeURIComponent(before)}` : ''}`),
   getCase: (id: string) => apiFetch<CaseDetailDto>(casePath(id)),
+  /** the same patient's other exams in the consortium, newest first (检查结果互认) */
+  priors: (id: string) => apiFetch<PriorCaseDto[]>(`${casePath(id)}/priors`),
   createCase: (body: CreateCaseRequest) => apiFetch<CaseDetailDto>('/api/cases', { method: 'POST', json: body }),
   submitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/submit`, { method: 'POST' }),
   cancelCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/cancel`, { method: 'POST' }),

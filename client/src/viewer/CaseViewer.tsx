@@ -1,42 +1,23 @@
-// The case page's viewer: the case's image series in a list, the chosen one in a StackViewer.
+// The case page's viewer: the case's image series in a list, the chosen one in a StackViewer; with a prior open
+// for comparison (检查结果互认), that prior's series in a second pane beside it.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseDetailDto, InstanceDto, SeriesDto, StudyDto } from '../../../shared/api.ts';
+import type { CaseDetailDto, PriorCaseDto } from '../../../shared/api.ts';
+import { DateTime } from '../components/format.tsx';
+import { viewableSeries, type ViewableSeries } from './series.ts';
 import { StackViewer } from './StackViewer.tsx';
 
-interface ViewableSeries {
-  series: SeriesDto;
-  study: StudyDto;
-  instances: InstanceDto[];
-}
-
-/** Series with at least one image (instances with rows and columns; waveforms and reports have none). */
-export function viewableSeries(kase: CaseDetailDto): ViewableSeries[] {
-  return kase.studies.flatMap((study) =>
-    study.series
-      .map((series) => ({
-        series,
-        study,
-        instances: series.instances
-          .filter((i) => (i.rows ?? 0) > 0 && (i.columns ?? 0) > 0)
-          .sort((a, b) => (a.instanceNumber ?? Number.MAX_SAFE_INTEGER) - (b.instanceNumber ?? Number.MAX_SAFE_INTEGER) || a.sopInstanceUid.localeCompare(b.sopInstanceUid)),
-      }))
-      .filter((s) => s.instances.length > 0),
-  );
-}
-
-/** `onCurrentImage`: the instance id of the image on screen, as it changes (the report's key images use it). */
-export function CaseViewer({ kase, onCurrentImage }: { kase: CaseDetailDto; onCurrentImage?: (instanceId: string) => void }) {
+/**
+ * `onCurrentImage`: the instance id of the image on screen, as it changes (the report's key images use it; the
+ * prior's pane does not report, its images are not this case's). `prior`: shown beside the case's own images.
+ */
+export function CaseViewer({ kase, prior, onCurrentImage }: { kase: CaseDetailDto; prior?: PriorCaseDto | null; onCurrentImage?: (instanceId: string) => void }) {
   const { t } = useTranslation();
-  const all = useMemo(() => viewableSeries(kase), [kase]);
+  const all = useMemo(() => viewableSeries(kase.studies), [kase]);
   const [chosenId, setChosenId] = useState<string | null>(null);
+  const label = useSeriesLabel();
   if (all.length === 0) return null;
   const chosen = all.find((s) => s.series.id === chosenId) ?? all[0]!;
-
-  const label = (s: ViewableSeries) =>
-    [s.series.modality, s.series.seriesNumber !== null ? t('viewer.seriesLabel', { number: s.series.seriesNumber }) : null, s.series.seriesDescription]
-      .filter(Boolean)
-      .join(' · ');
 
   return (
     <section className="card viewer-card">
@@ -58,14 +39,56 @@ export function CaseViewer({ kase, onCurrentImage }: { kase: CaseDetailDto; onCu
           </li>
         ))}
       </ul>
-      <StackViewer
-        key={chosen.series.id}
-        instances={chosen.instances}
-        patientName={kase.patient.name}
-        studyDate={chosen.study.studyDate}
-        seriesLabel={label(chosen)}
-        onImageShown={onCurrentImage}
-      />
+      <div className={prior ? 'viewer-panes comparing' : 'viewer-panes'}>
+        <div className="viewer-current">
+          {/* titled only beside a prior, so that the two panes line up and cannot be mistaken for each other */}
+          {prior && <p className="viewer-pane-title">{t('priors.currentPane')}</p>}
+          <StackViewer
+            key={chosen.series.id}
+            instances={chosen.instances}
+            patientName={kase.patient.name}
+            studyDate={chosen.study.studyDate}
+            seriesLabel={label(chosen)}
+            onImageShown={onCurrentImage}
+          />
+        </div>
+        {prior && <PriorPane key={prior.id} prior={prior} caseId={kase.id} patientName={kase.patient.name} modality={chosen.series.modality} />}
+      </div>
     </section>
   );
+}
+
+/** The prior's series like the one being read (same modality), else its first; fetched in the current case's context. */
+function PriorPane({ prior, caseId, patientName, modality }: { prior: PriorCaseDto; caseId: string; patientName: string; modality: string | null }) {
+  const { t } = useTranslation();
+  const label = useSeriesLabel();
+  const series = useMemo(() => viewableSeries(prior.studies), [prior]);
+  const shown = series.find((s) => s.series.modality === modality) ?? series[0];
+  return (
+    <div className="viewer-prior" data-testid="viewer-prior" data-case-id={prior.id}>
+      <p className="viewer-pane-title">
+        {t('priors.paneTitle')} · <DateTime iso={prior.submittedAt} /> · {prior.originOrg.name}
+      </p>
+      {shown ? (
+        <StackViewer
+          key={shown.series.id}
+          instances={shown.instances}
+          patientName={patientName}
+          studyDate={shown.study.studyDate}
+          seriesLabel={label(shown)}
+          contextCaseId={caseId}
+        />
+      ) : (
+        <p className="muted">{t('priors.noImages')}</p>
+      )}
+    </div>
+  );
+}
+
+function useSeriesLabel(): (s: ViewableSeries) => string {
+  const { t } = useTranslation();
+  return (s) =>
+    [s.series.modality, s.series.seriesNumber !== null ? t('viewer.seriesLabel', { number: s.series.seriesNumber }) : null, s.series.seriesDescription]
+      .filter(Boolean)
+      .join(' · ');
 }

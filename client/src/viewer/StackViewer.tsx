@@ -4,7 +4,8 @@ import type { Image, Viewport } from 'cornerstone-core';
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
-import { imageIdsOf, initCornerstone } from './cornerstone.ts';
+import { CineControls, type FrameRange } from './CineControls.tsx';
+import { cineFrameRate, imageIdsOf, initCornerstone } from './cornerstone.ts';
 
 export const WINDOW_PRESETS = {
   lung: { windowWidth: 1500, windowCenter: -600, label: 'presetLung' },
@@ -30,16 +31,20 @@ export interface StackViewerProps {
   seriesLabel?: string;
   /** the instance of the image shown (or last tried), whenever it changes; the report marks key images with it */
   onImageShown?: (instanceId: string) => void;
+  /** the case being read, when these images belong to another case (a prior): the server authorises through it */
+  contextCaseId?: string;
 }
 
-export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown }: StackViewerProps) {
+export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, contextCaseId }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
   const imageIdsKey = instances.map((i) => `${i.id}:${i.frames ?? 1}`).join('|');
   // keyed by content, not by the array's identity: a refreshed case with the same images keeps the viewport
-  const imageIds = useMemo(() => instances.flatMap(imageIdsOf), [imageIdsKey]);
+  const imageIds = useMemo(() => instances.flatMap((i) => imageIdsOf(i, contextCaseId)), [imageIdsKey, contextCaseId]);
   /** the instance of each image id (a multi-frame instance has several) */
   const instanceIds = useMemo(() => instances.flatMap((i) => imageIdsOf(i).map(() => i.id)), [imageIdsKey]);
+  /** the first and last image of each instance, by image index (cine plays the frames of one instance) */
+  const frameRanges = useMemo(() => frameRangesOf(instanceIds), [instanceIds]);
   const [index, setIndex] = useState(0);
   const [voi, setVoi] = useState<{ windowWidth: number; windowCenter: number } | null>(null);
   /** reason null: the loader said nothing useful */
@@ -54,17 +59,18 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const indexRef = useRef(0);
   /** one image forwards or back, set up with the viewport (the keyboard handler calls it) */
   const stepRef = useRef<(delta: number) => void>(() => {});
+  /** resolves true once the image is on screen; false when it failed or a later request overtook it */
   const show = useCallback(
-    (target: number) => {
+    (target: number): Promise<boolean> => {
       const element = elementRef.current;
       const imageId = imageIds[target];
-      if (!element || imageId === undefined) return;
+      if (!element || imageId === undefined) return Promise.resolve(false);
       const { cornerstone } = initCornerstone();
       const ticket = ++request.current;
       setLoading(true);
-      withTimeout(cornerstone.loadAndCacheImage(imageId), LOAD_TIMEOUT_MS)
+      return withTimeout(cornerstone.loadAndCacheImage(imageId), LOAD_TIMEOUT_MS)
         .then((image: Image) => {
-          if (ticket !== request.current || !elementRef.current) return;
+          if (ticket !== request.current || !elementRef.current) return false;
           const first = !ready.current;
           cornerstone.displayImage(element, image);
           if (first) {
@@ -75,13 +81,15 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
           setIndex(target);
           setError(null);
           setLoading(false);
+          return true;
         })
         .catch((reason: unknown) => {
-          if (ticket !== request.current) return;
+          if (ticket !== request.current) return false;
           indexRef.current = target;
           setIndex(target);
           setError({ index: target + 1, reason: describeError(reason), timeout: reason instanceof TimeoutError });
           setLoading(false);
+          return false;
         });
     },
     [imageIds],
@@ -122,18 +130,18 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     const step = (delta: number) => {
       const current = indexRef.current;
       const target = Math.min(imageIds.length - 1, Math.max(0, current + delta));
-      if (target !== current) show(target);
+      if (target !== current) void show(target);
     };
     stepRef.current = step;
     element.addEventListener('cornerstoneimagerendered', onRendered);
     element.addEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
     element.addEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
     element.addEventListener('wheel', onWheel, { passive: false });
-    const resize = new ResizeObserver(() => {
-      if (ready.current) cornerstone.resize(element);
-    });
+    // also before the first image: the canvas keeps the size it had when enabled otherwise, and a pane that
+    // narrowed while the image loaded (a prior opened beside it) would show it cropped and off-centre
+    const resize = new ResizeObserver(() => cornerstone.resize(element));
     resize.observe(element);
-    show(0);
+    void show(0);
     return () => {
       request.current++;
       resize.disconnect();
@@ -181,6 +189,9 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     cornerstone.fitToWindow(element);
   };
 
+  const currentRange = frameRanges[index];
+  const cineRange = currentRange && currentRange.end > currentRange.start ? currentRange : undefined;
+
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (event.key === 'ArrowDown' || event.key === 'ArrowRight' || event.key === 'PageDown') stepRef.current(1);
     else if (event.key === 'ArrowUp' || event.key === 'ArrowLeft' || event.key === 'PageUp') stepRef.current(-1);
@@ -217,6 +228,15 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
             </button>
           ))}
         </div>
+        {cineRange && (
+          <CineControls
+            key={cineRange.start}
+            range={cineRange}
+            show={show}
+            currentIndex={indexRef}
+            fileFrameRate={cineFrameRate(imageIds[cineRange.start]!)}
+          />
+        )}
         <span className="viewer-measurement" data-testid="viewer-measurement" title={t('viewer.measurement')}>
           {measurement ? `${t('viewer.measurement')}: ${measurement}` : ''}
         </span>
@@ -255,6 +275,19 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       <p className="muted viewer-help">{t('viewer.help')}</p>
     </div>
   );
+}
+
+/** For each image index, the range of indices that belong to the same instance (its frames). */
+function frameRangesOf(instanceIds: readonly string[]): FrameRange[] {
+  const ranges: FrameRange[] = [];
+  let start = 0;
+  for (let i = 1; i <= instanceIds.length; i++) {
+    if (i < instanceIds.length && instanceIds[i] === instanceIds[start]) continue;
+    const range = { start, end: i - 1 };
+    for (let j = start; j < i; j++) ranges.push(range);
+    start = i;
+  }
+  return ranges;
 }
 
 function ToolButton({ active, onClick, testId, label }: { active: boolean; onClick: () => void; testId: string; label: string }) {

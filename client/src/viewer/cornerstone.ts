@@ -71,10 +71,30 @@ function fallbackImagePlane(imageId: string): Record<string, unknown> | undefine
   }
 }
 
-/** The image ids of one instance: one per frame (wadouri frames are 0-based). */
-export function imageIdsOf(instance: { id: string; frames: number | null }): string[] {
-  const url = `wadouri:/api/instances/${encodeURIComponent(instance.id)}/file`;
+/**
+ * The image ids of one instance: one per frame (wadouri frames are 0-based). `contextCaseId`: the case the reader
+ * is reading when the instance belongs to another one (a prior); the server authorises the prior through it.
+ * The loader cuts the frame off at "frame=" and the character before it, so the frame goes last.
+ */
+export function imageIdsOf(instance: { id: string; frames: number | null }, contextCaseId?: string): string[] {
+  const base = `wadouri:/api/instances/${encodeURIComponent(instance.id)}/file`;
+  const url = contextCaseId ? `${base}?context=${encodeURIComponent(contextCaseId)}` : base;
   const frames = instance.frames ?? 1;
   if (frames <= 1) return [url];
-  return Array.from({ length: frames }, (_, i) => `${url}?frame=${i}`);
+  const joiner = contextCaseId ? '&' : '?';
+  return Array.from({ length: frames }, (_, i) => `${url}${joiner}frame=${i}`);
+}
+
+/**
+ * The frame rate the file asks to be played at: Recommended Display Frame Rate (0008,2144), else Cine Rate
+ * (0018,0040); undefined until the file has been loaded, or when it says neither.
+ */
+export function cineFrameRate(imageId: string): number | undefined {
+  try {
+    const dataSet = wadoLoader.wadouri.dataSetCacheManager.get(wadoLoader.wadouri.parseImageId(imageId).url);
+    const rate = dataSet?.intString('x00082144') || dataSet?.intString('x00180040');
+    return rate && rate > 0 ? rate : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -88,6 +88,7 @@ declare module 'cornerstone-wado-image-loader' {
   interface DataSet {
     string(tag: string, index?: number): string | undefined;
     floatString(tag: string, index?: number): number | undefined;
+    intString(tag: string, index?: number): number | undefined;
   }
   const loader: {
     external: { cornerstone: unknown; dicomParser: unknown };

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseDetailDto, CaseSummaryDto } from '../../../../shared/api.ts';
+import type { CaseDetailDto, CaseSummaryDto, PriorCaseDto } from '../../../../shared/api.ts';
 import { UPLOADABLE_STATUSES } from '../../../../shared/case-status.ts';
 import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
@@ -12,8 +12,10 @@ import { useIsCentre, useIsTownship } from '../../session.ts';
 import { CaseActions } from './CaseActions.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { CaseFiles } from './CaseFiles.tsx';
+import { CaseMedia } from './CaseMedia.tsx';
 import { ClaimPanel } from './ClaimPanel.tsx';
 import { MismatchWarning } from './MismatchWarning.tsx';
+import { Priors } from './Priors.tsx';
 import { QualityReturnInfo } from './QualityReturnInfo.tsx';
 import { CriticalBanner } from './report/CriticalBanner.tsx';
 import { ReportPanel } from './report/ReportPanel.tsx';
@@ -36,6 +38,8 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   const uploads = useUploadQueue(caseId, reload);
   // someone else moved the case (submitted, claimed, released it): show it as it now is
   const [currentInstanceId, setCurrentInstanceId] = useState<string | null>(null);
+  const { data: priors } = useApi(() => api.priors(caseId), [caseId]);
+  const [comparing, setComparing] = useState<PriorCaseDto | null>(null);
   useCaseEvents(({ case: changed, event }) => {
     if (changed.id !== caseId || !kase) return;
     const filesChanged = changed.instanceCount !== kase.instanceCount || changed.attachmentCount !== kase.attachmentCount;
@@ -84,10 +88,12 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       {/* everyone who may open the case may look at its images (the server scopes who that is) */}
       <div className="reading-layout">
         <Suspense fallback={<p className="muted">{t('viewer.loading')}</p>}>
-          <CaseViewer kase={kase} onCurrentImage={setCurrentInstanceId} />
+          <CaseViewer kase={kase} prior={comparing} onCurrentImage={setCurrentInstanceId} />
         </Suspense>
         <ReportPanel kase={kase} currentInstanceId={currentInstanceId} onChanged={setData} onStale={reload} />
       </div>
+      {priors && <Priors priors={priors} comparing={comparing?.id ?? null} onCompare={setComparing} />}
+      <CaseMedia attachments={kase.attachments} />
       <CaseFacts kase={kase} />
       <Turnaround kase={kase} />
       {canUpload && <UploadPanel queue={uploads.queue} snapshot={uploads.snapshot} />}
