@@ -1,6 +1,6 @@
 // POST /api/session (log in), DELETE /api/session (log out), GET /api/me.
 import { Router, type Request } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
 import type { MeResponse } from '../../shared/api.ts';
 import { loginRequestSchema } from '../../shared/api.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -9,24 +9,17 @@ import { HttpError } from '../http/errors.ts';
 import { actorOf, requireAuth } from './middleware.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.ts';
 import { createSession, deleteSession, SESSION_COOKIE } from './sessions.ts';
+import { passwordAttemptLimiter } from './throttle.ts';
 
 export function authRouter(ctx: AppContext): Router {
   const { db, config } = ctx;
   const router = Router();
 
-  // Password guessing: after N failures for one username from one address within 15 minutes, further tries
-  // get 429 until the window passes. Successful logins do not count.
-  const loginLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: config.loginAttempts,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? '').toLowerCase()}`,
-    handler: (_req, res) => {
-      res.status(429).json({ error: { code: 'TOO_MANY_ATTEMPTS', message: 'too many failed logins; wait 15 minutes' } });
-    },
-  });
+  const loginLimiter = passwordAttemptLimiter(
+    config.loginAttempts,
+    (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? '').toLowerCase()}`,
+    'logins',
+  );
 
   router.post('/session', loginLimiter, async (req, res) => {
     const { username, password } = loginRequestSchema.parse(req.body);

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { examKindSchema } from '../../shared/domain.ts';
 import { REPORT_TEMPLATES, templatesFor } from '../../shared/reports.ts';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
+import { passwordAttemptLimiter } from '../auth/throttle.ts';
 import { getCase } from '../cases/service.ts';
 import type { AppContext } from '../context.ts';
 import { reportPdf } from './pdf.ts';
@@ -14,6 +15,8 @@ export function reportingRouter(ctx: AppContext): Router {
   const readers = requireRole('READER', 'SUPERVISOR');
   const township = requireRole('TECHNICIAN', 'TOWNSHIP_CLINICIAN');
   const caseId = (req: Request) => req.params.id as string;
+  // signing asks for the password again: the same protection against guessing as the login
+  const signLimiter = passwordAttemptLimiter(ctx.config.loginAttempts, (req) => actorOf(req).id, 'signing attempts');
   const respondWithCase = async (req: Request, res: Response) => res.json(await getCase(ctx, actorOf(req), caseId(req)));
 
   router.get('/report-templates', requireAuth, (req, res) => {
@@ -33,11 +36,11 @@ export function reportingRouter(ctx: AppContext): Router {
   router.put('/cases/:id/report', readers, async (req, res) => {
     res.json(await saveDraft(db, actorOf(req), caseId(req), req.body));
   });
-  router.post('/cases/:id/report/sign', readers, async (req, res) => {
+  router.post('/cases/:id/report/sign', readers, signLimiter, async (req, res) => {
     await signReport(ctx, actorOf(req), caseId(req), req.body, req.ip);
     await respondWithCase(req, res);
   });
-  router.post('/cases/:id/report/amend', readers, async (req, res) => {
+  router.post('/cases/:id/report/amend', readers, signLimiter, async (req, res) => {
     await amendReport(ctx, actorOf(req), caseId(req), req.body, req.ip);
     await respondWithCase(req, res);
   });
