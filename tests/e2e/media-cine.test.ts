@@ -2,32 +2,16 @@
 // the reader plays the loop (the frame shown and the pixels change, the measured frame rate is positive), the
 // clip and the photo show on the case page, and the reader returns the case for quality, which the township sees
 // and answers by uploading again and resubmitting.
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticUsCine } from '../fixtures/dicom-writer.ts';
 import { tinyMp4, tinyPng } from '../fixtures/other-files.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { canvasStats, loginInBrowser, screenshot } from '../helpers/e2e.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const FRAMES = 64;
 const FILE_FRAME_RATE = 30; // Recommended Display Frame Rate written into the loop
-
-/** A checksum of what the viewport's canvas shows. */
-function canvasChecksum(viewer: Locator): Promise<number> {
-  return viewer.getByTestId('viewer-canvas').locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let checksum = 0;
-    for (let i = 0; i < data.length; i += 4) checksum = (checksum * 31 + data[i]!) >>> 0;
-    return checksum;
-  });
-}
-
-/** TELEDX_E2E_SCREENSHOTS=/some/dir keeps pictures of the page for a human to look at. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.TELEDX_E2E_SCREENSHOTS;
-  if (dir) await page.screenshot({ path: join(dir, name), fullPage: true });
-}
 
 describe('ultrasound cine, media and return for quality in Chromium', () => {
   let server: TestServer;
@@ -53,12 +37,7 @@ describe('ultrasound cine, media and return for quality in Chromium', () => {
   });
 
   async function openCase(username: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('login-submit').waitFor({ state: 'detached' });
+    const page = await loginInBrowser(browser, server.url, username);
     await page.goto(`${server.url}/cases/${caseId}`);
     return page;
   }
@@ -78,11 +57,11 @@ describe('ultrasound cine, media and return for quality in Chromium', () => {
     // the file's Recommended Display Frame Rate is the default, once the file is loaded
     await expect.poll(() => viewer.getByTestId('viewer-cine-fps').inputValue()).toBe(String(FILE_FRAME_RATE));
 
-    const firstPixels = await canvasChecksum(viewer);
+    const firstPixels = await canvasStats(viewer).then((c) => c.checksum);
     await play.click();
     expect(await play.getAttribute('data-playing')).toBe('true');
     await expect.poll(() => index.textContent()).not.toBe(`1 / ${FRAMES}`);
-    await expect.poll(() => canvasChecksum(viewer)).not.toBe(firstPixels);
+    await expect.poll(() => canvasStats(viewer).then((c) => c.checksum)).not.toBe(firstPixels);
     const measured = viewer.getByTestId('viewer-frame-rate-measured');
     await expect.poll(async () => Number(await measured.getAttribute('data-fps')), { timeout: 5000 }).toBeGreaterThan(0);
     const rate = Number(await measured.getAttribute('data-fps'));

@@ -1,32 +1,16 @@
 // Mutual recognition of results (检查结果互认) in Chromium: a patient had a CT read at one township; a new CT from
 // another township shows it under 历史检查 with the signed impression, and 并排对比 opens its images in a second
 // pane beside the current ones, fetched through the current case (?context=).
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { canvasStats, loginInBrowser, screenshot } from '../helpers/e2e.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const NATIONAL_ID = '110101199003074514';
 const IMPRESSION = '右肺上叶小结节，建议随访。';
-
-/** The brightest grey on a viewport's canvas (the synthetic slices have a white disc). */
-function canvasMax(viewer: Locator): Promise<number> {
-  return viewer.getByTestId('viewer-canvas').locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let max = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i]! > max) max = data[i]!;
-    return max;
-  });
-}
-
-/** TELEDX_E2E_SCREENSHOTS=/some/dir keeps pictures of the page for a human to look at. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.TELEDX_E2E_SCREENSHOTS;
-  if (dir) await page.screenshot({ path: join(dir, name), fullPage: true });
-}
 
 describe('priors in Chromium', () => {
   let server: TestServer;
@@ -62,12 +46,7 @@ describe('priors in Chromium', () => {
     expect((await reader.post(`/api/cases/${priorId}/report/sign`, { password: DEMO_PASSWORD })).status).toBe(200);
     const currentId = await ctExam(tech2); // 石桥镇
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill('reader1');
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('login-submit').waitFor({ state: 'detached' });
+    const page = await loginInBrowser(browser, server.url, 'reader1');
     await page.goto(`${server.url}/cases/${currentId}`);
     await page.getByTestId('claim-case').click();
 
@@ -85,11 +64,11 @@ describe('priors in Chromium', () => {
     expect(await prior.getAttribute('data-case-id')).toBe(priorId);
     const priorViewer = prior.getByTestId('viewer');
     await expect.poll(() => priorViewer.getByTestId('viewer-image-index').textContent(), { timeout: 10_000 }).toBe('1 / 2');
-    await expect.poll(() => canvasMax(priorViewer), { timeout: 10_000 }).toBeGreaterThan(200);
+    await expect.poll(() => canvasStats(priorViewer).then((c) => c.max), { timeout: 10_000 }).toBeGreaterThan(200);
     expect(await priorViewer.getByTestId('viewer-error').count()).toBe(0);
     // the current images stay beside it
     const current = page.locator('.viewer-current [data-testid="viewer"]');
-    await expect.poll(() => canvasMax(current), { timeout: 10_000 }).toBeGreaterThan(200);
+    await expect.poll(() => canvasStats(current).then((c) => c.max), { timeout: 10_000 }).toBeGreaterThan(200);
     await page.getByTestId('viewer-prior').scrollIntoViewIfNeeded();
     await screenshot(page, 'case-priors-compare.png');
 

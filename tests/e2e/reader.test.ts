@@ -5,7 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { loginInBrowser } from '../helpers/e2e.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 describe('reading centre screens in Chromium', () => {
   let server: TestServer;
@@ -21,11 +22,7 @@ describe('reading centre screens in Chromium', () => {
   });
 
   async function openWorklist(username: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
+    const page = await loginInBrowser(browser, server.url, username, { width: 1366, height: 768 });
     await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
     await page.getByTestId('worklist-filter-mine').waitFor();
     return page;
@@ -62,11 +59,7 @@ describe('reading centre screens in Chromium', () => {
   });
 
   it('lets an administrator add a township override and switch it off, and it routes cases', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
+    const page = await loginInBrowser(browser, server.url, 'admin', { width: 1366, height: 768 });
     await page.getByTestId('nav-routing-rules').click();
     await page.getByTestId('routing-rule-add').click();
     const { db } = server.server.ctx;

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { launchBrowser } from '../helpers/browser.ts';
+import { canvasStats, loginInBrowser } from '../helpers/e2e.ts';
 import { readPdf } from '../helpers/pdf.ts';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -32,11 +33,7 @@ describe('report round trip in Chromium', () => {
   });
 
   async function login(username: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
+    const page = await loginInBrowser(browser, server.url, username);
     await page.getByTestId('connection-status').waitFor();
     return page;
   }
@@ -64,15 +61,9 @@ describe('report round trip in Chromium', () => {
     await row.click();
 
     // the image renders: pixels read back from the viewer's canvas are not all one value
-    const canvas = reader.locator('[data-testid="viewer-canvas"] canvas');
-    await canvas.waitFor();
+    await reader.locator('[data-testid="viewer-canvas"] canvas').waitFor();
     await expect
-      .poll(() => canvas.evaluate((c: HTMLCanvasElement) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        const seen = new Set<number>();
-        for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i]!);
-        return seen.size;
-      }), { timeout: 15_000 })
+      .poll(() => canvasStats(reader).then((c) => c.distinct), { timeout: 15_000 })
       .toBeGreaterThan(2);
 
     await reader.getByTestId('report-template').selectOption('head-ct');

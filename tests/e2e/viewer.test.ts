@@ -3,51 +3,17 @@
 // preset, the wheel moves through the stack, and the length tool measures in millimetres from Pixel Spacing.
 // A real JPEG 2000 file from the pydicom corpus is decoded by the loader's codecs as well.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dicomParser from 'dicom-parser';
 import { corpusFile, withNewInstanceUid } from '../fixtures/corpus.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { canvasStats, loginInBrowser, screenshot } from '../helpers/e2e.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const SIZE = 256; // rows = columns of the synthetic slices
 const SPACING_MM = 0.5; // their Pixel Spacing
-
-interface CanvasStats {
-  distinct: number;
-  min: number;
-  max: number;
-  checksum: number;
-  width: number;
-  height: number;
-}
-
-/** What the viewport's canvas shows: how many distinct grey values and a checksum of all of them. */
-function canvasStats(viewer: Locator): Promise<CanvasStats> {
-  return viewer.getByTestId('viewer-canvas').locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    const seen = new Set<number>();
-    let checksum = 0;
-    let min = 255;
-    let max = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const v = data[i]!;
-      seen.add(v);
-      if (v < min) min = v;
-      if (v > max) max = v;
-      checksum = (checksum * 31 + v) >>> 0;
-    }
-    return { distinct: seen.size, min, max, checksum, width: canvas.width, height: canvas.height };
-  });
-}
-
-/** TELEDX_E2E_SCREENSHOTS=/some/dir keeps pictures of the viewer for a human to look at. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.TELEDX_E2E_SCREENSHOTS;
-  if (dir) await page.screenshot({ path: join(dir, name) });
-}
 
 describe('image viewer in Chromium', () => {
   let server: TestServer;
@@ -72,12 +38,7 @@ describe('image viewer in Chromium', () => {
   }
 
   async function openCase(username: string, caseId: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(server.url);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('login-submit').waitFor({ state: 'detached' });
+    const page = await loginInBrowser(browser, server.url, username, { width: 1366, height: 900 });
     await page.goto(`${server.url}/cases/${caseId}`);
     return page;
   }
