@@ -19,6 +19,7 @@ export interface CurrentCase {
   centreId: string | null;
   claimedById: string | null;
   leaseExpiresAt: Date | null;
+  firstClaimedAt: Date | null;
 }
 
 export interface TransitionRequest {
@@ -36,7 +37,7 @@ export interface TransitionRequest {
   details?: Record<string, unknown>;
 }
 
-export const CURRENT_CASE_SELECT = { id: true, status: true, centreId: true, claimedById: true, leaseExpiresAt: true } as const;
+const CURRENT_CASE_SELECT = { id: true, status: true, centreId: true, claimedById: true, leaseExpiresAt: true, firstClaimedAt: true } as const;
 
 export async function transitionCase(mover: CaseMover, request: TransitionRequest): Promise<{ from: CaseStatus; to: CaseStatus }> {
   const { caseId, event, actor } = request;

@@ -30,10 +30,7 @@ export async function claimCase(ctx: ClaimContext, actor: Actor, caseId: string,
       scope: centreScope(actor),
       ip,
       // turnaround counts from the first claim; a release and a new claim do not reset it
-      prepare: async (tx) => {
-        const { firstClaimedAt } = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { firstClaimedAt: true } });
-        return { ...lease(ctx, actor.id), firstClaimedAt: firstClaimedAt ?? new Date() };
-      },
+      prepare: async (_tx, current) => ({ ...lease(ctx, actor.id), firstClaimedAt: current.firstClaimedAt ?? new Date() }),
     });
   } catch (error) {
     if (!(error instanceof HttpError) || error.status !== 409) throw error;

@@ -119,10 +119,9 @@ export async function returnForQuality(mover: CaseMover, actor: Actor, caseId: s
     details: { codes, note },
     prepare: async (tx, current) => {
       if (current.claimedById !== actor.id) throw forbidden('only the reader holding the case returns it');
-      const { returnCount } = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { returnCount: true } });
       await tx.report.deleteMany({ where: { caseId, status: 'DRAFT' } }); // a draft about insufficient images is moot
       return {
-        returnCount: returnCount + 1,
+        returnCount: { increment: 1 },
         returnedAt: new Date(),
         returnCodes: JSON.stringify(codes),
         returnNote: note,
