@@ -1,7 +1,16 @@
 // Dates, sizes and ages in the reader's language. Pure functions; components/format.tsx wraps them for JSX.
 
+// Building an Intl.DateTimeFormat costs about a millisecond (locale data lookup); a worklist of 100 rows formats
+// hundreds of times per render, so one formatter per language is kept.
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDateTime(iso: string, lang: string): string {
-  return new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+  let format = dateTimeFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
+    dateTimeFormats.set(lang, format);
+  }
+  return format.format(new Date(iso));
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -1,6 +1,8 @@
 // The STAT chime, synthesised with the Web Audio API: no audio file to ship, cache or fail to load.
-// Browsers keep audio silent until the user has interacted with the page, so the context is created (or
-// resumed) on the first click or key press, and the chime reports whether it could actually be heard.
+// Browsers keep audio silent until the user has interacted with the page. A context created after any click or
+// key press on the page starts running, so it is created only when a chime is due (creating one costs tens of
+// milliseconds, too much to spend inside the click that opens a case); a context that was created before any
+// interaction is resumed by the next one. The chime reports whether it could actually be heard.
 
 let context: AudioContext | null = null;
 
@@ -15,11 +17,10 @@ function audio(): AudioContext | null {
 }
 
 function unlock(): void {
-  const ctx = audio();
-  if (ctx?.state === 'suspended') void ctx.resume().catch(() => undefined);
+  if (context?.state === 'suspended') void context.resume().catch(() => undefined);
 }
 
-/** Call once a user who should hear alerts is logged in; the next click or key press enables sound. */
+/** Call once a user who should hear alerts is logged in; a click or key press enables a chime that was silenced. */
 export function prepareAlertSound(): () => void {
   const options = { capture: true } as const;
   window.addEventListener('pointerdown', unlock, options);
