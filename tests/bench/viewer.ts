@@ -4,7 +4,7 @@
 // clicking a case on the reader's worklist (the app already open) to its first image on screen, for a 512×512
 // CT slice and a 3000×3000 16-bit JPEG 2000 radiograph, cold (a fresh browser context: empty cache, viewer code
 // not yet loaded) and warm (the case opened again); then the displayed frame rate of a 200-frame ultrasound loop
-// after it has loaded. Needs opj_compress (libopenjp2-tools) for the JPEG 2000 file.
+// after it has loaded.
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { syntheticCt, syntheticUsCine } from '../fixtures/dicom-writer.ts';
@@ -22,7 +22,7 @@ try {
   const tech = await server.login('tech1');
   const reader = await server.login('reader1');
   const ct = await readyCase(tech, reader, 'CT', 'ct.dcm', syntheticCt({ rows: 512, columns: 512 }).bytes);
-  const dr = await readyCase(tech, reader, 'DR', 'chest.dcm', jpeg2000Radiograph(3000));
+  const dr = await readyCase(tech, reader, 'DR', 'chest.dcm', await jpeg2000Radiograph(3000));
   const us = await readyCase(tech, reader, 'US', 'loop.dcm', syntheticUsCine({ frames: 200, rows: 480, columns: 640 }).bytes);
 
   console.log(`viewer: time from clicking the case on the worklist to the first image (median of ${RUNS})`);

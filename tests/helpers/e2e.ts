@@ -2,6 +2,7 @@
 // shows, and optional screenshots for a human to look at.
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { DEMO_PASSWORD } from './test-server.ts';
 
 /** A new page, logged in as `username` through the login screen; resolves once the app has left it. */
@@ -50,6 +51,14 @@ export function canvasStats(scope: Page | Locator): Promise<CanvasStats> {
       }
       return { distinct: seen.size, min, max, checksum, width: canvas.width, height: canvas.height };
     });
+}
+
+/**
+ * Waits until a viewer's mouse tools work: cornerstone-tools loads just after the first image is shown, so a drag
+ * made at once would go to an image with no tools yet.
+ */
+export async function viewerToolsReady(viewer: Locator): Promise<void> {
+  await expect.poll(() => viewer.getAttribute('data-tools-ready'), { timeout: 10_000 }).toBe('true');
 }
 
 /** TELEDX_E2E_SCREENSHOTS=/some/dir keeps pictures of the page for a human to look at. */

@@ -1,9 +1,10 @@
-// The case page's viewer: the case's image series in a list, the chosen one in a StackViewer; with a prior open
+// The case page's viewer: the case's image series as thumbnails, the chosen one in a StackViewer; with a prior open
 // for comparison (检查结果互认), that prior's series in a second pane beside it.
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto, PriorCaseDto } from '../../../shared/api.ts';
 import { DateTime } from '../components/format.tsx';
+import { SeriesThumbnails } from './SeriesThumbnails.tsx';
 import { viewableSeries, type ViewableSeries } from './series.ts';
 import { StackViewer } from './StackViewer.tsx';
 
@@ -15,6 +16,8 @@ export function CaseViewer({ kase, prior, onCurrentImage }: { kase: CaseDetailDt
   const { t } = useTranslation();
   const all = useMemo(() => viewableSeries(kase.studies), [kase]);
   const [chosenId, setChosenId] = useState<string | null>(null);
+  /** the series thumbnails wait for the main viewport's first image, so as not to compete with it */
+  const [firstImageSettled, setFirstImageSettled] = useState(false);
   const label = useSeriesLabel();
   if (all.length === 0) return null;
   const chosen = all.find((s) => s.series.id === chosenId) ?? all[0]!;
@@ -22,37 +25,25 @@ export function CaseViewer({ kase, prior, onCurrentImage }: { kase: CaseDetailDt
   return (
     <section className="card viewer-card">
       <h2>{t('viewer.title')}</h2>
-      <ul className="viewer-series-list">
-        {all.map((s) => (
-          <li key={s.series.id}>
-            <button
-              type="button"
-              className={s === chosen ? 'active' : ''}
-              aria-pressed={s === chosen}
-              data-testid="viewer-series"
-              data-series-id={s.series.id}
-              onClick={() => setChosenId(s.series.id)}
-            >
-              <span className="viewer-series-name">{label(s) || s.series.seriesInstanceUid}</span>
-              <span className="muted">{t('viewer.images', { count: s.instances.reduce((n, i) => n + (i.frames ?? 1), 0) })}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
-      <div className={prior ? 'viewer-panes comparing' : 'viewer-panes'}>
-        <div className="viewer-current">
-          {/* titled only beside a prior, so that the two panes line up and cannot be mistaken for each other */}
-          {prior && <p className="viewer-pane-title">{t('priors.currentPane')}</p>}
-          <StackViewer
-            key={chosen.series.id}
-            instances={chosen.instances}
-            patientName={kase.patient.name}
-            studyDate={chosen.study.studyDate}
-            seriesLabel={label(chosen)}
-            onImageShown={onCurrentImage}
-          />
+      {/* the series beside the image, as in a PACS; above it when a prior takes half the width */}
+      <div className={prior ? 'viewer-browser comparing' : 'viewer-browser'}>
+        <SeriesThumbnails series={all} chosen={chosen} onChoose={setChosenId} label={label} start={firstImageSettled} />
+        <div className={prior ? 'viewer-panes comparing' : 'viewer-panes'}>
+          <div className="viewer-current">
+            {/* titled only beside a prior, so that the two panes line up and cannot be mistaken for each other */}
+            {prior && <p className="viewer-pane-title">{t('priors.currentPane')}</p>}
+            <StackViewer
+              key={chosen.series.id}
+              instances={chosen.instances}
+              patientName={kase.patient.name}
+              studyDate={chosen.study.studyDate}
+              seriesLabel={label(chosen)}
+              onImageShown={onCurrentImage}
+              onFirstImageSettled={() => setFirstImageSettled(true)}
+            />
+          </div>
+          {prior && <PriorPane key={prior.id} prior={prior} caseId={kase.id} patientName={kase.patient.name} modality={chosen.series.modality} />}
         </div>
-        {prior && <PriorPane key={prior.id} prior={prior} caseId={kase.id} patientName={kase.patient.name} modality={chosen.series.modality} />}
       </div>
     </section>
   );

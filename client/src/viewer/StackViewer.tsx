@@ -1,27 +1,33 @@
-// One stack of images (a series) in a Cornerstone viewport: scrolling, window/level, presets, zoom, pan, invert,
-// reset, the length measurement, and corner overlays. Image bytes come from /api/instances/:id/file.
+// One stack of images (a series) in a Cornerstone viewport: scrolling (wheel and keys) with the next images
+// prefetched, window/level and presets, zoom, pan, rotate, flip, invert, reset, the measurement and annotation
+// tools, and corner overlays. Image bytes come from /api/instances/:id/file. The toolbar, the tools, the commands
+// and their keys, the viewport changes and the prefetching are modules of their own; this one ties them to the
+// element and keeps the state the overlays show.
 import type { Image, Viewport } from 'cornerstone-core';
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
+import { AnnotationDialog } from './AnnotationDialog.tsx';
 import { CineControls, type FrameRange } from './CineControls.tsx';
-import { cineFrameRate, imageIdsOf, initCornerstone } from './cornerstone.ts';
-
-export const WINDOW_PRESETS = {
-  lung: { windowWidth: 1500, windowCenter: -600, label: 'presetLung' },
-  bone: { windowWidth: 2000, windowCenter: 300, label: 'presetBone' },
-  soft: { windowWidth: 400, windowCenter: 40, label: 'presetSoft' },
-  brain: { windowWidth: 80, windowCenter: 40, label: 'presetBrain' },
-  abdomen: { windowWidth: 350, windowCenter: 50, label: 'presetAbdomen' },
-} as const;
-type PresetKey = keyof typeof WINDOW_PRESETS;
-
-type LeftTool = 'Wwwc' | 'Pan' | 'Length';
-const LEFT = 1;
-const RIGHT = 2;
-const MIDDLE = 4;
-/** an image whose load neither succeeds nor fails in this time is reported, never left blank */
-const LOAD_TIMEOUT_MS = 30_000;
+import { commandForKey, type ViewerCommand } from './commands.ts';
+import { cineFrameRate, enableViewport, imageIdsOf } from './cornerstone.ts';
+import { instanceFileUrl } from './instance-bytes.ts';
+import { describeError, LOAD_TIMEOUT_MS, TimeoutError, viewerLibraries, withTimeout } from './imageLoading.ts';
+import { loadPreview, wantsPreview } from './j2k-preview/preview.ts';
+import { StackPrefetcher } from './prefetch.ts';
+import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
+import {
+  activateLeftTool,
+  clearAnnotations,
+  describeMeasurement,
+  formatMeasurement,
+  registerViewerTools,
+  type AskText,
+  type LeftTool,
+  type Measurement,
+  type MeasurementEventDetail,
+} from './tools.ts';
+import { isViewportCommand, viewportChange } from './viewport.ts';
 
 export interface StackViewerProps {
   instances: InstanceDto[];
@@ -31,56 +37,107 @@ export interface StackViewerProps {
   seriesLabel?: string;
   /** the instance of the image shown (or last tried), whenever it changes; the report marks key images with it */
   onImageShown?: (instanceId: string) => void;
+  /** once the first image is on screen or has failed: what waited so as not to compete with it may start */
+  onFirstImageSettled?: () => void;
   /** the case being read, when these images belong to another case (a prior): the server authorises through it */
   contextCaseId?: string;
 }
 
-export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, contextCaseId }: StackViewerProps) {
+/** an annotation's text being asked for (the id tells one question's form from the next) */
+interface TextRequest {
+  id: number;
+  initial: string;
+  done: (text: string | null) => void;
+}
+
+export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
   const imageIdsKey = instances.map((i) => `${i.id}:${i.frames ?? 1}`).join('|');
   // keyed by content, not by the array's identity: a refreshed case with the same images keeps the viewport
   const imageIds = useMemo(() => instances.flatMap((i) => imageIdsOf(i, contextCaseId)), [imageIdsKey, contextCaseId]);
   /** the instance of each image id (a multi-frame instance has several) */
-  const instanceIds = useMemo(() => instances.flatMap((i) => imageIdsOf(i).map(() => i.id)), [imageIdsKey]);
+  const imageInstances = useMemo(() => instances.flatMap((i) => imageIdsOf(i).map(() => i)), [imageIdsKey]);
+  const instanceIds = useMemo(() => imageInstances.map((i) => i.id), [imageInstances]);
   /** the first and last image of each instance, by image index (cine plays the frames of one instance) */
   const frameRanges = useMemo(() => frameRangesOf(instanceIds), [instanceIds]);
+  const prefetcher = useMemo(() => new StackPrefetcher(imageIds), [imageIds]);
   const [index, setIndex] = useState(0);
   const [voi, setVoi] = useState<{ windowWidth: number; windowCenter: number } | null>(null);
   /** reason null: the loader said nothing useful */
   const [error, setError] = useState<{ index: number; reason: string | null; timeout: boolean } | null>(null);
   const [loading, setLoading] = useState(true);
   const [tool, setTool] = useState<LeftTool>('Wwwc');
+  const [toolsReady, setToolsReady] = useState(false);
+  /** a reduced-resolution preview is on screen while the full image decodes */
+  const [preview, setPreview] = useState(false);
   const [inverted, setInverted] = useState(false);
-  const [measurement, setMeasurement] = useState<string | null>(null);
+  /** the last measurement drawn or changed, for the toolbar */
+  const [measurement, setMeasurement] = useState<Measurement | null>(null);
+  const [textRequest, setTextRequest] = useState<TextRequest | null>(null);
+  const pendingText = useRef<TextRequest | null>(null);
+  const textRequests = useRef(0);
   const request = useRef(0);
   const ready = useRef(false);
   /** the image shown or last tried (an image that failed still counts, so scrolling goes past it) */
   const indexRef = useRef(0);
-  /** one image forwards or back, set up with the viewport (the keyboard handler calls it) */
-  const stepRef = useRef<(delta: number) => void>(() => {});
-  /** resolves true once the image is on screen; false when it failed or a later request overtook it */
+  /**
+   * Resolves true once the image is on screen; false when it failed or a later request overtook it. `onPainted`:
+   * called once, when something first shows for it (a preview, the image, or its error).
+   */
   const show = useCallback(
-    (target: number): Promise<boolean> => {
+    (target: number, onPainted?: () => void): Promise<boolean> => {
       const element = elementRef.current;
       const imageId = imageIds[target];
-      if (!element || imageId === undefined) return Promise.resolve(false);
-      const { cornerstone } = initCornerstone();
+      const instance = imageInstances[target];
+      if (!element || imageId === undefined || !instance) return Promise.resolve(false);
+      const { cornerstone } = viewerLibraries();
       const ticket = ++request.current;
+      const direction = target < indexRef.current ? -1 : 1;
+      let painted = false;
+      const paint = (image: Image) => {
+        const first = !ready.current;
+        // the viewport (window, zoom, turns) carries over from the image before, or from the preview
+        cornerstone.displayImage(element, image);
+        if (first) {
+          ready.current = true;
+          cornerstone.fitToWindow(element);
+        }
+        indexRef.current = target;
+        setIndex(target);
+        setError(null);
+      };
+      const settle = () => {
+        if (!painted) onPainted?.();
+        painted = true;
+      };
       setLoading(true);
-      return withTimeout(cornerstone.loadAndCacheImage(imageId), LOAD_TIMEOUT_MS)
+      // an image already loaded or loading (prefetched) needs no preview
+      const known = cornerstone.imageCache.getImageLoadObject(imageId) !== undefined;
+      const full = withTimeout(cornerstone.loadAndCacheImage(imageId), LOAD_TIMEOUT_MS);
+      if (wantsPreview(instance) && !known) {
+        let fullShown = false;
+        void full.then(() => (fullShown = true), () => undefined);
+        // a failed preview says nothing: the full image is on its way and reports its own errors
+        loadPreview(imageId, instanceFileUrl(instance.id, contextCaseId)).then(
+          (image) => {
+            if (ticket !== request.current || fullShown || !elementRef.current) return;
+            paint(image);
+            setPreview(true);
+            settle();
+          },
+          () => undefined,
+        );
+      }
+      return full
         .then((image: Image) => {
           if (ticket !== request.current || !elementRef.current) return false;
-          const first = !ready.current;
-          cornerstone.displayImage(element, image);
-          if (first) {
-            ready.current = true;
-            cornerstone.fitToWindow(element);
-          }
-          indexRef.current = target;
-          setIndex(target);
-          setError(null);
+          paint(image);
+          setPreview(false);
           setLoading(false);
+          settle();
+          // only now: the image asked for has had the network to itself
+          prefetcher.around(target, direction);
           return true;
         })
         .catch((reason: unknown) => {
@@ -88,29 +145,48 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
           indexRef.current = target;
           setIndex(target);
           setError({ index: target + 1, reason: describeError(reason), timeout: reason instanceof TimeoutError });
+          setPreview(false);
           setLoading(false);
+          settle();
           return false;
         });
     },
-    [imageIds],
+    [imageIds, imageInstances, contextCaseId, prefetcher],
   );
+
+  const goTo = (target: number) => {
+    const clamped = Math.min(imageIds.length - 1, Math.max(0, target));
+    if (clamped !== indexRef.current) void show(clamped);
+  };
+  const scrollBy = useEffectEvent((delta: number) => goTo(indexRef.current + delta));
+  const reportFirstSettled = useEffectEvent(() => onFirstImageSettled?.());
+
+  /** the tools' text prompt: one question at a time, a new one cancels one left open */
+  const askText = useCallback<AskText>((initial, done) => {
+    pendingText.current?.done(null);
+    const asked = { id: ++textRequests.current, initial, done };
+    pendingText.current = asked;
+    setTextRequest(asked);
+  }, []);
+  const answerText = (text: string | null) => {
+    const asked = pendingText.current;
+    pendingText.current = null;
+    setTextRequest(null);
+    asked?.done(text);
+    elementRef.current?.focus({ preventScroll: true }); // back to the image, where the shortcuts work
+  };
 
   useEffect(() => {
     const element = elementRef.current;
     if (!element) return;
-    const { cornerstone, tools } = initCornerstone();
-    cornerstone.enable(element);
+    const { cornerstone } = viewerLibraries();
+    const viewport = enableViewport(element);
     ready.current = false;
     indexRef.current = 0;
-    tools.addToolForElement(element, tools.WwwcTool);
-    tools.addToolForElement(element, tools.ZoomTool, { configuration: { invert: false, preventZoomOutsideImage: false, minScale: 0.1, maxScale: 20 } });
-    tools.addToolForElement(element, tools.PanTool);
-    tools.addToolForElement(element, tools.LengthTool);
-    tools.setToolActiveForElement(element, 'Wwwc', { mouseButtonMask: LEFT });
-    tools.setToolActiveForElement(element, 'Zoom', { mouseButtonMask: RIGHT });
-    tools.setToolActiveForElement(element, 'Pan', { mouseButtonMask: MIDDLE });
-    tools.setToolPassiveForElement(element, 'Length');
+    let disposed = false;
+    let unregisterTools = () => {};
     setTool('Wwwc');
+    setToolsReady(false);
     setMeasurement(null);
 
     const onRendered = (event: Event) => {
@@ -119,40 +195,50 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       setInverted(viewport.invert);
     };
     const onMeasurement = (event: Event) => {
-      const detail = (event as CustomEvent<{ toolName?: string; toolType?: string; measurementData?: LengthData }>).detail;
-      if ((detail.toolName ?? detail.toolType) !== 'Length' || !detail.measurementData) return;
-      setMeasurement(formatLength(element, detail.measurementData));
+      const measured = describeMeasurement(element, (event as CustomEvent<MeasurementEventDetail>).detail);
+      if (measured) setMeasurement(measured);
     };
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
-      if (event.deltaY !== 0) step(Math.sign(event.deltaY));
+      if (event.deltaY !== 0) scrollBy(Math.sign(event.deltaY));
     };
-    const step = (delta: number) => {
-      const current = indexRef.current;
-      const target = Math.min(imageIds.length - 1, Math.max(0, current + delta));
-      if (target !== current) void show(target);
-    };
-    stepRef.current = step;
     element.addEventListener('cornerstoneimagerendered', onRendered);
-    element.addEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
-    element.addEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
     element.addEventListener('wheel', onWheel, { passive: false });
     // also before the first image: the canvas keeps the size it had when enabled otherwise, and a pane that
     // narrowed while the image loaded (a prior opened beside it) would show it cropped and off-centre
     const resize = new ResizeObserver(() => cornerstone.resize(element));
     resize.observe(element);
-    void show(0);
+    // the tools only once something is on screen: they are not needed to see the first image
+    const attachTools = async () => {
+      const tools = await viewport.toolsReady();
+      if (disposed || !tools) return;
+      unregisterTools = registerViewerTools(element, askText);
+      element.addEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
+      element.addEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
+      const previous = unregisterTools;
+      unregisterTools = () => {
+        previous();
+        element.removeEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
+        element.removeEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
+      };
+      setToolsReady(true);
+    };
+    void show(0, () => {
+      reportFirstSettled();
+      void attachTools();
+    });
     return () => {
+      disposed = true;
       request.current++;
+      prefetcher.cancel();
       resize.disconnect();
+      unregisterTools();
       element.removeEventListener('cornerstoneimagerendered', onRendered);
-      element.removeEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
-      element.removeEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
       element.removeEventListener('wheel', onWheel);
       cornerstone.disable(element);
       ready.current = false;
     };
-  }, [imageIds, show]);
+  }, [imageIds, show, prefetcher, askText]);
 
   const reportShown = useEffectEvent((instanceId: string) => onImageShown?.(instanceId));
   useEffect(() => {
@@ -160,74 +246,48 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     if (instanceId !== undefined) reportShown(instanceId);
   }, [index, instanceIds]);
 
-  const selectTool = (next: LeftTool) => {
+  /** what a toolbar button or a key asks for */
+  const run = (command: ViewerCommand) => {
     const element = elementRef.current;
     if (!element) return;
-    const { tools } = initCornerstone();
-    tools.setToolActiveForElement(element, next, { mouseButtonMask: LEFT });
-    // the left button moved to another tool: keep pan on the middle button, and the measurements visible
-    if (next !== 'Pan') tools.setToolActiveForElement(element, 'Pan', { mouseButtonMask: MIDDLE });
-    if (next !== 'Length') tools.setToolPassiveForElement(element, 'Length');
-    setTool(next);
+    const { cornerstone } = viewerLibraries();
+    if (command.startsWith('tool:')) {
+      if (!toolsReady) return;
+      const next = command.slice('tool:'.length) as LeftTool;
+      activateLeftTool(element, next);
+      setTool(next);
+      return;
+    }
+    if (command === 'next' || command === 'previous') return goTo(indexRef.current + (command === 'next' ? 1 : -1));
+    if (command === 'first' || command === 'last') return goTo(command === 'first' ? 0 : imageIds.length - 1);
+    // the rest act on the image on screen
+    if (!ready.current) return;
+    if (isViewportCommand(command)) {
+      const viewport = cornerstone.getViewport(element);
+      if (viewport) cornerstone.setViewport(element, { ...viewport, ...viewportChange(command, viewport) });
+    } else if (command === 'reset') {
+      // back to the file's window, no zoom, pan, turn or flip
+      cornerstone.reset(element);
+      cornerstone.fitToWindow(element);
+    } else if (command === 'clearAnnotations' && toolsReady) {
+      clearAnnotations(element, imageIds);
+      setMeasurement(null);
+    }
   };
 
-  const changeViewport = (change: (viewport: Viewport) => Partial<Viewport>) => {
-    const element = elementRef.current;
-    if (!element || !ready.current) return;
-    const { cornerstone } = initCornerstone();
-    const viewport = cornerstone.getViewport(element);
-    if (viewport) cornerstone.setViewport(element, { ...viewport, ...change(viewport) });
-  };
-  const applyPreset = (key: PresetKey) =>
-    changeViewport(() => ({ voi: { windowWidth: WINDOW_PRESETS[key].windowWidth, windowCenter: WINDOW_PRESETS[key].windowCenter } }));
-  const zoom = (factor: number) => changeViewport((v) => ({ scale: v.scale * factor }));
-  const reset = () => {
-    const element = elementRef.current;
-    if (!element || !ready.current) return;
-    const { cornerstone } = initCornerstone();
-    cornerstone.reset(element);
-    cornerstone.fitToWindow(element);
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const command = commandForKey(event);
+    if (!command) return;
+    event.preventDefault();
+    run(command);
   };
 
   const currentRange = frameRanges[index];
   const cineRange = currentRange && currentRange.end > currentRange.start ? currentRange : undefined;
 
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowRight' || event.key === 'PageDown') stepRef.current(1);
-    else if (event.key === 'ArrowUp' || event.key === 'ArrowLeft' || event.key === 'PageUp') stepRef.current(-1);
-    else return;
-    event.preventDefault();
-  };
-
   return (
-    <div className="viewer" data-testid="viewer">
-      <div className="viewer-toolbar" role="toolbar" aria-label={t('viewer.toolbar')}>
-        <div className="viewer-group">
-          <ToolButton active={tool === 'Wwwc'} onClick={() => selectTool('Wwwc')} testId="viewer-tool-wl" label={t('viewer.toolWl')} />
-          <ToolButton active={tool === 'Pan'} onClick={() => selectTool('Pan')} testId="viewer-tool-pan" label={t('viewer.toolPan')} />
-          <ToolButton active={tool === 'Length'} onClick={() => selectTool('Length')} testId="viewer-tool-length" label={t('viewer.toolLength')} />
-        </div>
-        <div className="viewer-group">
-          <button type="button" onClick={() => zoom(1.25)} data-testid="viewer-zoom-in" title={t('viewer.zoomIn')}>
-            ＋
-          </button>
-          <button type="button" onClick={() => zoom(0.8)} data-testid="viewer-zoom-out" title={t('viewer.zoomOut')}>
-            －
-          </button>
-          <button type="button" className={inverted ? 'active' : ''} aria-pressed={inverted} onClick={() => changeViewport((v) => ({ invert: !v.invert }))} data-testid="viewer-invert">
-            {t('viewer.invert')}
-          </button>
-          <button type="button" onClick={reset} data-testid="viewer-reset">
-            {t('viewer.reset')}
-          </button>
-        </div>
-        <div className="viewer-group" aria-label={t('viewer.presets')}>
-          {(Object.keys(WINDOW_PRESETS) as PresetKey[]).map((key) => (
-            <button type="button" key={key} onClick={() => applyPreset(key)} data-testid={`viewer-preset-${key}`}>
-              {t(`viewer.${WINDOW_PRESETS[key].label}`)}
-            </button>
-          ))}
-        </div>
+    <div className="viewer" data-testid="viewer" data-tools-ready={toolsReady} data-preview={preview}>
+      <ViewerToolbar tool={tool} toolsReady={toolsReady} inverted={inverted} measurement={measurement && formatMeasurement(measurement, t)} run={run}>
         {cineRange && (
           <CineControls
             key={cineRange.start}
@@ -237,10 +297,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
             fileFrameRate={cineFrameRate(imageIds[cineRange.start]!)}
           />
         )}
-        <span className="viewer-measurement" data-testid="viewer-measurement" title={t('viewer.measurement')}>
-          {measurement ? `${t('viewer.measurement')}: ${measurement}` : ''}
-        </span>
-      </div>
+      </ViewerToolbar>
       <div className="viewer-stage">
         <div
           ref={elementRef}
@@ -248,7 +305,8 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
           data-testid="viewer-canvas"
           tabIndex={0}
           onKeyDown={onKeyDown}
-          onMouseDown={(e) => e.currentTarget.focus()}
+          // without scrolling: a page that moved under the pointer mid-drag would move what is being drawn
+          onMouseDown={(e) => e.currentTarget.focus({ preventScroll: true })}
           onContextMenu={(e) => e.preventDefault()}
         />
         <div className="viewer-overlay top-left">
@@ -262,7 +320,11 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
         <div className="viewer-overlay bottom-right" data-testid="viewer-wl">
           {voi ? `W ${Math.round(voi.windowWidth)} L ${Math.round(voi.windowCenter)}` : ''}
         </div>
-        {loading && !error && <div className="viewer-status">{t('viewer.loading')}</div>}
+        {loading && !error && (
+          <div className="viewer-status" data-testid="viewer-loading">
+            {preview ? t('viewer.previewLoading') : t('viewer.loading')}
+          </div>
+        )}
         {error && (
           <div className="viewer-error" role="alert" data-testid="viewer-error">
             {t('viewer.error', {
@@ -271,8 +333,9 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
             })}
           </div>
         )}
+        {textRequest && <AnnotationDialog key={textRequest.id} initial={textRequest.initial} onDone={answerText} />}
       </div>
-      <p className="muted viewer-help">{t('viewer.help')}</p>
+      <ViewerHelp />
     </div>
   );
 }
@@ -290,59 +353,3 @@ function frameRangesOf(instanceIds: readonly string[]): FrameRange[] {
   return ranges;
 }
 
-function ToolButton({ active, onClick, testId, label }: { active: boolean; onClick: () => void; testId: string; label: string }) {
-  return (
-    <button type="button" className={active ? 'active' : ''} aria-pressed={active} onClick={onClick} data-testid={testId}>
-      {label}
-    </button>
-  );
-}
-
-interface LengthData {
-  handles: { start: { x: number; y: number }; end: { x: number; y: number } };
-}
-
-/** The length from the handles (image pixels) and Pixel Spacing, as the Length tool computes it. */
-function formatLength(element: HTMLElement, data: LengthData): string | null {
-  const { cornerstone } = initCornerstone();
-  const image = cornerstone.getEnabledElement(element).image;
-  if (!image) return null;
-  const plane = cornerstone.metaData.get('imagePlaneModule', image.imageId) as { rowPixelSpacing?: number; columnPixelSpacing?: number } | undefined;
-  const rowSpacing = plane?.rowPixelSpacing ?? image.rowPixelSpacing;
-  const columnSpacing = plane?.columnPixelSpacing ?? image.columnPixelSpacing;
-  const dx = data.handles.end.x - data.handles.start.x;
-  const dy = data.handles.end.y - data.handles.start.y;
-  if (rowSpacing && columnSpacing) return `${Math.hypot(dx * columnSpacing, dy * rowSpacing).toFixed(1)} mm`;
-  return `${Math.hypot(dx, dy).toFixed(1)} px`;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError()), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (reason: unknown) => {
-        clearTimeout(timer);
-        reject(reason);
-      },
-    );
-  });
-}
-class TimeoutError extends Error {}
-
-/** The loader rejects with an Error, a string, or { error: XMLHttpRequest }; say something a reader can act on. */
-function describeError(reason: unknown): string | null {
-  if (reason instanceof Error) return reason.message || null;
-  if (typeof reason === 'string') return reason;
-  if (reason && typeof reason === 'object') {
-    const r = reason as { error?: unknown; message?: unknown };
-    if (r.error instanceof XMLHttpRequest) return `HTTP ${r.error.status} ${r.error.statusText}`.trim();
-    if (r.error instanceof Error) return r.error.message;
-    if (typeof r.error === 'string') return r.error;
-    if (typeof r.message === 'string') return r.message;
-  }
-  return null;
-}

@@ -1,38 +1,32 @@
-// One-time wiring of Cornerstone (legacy v2), its tools and the WADO image loader. Everything here runs once per
-// page, the first time a viewer mounts; the libraries are module-level singletons.
+// One-time wiring of Cornerstone (legacy v2) and the WADO image loader, and the loading of its tools. Everything
+// here runs once per page, the first time a viewer mounts; the libraries are module-level singletons.
+//
+// cornerstone-tools is not needed to put the first image on screen, and evaluating and initialising it takes
+// 100-200 ms on a clinic PC: it is a chunk of its own, loaded once the first image is shown (loadCornerstoneTools).
 import * as cornerstone from 'cornerstone-core';
-import cornerstoneMath from 'cornerstone-math';
-import * as cornerstoneTools from 'cornerstone-tools';
 import wadoLoader from 'cornerstone-wado-image-loader';
 import dicomParser from 'dicom-parser';
-import Hammer from 'hammerjs';
+import type * as CornerstoneTools from 'cornerstone-tools';
+import { fetchInstanceBytes, instanceFileUrl } from './instance-bytes.ts';
+
+export type Tools = typeof CornerstoneTools;
 
 let initialised = false;
 
-export function initCornerstone(): { cornerstone: typeof cornerstone; tools: typeof cornerstoneTools } {
-  if (initialised) return { cornerstone, tools: cornerstoneTools };
+export function initCornerstone(): { cornerstone: typeof cornerstone } {
+  if (initialised) return { cornerstone };
   initialised = true;
-
-  cornerstoneTools.external.cornerstone = cornerstone;
-  cornerstoneTools.external.cornerstoneMath = cornerstoneMath;
-  cornerstoneTools.external.Hammer = Hammer;
-  cornerstoneTools.init({ showSVGCursors: false, globalToolSyncEnabled: false });
-  // annotations in yellow (green while being drawn): the default white vanishes on bone and contrast
-  cornerstoneTools.toolColors.setToolColor('rgb(255, 214, 0)');
-  cornerstoneTools.toolColors.setActiveColor('rgb(0, 255, 0)');
 
   // setting external.cornerstone registers the wadouri: loader and its metadata provider
   wadoLoader.external.cornerstone = cornerstone;
   wadoLoader.external.dicomParser = dicomParser;
-  wadoLoader.configure({
-    // /api/instances/:id/file is same-origin and authenticated by the session cookie
-    beforeSend(xhr) {
-      xhr.withCredentials = true;
-    },
-  });
+  // wadouri: files come through the shared download (the case page may have started it already), not the
+  // loader's own XMLHttpRequest; /api/instances/:id/file is same-origin and authenticated by the session cookie
+  cornerstone.registerImageLoader('wadouri', (imageId) => wadoLoader.wadouri.loadImage(imageId, { loader: fetchInstanceBytes }));
   wadoLoader.webWorkerManager.initialize({
     maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
-    startWebWorkersOnDemand: true,
+    // the decoding worker boots while the first file downloads, rather than after it arrived
+    startWebWorkersOnDemand: false,
     taskConfiguration: { decodeTask: { initializeCodecsOnStartup: false, strict: false } },
   });
 
@@ -49,7 +43,45 @@ export function initCornerstone(): { cornerstone: typeof cornerstone; tools: typ
     }
   }, 100);
 
-  return { cornerstone, tools: cornerstoneTools };
+  return { cornerstone };
+}
+
+let toolsLoading: Promise<Tools> | undefined;
+let toolsLoaded: Tools | undefined;
+
+/** cornerstone-tools, initialised; loaded on the first call. */
+export function loadCornerstoneTools(): Promise<Tools> {
+  toolsLoading ??= import('./cornerstone-tools.ts').then(({ initTools }) => {
+    toolsLoaded = initTools(initCornerstone().cornerstone);
+    return toolsLoaded;
+  });
+  return toolsLoading;
+}
+
+/**
+ * Enables `element` as a Cornerstone viewport. `toolsReady` loads cornerstone-tools (call it once the first image
+ * is shown) and resolves with them once they know the element; undefined if the element was disabled meanwhile.
+ */
+export function enableViewport(element: HTMLElement): { toolsReady: () => Promise<Tools | undefined> } {
+  const { cornerstone } = initCornerstone();
+  // tools initialised later miss the "element enabled" event by which they attach themselves to a viewport
+  const toolsWillMissIt = toolsLoaded === undefined;
+  cornerstone.enable(element);
+  return {
+    toolsReady: async () => {
+      const tools = await loadCornerstoneTools();
+      const enabled = cornerstone.getEnabledElements().find((e) => e.element === element);
+      if (!enabled) return undefined;
+      if (toolsWillMissIt) cornerstone.triggerEvent(cornerstone.events, cornerstone.EVENTS.ELEMENT_ENABLED, enabled);
+      return tools;
+    },
+  };
+}
+
+/** cornerstone-tools once loaded (the tools are registered on an element only after loadCornerstoneTools). */
+export function loadedTools(): Tools {
+  if (!toolsLoaded) throw new Error('cornerstone-tools used before loadCornerstoneTools() resolved');
+  return toolsLoaded;
 }
 
 /** Pixel Spacing alone, for files whose full plane module the loader cannot build. */
@@ -77,8 +109,7 @@ function fallbackImagePlane(imageId: string): Record<string, unknown> | undefine
  * The loader cuts the frame off at "frame=" and the character before it, so the frame goes last.
  */
 export function imageIdsOf(instance: { id: string; frames: number | null }, contextCaseId?: string): string[] {
-  const base = `wadouri:/api/instances/${encodeURIComponent(instance.id)}/file`;
-  const url = contextCaseId ? `${base}?context=${encodeURIComponent(contextCaseId)}` : base;
+  const url = `wadouri:${instanceFileUrl(instance.id, contextCaseId)}`;
   const frames = instance.frames ?? 1;
   if (frames <= 1) return [url];
   const joiner = contextCaseId ? '&' : '?';

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto, CaseSummaryDto, PriorCaseDto } from '../../../../shared/api.ts';
 import { UPLOADABLE_STATUSES } from '../../../../shared/case-status.ts';
@@ -8,6 +8,8 @@ import { PriorityBadge, StatusBadge } from '../../components/badges.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { useCaseEvents, useResyncOnConnect } from '../../realtime/useCaseEvents.ts';
 import { Link, paths } from '../../router.tsx';
+import { instanceFileUrl, prefetchInstance } from '../../viewer/instance-bytes.ts';
+import { viewableSeries } from '../../viewer/series.ts';
 import { useIsCentre, useIsTownship } from '../../session.ts';
 import { CaseActions } from './CaseActions.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
@@ -23,17 +25,21 @@ import { Turnaround } from './Turnaround.tsx';
 import { UploadPanel } from './upload/UploadPanel.tsx';
 import { useUploadQueue } from './upload/useUploadQueue.ts';
 
-// Cornerstone and the image loader's codecs are large: load them with the first case page, not the login page.
 /** Events that change what only the case's detail carries (turnaround, quality return): load it again. */
 const DETAIL_EVENTS: readonly string[] = ['sign', 'amend', 'returnForQuality', 'resubmit', 'acknowledge'];
 
-const CaseViewer = lazy(() => import('../../viewer/CaseViewer.tsx').then((m) => ({ default: m.CaseViewer })));
+// Cornerstone and the image loader are large: load them with the first case page, not the login page, and
+// from the moment the page opens, in parallel with the case itself (import() loads a module once).
+const loadCaseViewer = () => import('../../viewer/CaseViewer.tsx');
+const CaseViewer = lazy(() => loadCaseViewer().then((m) => ({ default: m.CaseViewer })));
 
 export function CaseScreen({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const isTownship = useIsTownship();
   const isCentre = useIsCentre();
+  useEffect(() => void loadCaseViewer(), []);
   const { data: kase, error, reload, setData } = useApi(() => api.getCase(caseId), [caseId]);
+  useFirstImagePrefetch(kase);
   // the queue lives on when the page is left; coming back shows it and reloads once it drains
   const uploads = useUploadQueue(caseId, reload);
   // someone else moved the case (submitted, claimed, released it): show it as it now is
@@ -100,6 +106,14 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <CaseFiles kase={kase} />
     </section>
   );
+}
+
+/** The viewer opens on the first series' first image: download it while the viewer's code is still loading. */
+function useFirstImagePrefetch(kase: CaseDetailDto | undefined): void {
+  const first = kase ? viewableSeries(kase.studies)[0]?.instances[0] : undefined;
+  useEffect(() => {
+    if (first) prefetchInstance(instanceFileUrl(first.id));
+  }, [first?.id]);
 }
 
 /** The case page's detail with the fresher worklist fields of an event (status, claim, centre, deadline). */
