@@ -1,0 +1,133 @@
+// QRS detection after Pan & Tompkins, "A real-time QRS detection algorithm", IEEE Trans Biomed Eng 32(3), 1985,
+// adapted to a multi-lead, offline setting: the squared slopes of all leads are summed before the moving-window
+// integration (so a QRS hidden in one lead still shows in the others, and noise partly averages out), the
+// filters are zero-phase, and the integration window is centred so its peak falls in the middle of the QRS.
+// The decision rules are the paper's: two adaptive thresholds from running signal and noise peak levels, a 200 ms
+// refractory period, T-wave discrimination by slope within 360 ms, and search-back after 166 % of the mean RR.
+import { bandPass } from '../../shared/ecg/filters.ts';
+import { argMax, mean } from './stats.ts';
+
+const BAND_HZ = [5, 15] as const; // where most QRS energy lies, above P/T waves and below EMG
+const INTEGRATION_MS = 150;
+const REFRACTORY_MS = 200;
+const T_WAVE_WINDOW_MS = 360;
+const LEARNING_MS = 2000;
+
+/** Sum over leads of the squared slope of the band-passed signal (a multi-lead "energy of the QRS slopes"). */
+export function slopeEnergy(leads: Float32Array[], sampleRateHz: number): Float64Array {
+  const n = leads[0]?.length ?? 0;
+  const energy = new Float64Array(n);
+  for (const lead of leads) {
+    const band = bandPass(lead, sampleRateHz, BAND_HZ[0], BAND_HZ[1]);
+    // Five-point derivative (Pan & Tompkins' y = (2x[n] + x[n−1] − x[n−3] − 2x[n−4]) / 8, centred).
+    for (let i = 2; i < n - 2; i++) {
+      const slope = (2 * band[i + 1]! + band[i + 2]! - band[i - 2]! - 2 * band[i - 1]!) / 8;
+      energy[i]! += slope * slope;
+    }
+  }
+  return energy;
+}
+
+function centredMovingAverage(values: Float64Array, width: number): Float64Array {
+  const out = new Float64Array(values.length);
+  const half = width >> 1;
+  let sum = 0;
+  for (let i = -half; i < values.length; i++) {
+    const entering = i + half;
+    const leaving = i - half - 1;
+    if (entering < values.length) sum += values[entering]!;
+    if (leaving >= 0) sum -= values[leaving]!;
+    if (i >= 0) out[i] = sum / width;
+  }
+  return out;
+}
+
+/** Local maxima at least `spacing` samples from any larger value. */
+function peaks(values: Float64Array, spacing: number): number[] {
+  const found: number[] = [];
+  for (let i = 1; i < values.length - 1; i++) {
+    if (values[i]! <= values[i - 1]! || values[i]! < values[i + 1]!) continue;
+    const last = found[found.length - 1];
+    if (last !== undefined && i - last < spacing) {
+      if (values[i]! > values[last]!) found[found.length - 1] = i;
+      continue;
+    }
+    found.push(i);
+  }
+  return found;
+}
+
+interface DetectorState {
+  signalLevel: number; // SPKI
+  noiseLevel: number; // NPKI
+  beats: number[];
+  rrs: number[];
+}
+
+function threshold(state: DetectorState): number {
+  return state.noiseLevel + 0.25 * (state.signalLevel - state.noiseLevel);
+}
+
+function recentMeanRr(state: DetectorState, fallback: number): number {
+  return state.rrs.length ? mean(state.rrs.slice(-8)) : fallback;
+}
+
+function acceptBeat(state: DetectorState, peak: number, level: number, weight: number): void {
+  const previous = state.beats[state.beats.length - 1];
+  if (previous !== undefined) state.rrs.push(peak - previous);
+  state.beats.push(peak);
+  state.signalLevel = weight * level + (1 - weight) * state.signalLevel;
+}
+
+/**
+ * Sample positions of the QRS complexes (the centre of each complex's slope energy), from all leads at once.
+ */
+export function detectQrs(leads: Float32Array[], sampleRateHz: number): number[] {
+  const ms = (value: number) => Math.round((value * sampleRateHz) / 1000);
+  const energy = slopeEnergy(leads, sampleRateHz);
+  const integrated = centredMovingAverage(energy, ms(INTEGRATION_MS));
+  const candidates = peaks(integrated, ms(REFRACTORY_MS));
+  const learning = integrated.subarray(0, Math.min(integrated.length, ms(LEARNING_MS)));
+  const state: DetectorState = { signalLevel: learning[argMax(learning)]! / 3, noiseLevel: mean(learning) / 2, beats: [], rrs: [] };
+  // The steepest slope near a peak tells a QRS from a T wave of similar integrated energy.
+  const slopeAt = (peak: number) => energy[argMax(energy, peak - ms(INTEGRATION_MS / 2), peak + ms(INTEGRATION_MS / 2))]!;
+  let lastPeakIndex = -1;
+  for (const [index, peak] of candidates.entries()) {
+    const level = integrated[peak]!;
+    const previous = state.beats[state.beats.length - 1];
+    const isTWave = previous !== undefined && peak - previous < ms(T_WAVE_WINDOW_MS) && slopeAt(peak) < 0.5 * slopeAt(previous);
+    if (level > threshold(state) && !isTWave) {
+      acceptBeat(state, peak, level, 0.125);
+      lastPeakIndex = index;
+    } else {
+      state.noiseLevel = 0.125 * level + 0.875 * state.noiseLevel;
+      lastPeakIndex = searchBack(state, candidates, integrated, lastPeakIndex, index, ms(1000)) ?? lastPeakIndex;
+    }
+  }
+  return state.beats;
+}
+
+/**
+ * Pan & Tompkins' search-back: when no beat has been found for 166 % of the recent mean RR, the largest peak
+ * since the last beat that clears half the threshold is taken as a missed beat. Returns the index of the
+ * candidate taken, if any.
+ */
+function searchBack(
+  state: DetectorState,
+  candidates: number[],
+  integrated: Float64Array,
+  lastBeatIndex: number,
+  currentIndex: number,
+  defaultRr: number,
+): number | undefined {
+  const previous = state.beats[state.beats.length - 1];
+  const current = candidates[currentIndex]!;
+  if (previous === undefined || current - previous < 1.66 * recentMeanRr(state, defaultRr)) return undefined;
+  let best: number | undefined;
+  for (let i = lastBeatIndex + 1; i <= currentIndex; i++) {
+    if (best === undefined || integrated[candidates[i]!]! > integrated[candidates[best]!]!) best = i;
+  }
+  if (best === undefined || integrated[candidates[best]!]! < 0.5 * threshold(state)) return undefined;
+  acceptBeat(state, candidates[best]!, integrated[candidates[best]!]!, 0.25);
+  return best;
+}

@@ -1,0 +1,80 @@
+// The ECG as the app handles it after decoding (any source format), and the automatic measurements computed from
+// it. Shared by the server (decoding, measuring) and the client (display), so no server-only imports here.
+import { z } from 'zod';
+
+/** The 12 standard leads, in the order ECGs are printed and stored. */
+export const LEAD_NAMES = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] as const;
+export type LeadName = (typeof LEAD_NAMES)[number];
+export const LIMB_LEADS: readonly LeadName[] = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'];
+export const PRECORDIAL_LEADS: readonly LeadName[] = ['V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+
+export interface EcgLead {
+  name: LeadName;
+  /** One value per sample, in microvolts. */
+  microvolts: Float32Array;
+}
+
+/** A decoded resting ECG: all leads share one sampling rate and start at the same instant. */
+export interface EcgRecording {
+  sampleRateHz: number;
+  durationMs: number;
+  /** In LEAD_NAMES order, each name at most once. */
+  leads: EcgLead[];
+}
+
+export const rhythmHintSchema = z.enum([
+  'SINUS_RHYTHM',
+  'SINUS_TACHYCARDIA',
+  'SINUS_BRADYCARDIA',
+  /** Irregular RR intervals and no consistent P wave. */
+  'POSSIBLE_ATRIAL_FIBRILLATION',
+  /** Irregular RR intervals although P waves are present (sinus arrhythmia, ectopic beats...). */
+  'IRREGULAR_RHYTHM',
+]);
+export type RhythmHint = z.infer<typeof rhythmHintSchema>;
+
+export const criticalCodeSchema = z.enum(['RATE_LOW', 'RATE_HIGH', 'QTC_LONG', 'ST_ELEVATION']);
+export type CriticalCode = z.infer<typeof criticalCodeSchema>;
+
+const leadNameSchema = z.enum(LEAD_NAMES);
+const ms = z.number().nullable();
+
+export const ecgMeasurementsSchema = z.object({
+  /** Always true: these are computer suggestions for the reading physician, never a diagnosis. */
+  automatic: z.literal(true),
+  algorithm: z.string(),
+  sampleRateHz: z.number().positive(),
+  /** The sample index of each detected QRS complex (its fiducial point), in recording order. */
+  beatSamples: z.array(z.number().int().nonnegative()),
+  rrMeanMs: ms,
+  heartRateBpm: ms,
+  /**
+   * Global fiducial points of the representative (median) beat, in ms relative to each beat's fiducial point;
+   * add them to beatSamples to mark every beat. Null where the wave was not found (e.g. no P wave in AF).
+   */
+  fiducialsMs: z.object({ pOnset: ms, qrsOnset: ms, qrsOffset: ms, tEnd: ms }),
+  intervals: z.object({ prMs: ms, qrsMs: ms, qtMs: ms, qtcBazettMs: ms, qtcFridericiaMs: ms }),
+  /** Frontal plane QRS axis in degrees (-180, 180], from the net QRS areas of the limb leads. */
+  qrsAxisDeg: ms,
+  /** ST level at J+60 ms (J+40 ms above 120 bpm) relative to the PR segment, per lead, in microvolts. */
+  stMicrovolts: z.array(z.object({ lead: leadNameSchema, microvolts: z.number() })),
+  rhythm: z.object({
+    hints: z.array(rhythmHintSchema),
+    regular: z.boolean(),
+    pWavesPresent: z.boolean(),
+    /** Coefficient of variation of the RR intervals. */
+    rrVariation: z.number().nullable(),
+  }),
+  critical: z.array(
+    z.object({
+      code: criticalCodeSchema,
+      message: z.string(),
+      value: z.number().optional(),
+      leads: z.array(leadNameSchema).optional(),
+    }),
+  ),
+  /** Why a value is missing or doubtful (too few beats, no limb leads...). */
+  warnings: z.array(z.string()),
+});
+export type EcgMeasurements = z.infer<typeof ecgMeasurementsSchema>;
+export type CriticalFinding = EcgMeasurements['critical'][number];
