@@ -1,4 +1,5 @@
 // The Express application: JSON API under /api, the built client everywhere else.
+import compression from 'compression';
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -15,6 +16,7 @@ import { filesRouter } from './instances/routes.ts';
 import { readingRouter } from './reading/routes.ts';
 import { reportingRouter } from './reporting/routes.ts';
 import { routingRouter } from './routing/routes.ts';
+import { ecgRouter } from './ecg/routes.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
 const VERSION = '0.1.0';
@@ -23,6 +25,9 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // gzip for the app's code and the JSON answers (a 12-lead ECG's samples are ~0.5 MB of JSON; a township's
+  // uplink is slow); image files are not compressible types and go out as they are, with their byte ranges
+  app.use(compression());
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
@@ -44,6 +49,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(readingRouter(ctx));
   api.use(consortiumRouter(ctx));
   api.use(reportingRouter(ctx));
+  api.use(ecgRouter(ctx));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);

@@ -1,6 +1,7 @@
 // The HTTP contract: request schemas (validated on the server, reused by the client's forms) and the shapes
 // of responses. Keep this file free of server-only imports; the client bundles it.
 import { z } from 'zod';
+import type { EcgMeasurements, LeadName } from './ecg/types.ts';
 import type { CaseStatus } from './case-status.ts';
 import { examKindSchema, prioritySchema, sexSchema, type AttachmentKind, type ExamKind, type Priority, type Role, type Sex } from './domain.ts';
 import { parseNationalId } from './national-id.ts';
@@ -146,6 +147,31 @@ export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
   createdBy: { id: string; displayName: string };
   studies: StudyDto[];
   attachments: AttachmentDto[];
+  /** the automatic analysis of each ECG file of the case (DICOM waveform or HL7 aECG), oldest first */
+  ecg: EcgAnalysisDto[];
+}
+
+// ---- ECG ----
+
+/** One ECG file's automatic analysis, made on the server when the file arrived. */
+export interface EcgAnalysisDto {
+  id: string;
+  /** the file analysed: a DICOM waveform instance, or an HL7 aECG attachment */
+  source: { kind: 'instance' | 'attachment'; id: string };
+  sampleRateHz: number | null;
+  durationMs: number | null;
+  /** the leads present, in LEAD_NAMES order */
+  leads: LeadName[];
+  /** computer suggestions for the reader (measurements.automatic is always true); null when not decodable */
+  measurements: EcgMeasurements | null;
+  /** why the file could not be decoded or measured */
+  error: { code: string; message: string } | null;
+}
+
+/** GET /api/ecg/:analysisId/waveform: the decoded signal, every lead from the same instant, in microvolts. */
+export interface EcgWaveformDto {
+  sampleRateHz: number;
+  leads: { name: LeadName; microvolts: number[] }[];
 }
 
 export interface DemographicsMismatch {

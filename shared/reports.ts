@@ -81,6 +81,22 @@ export const QUALITY_RETURN_CODES = [
 ] as const;
 export type QualityReturnCode = (typeof QUALITY_RETURN_CODES)[number];
 
+/**
+ * An ECG report's structured part: what the reader confirmed or corrected of the automatic measurements. Values
+ * are whole numbers in beats per minute, milliseconds and degrees; null where not measurable.
+ */
+const ecgValue = (max: number) => z.number().int().min(-max).max(max).nullable();
+export const ecgReportFieldsSchema = z.object({
+  rhythm: z.string().trim().max(200),
+  heartRateBpm: ecgValue(400),
+  prMs: ecgValue(1000),
+  qrsMs: ecgValue(1000),
+  qtMs: ecgValue(2000),
+  qtcMs: ecgValue(2000),
+  axisDeg: ecgValue(180),
+});
+export type EcgReportFields = z.infer<typeof ecgReportFieldsSchema>;
+
 const reportBody = {
   templateId: z.string().min(1),
   findings: z.string().max(20_000),
@@ -88,6 +104,8 @@ const reportBody = {
   criticalFinding: z.boolean().default(false),
   /** instance ids of the key images shown with the report */
   keyImageIds: z.array(z.string()).max(12).default([]),
+  /** ECG reports only */
+  ecgFields: ecgReportFieldsSchema.nullable().default(null),
 };
 
 export const reportDraftSchema = z.object(reportBody);
@@ -111,6 +129,8 @@ export interface ReportDto {
   impression: string;
   criticalFinding: boolean;
   keyImageIds: string[];
+  /** ECG reports: rhythm, rate, intervals and axis as confirmed by the reader */
+  ecgFields: EcgReportFields | null;
   author: { id: string; displayName: string };
   signedBy: { id: string; displayName: string } | null;
   signedAt: string | null;

@@ -2,6 +2,7 @@
 // shared/case-status.ts, applied with a compare-and-set on the current status (so of two racing requests
 // exactly one wins), audited in the same transaction, and announced (after the commit) to whoever watches.
 import { CASE_TRANSITIONS, type CaseEvent, type CaseStatus } from '../../shared/case-status.ts';
+import { PRIORITIES, type Priority } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
@@ -68,4 +69,38 @@ export async function transitionCase(mover: CaseMover, request: TransitionReques
   });
   mover.notify.caseChanged(caseId, event);
   return result;
+}
+
+export interface EscalationRequest {
+  caseId: string;
+  /** null: the system escalates on its own (e.g. an ECG's automatic critical-value flags) */
+  actor: Actor | null;
+  to: Priority;
+  /** why, for the audit trail (e.g. the critical ECG findings) */
+  details: Record<string, unknown>;
+}
+
+/**
+ * Raises a case's priority (never lowers it): a priority change moves the case in the queue, so it is made here,
+ * with its audit event, like a status move. Returns whether the priority changed.
+ */
+export async function escalateCase(mover: CaseMover, { caseId, actor, to, details }: EscalationRequest): Promise<boolean> {
+  // PRIORITIES runs from the most urgent down
+  const lower = PRIORITIES.slice(PRIORITIES.indexOf(to) + 1);
+  const changed = await mover.db.$transaction(async (tx) => {
+    const current = await tx.case.findUnique({ where: { id: caseId }, select: { priority: true } });
+    if (!current) throw notFound('case');
+    const { count } = await tx.case.updateMany({ where: { id: caseId, priority: { in: lower } }, data: { priority: to } });
+    if (count !== 1) return false;
+    await recordAudit(tx, {
+      actorId: actor?.id ?? null,
+      action: 'case.escalate',
+      entityType: 'Case',
+      entityId: caseId,
+      details: { from: current.priority, to, ...details },
+    });
+    return true;
+  });
+  if (changed) mover.notify.caseChanged(caseId, 'escalate');
+  return changed;
 }

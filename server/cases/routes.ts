@@ -9,6 +9,7 @@ import { routeCase } from '../routing/service.ts';
 import { transitionCase } from './lifecycle.ts';
 import { listPriors } from './priors.ts';
 import { createCase, getCase, listCases } from './service.ts';
+import { analyseNewEcgFiles, lacksEcgAnalysis } from '../ecg/analyses.ts';
 
 export function casesRouter(ctx: AppContext): Router {
   const router = Router();
@@ -22,7 +23,12 @@ export function casesRouter(ctx: AppContext): Router {
   });
 
   router.get('/:id', requireAuth, async (req, res) => {
-    res.json(await getCase(ctx, actorOf(req), req.params.id as string));
+    const caseId = req.params.id as string;
+    const detail = await getCase(ctx, actorOf(req), caseId);
+    if (!lacksEcgAnalysis(detail)) return void res.json(detail);
+    // an upload whose ECG analysis a crash interrupted: analyse now, so the reader never waits for it in vain
+    await analyseNewEcgFiles(ctx, caseId);
+    res.json(await getCase(ctx, actorOf(req), caseId));
   });
 
   router.get('/:id/priors', requireAuth, async (req, res) => {

@@ -9,6 +9,7 @@ import type { Db, Prisma, Tx } from '../db/client.ts';
 import { conflict, forbidden, notFound } from '../http/errors.ts';
 import type { SlaPolicy } from '../reading/sla.ts';
 import { caseScope, townshipWriteScope } from './access.ts';
+import { toEcgAnalysisDto } from '../ecg/analyses.ts';
 
 /** What reading cases needs: the database, and the SLA policy that dates each case's deadline. */
 export interface CaseReader {
@@ -112,6 +113,7 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       createdBy: { select: { id: true, displayName: true } },
       attachments: { orderBy: { createdAt: 'asc' } },
       studies: studiesInclude,
+      ecgAnalyses: { orderBy: { createdAt: 'asc' } },
     },
   });
   if (!row) throw notFound('case');
@@ -146,6 +148,7 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       sha256: a.sha256,
     })),
     studies: row.studies.map(toStudyDto),
+    ecg: row.ecgAnalyses.map(toEcgAnalysisDto),
   };
 }
 

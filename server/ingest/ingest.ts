@@ -14,6 +14,7 @@ import { townshipWriteScope } from '../cases/access.ts';
 import type { AppContext } from '../context.ts';
 import { isUniqueViolation, type Prisma, type Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
+import { analyseNewEcgFiles } from '../ecg/analyses.ts';
 import { displayPersonName, normaliseName, personNameVariants } from './charset.ts';
 import { classifyFile, reject, type Classified } from './classify.ts';
 import type { DicomHeader } from './dicom-header.ts';
@@ -44,13 +45,30 @@ export async function ingestFiles(
     // attempt sees its rows and answers duplicate or conflict accordingly.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await indexBatch(ctx, actor, kase, candidates, ip);
+        const response = await indexBatch(ctx, actor, kase, candidates, ip);
+        if (ECG_CAPABLE_EXAM_KINDS.includes(kase.examKind)) await analyseEcgAfterUpload(ctx, kase.id);
+        return response;
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= 3) throw error;
       }
     }
   } finally {
     await Promise.all(files.map((f) => f.staged.discard()));
+  }
+}
+
+/** the exam kinds that accept ECG files (shared/domain.ts EXAM_KIND_RULES) */
+const ECG_CAPABLE_EXAM_KINDS: readonly string[] = ['ECG', 'OTHER'];
+
+/**
+ * The upload has committed: its ECG files are analysed now, so that the case (and its priority) is complete when
+ * the response arrives. A failure here does not fail the upload; reading the case retries the analysis.
+ */
+async function analyseEcgAfterUpload(ctx: AppContext, caseId: string): Promise<void> {
+  try {
+    await analyseNewEcgFiles(ctx, caseId);
+  } catch (error) {
+    ctx.log.error({ err: error, caseId }, 'ECG analysis failed; it is retried when the case is read');
   }
 }
 

@@ -1,12 +1,14 @@
 // The printed report the township hands to the patient: the county hospital's header, patient and exam,
 // findings and impression, key images, the signing physician and time. A4, with an embedded CJK font.
 import PDFDocument from 'pdfkit';
+import type { EcgReportFields } from '../../shared/reports.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { findCjkFont } from './cjk-font.ts';
 import { renderKeyImage } from './key-image.ts';
+import { parseEcgFields } from './reports.ts';
 
 const EXAM_TITLES: Record<string, string> = { DR: 'X线', CT: 'CT', MR: '磁共振', US: '超声', ECG: '心电图', OTHER: '' };
 const SEX = { M: '男', F: '女', O: '其他', U: '未知' } as Record<string, string>;
@@ -46,6 +48,12 @@ export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string): 
   if (kase.clinicalQuestion) line('临床问题', kase.clinicalQuestion);
   rule(doc);
 
+  const ecg = parseEcgFields(report.ecgFields);
+  if (ecg) {
+    doc.fontSize(12).text('心电图测量');
+    doc.moveDown(0.3).fontSize(10.5).text(ecgFieldsLine(ecg), { lineGap: 3 });
+    doc.moveDown(0.8);
+  }
   doc.fontSize(12).text('检查所见');
   doc.moveDown(0.3).fontSize(10.5).text(report.findings || '—', { lineGap: 3 });
   doc.moveDown(0.8).fontSize(12).text('诊断意见');
@@ -75,6 +83,19 @@ export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string): 
   doc.end();
   await done;
   return Buffer.concat(chunks);
+}
+
+/** 心律、心率、PR、QRS、QT/QTc、电轴 on one line, as ECG reports print them; — where not measured. */
+function ecgFieldsLine(f: EcgReportFields): string {
+  const v = (value: number | null, unit: string) => (value === null ? '—' : `${value} ${unit}`);
+  return [
+    `心律：${f.rhythm || '—'}`,
+    `心率：${v(f.heartRateBpm, '次/分')}`,
+    `PR：${v(f.prMs, 'ms')}`,
+    `QRS：${v(f.qrsMs, 'ms')}`,
+    `QT/QTc：${f.qtMs ?? '—'}/${f.qtcMs ?? '—'} ms`,
+    `电轴：${v(f.axisDeg, '°')}`,
+  ].join('    ');
 }
 
 function rule(doc: PDFKit.PDFDocument): void {

@@ -1,8 +1,8 @@
 // Reports: drafts written by the claiming reader, signing (password re-entered), amendments as new signed
 // versions, critical-finding acknowledgement by the township, and returning a case for a retake. Status
 // changes go through the case state machine; a report row is never changed once signed.
-import type { CaseReportDto, ReportDto } from '../../shared/reports.ts';
-import { amendReportSchema, qualityReturnSchema, reportDraftSchema, signReportSchema } from '../../shared/reports.ts';
+import type { CaseReportDto, EcgReportFields, ReportDto } from '../../shared/reports.ts';
+import { amendReportSchema, ecgReportFieldsSchema, qualityReturnSchema, reportDraftSchema, signReportSchema } from '../../shared/reports.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { verifyPassword } from '../auth/passwords.ts';
@@ -42,7 +42,7 @@ export async function saveDraft(db: Db, actor: Actor, caseId: string, body: unkn
   return db.$transaction(async (tx) => {
     await holdingCase(tx, actor, caseId);
     await checkKeyImages(tx, caseId, input.keyImageIds);
-    const data = { ...input, keyImageIds: JSON.stringify(input.keyImageIds) };
+    const data = storedReportBody(input);
     const draft = await tx.report.findFirst({ where: { caseId, status: 'DRAFT' } });
     const row = draft
       ? await tx.report.update({ where: { id: draft.id }, data: { ...data, authorId: actor.id }, include })
@@ -89,8 +89,7 @@ export async function amendReport(mover: CaseMover, actor: Actor, caseId: string
       await tx.report.update({ where: { id: signed.id }, data: { status: 'SUPERSEDED' } });
       await tx.report.create({
         data: {
-          ...input,
-          keyImageIds: JSON.stringify(input.keyImageIds),
+          ...storedReportBody(input),
           caseId,
           version: await nextVersion(tx, caseId),
           status: 'SIGNED',
@@ -196,6 +195,15 @@ async function nextVersion(tx: Tx, caseId: string): Promise<number> {
   return (last?.version ?? 0) + 1;
 }
 
+/** The report body's columns: the lists and the ECG fields are JSON text (the SQLite schema has no JSON type). */
+function storedReportBody<T extends { keyImageIds: string[]; ecgFields: EcgReportFields | null }>(input: T) {
+  return { ...input, keyImageIds: JSON.stringify(input.keyImageIds), ecgFields: input.ecgFields ? JSON.stringify(input.ecgFields) : null };
+}
+
+export function parseEcgFields(stored: string | null): EcgReportFields | null {
+  return stored ? ecgReportFieldsSchema.parse(JSON.parse(stored)) : null;
+}
+
 function toDto(row: ReportRow): ReportDto {
   return {
     id: row.id,
@@ -206,6 +214,7 @@ function toDto(row: ReportRow): ReportDto {
     impression: row.impression,
     criticalFinding: row.criticalFinding,
     keyImageIds: JSON.parse(row.keyImageIds) as string[],
+    ecgFields: parseEcgFields(row.ecgFields),
     author: row.author,
     signedBy: row.signedBy,
     signedAt: row.signedAt?.toISOString() ?? null,

@@ -36,7 +36,8 @@ function StatAlert() {
   const [heard, setHeard] = useState(true);
   useEffect(() => prepareAlertSound(), []);
   useCaseEvents(({ case: kase, event }) => {
-    const isNewStat = event === 'submit' && kase.priority === 'STAT' && kase.status === 'SUBMITTED';
+    // submitted as STAT, or raised to STAT in the queue (an ECG's critical values found after a late analysis)
+    const isNewStat = (event === 'submit' || event === 'escalate') && kase.priority === 'STAT' && kase.status === 'SUBMITTED';
     setCases((list) => upsert(list, kase, isNewStat));
     if (isNewStat) setHeard(playStatChime());
   });

@@ -1,0 +1,116 @@
+// The automatic analysis of a case's ECG files. Each DICOM ECG waveform or HL7 aECG file is decoded and measured
+// once, after the upload that brought it has committed, and the result is stored per file (EcgAnalysis). A
+// critical value (rate, QTc, ST elevation) raises the case to STAT through the case module, so the ECG centre gets
+// it at the top of its queue with the STAT alert. A file that cannot be decoded keeps its analysis row with the
+// reason, shown to the reader; the file itself stays accepted.
+import { buffer } from 'node:stream/consumers';
+import type { CaseDetailDto, EcgAnalysisDto, EcgWaveformDto } from '../../shared/api.ts';
+import { ecgMeasurementsSchema, LEAD_NAMES, type EcgMeasurements, type EcgRecording, type LeadName } from '../../shared/ecg/types.ts';
+import type { Actor } from '../auth/actor.ts';
+import { caseScope } from '../cases/access.ts';
+import { escalateCase } from '../cases/lifecycle.ts';
+import type { AppContext } from '../context.ts';
+import { isUniqueViolation, type Prisma } from '../db/client.ts';
+import { notFound } from '../http/errors.ts';
+import { decodeEcg, type EcgFileKind } from './decode.ts';
+import { GENERAL_ECG_STORAGE, TWELVE_LEAD_ECG_STORAGE } from './decode-dicom.ts';
+import { measureEcg } from './measure.ts';
+
+export const ECG_WAVEFORM_SOP_CLASSES = [TWELVE_LEAD_ECG_STORAGE, GENERAL_ECG_STORAGE];
+
+interface EcgSource {
+  kind: EcgFileKind;
+  instanceId?: string;
+  attachmentId?: string;
+  storageKey: string;
+}
+
+type AnalysisRow = Prisma.EcgAnalysisGetPayload<object>;
+
+/**
+ * Analyses the case's ECG files that have none yet: those of the upload just committed, or of one whose analysis
+ * a crash interrupted. Safe to call concurrently (one analysis per file, by a unique key).
+ */
+export async function analyseNewEcgFiles(ctx: AppContext, caseId: string): Promise<void> {
+  for (const source of await unanalysedSources(ctx, caseId)) {
+    const bytes = new Uint8Array(await buffer(ctx.store.get(source.storageKey)));
+    const outcome = analyse(bytes, source.kind);
+    let row: AnalysisRow;
+    try {
+      row = await ctx.db.ecgAnalysis.create({ data: { caseId, instanceId: source.instanceId, attachmentId: source.attachmentId, ...outcome.columns } });
+    } catch (error) {
+      if (isUniqueViolation(error)) continue; // a parallel request analysed this file first
+      throw error;
+    }
+    const critical = outcome.measurements?.critical ?? [];
+    if (critical.length > 0) {
+      await escalateCase(ctx, {
+        caseId,
+        actor: null,
+        to: 'STAT',
+        details: { reason: 'ECG_CRITICAL_VALUE', analysisId: row.id, critical: critical.map((c) => c.code) },
+      });
+    }
+    ctx.log.info({ caseId, analysisId: row.id, error: outcome.columns.errorCode, critical: critical.length }, 'ECG analysed');
+  }
+}
+
+/** Whether a case's detail lists an ECG file without its analysis (a crash came between upload and analysis). */
+export function lacksEcgAnalysis(kase: CaseDetailDto): boolean {
+  const waveforms = kase.studies.flatMap((st) => st.series.flatMap((se) => se.instances)).filter((i) => ECG_WAVEFORM_SOP_CLASSES.includes(i.sopClassUid));
+  const xml = kase.attachments.filter((a) => a.kind === 'ECG_XML');
+  return waveforms.length + xml.length > kase.ecg.length;
+}
+
+async function unanalysedSources({ db }: AppContext, caseId: string): Promise<EcgSource[]> {
+  const [instances, attachments] = await Promise.all([
+    db.instance.findMany({ where: { caseId, sopClassUid: { in: ECG_WAVEFORM_SOP_CLASSES }, ecgAnalysis: null }, select: { id: true, storageKey: true } }),
+    db.attachment.findMany({ where: { caseId, kind: 'ECG_XML', ecgAnalysis: null }, select: { id: true, storageKey: true } }),
+  ]);
+  return [
+    ...instances.map((i) => ({ kind: 'dicom' as const, instanceId: i.id, storageKey: i.storageKey })),
+    ...attachments.map((a) => ({ kind: 'aecg' as const, attachmentId: a.id, storageKey: a.storageKey })),
+  ];
+}
+
+function analyse(bytes: Uint8Array, kind: EcgFileKind): { columns: Omit<Prisma.EcgAnalysisUncheckedCreateInput, 'caseId'>; measurements?: EcgMeasurements } {
+  const decoded = decodeEcg(bytes, kind);
+  if ('problem' in decoded) return { columns: { errorCode: decoded.problem.code, errorMessage: decoded.problem.reason } };
+  const { recording } = decoded;
+  const shape = { sampleRateHz: recording.sampleRateHz, durationMs: recording.durationMs, leads: JSON.stringify(recording.leads.map((l) => l.name)) };
+  const measurements = measureEcg(recording);
+  return { columns: { ...shape, measurements: JSON.stringify(measurements) }, measurements };
+}
+
+export function toEcgAnalysisDto(row: AnalysisRow): EcgAnalysisDto {
+  return {
+    id: row.id,
+    source: row.instanceId ? { kind: 'instance', id: row.instanceId } : { kind: 'attachment', id: row.attachmentId! },
+    sampleRateHz: row.sampleRateHz,
+    durationMs: row.durationMs,
+    leads: row.leads ? (JSON.parse(row.leads) as LeadName[]) : [],
+    measurements: row.measurements ? ecgMeasurementsSchema.parse(JSON.parse(row.measurements)) : null,
+    error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+  };
+}
+
+/** The decoded signal of one analysis, for the reader's grid: every lead in microvolts, rounded to whole µV. */
+export async function ecgWaveform(ctx: AppContext, actor: Actor, analysisId: string): Promise<EcgWaveformDto> {
+  const row = await ctx.db.ecgAnalysis.findFirst({
+    where: { id: analysisId, case: caseScope(actor) },
+    select: { instance: { select: { storageKey: true } }, attachment: { select: { storageKey: true } } },
+  });
+  const source = row?.instance ? { kind: 'dicom' as const, ...row.instance } : row?.attachment ? { kind: 'aecg' as const, ...row.attachment } : null;
+  if (!source) throw notFound('ECG analysis');
+  const decoded = decodeEcg(new Uint8Array(await buffer(ctx.store.get(source.storageKey))), source.kind);
+  if ('problem' in decoded) throw notFound('ECG signal');
+  return waveformDto(decoded.recording);
+}
+
+function waveformDto(recording: EcgRecording): EcgWaveformDto {
+  const order = (name: LeadName) => LEAD_NAMES.indexOf(name);
+  return {
+    sampleRateHz: recording.sampleRateHz,
+    leads: [...recording.leads].sort((a, b) => order(a.name) - order(b.name)).map((lead) => ({ name: lead.name, microvolts: Array.from(lead.microvolts, Math.round) })),
+  };
+}
