@@ -51,7 +51,9 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
     id: 'ecg-12lead',
     examKinds: ['ECG'],
     title: '十二导联心电图',
-    findings: '窦性心律，心率  次/分。PR间期  ms，QRS时限  ms，QT/QTc  /  ms，电轴  °。',
+    // the rhythm, rate, intervals and axis are the report's structured ECG fields (prefilled from the automatic
+    // measurements), so the text describes the waveforms only
+    findings: '各导联P波、QRS波群形态正常，ST段未见明显偏移，T波未见明显异常。',
     impression: '窦性心律，正常心电图。',
     normalPhrases: ['窦性心律', '正常心电图', 'ST-T未见异常'],
   },

@@ -31,15 +31,20 @@ try {
     ['3000×3000 16-bit JPEG 2000 DX', dr, 1500],
   ] as const) {
     const cold: number[] = [];
+    const coldFull: number[] = [];
     const warm: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const context = await loggedIn(browser);
       const page = await context.newPage();
-      cold.push(await timeToFirstImage(page, caseId));
-      warm.push(await timeToFirstImage(page, caseId));
+      const first = await timeToFirstImage(page, caseId);
+      cold.push(first.firstImage);
+      coldFull.push(first.fullResolution);
+      warm.push((await timeToFirstImage(page, caseId)).firstImage);
       await context.close();
     }
-    console.log(`  ${label.padEnd(32)} cold ${median(cold).toFixed(0)} ms, warm ${median(warm).toFixed(0)} ms   (target cold < ${target} ms)`);
+    // a large JPEG 2000 image shows a reduced-resolution preview first: say when the full image replaced it
+    const full = median(coldFull) > median(cold) ? ` (full resolution at ${median(coldFull).toFixed(0)} ms)` : '';
+    console.log(`  ${label.padEnd(32)} cold ${median(cold).toFixed(0)} ms${full}, warm ${median(warm).toFixed(0)} ms   (target cold < ${target} ms)`);
   }
 
   const context = await loggedIn(browser);
@@ -76,8 +81,11 @@ async function loggedIn(b: Browser): Promise<BrowserContext> {
   return context;
 }
 
-/** ms from the click on the case's worklist row until the viewer's canvas shows more than two grey levels */
-async function timeToFirstImage(page: Page, caseId: string): Promise<number> {
+/**
+ * ms from the click on the case's worklist row until the viewer's canvas shows more than two grey levels, and
+ * until the image is at full resolution (the viewer no longer loading, no preview on screen)
+ */
+async function timeToFirstImage(page: Page, caseId: string): Promise<{ firstImage: number; fullResolution: number }> {
   await page.goto(`${server.url}/worklist?mine=true`);
   const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
   await row.waitFor();
@@ -95,7 +103,13 @@ async function timeToFirstImage(page: Page, caseId: string): Promise<number> {
     undefined,
     { polling: 'raf', timeout: 30_000 },
   );
-  return Date.now() - started;
+  const firstImage = Date.now() - started;
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="viewer"]')?.getAttribute('data-preview') === 'false' && !document.querySelector('[data-testid="viewer-loading"]'),
+    undefined,
+    { polling: 'raf', timeout: 30_000 },
+  );
+  return { firstImage, fullResolution: Date.now() - started };
 }
 
 function median(values: number[]): number {

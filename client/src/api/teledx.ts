@@ -4,6 +4,7 @@ import type {
   CaseSummaryDto,
   ConsortiumDto,
   CreateCaseRequest,
+  EcgWaveformDto,
   LoginRequest,
   MeResponse,
   PriorCaseDto,
@@ -85,6 +86,9 @@ export const api = {
   acknowledgeCritical: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST' }),
   qualityReturns: () => apiFetch<QualityReturnsRow[]>('/api/quality/returns'),
   centreReaders: (centreId: string) => apiFetch<ReaderDto[]>(`/api/centres/${encodeURIComponent(centreId)}/readers`),
+
+  // an ECG's decoded signal, for the ECG reader (large: fetched when the reader is shown, not with the case)
+  ecgWaveform: (analysisId: string) => apiFetch<EcgWaveformDto>(`/api/ecg/${encodeURIComponent(analysisId)}/waveform`),
 
   // the consortium and its routing
   consortium: () => apiFetch<ConsortiumDto>('/api/consortium'),

@@ -3,6 +3,7 @@
 import type { DemographicsMismatch, RejectionCode } from '../../../shared/api.ts';
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
+import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
 import type { QualityReturnCode } from '../../../shared/reports.ts';
 
 export const zhCN = {
@@ -193,6 +194,72 @@ export const zhCN = {
     openPdf: '在新窗口打开 PDF',
     download: '下载',
   },
+  ecg: {
+    title: '心电图',
+    recordingInfo: '{{leads}} 导联 · {{seconds}} 秒 · {{rate}} Hz',
+    loading: '正在加载心电波形…',
+    layout: '布局',
+    layouts: { '3x4': '3×4', '6x2': '6×2', '12x1': '12×1' },
+    speed: '走纸速度',
+    gain: '增益',
+    filters: '滤波',
+    filter: { baseline: '基线 {{hz}} Hz', notch50: '工频 {{hz}} Hz', lowpass: '低通 {{hz}} Hz' },
+    filterHint: {
+      baseline: '高通滤波：去除呼吸、电极移动引起的基线漂移',
+      notch50: '陷波滤波：去除 50 Hz 交流电干扰',
+      lowpass: '低通滤波：减少肌电干扰（会使 QRS 波略变钝）',
+    },
+    zoom: '缩放',
+    zoomIn: '放大',
+    zoomOut: '缩小',
+    zoomHint: '100% 时按 CSS 毫米绘制；若屏幕上的小方格不是 1 mm，请调整缩放（会被记住）',
+    unit: {
+      speed: '{{value}} mm/s',
+      gain: '{{value}} mm/mV',
+      bpm: '{{value}} 次/分',
+      ms: '{{value}} ms',
+      deg: '{{value}}°',
+    },
+    caliper: {
+      tool: '分规',
+      toolHint: '分规：在网格上拖动，或先后点击两点，测量时间和电压；Esc 清除',
+      hint: '在网格上拖动（或先后点击两点）进行测量',
+      readout: 'Δt {{ms}} ms · {{bpm}} 次/分（按RR间期） · ΔV {{mv}} mV',
+      rateHint: '心率 = 60000 ÷ Δt，仅当两点为相邻两个 R 波时有意义',
+    },
+    measurements: {
+      title: '自动测量',
+      suggestionsOnly: '自动测量，仅供参考',
+      none: '未能自动测量',
+      rhythm: '节律提示',
+      heartRate: '心率',
+      rr: 'RR 间期（平均）',
+      pr: 'PR 间期',
+      qrs: 'QRS 时限',
+      qt: 'QT 间期',
+      qtcBazett: 'QTc（Bazett）',
+      qtcFridericia: 'QTc（Fridericia）',
+      axis: 'QRS 电轴',
+      beats: '检出心搏 {{count}} 个（节律条上方标记）',
+    },
+    rhythm: {
+      SINUS_RHYTHM: '窦性心律',
+      SINUS_TACHYCARDIA: '窦性心动过速',
+      SINUS_BRADYCARDIA: '窦性心动过缓',
+      POSSIBLE_ATRIAL_FIBRILLATION: '可能心房颤动',
+      IRREGULAR_RHYTHM: '心律不齐',
+    } satisfies Record<RhythmHint, string>,
+    critical: {
+      RATE_LOW: '心率过缓危急值：{{value}} 次/分',
+      RATE_HIGH: '心率过速危急值：{{value}} 次/分',
+      QTC_LONG: 'QTc 显著延长危急值：{{value}} ms',
+      ST_ELEVATION: '疑似 ST 段抬高危急值：{{leads}}',
+    } satisfies Record<CriticalCode, string>,
+    error: {
+      title: '此心电图文件无法解析或测量',
+      code: '错误代码 {{code}}',
+    },
+  },
   priors: {
     title: '历史检查',
     compare: '并排对比',
@@ -360,6 +427,21 @@ export const zhCN = {
     amendNeedsReason: '请填写修订原因（至少 2 个字）',
     amendSigning: '正在签发修订…',
     keyImagesCount: '关键图像 {{count}} 幅',
+    ecg: {
+      title: '心电图测量',
+      rhythm: '节律',
+      rate: '心率（次/分）',
+      pr: 'PR 间期（ms）',
+      qrs: 'QRS 时限（ms）',
+      qt: 'QT 间期（ms）',
+      qtc: 'QTc（ms，Bazett）',
+      axis: '电轴（°）',
+      prefilled: '标“自动”的数值由自动测量预填，仅供参考，请核对后修改或确认',
+      confirm: '确认测量值',
+      auto: '自动',
+      autoHint: '自动测量值，尚未经医生修改或确认',
+      notInteger: '请输入整数',
+    },
   },
   critical: {
     title: '危急值报告：请立即查看并处理',

@@ -32,6 +32,9 @@ const DETAIL_EVENTS: readonly string[] = ['sign', 'amend', 'returnForQuality', '
 // from the moment the page opens, in parallel with the case itself (import() loads a module once).
 const loadCaseViewer = () => import('../../viewer/CaseViewer.tsx');
 const CaseViewer = lazy(() => loadCaseViewer().then((m) => ({ default: m.CaseViewer })));
+// The ECG reader (its own chunk: only ECG cases load it) takes the place of the image viewer for ECG files, which
+// have no images; the viewer shows a case's DICOM images, if any, beside it.
+const EcgReader = lazy(() => import('../../ecg/EcgReader.tsx').then((m) => ({ default: m.EcgReader })));
 
 export function CaseScreen({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
@@ -93,6 +96,13 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <MismatchWarning studies={kase.studies} />
       {/* everyone who may open the case may look at its images (the server scopes who that is) */}
       <div className="reading-layout">
+        {kase.ecg.length > 0 && (
+          <Suspense fallback={<p className="muted">{t('ecg.loading')}</p>}>
+            {kase.ecg.map((analysis) => (
+              <EcgReader key={analysis.id} analysis={analysis} />
+            ))}
+          </Suspense>
+        )}
         <Suspense fallback={<p className="muted">{t('viewer.loading')}</p>}>
           <CaseViewer kase={kase} prior={comparing} onCurrentImage={setCurrentInstanceId} />
         </Suspense>

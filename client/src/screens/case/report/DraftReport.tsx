@@ -9,16 +9,10 @@ import { useErrorText } from '../../../i18n/error-text.ts';
 import { useMe } from '../../../session.ts';
 import { PasswordDialog } from './PasswordDialog.tsx';
 import { QualityReturnDialog } from './QualityReturnDialog.tsx';
-import { emptyReport, FALLBACK_TEMPLATE, ReportFields, type ReportFieldValues } from './ReportFields.tsx';
+import { withEcgPrefill } from './ecg-fields.ts';
+import { emptyReport, FALLBACK_TEMPLATE, fieldValuesOf, ReportFields, type ReportFieldValues } from './ReportFields.tsx';
 import { useReportAutosave, type SaveState } from './useReportAutosave.ts';
 
-const fieldsOf = (r: ReportDto): ReportFieldValues => ({
-  templateId: r.templateId,
-  findings: r.findings,
-  impression: r.impression,
-  criticalFinding: r.criticalFinding,
-  keyImageIds: r.keyImageIds,
-});
 const bodyOf = (v: ReportFieldValues) => ({ ...v, templateId: v.templateId || FALLBACK_TEMPLATE });
 
 /** The reader's draft while they hold the claim: saved as they type, signed with the password, or sent back for a retake. */
@@ -31,8 +25,9 @@ export function DraftReport({ kase, draft, currentInstanceId, onChanged, onStale
 }) {
   const { t } = useTranslation();
   const me = useMe();
-  const [value, setValue] = useState<ReportFieldValues>(() => (draft ? fieldsOf(draft) : emptyReport()));
-  const autosave = useReportAutosave(kase.id, bodyOf(value), draft ? bodyOf(fieldsOf(draft)) : null);
+  // an ECG's measurements start as the automatic analysis' suggestions, until the draft has its own
+  const [value, setValue] = useState<ReportFieldValues>(() => withEcgPrefill(draft ? fieldValuesOf(draft) : emptyReport(), kase));
+  const autosave = useReportAutosave(kase.id, bodyOf(value), draft ? bodyOf(fieldValuesOf(draft)) : null);
   const [dialog, setDialog] = useState<'sign' | 'return' | null>(null);
 
   const sign = async (password: string) => {

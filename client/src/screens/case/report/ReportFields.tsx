@@ -1,7 +1,9 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto } from '../../../../../shared/api.ts';
-import { templatesFor, type ReportTemplate } from '../../../../../shared/reports.ts';
+import { templatesFor, type EcgReportFields, type ReportDto, type ReportTemplate } from '../../../../../shared/reports.ts';
+import { showsEcgFields, suggestedEcgFields, withEcgPrefill } from './ecg-fields.ts';
+import { EcgFieldInputs } from './EcgReportFields.tsx';
 
 /** The report as the editor holds it (the body of PUT /report, less the amendment's reason and password). */
 export interface ReportFieldValues {
@@ -10,6 +12,8 @@ export interface ReportFieldValues {
   impression: string;
   criticalFinding: boolean;
   keyImageIds: string[];
+  /** ECG reports: rhythm, rate, intervals, axis; null until the report shows them */
+  ecgFields: EcgReportFields | null;
 }
 
 /** The server keeps at most this many key images (reportDraftSchema). */
@@ -17,13 +21,24 @@ export const MAX_KEY_IMAGES = 12;
 /** Used until the reader picks a template: every exam kind has it. */
 export const FALLBACK_TEMPLATE = 'general';
 
-export const emptyReport = (): ReportFieldValues => ({ templateId: '', findings: '', impression: '', criticalFinding: false, keyImageIds: [] });
+export const emptyReport = (): ReportFieldValues => ({ templateId: '', findings: '', impression: '', criticalFinding: false, keyImageIds: [], ecgFields: null });
+
+/** A saved report's editable fields: a draft to go on with, or a signed version to amend. */
+export const fieldValuesOf = (r: ReportDto): ReportFieldValues => ({
+  templateId: r.templateId,
+  findings: r.findings,
+  impression: r.impression,
+  criticalFinding: r.criticalFinding,
+  keyImageIds: r.keyImageIds,
+  ecgFields: r.ecgFields,
+});
 
 type TextField = 'findings' | 'impression';
 
 /**
- * The report's fields: the template (choosing one fills the fields still empty), findings and impression, the
- * template's normal phrases (inserted where the cursor is), the critical-finding flag and the key images.
+ * The report's fields: the template (choosing one fills the fields still empty), an ECG's measurements (prefilled
+ * from the automatic analysis), findings and impression, the template's normal phrases (inserted where the cursor
+ * is), the critical-finding flag and the key images.
  */
 export function ReportFields({ kase, value, onChange, onBlur, currentInstanceId }: {
   kase: CaseDetailDto;
@@ -43,12 +58,13 @@ export function ReportFields({ kase, value, onChange, onBlur, currentInstanceId 
   const chooseTemplate = (id: string) => {
     const chosen = templates.find((tp) => tp.id === id);
     if (!chosen) return onChange({ ...value, templateId: id });
-    onChange({
+    const filled = {
       ...value,
       templateId: chosen.id,
       findings: value.findings.trim() ? value.findings : chosen.findings,
       impression: value.impression.trim() ? value.impression : chosen.impression,
-    });
+    };
+    onChange(withEcgPrefill(filled, kase));
   };
 
   const insertPhrase = (phrase: string) => {
@@ -94,6 +110,9 @@ export function ReportFields({ kase, value, onChange, onBlur, currentInstanceId 
             </button>
           ))}
         </div>
+      )}
+      {value.ecgFields && showsEcgFields(kase, value.templateId) && (
+        <EcgFieldInputs value={value.ecgFields} suggested={suggestedEcgFields(kase)} onChange={(ecgFields) => onChange({ ...value, ecgFields })} onBlur={onBlur} />
       )}
       <label className="field">
         <span>{t('report.findings')}</span>

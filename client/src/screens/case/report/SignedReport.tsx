@@ -5,7 +5,9 @@ import type { CaseReportDto, ReportDto } from '../../../../../shared/reports.ts'
 import { api } from '../../../api/teledx.ts';
 import { DateTime } from '../../../components/format.tsx';
 import { PasswordDialog } from './PasswordDialog.tsx';
-import { KeyImageList, ReportFields, type ReportFieldValues } from './ReportFields.tsx';
+import { withEcgPrefill } from './ecg-fields.ts';
+import { EcgFieldsTable } from './EcgReportFields.tsx';
+import { fieldValuesOf, KeyImageList, ReportFields, type ReportFieldValues } from './ReportFields.tsx';
 
 /** The report in force, as the township receives it, with the versions it replaced and why. */
 export function SignedReport({ kase, report, current, mayAmend, currentInstanceId, onChanged }: {
@@ -78,6 +80,12 @@ function ReportBody({ kase, report }: { kase: CaseDetailDto; report: ReportDto }
   return (
     <div className="report-body">
       {report.amendmentReason && <p className="report-amendment">{t('report.amendmentReason', { reason: report.amendmentReason })}</p>}
+      {report.ecgFields && (
+        <>
+          <h3>{t('report.ecg.title')}</h3>
+          <EcgFieldsTable fields={report.ecgFields} />
+        </>
+      )}
       <h3>{t('report.impression')}</h3>
       <p className="prewrap report-impression" data-testid="report-signed-impression">
         {report.impression}
@@ -107,13 +115,7 @@ function AmendReport({ kase, current, currentInstanceId, onDone, onCancel }: {
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const [value, setValue] = useState<ReportFieldValues>({
-    templateId: current.templateId,
-    findings: current.findings,
-    impression: current.impression,
-    criticalFinding: current.criticalFinding,
-    keyImageIds: current.keyImageIds,
-  });
+  const [value, setValue] = useState<ReportFieldValues>(() => withEcgPrefill(fieldValuesOf(current), kase));
   const [reason, setReason] = useState('');
   const [signing, setSigning] = useState(false);
   const reasonOk = reason.trim().length >= 2;

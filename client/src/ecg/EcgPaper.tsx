@@ -1,0 +1,91 @@
+// The ECG on paper: grid, calibration pulses, lead names and traces in one SVG whose user unit is 1 mm; its size
+// on screen is the paper's size in mm × px per mm (CSS mm × zoom). The calipers draw on top.
+import { useMemo, type RefObject, type SVGProps } from 'react';
+import { CalibrationPulse } from './CalibrationPulse.tsx';
+import { CaliperBracket, type PaperPoint } from './Caliper.tsx';
+import { LeadTrace } from './LeadTrace.tsx';
+import { paperGeometry, type LayoutId, type PaperGeometry, type TraceSlot } from './layout.ts';
+import { PaperGrid } from './PaperGrid.tsx';
+import { msToMm, type PaperScale } from './scale.ts';
+import { tracePath, type TracePath } from './trace-path.ts';
+import type { EcgSignal } from './useEcgSignal.ts';
+
+export interface PaperProps {
+  signal: EcgSignal;
+  layout: LayoutId;
+  scale: PaperScale;
+  /** screen px per paper mm (CSS px per mm × zoom) */
+  pxPerMm: number;
+  /** the detected beats (ms from the start), marked above the rhythm strip; empty: none */
+  beatsMs: readonly number[];
+  caliperOn: boolean;
+  caliper: { from: PaperPoint; to: PaperPoint } | null;
+  svgRef: RefObject<SVGSVGElement | null>;
+  pointerHandlers: Pick<SVGProps<SVGSVGElement>, 'onPointerDown' | 'onPointerMove' | 'onPointerUp'>;
+}
+
+export function EcgPaper({ signal, layout, scale, pxPerMm, beatsMs, caliperOn, caliper, svgRef, pointerHandlers }: PaperProps) {
+  const geometry = useMemo(() => paperGeometry(layout, signal.durationMs, scale), [layout, signal.durationMs, scale]);
+  const traces = useTracePaths(signal, geometry, scale, pxPerMm);
+  const rhythmStrip = traces.find(({ slot }) => slot.rhythm)?.slot;
+
+  return (
+    <svg
+      ref={svgRef}
+      className={caliperOn ? 'ecg-paper-svg ecg-caliper-on' : 'ecg-paper-svg'}
+      data-testid="ecg-paper"
+      viewBox={`0 0 ${geometry.widthMm} ${geometry.heightMm}`}
+      width={geometry.widthMm * pxPerMm}
+      height={geometry.heightMm * pxPerMm}
+      data-mm-per-second={scale.speed}
+      data-mm-per-millivolt={scale.gain}
+      data-draw-ms={traces.drawMs.toFixed(1)}
+      {...pointerHandlers}
+    >
+      <PaperGrid widthMm={geometry.widthMm} heightMm={geometry.heightMm} />
+      {geometry.rows.map((row) => (
+        <CalibrationPulse key={row.baselineMm} xMm={geometry.pulseXMm} baselineMm={row.baselineMm} scale={scale} />
+      ))}
+      <LeadChangeMarks slots={traces.map(({ slot }) => slot)} />
+      {traces.map(({ slot, path }) => (
+        <LeadTrace key={`${slot.lead}:${slot.rhythm}`} slot={slot} path={path} />
+      ))}
+      {rhythmStrip && beatsMs.length > 0 && <BeatMarks strip={rhythmStrip} beatsMs={beatsMs} scale={scale} rowPitchMm={geometry.rowPitchMm} />}
+      {caliper && <CaliperBracket from={caliper.from} to={caliper.to} />}
+    </svg>
+  );
+}
+
+/** Every trace's path, rebuilt when the signal, layout, scale or zoom changes, with the time it took. */
+function useTracePaths(signal: EcgSignal, geometry: PaperGeometry, scale: PaperScale, pxPerMm: number) {
+  return useMemo(() => {
+    const started = performance.now();
+    // one path point per device pixel column: as sharp as the screen can show, no sharper
+    const devicePxPerMm = pxPerMm * (window.devicePixelRatio || 1);
+    const traces: { slot: TraceSlot; path: TracePath }[] = [];
+    for (const row of geometry.rows) {
+      for (const slot of row.traces) {
+        const samples = signal.leads.get(slot.lead);
+        const path = samples ? tracePath(samples, signal.sampleRateHz, slot, scale, devicePxPerMm) : { d: '', points: 0 };
+        traces.push({ slot, path });
+      }
+    }
+    return Object.assign(traces, { drawMs: performance.now() - started });
+  }, [signal, geometry, scale, pxPerMm]);
+}
+
+/** A short bar where one lead gives way to the next along a row, as printed ECGs mark it. */
+function LeadChangeMarks({ slots }: { slots: TraceSlot[] }) {
+  const d = slots
+    .filter((slot) => slot.startMs > 0)
+    .map((slot) => `M${slot.xMm} ${slot.baselineMm - 2.5}V${slot.baselineMm + 2.5}`)
+    .join('');
+  return d ? <path className="ecg-lead-change" d={d} vectorEffect="non-scaling-stroke" /> : null;
+}
+
+/** The beats the automatic analysis found, as small ticks above the rhythm strip: a check on the suggestions. */
+function BeatMarks({ strip, beatsMs, scale, rowPitchMm }: { strip: TraceSlot; beatsMs: readonly number[]; scale: PaperScale; rowPitchMm: number }) {
+  const top = strip.baselineMm - rowPitchMm * 0.45;
+  const d = beatsMs.map((ms) => `M${strip.xMm + msToMm(ms - strip.startMs, scale)} ${top}v2`).join('');
+  return <path className="ecg-beat-marks" data-testid="ecg-beat-marks" d={d} vectorEffect="non-scaling-stroke" />;
+}
