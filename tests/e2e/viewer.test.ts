@@ -108,7 +108,12 @@ describe('image viewer in Chromium', () => {
   let server: TestServer;
   let browser: Browser;
 
+  /** a radiograph large enough for a preview (≥ 1500×1500), encoded before the server starts: encoding blocks
+   * this process for seconds, and the in-process server's idle keep-alive connections would be reset meanwhile */
+  let chestJ2k: Buffer;
+
   beforeAll(async () => {
+    chestJ2k = await jpeg2000Radiograph(1600);
     server = await startTestServer('sqlite');
     browser = await launchBrowser();
   });
@@ -255,7 +260,7 @@ describe('image viewer in Chromium', () => {
     await page.close();
   });
   it('shows a large JPEG 2000 radiograph at reduced resolution first, then at full resolution', async () => {
-    const caseId = await submittedCase('DR', [{ name: 'chest.dcm', data: await jpeg2000Radiograph(2000) }]);
+    const caseId = await submittedCase('DR', [{ name: 'chest.dcm', data: chestJ2k }]);
     const page = await loginInBrowser(browser, server.url, 'reader1', { width: 1366, height: 900 });
     // what the viewer said while it showed the preview, recorded as it happens (it lasts about a second)
     await page.addInitScript(() => {
