@@ -6,7 +6,12 @@ import type { CaseDetailDto, PriorCaseDto } from '../../../shared/api.ts';
 import { DateTime } from '../components/format.tsx';
 import { SeriesThumbnails } from './SeriesThumbnails.tsx';
 import { viewableSeries, type ViewableSeries } from './series.ts';
+import { initCornerstone } from './cornerstone.ts';
 import { StackViewer } from './StackViewer.tsx';
+
+// The viewer's code has just arrived (the case page loads it in parallel with the case): wire the loader and start
+// its decoding worker now, rather than once the page has rendered the viewer.
+initCornerstone();
 
 /**
  * `onCurrentImage`: the instance id of the image on screen, as it changes (the report's key images use it; the

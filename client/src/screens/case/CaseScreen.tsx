@@ -41,8 +41,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   const isTownship = useIsTownship();
   const isCentre = useIsCentre();
   useEffect(() => void loadCaseViewer(), []);
-  const { data: kase, error, reload, setData } = useApi(() => api.getCase(caseId), [caseId]);
-  useFirstImagePrefetch(kase);
+  const { data: kase, error, reload, setData } = useApi(() => api.getCase(caseId).then(prefetchFirstImage), [caseId]);
   // the queue lives on when the page is left; coming back shows it and reloads once it drains
   const uploads = useUploadQueue(caseId, reload);
   // someone else moved the case (submitted, claimed, released it): show it as it now is
@@ -118,12 +117,14 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   );
 }
 
-/** The viewer opens on the first series' first image: download it while the viewer's code is still loading. */
-function useFirstImagePrefetch(kase: CaseDetailDto | undefined): void {
-  const first = kase ? viewableSeries(kase.studies)[0]?.instances[0] : undefined;
-  useEffect(() => {
-    if (first) prefetchInstance(instanceFileUrl(first.id));
-  }, [first?.id]);
+/**
+ * The viewer opens on the first series' first image: its download starts as soon as the case arrives, before the
+ * page renders and while the viewer's code is still loading. Returns the case, to sit in the loading chain.
+ */
+function prefetchFirstImage(kase: CaseDetailDto): CaseDetailDto {
+  const first = viewableSeries(kase.studies)[0]?.instances[0];
+  if (first) prefetchInstance(instanceFileUrl(first.id));
+  return kase;
 }
 
 /** The case page's detail with the fresher worklist fields of an event (status, claim, centre, deadline). */
