@@ -26,8 +26,9 @@ export function createApp(ctx: AppContext): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // gzip for the app's code and the JSON answers (a 12-lead ECG's samples are ~0.5 MB of JSON; a township's
-  // uplink is slow); image files are not compressible types and go out as they are, with their byte ranges
-  app.use(compression());
+  // uplink is slow). Stored files (they answer byte ranges) go out as they are: a range of a compressed stream
+  // would not be a range of the file.
+  app.use(compression({ filter: (req, res) => !res.getHeader('Accept-Ranges') && compression.filter(req, res) }));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));

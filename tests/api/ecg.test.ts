@@ -102,6 +102,13 @@ describe.each(BACKENDS)('ECG analysis (%s)', (backend) => {
     expect(byFile.get('broken.xml')!.error!.message.length).toBeGreaterThan(0);
     const broke = byFile.get('broken.xml')!;
     expect((await tech1.get(`/api/ecg/${broke.id}/waveform`)).status).toBe(404);
+
+    // the XML file itself is a stored file: its byte ranges are the file's, never those of a gzip stream
+    const xml = writeAecg(fast.recording);
+    const range = await tech1.request('GET', `/api/attachments/${byFile.get('fast.xml')!.source.id}/file`, { headers: { range: 'bytes=0-99', 'accept-encoding': 'gzip' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(range.body)).toEqual(xml.subarray(0, 100));
   });
 
   it('analyses on reading a case whose analysis a crash interrupted', async () => {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto, CaseSummaryDto, PriorCaseDto } from '../../../../shared/api.ts';
 import { UPLOADABLE_STATUSES } from '../../../../shared/case-status.ts';
@@ -6,6 +6,7 @@ import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { PriorityBadge, StatusBadge } from '../../components/badges.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { useLoadedModule } from '../../components/useLoadedModule.ts';
 import { useCaseEvents, useResyncOnConnect } from '../../realtime/useCaseEvents.ts';
 import { Link, paths } from '../../router.tsx';
 import { instanceFileUrl, prefetchInstance } from '../../viewer/instance-bytes.ts';
@@ -29,18 +30,17 @@ import { useUploadQueue } from './upload/useUploadQueue.ts';
 const DETAIL_EVENTS: readonly string[] = ['sign', 'amend', 'returnForQuality', 'resubmit', 'acknowledge'];
 
 // Cornerstone and the image loader are large: load them with the first case page, not the login page, and
-// from the moment the page opens, in parallel with the case itself (import() loads a module once).
+// from the moment the page opens, in parallel with the case itself.
 const loadCaseViewer = () => import('../../viewer/CaseViewer.tsx');
-const CaseViewer = lazy(() => loadCaseViewer().then((m) => ({ default: m.CaseViewer })));
 // The ECG reader (its own chunk: only ECG cases load it) takes the place of the image viewer for ECG files, which
 // have no images; the viewer shows a case's DICOM images, if any, beside it.
-const EcgReader = lazy(() => import('../../ecg/EcgReader.tsx').then((m) => ({ default: m.EcgReader })));
+const loadEcgReader = () => import('../../ecg/EcgReader.tsx');
 
 export function CaseScreen({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const isTownship = useIsTownship();
   const isCentre = useIsCentre();
-  useEffect(() => void loadCaseViewer(), []);
+  const viewer = useLoadedModule(loadCaseViewer);
   const { data: kase, error, reload, setData } = useApi(() => api.getCase(caseId).then(prefetchFirstImage), [caseId]);
   // the queue lives on when the page is left; coming back shows it and reloads once it drains
   const uploads = useUploadQueue(caseId, reload);
@@ -95,16 +95,12 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <MismatchWarning studies={kase.studies} />
       {/* everyone who may open the case may look at its images (the server scopes who that is) */}
       <div className="reading-layout">
-        {kase.ecg.length > 0 && (
-          <Suspense fallback={<p className="muted">{t('ecg.loading')}</p>}>
-            {kase.ecg.map((analysis) => (
-              <EcgReader key={analysis.id} analysis={analysis} />
-            ))}
-          </Suspense>
+        {kase.ecg.length > 0 && <EcgReaders kase={kase} />}
+        {viewer ? (
+          <viewer.CaseViewer kase={kase} prior={comparing} onCurrentImage={setCurrentInstanceId} />
+        ) : (
+          <p className="muted">{t('viewer.loading')}</p>
         )}
-        <Suspense fallback={<p className="muted">{t('viewer.loading')}</p>}>
-          <CaseViewer kase={kase} prior={comparing} onCurrentImage={setCurrentInstanceId} />
-        </Suspense>
         <ReportPanel kase={kase} currentInstanceId={currentInstanceId} onChanged={setData} onStale={reload} />
       </div>
       {priors && <Priors priors={priors} comparing={comparing?.id ?? null} onCompare={setComparing} />}
@@ -115,6 +111,13 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <CaseFiles kase={kase} />
     </section>
   );
+}
+
+function EcgReaders({ kase }: { kase: CaseDetailDto }) {
+  const { t } = useTranslation();
+  const ecg = useLoadedModule(loadEcgReader);
+  if (!ecg) return <p className="muted">{t('ecg.loading')}</p>;
+  return kase.ecg.map((analysis) => <ecg.EcgReader key={analysis.id} analysis={analysis} />);
 }
 
 /**
