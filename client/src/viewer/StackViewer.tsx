@@ -114,21 +114,24 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       setLoading(true);
       // an image already loaded or loading (prefetched) needs no preview
       const known = cornerstone.imageCache.getImageLoadObject(imageId) !== undefined;
-      const full = withTimeout(cornerstone.loadAndCacheImage(imageId), LOAD_TIMEOUT_MS);
-      if (wantsPreview(instance) && !known) {
-        let fullShown = false;
-        void full.then(() => (fullShown = true), () => undefined);
-        // a failed preview says nothing: the full image is on its way and reports its own errors
-        loadPreview(imageId, instanceFileUrl(instance.id, contextCaseId)).then(
-          (image) => {
-            if (ticket !== request.current || fullShown || !elementRef.current) return;
-            paint(image);
-            setPreview(true);
-            settle();
-          },
-          () => undefined,
-        );
-      }
+      // The preview first, the full decode after it: on a two-core PC decoding both at once slowed the preview
+      // more than it sped up the full image. A failed preview says nothing: the full image reports its own errors.
+      const previewDone =
+        wantsPreview(instance) && !known
+          ? loadPreview(imageId, instanceFileUrl(instance.id, contextCaseId)).then(
+              (image) => {
+                if (ticket !== request.current || !elementRef.current) return;
+                paint(image);
+                setPreview(true);
+                settle();
+              },
+              () => undefined,
+            )
+          : Promise.resolve();
+      const full = withTimeout(
+        previewDone.then(() => cornerstone.loadAndCacheImage(imageId)),
+        LOAD_TIMEOUT_MS,
+      );
       return full
         .then((image: Image) => {
           if (ticket !== request.current || !elementRef.current) return false;

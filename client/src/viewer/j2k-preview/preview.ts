@@ -21,6 +21,8 @@ export function wantsPreview(instance: { transferSyntaxUid: string; rows: number
 
 /** The preview of the image at `url` (wadouri image id `imageId`); rejects when the file does not suit one. */
 export async function loadPreview(imageId: string, url: string): Promise<Image> {
+  // the decoder's worker and wasm load while the file downloads
+  warmUpPreviewDecoder();
   const bytes = new Uint8Array(await fetchInstanceBytes(url));
   const dataSet = dicomParser.parseDicom(bytes);
   const header = greyscaleHeader(dataSet);
