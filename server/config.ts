@@ -1,6 +1,8 @@
 // Everything teledx reads from the environment, validated once at start-up.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { MediaSettings } from './consult/media/settings.ts';
 import { DEFAULT_SLA, parseSla } from './reading/sla.ts';
 
 const envSchema = z.object({
@@ -31,6 +33,21 @@ const envSchema = z.object({
   TELEDX_DISCONNECT_GRACE_SECONDS: z.coerce.number().positive().default(120),
   /** how often expired claims are returned to the queue and overdue cases announced */
   TELEDX_LEASE_SWEEP_SECONDS: z.coerce.number().positive().default(15),
+  /** mediasoup worker processes for live consultations (each uses up to one core): default one per core */
+  TELEDX_MEDIA_WORKERS: z.coerce.number().int().positive().optional(),
+  /** address the media transports listen on: the LAN address for browsers on other machines */
+  TELEDX_MEDIA_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+  /** the public IP put in ICE candidates when the server is behind NAT (mediasoup 3.13 wants an IP, not a name) */
+  TELEDX_MEDIA_ANNOUNCED_ADDRESS: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** UDP and TCP ports for media; open them in the firewall */
+  TELEDX_MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
+  TELEDX_MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  /** consumers per worker before a room spreads to another worker (mediasoup documents ~500 per worker) */
+  TELEDX_MEDIA_CONSUMERS_PER_WORKER: z.coerce.number().int().positive().default(400),
+  /** TURN servers for clients whose network blocks UDP to the media ports, comma-separated turn:/turns: URLs */
+  TELEDX_TURN_URLS: z.string().optional(),
+  TELEDX_TURN_USERNAME: z.string().optional(),
+  TELEDX_TURN_CREDENTIAL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -61,5 +78,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     disconnectGraceMs: e.TELEDX_DISCONNECT_GRACE_SECONDS * 1000,
     leaseSweepMs: e.TELEDX_LEASE_SWEEP_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
+    media: mediaSettings(e),
+  };
+}
+
+function mediaSettings(e: z.infer<typeof envSchema>): MediaSettings {
+  if (e.TELEDX_MEDIA_RTC_MIN_PORT > e.TELEDX_MEDIA_RTC_MAX_PORT) {
+    throw new Error('invalid configuration: TELEDX_MEDIA_RTC_MIN_PORT is above TELEDX_MEDIA_RTC_MAX_PORT');
+  }
+  if (['0.0.0.0', '::'].includes(e.TELEDX_MEDIA_LISTEN_IP) && !e.TELEDX_MEDIA_ANNOUNCED_ADDRESS) {
+    // mediasoup 3.13 would put the unspecified address itself into the ICE candidates, which no browser can reach
+    throw new Error(
+      `invalid configuration: TELEDX_MEDIA_LISTEN_IP=${e.TELEDX_MEDIA_LISTEN_IP} needs TELEDX_MEDIA_ANNOUNCED_ADDRESS (the address browsers reach)`,
+    );
+  }
+  const turnUrls = (e.TELEDX_TURN_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  return {
+    workers: e.TELEDX_MEDIA_WORKERS ?? availableParallelism(),
+    rtcMinPort: e.TELEDX_MEDIA_RTC_MIN_PORT,
+    rtcMaxPort: e.TELEDX_MEDIA_RTC_MAX_PORT,
+    listenIp: e.TELEDX_MEDIA_LISTEN_IP,
+    announcedAddress: e.TELEDX_MEDIA_ANNOUNCED_ADDRESS,
+    consumersPerWorker: e.TELEDX_MEDIA_CONSUMERS_PER_WORKER,
+    // handed to browsers as they are (RTCIceServer); the TURN server itself is not ours to run
+    iceServers:
+      turnUrls.length > 0
+        ? [{ urls: turnUrls, username: e.TELEDX_TURN_USERNAME, credential: e.TELEDX_TURN_CREDENTIAL }]
+        : [],
   };
 }

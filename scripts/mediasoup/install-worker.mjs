@@ -1,0 +1,195 @@
+// Puts a working mediasoup worker (the C++ media server process) where mediasoup's Node code looks for it:
+// node_modules/mediasoup/worker/out/Release/mediasoup-worker. Runs from `npm install` (postinstall) and from
+// `npm run media:worker [-- --rebuild]`.
+//
+// mediasoup's own postinstall cannot work offline (it downloads a prebuilt worker, then pip and the libraries'
+// sources), so package.json denies it (`allowScripts: {"mediasoup": false}`, npm >= 11.19) and this builds the
+// worker from Debian's packages instead (build-worker.sh). The build takes 5–10 minutes on two cores, so the
+// result is cached outside the clone, keyed by mediasoup version, platform and architecture: reinstalls, other
+// clones and CI copy it in seconds. A cached worker is used only if it still runs (a Debian library upgrade
+// could break it), otherwise it is rebuilt.
+//
+// Environment: MEDIASOUP_WORKER_BIN (a worker built elsewhere: nothing to do, mediasoup uses it at run time),
+// TELEDX_MEDIASOUP_CACHE (cache directory, default $XDG_CACHE_HOME/teledx or ~/.cache/teledx),
+// TELEDX_SKIP_MEDIA_WORKER=1 (skip: everything but live consultations works without the worker).
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const log = (message) => console.log(`teledx mediasoup: ${message}`);
+
+/** What the build needs, and the Debian package that provides it. */
+const BUILD_PREREQUISITES = [
+  { command: 'meson', debian: 'meson' },
+  { command: 'ninja', debian: 'ninja-build' },
+  { command: 'pkg-config', debian: 'pkg-config' },
+  { command: 'g++', debian: 'g++' },
+  { command: 'flatc', debian: 'flatbuffers-compiler' },
+  { pkgConfig: 'openssl', debian: 'libssl-dev' },
+  { pkgConfig: 'libuv', debian: 'libuv1-dev' },
+  { pkgConfig: 'libsrtp2', debian: 'libsrtp2-dev' },
+  { pkgConfig: 'usrsctp', debian: 'libusrsctp-dev' },
+  { pkgConfig: 'absl_flat_hash_map', debian: 'libabsl-dev' },
+  { pkgConfig: 'flatbuffers', debian: 'libflatbuffers-dev' },
+];
+
+const packageJson = resolveMediasoup();
+if (!packageJson) {
+  // `npm install --package-lock-only` runs the postinstall without installing anything.
+  log('mediasoup is not in node_modules: nothing to do');
+  process.exit(0);
+}
+const packageDir = dirname(packageJson);
+const { version } = require(packageJson);
+const inTreeWorker = join(packageDir, 'worker', 'out', 'Release', 'mediasoup-worker');
+const cacheRoot =
+  process.env.TELEDX_MEDIASOUP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'teledx');
+const cacheDir = join(cacheRoot, `mediasoup-worker-${version}-${process.platform}-${process.arch}`);
+const cachedWorker = join(cacheDir, 'mediasoup-worker');
+const buildLog = join(cacheDir, 'build.log');
+
+await main(process.argv.includes('--rebuild'));
+
+async function main(rebuild) {
+  if (process.env.TELEDX_SKIP_MEDIA_WORKER === '1') {
+    log('TELEDX_SKIP_MEDIA_WORKER=1: not installing the worker (live consultations will not start)');
+    return;
+  }
+  if (process.env.MEDIASOUP_WORKER_BIN) {
+    if (!workerRuns(process.env.MEDIASOUP_WORKER_BIN)) {
+      fail(`MEDIASOUP_WORKER_BIN=${process.env.MEDIASOUP_WORKER_BIN} does not run as a mediasoup worker`);
+    }
+    log(`using MEDIASOUP_WORKER_BIN=${process.env.MEDIASOUP_WORKER_BIN}`);
+    return;
+  }
+  if (!rebuild && workerRuns(inTreeWorker)) {
+    if (!workerRuns(cachedWorker)) saveToCache();
+    log(`worker ${version} already installed`);
+    return;
+  }
+  if (!rebuild && workerRuns(cachedWorker)) {
+    installCopy(cachedWorker, inTreeWorker);
+    log(`worker ${version} copied from the cache (${cachedWorker})`);
+    return;
+  }
+  checkBuildPrerequisites();
+  await build();
+  if (!workerRuns(inTreeWorker)) fail(`the build finished but ${inTreeWorker} does not run; see ${buildLog}`);
+  saveToCache();
+  // The build directory holds ~100 MB of objects that nothing needs once the worker is cached.
+  rmSync(join(packageDir, 'worker', 'out', 'Release', 'build'), { recursive: true, force: true });
+  log(`worker ${version} built and cached in ${cacheDir}`);
+}
+
+function resolveMediasoup() {
+  try {
+    return require.resolve('mediasoup/package.json');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A mediasoup worker started without MEDIASOUP_VERSION exits with code 41 at once (worker/src/main.cpp): the
+ * same check mediasoup applies to a downloaded prebuilt worker. Anything else (missing file, missing shared
+ * library, wrong architecture) means it cannot be used.
+ */
+function workerRuns(path) {
+  if (!existsSync(path)) return false;
+  try {
+    execFileSync(path, [], { stdio: 'ignore', env: {}, timeout: 10_000 });
+    return false;
+  } catch (error) {
+    return error.status === 41;
+  }
+}
+
+function checkBuildPrerequisites() {
+  const missing = BUILD_PREREQUISITES.filter((p) =>
+    p.command ? !succeeds('sh', ['-c', `command -v ${p.command}`]) : !succeeds('pkg-config', ['--exists', p.pkgConfig]),
+  );
+  if (missing.length === 0) return;
+  const packages = [...new Set(missing.map((p) => p.debian))].join(' ');
+  fail(
+    [
+      `cannot build the mediasoup worker (live consultations): missing ${missing.map((p) => p.command ?? p.pkgConfig).join(', ')}.`,
+      'Install the build packages (Debian/Ubuntu), then run `npm run media:worker`:',
+      '',
+      `    sudo apt-get install -y ${packages}`,
+      '',
+      `The full list: ${[...new Set(BUILD_PREREQUISITES.map((p) => p.debian))].join(' ')}.`,
+      'To install without live consultations, set TELEDX_SKIP_MEDIA_WORKER=1.',
+    ].join('\n'),
+  );
+}
+
+function succeeds(command, args) {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs build-worker.sh with its output in the build log, printing ninja's progress every 10%. */
+async function build() {
+  mkdirSync(cacheDir, { recursive: true });
+  log(`building worker ${version} from Debian's libraries: a one-time 5–10 minutes (log: ${buildLog})`);
+  const started = Date.now();
+  const logFile = createWriteStream(buildLog);
+  const child = spawn('sh', [join(here, 'build-worker.sh'), packageDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // build-worker.sh runs ninja twice (generated headers, then the worker): each run counts from 1.
+  let lastTenth = -1;
+  let lastTotal = 0;
+  let tail = [];
+  const onOutput = (chunk) => {
+    logFile.write(chunk);
+    for (const line of chunk.toString().split('\n')) {
+      if (!line) continue;
+      tail = [...tail.slice(-39), line];
+      const progress = /^\[(\d+)\/(\d+)\]/.exec(line);
+      if (!progress) continue;
+      const [done, total] = [Number(progress[1]), Number(progress[2])];
+      if (total !== lastTotal) [lastTenth, lastTotal] = [-1, total];
+      const tenth = Math.floor((10 * done) / total);
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        log(`  ${done}/${total} build steps (${Math.round((Date.now() - started) / 1000)} s)`);
+      }
+    }
+  };
+  child.stdout.on('data', onOutput);
+  child.stderr.on('data', onOutput);
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  await new Promise((resolve) => logFile.end(resolve));
+  if (code !== 0) {
+    console.error(tail.join('\n'));
+    fail(`the worker build failed (exit ${code}); the full log is ${buildLog}`);
+  }
+  log(`built in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+function saveToCache() {
+  mkdirSync(cacheDir, { recursive: true });
+  installCopy(inTreeWorker, cachedWorker);
+}
+
+/** Copies through a temporary name and renames, so that a concurrent install never sees half a file. */
+function installCopy(from, to) {
+  mkdirSync(dirname(to), { recursive: true });
+  const temporary = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, temporary);
+  chmodSync(temporary, 0o755);
+  renameSync(temporary, to);
+}
+
+function fail(message) {
+  console.error(`teledx mediasoup: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,50 @@
+// The media server's entry point: the worker pool and the open rooms, one per live consultation. The signalling
+// layer (next phase) holds one MediaServer and opens a room when a consultation starts.
+import type { Logger } from '../../logger.ts';
+import { Room } from './room.ts';
+import type { MediaSettings } from './settings.ts';
+import { MediaWorkerPool } from './worker-pool.ts';
+
+export class MediaServer {
+  readonly pool: MediaWorkerPool;
+  readonly #log: Logger | undefined;
+  /** promises, so that two requests opening the same room at once get the same one */
+  readonly #rooms = new Map<string, Promise<Room>>();
+
+  private constructor(pool: MediaWorkerPool, log: Logger | undefined) {
+    this.pool = pool;
+    this.#log = log;
+  }
+
+  static async start(settings: MediaSettings, log?: Logger): Promise<MediaServer> {
+    return new MediaServer(await MediaWorkerPool.start(settings, log), log);
+  }
+
+  /** The room with this id, created on the least-loaded worker if it is not open. */
+  openRoom(roomId: string): Promise<Room> {
+    let room = this.#rooms.get(roomId);
+    if (!room) {
+      room = Room.create(roomId, this.pool, this.#log);
+      this.#rooms.set(roomId, room);
+      room.then(
+        (opened) => opened.once('closed', () => this.#rooms.delete(roomId)),
+        () => this.#rooms.delete(roomId),
+      );
+    }
+    return room;
+  }
+
+  async room(roomId: string): Promise<Room | undefined> {
+    return this.#rooms.get(roomId);
+  }
+
+  get openRoomIds(): string[] {
+    return [...this.#rooms.keys()];
+  }
+
+  async close(): Promise<void> {
+    const rooms = await Promise.allSettled(this.#rooms.values());
+    for (const result of rooms) if (result.status === 'fulfilled') result.value.close();
+    this.pool.close();
+  }
+}
