@@ -12,7 +12,8 @@ export interface PreviewRequest {
 }
 export type PreviewResponse = { id: number; ok: true; image: import('./decode.ts').ReducedImage } | { id: number; ok: false; message: string };
 
-const codec = openJpegFactory({ locateFile: () => wasmUrl }) as Promise<{ J2KDecoder: new () => J2kDecoder }>;
+// print: OpenJPEG logs an [INFO] line per header it reads; errors still reach the console
+const codec = openJpegFactory({ locateFile: () => wasmUrl, print: () => {} }) as Promise<{ J2KDecoder: new () => J2kDecoder }>;
 
 self.onmessage = async (event: MessageEvent<PreviewRequest>) => {
   const { id, codestream, size, minimumSide } = event.data;
