@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './i18n/index.ts';
+import { currentLanguage } from './i18n/index.ts';
+import { warmUpFormats } from './i18n/format.ts';
 import './styles.css';
 import { App } from './App.tsx';
 
@@ -9,3 +10,6 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// after the first screen, while the user reads it
+(window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200)))(() => warmUpFormats(currentLanguage()));
