@@ -73,7 +73,21 @@ async function unanalysedSources({ db }: AppContext, caseId: string): Promise<Ec
   ];
 }
 
-function analyse(bytes: Uint8Array, kind: EcgFileKind): { columns: Omit<Prisma.EcgAnalysisUncheckedCreateInput, 'caseId'>; measurements?: EcgMeasurements } {
+type Outcome = { columns: Omit<Prisma.EcgAnalysisUncheckedCreateInput, 'caseId'>; measurements?: EcgMeasurements };
+
+/**
+ * The file's analysis, or why there is none. An unexpected failure of the algorithm is recorded like a decoding
+ * problem (ANALYSIS_FAILED): left unrecorded, every reading of the case would try again and fail again.
+ */
+function analyse(bytes: Uint8Array, kind: EcgFileKind): Outcome {
+  try {
+    return decodeAndMeasure(bytes, kind);
+  } catch (error) {
+    return { columns: { errorCode: 'ANALYSIS_FAILED', errorMessage: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+function decodeAndMeasure(bytes: Uint8Array, kind: EcgFileKind): Outcome {
   const decoded = decodeEcg(bytes, kind);
   if ('problem' in decoded) return { columns: { errorCode: decoded.problem.code, errorMessage: decoded.problem.reason } };
   const { recording } = decoded;
