@@ -111,6 +111,8 @@ const reportBody = {
 };
 
 export const reportDraftSchema = z.object(reportBody);
+/** The body of PUT /api/cases/:id/report: what the report editor holds. */
+export type ReportDraft = z.infer<typeof reportDraftSchema>;
 export const signReportSchema = z.object({ password: z.string().min(1) });
 export const amendReportSchema = z.object({
   ...reportBody,

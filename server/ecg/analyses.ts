@@ -5,7 +5,7 @@
 // reason, shown to the reader; the file itself stays accepted.
 import { buffer } from 'node:stream/consumers';
 import type { CaseDetailDto, EcgAnalysisDto, EcgWaveformDto } from '../../shared/api.ts';
-import { ecgMeasurementsSchema, LEAD_NAMES, type EcgMeasurements, type EcgRecording, type LeadName } from '../../shared/ecg/types.ts';
+import { ecgMeasurementsSchema, type EcgMeasurements, type EcgRecording, type LeadName } from '../../shared/ecg/types.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
 import { escalateCase } from '../cases/lifecycle.ts';
@@ -121,10 +121,10 @@ export async function ecgWaveform(ctx: AppContext, actor: Actor, analysisId: str
   return waveformDto(decoded.recording);
 }
 
+/** The recording as JSON; its leads are already in LEAD_NAMES order (the decoders' contract). */
 function waveformDto(recording: EcgRecording): EcgWaveformDto {
-  const order = (name: LeadName) => LEAD_NAMES.indexOf(name);
   return {
     sampleRateHz: recording.sampleRateHz,
-    leads: [...recording.leads].sort((a, b) => order(a.name) - order(b.name)).map((lead) => ({ name: lead.name, microvolts: Array.from(lead.microvolts, Math.round) })),
+    leads: recording.leads.map((lead) => ({ name: lead.name, microvolts: Array.from(lead.microvolts, Math.round) })),
   };
 }

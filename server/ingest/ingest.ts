@@ -6,7 +6,7 @@
 // pointing at missing or partial bytes.
 import type { AcceptedFile, DemographicsMismatch, RejectedFile, UploadResponse } from '../../shared/api.ts';
 import { UPLOADABLE_STATUSES, type CaseStatus } from '../../shared/case-status.ts';
-import type { ExamKind } from '../../shared/domain.ts';
+import { EXAM_KIND_RULES, examKindAcceptsModality, type ExamKind } from '../../shared/domain.ts';
 import type { StagedBlob } from '../../storage/blob-store.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -46,7 +46,7 @@ export async function ingestFiles(
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await indexBatch(ctx, actor, kase, candidates, ip);
-        if (ECG_CAPABLE_EXAM_KINDS.includes(kase.examKind)) await analyseEcgAfterUpload(ctx, kase.id);
+        if (acceptsEcgFiles(kase.examKind as ExamKind)) await analyseEcgAfterUpload(ctx, kase.id);
         return response;
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= 3) throw error;
@@ -57,8 +57,8 @@ export async function ingestFiles(
   }
 }
 
-/** the exam kinds that accept ECG files (shared/domain.ts EXAM_KIND_RULES) */
-const ECG_CAPABLE_EXAM_KINDS: readonly string[] = ['ECG', 'OTHER'];
+/** Exam kinds that may carry ECG files: an ECG waveform (DICOM modality ECG) or an HL7 aECG attachment. */
+const acceptsEcgFiles = (kind: ExamKind) => examKindAcceptsModality(kind, 'ECG') || EXAM_KIND_RULES[kind].attachments.includes('ECG_XML');
 
 /**
  * The upload has committed: its ECG files are analysed now, so that the case (and its priority) is complete when

@@ -123,7 +123,7 @@ let nextId = 0;
 const pending = new Map<number, { resolve: (image: ReducedImage) => void; reject: (error: Error) => void }>();
 
 /** Starts the decoder's worker (and its wasm) ahead of the first preview. */
-export function warmUpPreviewDecoder(): void {
+function warmUpPreviewDecoder(): void {
   previewWorker();
 }
 

@@ -1,20 +1,15 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto } from '../../../../../shared/api.ts';
-import { templatesFor, type EcgReportFields, type ReportDto, type ReportTemplate } from '../../../../../shared/reports.ts';
+import { templatesFor, type ReportDraft, type ReportDto, type ReportTemplate } from '../../../../../shared/reports.ts';
 import { showsEcgFields, suggestedEcgFields, withEcgPrefill } from './ecg-fields.ts';
 import { EcgFieldInputs } from './EcgReportFields.tsx';
 
-/** The report as the editor holds it (the body of PUT /report, less the amendment's reason and password). */
-export interface ReportFieldValues {
-  templateId: string;
-  findings: string;
-  impression: string;
-  criticalFinding: boolean;
-  keyImageIds: string[];
-  /** ECG reports: rhythm, rate, intervals, axis; null until the report shows them */
-  ecgFields: EcgReportFields | null;
-}
+/**
+ * The report as the editor holds it: the body of PUT /report (an amendment adds its reason and password). ECG
+ * fields are null until the report shows them.
+ */
+export type ReportFieldValues = ReportDraft;
 
 /** The server keeps at most this many key images (reportDraftSchema). */
 export const MAX_KEY_IMAGES = 12;
