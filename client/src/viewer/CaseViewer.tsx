@@ -9,9 +9,11 @@ import { viewableSeries, type ViewableSeries } from './series.ts';
 import { initCornerstone } from './cornerstone.ts';
 import { StackViewer } from './StackViewer.tsx';
 
-// The viewer's code has just arrived (the case page loads it in parallel with the case): wire the loader and start
-// its decoding worker now, rather than once the page has rendered the viewer.
-initCornerstone();
+/**
+ * Wires the image loader and starts its decoding worker. The case page calls it as soon as it knows the case has
+ * images (not for an ECG-only case), rather than once it has rendered the viewer.
+ */
+export const startImageLoader = () => void initCornerstone();
 
 /**
  * `onCurrentImage`: the instance id of the image on screen, as it changes (the report's key images use it; the

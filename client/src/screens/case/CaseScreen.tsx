@@ -121,12 +121,16 @@ function EcgReaders({ kase }: { kase: CaseDetailDto }) {
 }
 
 /**
- * The viewer opens on the first series' first image: its download starts as soon as the case arrives, before the
- * page renders and while the viewer's code is still loading. Returns the case, to sit in the loading chain.
+ * The viewer opens on the first series' first image: its download and the image loader's decoding worker start as
+ * soon as the case arrives, before the page renders and while the viewer's code is still loading. Returns the
+ * case, to sit in the loading chain.
  */
 function prefetchFirstImage(kase: CaseDetailDto): CaseDetailDto {
   const first = viewableSeries(kase.studies)[0]?.instances[0];
-  if (first) prefetchInstance(instanceFileUrl(first.id));
+  if (first) {
+    prefetchInstance(instanceFileUrl(first.id));
+    void loadCaseViewer().then((viewer) => viewer.startImageLoader());
+  }
   return kase;
 }
 
