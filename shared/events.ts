@@ -1,6 +1,7 @@
 // Socket.IO contracts. Sockets only notify: every event says what changed, and a client that missed events
 // (a dropped connection, a restarted server) reloads the truth over REST when it reconnects.
 import type { CaseSummaryDto } from './api.ts';
+import type { ConsultClientToServerEvents, ConsultServerToClientEvents } from './consult.ts';
 
 export interface CaseChangedEvent {
   /** the case as it now is, in the worklist's shape, so a list can update itself without a reload */
@@ -10,9 +11,9 @@ export interface CaseChangedEvent {
   at: string;
 }
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends ConsultServerToClientEvents {
   'case:changed': (event: CaseChangedEvent) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ClientToServerEvents {}
+/** Only consultations' signalling goes from client to server (shared/consult.ts); everything else is REST. */
+export type ClientToServerEvents = ConsultClientToServerEvents;
