@@ -17,6 +17,7 @@ import { readingRouter } from './reading/routes.ts';
 import { reportingRouter } from './reporting/routes.ts';
 import { routingRouter } from './routing/routes.ts';
 import { ecgRouter } from './ecg/routes.ts';
+import { consultationsRouter } from './consult/routes.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
 const VERSION = '0.1.0';
@@ -51,6 +52,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(consortiumRouter(ctx));
   api.use(reportingRouter(ctx));
   api.use(ecgRouter(ctx));
+  api.use('/consultations', consultationsRouter(ctx));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);

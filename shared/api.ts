@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { EcgMeasurements, LeadName } from './ecg/types.ts';
 import type { CaseStatus } from './case-status.ts';
+import type { ConsultationDto } from './consult.ts';
 import { examKindSchema, prioritySchema, sexSchema, type AttachmentKind, type ExamKind, type Priority, type Role, type Sex } from './domain.ts';
 import { parseNationalId } from './national-id.ts';
 
@@ -149,6 +150,8 @@ export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
   attachments: AttachmentDto[];
   /** the automatic analysis of each ECG file of the case (DICOM waveform or HL7 aECG), oldest first */
   ecg: EcgAnalysisDto[];
+  /** the live consultations on this case that the caller may see, oldest first (with their opinions) */
+  consultations: ConsultationDto[];
 }
 
 // ---- ECG ----

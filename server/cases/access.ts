@@ -1,5 +1,6 @@
 // Who may see and touch which case. Every case query goes through caseScope(), so a record outside the
 // caller's scope is simply not found (404), exactly like a missing one.
+import type { ConsultationStatus } from '../../shared/consult.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Prisma } from '../db/client.ts';
@@ -14,9 +15,24 @@ export function caseScope(actor: Actor): Prisma.CaseWhereInput {
       return { originOrgId: actor.organizationId };
     case 'READER':
     case 'SUPERVISOR':
-      // A reading centre sees only what was routed to it, and only once submitted.
-      return { centreId: { in: actor.centreIds }, status: { not: 'DRAFT' } };
+      // A reading centre sees what was routed to it, once submitted, and the case of a consultation the township
+      // asked it for (an ECG specialist consulted on a CT, a draft discussed before it is sent): the specialist
+      // must see the images they are asked about. Reading and signing stay with the routed centre (centreScope).
+      return {
+        OR: [
+          { centreId: { in: actor.centreIds }, status: { not: 'DRAFT' } },
+          { consultations: { some: { centreId: { in: actor.centreIds }, status: { in: [...CASE_VISIBLE_CONSULTATIONS] } } } },
+        ],
+      };
   }
+}
+
+/** A consultation shows its case to the asked centre unless it was declined or withdrawn. */
+const CASE_VISIBLE_CONSULTATIONS: readonly ConsultationStatus[] = ['REQUESTED', 'ACCEPTED', 'IN_PROGRESS', 'ENDED'];
+
+/** The cases of the reader's own centres, which they may read, report and move: anything else is not found. */
+export function centreScope(actor: Actor): Prisma.CaseWhereInput {
+  return actor.role === 'ADMIN' ? {} : { centreId: { in: actor.centreIds } };
 }
 
 /** The cases an actor may change as the sending side (upload files, submit, cancel). */

@@ -10,6 +10,8 @@ import { conflict, forbidden, notFound } from '../http/errors.ts';
 import type { SlaPolicy } from '../reading/sla.ts';
 import { caseScope, townshipWriteScope } from './access.ts';
 import { toEcgAnalysisDto } from '../ecg/analyses.ts';
+import { consultationScope } from '../consult/access.ts';
+import { consultationInclude, toConsultationDto } from '../consult/dto.ts';
 
 /** What reading cases needs: the database, and the SLA policy that dates each case's deadline. */
 export interface CaseReader {
@@ -114,6 +116,8 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       attachments: { orderBy: { createdAt: 'asc' } },
       studies: studiesInclude,
       ecgAnalyses: { orderBy: { createdAt: 'asc' } },
+      // the consultations on the case carry the specialists' opinions: this is how they are attached to it
+      consultations: { where: consultationScope(actor), include: consultationInclude, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
     },
   });
   if (!row) throw notFound('case');
@@ -149,6 +153,7 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
     })),
     studies: row.studies.map(toStudyDto),
     ecg: row.ecgAnalyses.map(toEcgAnalysisDto),
+    consultations: row.consultations.map(toConsultationDto),
   };
 }
 

@@ -2,6 +2,7 @@
 // schemas the server validates with, so the description cannot drift from the checks.
 import { z } from 'zod';
 import { createCaseRequestSchema, loginRequestSchema, REJECTION_CODES, routingRuleInputSchema } from '../../shared/api.ts';
+import { createConsultationRequestSchema, declineConsultationRequestSchema, opinionRequestSchema } from '../../shared/consult.ts';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
@@ -82,6 +83,52 @@ export function openApiDocument(version: string) {
       },
       '/api/instances/{id}/file': { get: { summary: 'The stored DICOM file (Range and ETag supported)', parameters: idParam, responses: { 200: ok('application/dicom'), 206: ok('partial content'), 304: ok('not modified'), 404: error, 416: error } } },
       '/api/attachments/{id}/file': { get: { summary: 'A stored attachment (PDF, image, video, ECG XML), Range supported', parameters: idParam, responses: { 200: ok('the file'), 206: ok('partial content'), 404: error } } },
+      ...consultationPaths(),
+    },
+  };
+}
+
+/** Live consultations (远程会诊): the workflow over REST; the room itself is Socket.IO signalling (shared/consult.ts). */
+function consultationPaths() {
+  const move = (summary: string, body?: z.ZodType) => ({
+    post: {
+      summary,
+      parameters: idParam,
+      ...(body ? { requestBody: { required: true, content: json(body) } } : {}),
+      responses: { 200: ok('the consultation'), 403: error, 404: error, 409: error },
+    },
+  });
+  return {
+    '/api/consultations': {
+      get: {
+        summary: 'Consultations you may see (the requesting township, the asked centre), newest first',
+        parameters: [
+          { name: 'status', in: 'query', description: 'comma-separated statuses', schema: { type: 'string' } },
+          { name: 'caseId', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: { 200: ok('{consultations: [...]}'), 401: error },
+      },
+      post: {
+        summary: 'Request a consultation, on a case or on its own, of a centre or one of its specialists, now or at a time (township staff)',
+        requestBody: { required: true, content: json(createConsultationRequestSchema) },
+        responses: { 201: ok('the consultation, status REQUESTED'), 400: error, 403: error, 404: error },
+      },
+    },
+    '/api/consultations/specialists': {
+      get: { summary: 'The specialists of a centre, to ask one by name', parameters: [{ name: 'centreId', in: 'query', required: true, schema: { type: 'string' } }], responses: { 200: ok('{specialists: [...]}'), 400: error } },
+    },
+    '/api/consultations/{id}': { get: { summary: 'A consultation with its participants and opinion', parameters: idParam, responses: { 200: ok('the consultation'), 404: error } } },
+    '/api/consultations/{id}/accept': move('Accept (the named specialist, or any reader of the centre)'),
+    '/api/consultations/{id}/decline': move('Decline, with a reason', declineConsultationRequestSchema),
+    '/api/consultations/{id}/cancel': move('Withdraw a request (the requesting township)'),
+    '/api/consultations/{id}/end': move('End the consultation for everyone (specialist or requester)'),
+    '/api/consultations/{id}/opinion': {
+      put: {
+        summary: "The specialist's opinion, attached to the case (during or after the consultation)",
+        parameters: idParam,
+        requestBody: { required: true, content: json(opinionRequestSchema) },
+        responses: { 200: ok('the consultation'), 403: error, 404: error, 409: error },
+      },
     },
   };
 }

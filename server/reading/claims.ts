@@ -2,9 +2,9 @@
 // renews. A claim whose lease runs out (the reader closed the laptop, went home) returns the case to the
 // queue, in its original place, by the sweeper below. Every move goes through the case state machine.
 import type { Actor } from '../auth/actor.ts';
+import { centreScope } from '../cases/access.ts';
 import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';
 import type { Config } from '../config.ts';
-import type { Prisma } from '../db/client.ts';
 import { forbidden, HttpError } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { SlaPolicy } from './sla.ts';
@@ -12,11 +12,6 @@ import { announceOverdue } from './sla-watch.ts';
 
 export interface ClaimContext extends CaseMover {
   config: Pick<Config, 'leaseMs' | 'leaseSweepMs'>;
-}
-
-/** Cases of the reader's own centres: anything else is not found. */
-export function centreScope(actor: Actor): Prisma.CaseWhereInput {
-  return actor.role === 'ADMIN' ? {} : { centreId: { in: actor.centreIds } };
 }
 
 const NO_CLAIM = { claimedById: null, claimedAt: null, leaseExpiresAt: null } as const;

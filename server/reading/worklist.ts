@@ -5,7 +5,7 @@ import { worklistQuerySchema } from '../../shared/api.ts';
 import { QUEUED_STATUSES } from '../../shared/case-status.ts';
 import { PRIORITIES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
-import { caseScope } from '../cases/access.ts';
+import { caseScope, centreScope } from '../cases/access.ts';
 import { summaryInclude, toSummary, type CaseReader, type SummaryRow } from '../cases/service.ts';
 import type { Prisma } from '../db/client.ts';
 
@@ -14,6 +14,8 @@ export async function worklist(ctx: CaseReader, actor: Actor, rawQuery: unknown)
   const where: Prisma.CaseWhereInput = {
     AND: [
       caseScope(actor),
+      // only what was routed here: a case seen through a consultation is not this centre's to read
+      centreScope(actor),
       { status: { in: [...QUEUED_STATUSES] } },
       query.examKind ? { examKind: query.examKind } : {},
       query.originOrgId ? { originOrgId: query.originOrgId } : {},

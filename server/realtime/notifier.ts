@@ -3,4 +3,6 @@
 export interface Notifier {
   /** Called after the change is committed; must not throw. */
   caseChanged(caseId: string, event: string): void;
+  /** A consultation was requested, moved (accept, start, end, …) or given its opinion; must not throw. */
+  consultationChanged(consultationId: string, event: string): void;
 }

@@ -16,9 +16,13 @@ import type { Config } from '../config.ts';
 import { providerOf, type Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Notifier } from './notifier.ts';
+import { consultationInclude, toConsultationDto } from '../consult/dto.ts';
 
-type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor }>;
-type TeledxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor }>;
+/** what a consultation:changed event says happened */
+type ConsultationChange = Parameters<ServerToClientEvents['consultation:changed']>[0]['event'];
+
+export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor }>;
+export type TeledxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor }>;
 
 export const rooms = {
   centre: (id: string) => `centre:${id}`,
@@ -79,6 +83,23 @@ export class SocketHub implements Notifier {
 
   caseChanged(caseId: string, event: string): void {
     this.broadcast(caseId, event).catch((error) => this.deps.log.warn({ err: error, caseId }, 'case notification failed'));
+  }
+
+  consultationChanged(consultationId: string, event: string): void {
+    this.broadcastConsultation(consultationId, event).catch((error) =>
+      this.deps.log.warn({ err: error, consultationId }, 'consultation notification failed'),
+    );
+  }
+
+  /** To everyone who may see the consultation (consult/access.ts): the requesting township, the centre, the two people. */
+  private async broadcastConsultation(consultationId: string, event: string): Promise<void> {
+    if (!this.io) return;
+    const row = await this.deps.db.consultation.findUnique({ where: { id: consultationId }, include: consultationInclude });
+    if (!row) return;
+    const targets = [rooms.all, rooms.user(row.requestedById), rooms.org(row.requestingOrgId), rooms.centre(row.centreId)];
+    if (row.specialistId) targets.push(rooms.user(row.specialistId));
+    const kind = event as ConsultationChange;
+    this.io.to(targets).emit('consultation:changed', { consultation: toConsultationDto(row), event: kind, at: new Date().toISOString() });
   }
 
   private onConnection(socket: TeledxSocket): void {

@@ -11,7 +11,7 @@ import { caseScope, townshipWriteScope } from '../cases/access.ts';
 import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { forbidden, HttpError, notFound } from '../http/errors.ts';
-import { centreScope } from '../reading/claims.ts';
+import { centreScope } from '../cases/access.ts';
 import { routeCase } from '../routing/service.ts';
 
 const include = { author: { select: { id: true, displayName: true } }, signedBy: { select: { id: true, displayName: true } } } satisfies Prisma.ReportInclude;

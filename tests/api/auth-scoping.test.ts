@@ -138,7 +138,7 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
   it('describes the API in /api/openapi.json and reports health', async () => {
     const spec = await server.anonymous().get('/api/openapi.json');
     expect(spec.body.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/cases/{id}/files', '/api/instances/{id}/file']));
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/cases/{id}/files', '/api/instances/{id}/file', '/api/consultations/{id}/opinion']));
     expect((await server.anonymous().get('/api/health')).body).toMatchObject({ status: 'ok', database: backend });
     const unknown = await server.anonymous().get('/api/nothing-here');
     expect(unknown.status).toBe(404);

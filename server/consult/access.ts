@@ -1,0 +1,70 @@
+// Who may see and act on which consultation. Like cases/access.ts, visibility is a Prisma filter that every
+// consultation query includes, so a consultation outside the caller's reach is not found (404), exactly like a
+// missing one. The finer rules (who answers, who cancels, who is in the room) are checks on a visible row.
+import { CENTRE_ROLES, TOWNSHIP_ROLES } from '../../shared/domain.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Prisma } from '../db/client.ts';
+import { forbidden, HttpError } from '../http/errors.ts';
+
+/** The consultations an actor may see: its township's requests, its centres' requests, or all (administrators). */
+export function consultationScope(actor: Actor): Prisma.ConsultationWhereInput {
+  switch (actor.role) {
+    case 'ADMIN':
+      return {};
+    case 'TECHNICIAN':
+    case 'TOWNSHIP_CLINICIAN':
+      return { requestingOrgId: actor.organizationId };
+    case 'READER':
+    case 'SUPERVISOR':
+      return { centreId: { in: actor.centreIds } };
+  }
+}
+
+/** The users who may answer a centre's consultations: its active readers and supervisors. */
+export function centreSpecialistsWhere(centreId: string): Prisma.UserWhereInput {
+  return { active: true, role: { in: [...CENTRE_ROLES] }, centres: { some: { centreId } } };
+}
+
+/** The columns the access checks below look at. */
+export interface ConsultationParties {
+  requestedById: string;
+  requestingOrgId: string;
+  centreId: string;
+  specialistId: string | null;
+}
+
+/** Accept and decline: a specialist of the centre, and only the named one when the township named one. */
+export function assertMayAnswer(actor: Actor, c: ConsultationParties): void {
+  if (!CENTRE_ROLES.includes(actor.role) || !actor.centreIds.includes(c.centreId)) {
+    throw forbidden("only the centre's readers and supervisors answer a consultation request");
+  }
+  if (c.specialistId && c.specialistId !== actor.id) {
+    throw new HttpError(403, 'NOT_THE_SPECIALIST', 'the township asked another specialist for this consultation');
+  }
+}
+
+/** Cancel: the requesting township's staff (not only the person who asked: a colleague may take over). */
+export function assertMayCancel(actor: Actor, c: ConsultationParties): void {
+  if (!TOWNSHIP_ROLES.includes(actor.role) || actor.organizationId !== c.requestingOrgId) {
+    throw forbidden('only the requesting township cancels its consultation');
+  }
+}
+
+/** Which side of the room the actor is on, or null if they are neither the requester nor the specialist. */
+export function sideOf(actor: Actor, c: ConsultationParties): 'requester' | 'specialist' | null {
+  if (c.specialistId === actor.id) return 'specialist';
+  if (c.requestedById === actor.id) return 'requester';
+  return null;
+}
+
+/** Joining the room and ending it: the requester and the specialist only. */
+export function assertParticipant(actor: Actor, c: ConsultationParties): 'requester' | 'specialist' {
+  const side = sideOf(actor, c);
+  if (!side) throw new HttpError(403, 'NOT_A_PARTICIPANT', 'only the requester and the specialist take part in this consultation');
+  return side;
+}
+
+/** Writing the opinion: the specialist only. */
+export function assertSpecialist(actor: Actor, c: ConsultationParties): void {
+  if (c.specialistId !== actor.id) throw new HttpError(403, 'NOT_THE_SPECIALIST', 'only the consultation’s specialist writes the opinion');
+}
