@@ -10,6 +10,8 @@ import type { AppContext } from './context.ts';
 import { openDatabase, providerOf } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
+import { MediaServerHolder } from './consult/media/media-server.ts';
+import { ConsultSignalling } from './consult/signalling.ts';
 import { createLogger } from './logger.ts';
 import { startQueueWatch } from './reading/claims.ts';
 import { SocketHub } from './realtime/socket-server.ts';
@@ -19,6 +21,8 @@ export interface RunningServer {
   http: Server;
   url: string;
   seeded: boolean;
+  /** live consultations' media server, started by the first consultation request (tests reach its workers here) */
+  media: MediaServerHolder;
   close(): Promise<void>;
 }
 
@@ -30,12 +34,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await store.init();
   const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;
   const hub = new SocketHub({ db, config, log });
+  const media = new MediaServerHolder(config.media, log.child({ component: 'media' }));
   const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log, notify: hub };
   const app = createApp(ctx);
   const http = await new Promise<Server>((resolve, reject) => {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
-  await hub.attach(http);
+  const signalling = new ConsultSignalling({ db, notify: hub, log, media });
+  signalling.attach(await hub.attach(http));
   const queueWatch = startQueueWatch(ctx);
   // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
   http.requestTimeout = 0;
@@ -46,9 +52,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     http,
     url: `http://${host}:${port}`,
     seeded,
+    media,
     async close() {
       queueWatch.stop();
       await hub.close();
+      await signalling.drain(); // the leaves of the sockets just closed write to the database
+      await media.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

@@ -1,5 +1,6 @@
 // The media server's entry point: the worker pool and the open rooms, one per live consultation. The signalling
-// layer (next phase) holds one MediaServer and opens a room when a consultation starts.
+// layer (server/consult/signalling.ts) reaches it through a MediaServerHolder, which starts the workers on the
+// first consultation request, and opens a room when the first participant of a consultation arrives.
 import type { Logger } from '../../logger.ts';
 import { Room } from './room.ts';
 import type { MediaSettings } from './settings.ts';
@@ -46,5 +47,41 @@ export class MediaServer {
     const rooms = await Promise.allSettled(this.#rooms.values());
     for (const result of rooms) if (result.status === 'fulfilled') result.value.close();
     this.pool.close();
+  }
+}
+
+/**
+ * Starts the MediaServer on first use: most servers (and most test servers) never hold a consultation, and
+ * worker processes cost a core's worth of threads and memory each. A failed start is not remembered, so a later
+ * request tries again (after `npm run media:worker`, say).
+ */
+export class MediaServerHolder {
+  readonly #settings: MediaSettings;
+  readonly #log: Logger | undefined;
+  #server: Promise<MediaServer> | undefined;
+  #closed = false;
+
+  constructor(settings: MediaSettings, log?: Logger) {
+    this.#settings = settings;
+    this.#log = log;
+  }
+
+  get(): Promise<MediaServer> {
+    if (this.#closed) return Promise.reject(new Error('the media server is closed'));
+    if (!this.#server) {
+      const starting = MediaServer.start(this.#settings, this.#log);
+      this.#server = starting;
+      starting.catch((error: unknown) => {
+        this.#log?.error({ err: error }, 'media server did not start');
+        if (this.#server === starting) this.#server = undefined;
+      });
+    }
+    return this.#server;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const server = await this.#server?.catch(() => undefined);
+    await server?.close();
   }
 }

@@ -1,7 +1,7 @@
 // One consultation's media: its peers and their transports, producers and consumers, on one or more mediasoup
-// routers. Shaped like mediasoup-demo's Room, without its signalling: the Socket.IO layer (next phase) turns
-// client requests into these calls and room events into messages. Peers arrive here already authorised: who
-// may join which consultation is decided by that layer, not by the media server.
+// routers. Shaped like mediasoup-demo's Room, without its signalling: the Socket.IO layer (../signalling.ts and
+// ../consult-session.ts) turns client requests into these calls and room events into messages. Peers arrive here
+// already authorised: who may join which consultation is decided by that layer, not by the media server.
 //
 // Placement: a room starts with one router on the least-loaded worker. Sending transports (and so producers)
 // always live on that primary router. A receiving transport goes to the first of the room's routers whose
@@ -56,8 +56,8 @@ export interface ConsumerParameters {
 }
 
 interface RoomEvents {
-  /** a peer produced: the signalling layer offers it to the other peers */
-  'producer:new': [{ peerId: string; producerId: string; kind: types.MediaKind }];
+  /** a peer produced: the signalling layer offers it to the other peers (`appData` as given to `produce`) */
+  'producer:new': [{ peerId: string; producerId: string; kind: types.MediaKind; appData: Record<string, unknown> }];
   /** a consumer ended because its producer or transport did: tell its peer */
   'consumer:closed': [{ peerId: string; consumerId: string }];
   /** the room lost a worker and now runs on another: every peer must create new transports and produce again */
@@ -235,7 +235,7 @@ export class Room extends EventEmitter<RoomEvents> {
       this.#producers.delete(producer.id);
       for (const key of this.#pipes.keys()) if (key.startsWith(`${producer.id}>`)) this.#pipes.delete(key);
     });
-    this.emit('producer:new', { peerId, producerId: producer.id, kind: producer.kind });
+    this.emit('producer:new', { peerId, producerId: producer.id, kind: producer.kind, appData: media.appData ?? {} });
     return { id: producer.id };
   }
 
