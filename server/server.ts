@@ -14,6 +14,7 @@ import { MediaServerHolder } from './consult/media/media-server.ts';
 import { ConsultSignalling } from './consult/signalling.ts';
 import { createLogger } from './logger.ts';
 import { startQueueWatch } from './reading/claims.ts';
+import type { Notifier } from './realtime/notifier.ts';
 import { SocketHub } from './realtime/socket-server.ts';
 
 export interface RunningServer {
@@ -35,12 +36,20 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;
   const hub = new SocketHub({ db, config, log });
   const media = new MediaServerHolder(config.media, log.child({ component: 'media' }));
-  const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log, notify: hub };
+  const notify: Notifier = {
+    caseChanged: (caseId, event) => hub.caseChanged(caseId, event),
+    consultationChanged: (consultationId, event) => {
+      hub.consultationChanged(consultationId, event);
+      // ended over REST as well as in the room: the live room must close either way
+      if (event === 'end') void signalling.closeEnded(consultationId);
+    },
+  };
+  const signalling = new ConsultSignalling({ db, notify, log, media });
+  const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log, notify };
   const app = createApp(ctx);
   const http = await new Promise<Server>((resolve, reject) => {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
-  const signalling = new ConsultSignalling({ db, notify: hub, log, media });
   signalling.attach(await hub.attach(http));
   const queueWatch = startQueueWatch(ctx);
   // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.

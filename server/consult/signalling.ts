@@ -215,8 +215,17 @@ export class ConsultSignalling {
   }
 
   async #end(session: ConsultSession, by: SessionPeer): Promise<void> {
-    const consultationId = session.consultationId;
-    await endConsultation(this.#consultDeps, by.actor, consultationId, by.socket.handshake.address);
+    await endConsultation(this.#consultDeps, by.actor, session.consultationId, by.socket.handshake.address);
+    await this.closeEnded(session.consultationId);
+  }
+
+  /**
+   * The consultation ended, in its room or over REST (POST /api/consultations/:id/end): whoever is still in the
+   * room is told and put out. The server's notifier calls this after the end commits.
+   */
+  async closeEnded(consultationId: string): Promise<void> {
+    const session = await this.#sessions.get(consultationId)?.catch(() => undefined);
+    if (!session || session.closed) return;
     session.broadcast('consult:ended', [{ consultationId }]);
     await this.#forget(session.close());
   }

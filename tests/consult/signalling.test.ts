@@ -246,7 +246,11 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       expect(back.peers).toHaveLength(1);
       expect(back.presenterPeerId).toBe(back.peerId);
       expect(await openRoomIds()).toContain(first);
-      await tech.ok('consult:end', {});
+      // ended over REST (from the consultation list), not in the room: the room is told all the same, and closes
+      expect((await tech1.post(`/api/consultations/${first}/end`)).status).toBe(200);
+      expect(await tech.waitFor('consult:ended', (e) => e.consultationId === first)).toEqual({ consultationId: first });
+      await expect.poll(openRoomIds).not.toContain(first);
+      expect(await tech.refusal('consult:createTransport', { direction: 'send' })).toBe('NOT_JOINED');
       await reader.ok('consult:end', {});
     });
   });
