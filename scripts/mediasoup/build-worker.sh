@@ -16,6 +16,14 @@ sh "$HERE/system-subprojects.sh" "$W"
 # Debian 12 ships meson 1.0.1; mediasoup 3.13 asks for >= 1.1.0 but configures and builds fine with 1.0.1.
 sed -i "s/meson_version: '>= 1.1.0'/meson_version: '>= 1.0.0'/" "$W/meson.build"
 
+# mediasoup 3.13's DTLS BIO callback answers 1 after every BIO operation except a bare BIO_CB_RETURN, so with an
+# OpenSSL built with kernel TLS (Debian's is) BIO_get_ktls_send() on its memory BIO says "yes": OpenSSL then
+# allocates no write buffer and the worker dies (SIGSEGV in do_dtls1_write) on a browser's first DTLS handshake.
+# After an operation the callback must hand back that operation's own result.
+sed -i 's/(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1;/(operationType \& BIO_CB_RETURN) ? static_cast<long>(ret) : 1;/' \
+  "$W/src/RTC/DtlsTransport.cpp"
+grep -q '(operationType & BIO_CB_RETURN)' "$W/src/RTC/DtlsTransport.cpp"
+
 cd "$W"
 [ -f "$BUILD/build.ninja" ] || meson setup --buildtype release -Db_ndebug=true -Db_pie=true \
   --wrap-mode=nodownload ${TELEDX_MEDIASOUP_MESON_ARGS:-} "$BUILD"

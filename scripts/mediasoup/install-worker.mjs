@@ -5,7 +5,7 @@
 // mediasoup's own postinstall cannot work offline (it downloads a prebuilt worker, then pip and the libraries'
 // sources), so package.json denies it (`allowScripts: {"mediasoup": false}`, npm >= 11.19) and this builds the
 // worker from Debian's packages instead (build-worker.sh). The build takes 5–10 minutes on two cores, so the
-// result is cached outside the clone, keyed by mediasoup version, platform and architecture: reinstalls, other
+// result is cached outside the clone, keyed by mediasoup version, our build's revision, platform and architecture: reinstalls, other
 // clones and CI copy it in seconds. A cached worker is used only if it still runs (a Debian library upgrade
 // could break it), otherwise it is rebuilt.
 //
@@ -13,7 +13,7 @@
 // TELEDX_MEDIASOUP_CACHE (cache directory, default $XDG_CACHE_HOME/teledx or ~/.cache/teledx),
 // TELEDX_SKIP_MEDIA_WORKER=1 (skip: everything but live consultations works without the worker).
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,8 +49,12 @@ const { version } = require(packageJson);
 const inTreeWorker = join(packageDir, 'worker', 'out', 'Release', 'mediasoup-worker');
 const cacheRoot =
   process.env.TELEDX_MEDIASOUP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'teledx');
-const cacheDir = join(cacheRoot, `mediasoup-worker-${version}-${process.platform}-${process.arch}`);
+/** bumped whenever build-worker.sh changes what it builds (its source patches), so that cached workers are rebuilt */
+const BUILD_REVISION = 2;
+const cacheDir = join(cacheRoot, `mediasoup-worker-${version}-r${BUILD_REVISION}-${process.platform}-${process.arch}`);
 const cachedWorker = join(cacheDir, 'mediasoup-worker');
+/** which revision of our build the worker in node_modules is (one built before a patch must not count) */
+const inTreeRevision = `${inTreeWorker}.teledx-revision`;
 const buildLog = join(cacheDir, 'build.log');
 
 await main(process.argv.includes('--rebuild'));
@@ -67,19 +71,21 @@ async function main(rebuild) {
     log(`using MEDIASOUP_WORKER_BIN=${process.env.MEDIASOUP_WORKER_BIN}`);
     return;
   }
-  if (!rebuild && workerRuns(inTreeWorker)) {
+  if (!rebuild && workerRuns(inTreeWorker) && readIfExists(inTreeRevision) === String(BUILD_REVISION)) {
     if (!workerRuns(cachedWorker)) saveToCache();
     log(`worker ${version} already installed`);
     return;
   }
   if (!rebuild && workerRuns(cachedWorker)) {
     installCopy(cachedWorker, inTreeWorker);
+    writeFileSync(inTreeRevision, String(BUILD_REVISION));
     log(`worker ${version} copied from the cache (${cachedWorker})`);
     return;
   }
   checkBuildPrerequisites();
   await build();
   if (!workerRuns(inTreeWorker)) fail(`the build finished but ${inTreeWorker} does not run; see ${buildLog}`);
+  writeFileSync(inTreeRevision, String(BUILD_REVISION));
   saveToCache();
   // The build directory holds ~100 MB of objects that nothing needs once the worker is cached.
   rmSync(join(packageDir, 'worker', 'out', 'Release', 'build'), { recursive: true, force: true });
@@ -187,6 +193,10 @@ function installCopy(from, to) {
   copyFileSync(from, temporary);
   chmodSync(temporary, 0o755);
   renameSync(temporary, to);
+}
+
+function readIfExists(path) {
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
 }
 
 function fail(message) {
