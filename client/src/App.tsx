@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../shared/api.ts';
 import { CENTRE_ROLES, type Role } from '../../shared/domain.ts';
@@ -12,12 +12,17 @@ import { navigate, paths, useLocation } from './router.tsx';
 import { CaseScreen } from './screens/case/CaseScreen.tsx';
 import { disposeUploadQueues } from './screens/case/upload/useUploadQueue.ts';
 import { CasesScreen } from './screens/cases/CasesScreen.tsx';
+import { ConsultationNotices } from './screens/consultations/ConsultationNotices.tsx';
+import { ConsultationsScreen } from './screens/consultations/ConsultationsScreen.tsx';
 import { LoginScreen } from './screens/login/LoginScreen.tsx';
 import { NewExamScreen } from './screens/new-exam/NewExamScreen.tsx';
 import { QualityScreen } from './screens/quality/QualityScreen.tsx';
 import { RoutingRulesScreen } from './screens/routing-rules/RoutingRulesScreen.tsx';
 import { WorklistScreen } from './screens/worklist/WorklistScreen.tsx';
 import { homePath, SCREEN_ROLES, SessionContext } from './session.ts';
+
+// The consultation room (mediasoup-client, the shared viewer) is a chunk of its own: only those who enter a room load it.
+const ConsultRoomScreen = lazy(() => import('./screens/consult-room/ConsultRoomScreen.tsx').then((m) => ({ default: m.ConsultRoomScreen })));
 
 function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.cases()) return CENTRE_ROLES.includes(role) ? <Loading /> : <CasesScreen />; // on its way to the worklist
@@ -26,6 +31,16 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
   if (pathname === paths.quality()) return SCREEN_ROLES.quality.includes(role) ? <QualityScreen /> : <Forbidden />;
   if (pathname === paths.caseHistory()) return <CasesScreen />;
+  if (pathname === paths.consultations()) return SCREEN_ROLES.consultations.includes(role) ? <ConsultationsScreen /> : <Forbidden />;
+  const roomId = /^\/consultations\/([^/]+)\/room$/.exec(pathname)?.[1];
+  if (roomId) {
+    if (!SCREEN_ROLES.consultations.includes(role)) return <Forbidden />;
+    return (
+      <Suspense fallback={<Loading />}>
+        <ConsultRoomScreen key={roomId} consultationId={decodeURIComponent(roomId)} />
+      </Suspense>
+    );
+  }
   const caseId = /^\/cases\/([^/]+)$/.exec(pathname)?.[1];
   if (caseId) return <CaseScreen key={caseId} caseId={decodeURIComponent(caseId)} />;
   return <NotFound />;
@@ -81,6 +96,7 @@ export function App() {
       <AppHeader me={me} onLogout={() => void logout()} />
       <main className="page">
         <ReadingAlerts />
+        <ConsultationNotices />
         {onLoginPage ? <Loading /> : screenFor(url.pathname, me.role)}
       </main>
     </SessionContext.Provider>

@@ -49,4 +49,7 @@ export const paths = {
   worklist: (search = '') => `/worklist${search}`,
   routingRules: () => '/routing-rules',
   quality: () => '/quality',
+  /** live consultations (远程会诊): requested by the township, asked of a reading centre */
+  consultations: () => '/consultations',
+  consultRoom: (id: string) => `/consultations/${encodeURIComponent(id)}/room`,
 };

@@ -28,8 +28,10 @@ export function homePath(role: Role): string {
 }
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
-export const SCREEN_ROLES: Record<'worklist' | 'routingRules' | 'quality', readonly Role[]> = {
+export const SCREEN_ROLES: Record<'worklist' | 'routingRules' | 'quality' | 'consultations', readonly Role[]> = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
   routingRules: ['ADMIN', 'SUPERVISOR'],
   quality: ['SUPERVISOR', 'ADMIN'],
+  /** the township asks, the reading centre answers (administrators take no part) */
+  consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'READER', 'SUPERVISOR'],
 };

@@ -54,6 +54,11 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {me.role === 'ADMIN' ? t('header.allCases') : t('header.myCases')}
         </Link>
       )}
+      {SCREEN_ROLES.consultations.includes(me.role) && (
+        <Link to={paths.consultations()} data-testid="nav-consultations" aria-current={current(paths.consultations())}>
+          {t('consultations.nav')}
+        </Link>
+      )}
       {SCREEN_ROLES.routingRules.includes(me.role) && (
         <Link to={paths.routingRules()} data-testid="nav-routing-rules" aria-current={current(paths.routingRules())}>
           {t('header.routingRules')}

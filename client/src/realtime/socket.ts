@@ -8,6 +8,9 @@ import type { CaseChangedEvent, ClientToServerEvents, ServerToClientEvents } fro
 import { ApiError } from '../api/client.ts';
 import { api } from '../api/teledx.ts';
 
+/** A consultation the user may see changed (shared/consult.ts). */
+export type ConsultationChangedEvent = Parameters<ServerToClientEvents['consultation:changed']>[0];
+
 /** connecting: not yet connected in this session; reconnecting: was connected and lost it. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -20,6 +23,7 @@ let state: ConnectionState = 'connecting';
 const stateListeners = new Set<() => void>();
 const caseListeners = new Set<(event: CaseChangedEvent) => void>();
 const connectListeners = new Set<() => void>();
+const consultationListeners = new Set<(event: ConsultationChangedEvent) => void>();
 
 function setState(next: ConnectionState): void {
   if (next === state) return;
@@ -48,6 +52,7 @@ export function connectRealtime(): void {
     if (!s.active) void retryAfterRefusal(s);
   });
   s.on('case:changed', (event) => caseListeners.forEach((l) => l(event)));
+  s.on('consultation:changed', (event) => consultationListeners.forEach((l) => l(event)));
   socket = s;
   window.addEventListener('offline', dropWhenOffline);
 }
@@ -91,6 +96,23 @@ export const connectionState = (): ConnectionState => state;
 export function subscribeCaseEvents(listener: (event: CaseChangedEvent) => void): () => void {
   caseListeners.add(listener);
   return () => caseListeners.delete(listener);
+}
+
+/** Every consultation:changed (requested, accepted, declined, …) of a consultation the user may see. */
+export function subscribeConsultationEvents(listener: (event: ConsultationChangedEvent) => void): () => void {
+  consultationListeners.add(listener);
+  return () => consultationListeners.delete(listener);
+}
+
+export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * The session's socket itself, for what speaks over it directly (a consultation's signalling): connecting it if
+ * the session has not yet (a screen's effects run before the App's). Its listeners go with it on logout.
+ */
+export function realtimeSocket(): RealtimeSocket {
+  connectRealtime();
+  return socket!;
 }
 
 /** Called on every successful connect, the first one included: whatever was loaded before it may be stale. */

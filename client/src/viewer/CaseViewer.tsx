@@ -1,6 +1,6 @@
 // The case page's viewer: the case's image series as thumbnails, the chosen one in a StackViewer; with a prior open
 // for comparison (检查结果互认), that prior's series in a second pane beside it.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto, PriorCaseDto } from '../../../shared/api.ts';
 import { DateTime } from '../components/format.tsx';
@@ -8,6 +8,7 @@ import { SeriesThumbnails } from './SeriesThumbnails.tsx';
 import { viewableSeries, type ViewableSeries } from './series.ts';
 import { initCornerstone } from './cornerstone.ts';
 import { StackViewer } from './StackViewer.tsx';
+import type { CaseViewerSync, StackSync } from './sync.ts';
 
 /**
  * Wires the image loader and starts its decoding worker. The case page calls it as soon as it knows the case has
@@ -18,23 +19,51 @@ export const startImageLoader = () => void initCornerstone();
 /**
  * `onCurrentImage`: the instance id of the image on screen, as it changes (the report's key images use it; the
  * prior's pane does not report, its images are not this case's). `prior`: shown beside the case's own images.
+ * `sync`: a viewer shared with others (see sync.ts): the series chosen travels with the stack's view; read-only,
+ * the series followed is shown and the series list takes no clicks.
  */
-export function CaseViewer({ kase, prior, onCurrentImage }: { kase: CaseDetailDto; prior?: PriorCaseDto | null; onCurrentImage?: (instanceId: string) => void }) {
+export function CaseViewer({
+  kase,
+  prior,
+  onCurrentImage,
+  sync,
+}: {
+  kase: CaseDetailDto;
+  prior?: PriorCaseDto | null;
+  onCurrentImage?: (instanceId: string) => void;
+  sync?: CaseViewerSync;
+}) {
   const { t } = useTranslation();
   const all = useMemo(() => viewableSeries(kase.studies), [kase]);
   const [chosenId, setChosenId] = useState<string | null>(null);
   /** the series thumbnails wait for the main viewport's first image, so as not to compete with it */
   const [firstImageSettled, setFirstImageSettled] = useState(false);
   const label = useSeriesLabel();
+  const followedView = sync?.readOnly ? (sync.view ?? null) : null;
+  const followedSeriesId = followedView?.seriesId ?? null;
+  // remembered, so that a follower given control goes on from the series it was shown
+  useEffect(() => {
+    if (followedSeriesId) setChosenId(followedSeriesId);
+  }, [followedSeriesId]);
   if (all.length === 0) return null;
-  const chosen = all.find((s) => s.series.id === chosenId) ?? all[0]!;
+  const chosen = all.find((s) => s.series.id === (followedSeriesId ?? chosenId)) ?? all[0]!;
+  const onViewChange = sync?.onViewChange;
+  const stackSync: StackSync | undefined = sync && {
+    readOnly: sync.readOnly,
+    // the same object while it does not change (the stack follows on every new one); none for another series
+    view: followedView && (followedView.seriesId ?? all[0]!.series.id) === chosen.series.id ? followedView : null,
+    label: sync.label,
+    onViewChange: onViewChange && ((view) => onViewChange({ seriesId: chosen.series.id, ...view })),
+  };
 
   return (
     <section className="card viewer-card">
       <h2>{t('viewer.title')}</h2>
       {/* the series beside the image, as in a PACS; above it when a prior takes half the width */}
       <div className={prior ? 'viewer-browser comparing' : 'viewer-browser'}>
-        <SeriesThumbnails series={all} chosen={chosen} onChoose={setChosenId} label={label} start={firstImageSettled} />
+        <fieldset className="viewer-controls" disabled={sync?.readOnly ?? false}>
+          <SeriesThumbnails series={all} chosen={chosen} onChoose={setChosenId} label={label} start={firstImageSettled} />
+        </fieldset>
         <div className={prior ? 'viewer-panes comparing' : 'viewer-panes'}>
           <div className="viewer-current">
             {/* titled only beside a prior, so that the two panes line up and cannot be mistaken for each other */}
@@ -47,6 +76,7 @@ export function CaseViewer({ kase, prior, onCurrentImage }: { kase: CaseDetailDt
               seriesLabel={label(chosen)}
               onImageShown={onCurrentImage}
               onFirstImageSettled={() => setFirstImageSettled(true)}
+              sync={stackSync}
             />
           </div>
           {prior && <PriorPane key={prior.id} prior={prior} caseId={kase.id} patientName={kase.patient.name} modality={chosen.series.modality} />}

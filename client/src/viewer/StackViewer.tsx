@@ -27,6 +27,7 @@ import {
   type Measurement,
   type MeasurementEventDetail,
 } from './tools.ts';
+import { applyViewport, readAnnotations, readViewport, restoreAnnotations, throttle, type StackSync, type StackView } from './sync.ts';
 import { isViewportCommand, viewportChange } from './viewport.ts';
 
 export interface StackViewerProps {
@@ -41,7 +42,16 @@ export interface StackViewerProps {
   onFirstImageSettled?: () => void;
   /** the case being read, when these images belong to another case (a prior): the server authorises through it */
   contextCaseId?: string;
+  /**
+   * A viewer shared with others (a consultation): `onViewChange` hears what is shown (image, viewport,
+   * annotations; at most ~10 times a second); `readOnly` shows `view` instead and takes no input, with `label`
+   * as a badge. See sync.ts.
+   */
+  sync?: StackSync;
 }
+
+/** at most this many view reports a second */
+const VIEW_REPORTS_PER_SECOND = 10;
 
 /** an annotation's text being asked for (the id tells one question's form from the next) */
 interface TextRequest {
@@ -50,7 +60,7 @@ interface TextRequest {
   done: (text: string | null) => void;
 }
 
-export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId }: StackViewerProps) {
+export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId, sync }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
   const imageIdsKey = instances.map((i) => `${i.id}:${i.frames ?? 1}`).join('|');
@@ -81,6 +91,19 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const ready = useRef(false);
   /** the image shown or last tried (an image that failed still counts, so scrolling goes past it) */
   const indexRef = useRef(0);
+  /** the image last asked for (it may still be loading) */
+  const wantedRef = useRef(0);
+  /** the first image has been painted (or has failed): a followed view may move on from it */
+  const [firstShown, setFirstShown] = useState(false);
+  const readOnly = sync?.readOnly ?? false;
+  /** what a read-only viewer shows (null: nothing yet, or not following) */
+  const followed = readOnly ? (sync?.view ?? null) : null;
+  const followedRef = useRef<StackView | null>(followed);
+  const readOnlyRef = useRef(readOnly);
+  useEffect(() => {
+    followedRef.current = followed;
+    readOnlyRef.current = readOnly;
+  }, [followed, readOnly]);
   /**
    * Resolves true once the image is on screen; false when it failed or a later request overtook it. `onPainted`:
    * called once, when something first shows for it (a preview, the image, or its error).
@@ -93,6 +116,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       if (!element || imageId === undefined || !instance) return Promise.resolve(false);
       const { cornerstone } = viewerLibraries();
       const ticket = ++request.current;
+      wantedRef.current = target;
       const direction = target < indexRef.current ? -1 : 1;
       let painted = false;
       const paint = (image: Image) => {
@@ -103,6 +127,8 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
           ready.current = true;
           cornerstone.fitToWindow(element);
         }
+        // a followed viewer shows the presenter's viewport on every image
+        if (followedRef.current) applyViewport(element, followedRef.current.viewport);
         indexRef.current = target;
         setIndex(target);
         setError(null);
@@ -164,6 +190,26 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const scrollBy = useEffectEvent((delta: number) => goTo(indexRef.current + delta));
   const reportFirstSettled = useEffectEvent(() => onFirstImageSettled?.());
 
+  /** the last view reported (as JSON), so that a render that changed nothing says nothing */
+  const lastReported = useRef('');
+  const reportView = useEffectEvent(() => {
+    const element = elementRef.current;
+    const onViewChange = sync?.onViewChange;
+    if (!element || !onViewChange || !ready.current) return;
+    const viewport = readViewport(element);
+    if (!viewport) return;
+    const view: StackView = {
+      imageIndex: indexRef.current,
+      viewport,
+      ...(toolsReady ? { annotations: readAnnotations(imageIds, imageIds[indexRef.current]) } : {}),
+    };
+    const json = JSON.stringify(view);
+    if (json === lastReported.current) return;
+    lastReported.current = json;
+    onViewChange(view);
+  });
+  const reporter = useRef<ReturnType<typeof throttle> | null>(null);
+
   /** the tools' text prompt: one question at a time, a new one cancels one left open */
   const askText = useCallback<AskText>((initial, done) => {
     pendingText.current?.done(null);
@@ -186,16 +232,22 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     const viewport = enableViewport(element);
     ready.current = false;
     indexRef.current = 0;
+    wantedRef.current = 0;
+    lastReported.current = '';
     let disposed = false;
     let unregisterTools = () => {};
     setTool('Wwwc');
     setToolsReady(false);
+    setFirstShown(false);
     setMeasurement(null);
+    const views = throttle(() => reportView(), 1000 / VIEW_REPORTS_PER_SECOND);
+    reporter.current = views;
 
     const onRendered = (event: Event) => {
       const viewport = (event as CustomEvent<{ viewport: Viewport }>).detail.viewport;
       setVoi({ windowWidth: viewport.voi.windowWidth, windowCenter: viewport.voi.windowCenter });
       setInverted(viewport.invert);
+      views.call();
     };
     const onMeasurement = (event: Event) => {
       const measured = describeMeasurement(element, (event as CustomEvent<MeasurementEventDetail>).detail);
@@ -203,6 +255,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     };
     const onWheel = (event: WheelEvent) => {
       event.preventDefault();
+      if (readOnlyRef.current) return;
       if (event.deltaY !== 0) scrollBy(Math.sign(event.deltaY));
     };
     element.addEventListener('cornerstoneimagerendered', onRendered);
@@ -228,10 +281,13 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     };
     void show(0, () => {
       reportFirstSettled();
+      setFirstShown(true);
       void attachTools();
     });
     return () => {
       disposed = true;
+      views.cancel();
+      reporter.current = null;
       request.current++;
       prefetcher.cancel();
       resize.disconnect();
@@ -243,6 +299,41 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     };
   }, [imageIds, show, prefetcher, askText]);
 
+  // following: the presenter's image (its paint applies the viewport), else the viewport on the image shown
+  useEffect(() => {
+    const element = elementRef.current;
+    if (!followed || !element || !firstShown || imageIds.length === 0) return;
+    const target = Math.min(imageIds.length - 1, Math.max(0, followed.imageIndex));
+    if (target !== wantedRef.current) void show(target);
+    else if (ready.current) applyViewport(element, followed.viewport);
+  }, [followed, firstShown, imageIds, show]);
+
+  // following: the presenter's annotations, once the tools that draw them are here
+  const lastRestored = useRef('');
+  useEffect(() => {
+    const element = elementRef.current;
+    const annotations = followed?.annotations;
+    if (!annotations || !toolsReady || !element) return;
+    const json = JSON.stringify(annotations);
+    if (json === lastRestored.current) return;
+    lastRestored.current = json;
+    restoreAnnotations(imageIds, annotations);
+    if (ready.current) viewerLibraries().cornerstone.updateImage(element);
+  }, [followed, toolsReady, imageIds]);
+
+  useEffect(() => {
+    if (readOnly) {
+      // a text being asked for when control passed on is dropped; nothing drawn here is the presenter's
+      if (pendingText.current) answerText(null);
+      lastRestored.current = '';
+    } else {
+      // just handed control: say what is on screen, the others follow from here
+      lastReported.current = '';
+      reporter.current?.call();
+    }
+    // answerText is stable enough: it reads refs and sets state
+  }, [readOnly]);
+
   const reportShown = useEffectEvent((instanceId: string) => onImageShown?.(instanceId));
   useEffect(() => {
     const instanceId = instanceIds[index];
@@ -252,7 +343,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   /** what a toolbar button or a key asks for */
   const run = (command: ViewerCommand) => {
     const element = elementRef.current;
-    if (!element) return;
+    if (!element || readOnly) return;
     const { cornerstone } = viewerLibraries();
     if (command.startsWith('tool:')) {
       if (!toolsReady) return;
@@ -289,18 +380,29 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const cineRange = currentRange && currentRange.end > currentRange.start ? currentRange : undefined;
 
   return (
-    <div className="viewer" data-testid="viewer" data-tools-ready={toolsReady} data-preview={preview}>
-      <ViewerToolbar tool={tool} toolsReady={toolsReady} inverted={inverted} measurement={measurement && formatMeasurement(measurement, t)} run={run}>
-        {cineRange && (
-          <CineControls
-            key={cineRange.start}
-            range={cineRange}
-            show={show}
-            currentIndex={indexRef}
-            fileFrameRate={cineFrameRate(imageIds[cineRange.start]!)}
-          />
-        )}
-      </ViewerToolbar>
+    <div
+      className="viewer"
+      data-testid="viewer"
+      data-tools-ready={toolsReady}
+      data-preview={preview}
+      data-read-only={readOnly || undefined}
+      data-window-width={voi ? Math.round(voi.windowWidth) : undefined}
+      data-window-center={voi ? Math.round(voi.windowCenter) : undefined}
+    >
+      {/* a followed viewer's controls are all off: a disabled fieldset disables every button inside */}
+      <fieldset className="viewer-controls" disabled={readOnly}>
+        <ViewerToolbar tool={tool} toolsReady={toolsReady} inverted={inverted} measurement={measurement && formatMeasurement(measurement, t)} run={run}>
+          {cineRange && (
+            <CineControls
+              key={cineRange.start}
+              range={cineRange}
+              show={show}
+              currentIndex={indexRef}
+              fileFrameRate={cineFrameRate(imageIds[cineRange.start]!)}
+            />
+          )}
+        </ViewerToolbar>
+      </fieldset>
       <div className="viewer-stage">
         <div
           ref={elementRef}
@@ -337,6 +439,13 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
           </div>
         )}
         {textRequest && <AnnotationDialog key={textRequest.id} initial={textRequest.initial} onDone={answerText} />}
+        {/* following: the pointer and the wheel stop here, so that no tool acts on the presenter's image */}
+        {readOnly && <div className="viewer-readonly-shield" data-testid="viewer-readonly" onContextMenu={(e) => e.preventDefault()} />}
+        {readOnly && sync?.label && (
+          <div className="viewer-following" data-testid="viewer-following">
+            {sync.label}
+          </div>
+        )}
       </div>
       <ViewerHelp />
     </div>

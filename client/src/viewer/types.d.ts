@@ -91,7 +91,12 @@ declare module 'cornerstone-tools' {
   export function removeToolState(element: HTMLElement, toolName: string, data: unknown): void;
   export function getToolForElement(element: HTMLElement, toolName: string): ToolInstance | undefined;
   /** annotations are kept per image id, in this one global manager */
-  export const globalImageIdSpecificToolStateManager: { clearImageIdToolState(imageId: string): void };
+  export const globalImageIdSpecificToolStateManager: {
+    clearImageIdToolState(imageId: string): void;
+    /** every image id's annotations: { [imageId]: { [toolName]: { data: [...] } } } (the manager's own object) */
+    saveToolState(): Record<string, unknown>;
+    restoreImageIdToolState(imageId: string, state: unknown): void;
+  };
   export function importInternal(path: 'util/scrollToIndex'): (element: HTMLElement, index: number) => void;
   export const WwwcTool: ToolClass;
   export const ZoomTool: ToolClass;

@@ -13,6 +13,7 @@ import { instanceFileUrl, prefetchInstance } from '../../viewer/instance-bytes.t
 import { viewableSeries } from '../../viewer/series.ts';
 import { useIsCentre, useIsTownship } from '../../session.ts';
 import { CaseActions } from './CaseActions.tsx';
+import { CaseConsultations, RequestConsultationButton, useCaseConsultations } from './CaseConsultations.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { CaseFiles } from './CaseFiles.tsx';
 import { CaseMedia } from './CaseMedia.tsx';
@@ -55,6 +56,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
     else setData(withSummary(kase, changed));
   });
   useResyncOnConnect(reload);
+  const consultations = useCaseConsultations(caseId, kase?.consultations);
 
   const back = isCentre ? (
     <Link to={paths.worklist()} className="back-link">
@@ -87,6 +89,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         <PriorityBadge priority={kase.priority} />
         {kase.status === 'SUBMITTED' && kase.centre && <span className="muted">{t('case.submittedTo', { centre: kase.centre.name })}</span>}
         {isTownship && <CaseActions kase={kase} uploadsBusy={uploads.snapshot.busy} onChanged={setData} onStale={reload} />}
+        {isTownship && kase.status !== 'CANCELLED' && <RequestConsultationButton kase={kase} onCreated={consultations.apply} />}
       </div>
       <ErrorMessage error={error} />
       <CriticalBanner kase={kase} onChanged={setData} />
@@ -103,6 +106,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         )}
         <ReportPanel kase={kase} currentInstanceId={currentInstanceId} onChanged={setData} onStale={reload} />
       </div>
+      <CaseConsultations consultations={consultations} onStale={reload} />
       {priors && <Priors priors={priors} comparing={comparing?.id ?? null} onCompare={setComparing} />}
       <CaseMedia attachments={kase.attachments} />
       <CaseFacts kase={kase} />

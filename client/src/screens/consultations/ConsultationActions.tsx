@@ -1,0 +1,152 @@
+// The moves a user may make on a consultation outside the room: the centre accepts or declines (with a reason),
+// the requester withdraws, both sides enter the room once it is accepted.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConsultationDto } from '../../../../shared/consult.ts';
+import { consultationsApi } from '../../api/consultations.ts';
+import { ApiError } from '../../api/client.ts';
+import { ConsultErrorMessage } from './ConsultErrorMessage.tsx';
+import { Link, paths } from '../../router.tsx';
+import { useMe } from '../../session.ts';
+import { mayAnswer, mayCancel, mayJoin } from './consultation-model.ts';
+
+type Move = 'accept' | 'cancel';
+
+export function ConsultationActions({ consultation: c, onChanged, onStale }: {
+  consultation: ConsultationDto;
+  onChanged: (consultation: ConsultationDto) => void;
+  /** someone else moved it first (409): load it again */
+  onStale: () => void;
+}) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [pending, setPending] = useState<Move | null>(null);
+  const [declining, setDeclining] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  const run = async (move: Move) => {
+    setPending(move);
+    setError(undefined);
+    try {
+      onChanged(await (move === 'accept' ? consultationsApi.accept(c.id) : consultationsApi.cancel(c.id)));
+    } catch (e) {
+      setError(e);
+      if (e instanceof ApiError && e.status === 409) onStale();
+    } finally {
+      setPending(null);
+    }
+  };
+
+  const answer = mayAnswer(me, c);
+  const cancel = mayCancel(me, c);
+  const join = mayJoin(me, c);
+  if (!answer && !cancel && !join && !error && !declining) return null;
+  return (
+    <div className="consult-actions">
+      {join && (
+        <Link to={paths.consultRoom(c.id)} className="button button-primary" data-testid="consultation-join">
+          {t('consultations.join')}
+        </Link>
+      )}
+      {answer && (
+        <>
+          <button type="button" className="button-primary" data-testid="consultation-accept" disabled={pending !== null} onClick={() => void run('accept')}>
+            {pending === 'accept' ? t('consultations.accepting') : t('consultations.accept')}
+          </button>
+          <button type="button" className="button-danger-quiet" data-testid="consultation-decline" disabled={pending !== null} onClick={() => setDeclining(true)}>
+            {t('consultations.decline')}
+          </button>
+        </>
+      )}
+      {cancel && (
+        <button type="button" className="button-danger-quiet" data-testid="consultation-cancel" disabled={pending !== null} onClick={() => void run('cancel')}>
+          {pending === 'cancel' ? t('consultations.cancelling') : t('consultations.cancel')}
+        </button>
+      )}
+      <ConsultErrorMessage error={error} data-testid="consultation-action-error" />
+      {declining && (
+        <DeclineDialog
+          consultationId={c.id}
+          onDone={(declined) => {
+            setDeclining(false);
+            onChanged(declined);
+          }}
+          onFailed={(e) => {
+            if (e instanceof ApiError && e.status === 409) {
+              setDeclining(false);
+              setError(e);
+              onStale();
+            }
+          }}
+          onCancel={() => setDeclining(false)}
+        />
+      )}
+    </div>
+  );
+}
+
+/** 拒绝: the township is told why, so that it can ask again at another time or elsewhere. */
+function DeclineDialog({ consultationId, onDone, onFailed, onCancel }: {
+  consultationId: string;
+  onDone: (consultation: ConsultationDto) => void;
+  onFailed: (error: unknown) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  const confirm = async () => {
+    setPending(true);
+    setError(undefined);
+    try {
+      onDone(await consultationsApi.decline(consultationId, reason.trim()));
+    } catch (e) {
+      setError(e);
+      setPending(false);
+      onFailed(e);
+    }
+  };
+
+  return (
+    <div className="modal-backdrop">
+      <form
+        className="modal card"
+        role="dialog"
+        aria-modal="true"
+        aria-label={t('consultations.declineTitle')}
+        data-testid="consultation-decline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (reason.trim() && !pending) void confirm();
+        }}
+        onKeyDown={(e) => e.key === 'Escape' && !pending && onCancel()}
+      >
+        <h2>{t('consultations.declineTitle')}</h2>
+        <label className="field">
+          <span>{t('consultations.declineReasonLabel')}</span>
+          <textarea
+            name="reason"
+            rows={3}
+            maxLength={500}
+            value={reason}
+            placeholder={t('consultations.declineReasonPlaceholder')}
+            data-testid="consultation-decline-reason"
+            autoFocus
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </label>
+        <ConsultErrorMessage error={error} />
+        <div className="form-actions">
+          <button type="button" disabled={pending} onClick={onCancel}>
+            {t('consultations.back')}
+          </button>
+          <button type="submit" className="button-primary" disabled={pending || !reason.trim()} data-testid="consultation-decline-confirm">
+            {pending ? t('consultations.declining') : t('consultations.declineConfirm')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
