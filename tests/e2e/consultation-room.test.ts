@@ -1,9 +1,10 @@
 // A live consultation (远程会诊) in real Chromium, as the acceptance asks: the township technician requests a
 // consultation on a CT case naming a county specialist, who accepts; both open the room in their own browser
 // context with Chromium's fake camera and microphone. Each sees the other's video decoding frames (through real
-// mediasoup workers), the participants and a good connection; the presenter's window/level shows on the
-// follower's shared viewer, also after handing control over; the specialist writes and saves the opinion, which
-// the technician sees in the room and on the case; the specialist ends the consultation for both.
+// mediasoup workers), the participants and a good connection, also after the media worker dies; the presenter's
+// window/level shows on the follower's shared viewer, also after handing control over; the specialist writes and
+// saves the opinion, which the technician sees in the room and on the case; the specialist ends the consultation
+// for both.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetailDto } from '../../shared/api.ts';
@@ -84,6 +85,20 @@ describe('consultation room in Chromium', () => {
       const seen = await framesDecoded(page);
       await expect.poll(() => framesDecoded(page), { timeout: 10_000 }).toBeGreaterThan(seen);
     }
+    // ---- the media worker dies under the room: it restarts on the replacement worker, and both browsers build
+    // their connections again on their own and receive the other's camera anew ----
+    const consumersBefore = await Promise.all(pages.map((page) => page.getByTestId('remote-video').getAttribute('data-consumer-id')));
+    const media = await server.server.media.get();
+    const deadPid = (await media.room(consultationId))!.placement()[0]!.workerPid;
+    process.kill(deadPid, 'SIGKILL');
+    for (const [i, page] of pages.entries()) {
+      const remote = page.getByTestId('remote-video');
+      await expect.poll(async () => (await remote.count()) === 1 && (await remote.getAttribute('data-consumer-id')) !== consumersBefore[i], { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => framesDecoded(page), { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(await page.getByTestId('consult-room').getAttribute('data-state')).toBe('joined');
+    }
+    expect((await media.room(consultationId))!.placement()[0]!.workerPid).not.toBe(deadPid);
+
     // the remote tile names the other side's peer; the connection on localhost is good
     const techPeer = await techPage.getByTestId('remote-video').getAttribute('data-peer-id');
     const readerPeer = await readerPage.getByTestId('remote-video').getAttribute('data-peer-id');
@@ -116,7 +131,9 @@ describe('consultation room in Chromium', () => {
 
     // a window/level drag (the left button's default tool) on the presenter's image: the follower ends where it ends
     await expect.poll(() => presenterViewer.getByTestId('viewer').getAttribute('data-tools-ready'), { timeout: 10_000 }).toBe('true');
-    const box = (await presenterViewer.getByTestId('viewer-canvas').boundingBox())!;
+    const canvas = presenterViewer.getByTestId('viewer-canvas');
+    await canvas.scrollIntoViewIfNeeded(); // the videos above push the viewer below the fold
+    const box = (await canvas.boundingBox())!;
     const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
     await presenter.mouse.move(cx - 80, cy + 60);
     await presenter.mouse.down();

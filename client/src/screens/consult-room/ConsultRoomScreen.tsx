@@ -157,6 +157,7 @@ function RemoteVideos({ room }: { room: RoomSnapshot }) {
           videoProps={{
             'data-testid': 'remote-video',
             'data-peer-id': r.peerId,
+            'data-consumer-id': r.consumerId,
             'data-source': r.source,
             'data-frames-decoded': r.framesDecoded ?? 0,
           }}
