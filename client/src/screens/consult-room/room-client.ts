@@ -406,20 +406,28 @@ export class RoomClient {
 
   // ---- media ----
 
+  /**
+   * The server's side of a transport first, then this browser's, from the options the server answered with;
+   * `check` throws if the session was superseded meanwhile, before anything is made here.
+   */
+  private async createTransport(direction: 'send' | 'recv', check: () => void): Promise<types.Transport> {
+    const options = await this.request('consult:createTransport', { direction });
+    check();
+    const transportOptions = {
+      id: options.id,
+      iceParameters: options.iceParameters as unknown as types.IceParameters,
+      iceCandidates: options.iceCandidates as unknown as types.IceCandidate[],
+      dtlsParameters: options.dtlsParameters as unknown as types.DtlsParameters,
+      iceServers: options.iceServers,
+    };
+    return direction === 'send' ? this.device!.createSendTransport(transportOptions) : this.device!.createRecvTransport(transportOptions);
+  }
+
   private async setupMedia(generation: number): Promise<void> {
     const check = () => {
       if (generation !== this.generation) throw new Superseded();
     };
-    const device = this.device!;
-    const sendOptions = await this.request('consult:createTransport', { direction: 'send' });
-    check();
-    const send = device.createSendTransport({
-      id: sendOptions.id,
-      iceParameters: sendOptions.iceParameters as unknown as types.IceParameters,
-      iceCandidates: sendOptions.iceCandidates as unknown as types.IceCandidate[],
-      dtlsParameters: sendOptions.dtlsParameters as unknown as types.DtlsParameters,
-      iceServers: sendOptions.iceServers,
-    });
+    const send = await this.createTransport('send', check);
     this.sendTransport = send;
     this.wireTransport(send, generation);
     send.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -431,15 +439,7 @@ export class RoomClient {
       }).then(({ id }) => callback({ id }), errback);
     });
 
-    const recvOptions = await this.request('consult:createTransport', { direction: 'recv' });
-    check();
-    const recv = device.createRecvTransport({
-      id: recvOptions.id,
-      iceParameters: recvOptions.iceParameters as unknown as types.IceParameters,
-      iceCandidates: recvOptions.iceCandidates as unknown as types.IceCandidate[],
-      dtlsParameters: recvOptions.dtlsParameters as unknown as types.DtlsParameters,
-      iceServers: recvOptions.iceServers,
-    });
+    const recv = await this.createTransport('recv', check);
     this.recvTransport = recv;
     this.wireTransport(recv, generation);
 
