@@ -100,12 +100,21 @@ describe('consultation room in Chromium', () => {
     expect((await media.room(consultationId))!.placement()[0]!.workerPid).not.toBe(deadPid);
 
     // the remote tile names the other side's peer; the connection on localhost is good
-    const techPeer = await techPage.getByTestId('remote-video').getAttribute('data-peer-id');
-    const readerPeer = await readerPage.getByTestId('remote-video').getAttribute('data-peer-id');
-    expect(techPeer).not.toBe(readerPeer);
+    const readerPeerId = await techPage.getByTestId('remote-video').getAttribute('data-peer-id');
+    const techPeerId = await readerPage.getByTestId('remote-video').getAttribute('data-peer-id');
+    expect(techPeerId).not.toBe(readerPeerId);
     for (const page of pages) {
       await expect.poll(() => page.getByTestId('connection-quality').getAttribute('data-level'), { timeout: 10_000 }).toBe('good');
     }
+    // the technician mutes and turns the camera off: the specialist's participant list says so; and back on
+    const techSeenByReader = readerPage.locator(`[data-testid="participant"][data-peer-id="${techPeerId}"]`);
+    await techPage.getByTestId('mute').click();
+    await techPage.getByTestId('camera').click();
+    await expect.poll(async () => `${await techSeenByReader.getAttribute('data-mic')}/${await techSeenByReader.getAttribute('data-cam')}`).toBe('paused/paused');
+    await techPage.getByTestId('mute').click();
+    await techPage.getByTestId('camera').click();
+    await expect.poll(async () => `${await techSeenByReader.getAttribute('data-mic')}/${await techSeenByReader.getAttribute('data-cam')}`).toBe('on/on');
+
     // only the specialist may end the consultation
     expect(await readerPage.getByTestId('end-consultation').count()).toBe(1);
     expect(await techPage.getByTestId('end-consultation').count()).toBe(0);

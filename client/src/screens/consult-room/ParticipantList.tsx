@@ -16,7 +16,15 @@ export function ParticipantList({ peers, myPeerId, presenterPeerId }: { peers: r
             peer.media.screen !== 'off' ? t('consultRoom.sharing') : null,
           ].filter(Boolean);
           return (
-            <li key={peer.peerId} data-testid="participant" data-peer-id={peer.peerId} data-side={peer.side}>
+            <li
+              key={peer.peerId}
+              data-testid="participant"
+              data-peer-id={peer.peerId}
+              data-side={peer.side}
+              data-mic={peer.media.mic}
+              data-cam={peer.media.cam}
+              data-screen={peer.media.screen}
+            >
               <span className="consult-participant-name">
                 {peer.user.displayName}
                 {peer.peerId === myPeerId && <span className="muted">（{t('consultRoom.you')}）</span>}
