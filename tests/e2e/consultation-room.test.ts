@@ -2,9 +2,9 @@
 // consultation on a CT case naming a county specialist, who accepts; both open the room in their own browser
 // context with Chromium's fake camera and microphone. Each sees the other's video decoding frames (through real
 // mediasoup workers), the participants and a good connection, also after the media worker dies and after one
-// side's network drops; mute and camera off show on the other side; the presenter's window/level shows on the
-// follower's shared viewer, also after handing control over; the specialist writes and saves the opinion, which
-// the technician sees in the room and on the case; the specialist ends the consultation for both.
+// side's network drops; mute, camera off and a screen share show on the other side; the presenter's window/level
+// shows on the follower's shared viewer, also after handing control over; the specialist writes and saves the
+// opinion, which the technician sees in the room and on the case; the specialist ends the consultation for both.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetailDto } from '../../shared/api.ts';
@@ -114,6 +114,15 @@ describe('consultation room in Chromium', () => {
     await techPage.getByTestId('mute').click();
     await techPage.getByTestId('camera').click();
     await expect.poll(async () => `${await techSeenByReader.getAttribute('data-mic')}/${await techSeenByReader.getAttribute('data-cam')}`).toBe('on/on');
+
+    // the technician shares the screen: the specialist receives it as a second video, which ends when sharing stops
+    await techPage.getByTestId('screen-share').click();
+    const sharedScreen = readerPage.locator('[data-testid="remote-video"][data-source="screen"]');
+    await expect.poll(() => sharedScreen.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => Number(await sharedScreen.getAttribute('data-frames-decoded')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => techSeenByReader.getAttribute('data-screen')).toBe('on');
+    await techPage.getByTestId('screen-share').click();
+    await expect.poll(() => sharedScreen.count(), { timeout: 10_000 }).toBe(0);
 
     // ---- the technician's network drops: the room carries on for the specialist; back online, the technician's
     // page rejoins on its own and both see each other again ----
