@@ -2,8 +2,9 @@
 // consultation on a CT case naming a county specialist, who accepts; both open the room in their own browser
 // context with Chromium's fake camera and microphone. Each sees the other's video decoding frames (through real
 // mediasoup workers), the participants and a good connection, also after the media worker dies and after one
-// side's network drops; mute, camera off and a screen share show on the other side; the presenter's window/level
-// shows on the follower's shared viewer, also after handing control over; the specialist writes and saves the
+// side's network drops; mute, camera off and a screen share show on the other side; the presenter's window/level,
+// image, zoom and a length annotation show on the follower's shared viewer, also after handing control over; the
+// specialist writes and saves the
 // opinion, which the technician sees in the room and on the case; the specialist ends the consultation for both.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { CaseDetailDto } from '../../shared/api.ts';
 import type { ConsultationDto } from '../../shared/consult.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { loginInBrowser, screenshot } from '../helpers/e2e.ts';
+import { canvasStats, loginInBrowser, screenshot } from '../helpers/e2e.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 /** One worker is plenty for two peers; ports apart from the other media tests'. */
@@ -186,6 +187,28 @@ describe('consultation room in Chromium', () => {
     await presenterViewer.getByTestId('viewer-preset-bone').click();
     await expect.poll(() => windowOf(followerViewer), { timeout: 5000 }).toBe('2000/300');
     await expect.poll(() => followerViewer.getByTestId('viewer-wl').textContent()).toBe('W 2000 L 300');
+
+    // the image, the zoom and the annotations follow too: the next slice, zoomed in, with a length drawn on it
+    const presenterCanvas = presenterViewer.getByTestId('viewer-canvas');
+    await presenterCanvas.scrollIntoViewIfNeeded();
+    await presenterCanvas.focus();
+    await presenter.keyboard.press('ArrowDown');
+    await expect.poll(() => followerViewer.getByTestId('viewer-image-index').textContent(), { timeout: 10_000 }).toBe('2 / 2');
+    const unzoomed = await canvasStats(followerViewer);
+    await presenterViewer.getByTestId('viewer-zoom-in').click();
+    await expect.poll(async () => (await canvasStats(followerViewer)).checksum, { timeout: 10_000 }).not.toBe(unzoomed.checksum);
+    await expect.poll(() => presenterViewer.getByTestId('viewer').getAttribute('data-tools-ready'), { timeout: 10_000 }).toBe('true');
+    await expect.poll(() => followerViewer.getByTestId('viewer').getAttribute('data-tools-ready'), { timeout: 10_000 }).toBe('true');
+    const withoutLength = await canvasStats(followerViewer);
+    await presenterViewer.getByTestId('viewer-tool-length').click();
+    const at = (await presenterCanvas.boundingBox())!;
+    await presenter.mouse.move(at.x + at.width / 2 - 100, at.y + at.height / 2);
+    await presenter.mouse.down();
+    await presenter.mouse.move(at.x + at.width / 2 + 100, at.y + at.height / 2, { steps: 10 });
+    await presenter.mouse.up();
+    await expect.poll(() => presenterViewer.getByTestId('viewer-measurement').textContent()).toMatch(/\d+(\.\d+)? mm/);
+    await expect.poll(async () => (await canvasStats(followerViewer)).checksum, { timeout: 10_000 }).not.toBe(withoutLength.checksum);
+    await screenshot(follower, 'consultation-follower-annotated.png');
 
     // ---- the specialist writes and saves the opinion; the technician sees it, in the room and on the case ----
     const opinion = '右肺上叶结节，考虑良性可能大，建议3个月后复查胸部CT。';
