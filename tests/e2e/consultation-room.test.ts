@@ -4,8 +4,8 @@
 // mediasoup workers), the participants and a good connection, also after the media worker dies and after one
 // side's network drops; mute, camera off and a screen share show on the other side; the presenter's window/level,
 // image, zoom and a length annotation show on the follower's shared viewer, also after handing control over; the
-// specialist writes and saves the
-// opinion, which the technician sees in the room and on the case; the specialist ends the consultation for both.
+// specialist writes and saves the opinion, which the technician sees in the room and on the case; the specialist
+// ends the consultation for both.
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetailDto } from '../../shared/api.ts';
