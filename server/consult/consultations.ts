@@ -274,6 +274,7 @@ export async function recordJoin(deps: ConsultDeps, actor: Actor, consultationId
     assertJoinable(current.status);
     const started = await holdRoomOpen(tx, actor, current);
     const stay = await tx.consultationParticipant.create({ data: { consultationId, userId: actor.id, joinedAt: new Date() } });
+    await recordAudit(tx, { actorId: actor.id, action: 'consultation.join', entityType: 'Consultation', entityId: consultationId, details: { participantId: stay.id } });
     return { participantId: stay.id, started };
   });
   if (started) deps.notify.consultationChanged(consultationId, 'start');
@@ -294,7 +295,12 @@ async function holdRoomOpen(tx: Tx, actor: Actor, current: CurrentConsultation):
 
 /** Sets leftAt on that participant row (idempotent: a stay already closed, e.g. by the end, keeps its time). */
 export async function recordLeave(deps: ConsultDeps, participantId: string): Promise<void> {
-  await deps.db.consultationParticipant.updateMany({ where: { id: participantId, leftAt: null }, data: { leftAt: new Date() } });
+  await deps.db.$transaction(async (tx) => {
+    const { count } = await tx.consultationParticipant.updateMany({ where: { id: participantId, leftAt: null }, data: { leftAt: new Date() } });
+    if (count === 0) return; // already closed (by the end, which the trail records itself)
+    const stay = await tx.consultationParticipant.findUniqueOrThrow({ where: { id: participantId }, select: { consultationId: true, userId: true } });
+    await recordAudit(tx, { actorId: stay.userId, action: 'consultation.leave', entityType: 'Consultation', entityId: stay.consultationId, details: { participantId } });
+  });
 }
 
 // ---- the opinion ----

@@ -228,8 +228,17 @@ describe('consultation room in Chromium', () => {
       await expect.poll(() => page.getByTestId('consult-room').getAttribute('data-state'), { timeout: 10_000 }).toBe('ended');
       expect(await page.getByTestId('remote-video').count()).toBe(0);
     }
-    expect(((await tech.get(`/api/consultations/${consultationId}`)).body as ConsultationDto).status).toBe('ENDED');
+    const record = (await tech.get(`/api/consultations/${consultationId}`)).body as ConsultationDto;
+    expect(record).toMatchObject({ status: 'ENDED', durationSeconds: expect.any(Number) });
+    expect(new Set(record.participants.map((p) => p.user.displayName))).toEqual(new Set(['王技师', '陈医生']));
+    expect(record.participants.every((p) => p.leftAt !== null)).toBe(true);
     await techPage.getByTestId('back-to-consultations').click();
     await expect.poll(() => new URL(techPage.url()).pathname).toBe('/consultations');
+    // the record is on the case too: when, how long, who
+    await techPage.goto(`${server.url}/cases/${caseId}`);
+    const onCase = techPage.getByTestId('consultation-record');
+    await expect.poll(() => onCase.textContent(), { timeout: 10_000 }).toContain('陈医生');
+    expect(await onCase.getAttribute('data-duration-seconds')).toBe(String(record.durationSeconds));
+    expect(await techPage.getByTestId('consultation-opinion').textContent()).toBe(opinion);
   }, 180_000);
 });

@@ -564,6 +564,10 @@ export const en: Messages = {
       opinion: 'Opinion',
       opinionBy: '{{name}}',
       all: 'All consultations',
+      started: 'Started ',
+      ended: 'ended ',
+      duration: '{{minutes}} min',
+      participants: 'with {{names}}',
     },
     notice: {
       request: '{{org}}, {{name}} requests a live consultation: {{topic}}',

@@ -571,6 +571,10 @@ export const zhCN = {
       opinion: '会诊意见',
       opinionBy: '{{name}}',
       all: '全部会诊',
+      started: '开始：',
+      ended: '结束：',
+      duration: '历时 {{minutes}} 分钟',
+      participants: '参会：{{names}}',
     },
     notice: {
       request: '{{org}} {{name}} 申请远程会诊：{{topic}}',

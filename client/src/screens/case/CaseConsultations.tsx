@@ -117,6 +117,7 @@ function CaseConsultationItem({ consultation: c, onChanged, onStale }: {
           {t('consultations.declineReason', { reason: c.declineReason })}
         </p>
       )}
+      {c.startedAt && <ConsultationRecord consultation={c} />}
       {c.opinion && (
         <div className="consult-opinion">
           <h3>{t('consultations.case.opinion')}</h3>
@@ -129,5 +130,26 @@ function CaseConsultationItem({ consultation: c, onChanged, onStale }: {
         </div>
       )}
     </li>
+  );
+}
+
+/** The record of the meeting itself: when it ran, how long, and who was in the room (each person once). */
+function ConsultationRecord({ consultation: c }: { consultation: ConsultationDto }) {
+  const { t } = useTranslation();
+  const people = [...new Map(c.participants.map((p) => [p.user.id, p.user.displayName])).values()];
+  return (
+    <p className="small muted" data-testid="consultation-record" data-duration-seconds={c.durationSeconds ?? undefined}>
+      {t('consultations.case.started')}
+      <DateTime iso={c.startedAt} />
+      {c.endedAt && (
+        <>
+          {' · '}
+          {t('consultations.case.ended')}
+          <DateTime iso={c.endedAt} />
+          {c.durationSeconds !== null && ` · ${t('consultations.case.duration', { minutes: Math.max(1, Math.round(c.durationSeconds / 60)) })}`}
+        </>
+      )}
+      {people.length > 0 && ` · ${t('consultations.case.participants', { names: people.join('、') })}`}
+    </p>
   );
 }
