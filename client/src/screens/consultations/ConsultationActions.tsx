@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConsultationDto } from '../../../../shared/consult.ts';
 import { consultationsApi } from '../../api/consultations.ts';
 import { ApiError } from '../../api/client.ts';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ConsultErrorMessage } from './ConsultErrorMessage.tsx';
 import { Link, paths } from '../../router.tsx';
 import { useMe } from '../../session.ts';
@@ -94,59 +95,30 @@ function DeclineDialog({ consultationId, onDone, onFailed, onCancel }: {
 }) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  const confirm = async () => {
-    setPending(true);
-    setError(undefined);
-    try {
-      onDone(await consultationsApi.decline(consultationId, reason.trim()));
-    } catch (e) {
-      setError(e);
-      setPending(false);
-      onFailed(e);
-    }
-  };
-
   return (
-    <div className="modal-backdrop">
-      <form
-        className="modal card"
-        role="dialog"
-        aria-modal="true"
-        aria-label={t('consultations.declineTitle')}
-        data-testid="consultation-decline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (reason.trim() && !pending) void confirm();
-        }}
-        onKeyDown={(e) => e.key === 'Escape' && !pending && onCancel()}
-      >
-        <h2>{t('consultations.declineTitle')}</h2>
-        <label className="field">
-          <span>{t('consultations.declineReasonLabel')}</span>
-          <textarea
-            name="reason"
-            rows={3}
-            maxLength={500}
-            value={reason}
-            placeholder={t('consultations.declineReasonPlaceholder')}
-            data-testid="consultation-decline-reason"
-            autoFocus
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </label>
-        <ConsultErrorMessage error={error} />
-        <div className="form-actions">
-          <button type="button" disabled={pending} onClick={onCancel}>
-            {t('consultations.back')}
-          </button>
-          <button type="submit" className="button-primary" disabled={pending || !reason.trim()} data-testid="consultation-decline-confirm">
-            {pending ? t('consultations.declining') : t('consultations.declineConfirm')}
-          </button>
-        </div>
-      </form>
-    </div>
+    <ConfirmDialog
+      title={t('consultations.declineTitle')}
+      canConfirm={reason.trim() !== ''}
+      onConfirm={async () => onDone(await consultationsApi.decline(consultationId, reason.trim()))}
+      onFailed={onFailed}
+      onCancel={onCancel}
+      labels={{ cancel: t('consultations.back'), confirm: t('consultations.declineConfirm'), pending: t('consultations.declining') }}
+      testIds={{ form: 'consultation-decline-form', confirm: 'consultation-decline-confirm' }}
+      renderError={(error) => <ConsultErrorMessage error={error} />}
+    >
+      <label className="field">
+        <span>{t('consultations.declineReasonLabel')}</span>
+        <textarea
+          name="reason"
+          rows={3}
+          maxLength={500}
+          value={reason}
+          placeholder={t('consultations.declineReasonPlaceholder')}
+          data-testid="consultation-decline-reason"
+          autoFocus
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </label>
+    </ConfirmDialog>
   );
 }
