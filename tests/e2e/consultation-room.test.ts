@@ -6,14 +6,12 @@
 // image, zoom and a length annotation show on the follower's shared viewer, also after handing control over; the
 // specialist writes and saves the opinion, which the technician sees in the room and on the case; the specialist
 // ends the consultation for both.
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { CaseDetailDto } from '../../shared/api.ts';
 import type { ConsultationDto } from '../../shared/consult.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { canvasStats, loginInBrowser, screenshot } from '../helpers/e2e.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { canvasStats, loginInBrowser, screenshot, serverAndChromium } from '../helpers/e2e.ts';
 
 /** One worker is plenty for two peers; ports apart from the other media tests'. */
 const MEDIA_ENV = { TELEDX_MEDIA_WORKERS: '1', TELEDX_MEDIA_RTC_MIN_PORT: '44000', TELEDX_MEDIA_RTC_MAX_PORT: '44999' };
@@ -29,22 +27,12 @@ async function framesDecoded(page: Page): Promise<number> {
 }
 
 describe('consultation room in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer('sqlite', MEDIA_ENV);
-    browser = await launchBrowser(FAKE_MEDIA);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = serverAndChromium({ env: MEDIA_ENV, browserArgs: FAKE_MEDIA });
 
   it('connects two browsers with video, a shared viewer and the opinion', async () => {
     // ---- set up over REST: a submitted CT case, a consultation on it naming reader1, accepted ----
-    const tech = await server.login('tech1');
-    const reader = await server.login('reader1');
+    const tech = await e2e.server.login('tech1');
+    const reader = await e2e.server.login('reader1');
     const caseId = (await tech.post('/api/cases', { patient: { name: '会诊病人' }, examKind: 'CT', bodyPart: '胸部' })).body.id as string;
     const first = syntheticCt({ rows: 256, columns: 256, instanceNumber: 1 });
     const slices = [first, syntheticCt({ rows: 256, columns: 256, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 300 })];
@@ -62,9 +50,9 @@ describe('consultation room in Chromium', () => {
     expect((await reader.post(`/api/consultations/${consultationId}/accept`)).status).toBe(200);
 
     // ---- both open the room, each in its own browser context ----
-    const techPage = await loginInBrowser(browser, server.url, 'tech1', { width: 1366, height: 900 });
-    const readerPage = await loginInBrowser(browser, server.url, 'reader1', { width: 1366, height: 900 });
-    const roomUrl = `${server.url}/consultations/${consultationId}/room`;
+    const techPage = await loginInBrowser(e2e.browser, e2e.server.url, 'tech1', { width: 1366, height: 900 });
+    const readerPage = await loginInBrowser(e2e.browser, e2e.server.url, 'reader1', { width: 1366, height: 900 });
+    const roomUrl = `${e2e.server.url}/consultations/${consultationId}/room`;
     await techPage.goto(roomUrl);
     await readerPage.goto(roomUrl);
     const pages = [techPage, readerPage];
@@ -89,7 +77,7 @@ describe('consultation room in Chromium', () => {
     // ---- the media worker dies under the room: it restarts on the replacement worker, and both browsers build
     // their connections again on their own and receive the other's camera anew ----
     const consumersBefore = await Promise.all(pages.map((page) => page.getByTestId('remote-video').getAttribute('data-consumer-id')));
-    const media = await server.server.media.get();
+    const media = await e2e.server.server.media.get();
     const deadPid = (await media.room(consultationId))!.placement()[0]!.workerPid;
     process.kill(deadPid, 'SIGKILL');
     for (const [i, page] of pages.entries()) {
@@ -235,7 +223,7 @@ describe('consultation room in Chromium', () => {
     await techPage.getByTestId('back-to-consultations').click();
     await expect.poll(() => new URL(techPage.url()).pathname).toBe('/consultations');
     // the record is on the case too: when, how long, who
-    await techPage.goto(`${server.url}/cases/${caseId}`);
+    await techPage.goto(`${e2e.server.url}/cases/${caseId}`);
     const onCase = techPage.getByTestId('consultation-record');
     await expect.poll(() => onCase.textContent(), { timeout: 10_000 }).toContain('陈医生');
     expect(await onCase.getAttribute('data-duration-seconds')).toBe(String(record.durationSeconds));

@@ -2,27 +2,15 @@
 // page, naming a reader of the imaging centre → the reader's open consultations page shows it without reload and
 // a notice appears → the reader accepts → the technician's page shows it accepted, live, with the way into the
 // room. A second request, declined with a reason, shows the reason on the technician's page and list.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
-import { loginInBrowser, screenshot } from '../helpers/e2e.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { loginInBrowser, screenshot, serverAndChromium } from '../helpers/e2e.ts';
 
 describe('consultation workflow in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer('sqlite');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = serverAndChromium();
 
   async function login(username: string): Promise<Page> {
-    const page = await loginInBrowser(browser, server.url, username);
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, username);
     await page.getByTestId('connection-status').waitFor();
     return page;
   }
@@ -49,7 +37,7 @@ describe('consultation workflow in Chromium', () => {
   }
 
   it('requests from the case page, the reader sees it live, accepts or declines, the township sees the answer live', async () => {
-    const techApi = await server.login('tech1');
+    const techApi = await e2e.server.login('tech1');
     const created = await techApi.post('/api/cases', { patient: { name: '孙七', sex: 'M' }, examKind: 'CT', bodyPart: '胸部', priority: 'ROUTINE' });
     expect(created.status).toBe(201);
     const caseId: string = created.body.id;
@@ -61,7 +49,7 @@ describe('consultation workflow in Chromium', () => {
     await connected(reader);
 
     const tech = await login('tech1');
-    await tech.goto(`${server.url}/cases/${caseId}`);
+    await tech.goto(`${e2e.server.url}/cases/${caseId}`);
     await tech.getByTestId('case-consultations').waitFor();
     await connected(tech);
 
@@ -109,7 +97,7 @@ describe('consultation workflow in Chromium', () => {
     expect(await techRow.getByTestId('consultation-accept').count()).toBe(0);
 
     // ---- a second request, declined with a reason ----
-    await tech.goto(`${server.url}/cases/${caseId}`);
+    await tech.goto(`${e2e.server.url}/cases/${caseId}`);
     await tech.getByTestId('case-consultations').waitFor();
     await connected(tech);
     const second = await requestFromCasePage(tech, '请再约一次会诊，讨论随访方案');
@@ -165,7 +153,7 @@ describe('consultation workflow in Chromium', () => {
     const techRow = tech.getByTestId('consultation-row').filter({ hasText: '乡镇疑难病例讨论' });
     await expect.poll(() => techRow.count()).toBe(1);
     const id = (await techRow.getAttribute('data-id'))!;
-    const stored = await (await server.login('tech1')).get(`/api/consultations/${id}`);
+    const stored = await (await e2e.server.login('tech1')).get(`/api/consultations/${id}`);
     expect(stored.body.specialist).toBeNull();
     expect(stored.body.case).toBeNull();
     expect(Date.parse(stored.body.scheduledAt)).toBe(when.getTime());

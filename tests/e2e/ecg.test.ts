@@ -5,17 +5,16 @@
 // prefilled from the automatic measurements, signed, and shown on the township's page. A second case (synthetic
 // ECG with known truth, 8 stored leads at 500 Hz, a critically slow rate, and an aECG file that cannot be
 // decoded) covers the other layouts, the gain, the critical flag and the analysis error.
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { CaseDetailDto, EcgAnalysisDto } from '../../shared/api.ts';
 import { LEAD_NAMES } from '../../shared/ecg/types.ts';
 import type { CaseReportDto } from '../../shared/reports.ts';
 import { corpusFile } from '../fixtures/corpus.ts';
 import { writeDicomEcg } from '../fixtures/ecg-files.ts';
 import { synthesizeEcg } from '../fixtures/ecg-synth.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { loginInBrowser, screenshot } from '../helpers/e2e.ts';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { loginInBrowser, screenshot, serverAndChromium } from '../helpers/e2e.ts';
+import { DEMO_PASSWORD } from '../helpers/test-server.ts';
 
 const REAL_ECG = corpusFile('test_files/waveform_ecg.dcm');
 
@@ -58,20 +57,10 @@ const rhythmStrip = (viewer: Locator) => viewer.locator('[data-testid="ecg-lead"
 const pathOf = (trace: Locator) => trace.getAttribute('d');
 
 describe('ECG reader in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer('sqlite');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = serverAndChromium();
 
   async function openWorklist(username: string): Promise<Page> {
-    const page = await loginInBrowser(browser, server.url, username);
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, username);
     await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
     await page.getByTestId('worklist-filter-mine').waitFor();
     return page;
@@ -79,7 +68,7 @@ describe('ECG reader in Chromium', () => {
 
   it('reads the real 12-lead ECG on the grid with calipers, and signs a report with its measurements', async () => {
     const [ecgReader, imagingReader] = await Promise.all([openWorklist('ecg1'), openWorklist('reader1')]);
-    const tech = await loginInBrowser(browser, server.url, 'tech1');
+    const tech = await loginInBrowser(e2e.browser, e2e.server.url, 'tech1');
     await tech.getByTestId('connection-status').waitFor();
 
     // the township: a new ECG exam, the cart's DICOM file, submitted
@@ -92,7 +81,7 @@ describe('ECG reader in Chromium', () => {
     await tech.getByTestId('submit-case').click();
     await expect.poll(() => tech.getByTestId('case-status').getAttribute('data-status')).toBe('SUBMITTED');
     const caseId = new URL(tech.url()).pathname.split('/').pop()!;
-    const kase = (await (await server.login('ecg1')).get(`/api/cases/${caseId}`)).body as CaseDetailDto;
+    const kase = (await (await e2e.server.login('ecg1')).get(`/api/cases/${caseId}`)).body as CaseDetailDto;
     expect(kase.ecg).toHaveLength(1);
     const analysis: EcgAnalysisDto = kase.ecg[0]!;
     const m = analysis.measurements!;
@@ -204,7 +193,7 @@ describe('ECG reader in Chromium', () => {
     await ecgReader.getByTestId('report-signed-ecg').waitFor({ timeout: 10_000 });
 
     // stored with the report, and shown on the township's page (live)
-    const report = (await (await server.login('tech1')).get(`/api/cases/${caseId}/report`)).body as CaseReportDto;
+    const report = (await (await e2e.server.login('tech1')).get(`/api/cases/${caseId}/report`)).body as CaseReportDto;
     expect(report.current?.ecgFields).toEqual({
       rhythm: '窦性心律',
       heartRateBpm: Math.round(m.heartRateBpm!),
@@ -228,7 +217,7 @@ describe('ECG reader in Chromium', () => {
     const slow = synthesizeEcg({ heartRateBpm: 36, seed: 11 });
     const stored = writeDicomEcg(slow.recording, { leads: ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] }).bytes;
     const broken = Buffer.from('<?xml version="1.0"?><AnnotatedECG xmlns="urn:hl7-org:v3"><component/></AnnotatedECG>');
-    const tech = await server.login('tech1');
+    const tech = await e2e.server.login('tech1');
     const caseId = (await tech.post('/api/cases', { patient: { name: '孙九' }, examKind: 'ECG' })).body.id as string;
     const upload = await tech.upload(caseId, [
       { name: 'slow.dcm', data: stored },
@@ -237,10 +226,10 @@ describe('ECG reader in Chromium', () => {
     expect(upload.body.rejected).toEqual([]);
     expect((await tech.post(`/api/cases/${caseId}/submit`)).status).toBe(200);
 
-    const page = await loginInBrowser(browser, server.url, 'ecg1');
-    await page.goto(`${server.url}/cases/${caseId}`);
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, 'ecg1');
+    await page.goto(`${e2e.server.url}/cases/${caseId}`);
     await expect.poll(() => page.getByTestId('ecg-viewer').count(), { timeout: 10_000 }).toBe(2);
-    const kase = (await (await server.login('ecg1')).get(`/api/cases/${caseId}`)).body as CaseDetailDto;
+    const kase = (await (await e2e.server.login('ecg1')).get(`/api/cases/${caseId}`)).body as CaseDetailDto;
     const good = kase.ecg.find((a) => a.error === null)!;
     const bad = kase.ecg.find((a) => a.error !== null)!;
     const viewer = page.locator(`[data-testid="ecg-viewer"][data-analysis-id="${good.id}"]`);

@@ -1,29 +1,17 @@
 // Mutual recognition of results (检查结果互认) in Chromium: a patient had a CT read at one township; a new CT from
 // another township shows it under 历史检查 with the signed impression, and 并排对比 opens its images in a second
 // pane beside the current ones, fetched through the current case (?context=).
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { canvasStats, loginInBrowser, screenshot } from '../helpers/e2e.ts';
+import { canvasStats, loginInBrowser, screenshot, serverAndChromium } from '../helpers/e2e.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { DEMO_PASSWORD } from '../helpers/test-server.ts';
 
 const NATIONAL_ID = '110101199003074514';
 const IMPRESSION = '右肺上叶小结节，建议随访。';
 
 describe('priors in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer('sqlite');
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = serverAndChromium();
 
   async function ctExam(tech: ApiClient): Promise<string> {
     const id = (await tech.post('/api/cases', { patient: { name: '孙八', nationalId: NATIONAL_ID }, examKind: 'CT', bodyPart: '胸部' })).body.id as string;
@@ -39,15 +27,15 @@ describe('priors in Chromium', () => {
   }
 
   it('lists the earlier exam with its impression and compares its images side by side', async () => {
-    const [tech1, tech2, reader] = await Promise.all([server.login('tech1'), server.login('tech2'), server.login('reader1')]);
+    const [tech1, tech2, reader] = await Promise.all([e2e.server.login('tech1'), e2e.server.login('tech2'), e2e.server.login('reader1')]);
     const priorId = await ctExam(tech1); // 城关镇
     await reader.post(`/api/cases/${priorId}/claim`);
     await reader.request('PUT', `/api/cases/${priorId}/report`, { json: { templateId: 'head-ct', findings: '', impression: IMPRESSION } });
     expect((await reader.post(`/api/cases/${priorId}/report/sign`, { password: DEMO_PASSWORD })).status).toBe(200);
     const currentId = await ctExam(tech2); // 石桥镇
 
-    const page = await loginInBrowser(browser, server.url, 'reader1');
-    await page.goto(`${server.url}/cases/${currentId}`);
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, 'reader1');
+    await page.goto(`${e2e.server.url}/cases/${currentId}`);
     await page.getByTestId('claim-case').click();
 
     const item = page.getByTestId('priors').getByTestId('prior-item');

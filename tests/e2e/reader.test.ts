@@ -1,28 +1,16 @@
 // Reading centre screens in real Chromium: a township submits a STAT case; the imaging reader's worklist shows
 // it live with an alert, the ECG reader's never does; the reader claims it and the supervisor sees the claim
 // live, takes it back, and the reader's row shows it unclaimed again.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { loginInBrowser } from '../helpers/e2e.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { loginInBrowser, serverAndChromium } from '../helpers/e2e.ts';
 
 describe('reading centre screens in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer('sqlite');
-    browser = await launchBrowser(['--autoplay-policy=no-user-gesture-required']);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = serverAndChromium({ browserArgs: ['--autoplay-policy=no-user-gesture-required'] });
 
   async function openWorklist(username: string): Promise<Page> {
-    const page = await loginInBrowser(browser, server.url, username, { width: 1366, height: 768 });
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, username, { width: 1366, height: 768 });
     await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('connected');
     await page.getByTestId('worklist-filter-mine').waitFor();
     return page;
@@ -31,7 +19,7 @@ describe('reading centre screens in Chromium', () => {
   it('shows a STAT case live, to the right centre only, and shares the claim', async () => {
     const [reader, supervisor, ecgReader] = await Promise.all([openWorklist('reader1'), openWorklist('super1'), openWorklist('ecg1')]);
 
-    const tech = await server.login('tech1');
+    const tech = await e2e.server.login('tech1');
     const caseId = (await tech.post('/api/cases', { patient: { name: '李四' }, examKind: 'CT', bodyPart: '胸部', priority: 'STAT' })).body.id;
     await tech.upload(caseId, [{ name: 'ct.dcm', data: syntheticCt({ rows: 32, columns: 32 }).bytes }]);
     await tech.post(`/api/cases/${caseId}/submit`);
@@ -54,15 +42,15 @@ describe('reading centre screens in Chromium', () => {
     // the ECG centre never saw it
     expect(await row(ecgReader).count()).toBe(0);
     expect(await ecgReader.getByTestId('stat-alert').count()).toBe(0);
-    const audit = await server.server.ctx.db.auditEvent.findMany({ where: { entityId: caseId }, orderBy: { at: 'asc' } });
+    const audit = await e2e.server.server.ctx.db.auditEvent.findMany({ where: { entityId: caseId }, orderBy: { at: 'asc' } });
     expect(audit.map((a) => a.action).slice(-2)).toEqual(['case.claim', 'case.return']);
   });
 
   it('lets an administrator add a township override and switch it off, and it routes cases', async () => {
-    const page = await loginInBrowser(browser, server.url, 'admin', { width: 1366, height: 768 });
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, 'admin', { width: 1366, height: 768 });
     await page.getByTestId('nav-routing-rules').click();
     await page.getByTestId('routing-rule-add').click();
-    const { db } = server.server.ctx;
+    const { db } = e2e.server.server.ctx;
     const [shiqiao, ecgCentre] = await Promise.all([
       db.organization.findUniqueOrThrow({ where: { code: 'T-SHIQIAO' } }),
       db.readingCentre.findUniqueOrThrow({ where: { code: 'ECG' } }),
@@ -78,7 +66,7 @@ describe('reading centre screens in Chromium', () => {
     const rule = await db.routingRule.findFirstOrThrow({ where: { note: '石桥心电' } });
     expect(rule).toMatchObject({ examKind: 'ECG', originOrgId: shiqiao.id, centreId: ecgCentre.id, active: true });
 
-    const tech2 = await server.login('tech2');
+    const tech2 = await e2e.server.login('tech2');
     const id = (await tech2.post('/api/cases', { patient: { name: '王五' }, examKind: 'ECG' })).body.id;
     await tech2.upload(id, [{ name: 'ecg.dcm', data: syntheticCt({ rows: 8, columns: 8, modality: 'ECG' }).bytes }]);
     await tech2.post(`/api/cases/${id}/submit`);

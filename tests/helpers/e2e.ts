@@ -1,9 +1,27 @@
-// What the browser tests share: logging in through the login screen, reading back what a viewer's canvas
-// shows, and optional screenshots for a human to look at.
+// What the browser tests share: a server and a Chromium per test file, logging in through the login screen,
+// reading back what a viewer's canvas shows, and optional screenshots for a human to look at.
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { DEMO_PASSWORD } from './test-server.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchBrowser } from './browser.ts';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from './test-server.ts';
+
+/**
+ * A test server (SQLite) and one headless Chromium for the tests of the enclosing `describe`: started before
+ * them, closed after them. Read `.server` and `.browser` inside the tests, once they have started.
+ */
+export function serverAndChromium(options: { env?: Record<string, string>; browserArgs?: string[] } = {}): { server: TestServer; browser: Browser } {
+  const running = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    running.server = await startTestServer('sqlite', options.env);
+    running.browser = await launchBrowser(options.browserArgs);
+  });
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.server?.close();
+  });
+  return running;
+}
 
 /** A new page, logged in as `username` through the login screen; resolves once the app has left it. */
 export async function loginInBrowser(
