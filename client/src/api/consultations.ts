@@ -33,6 +33,5 @@ export const consultationsApi = {
   accept: (id: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/accept`, { method: 'POST' }),
   decline: (id: string, reason: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/decline`, { method: 'POST', json: { reason } }),
   cancel: (id: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/cancel`, { method: 'POST' }),
-  end: (id: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/end`, { method: 'POST' }),
   saveOpinion: (id: string, opinion: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/opinion`, { method: 'PUT', json: { opinion } }),
 };

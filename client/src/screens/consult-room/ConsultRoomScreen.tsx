@@ -4,6 +4,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
+import { consultationsApi } from '../../api/consultations.ts';
 import { realtimeSocket } from '../../realtime/socket.ts';
 import { Link, navigate, paths } from '../../router.tsx';
 import { useMe } from '../../session.ts';
@@ -12,7 +13,6 @@ import { ConnectionQuality } from './ConnectionQuality.tsx';
 import { MediaControls } from './MediaControls.tsx';
 import { OpinionPanel } from './OpinionPanel.tsx';
 import { ParticipantList } from './ParticipantList.tsx';
-import { getConsultation } from './room-api.ts';
 import { RoomClient, type RoomSnapshot } from './room-client.ts';
 import { SharedViewer } from './SharedViewer.tsx';
 import { RemoteAudio, VideoTile } from './VideoTile.tsx';
@@ -21,7 +21,7 @@ export function ConsultRoomScreen({ consultationId }: { consultationId: string }
   const { t } = useTranslation();
   const [client, setClient] = useState<RoomClient | null>(null);
   useEffect(() => {
-    const room = new RoomClient(realtimeSocket(), consultationId, getConsultation);
+    const room = new RoomClient(realtimeSocket(), consultationId, consultationsApi.get);
     room.start();
     setClient(room);
     return () => room.close();

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConsultationDto } from '../../../../shared/consult.ts';
 import { DateTime } from '../../components/format.tsx';
 import { ConsultErrorMessage } from '../consultations/ConsultErrorMessage.tsx';
-import { saveOpinion } from './room-api.ts';
+import { consultationsApi } from '../../api/consultations.ts';
 
 export function OpinionPanel({ consultation, isSpecialist, onSaved }: { consultation: ConsultationDto; isSpecialist: boolean; onSaved: (dto: ConsultationDto) => void }) {
   const { t } = useTranslation();
@@ -31,7 +31,7 @@ export function OpinionPanel({ consultation, isSpecialist, onSaved }: { consulta
     setSaving(true);
     setError(undefined);
     try {
-      const dto = await saveOpinion(consultation.id, text);
+      const dto = await consultationsApi.saveOpinion(consultation.id, text);
       onSaved(dto);
       setDraft(null);
     } catch (e) {
