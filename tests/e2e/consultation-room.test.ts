@@ -17,8 +17,9 @@ import { canvasStats, loginInBrowser, screenshot, serverAndChromium } from '../h
 const MEDIA_ENV = { TELEDX_MEDIA_WORKERS: '1', TELEDX_MEDIA_RTC_MIN_PORT: '44000', TELEDX_MEDIA_RTC_MAX_PORT: '44999' };
 const FAKE_MEDIA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
-/** The window/level a shared viewer's container says it shows. */
-async function windowOf(viewer: Locator): Promise<string> {
+/** The window/level the viewer inside a shared viewer says it shows. */
+async function windowOf(sharedViewer: Locator): Promise<string> {
+  const viewer = sharedViewer.getByTestId('viewer');
   return `${await viewer.getAttribute('data-window-width')}/${await viewer.getAttribute('data-window-center')}`;
 }
 

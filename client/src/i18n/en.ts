@@ -586,6 +586,9 @@ export const en: Messages = {
       NOT_A_SPECIALIST_OF_CENTRE: 'That specialist does not work at the chosen centre',
       CONSULTATION_NOT_OPEN: 'The consultation room is not open',
       CONSULTATION_NOT_STARTED: 'The opinion is written once the consultation has started',
+      NOT_PRESENTER: 'Only the presenter moves the shared images',
+      NOT_JOINED: 'You are no longer in the room; enter it again',
+      NO_SUCH_PEER: 'That participant has left the room',
     },
   },
   consultRoom: {

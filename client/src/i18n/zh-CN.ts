@@ -593,6 +593,9 @@ export const zhCN = {
       NOT_A_SPECIALIST_OF_CENTRE: '该专家不属于所选的诊断中心',
       CONSULTATION_NOT_OPEN: '会诊室尚未开放或已关闭',
       CONSULTATION_NOT_STARTED: '会诊开始后才能书写会诊意见',
+      NOT_PRESENTER: '只有主控方可以操作共享影像',
+      NOT_JOINED: '您已不在会诊室中，请重新进入',
+      NO_SUCH_PEER: '对方已离开会诊室',
     },
   },
   consultRoom: {

@@ -2,7 +2,7 @@
 // shows (series, image, viewport, annotations; room-client numbers the messages), the others show it read-only
 // with a "跟随 <presenter>" badge. The presenter, and the specialist, hand the viewer to someone else; the
 // specialist can also take it.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto } from '../../../../shared/api.ts';
 import type { ConsultPeerDto } from '../../../../shared/consult.ts';
@@ -10,6 +10,7 @@ import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { useLoadedModule } from '../../components/useLoadedModule.ts';
+import { ConsultErrorMessage } from '../consultations/ConsultErrorMessage.tsx';
 import type { SyncedView } from '../../viewer/sync.ts';
 import type { RoomClient, RoomSnapshot } from './room-client.ts';
 
@@ -19,7 +20,6 @@ export function SharedViewer({ caseId, client, room, isSpecialist }: { caseId: s
   const { t } = useTranslation();
   const kase = useApi<CaseDetailDto>(() => api.getCase(caseId), [caseId]);
   const viewer = useLoadedModule(loadCaseViewer);
-  const containerRef = useRef<HTMLElement>(null);
   const presenting = room.peerId !== null && room.peerId === room.presenterPeerId;
   const presenter = room.peers.find((p) => p.peerId === room.presenterPeerId);
   const presenterName = presenter?.user.displayName ?? t('consultRoom.someone');
@@ -30,19 +30,8 @@ export function SharedViewer({ caseId, client, room, isSpecialist }: { caseId: s
     if (kase.data) viewer?.startImageLoader();
   }, [kase.data, viewer]);
 
-  /** what is on screen, on either side: the window on the container (read by tests), and sent when presenting */
-  const onViewChange = (view: SyncedView) => {
-    const container = containerRef.current;
-    if (container) {
-      container.dataset.windowWidth = String(Math.round(view.viewport.windowWidth));
-      container.dataset.windowCenter = String(Math.round(view.viewport.windowCenter));
-      container.dataset.imageIndex = String(view.imageIndex);
-    }
-    if (presenting) client.sendViewer(view);
-  };
-
   return (
-    <section className="card consult-viewer" data-testid="shared-viewer" data-role={presenting ? 'presenter' : 'follower'} ref={containerRef}>
+    <section className="card consult-viewer" data-testid="shared-viewer" data-role={presenting ? 'presenter' : 'follower'}>
       <header className="consult-viewer-head">
         <h2>{t('consultRoom.viewerTitle')}</h2>
         <span className="muted" data-testid="viewer-control-hint">
@@ -63,7 +52,8 @@ export function SharedViewer({ caseId, client, room, isSpecialist }: { caseId: s
             readOnly: following,
             view: following ? room.viewer : null,
             label: t('consultRoom.following', { name: presenterName }),
-            onViewChange,
+            // what this viewer shows goes to the others while it presents (sendViewer checks that)
+            onViewChange: (view: SyncedView) => client.sendViewer(view),
           }}
         />
       ) : (
@@ -124,7 +114,7 @@ function PresenterControls({ client, room, presenting, isSpecialist }: { client:
           {t('consultRoom.takeControl')}
         </button>
       )}
-      {error !== undefined && <span className="error-message">{error instanceof Error ? error.message : String(error)}</span>}
+      <ConsultErrorMessage error={error} />
     </span>
   );
 }

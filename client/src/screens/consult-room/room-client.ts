@@ -9,6 +9,7 @@
 // peer: the room is joined again from the start. consult:restarted (the room moved to another media worker) keeps
 // the peer and rebuilds only the transports.
 import { Device, type types } from 'mediasoup-client';
+import { ApiError } from '../../api/client.ts';
 import type {
   ConsultAck,
   ConsultClientToServerEvents,
@@ -63,15 +64,18 @@ export interface RoomSnapshot {
   quality: { level: QualityLevel; rttMs: number | null; lossPercent: number | null };
 }
 
-/** a request the server did not answer in time, or that could not be sent: worth another try */
-export class RoomRequestError extends Error {
+/**
+ * A signalling request that failed: refused by the server (its code), or not answered in time or not sent
+ * (worth another try). An ApiError (status 0: no HTTP), so the screens word it like any other refusal.
+ */
+export class RoomRequestError extends ApiError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
     /** the server answered, refusing */
     readonly refused: boolean,
   ) {
-    super(message);
+    super(0, code, message);
   }
 }
 
@@ -377,7 +381,6 @@ export class RoomClient {
 
   /** Out (if the server still has this peer) and in again as a new peer. */
   private async rejoin(): Promise<void> {
-
     if (this.closed || this.status === 'ended' || this.status === 'error') return;
     const generation = ++this.generation;
     this.teardownMedia();
