@@ -147,6 +147,9 @@ export interface ConsumerOffer {
   rtpParameters: MediasoupJson;
 }
 
+/** A consult:viewer message is relayed to every peer: at most this much JSON (UTF-8), annotations included. */
+export const MAX_VIEWER_STATE_BYTES = 256 * 1024;
+
 /**
  * The shared viewer, as the presenter drives it: which series and image, the viewport and the annotations.
  * `seq` increases with every message of a presenter, so a follower drops one that arrives late.
@@ -166,7 +169,7 @@ export const viewerSyncStateSchema = z.object({
     vflip: z.boolean(),
     invert: z.boolean(),
   }),
-  /** cornerstone-tools' measurements per image id, as its tool state manager saves them (JSON, ≤ 256 kB) */
+  /** cornerstone-tools' measurements per image id, as its tool state manager saves them (within MAX_VIEWER_STATE_BYTES) */
   annotations: z.record(z.string(), z.unknown()).optional(),
 });
 export type ViewerSyncState = z.infer<typeof viewerSyncStateSchema>;

@@ -12,6 +12,7 @@ import {
   connectTransportRequestSchema,
   consultJoinRequestSchema,
   createTransportRequestSchema,
+  MAX_VIEWER_STATE_BYTES,
   produceRequestSchema,
   viewerSyncStateSchema,
   type ConsultAck,
@@ -34,8 +35,6 @@ export interface SignallingDeps {
   media: MediaServerHolder;
 }
 
-/** The shared viewer's state is relayed to every peer: annotations are bounded, so is the message. */
-export const MAX_VIEWER_STATE_BYTES = 256 * 1024;
 
 type Events = ConsultClientToServerEvents;
 type AnswerOf<E extends keyof Events> = Extract<Parameters<Parameters<Events[E]>[1]>[0], { ok: true }>['data'];

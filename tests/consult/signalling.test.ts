@@ -2,7 +2,7 @@
 // part, a room's life (media both ways, mute, the shared viewer and its presenter, a dropped connection, the end),
 // and a media worker dying under a room. Consultations are set up over REST as the app does.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsultationDto, ConsultJoinAnswer, ConsultPeerDto, ViewerSyncState } from '../../shared/consult.ts';
+import { MAX_VIEWER_STATE_BYTES, type ConsultationDto, type ConsultJoinAnswer, type ConsultPeerDto, type ViewerSyncState } from '../../shared/consult.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { ConsultPeer } from '../helpers/consult-peer.ts';
 import { BACKENDS, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -115,7 +115,7 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       const reader = await connect(reader1);
       await join(reader, id);
       expect(await reader.refusal('consult:viewer', viewerState(1))).toBe('NOT_PRESENTER');
-      expect(await tech.refusal('consult:viewer', viewerState(1, { big: 'x'.repeat(300 * 1024) }))).toBe('PAYLOAD_TOO_LARGE');
+      expect(await tech.refusal('consult:viewer', viewerState(1, { big: 'x'.repeat(MAX_VIEWER_STATE_BYTES) }))).toBe('PAYLOAD_TOO_LARGE');
       expect(await tech.refusal('consult:viewer', { seq: -1 } as unknown as ViewerSyncState)).toBe('BAD_REQUEST');
       await reader.ok('consult:end', {});
     });

@@ -7,7 +7,7 @@
 // with a smaller pane more (or less) of the image than the presenter sees. `translation` is in image pixels
 // already, as Cornerstone keeps it, so it needs no conversion.
 import type { Image, Viewport } from 'cornerstone-core';
-import type { ViewerSyncState } from '../../../shared/consult.ts';
+import { MAX_VIEWER_STATE_BYTES, type ViewerSyncState } from '../../../shared/consult.ts';
 import { loadedTools } from './cornerstone.ts';
 import { viewerLibraries } from './imageLoading.ts';
 
@@ -17,8 +17,10 @@ export type SyncedView = Omit<ViewerSyncState, 'seq'>;
 export type StackView = Omit<SyncedView, 'seriesId'>;
 export type SyncedViewport = SyncedView['viewport'];
 
-/** The contract's limit for the annotations of one message. */
-const MAX_ANNOTATION_BYTES = 256 * 1024;
+/** The annotations leave room in the contract's limit for the rest of the message (series, image, viewport). */
+const MAX_ANNOTATION_BYTES = MAX_VIEWER_STATE_BYTES - 4 * 1024;
+/** measured as the server measures: UTF-8 bytes (a Chinese text note is 3 bytes a character) */
+const jsonBytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
 
 /**
  * How a StackViewer takes part: `readOnly` with the `view` to show (null: nothing to follow yet) and the badge's
@@ -101,9 +103,9 @@ export function readAnnotations(imageIds: readonly string[], current: string | u
     return out;
   };
   const all = pick(imageIds);
-  if (JSON.stringify(all).length <= MAX_ANNOTATION_BYTES) return all;
+  if (jsonBytes(all) <= MAX_ANNOTATION_BYTES) return all;
   const one = pick(current === undefined ? [] : [current]);
-  return JSON.stringify(one).length <= MAX_ANNOTATION_BYTES ? one : {};
+  return jsonBytes(one) <= MAX_ANNOTATION_BYTES ? one : {};
 }
 
 /** Replaces the annotations of `imageIds` with those received (a copy: the tools change what they hold). */
