@@ -2,9 +2,10 @@
 //
 // In the same browser harness as the e2e tests (Debian's Chromium via playwright-core, a real server): time from
 // clicking a case on the reader's worklist (the app already open) to its first image on screen, for a 512×512
-// CT slice and a 3000×3000 16-bit JPEG 2000 radiograph, cold (a fresh browser context: empty cache, viewer code
-// not yet loaded) and warm (the case opened again); then the displayed frame rate of a 200-frame ultrasound loop
-// after it has loaded.
+// CT slice and a 3000×3000 16-bit JPEG 2000 radiograph, cold (a fresh browser context: empty cache; the click
+// comes as soon as the row shows, while the worklist's idle-time load of the viewer's code may still be under
+// way) and warm (the case opened again); then the displayed frame rate of a 200-frame ultrasound loop after it
+// has loaded.
 import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { syntheticCt, syntheticUsCine } from '../fixtures/dicom-writer.ts';
@@ -34,6 +35,7 @@ try {
   ] as const) {
     const cold: number[] = [];
     const coldFull: number[] = [];
+    const coldHarness: number[] = [];
     const warm: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const context = await loggedIn(browser);
@@ -41,12 +43,14 @@ try {
       const first = await timeToFirstImage(page, caseId);
       cold.push(first.firstImage);
       coldFull.push(first.fullResolution);
+      coldHarness.push(first.harness);
       warm.push((await timeToFirstImage(page, caseId)).firstImage);
       await context.close();
     }
     // a large JPEG 2000 image shows a reduced-resolution preview first: say when the full image replaced it
     const full = median(coldFull) > median(cold) ? ` (full resolution at ${median(coldFull).toFixed(0)} ms)` : '';
     console.log(`  ${label.padEnd(32)} cold ${median(cold).toFixed(0)} ms${full}, warm ${median(warm).toFixed(0)} ms   (target cold < ${target} ms)`);
+    console.log(`  ${''.padEnd(32)} cold runs ${cold.map((v) => v.toFixed(0)).join(', ')} ms; as timed from the harness ${median(coldHarness).toFixed(0)} ms`);
   }
 
   const context = await loggedIn(browser);
@@ -85,12 +89,19 @@ async function loggedIn(b: Browser): Promise<BrowserContext> {
 
 /**
  * ms from the click on the case's worklist row until the viewer's canvas shows more than two grey levels, and
- * until the image is at full resolution (the viewer no longer loading, no preview on screen)
+ * until the image is at full resolution (the viewer no longer loading, no preview on screen). Measured in the page:
+ * from the click event's time stamp to the animation frame in which the image is seen, so that the ~30-90 ms
+ * Playwright takes to dispatch a click (actionability checks over the DevTools protocol) is not counted as the
+ * viewer's. `harness`: the same span as seen from this process, click call to predicate answered, for comparison.
  */
-async function timeToFirstImage(page: Page, caseId: string): Promise<{ firstImage: number; fullResolution: number }> {
+async function timeToFirstImage(page: Page, caseId: string): Promise<{ firstImage: number; fullResolution: number; harness: number }> {
   await page.goto(`${server.url}/worklist?mine=true`);
   const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
   await row.waitFor();
+  await row.evaluate((element) => {
+    const w = window as unknown as Record<string, number>;
+    element.addEventListener('click', (event) => (w.benchOpenedAt = event.timeStamp), { capture: true, once: true });
+  });
   const started = Date.now();
   await row.click({ position: { x: 5, y: 5 } });
   await page.waitForFunction(
@@ -100,18 +111,28 @@ async function timeToFirstImage(page: Page, caseId: string): Promise<{ firstImag
       const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       const seen = new Set<number>();
       for (let i = 0; i < d.length && seen.size < 3; i += 4 * 101) seen.add(d[i]!);
-      return seen.size >= 3;
+      if (seen.size < 3) return false;
+      (window as unknown as Record<string, number>).benchShownAt = performance.now();
+      return true;
     },
     undefined,
     { polling: 'raf', timeout: 30_000 },
   );
-  const firstImage = Date.now() - started;
+  const harness = Date.now() - started;
   await page.waitForFunction(
-    () => document.querySelector('[data-testid="viewer"]')?.getAttribute('data-preview') === 'false' && !document.querySelector('[data-testid="viewer-loading"]'),
+    () => {
+      const done = document.querySelector('[data-testid="viewer"]')?.getAttribute('data-preview') === 'false' && !document.querySelector('[data-testid="viewer-loading"]');
+      if (done) (window as unknown as Record<string, number>).benchFullAt = performance.now();
+      return done;
+    },
     undefined,
     { polling: 'raf', timeout: 30_000 },
   );
-  return { firstImage, fullResolution: Date.now() - started };
+  const { openedAt, shownAt, fullAt } = await page.evaluate(() => {
+    const w = window as unknown as Record<string, number>;
+    return { openedAt: w.benchOpenedAt!, shownAt: w.benchShownAt!, fullAt: w.benchFullAt! };
+  });
+  return { firstImage: shownAt - openedAt, fullResolution: fullAt - openedAt, harness };
 }
 
 function median(values: number[]): number {
