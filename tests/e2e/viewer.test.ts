@@ -14,7 +14,7 @@ import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { jpeg2000Radiograph } from '../fixtures/jpeg2000.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { canvasStats, loginInBrowser, screenshot, viewerToolsReady } from '../helpers/e2e.ts';
-import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 import type { CaseDetailDto } from '../../shared/api.ts';
 
 const SIZE = 256; // rows = columns of the synthetic slices
@@ -283,6 +283,39 @@ describe('image viewer in Chromium', () => {
     expect(status.length).toBeGreaterThan(0);
     expect(status[0]).toContain('低分辨率预览');
     await page.close();
+  });
+
+  it('decodes uncompressed images on the page without starting the decoding worker; compressed ones start it', async () => {
+    // the phantom's Hounsfield values are read back exactly by the ROI test below: this is about where it decoded
+    const { page, viewer } = await openViewer(await phantomCase());
+    expect(await viewer.getByTestId('viewer-error').count()).toBe(0);
+    expect(page.workers().map((w) => w.url())).toEqual([]);
+
+    const jp2k = await readFile(corpusFile('test_files/MR_small_jp2klossless.dcm'));
+    const copy = withNewInstanceUid(jp2k, dicomParser.parseDicom(new Uint8Array(jp2k)).string('x00080018')!, 5); // another test stores the original
+    const jp2kId = await submittedCase('OTHER', [{ name: 'mr-jp2k.dcm', data: copy }]);
+    await page.goto(`${server.url}/cases/${jp2kId}`);
+    await expect.poll(async () => (await canvasStats(viewer)).distinct, { timeout: 10_000 }).toBeGreaterThan(50);
+    expect(page.workers().map((w) => w.url()).some((url) => url.includes('.worker.'))).toBe(true);
+    await page.close();
+  });
+
+  it("loads the viewer's code on the worklist and the case list, before any case is opened", async () => {
+    for (const [username, path] of [
+      ['reader1', '/worklist'],
+      ['tech1', '/cases'],
+    ] as const) {
+      // logged in without the login page, which itself leads to one of these lists
+      const context = await browser.newContext();
+      expect((await context.request.post(`${server.url}/api/session`, { data: { username, password: DEMO_PASSWORD } })).status()).toBe(201);
+      const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on('request', (request) => scripts.push(new URL(request.url()).pathname));
+      await page.goto(`${server.url}${path}`);
+      await expect.poll(() => scripts.some((p) => /\/assets\/CaseViewer-[\w-]+\.js$/.test(p)), { timeout: 10_000 }).toBe(true);
+      expect(scripts.filter((p) => p.startsWith('/api/instances/'))).toEqual([]);
+      await context.close();
+    }
   });
 
   /** one phantom slice, uploaded once for the tests that only read it (annotations stay in the page) */

@@ -6,15 +6,24 @@ import type { CaseDetailDto, PriorCaseDto } from '../../../shared/api.ts';
 import { DateTime } from '../components/format.tsx';
 import { SeriesThumbnails } from './SeriesThumbnails.tsx';
 import { viewableSeries, type ViewableSeries } from './series.ts';
-import { initCornerstone } from './cornerstone.ts';
+import { initCornerstone, startDecodingWorkers } from './cornerstone.ts';
+import { wantsPreview } from './j2k-preview/preview.ts';
 import { StackViewer } from './StackViewer.tsx';
 import type { CaseViewerSync, StackSync } from './sync.ts';
+import { needsDecodingWorker } from './uncompressed-decode.ts';
 
 /**
- * Wires the image loader and starts its decoding worker. The case page calls it as soon as it knows the case has
- * images (not for an ECG-only case), rather than once it has rendered the viewer.
+ * Wires the image loader and, when the first image is compressed, starts its decoding workers while the file
+ * downloads. The case page calls it as soon as it knows the case has images (not for an ECG-only case), rather
+ * than once it has rendered the viewer. An image that gets a preview first decodes that in a worker of its own,
+ * and on a two-core PC booting the loader's workers beside it slowed the preview: they start, on demand, for
+ * the full image after it. Any other compressed image starts them on demand too.
  */
-export const startImageLoader = () => void initCornerstone();
+export function startImageLoader(kase: CaseDetailDto): void {
+  initCornerstone();
+  const first = viewableSeries(kase.studies)[0]?.instances[0];
+  if (first && needsDecodingWorker(first.transferSyntaxUid) && !wantsPreview(first)) startDecodingWorkers();
+}
 
 /**
  * `onCurrentImage`: the instance id of the image on screen, as it changes (the report's key images use it; the

@@ -8,6 +8,7 @@ import wadoLoader from 'cornerstone-wado-image-loader';
 import dicomParser from 'dicom-parser';
 import type * as CornerstoneTools from 'cornerstone-tools';
 import { fetchInstanceBytes, instanceFileUrl } from './instance-bytes.ts';
+import { decodeUncompressedOnPage } from './uncompressed-decode.ts';
 
 export type Tools = typeof CornerstoneTools;
 
@@ -23,12 +24,10 @@ export function initCornerstone(): { cornerstone: typeof cornerstone } {
   // wadouri: files come through the shared download (the case page may have started it already), not the
   // loader's own XMLHttpRequest; /api/instances/:id/file is same-origin and authenticated by the session cookie
   cornerstone.registerImageLoader('wadouri', (imageId) => wadoLoader.wadouri.loadImage(imageId, { loader: fetchInstanceBytes }));
-  wadoLoader.webWorkerManager.initialize({
-    maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
-    // the decoding worker boots while the first file downloads, rather than after it arrived
-    startWebWorkersOnDemand: false,
-    taskConfiguration: { decodeTask: { initializeCodecsOnStartup: false, strict: false } },
-  });
+  // uncompressed frames never need the decoding worker; it boots for the first compressed one, or earlier
+  // through startDecodingWorkers when a case is known to have compressed images
+  wadoLoader.webWorkerManager.initialize(decodingWorkers(true));
+  decodeUncompressedOnPage(wadoLoader.webWorkerManager);
 
   // The loader's own provider throws on files with neither Modality nor Image Orientation (Patient)
   // (`Modality.includes('NM')` on undefined) and the image's load promise then never settles. Replace it with a
@@ -44,6 +43,28 @@ export function initCornerstone(): { cornerstone: typeof cornerstone } {
   }, 100);
 
   return { cornerstone };
+}
+
+function decodingWorkers(onDemand: boolean): Record<string, unknown> {
+  return {
+    maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
+    startWebWorkersOnDemand: onDemand,
+    taskConfiguration: { decodeTask: { initializeCodecsOnStartup: false, strict: false } },
+  };
+}
+
+let workersStarted = false;
+
+/**
+ * Boots the loader's decoding workers now, so that they are ready (~100 ms later) when the first compressed file
+ * has downloaded rather than starting only then. Uncompressed images do not use them.
+ */
+export function startDecodingWorkers(): void {
+  initCornerstone();
+  if (workersStarted) return;
+  workersStarted = true;
+  // initialising again with on-demand off spawns the missing workers; the loader never exceeds maxWebWorkers
+  wadoLoader.webWorkerManager.initialize(decodingWorkers(false));
 }
 
 let toolsLoading: Promise<Tools> | undefined;

@@ -131,7 +131,10 @@ declare module 'cornerstone-wado-image-loader' {
   const loader: {
     external: { cornerstone: unknown; dicomParser: unknown };
     configure(options: { beforeSend?: (xhr: XMLHttpRequest) => void; strict?: boolean }): void;
-    webWorkerManager: { initialize(config: Record<string, unknown>): void };
+    webWorkerManager: {
+      initialize(config: Record<string, unknown>): void;
+      addTask(type: string, data: unknown, priority?: number, transferList?: Transferable[]): { taskId: number; promise: Promise<unknown> };
+    };
     wadouri: {
       metaData: { metaDataProvider: MetadataProvider };
       dataSetCacheManager: { get(uri: string): DataSet | undefined; purge(): void };

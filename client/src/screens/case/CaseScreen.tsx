@@ -10,6 +10,7 @@ import { useLoadedModule } from '../../components/useLoadedModule.ts';
 import { useCaseEvents, useResyncOnConnect } from '../../realtime/useCaseEvents.ts';
 import { Link, paths } from '../../router.tsx';
 import { instanceFileUrl, prefetchInstance } from '../../viewer/instance-bytes.ts';
+import { loadCaseViewer } from '../../viewer/load.ts';
 import { viewableSeries } from '../../viewer/series.ts';
 import { useIsCentre, useIsTownship } from '../../session.ts';
 import { CaseActions } from './CaseActions.tsx';
@@ -30,9 +31,6 @@ import { useUploadQueue } from './upload/useUploadQueue.ts';
 /** Events that change what only the case's detail carries (turnaround, quality return): load it again. */
 const DETAIL_EVENTS: readonly string[] = ['sign', 'amend', 'returnForQuality', 'resubmit', 'acknowledge'];
 
-// Cornerstone and the image loader are large: load them with the first case page, not the login page, and
-// from the moment the page opens, in parallel with the case itself.
-const loadCaseViewer = () => import('../../viewer/CaseViewer.tsx');
 // The ECG reader (its own chunk: only ECG cases load it) takes the place of the image viewer for ECG files, which
 // have no images; the viewer shows a case's DICOM images, if any, beside it.
 const loadEcgReader = () => import('../../ecg/EcgReader.tsx');
@@ -133,7 +131,7 @@ function prefetchFirstImage(kase: CaseDetailDto): CaseDetailDto {
   const first = viewableSeries(kase.studies)[0]?.instances[0];
   if (first) {
     prefetchInstance(instanceFileUrl(first.id));
-    void loadCaseViewer().then((viewer) => viewer.startImageLoader());
+    void loadCaseViewer().then((viewer) => viewer.startImageLoader(kase));
   }
   return kase;
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummaryDto } from '../../../../shared/api.ts';
 import { api, CASE_PAGE_SIZE } from '../../api/teledx.ts';
@@ -7,6 +7,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { useCaseEvents, useResyncOnConnect } from '../../realtime/useCaseEvents.ts';
 import { Link, paths } from '../../router.tsx';
 import { useIsTownship } from '../../session.ts';
+import { preloadCaseViewer } from '../../viewer/load.ts';
 import { CaseTable } from './CaseTable.tsx';
 
 export function CasesScreen() {
@@ -16,6 +17,8 @@ export function CasesScreen() {
   const [olderPages, setOlderPages] = useState<CaseSummaryDto[]>([]);
   const [moreError, setMoreError] = useState<unknown>();
   const [loadingMore, setLoadingMore] = useState(false);
+  // cases are opened from here: have the viewer's code ready by then
+  useEffect(preloadCaseViewer, []);
 
   const cases = [...(firstPage.data ?? []), ...olderPages];
   const lastPageFull = (olderPages.length > 0 ? olderPages.length : (firstPage.data?.length ?? 0)) % CASE_PAGE_SIZE === 0;

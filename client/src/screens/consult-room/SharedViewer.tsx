@@ -11,10 +11,9 @@ import { useApi } from '../../api/useApi.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { useLoadedModule } from '../../components/useLoadedModule.ts';
 import { ConsultErrorMessage } from '../consultations/ConsultErrorMessage.tsx';
+import { loadCaseViewer } from '../../viewer/load.ts';
 import type { SyncedView } from '../../viewer/sync.ts';
 import type { RoomClient, RoomSnapshot } from './room-client.ts';
-
-const loadCaseViewer = () => import('../../viewer/CaseViewer.tsx');
 
 export function SharedViewer({ caseId, client, room, isSpecialist }: { caseId: string; client: RoomClient; room: RoomSnapshot; isSpecialist: boolean }) {
   const { t } = useTranslation();
@@ -27,7 +26,7 @@ export function SharedViewer({ caseId, client, room, isSpecialist }: { caseId: s
   const following = !presenting && room.presenterPeerId !== null;
 
   useEffect(() => {
-    if (kase.data) viewer?.startImageLoader();
+    if (kase.data) viewer?.startImageLoader(kase.data);
   }, [kase.data, viewer]);
 
   return (

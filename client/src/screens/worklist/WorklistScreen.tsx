@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummaryDto, ConsortiumDto, MeResponse } from '../../../../shared/api.ts';
 import { EXAM_KINDS, type ExamKind } from '../../../../shared/domain.ts';
@@ -8,6 +9,7 @@ import { useTicking } from '../../clock.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { navigate, paths, useLocation } from '../../router.tsx';
 import { useMe } from '../../session.ts';
+import { preloadCaseViewer } from '../../viewer/load.ts';
 import { useLiveWorklist } from './useLiveWorklist.ts';
 import { WorklistFilterBar } from './WorklistFilterBar.tsx';
 import { filtersFromSearch, searchOf, type WorklistFilters } from './worklist-model.ts';
@@ -23,6 +25,8 @@ export function WorklistScreen() {
   const worklist = useLiveWorklist(filters, me.id);
   const consortium = useApi(() => api.consortium(), []);
   const filtered = searchOf(filters) !== '';
+  // the reader opens cases from here: have the viewer's code ready by then
+  useEffect(preloadCaseViewer, []);
 
   return (
     <section>
