@@ -110,10 +110,14 @@ function samplesOf(reduced: ReducedImage, signed: boolean): Samples {
 function scaleUp(small: Samples, width: number, height: number, columns: number, rows: number): Samples {
   const out = new (small.constructor as new (length: number) => Samples)(columns * rows);
   const sourceColumn = Int32Array.from({ length: columns }, (_, x) => Math.min(width - 1, Math.floor((x * width) / columns)));
+  let previousSource = -1;
   for (let y = 0; y < rows; y++) {
     const sourceRow = Math.min(height - 1, Math.floor((y * height) / rows)) * width;
     const row = y * columns;
-    for (let x = 0; x < columns; x++) out[row + x] = small[sourceRow + sourceColumn[x]!]!;
+    // consecutive rows from the same source row (4 of them for a quarter-size level) are copied, not rebuilt
+    if (sourceRow === previousSource) out.copyWithin(row, row - columns, row);
+    else for (let x = 0; x < columns; x++) out[row + x] = small[sourceRow + sourceColumn[x]!]!;
+    previousSource = sourceRow;
   }
   return out;
 }
