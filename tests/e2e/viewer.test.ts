@@ -1,7 +1,8 @@
 // The image viewer in real Chromium: a township uploads a three-slice CT series; the reader claims the case and
 // reads it on the case page: the image is drawn (pixels read back from the canvas), window/level by drag and by
 // preset, the wheel moves through the stack, and the length tool measures in millimetres from Pixel Spacing.
-// A real JPEG 2000 file from the pydicom corpus is decoded by the loader's codecs as well. Then the reading tools
+// Real files from the pydicom corpus: one image in every lossless transfer syntax shows the same pixels, and the
+// lossy and colour samples render. Then the reading tools
 // on a phantom slice whose values are known: series thumbnails, rotation and flips (seen in the pixels), angle,
 // rectangle and ellipse statistics in Hounsfield units, arrow and text annotations typed into the page's own
 // prompt, keyboard shortcuts, and the prefetching of the next images (seen in the network requests).
@@ -9,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dicomParser from 'dicom-parser';
-import { corpusFile, withNewInstanceUid } from '../fixtures/corpus.ts';
+import { corpusFile, losslessMrVariants, TRANSFER_SYNTAX_SAMPLES, withNewInstanceUid } from '../fixtures/corpus.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { jpeg2000Radiograph } from '../fixtures/jpeg2000.ts';
 import { launchBrowser } from '../helpers/browser.ts';
@@ -259,6 +260,36 @@ describe('image viewer in Chromium', () => {
     expect(await viewer.getByTestId('viewer-error').count()).toBe(0);
     await page.close();
   });
+  it('shows the same pixels for one image in every lossless transfer syntax, and renders the lossy and colour ones', async () => {
+    // one series: MR_small as explicit, implicit and big endian, deflated, JPEG lossless, JPEG-LS, JPEG 2000
+    // and RLE; the uncompressed ones are decoded on the page, the others in the loader's worker
+    const variants = losslessMrVariants();
+    const caseId = await submittedCase('MR', variants.map((v, i) => ({ name: `${i}.dcm`, data: v.bytes })));
+    const page = await openCase('tech1', caseId);
+    const viewer = page.getByTestId('viewer');
+    const seen: { syntax: string; checksum: number; distinct: number }[] = [];
+    for (const [i, { syntax }] of variants.entries()) {
+      await expect.poll(() => viewer.getByTestId('viewer-image-index').textContent(), { timeout: 10_000 }).toBe(`${i + 1} / ${variants.length}`);
+      await expect.poll(() => viewer.getByTestId('viewer-loading').count(), { timeout: 10_000 }).toBe(0);
+      expect(await viewer.getByTestId('viewer-error').count(), syntax).toBe(0);
+      const { checksum, distinct } = await canvasStats(viewer);
+      seen.push({ syntax, checksum, distinct });
+      await viewer.getByTestId('viewer-canvas').focus();
+      await page.keyboard.press('ArrowDown');
+    }
+    expect(seen[0]!.distinct).toBeGreaterThan(50);
+    expect(seen).toEqual(variants.map(({ syntax }) => ({ syntax, checksum: seen[0]!.checksum, distinct: seen[0]!.distinct })));
+
+    // the lossy and colour samples, each a case of its own: drawn, not blank, no error
+    for (const syntax of ['JPEG baseline', 'JPEG extended', 'JPEG 2000', 'multi-frame RLE', 'CT explicit little endian']) {
+      const id = await submittedCase('OTHER', [{ name: 'sample.dcm', data: await readFile(corpusFile(TRANSFER_SYNTAX_SAMPLES[syntax]!)) }]);
+      await page.goto(`${server.url}/cases/${id}`);
+      await expect.poll(async () => (await canvasStats(viewer)).distinct, { timeout: 10_000, message: syntax }).toBeGreaterThan(20);
+      expect(await viewer.getByTestId('viewer-error').count(), syntax).toBe(0);
+    }
+    await page.close();
+  });
+
   it('shows a large JPEG 2000 radiograph at reduced resolution first, then at full resolution', async () => {
     const caseId = await submittedCase('DR', [{ name: 'chest.dcm', data: chestJ2k }]);
     const page = await loginInBrowser(browser, server.url, 'reader1', { width: 1366, height: 900 });
