@@ -24,8 +24,8 @@ export function initCornerstone(): { cornerstone: typeof cornerstone } {
   // wadouri: files come through the shared download (the case page may have started it already), not the
   // loader's own XMLHttpRequest; /api/instances/:id/file is same-origin and authenticated by the session cookie
   cornerstone.registerImageLoader('wadouri', (imageId) => wadoLoader.wadouri.loadImage(imageId, { loader: fetchInstanceBytes }));
-  // uncompressed frames never need the decoding worker; it boots for the first compressed one, or earlier
-  // through startDecodingWorkers when a case is known to have compressed images
+  // uncompressed frames never need the decoding workers; they boot for the first compressed frame, or earlier
+  // through startDecodingWorkers when the case's first image is compressed
   wadoLoader.webWorkerManager.initialize(decodingWorkers(true));
   decodeUncompressedOnPage(wadoLoader.webWorkerManager);
 
