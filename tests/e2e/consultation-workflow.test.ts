@@ -1,9 +1,11 @@
 // Live consultations' workflow in Chromium, outside the room: a technician asks for a consultation from the case
 // page, naming a reader of the imaging centre → the reader's open consultations page shows it without reload and
 // a notice appears → the reader accepts → the technician's page shows it accepted, live, with the way into the
-// room. A second request, declined with a reason, shows the reason on the technician's page and list.
+// room. A second request, declined with a reason, shows the reason on the technician's page and list. Scheduled
+// ones remind both sides as their time comes, and the specialist when the township waits in the room.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { ConsultPeer } from '../helpers/consult-peer.ts';
 import { loginInBrowser, screenshot, serverAndChromium } from '../helpers/e2e.ts';
 
 describe('consultation workflow in Chromium', () => {
@@ -167,5 +169,59 @@ describe('consultation workflow in Chromium', () => {
     await expect.poll(() => techRow.getAttribute('data-status')).toBe('CANCELLED');
     await expect.poll(() => superRow.getAttribute('data-status'), { timeout: 10_000 }).toBe('CANCELLED');
     expect(await superRow.getByTestId('consultation-accept').count()).toBe(0);
+  }, 60_000);
+
+  it('reminds both sides as a scheduled time comes, and the specialist that the township waits in the room', async () => {
+    const techApi = await e2e.server.login('tech1');
+    const readerApi = await e2e.server.login('reader1');
+    const { centres } = (await techApi.get('/api/consortium')).body as { centres: { id: string; code: string }[] };
+    const imaging = centres.find((c) => c.code === 'IMAGING')!.id;
+    const specialistId = ((await readerApi.get('/api/me')).body as { id: string }).id;
+    /** asked of reader1 by tech1 for `inMs` from now, and accepted */
+    const scheduled = async (topic: string, inMs: number): Promise<string> => {
+      const scheduledAt = new Date(Date.now() + inMs).toISOString();
+      const created = await techApi.post('/api/consultations', { centreId: imaging, specialistId, scheduledAt, topic });
+      expect(created.status).toBe(201);
+      expect((await readerApi.post(`/api/consultations/${created.body.id}/accept`)).status).toBe(200);
+      return created.body.id as string;
+    };
+    const soon = await scheduled('三分钟后会诊：腹部超声随访', 3 * 60_000);
+    const later = await scheduled('两小时后会诊：心电图复查', 2 * 3_600_000);
+
+    const reader = await login('reader1');
+    const tech = await login('tech1');
+    const reminder = (page: Page, id: string) => page.locator(`[data-testid="consultation-reminder"][data-id="${id}"]`);
+    for (const [page, other] of [
+      [reader, '城关镇卫生院 王技师'],
+      [tech, '陈医生'],
+    ] as const) {
+      await expect.poll(() => reminder(page, soon).getAttribute('data-event'), { timeout: 10_000 }).toBe('due');
+      expect(await reminder(page, soon).textContent()).toContain('三分钟后会诊');
+      expect(await reminder(page, soon).textContent()).toContain(other);
+      expect(await reminder(page, soon).getByTestId('consultation-reminder-join').getAttribute('href')).toBe(`/consultations/${soon}/room`);
+      expect(await reminder(page, later).count()).toBe(0);
+    }
+    await screenshot(reader, 'consultation-reminder.png');
+
+    // one that comes due while the page is open: ten minutes before its time, four seconds from now
+    await connected(reader);
+    const next = await scheduled('稍后到时的会诊', 10 * 60_000 + 4_000);
+    expect(await reminder(reader, next).count()).toBe(0);
+    await expect.poll(() => reminder(reader, next).count(), { timeout: 20_000 }).toBe(1);
+    await reminder(reader, next).getByTestId('consultation-notice-dismiss').click();
+    await expect.poll(() => reminder(reader, next).count()).toBe(0);
+
+    // the technician enters the room (over the socket, as the room page does): the reader is told they wait
+    const peer = await ConsultPeer.connect(techApi);
+    try {
+      const { routerRtpCapabilities } = await peer.ok('consult:capabilities', { consultationId: soon });
+      await peer.ok('consult:join', { consultationId: soon, rtpCapabilities: routerRtpCapabilities });
+      await expect.poll(() => reminder(reader, soon).getAttribute('data-event'), { timeout: 10_000 }).toBe('waiting');
+      expect(await reminder(reader, soon).textContent()).toContain('王技师 已在会诊室等您');
+      // the technician, in the room, is not reminded to enter it
+      await expect.poll(() => reminder(tech, soon).count(), { timeout: 10_000 }).toBe(0);
+    } finally {
+      peer.close();
+    }
   }, 60_000);
 });

@@ -1,5 +1,5 @@
-// The consultations screen's pure parts: who is offered which move, how a list takes in a change, and the
-// scheduled time sent with the computer's UTC offset.
+// The consultations screen's pure parts: who is offered which move, how a list takes in a change, the
+// scheduled time sent with the computer's UTC offset, and who is reminded of what when.
 import { describe, expect, it } from 'vitest';
 import type { ConsultationDto } from '../../shared/consult.ts';
 import {
@@ -10,6 +10,9 @@ import {
   mayJoin,
   nextFullHour,
   placeConsultation,
+  REMIND_AFTER_MS,
+  REMIND_BEFORE_MS,
+  reminderFor,
   toLocalInput,
 } from '../../client/src/screens/consultations/consultation-model.ts';
 
@@ -112,5 +115,39 @@ describe('scheduled time', () => {
     const next = nextFullHour(new Date(2025, 2, 1, 9, 30, 12));
     expect(toLocalInput(next)).toBe('2025-03-01T10:00');
     expect(toLocalInput(nextFullHour(new Date(2025, 2, 1, 23, 5)))).toBe('2025-03-02T00:00');
+  });
+});
+
+describe('reminders', () => {
+  const at = Date.parse('2025-03-01T07:00:00.000Z'); // 15:00 in Beijing
+  const specialist = { id: reader.id, displayName: '陈医生' };
+  const scheduled = consultation({ status: 'ACCEPTED', specialist, scheduledAt: '2025-03-01T07:00:00.000Z' });
+  const minutes = (n: number) => n * 60_000;
+
+  it('reminds both sides of an accepted appointment from shortly before its time until a while after it', () => {
+    expect(reminderFor(tech, scheduled, at - REMIND_BEFORE_MS - 1)).toBeNull();
+    expect(reminderFor(tech, scheduled, at - REMIND_BEFORE_MS)).toBe('due');
+    expect(reminderFor(reader, scheduled, at - minutes(1))).toBe('due');
+    expect(reminderFor(reader, scheduled, at + REMIND_AFTER_MS)).toBe('due');
+    expect(reminderFor(reader, scheduled, at + REMIND_AFTER_MS + 1)).toBeNull();
+  });
+
+  it('reminds no one else, and nothing for a consultation asked for now, not yet accepted, or closed', () => {
+    expect(reminderFor(otherReader, scheduled, at)).toBeNull();
+    expect(reminderFor(colleague, scheduled, at)).toBeNull();
+    expect(reminderFor(reader, { ...scheduled, scheduledAt: null }, at)).toBeNull();
+    expect(reminderFor(tech, { ...scheduled, status: 'REQUESTED' }, at)).toBeNull();
+    for (const status of ['DECLINED', 'CANCELLED', 'ENDED'] as const) expect(reminderFor(tech, { ...scheduled, status }, at)).toBeNull();
+  });
+
+  it('tells whoever is not in the room that the other side is waiting there', () => {
+    const stay = (user: { id: string; displayName: string }, leftAt: string | null = null) => ({ user, joinedAt: '2025-03-01T07:01:00.000Z', leftAt });
+    const techIn = { ...scheduled, status: 'IN_PROGRESS' as const, participants: [stay({ id: tech.id, displayName: '王技师' })] };
+    expect(reminderFor(reader, techIn, at + minutes(60))).toBe('waiting');
+    expect(reminderFor(tech, techIn, at)).toBeNull();
+    const bothIn = { ...techIn, participants: [...techIn.participants, stay(specialist)] };
+    expect(reminderFor(reader, bothIn, at)).toBeNull();
+    const techLeft = { ...techIn, participants: [stay({ id: tech.id, displayName: '王技师' }, '2025-03-01T07:05:00.000Z')] };
+    expect(reminderFor(reader, techLeft, at)).toBeNull();
   });
 });

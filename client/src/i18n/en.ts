@@ -574,6 +574,8 @@ export const en: Messages = {
       accept: '{{name}} accepted your consultation request: {{topic}}',
       decline: '{{centre}} declined your consultation request: {{reason}}',
       cancel: '{{name}} withdrew the consultation request: {{topic}}',
+      due: 'Consultation "{{topic}}" is set for {{time}} (with {{with}})',
+      waiting: '{{name}} is waiting for you in the consultation room: {{topic}}',
       open: 'Open consultations',
       dismiss: 'Dismiss',
     },

@@ -581,6 +581,8 @@ export const zhCN = {
       accept: '{{name}} 已接受您的会诊申请：{{topic}}',
       decline: '{{centre}} 拒绝了您的会诊申请：{{reason}}',
       cancel: '{{name}} 撤销了会诊申请：{{topic}}',
+      due: '会诊「{{topic}}」约定于 {{time}} 开始（{{with}}）',
+      waiting: '{{name}} 已在会诊室等您：{{topic}}',
       open: '查看会诊',
       dismiss: '知道了',
     },

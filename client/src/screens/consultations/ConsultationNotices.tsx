@@ -1,14 +1,20 @@
 // Notices above whatever screen the user is on: a consultation asked of their centre (or of them by name), or
 // their own request accepted, declined, or withdrawn by the other side. Each links to the consultations list
 // and stays until dismissed; a request someone has since answered needs no one's attention any more.
+// Reminders, from the open consultations as loaded and kept current: one's scheduled time is near, or the other
+// side is waiting in the room; each links to the room, and goes once the consultation moves on or is dismissed.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../../../shared/api.ts';
 import type { ConsultationDto } from '../../../../shared/consult.ts';
 import { CENTRE_ROLES } from '../../../../shared/domain.ts';
+import { useTicking } from '../../clock.ts';
+import { formatDateTime } from '../../i18n/format.ts';
 import { useConsultationEvents, type ConsultationChangedEvent } from '../../realtime/useConsultationEvents.ts';
-import { Link, paths } from '../../router.tsx';
+import { Link, paths, useLocation } from '../../router.tsx';
 import { SCREEN_ROLES, useMe } from '../../session.ts';
+import { reminderFor } from './consultation-model.ts';
+import { useLiveConsultations } from './useLiveConsultations.ts';
 
 type NoticeKind = 'request' | 'accept' | 'decline' | 'cancel';
 
@@ -32,7 +38,12 @@ function noticeFor(me: MeResponse, { consultation: c, event }: ConsultationChang
 export function ConsultationNotices() {
   const me = useMe();
   if (!SCREEN_ROLES.consultations.includes(me.role)) return null;
-  return <Notices me={me} />;
+  return (
+    <>
+      <Notices me={me} />
+      <Reminders me={me} />
+    </>
+  );
 }
 
 function Notices({ me }: { me: MeResponse }) {
@@ -76,3 +87,52 @@ function Notices({ me }: { me: MeResponse }) {
     </div>
   ));
 }
+
+function Reminders({ me }: { me: MeResponse }) {
+  const { t, i18n } = useTranslation();
+  const open = useLiveConsultations('open');
+  const location = useLocation();
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set());
+  // "id:kind" of each reminder due, recomputed every second; the list re-renders only when that changes
+  const due = useTicking((now) =>
+    (open.rows ?? [])
+      .flatMap((c) => {
+        const kind = reminderFor(me, c, now);
+        return kind ? [`${c.id}:${kind}`] : [];
+      })
+      .join(' '),
+  );
+  const shown = due
+    .split(' ')
+    .filter((key) => key && !dismissed.has(key))
+    .map((key) => {
+      const [id, kind] = key.split(':') as [string, 'due' | 'waiting'];
+      return { key, kind, consultation: open.rows!.find((c) => c.id === id)! };
+    })
+    // the room itself needs no reminder to enter it
+    .filter(({ consultation: c }) => location.split('?')[0] !== paths.consultRoom(c.id));
+
+  return shown.map(({ key, kind, consultation: c }) => (
+    <div key={key} className="consult-notice consult-notice-reminder" role="status" data-testid="consultation-reminder" data-id={c.id} data-event={kind}>
+      <span>
+        {kind === 'due'
+          ? t('consultations.notice.due', { topic: c.topic, time: formatDateTime(c.scheduledAt!, i18n.language), with: otherSide(me, c) })
+          : t('consultations.notice.waiting', { name: inRoom(c).join('、'), topic: c.topic })}
+      </span>
+      <Link to={paths.consultRoom(c.id)} data-testid="consultation-reminder-join">
+        {t('consultations.join')}
+      </Link>
+      <button type="button" className="button-quiet" data-testid="consultation-notice-dismiss" onClick={() => setDismissed((keys) => new Set(keys).add(key))}>
+        {t('consultations.notice.dismiss')}
+      </button>
+    </div>
+  ));
+}
+
+/** Whom the user meets: the specialist (or the centre, before one is named) for the requester, else the requester. */
+function otherSide(me: MeResponse, c: ConsultationDto): string {
+  if (c.requestedBy.id !== me.id) return `${c.requestingOrg.name} ${c.requestedBy.displayName}`;
+  return c.specialist?.displayName ?? c.centre.name;
+}
+
+const inRoom = (c: ConsultationDto): string[] => [...new Set(c.participants.filter((p) => p.leftAt === null).map((p) => p.user.displayName))];

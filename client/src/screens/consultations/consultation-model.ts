@@ -26,6 +26,27 @@ export const mayCancel = (me: Me, c: ConsultationDto): boolean =>
 export const mayJoin = (me: Me, c: ConsultationDto): boolean =>
   JOINABLE_STATUSES.includes(c.status) && (c.requestedBy.id === me.id || c.specialist?.id === me.id);
 
+/** A scheduled consultation's reminder shows from this long before its time... */
+export const REMIND_BEFORE_MS = 10 * 60_000;
+/** ...until this long after it, unless someone has started it by then. */
+export const REMIND_AFTER_MS = 30 * 60_000;
+
+/**
+ * What a participant should be reminded of now: `due`, an accepted consultation whose set time is near or has
+ * just passed; `waiting`, the other side is in the room and this user is not. Null for everything else (and for
+ * anyone who does not take part in it).
+ */
+export function reminderFor(me: Me, c: ConsultationDto, now: number): 'due' | 'waiting' | null {
+  if (!mayJoin(me, c)) return null;
+  if (c.status === 'IN_PROGRESS') {
+    const inRoom = c.participants.filter((p) => p.leftAt === null);
+    return inRoom.length > 0 && !inRoom.some((p) => p.user.id === me.id) ? 'waiting' : null;
+  }
+  if (c.scheduledAt === null) return null;
+  const at = Date.parse(c.scheduledAt);
+  return now >= at - REMIND_BEFORE_MS && now <= at + REMIND_AFTER_MS ? 'due' : null;
+}
+
 /** The list's status filter. */
 export type StatusFilter = 'all' | 'open' | 'closed';
 export const STATUS_FILTERS: Record<StatusFilter, readonly ConsultationStatus[] | undefined> = {
