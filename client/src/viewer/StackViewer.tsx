@@ -100,10 +100,14 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const followed = readOnly ? (sync?.view ?? null) : null;
   const followedRef = useRef<StackView | null>(followed);
   const readOnlyRef = useRef(readOnly);
+  /** a shared viewer reports what it shows; the case page's own viewer has no one to tell */
+  const shared = sync !== undefined;
+  const sharedRef = useRef(shared);
   useEffect(() => {
     followedRef.current = followed;
     readOnlyRef.current = readOnly;
-  }, [followed, readOnly]);
+    sharedRef.current = shared;
+  }, [followed, readOnly, shared]);
   /**
    * Resolves true once the image is on screen; false when it failed or a later request overtook it. `onPainted`:
    * called once, when something first shows for it (a preview, the image, or its error).
@@ -247,7 +251,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       const viewport = (event as CustomEvent<{ viewport: Viewport }>).detail.viewport;
       setVoi({ windowWidth: viewport.voi.windowWidth, windowCenter: viewport.voi.windowCenter });
       setInverted(viewport.invert);
-      views.call();
+      if (sharedRef.current) views.call();
     };
     const onMeasurement = (event: Event) => {
       const measured = describeMeasurement(element, (event as CustomEvent<MeasurementEventDetail>).detail);

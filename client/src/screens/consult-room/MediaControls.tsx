@@ -36,32 +36,28 @@ export function MediaControls({ local, canEnd, canShareScreen, onMute, onCamera,
 
   return (
     <div className="consult-controls" role="toolbar" aria-label={t('consultRoom.title')}>
-      <button
-        type="button"
-        data-testid="mute"
-        data-on={!muted}
-        aria-pressed={muted}
-        className={muted ? 'consult-off' : undefined}
+      <SourceToggle
+        testId="mute"
+        on={!muted}
         disabled={!local.mic.track}
-        onClick={() => onMute(!muted)}
-      >
-        {muted ? t('consultRoom.unmute') : t('consultRoom.mute')}
-      </button>
-      <button
-        type="button"
-        data-testid="camera"
-        data-on={!cameraOff}
-        aria-pressed={cameraOff}
-        className={cameraOff ? 'consult-off' : undefined}
+        label={muted ? t('consultRoom.unmute') : t('consultRoom.mute')}
+        onToggle={() => onMute(!muted)}
+      />
+      <SourceToggle
+        testId="camera"
+        on={!cameraOff}
         disabled={!local.cam.track}
-        onClick={() => onCamera(!cameraOff)}
-      >
-        {cameraOff ? t('consultRoom.cameraOn') : t('consultRoom.cameraOff')}
-      </button>
+        label={cameraOff ? t('consultRoom.cameraOn') : t('consultRoom.cameraOff')}
+        onToggle={() => onCamera(!cameraOff)}
+      />
       {canShareScreen && (
-        <button type="button" data-testid="screen-share" data-on={sharing} aria-pressed={sharing} onClick={() => onScreenShare(!sharing)}>
-          {sharing ? t('consultRoom.stopShare') : t('consultRoom.shareScreen')}
-        </button>
+        <SourceToggle
+          testId="screen-share"
+          on={sharing}
+          label={sharing ? t('consultRoom.stopShare') : t('consultRoom.shareScreen')}
+          onToggle={() => onScreenShare(!sharing)}
+          pressedWhenOn
+        />
       )}
       <span className="consult-controls-gap" />
       <button type="button" data-testid="leave" onClick={onLeave}>
@@ -84,5 +80,40 @@ export function MediaControls({ local, canEnd, canShareScreen, onMute, onCamera,
         </span>
       )}
     </div>
+  );
+}
+
+/**
+ * One media source's button. The microphone and camera buttons are "pressed" while their source is off (muted,
+ * camera off) and look it; the screen share's is pressed while sharing (`pressedWhenOn`).
+ */
+function SourceToggle({
+  testId,
+  on,
+  disabled = false,
+  label,
+  onToggle,
+  pressedWhenOn = false,
+}: {
+  testId: string;
+  on: boolean;
+  disabled?: boolean;
+  label: string;
+  onToggle: () => void;
+  pressedWhenOn?: boolean;
+}) {
+  const pressed = pressedWhenOn ? on : !on;
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      data-on={on}
+      aria-pressed={pressed}
+      className={!pressedWhenOn && !on ? 'consult-off' : undefined}
+      disabled={disabled}
+      onClick={onToggle}
+    >
+      {label}
+    </button>
   );
 }
