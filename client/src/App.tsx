@@ -34,7 +34,7 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.consultations()) return SCREEN_ROLES.consultations.includes(role) ? <ConsultationsScreen /> : <Forbidden />;
   const roomId = /^\/consultations\/([^/]+)\/room$/.exec(pathname)?.[1];
   if (roomId) {
-    if (!SCREEN_ROLES.consultations.includes(role)) return <Forbidden />;
+    if (!SCREEN_ROLES.consultRoom.includes(role)) return <Forbidden />;
     return (
       <Suspense fallback={<Loading />}>
         <ConsultRoomScreen key={roomId} consultationId={decodeURIComponent(roomId)} />

@@ -28,10 +28,12 @@ export function homePath(role: Role): string {
 }
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
-export const SCREEN_ROLES: Record<'worklist' | 'routingRules' | 'quality' | 'consultations', readonly Role[]> = {
+export const SCREEN_ROLES: Record<'worklist' | 'routingRules' | 'quality' | 'consultations' | 'consultRoom', readonly Role[]> = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
   routingRules: ['ADMIN', 'SUPERVISOR'],
   quality: ['SUPERVISOR', 'ADMIN'],
-  /** the township asks, the reading centre answers (administrators take no part) */
-  consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'READER', 'SUPERVISOR'],
+  /** the township asks, the reading centre answers; administrators read the record of them all */
+  consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'READER', 'SUPERVISOR', 'ADMIN'],
+  /** the room, and the notices and reminders that lead there: those who take part (administrators do not) */
+  consultRoom: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'READER', 'SUPERVISOR'],
 };

@@ -224,4 +224,28 @@ describe('consultation workflow in Chromium', () => {
       peer.close();
     }
   }, 60_000);
+
+  it('shows administrators every consultation, read-only, and keeps them out of the room', async () => {
+    const techApi = await e2e.server.login('tech1');
+    const { centres } = (await techApi.get('/api/consortium')).body as { centres: { id: string; code: string }[] };
+    const created = await techApi.post('/api/consultations', { centreId: centres.find((c) => c.code === 'ECG')!.id, topic: '心电图疑难病例讨论' });
+    expect(created.status).toBe(201);
+
+    const admin = await login('admin');
+    await admin.getByTestId('nav-consultations').click();
+    await admin.getByTestId('consultations-screen').waitFor();
+    const row = admin.locator(`[data-testid="consultation-row"][data-id="${created.body.id}"]`);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+    expect(await row.getAttribute('data-status')).toBe('REQUESTED');
+    expect(await row.textContent()).toContain('心电图疑难病例讨论');
+    // the consultations of earlier tests, accepted and declined between the imaging centre and the township, too
+    await admin.getByTestId('consultation-filter').selectOption('all');
+    await expect.poll(() => admin.getByTestId('consultation-row').count()).toBeGreaterThan(3);
+    for (const action of ['accept', 'decline', 'cancel', 'join']) expect(await admin.getByTestId(`consultation-${action}`).count(), action).toBe(0);
+    expect(await admin.getByTestId('new-consultation').count()).toBe(0);
+
+    await admin.goto(`${e2e.server.url}/consultations/${created.body.id}/room`);
+    await expect.poll(() => admin.getByRole('alert').textContent()).toBeTruthy();
+    expect(await admin.getByTestId('shared-viewer').count()).toBe(0);
+  });
 });

@@ -37,7 +37,7 @@ function noticeFor(me: MeResponse, { consultation: c, event }: ConsultationChang
 
 export function ConsultationNotices() {
   const me = useMe();
-  if (!SCREEN_ROLES.consultations.includes(me.role)) return null;
+  if (!SCREEN_ROLES.consultRoom.includes(me.role)) return null;
   return (
     <>
       <Notices me={me} />
