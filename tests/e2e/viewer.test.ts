@@ -349,6 +349,33 @@ describe('image viewer in Chromium', () => {
     }
   });
 
+  it('starts loading a case and its first image when its worklist row is pressed, and opens it with what came', async () => {
+    const caseId = await phantomCase();
+    const instanceId = [...(await instanceIdsByUid(server, caseId)).values()][0]!;
+    const context = await browser.newContext();
+    expect((await context.request.post(`${server.url}/api/session`, { data: { username: 'reader1', password: DEMO_PASSWORD } })).status()).toBe(201);
+    const page = await context.newPage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    await page.goto(`${server.url}/worklist`);
+    const row = page.locator(`[data-testid="worklist-row"][data-case-id="${caseId}"]`);
+    await row.waitFor();
+
+    // the press alone: the case, then its first image, are asked for; nothing has navigated yet
+    await row.dispatchEvent('pointerdown');
+    await expect.poll(() => requested.includes(`/api/instances/${instanceId}/file`), { timeout: 10_000 }).toBe(true);
+    expect(requested.filter((p) => p === `/api/cases/${caseId}`)).toHaveLength(1);
+    expect(new URL(page.url()).pathname).toBe('/worklist');
+
+    // the click opens the case with the case and image already fetched: neither is asked for again
+    await row.click({ position: { x: 5, y: 5 } });
+    const viewer = page.getByTestId('viewer');
+    await expect.poll(async () => (await canvasStats(viewer)).max, { timeout: 10_000 }).toBeGreaterThan(200);
+    expect(requested.filter((p) => p === `/api/cases/${caseId}`)).toHaveLength(1);
+    expect(requested.filter((p) => p === `/api/instances/${instanceId}/file`)).toHaveLength(1);
+    await context.close();
+  });
+
   /** one phantom slice, uploaded once for the tests that only read it (annotations stay in the page) */
   let phantomCaseId: Promise<string> | undefined;
   function phantomCase(): Promise<string> {

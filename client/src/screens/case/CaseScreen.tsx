@@ -9,9 +9,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { useLoadedModule } from '../../components/useLoadedModule.ts';
 import { useCaseEvents, useResyncOnConnect } from '../../realtime/useCaseEvents.ts';
 import { Link, paths } from '../../router.tsx';
-import { instanceFileUrl, prefetchInstance } from '../../viewer/instance-bytes.ts';
 import { loadCaseViewer } from '../../viewer/load.ts';
-import { viewableSeries } from '../../viewer/series.ts';
 import { useIsCentre, useIsTownship } from '../../session.ts';
 import { CaseActions } from './CaseActions.tsx';
 import { CaseConsultations, RequestConsultationButton, useCaseConsultations } from './CaseConsultations.tsx';
@@ -19,6 +17,7 @@ import { CaseFacts } from './CaseFacts.tsx';
 import { CaseFiles } from './CaseFiles.tsx';
 import { CaseMedia } from './CaseMedia.tsx';
 import { ClaimPanel } from './ClaimPanel.tsx';
+import { loadCase } from './load-case.ts';
 import { MismatchWarning } from './MismatchWarning.tsx';
 import { Priors } from './Priors.tsx';
 import { QualityReturnInfo } from './QualityReturnInfo.tsx';
@@ -40,7 +39,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
   const isTownship = useIsTownship();
   const isCentre = useIsCentre();
   const viewer = useLoadedModule(loadCaseViewer);
-  const { data: kase, error, reload, setData } = useApi(() => api.getCase(caseId).then(prefetchFirstImage), [caseId]);
+  const { data: kase, error, reload, setData } = useApi(() => loadCase(caseId), [caseId]);
   // the queue lives on when the page is left; coming back shows it and reloads once it drains
   const uploads = useUploadQueue(caseId, reload);
   // someone else moved the case (submitted, claimed, released it): show it as it now is
@@ -120,20 +119,6 @@ function EcgReaders({ kase }: { kase: CaseDetailDto }) {
   const ecg = useLoadedModule(loadEcgReader);
   if (!ecg) return <p className="muted">{t('ecg.loading')}</p>;
   return kase.ecg.map((analysis) => <ecg.EcgReader key={analysis.id} analysis={analysis} />);
-}
-
-/**
- * The viewer opens on the first series' first image: its download and the image loader's decoding worker start as
- * soon as the case arrives, before the page renders and while the viewer's code is still loading. Returns the
- * case, to sit in the loading chain.
- */
-function prefetchFirstImage(kase: CaseDetailDto): CaseDetailDto {
-  const first = viewableSeries(kase.studies)[0]?.instances[0];
-  if (first) {
-    prefetchInstance(instanceFileUrl(first.id));
-    void loadCaseViewer().then((viewer) => viewer.startImageLoader(kase));
-  }
-  return kase;
 }
 
 /** The case page's detail with the fresher worklist fields of an event (status, claim, centre, deadline). */

@@ -3,6 +3,7 @@ import type { CaseSummaryDto } from '../../../../shared/api.ts';
 import { PriorityBadge, StatusBadge } from '../../components/badges.tsx';
 import { DateTime, SexAge } from '../../components/format.tsx';
 import { Link, navigate, paths } from '../../router.tsx';
+import { prefetchCase } from '../case/load-case.ts';
 
 export function CaseTable({ cases }: { cases: readonly CaseSummaryDto[] }) {
   const { t } = useTranslation();
@@ -39,6 +40,7 @@ function CaseRow({ summary: c }: { summary: CaseSummaryDto }) {
       className={`case-row${c.priority === 'STAT' ? ' row-stat' : ''}${criticalOpen ? ' row-critical' : ''}`}
       data-testid="case-row"
       data-case-id={c.id}
+      onPointerDown={() => prefetchCase(c.id)}
       onClick={(e) => {
         if (!(e.target instanceof Element && e.target.closest('a'))) navigate(paths.case(c.id));
       }}

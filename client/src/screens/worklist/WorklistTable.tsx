@@ -8,6 +8,7 @@ import { ClaimActions } from '../../reading/ClaimActions.tsx';
 import { summaryOf } from '../../reading/claims.ts';
 import { SlaCountdown, WaitingTime } from '../../reading/timers.tsx';
 import { Link, navigate, paths } from '../../router.tsx';
+import { prefetchCase } from '../case/load-case.ts';
 
 export function WorklistTable({ rows, onChanged, onStale }: {
   rows: readonly CaseSummaryDto[];
@@ -56,6 +57,7 @@ function WorklistRow({ kase: c, onChanged, onStale }: {
       data-case-id={c.id}
       data-status={c.status}
       data-priority={c.priority}
+      onPointerDown={() => prefetchCase(c.id)}
       onClick={(e) => {
         if (!isControl(e)) navigate(paths.case(c.id));
       }}
