@@ -373,6 +373,19 @@ describe('image viewer in Chromium', () => {
     await expect.poll(async () => (await canvasStats(viewer)).max, { timeout: 10_000 }).toBeGreaterThan(200);
     expect(requested.filter((p) => p === `/api/cases/${caseId}`)).toHaveLength(1);
     expect(requested.filter((p) => p === `/api/instances/${instanceId}/file`)).toHaveLength(1);
+
+    // a case that changes between the press and the click (another reader claims it) is asked for again
+    const other = await submittedCase('CT', [{ name: 'other.dcm', data: phantomCt({ instanceNumber: 1 }).bytes }]);
+    await page.goto(`${server.url}/worklist`);
+    const otherRow = page.locator(`[data-testid="worklist-row"][data-case-id="${other}"]`);
+    await otherRow.waitFor();
+    await otherRow.dispatchEvent('pointerdown');
+    await expect.poll(() => requested.filter((p) => p === `/api/cases/${other}`).length).toBe(1);
+    expect((await (await server.login('super1')).post(`/api/cases/${other}/claim`)).status).toBe(200);
+    await expect.poll(() => otherRow.getAttribute('data-status')).toBe('CLAIMED'); // the event has arrived
+    await otherRow.click({ position: { x: 5, y: 5 } });
+    await expect.poll(() => page.getByTestId('claimed-by').textContent(), { timeout: 10_000 }).toContain('赵主任');
+    expect(requested.filter((p) => p === `/api/cases/${other}`)).toHaveLength(2);
     await context.close();
   });
 

@@ -1,16 +1,22 @@
 // Loading a case page's case. Opening a case from a list starts when the row is pressed, not when it is
 // released: a click's press comes ~100 ms before the click itself, time in which the case, and then its first
-// image, are already on the way. The case page takes such a prefetched case once, if it is fresh; a later load
-// (a reload, the page opened again) asks the server anew.
+// image, are already on the way. The case page takes such a prefetched case once, if it is fresh: pressed a
+// moment ago, and no change to the case announced since (the page itself only listens once it is open); a later
+// load (a reload, the page opened again) asks the server anew.
 import type { CaseDetailDto } from '../../../../shared/api.ts';
 import { api } from '../../api/teledx.ts';
+import { subscribeCaseEvents } from '../../realtime/socket.ts';
 import { instanceFileUrl, prefetchInstance } from '../../viewer/instance-bytes.ts';
 import { loadCaseViewer } from '../../viewer/load.ts';
 import { viewableSeries } from '../../viewer/series.ts';
 
-/** a case prefetched longer ago than this is asked for again: it may have moved on meanwhile */
-const FRESH_MS = 5_000;
+/** a press longer ago than this was not the start of a click: its case is asked for again */
+const FRESH_MS = 2_000;
 let prefetched: { caseId: string; at: number; detail: Promise<CaseDetailDto> } | null = null;
+
+subscribeCaseEvents(({ case: changed }) => {
+  if (prefetched?.caseId === changed.id) prefetched = null;
+});
 
 /** Starts loading the case a list's row is being pressed on. */
 export function prefetchCase(caseId: string): void {

@@ -40,7 +40,11 @@ export function WorklistTable({ rows, onChanged, onStale }: {
 }
 
 /** Clicks on the row's own controls act on the case; anywhere else opens it. */
-const isControl = (e: MouseEvent) => e.target instanceof Element && e.target.closest('a, button, select, input, label, [role="alert"]') !== null;
+/** the row's own controls (claim, release, …) act on the case without opening it */
+const CONTROLS = 'button, select, input, label, [role="alert"]';
+const pressesControl = (e: MouseEvent) => e.target instanceof Element && e.target.closest(CONTROLS) !== null;
+/** a control, or the patient's name (a link that opens the case itself) */
+const isControl = (e: MouseEvent) => e.target instanceof Element && e.target.closest(`a, ${CONTROLS}`) !== null;
 
 function WorklistRow({ kase: c, onChanged, onStale }: {
   kase: CaseSummaryDto;
@@ -57,7 +61,9 @@ function WorklistRow({ kase: c, onChanged, onStale }: {
       data-case-id={c.id}
       data-status={c.status}
       data-priority={c.priority}
-      onPointerDown={() => prefetchCase(c.id)}
+      onPointerDown={(e) => {
+        if (!pressesControl(e)) prefetchCase(c.id);
+      }}
       onClick={(e) => {
         if (!isControl(e)) navigate(paths.case(c.id));
       }}
