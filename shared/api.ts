@@ -154,6 +154,48 @@ export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
   consultations: ConsultationDto[];
 }
 
+/** The acts a case's history shows by name; others (should a module record new ones) show their raw verb. */
+export const CASE_HISTORY_ACTIONS = [
+  'case.create',
+  'ingest.batch',
+  'case.submit',
+  'case.cancel',
+  'case.claim',
+  'case.release',
+  'case.expire',
+  'case.return',
+  'case.reassign',
+  'case.sign',
+  'case.amend',
+  'case.returnForQuality',
+  'case.resubmit',
+  'case.escalate',
+  'case.overdue',
+  'case.acknowledge',
+  'case.priors_viewed',
+  'consultation.request',
+  'consultation.accept',
+  'consultation.decline',
+  'consultation.cancel',
+  'consultation.start',
+  'consultation.end',
+  'consultation.join',
+  'consultation.leave',
+  'consultation.opinion',
+] as const;
+export type CaseHistoryAction = (typeof CASE_HISTORY_ACTIONS)[number];
+
+/** One act in a case's audit trail (GET /api/cases/:id/history), oldest first. */
+export interface CaseHistoryEntryDto {
+  at: string;
+  /** a dotted verb: "case.create", "ingest.batch", "case.submit", "consultation.accept", … */
+  action: string;
+  /** null: the system itself (an overdue mark, an expired claim, an automatic escalation) */
+  actor: { id: string; displayName: string; organization: string } | null;
+  /** the act's particulars as recorded (file counts, the state moved from and to, a reason, …) */
+  details: Record<string, unknown> | null;
+}
+
 // ---- ECG ----
 
 /** One ECG file's automatic analysis, made on the server when the file arrived. */

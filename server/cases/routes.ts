@@ -1,6 +1,7 @@
 // /api/cases: a thin HTTP edge over service.ts and lifecycle.ts.
 import { Router } from 'express';
 import { caseListQuerySchema } from '../../shared/api.ts';
+import { caseHistory } from '../audit/case-history.ts';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
@@ -29,6 +30,10 @@ export function casesRouter(ctx: AppContext): Router {
     // an upload whose ECG analysis a crash interrupted: analyse now, so the reader never waits for it in vain
     await analyseNewEcgFiles(ctx, caseId);
     res.json(await getCase(ctx, actorOf(req), caseId));
+  });
+
+  router.get('/:id/history', requireAuth, async (req, res) => {
+    res.json(await caseHistory(ctx.db, actorOf(req), req.params.id as string));
   });
 
   router.get('/:id/priors', requireAuth, async (req, res) => {

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { canvasStats, loginInBrowser } from '../helpers/e2e.ts';
+import { canvasStats, loginInBrowser, screenshot } from '../helpers/e2e.ts';
 import { readPdf } from '../helpers/pdf.ts';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -89,5 +89,17 @@ describe('report round trip in Chromium', () => {
     expect(printed.text).toContain('左侧基底节区脑出血，建议立即转诊。');
     expect(printed.text).toContain('赵六');
     expect(printed.images).toBe(1);
+
+    // the case's history, unfolded on the township's page: every step, by whom, in order
+    await tech.getByTestId('case-history').locator('summary').click();
+    const entries = tech.getByTestId('case-history-entry');
+    await expect.poll(() => entries.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const actions = await entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    for (const step of ['case.create', 'ingest.batch', 'case.submit', 'case.claim', 'case.sign', 'case.acknowledge']) expect(actions, step).toContain(step);
+    expect(actions.indexOf('case.submit')).toBeLessThan(actions.indexOf('case.claim'));
+    expect(actions.indexOf('case.claim')).toBeLessThan(actions.indexOf('case.sign'));
+    expect(await entries.filter({ hasText: '签发报告' }).textContent()).toContain('陈医生 · 县人民医院');
+    expect(await entries.filter({ hasText: '上传文件' }).first().textContent()).toMatch(/\d 个影像，0 个附件/);
+    await screenshot(tech, 'case-history.png');
   });
 });

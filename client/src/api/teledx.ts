@@ -1,6 +1,7 @@
 // The endpoints the client uses, typed with the shared response shapes.
 import type {
   CaseDetailDto,
+  CaseHistoryEntryDto,
   CaseSummaryDto,
   ConsortiumDto,
   CreateCaseRequest,
@@ -59,6 +60,7 @@ export const api = {
   getCase: (id: string) => apiFetch<CaseDetailDto>(casePath(id)),
   /** the same patient's other exams in the consortium, newest first (检查结果互认) */
   priors: (id: string) => apiFetch<PriorCaseDto[]>(`${casePath(id)}/priors`),
+  caseHistory: (id: string) => apiFetch<CaseHistoryEntryDto[]>(`${casePath(id)}/history`),
   createCase: (body: CreateCaseRequest) => apiFetch<CaseDetailDto>('/api/cases', { method: 'POST', json: body }),
   submitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/submit`, { method: 'POST' }),
   cancelCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/cancel`, { method: 'POST' }),

@@ -1,11 +1,14 @@
 // The Simplified Chinese texts. This object's shape is the message catalogue: en.ts must match it key for key,
 // and the Record types below make the compiler insist on a text for every status, exam kind and rejection code.
-import type { DemographicsMismatch, RejectionCode } from '../../../shared/api.ts';
+import type { CaseHistoryAction, DemographicsMismatch, RejectionCode } from '../../../shared/api.ts';
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
 import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
 import type { QualityReturnCode } from '../../../shared/reports.ts';
+
+/** a history action as a message key: "case.submit" → "case_submit" (i18next reads dots as nesting) */
+export type HistoryActionKey = CaseHistoryAction extends infer A ? (A extends `${infer Entity}.${infer Verb}` ? `${Entity}_${Verb}` : never) : never;
 
 export const zhCN = {
   app: { name: '远程诊断' },
@@ -460,6 +463,44 @@ export const zhCN = {
     note: '说明',
     count: '累计退回 {{count}} 次',
     hint: '请重新拍摄并上传影像，然后点击“重新提交”。',
+  },
+  history: {
+    title: '操作记录',
+    system: '系统',
+    empty: '尚无记录',
+    when: '时间',
+    who: '操作人',
+    what: '操作',
+    files: '{{instances}} 个影像，{{attachments}} 个附件',
+    rejected: '，{{count}} 个文件被拒收',
+    actions: {
+      case_create: '登记检查',
+      ingest_batch: '上传文件',
+      case_submit: '提交阅片',
+      case_cancel: '撤销检查',
+      case_claim: '领取阅片',
+      case_release: '放回队列',
+      case_expire: '领取超时，退回队列',
+      case_return: '主任退回队列',
+      case_reassign: '主任改派',
+      case_sign: '签发报告',
+      case_amend: '修订报告',
+      case_returnForQuality: '退回重拍',
+      case_resubmit: '重新提交',
+      case_escalate: '提高优先级',
+      case_overdue: '超时未完成',
+      case_acknowledge: '确认知晓危急值',
+      case_priors_viewed: '查阅既往检查',
+      consultation_request: '申请会诊',
+      consultation_accept: '接受会诊',
+      consultation_decline: '拒绝会诊',
+      consultation_cancel: '撤销会诊申请',
+      consultation_start: '会诊开始',
+      consultation_end: '会诊结束',
+      consultation_join: '进入会诊室',
+      consultation_leave: '离开会诊室',
+      consultation_opinion: '书写会诊意见',
+    } satisfies Record<HistoryActionKey, string>,
   },
   turnaround: {
     title: '时效',

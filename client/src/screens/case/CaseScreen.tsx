@@ -15,6 +15,7 @@ import { CaseActions } from './CaseActions.tsx';
 import { CaseConsultations, RequestConsultationButton, useCaseConsultations } from './CaseConsultations.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { CaseFiles } from './CaseFiles.tsx';
+import { CaseHistory } from './CaseHistory.tsx';
 import { CaseMedia } from './CaseMedia.tsx';
 import { ClaimPanel } from './ClaimPanel.tsx';
 import { loadCase } from './load-case.ts';
@@ -108,6 +109,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <CaseMedia attachments={kase.attachments} />
       <CaseFacts kase={kase} />
       <Turnaround kase={kase} />
+      <CaseHistory caseId={kase.id} />
       {canUpload && <UploadPanel queue={uploads.queue} snapshot={uploads.snapshot} />}
       <CaseFiles kase={kase} />
     </section>

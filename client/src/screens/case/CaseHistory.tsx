@@ -1,0 +1,79 @@
+// The case's audit trail (操作记录) for whoever may see the case: who registered, uploaded, sent, claimed, signed,
+// consulted on it, and when. Folded by default and loaded when opened: it is read now and then, and grows with
+// the case.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CASE_HISTORY_ACTIONS, type CaseHistoryAction, type CaseHistoryEntryDto } from '../../../../shared/api.ts';
+import { api } from '../../api/teledx.ts';
+import { useApi } from '../../api/useApi.ts';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { DateTime } from '../../components/format.tsx';
+import type { HistoryActionKey } from '../../i18n/zh-CN.ts';
+
+export function CaseHistory({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="card case-history" data-testid="case-history" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>
+        <h2>{t('history.title')}</h2>
+      </summary>
+      {open && <HistoryTable caseId={caseId} />}
+    </details>
+  );
+}
+
+function HistoryTable({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const { data: entries, error } = useApi(() => api.caseHistory(caseId), [caseId]);
+  if (error) return <ErrorMessage error={error} />;
+  if (!entries) return <p className="muted">{t('common.loading')}</p>;
+  if (entries.length === 0) return <p className="muted">{t('history.empty')}</p>;
+  return (
+    <table className="compact-table history-table">
+      <thead>
+        <tr>
+          <th>{t('history.when')}</th>
+          <th>{t('history.who')}</th>
+          <th>{t('history.what')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((entry, i) => (
+          <tr key={i} data-testid="case-history-entry" data-action={entry.action}>
+            <td>
+              <DateTime iso={entry.at} />
+            </td>
+            <td>{entry.actor ? `${entry.actor.displayName} · ${entry.actor.organization}` : t('history.system')}</td>
+            <td>
+              <ActionText entry={entry} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+const isKnown = (action: string): action is CaseHistoryAction => (CASE_HISTORY_ACTIONS as readonly string[]).includes(action);
+
+/** The act in words, with what matters of its particulars: file counts, a reason given. */
+function ActionText({ entry }: { entry: CaseHistoryEntryDto }) {
+  const { t } = useTranslation();
+  const { action, details } = entry;
+  const label = isKnown(action) ? t(`history.actions.${action.replace('.', '_') as HistoryActionKey}`) : action;
+  const extra: string[] = [];
+  if (action === 'ingest.batch' && details) {
+    const rejected = Array.isArray(details.rejected) ? details.rejected.length : 0;
+    extra.push(t('history.files', { instances: details.instances ?? 0, attachments: details.attachments ?? 0 }) + (rejected ? t('history.rejected', { count: rejected }) : ''));
+  }
+  for (const field of ['reason', 'note'] as const) {
+    if (typeof details?.[field] === 'string' && details[field]) extra.push(details[field]);
+  }
+  return (
+    <>
+      {label}
+      {extra.length > 0 && <span className="muted">：{extra.join('；')}</span>}
+    </>
+  );
+}

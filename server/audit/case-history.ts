@@ -1,0 +1,41 @@
+// A case's audit trail as its readers see it: every act recorded on the case (created, files, moves through the
+// state machine, escalations, priors viewed, acknowledgements) and on the consultations about it that the reader
+// may see, oldest first, with who did it. The trail itself is written by the modules that act (recordAudit).
+import type { CaseHistoryEntryDto } from '../../shared/api.ts';
+import type { Actor } from '../auth/actor.ts';
+import { caseScope } from '../cases/access.ts';
+import { consultationScope } from '../consult/access.ts';
+import type { Db } from '../db/client.ts';
+import { notFound } from '../http/errors.ts';
+
+/** more than any case gathers in its life; a bound on a request's size, not a page */
+const MAX_ENTRIES = 2000;
+
+export async function caseHistory(db: Db, actor: Actor, caseId: string): Promise<CaseHistoryEntryDto[]> {
+  const kase = await db.case.findFirst({
+    where: { AND: [{ id: caseId }, caseScope(actor)] },
+    select: { consultations: { where: consultationScope(actor), select: { id: true } } },
+  });
+  if (!kase) throw notFound('case');
+  const consultationIds = kase.consultations.map((c) => c.id);
+  const events = await db.auditEvent.findMany({
+    where: {
+      OR: [{ entityType: 'Case', entityId: caseId }, ...(consultationIds.length > 0 ? [{ entityType: 'Consultation', entityId: { in: consultationIds } }] : [])],
+    },
+    orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    take: MAX_ENTRIES,
+    select: { at: true, action: true, actorId: true, details: true },
+  });
+  const actorIds = [...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))];
+  const users = await db.user.findMany({
+    where: { id: { in: actorIds } },
+    select: { id: true, displayName: true, organization: { select: { name: true } } },
+  });
+  const byId = new Map(users.map((u) => [u.id, { id: u.id, displayName: u.displayName, organization: u.organization.name }]));
+  return events.map((e) => ({
+    at: e.at.toISOString(),
+    action: e.action,
+    actor: (e.actorId && byId.get(e.actorId)) || null,
+    details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : null,
+  }));
+}
