@@ -2,8 +2,8 @@
 // of responses. Keep this file free of server-only imports; the client bundles it.
 import { z } from 'zod';
 import type { EcgMeasurements, LeadName } from './ecg/types.ts';
-import type { CaseStatus } from './case-status.ts';
-import type { ConsultationDto } from './consult.ts';
+import type { CaseEvent, CaseStatus } from './case-status.ts';
+import type { ConsultationDto, ConsultationEvent } from './consult.ts';
 import { examKindSchema, prioritySchema, sexSchema, type AttachmentKind, type ExamKind, type Priority, type Role, type Sex } from './domain.ts';
 import { parseNationalId } from './national-id.ts';
 
@@ -154,36 +154,19 @@ export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
   consultations: ConsultationDto[];
 }
 
-/** The acts a case's history shows by name; others (should a module record new ones) show their raw verb. */
-export const CASE_HISTORY_ACTIONS = [
-  'case.create',
-  'ingest.batch',
-  'case.submit',
-  'case.cancel',
-  'case.claim',
-  'case.release',
-  'case.expire',
-  'case.return',
-  'case.reassign',
-  'case.sign',
-  'case.amend',
-  'case.returnForQuality',
-  'case.resubmit',
-  'case.escalate',
-  'case.overdue',
-  'case.acknowledge',
-  'case.priors_viewed',
-  'consultation.request',
-  'consultation.accept',
-  'consultation.decline',
-  'consultation.cancel',
-  'consultation.start',
-  'consultation.end',
-  'consultation.join',
-  'consultation.leave',
-  'consultation.opinion',
-] as const;
-export type CaseHistoryAction = (typeof CASE_HISTORY_ACTIONS)[number];
+/**
+ * The acts a case's history names (the client has words for each): its moves through the state machine and
+ * the consultation's, and the acts recorded beside them. Others, should a module record new ones, show their verb.
+ */
+export type CaseHistoryAction =
+  | 'case.create'
+  | 'ingest.batch'
+  | `case.${CaseEvent}`
+  | 'case.escalate'
+  | 'case.overdue'
+  | 'case.acknowledge'
+  | 'case.priors_viewed'
+  | `consultation.${ConsultationEvent | 'request' | 'join' | 'leave' | 'opinion'}`;
 
 /** One act in a case's audit trail (GET /api/cases/:id/history), oldest first. */
 export interface CaseHistoryEntryDto {

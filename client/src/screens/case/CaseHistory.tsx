@@ -3,7 +3,7 @@
 // the case.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CASE_HISTORY_ACTIONS, type CaseHistoryAction, type CaseHistoryEntryDto } from '../../../../shared/api.ts';
+import type { CaseHistoryEntryDto } from '../../../../shared/api.ts';
 import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
@@ -55,13 +55,12 @@ function HistoryTable({ caseId }: { caseId: string }) {
   );
 }
 
-const isKnown = (action: string): action is CaseHistoryAction => (CASE_HISTORY_ACTIONS as readonly string[]).includes(action);
-
 /** The act in words, with what matters of its particulars: file counts, a reason given. */
 function ActionText({ entry }: { entry: CaseHistoryEntryDto }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { action, details } = entry;
-  const label = isKnown(action) ? t(`history.actions.${action.replace('.', '_') as HistoryActionKey}`) : action;
+  const key = `history.actions.${action.replace('.', '_') as HistoryActionKey}` as const;
+  const label = i18n.exists(key) ? t(key) : action;
   const extra: string[] = [];
   if (action === 'ingest.batch' && details) {
     const rejected = Array.isArray(details.rejected) ? details.rejected.length : 0;
