@@ -154,6 +154,31 @@ export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
   consultations: ConsultationDto[];
 }
 
+/** GET /api/quality/turnaround: the period, in days back from now, whose signed cases count. */
+export const turnaroundQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
+
+/** Minutes: the median and the 90th percentile (nearest rank) of one step's durations. */
+export interface DurationSpread {
+  median: number;
+  p90: number;
+}
+
+/** How fast a reading centre read the cases of one priority signed in the period (GET /api/quality/turnaround). */
+export interface TurnaroundStatsRow {
+  centre: { id: string; name: string };
+  priority: Priority;
+  /** cases signed in the period */
+  signed: number;
+  /** submission → first claim; null when no case has both times */
+  toClaim: DurationSpread | null;
+  /** first claim → signature */
+  toSign: DurationSpread | null;
+  /** submission → signature */
+  total: DurationSpread;
+  /** signed by the service-level deadline of their priority and exam kind */
+  onTime: number;
+}
+
 /**
  * The acts a case's history names (the client has words for each): its moves through the state machine and
  * the consultation's, and the acts recorded beside them. Others, should a module record new ones, show their verb.

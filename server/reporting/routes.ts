@@ -1,5 +1,6 @@
 // The reporting edge: templates, the case's report (draft, sign, amend), acknowledgement, quality returns.
 import { Router, type Request, type Response } from 'express';
+import { turnaroundQuerySchema } from '../../shared/api.ts';
 import { examKindSchema } from '../../shared/domain.ts';
 import { REPORT_TEMPLATES, templatesFor } from '../../shared/reports.ts';
 import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
@@ -7,6 +8,7 @@ import { passwordAttemptLimiter } from '../auth/throttle.ts';
 import { getCase } from '../cases/service.ts';
 import type { AppContext } from '../context.ts';
 import { reportPdf } from './pdf.ts';
+import { turnaroundStats } from './turnaround-stats.ts';
 import { acknowledgeCritical, amendReport, getCaseReport, qualityReturns, resubmit, returnForQuality, saveDraft, signReport } from './reports.ts';
 
 export function reportingRouter(ctx: AppContext): Router {
@@ -58,6 +60,9 @@ export function reportingRouter(ctx: AppContext): Router {
   });
   router.get('/quality/returns', requireRole('SUPERVISOR', 'ADMIN'), async (_req, res) => {
     res.json(await qualityReturns(db));
+  });
+  router.get('/quality/turnaround', requireRole('SUPERVISOR', 'ADMIN'), async (req, res) => {
+    res.json(await turnaroundStats(ctx, actorOf(req), turnaroundQuerySchema.parse(req.query).days));
   });
   return router;
 }

@@ -1,10 +1,12 @@
 // Reading centre screens in real Chromium: a township submits a STAT case; the imaging reader's worklist shows
 // it live with an alert, the ECG reader's never does; the reader claims it and the supervisor sees the claim
-// live, takes it back, and the reader's row shows it unclaimed again.
+// live, takes it back, and the reader's row shows it unclaimed again. The supervisor's quality screen shows the
+// centre's reading turnaround.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
-import { loginInBrowser, serverAndChromium } from '../helpers/e2e.ts';
+import { loginInBrowser, screenshot, serverAndChromium } from '../helpers/e2e.ts';
+import { DEMO_PASSWORD } from '../helpers/test-server.ts';
 
 describe('reading centre screens in Chromium', () => {
   const e2e = serverAndChromium({ browserArgs: ['--autoplay-policy=no-user-gesture-required'] });
@@ -74,6 +76,37 @@ describe('reading centre screens in Chromium', () => {
 
     await row.getByTestId('routing-rule-toggle').click();
     await expect.poll(async () => (await db.routingRule.findUniqueOrThrow({ where: { id: rule.id } })).active).toBe(false);
+    await page.close();
+  });
+
+  it("shows the supervisor the imaging centre's reading turnaround, by priority and period, and the returns", async () => {
+    const tech = await e2e.server.login('tech1');
+    const reader = await e2e.server.login('reader1');
+    // two routine CTs read and signed over the API; one's recorded times are set back 40 days
+    const signed: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const id = (await tech.post('/api/cases', { patient: { name: `时效${i}` }, examKind: 'CT', priority: 'ROUTINE' })).body.id as string;
+      await tech.upload(id, [{ name: 'f.dcm', data: syntheticCt({ rows: 16, columns: 16 }).bytes }]);
+      expect((await tech.post(`/api/cases/${id}/submit`)).status).toBe(200);
+      expect((await reader.post(`/api/cases/${id}/claim`)).status).toBe(200);
+      await reader.request('PUT', `/api/cases/${id}/report`, { json: { templateId: 'head-ct', findings: '', impression: '未见明显异常。' } });
+      expect((await reader.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD })).status).toBe(200);
+      signed.push(id);
+    }
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    await e2e.server.server.ctx.db.case.update({ where: { id: signed[1]! }, data: { submittedAt: daysAgo(40), firstClaimedAt: daysAgo(40), signedAt: daysAgo(40) } });
+
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, 'super1', { width: 1366, height: 768 });
+    await page.getByTestId('nav-quality').click();
+    const routine = page.locator('[data-testid="turnaround-row"][data-centre="影像诊断中心"][data-priority="ROUTINE"]');
+    await expect.poll(() => routine.getByTestId('turnaround-signed').textContent(), { timeout: 10_000 }).toBe('1');
+    expect(await routine.getByTestId('turnaround-total').textContent()).toMatch(/^中位 .+ · 90% .+$/);
+    expect(await routine.getByTestId('turnaround-on-time').textContent()).toBe('1 例（100%）');
+    // ninety days take the older case in
+    await page.getByTestId('turnaround-period').selectOption('90');
+    await expect.poll(() => routine.getByTestId('turnaround-signed').textContent()).toBe('2');
+    await page.getByTestId('quality-returns').waitFor();
+    await screenshot(page, 'quality-turnaround.png');
     await page.close();
   });
 });

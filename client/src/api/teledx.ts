@@ -12,6 +12,7 @@ import type {
   ReaderDto,
   RoutingRuleDto,
   RoutingRuleInput,
+  TurnaroundStatsRow,
 } from '../../../shared/api.ts';
 import type { ExamKind, Priority } from '../../../shared/domain.ts';
 import type { amendReportSchema, CaseReportDto, qualityReturnSchema, reportDraftSchema, ReportDto } from '../../../shared/reports.ts';
@@ -87,6 +88,7 @@ export const api = {
   resubmitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/resubmit`, { method: 'POST' }),
   acknowledgeCritical: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST' }),
   qualityReturns: () => apiFetch<QualityReturnsRow[]>('/api/quality/returns'),
+  turnaroundStats: (days: number) => apiFetch<TurnaroundStatsRow[]>(`/api/quality/turnaround?days=${days}`),
   centreReaders: (centreId: string) => apiFetch<ReaderDto[]>(`/api/centres/${encodeURIComponent(centreId)}/readers`),
 
   // an ECG's decoded signal, for the ECG reader (large: fetched when the reader is shown, not with the case)
