@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { auditRouter } from './audit/routes.ts';
 import { authRouter } from './auth/routes.ts';
 import { authenticate } from './auth/middleware.ts';
 import { casesRouter } from './cases/routes.ts';
@@ -53,6 +54,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(reportingRouter(ctx));
   api.use(ecgRouter(ctx));
   api.use('/consultations', consultationsRouter(ctx));
+  api.use('/audit', auditRouter(ctx));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);

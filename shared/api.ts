@@ -154,6 +154,29 @@ export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
   consultations: ConsultationDto[];
 }
 
+/** The kinds of act the audit log can be narrowed to, by the first part of their verb. */
+export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium'] as const;
+export type AuditArea = (typeof AUDIT_AREAS)[number];
+
+/** GET /api/audit: newest first, a page at a time (`before`: the id of the last entry already shown). */
+export const auditQuerySchema = z.object({
+  area: z.enum(AUDIT_AREAS).optional(),
+  before: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+
+/** One entry of the whole audit log, for administrators. */
+export interface AuditEntryDto {
+  id: string;
+  at: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  actor: { id: string; displayName: string; organization: string } | null;
+  ip: string | null;
+  details: Record<string, unknown> | null;
+}
+
 /** GET /api/quality/turnaround: the period, in days back from now, whose signed cases count. */
 export const turnaroundQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 

@@ -49,6 +49,8 @@ export const paths = {
   worklist: (search = '') => `/worklist${search}`,
   routingRules: () => '/routing-rules',
   quality: () => '/quality',
+  /** administrators: the audit trail */
+  audit: () => '/audit',
   /** live consultations (远程会诊): requested by the township, asked of a reading centre */
   consultations: () => '/consultations',
   consultRoom: (id: string) => `/consultations/${encodeURIComponent(id)}/room`,

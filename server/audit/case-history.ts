@@ -7,6 +7,7 @@ import { caseScope } from '../cases/access.ts';
 import { consultationScope } from '../consult/access.ts';
 import type { Db } from '../db/client.ts';
 import { notFound } from '../http/errors.ts';
+import { actorsOf, detailsOf } from './people.ts';
 
 /** more than any case gathers in its life; a bound on a request's size, not a page */
 const MAX_ENTRIES = 2000;
@@ -26,16 +27,11 @@ export async function caseHistory(db: Db, actor: Actor, caseId: string): Promise
     take: MAX_ENTRIES,
     select: { at: true, action: true, actorId: true, details: true },
   });
-  const actorIds = [...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))];
-  const users = await db.user.findMany({
-    where: { id: { in: actorIds } },
-    select: { id: true, displayName: true, organization: { select: { name: true } } },
-  });
-  const byId = new Map(users.map((u) => [u.id, { id: u.id, displayName: u.displayName, organization: u.organization.name }]));
+  const actors = await actorsOf(db, events);
   return events.map((e) => ({
     at: e.at.toISOString(),
     action: e.action,
-    actor: (e.actorId && byId.get(e.actorId)) || null,
-    details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : null,
+    actor: (e.actorId && actors.get(e.actorId)) || null,
+    details: detailsOf(e.details),
   }));
 }

@@ -57,6 +57,9 @@ export function openApiDocument(version: string) {
         post: { summary: 'Register a patient and an exam (township staff)', requestBody: { required: true, content: json(createCaseRequestSchema) }, responses: { 201: ok('the case, status DRAFT'), 400: error, 403: error, 409: error } },
       },
       '/api/cases/{id}': { get: { summary: 'A case with patient, studies/series/instances and attachments', parameters: idParam, responses: { 200: ok('the case'), 404: error } } },
+      '/api/audit': {
+        get: { summary: 'Administrators: the audit trail, newest first (?area=session|case|ingest|consultation|routing|consortium, ?before=<id>, ?limit=)', responses: { 200: ok('the entries'), 403: error } },
+      },
       '/api/cases/{id}/history': {
         get: { summary: "The case's audit trail, oldest first: who did what, when (with its consultations' acts)", parameters: idParam, responses: { 200: ok('the entries'), 404: error } },
       },

@@ -79,6 +79,20 @@ describe('reading centre screens in Chromium', () => {
     await page.close();
   });
 
+  it('shows the administrator the audit log: the routing rules changed above, and sign-ins', async () => {
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, 'admin', { width: 1366, height: 768 });
+    await page.getByTestId('nav-audit').click();
+    const entries = page.getByTestId('audit-entry');
+    // newest first: the administrator's own sign-in is the latest act
+    await expect.poll(() => entries.first().getAttribute('data-action'), { timeout: 10_000 }).toBe('session.login');
+    expect(await entries.first().textContent()).toContain('系统管理员 · 县人民医院');
+    await page.getByTestId('audit-area').selectOption('routing');
+    await expect.poll(() => entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))).toEqual(['routing.rule_update', 'routing.rule_create']);
+    expect(await entries.last().textContent()).toContain('新增分诊规则');
+    await screenshot(page, 'audit-log.png');
+    await page.close();
+  });
+
   it("shows the supervisor the imaging centre's reading turnaround, by priority and period, and the returns", async () => {
     const tech = await e2e.server.login('tech1');
     const reader = await e2e.server.login('reader1');

@@ -1,5 +1,7 @@
 // The endpoints the client uses, typed with the shared response shapes.
 import type {
+  AuditArea,
+  AuditEntryDto,
   CaseDetailDto,
   CaseHistoryEntryDto,
   CaseSummaryDto,
@@ -88,6 +90,10 @@ export const api = {
   resubmitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/resubmit`, { method: 'POST' }),
   acknowledgeCritical: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST' }),
   qualityReturns: () => apiFetch<QualityReturnsRow[]>('/api/quality/returns'),
+  auditLog: (query: { area?: AuditArea; before?: string; limit: number }) => {
+    const search = new URLSearchParams({ limit: String(query.limit), ...(query.area ? { area: query.area } : {}), ...(query.before ? { before: query.before } : {}) });
+    return apiFetch<AuditEntryDto[]>(`/api/audit?${search}`);
+  },
   turnaroundStats: (days: number) => apiFetch<TurnaroundStatsRow[]>(`/api/quality/turnaround?days=${days}`),
   centreReaders: (centreId: string) => apiFetch<ReaderDto[]>(`/api/centres/${encodeURIComponent(centreId)}/readers`),
 

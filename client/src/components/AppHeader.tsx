@@ -69,6 +69,11 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.quality')}
         </Link>
       )}
+      {SCREEN_ROLES.audit.includes(me.role) && (
+        <Link to={paths.audit()} data-testid="nav-audit" aria-current={current(paths.audit())}>
+          {t('header.audit')}
+        </Link>
+      )}
     </nav>
   );
 }

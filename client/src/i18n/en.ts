@@ -1,3 +1,4 @@
+import type { AuditArea } from '../../../shared/api.ts';
 import type { HistoryActionKey, Messages } from './zh-CN.ts';
 
 export const en: Messages = {
@@ -14,6 +15,7 @@ export const en: Messages = {
     caseHistory: 'Case history',
     worklist: 'Worklist',
     quality: 'Quality',
+    audit: 'Audit log',
     routingRules: 'Routing rules',
     logout: 'Log out',
   },
@@ -453,6 +455,34 @@ export const en: Messages = {
     note: 'Note',
     count: 'Returned {{count}} times in all',
     hint: 'Retake and upload the images, then press “Resubmit”.',
+  },
+  audit: {
+    title: 'Audit log',
+    area: 'Area',
+    all: 'All',
+    areas: {
+      session: 'Sign-in',
+      case: 'Cases',
+      ingest: 'Uploads',
+      consultation: 'Consultations',
+      routing: 'Routing rules',
+      consortium: 'Consortium',
+    } satisfies Record<AuditArea, string>,
+    when: 'When',
+    who: 'Who',
+    what: 'What',
+    subject: 'Subject',
+    ip: 'IP address',
+    more: 'Load more',
+    empty: 'Nothing recorded.',
+    actions: {
+      session_login: 'Logged in',
+      session_login_failed: 'Failed login',
+      session_logout: 'Logged out',
+      routing_rule_create: 'Added a routing rule',
+      routing_rule_update: 'Changed a routing rule',
+      consortium_seed_demo: 'Set up the demo consortium',
+    },
   },
   history: {
     title: 'History',

@@ -1,6 +1,6 @@
 // The Simplified Chinese texts. This object's shape is the message catalogue: en.ts must match it key for key,
 // and the Record types below make the compiler insist on a text for every status, exam kind and rejection code.
-import type { CaseHistoryAction, DemographicsMismatch, RejectionCode } from '../../../shared/api.ts';
+import type { AuditArea, CaseHistoryAction, DemographicsMismatch, RejectionCode } from '../../../shared/api.ts';
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
@@ -24,6 +24,7 @@ export const zhCN = {
     caseHistory: '检查记录',
     worklist: '工作列表',
     quality: '质控统计',
+    audit: '审计日志',
     routingRules: '分诊规则',
     logout: '退出登录',
   },
@@ -463,6 +464,34 @@ export const zhCN = {
     note: '说明',
     count: '累计退回 {{count}} 次',
     hint: '请重新拍摄并上传影像，然后点击“重新提交”。',
+  },
+  audit: {
+    title: '审计日志',
+    area: '类别',
+    all: '全部',
+    areas: {
+      session: '登录',
+      case: '检查',
+      ingest: '上传',
+      consultation: '会诊',
+      routing: '分诊规则',
+      consortium: '医共体',
+    } satisfies Record<AuditArea, string>,
+    when: '时间',
+    who: '操作人',
+    what: '操作',
+    subject: '对象',
+    ip: 'IP 地址',
+    more: '加载更多',
+    empty: '没有记录。',
+    actions: {
+      session_login: '登录',
+      session_login_failed: '登录失败',
+      session_logout: '退出登录',
+      routing_rule_create: '新增分诊规则',
+      routing_rule_update: '修改分诊规则',
+      consortium_seed_demo: '建立演示医共体',
+    },
   },
   history: {
     title: '操作记录',

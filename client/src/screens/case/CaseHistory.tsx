@@ -3,12 +3,11 @@
 // the case.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseHistoryEntryDto } from '../../../../shared/api.ts';
 import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { DateTime } from '../../components/format.tsx';
-import type { HistoryActionKey } from '../../i18n/zh-CN.ts';
+import { ActionText } from '../../components/ActionText.tsx';
 
 export function CaseHistory({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
@@ -52,27 +51,5 @@ function HistoryTable({ caseId }: { caseId: string }) {
         ))}
       </tbody>
     </table>
-  );
-}
-
-/** The act in words, with what matters of its particulars: file counts, a reason given. */
-function ActionText({ entry }: { entry: CaseHistoryEntryDto }) {
-  const { t, i18n } = useTranslation();
-  const { action, details } = entry;
-  const key = `history.actions.${action.replace('.', '_') as HistoryActionKey}` as const;
-  const label = i18n.exists(key) ? t(key) : action;
-  const extra: string[] = [];
-  if (action === 'ingest.batch' && details) {
-    const rejected = Array.isArray(details.rejected) ? details.rejected.length : 0;
-    extra.push(t('history.files', { instances: details.instances ?? 0, attachments: details.attachments ?? 0 }) + (rejected ? t('history.rejected', { count: rejected }) : ''));
-  }
-  for (const field of ['reason', 'note'] as const) {
-    if (typeof details?.[field] === 'string' && details[field]) extra.push(details[field]);
-  }
-  return (
-    <>
-      {label}
-      {extra.length > 0 && <span className="muted">：{extra.join('；')}</span>}
-    </>
   );
 }
