@@ -4,9 +4,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AUDIT_AREAS, type AuditArea, type AuditEntryDto } from '../../../../shared/api.ts';
 import { api } from '../../api/teledx.ts';
-import { ActionText } from '../../components/ActionText.tsx';
+import { AuditEntryCells, AuditEntryHeadings } from '../../components/AuditEntry.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { DateTime } from '../../components/format.tsx';
 import { Link, paths } from '../../router.tsx';
 
 const PAGE = 100;
@@ -68,9 +67,7 @@ export function AuditScreen() {
         <table className="case-table audit-table">
           <thead>
             <tr>
-              <th>{t('audit.when')}</th>
-              <th>{t('audit.who')}</th>
-              <th>{t('audit.what')}</th>
+              <AuditEntryHeadings />
               <th>{t('audit.subject')}</th>
               <th>{t('audit.ip')}</th>
             </tr>
@@ -78,13 +75,7 @@ export function AuditScreen() {
           <tbody>
             {entries.map((entry) => (
               <tr key={entry.id} data-testid="audit-entry" data-action={entry.action}>
-                <td>
-                  <DateTime iso={entry.at} />
-                </td>
-                <td>{entry.actor ? `${entry.actor.displayName} · ${entry.actor.organization}` : t('history.system')}</td>
-                <td>
-                  <ActionText entry={entry} />
-                </td>
+                <AuditEntryCells entry={entry} />
                 <td>{entry.entityType === 'Case' && entry.entityId ? <Link to={paths.case(entry.entityId)}>{entry.entityId}</Link> : (entry.entityId ?? '')}</td>
                 <td className="muted">{entry.ip ?? ''}</td>
               </tr>

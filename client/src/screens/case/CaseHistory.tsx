@@ -6,8 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { DateTime } from '../../components/format.tsx';
-import { ActionText } from '../../components/ActionText.tsx';
+import { AuditEntryCells, AuditEntryHeadings } from '../../components/AuditEntry.tsx';
 
 export function CaseHistory({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
@@ -32,21 +31,13 @@ function HistoryTable({ caseId }: { caseId: string }) {
     <table className="compact-table history-table">
       <thead>
         <tr>
-          <th>{t('history.when')}</th>
-          <th>{t('history.who')}</th>
-          <th>{t('history.what')}</th>
+          <AuditEntryHeadings />
         </tr>
       </thead>
       <tbody>
         {entries.map((entry, i) => (
           <tr key={i} data-testid="case-history-entry" data-action={entry.action}>
-            <td>
-              <DateTime iso={entry.at} />
-            </td>
-            <td>{entry.actor ? `${entry.actor.displayName} · ${entry.actor.organization}` : t('history.system')}</td>
-            <td>
-              <ActionText entry={entry} />
-            </td>
+            <AuditEntryCells entry={entry} />
           </tr>
         ))}
       </tbody>

@@ -1,0 +1,62 @@
+// A recorded act as the audit screens show it: when, who, and what in words (see i18n/audit-text.ts) with what
+// matters of its particulars (file counts, a reason given). Shared by a case's history and the audit log.
+import { useTranslation } from 'react-i18next';
+import { useActionLabel } from '../i18n/audit-text.ts';
+import { DateTime } from './format.tsx';
+
+interface RecordedAct {
+  at: string;
+  action: string;
+  actor: { displayName: string; organization: string } | null;
+  details: Record<string, unknown> | null;
+}
+
+/** The headings of the cells below. */
+export function AuditEntryHeadings() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <th>{t('history.when')}</th>
+      <th>{t('history.who')}</th>
+      <th>{t('history.what')}</th>
+    </>
+  );
+}
+
+/** When, who (or the system), and what: three table cells. */
+export function AuditEntryCells({ entry }: { entry: RecordedAct }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <td>
+        <DateTime iso={entry.at} />
+      </td>
+      <td>{entry.actor ? `${entry.actor.displayName} · ${entry.actor.organization}` : t('history.system')}</td>
+      <td>
+        <ActionText entry={entry} />
+      </td>
+    </>
+  );
+}
+
+/** The act in words, with what matters of its particulars: file counts, a reason given. */
+function ActionText({ entry }: { entry: Pick<RecordedAct, 'action' | 'details'> }) {
+  const { t } = useTranslation();
+  const actionLabel = useActionLabel();
+  const { action, details } = entry;
+  const label = actionLabel(action);
+  const extra: string[] = [];
+  if (action === 'ingest.batch' && details) {
+    const rejected = Array.isArray(details.rejected) ? details.rejected.length : 0;
+    extra.push(t('history.files', { instances: details.instances ?? 0, attachments: details.attachments ?? 0 }) + (rejected ? t('history.rejected', { count: rejected }) : ''));
+  }
+  for (const field of ['reason', 'note'] as const) {
+    if (typeof details?.[field] === 'string' && details[field]) extra.push(details[field]);
+  }
+  return (
+    <>
+      {label}
+      {extra.length > 0 && <span className="muted">：{extra.join('；')}</span>}
+    </>
+  );
+}
