@@ -23,10 +23,12 @@ export async function caseHistory(db: Db, actor: Actor, caseId: string): Promise
     where: {
       OR: [{ entityType: 'Case', entityId: caseId }, ...(consultationIds.length > 0 ? [{ entityType: 'Consultation', entityId: { in: consultationIds } }] : [])],
     },
-    orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    // the latest ones, should there ever be more than the bound (every opening that lists priors adds one)
+    orderBy: [{ at: 'desc' }, { id: 'desc' }],
     take: MAX_ENTRIES,
     select: { at: true, action: true, actorId: true, details: true },
   });
+  events.reverse();
   const actors = await actorsOf(db, events);
   return events.map((e) => ({
     at: e.at.toISOString(),

@@ -42,6 +42,7 @@ describe.each(BACKENDS)('audit log (%s)', (backend) => {
     const times = sessions.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
 
+    expect(await page('?before=no-such-entry')).toEqual([]);
     expect((await admin.get('/api/audit?area=nothing')).status).toBe(400);
     for (const username of ['super1', 'reader1', 'tech1']) expect((await (await server.login(username)).get('/api/audit')).status).toBe(403);
   });
