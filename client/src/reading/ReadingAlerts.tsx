@@ -76,7 +76,7 @@ function OverdueNotices() {
   });
 
   return cases.map((c) => (
-    <div key={c.id} className="overdue-notice" role="status" data-testid="overdue-notice" data-case-id={c.id}>
+    <div key={c.id} className="notice notice-bad" role="status" data-testid="overdue-notice" data-case-id={c.id}>
       <span>
         ⚠ {t('alerts.overdue', { patient: c.patient.name, exam: t(`examKind.${c.examKind}`), origin: c.originOrg.name })}
         {c.claimedBy ? ` · ${t('alerts.overdueReader', { name: c.claimedBy.displayName })}` : ` · ${t('alerts.overdueUnclaimed')}`}

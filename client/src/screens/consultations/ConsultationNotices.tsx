@@ -17,6 +17,8 @@ import { reminderFor } from './consultation-model.ts';
 import { useLiveConsultations } from './useLiveConsultations.ts';
 
 type NoticeKind = 'request' | 'accept' | 'decline' | 'cancel';
+/** a refusal reads as bad news, an acceptance as good; a request in the app's own colour */
+const NOTICE_TONE: Record<NoticeKind, string> = { request: '', accept: ' notice-ok', decline: ' notice-bad', cancel: ' notice-bad' };
 
 interface Notice {
   kind: NoticeKind;
@@ -66,7 +68,7 @@ function Notices({ me }: { me: MeResponse }) {
   return notices.map(({ kind, consultation: c }) => (
     <div
       key={c.id}
-      className={`consult-notice consult-notice-${kind}`}
+      className={`notice${NOTICE_TONE[kind]}`}
       role="status"
       data-testid="consultation-notice"
       data-id={c.id}
@@ -113,7 +115,7 @@ function Reminders({ me }: { me: MeResponse }) {
     .filter(({ consultation: c }) => location.split('?')[0] !== paths.consultRoom(c.id));
 
   return shown.map(({ key, kind, consultation: c }) => (
-    <div key={key} className="consult-notice consult-notice-reminder" role="status" data-testid="consultation-reminder" data-id={c.id} data-event={kind}>
+    <div key={key} className="notice notice-warn" role="status" data-testid="consultation-reminder" data-id={c.id} data-event={kind}>
       <span>
         {kind === 'due'
           ? t('consultations.notice.due', { topic: c.topic, time: formatDateTime(c.scheduledAt!, i18n.language), with: otherSide(me, c) })
