@@ -4,24 +4,13 @@ import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { auditRouter } from './audit/routes.ts';
-import { authRouter } from './auth/routes.ts';
 import { authenticate } from './auth/middleware.ts';
-import { casesRouter } from './cases/routes.ts';
-import { consortiumRouter } from './consortium/routes.ts';
 import type { AppContext } from './context.ts';
+import { buildApiRouter } from './http/api-router.ts';
+import { API_ROUTES } from './http/api-routes.ts';
 import { errorHandler, HttpError } from './http/errors.ts';
-import { openApiDocument } from './http/openapi.ts';
-import { ingestRouter } from './ingest/routes.ts';
-import { filesRouter } from './instances/routes.ts';
-import { readingRouter } from './reading/routes.ts';
-import { reportingRouter } from './reporting/routes.ts';
-import { routingRouter } from './routing/routes.ts';
-import { ecgRouter } from './ecg/routes.ts';
-import { consultationsRouter } from './consult/routes.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
-const VERSION = '0.1.0';
 
 export function createApp(ctx: AppContext): Express {
   const app = express();
@@ -34,27 +23,8 @@ export function createApp(ctx: AppContext): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.get('/health', async (_req, res) => {
-    try {
-      await ctx.db.$queryRawUnsafe('SELECT 1');
-      res.json({ status: 'ok', database: ctx.provider, version: VERSION });
-    } catch {
-      res.status(503).json({ error: { code: 'DATABASE_UNAVAILABLE', message: 'the database does not answer' } });
-    }
-  });
-  api.get('/openapi.json', (_req, res) => res.json(openApiDocument(VERSION)));
   api.use(authenticate(ctx.db));
-  api.use(authRouter(ctx));
-  api.use('/cases', casesRouter(ctx));
-  api.use('/cases', ingestRouter(ctx));
-  api.use(filesRouter(ctx));
-  api.use('/routing-rules', routingRouter(ctx));
-  api.use(readingRouter(ctx));
-  api.use(consortiumRouter(ctx));
-  api.use(reportingRouter(ctx));
-  api.use(ecgRouter(ctx));
-  api.use('/consultations', consultationsRouter(ctx));
-  api.use('/audit', auditRouter(ctx));
+  api.use(buildApiRouter(ctx, API_ROUTES));
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);

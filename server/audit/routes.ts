@@ -1,14 +1,16 @@
 // /api/audit: the audit trail for administrators (a case's own trail is /api/cases/:id/history).
-import { Router } from 'express';
 import { auditQuerySchema } from '../../shared/api.ts';
-import { requireRole } from '../auth/middleware.ts';
-import type { AppContext } from '../context.ts';
+import { route } from '../http/route-spec.ts';
 import { auditLog } from './audit-log.ts';
 
-export function auditRouter(ctx: AppContext): Router {
-  const router = Router();
-  router.get('/', requireRole('ADMIN'), async (req, res) => {
-    res.json(await auditLog(ctx.db, auditQuerySchema.parse(req.query)));
-  });
-  return router;
-}
+export const auditRoutes = [
+  route({
+    method: 'get',
+    path: '/audit',
+    summary: 'Administrators: the audit trail, newest first, by area, a page at a time',
+    access: ['ADMIN'],
+    query: auditQuerySchema,
+    ok: { status: 200, description: 'the entries' },
+    handle: ({ ctx, query }) => auditLog(ctx.db, query),
+  }),
+];

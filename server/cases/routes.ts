@@ -1,56 +1,78 @@
-// /api/cases: a thin HTTP edge over service.ts and lifecycle.ts.
-import { Router } from 'express';
-import { caseListQuerySchema } from '../../shared/api.ts';
+// /api/cases: a thin HTTP edge over service.ts and lifecycle.ts. Every `/cases/:id…` route gets its case
+// loaded and authorised once by the case home (case-home.ts) before it runs.
+import { caseListQuerySchema, createCaseRequestSchema } from '../../shared/api.ts';
+import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import { caseHistory } from '../audit/case-history.ts';
-import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
-import type { AppContext } from '../context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
+import { route, type RouteInput } from '../http/route-spec.ts';
 import { townshipWriteScope } from './access.ts';
 import { routeCase } from '../routing/service.ts';
-import { transitionCase } from './lifecycle.ts';
+import { transitionCase, type TransitionRequest } from './lifecycle.ts';
 import { listPriors } from './priors.ts';
 import { createCase, getCase, listCases } from './service.ts';
 import { analyseNewEcgFiles, lacksEcgAnalysis } from '../ecg/analyses.ts';
 
-export function casesRouter(ctx: AppContext): Router {
-  const router = Router();
+const caseAnswer = { status: 200, description: 'the case' };
 
-  router.post('/', requireRole('TECHNICIAN', 'TOWNSHIP_CLINICIAN'), async (req, res) => {
-    res.status(201).json(await createCase(ctx, actorOf(req), req.body, req.ip));
-  });
-
-  router.get('/', requireAuth, async (req, res) => {
-    res.json(await listCases(ctx, actorOf(req), caseListQuerySchema.parse(req.query)));
-  });
-
-  router.get('/:id', requireAuth, async (req, res) => {
-    const caseId = req.params.id as string;
-    const detail = await getCase(ctx, actorOf(req), caseId);
-    if (!lacksEcgAnalysis(detail)) return void res.json(detail);
-    // an upload whose ECG analysis a crash interrupted: analyse now, so the reader never waits for it in vain
-    await analyseNewEcgFiles(ctx, caseId);
-    res.json(await getCase(ctx, actorOf(req), caseId));
-  });
-
-  router.get('/:id/history', requireAuth, async (req, res) => {
-    res.json(await caseHistory(ctx.db, actorOf(req), req.params.id as string));
-  });
-
-  router.get('/:id/priors', requireAuth, async (req, res) => {
-    res.json(await listPriors(ctx.db, actorOf(req), req.params.id as string, req.ip));
-  });
-
-  router.post('/:id/submit', requireAuth, async (req, res) => {
-    const actor = actorOf(req);
-    const scope = townshipWriteScope(actor);
-    if (!scope) throw notFound('case');
-    await transitionCase(ctx, {
-      caseId: req.params.id as string,
-      event: 'submit',
-      actor,
-      scope,
-      ip: req.ip,
-      prepare: async (tx, current) => {
+export const casesRoutes = [
+  route({
+    method: 'post',
+    path: '/cases',
+    summary: 'Register a patient and an exam (township staff)',
+    access: TOWNSHIP_ROLES,
+    body: createCaseRequestSchema,
+    ok: { status: 201, description: 'the case, status DRAFT' },
+    errors: [409],
+    handle: ({ ctx, actor, req, ip }) => createCase(ctx, actor, req.body, ip),
+  }),
+  route({
+    method: 'get',
+    path: '/cases',
+    summary: 'Cases visible to you, newest first (township: own organization; reader: routed to your centres; admin: all)',
+    access: 'signed-in',
+    query: caseListQuerySchema,
+    ok: { status: 200, description: 'case summaries' },
+    handle: ({ ctx, actor, query }) => listCases(ctx, actor, query),
+  }),
+  route({
+    method: 'get',
+    path: '/cases/:id',
+    summary: 'A case with patient, studies/series/instances, attachments, ECG analyses, consultations',
+    access: 'signed-in',
+    ok: caseAnswer,
+    handle: async ({ ctx, actor, params }) => {
+      const detail = await getCase(ctx, actor, params.id!);
+      if (!lacksEcgAnalysis(detail)) return detail;
+      // an upload whose ECG analysis a crash interrupted: analyse now, so the reader never waits for it in vain
+      await analyseNewEcgFiles(ctx, params.id!);
+      return getCase(ctx, actor, params.id!);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/cases/:id/history',
+    summary: "The case's audit trail, oldest first: who did what, when (with its consultations' acts)",
+    access: 'signed-in',
+    ok: { status: 200, description: 'the entries' },
+    handle: ({ ctx, actor, params }) => caseHistory(ctx.db, actor, params.id!),
+  }),
+  route({
+    method: 'get',
+    path: '/cases/:id/priors',
+    summary: "The patient's other exams in the consortium (mutual recognition)",
+    access: 'signed-in',
+    ok: { status: 200, description: 'the prior cases' },
+    handle: ({ ctx, actor, params, ip }) => listPriors(ctx.db, actor, params.id!, ip),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/submit',
+    summary: 'Send the case to its reading centre',
+    access: TOWNSHIP_ROLES,
+    ok: { status: 200, description: 'the case, status SUBMITTED' },
+    errors: [409],
+    handle: (input) =>
+      township(input, 'submit', async (tx, current) => {
         const c = await tx.case.findUniqueOrThrow({
           where: { id: current.id },
           select: { _count: { select: { studies: true, attachments: true } } },
@@ -59,18 +81,27 @@ export function casesRouter(ctx: AppContext): Router {
           throw new HttpError(409, 'NO_FILES', 'upload at least one file before submitting');
         }
         return routeCase(tx, current.id);
-      },
-    });
-    res.json(await getCase(ctx, actor, req.params.id as string));
-  });
+      }),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/cancel',
+    summary: 'Withdraw a DRAFT case',
+    access: TOWNSHIP_ROLES,
+    ok: { status: 200, description: 'the case, status CANCELLED' },
+    errors: [409],
+    handle: (input) => township(input, 'cancel'),
+  }),
+];
 
-  router.post('/:id/cancel', requireAuth, async (req, res) => {
-    const actor = actorOf(req);
-    const scope = townshipWriteScope(actor);
-    if (!scope) throw notFound('case');
-    await transitionCase(ctx, { caseId: req.params.id as string, event: 'cancel', actor, scope, ip: req.ip });
-    res.json(await getCase(ctx, actor, req.params.id as string));
-  });
-
-  return router;
+/** A move of the sending side (submit, cancel) on its own case; answers the case as it now is. */
+async function township(
+  { ctx, actor, params, ip }: RouteInput<unknown, unknown>,
+  event: 'submit' | 'cancel',
+  prepare?: TransitionRequest['prepare'],
+) {
+  const scope = townshipWriteScope(actor);
+  if (!scope) throw notFound('case');
+  await transitionCase(ctx, { caseId: params.id!, event, actor, scope, ip, prepare });
+  return getCase(ctx, actor, params.id!);
 }

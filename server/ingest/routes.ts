@@ -1,33 +1,42 @@
 // POST /api/cases/:id/files: multipart field `files`, any number of them.
-import { Router } from 'express';
 import multer from 'multer';
 import type { UploadResponse } from '../../shared/api.ts';
-import { actorOf, requireRole } from '../auth/middleware.ts';
-import type { AppContext } from '../context.ts';
+import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import { badRequest } from '../http/errors.ts';
+import { route } from '../http/route-spec.ts';
 import { ingestFiles } from './ingest.ts';
 import { stagingStorage, type StagedUpload } from './upload-storage.ts';
 
-export function ingestRouter(ctx: AppContext): Router {
-  const router = Router();
-  const upload = multer({
-    storage: stagingStorage(ctx.store, ctx.config.maxFileBytes),
-    // Browsers send UTF-8 file names (e.g. 胸片.dcm) without a charset parameter.
-    defParamCharset: 'utf8',
-    // Keep the folder path of a dropped exam folder (e.g. "SERIES1/IM0001"): it is only a label, never a path on disk.
-    preservePath: true,
-    limits: { files: ctx.config.maxFilesPerRequest, fields: 20, fieldSize: 64 * 1024 },
-  });
-
-  router.post('/:id/files', requireRole('TECHNICIAN', 'TOWNSHIP_CLINICIAN'), upload.array('files'), async (req, res) => {
-    const files = ((req.files as StagedUpload[] | undefined) ?? []).map((f) => ({ name: f.originalname, staged: f.staged }));
-    if (files.length === 0) throw badRequest('no files in the multipart field "files"');
-    const result = await ingestFiles(ctx, actorOf(req), req.params.id as string, files, req.ip);
-    res.status(batchStatus(result)).json(result);
-  });
-
-  return router;
-}
+export const ingestRoutes = [
+  route({
+    method: 'post',
+    path: '/cases/:id/files',
+    summary: 'Upload files into a DRAFT case (multipart field "files", any number). One bad file never fails the others.',
+    access: TOWNSHIP_ROLES,
+    multipart: { files: 'files' },
+    ok: {
+      status: 200,
+      description: 'at least one file accepted; when every file was refused, the refusals\' status if they agree (409, 413, 415), else 422',
+    },
+    errors: [409, 413, 415, 422],
+    middleware: ({ store, config }) => [
+      multer({
+        storage: stagingStorage(store, config.maxFileBytes),
+        // Browsers send UTF-8 file names (e.g. 胸片.dcm) without a charset parameter.
+        defParamCharset: 'utf8',
+        // Keep the folder path of a dropped exam folder (e.g. "SERIES1/IM0001"): it is only a label, never a path on disk.
+        preservePath: true,
+        limits: { files: config.maxFilesPerRequest, fields: 20, fieldSize: 64 * 1024 },
+      }).array('files'),
+    ],
+    handle: async ({ ctx, actor, params, req, res, ip }) => {
+      const files = ((req.files as StagedUpload[] | undefined) ?? []).map((f) => ({ name: f.originalname, staged: f.staged }));
+      if (files.length === 0) throw badRequest('no files in the multipart field "files"');
+      const result = await ingestFiles(ctx, actor, params.id!, files, ip);
+      res.status(batchStatus(result)).json(result);
+    },
+  }),
+];
 
 /**
  * 200 when anything was accepted. When every file was refused, the status of the refusals if they agree

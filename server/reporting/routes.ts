@@ -1,68 +1,141 @@
 // The reporting edge: templates, the case's report (draft, sign, amend), acknowledgement, quality returns.
-import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { turnaroundQuerySchema } from '../../shared/api.ts';
-import { examKindSchema } from '../../shared/domain.ts';
-import { REPORT_TEMPLATES, templatesFor } from '../../shared/reports.ts';
-import { actorOf, requireAuth, requireRole } from '../auth/middleware.ts';
+import { CENTRE_ROLES, examKindSchema, TOWNSHIP_ROLES } from '../../shared/domain.ts';
+import { amendReportSchema, qualityReturnSchema, REPORT_TEMPLATES, reportDraftSchema, signReportSchema, templatesFor } from '../../shared/reports.ts';
+import { actorOf } from '../auth/middleware.ts';
 import { passwordAttemptLimiter } from '../auth/throttle.ts';
 import { getCase } from '../cases/service.ts';
-import type { AppContext } from '../context.ts';
+import { route, type RouteInput } from '../http/route-spec.ts';
 import { reportPdf } from './pdf.ts';
 import { turnaroundStats } from './turnaround-stats.ts';
 import { acknowledgeCritical, amendReport, getCaseReport, qualityReturns, resubmit, returnForQuality, saveDraft, signReport } from './reports.ts';
 
-export function reportingRouter(ctx: AppContext): Router {
-  const { db } = ctx;
-  const router = Router();
-  const readers = requireRole('READER', 'SUPERVISOR');
-  const township = requireRole('TECHNICIAN', 'TOWNSHIP_CLINICIAN');
-  const caseId = (req: Request) => req.params.id as string;
-  // signing asks for the password again: the same protection against guessing as the login
-  const signLimiter = passwordAttemptLimiter(ctx.config.loginAttempts, (req) => actorOf(req).id, 'signing attempts');
-  const respondWithCase = async (req: Request, res: Response) => res.json(await getCase(ctx, actorOf(req), caseId(req)));
+const QUALITY_ROLES = ['SUPERVISOR', 'ADMIN'] as const;
 
-  router.get('/report-templates', requireAuth, (req, res) => {
-    const kind = examKindSchema.optional().parse(req.query.examKind);
-    res.json(kind ? templatesFor(kind) : REPORT_TEMPLATES);
-  });
-  router.get('/cases/:id/report', requireAuth, async (req, res) => {
-    res.json(await getCaseReport(db, actorOf(req), caseId(req)));
-  });
-  router.get('/cases/:id/report.pdf', requireAuth, async (req, res) => {
-    const pdf = await reportPdf(ctx, actorOf(req), caseId(req));
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="report-${caseId(req)}.pdf"`);
-    res.setHeader('Cache-Control', 'private, no-cache');
-    res.end(pdf);
-  });
-  router.put('/cases/:id/report', readers, async (req, res) => {
-    res.json(await saveDraft(db, actorOf(req), caseId(req), req.body));
-  });
-  router.post('/cases/:id/report/sign', readers, signLimiter, async (req, res) => {
-    await signReport(ctx, actorOf(req), caseId(req), req.body, req.ip);
-    await respondWithCase(req, res);
-  });
-  router.post('/cases/:id/report/amend', readers, signLimiter, async (req, res) => {
-    await amendReport(ctx, actorOf(req), caseId(req), req.body, req.ip);
-    await respondWithCase(req, res);
-  });
-  router.post('/cases/:id/return-for-quality', readers, async (req, res) => {
-    await returnForQuality(ctx, actorOf(req), caseId(req), req.body, req.ip);
-    await respondWithCase(req, res);
-  });
-  router.post('/cases/:id/resubmit', township, async (req, res) => {
-    await resubmit(ctx, actorOf(req), caseId(req), req.ip);
-    await respondWithCase(req, res);
-  });
-  router.post('/cases/:id/acknowledge', township, async (req, res) => {
-    await acknowledgeCritical(ctx, actorOf(req), caseId(req), req.ip);
-    await respondWithCase(req, res);
-  });
-  router.get('/quality/returns', requireRole('SUPERVISOR', 'ADMIN'), async (_req, res) => {
-    res.json(await qualityReturns(db));
-  });
-  router.get('/quality/turnaround', requireRole('SUPERVISOR', 'ADMIN'), async (req, res) => {
-    res.json(await turnaroundStats(ctx, actorOf(req), turnaroundQuerySchema.parse(req.query).days));
-  });
-  return router;
-}
+/** A move on the case's report or status, answered with the case as it now is. */
+const caseMove =
+  <Body, Query>(move: (input: RouteInput<Body, Query>) => Promise<unknown>) =>
+  async (input: RouteInput<Body, Query>) => {
+    await move(input);
+    return getCase(input.ctx, input.actor, input.params.id!);
+  };
+
+/** Signing asks for the password again: the same protection against guessing as the login. */
+const signLimiter = ({ config }: RouteInput<unknown, unknown>['ctx']) => [
+  passwordAttemptLimiter(config.loginAttempts, (req) => actorOf(req).id, 'signing attempts'),
+];
+
+const caseOk = { status: 200, description: 'the case' };
+
+export const reportingRoutes = [
+  route({
+    method: 'get',
+    path: '/report-templates',
+    summary: 'Report templates, optionally for one exam kind',
+    access: 'signed-in',
+    query: z.object({ examKind: examKindSchema.optional() }),
+    ok: { status: 200, description: 'the templates' },
+    handle: ({ query }) => (query.examKind ? templatesFor(query.examKind) : REPORT_TEMPLATES),
+  }),
+  route({
+    method: 'get',
+    path: '/cases/:id/report',
+    summary: "The case's report: the current version, the draft, the history of signed versions",
+    access: 'signed-in',
+    ok: { status: 200, description: 'the report' },
+    handle: ({ ctx, actor, params }) => getCaseReport(ctx.db, actor, params.id!),
+  }),
+  route({
+    method: 'get',
+    path: '/cases/:id/report.pdf',
+    summary: 'The signed report to print (PDF, with key images)',
+    access: 'signed-in',
+    ok: { status: 200, description: 'the printed report', contentType: 'application/pdf' },
+    errors: [409],
+    handle: async ({ ctx, actor, params, res }) => {
+      const pdf = await reportPdf(ctx, actor, params.id!);
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `inline; filename="report-${params.id}.pdf"`);
+      res.setHeader('Cache-Control', 'private, no-cache');
+      res.end(pdf);
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/cases/:id/report',
+    summary: 'Save the draft report (the claiming reader)',
+    access: CENTRE_ROLES,
+    body: reportDraftSchema,
+    ok: { status: 200, description: 'the draft' },
+    errors: [409],
+    handle: ({ ctx, actor, params, req }) => saveDraft(ctx.db, actor, params.id!, req.body),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/report/sign',
+    summary: 'Sign the report, with the password entered again',
+    access: CENTRE_ROLES,
+    body: signReportSchema,
+    ok: caseOk,
+    errors: [409, 429],
+    middleware: signLimiter,
+    handle: caseMove(({ ctx, actor, params, req, ip }) => signReport(ctx, actor, params.id!, req.body, ip)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/report/amend',
+    summary: 'Amend a signed report (a new version, with a reason and the password)',
+    access: CENTRE_ROLES,
+    body: amendReportSchema,
+    ok: caseOk,
+    errors: [409, 429],
+    middleware: signLimiter,
+    handle: caseMove(({ ctx, actor, params, req, ip }) => amendReport(ctx, actor, params.id!, req.body, ip)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/return-for-quality',
+    summary: 'Return the exam to the township for a quality problem (codes and a note)',
+    access: CENTRE_ROLES,
+    body: qualityReturnSchema,
+    ok: caseOk,
+    errors: [409],
+    handle: caseMove(({ ctx, actor, params, req, ip }) => returnForQuality(ctx, actor, params.id!, req.body, ip)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/resubmit',
+    summary: 'Send a returned case back to the queue (township staff)',
+    access: TOWNSHIP_ROLES,
+    ok: caseOk,
+    errors: [409],
+    handle: caseMove(({ ctx, actor, params, ip }) => resubmit(ctx, actor, params.id!, ip)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/acknowledge',
+    summary: 'Acknowledge a critical finding (township staff)',
+    access: TOWNSHIP_ROLES,
+    ok: caseOk,
+    errors: [409],
+    handle: caseMove(({ ctx, actor, params, ip }) => acknowledgeCritical(ctx, actor, params.id!, ip)),
+  }),
+  route({
+    method: 'get',
+    path: '/quality/returns',
+    summary: 'Quality returns per township',
+    access: QUALITY_ROLES,
+    ok: { status: 200, description: 'returns per organization' },
+    handle: ({ ctx }) => qualityReturns(ctx.db),
+  }),
+  route({
+    method: 'get',
+    path: '/quality/turnaround',
+    summary: 'Reading turnaround per centre and priority over the last ?days= (median, 90th percentile, on time)',
+    access: QUALITY_ROLES,
+    query: turnaroundQuerySchema,
+    ok: { status: 200, description: 'the statistics' },
+    handle: ({ ctx, actor, query }) => turnaroundStats(ctx, actor, query.days),
+  }),
+];

@@ -1,20 +1,34 @@
 // /api/routing-rules: administrators edit how cases are routed; supervisors may look.
-import { Router } from 'express';
-import { actorOf, requireRole } from '../auth/middleware.ts';
-import type { AppContext } from '../context.ts';
+import { routingRuleInputSchema } from '../../shared/api.ts';
+import { route } from '../http/route-spec.ts';
 import { createRule, listRules, updateRule } from './service.ts';
 
-export function routingRouter({ db }: AppContext): Router {
-  const router = Router();
-  router.get('/', requireRole('ADMIN', 'SUPERVISOR'), async (_req, res) => {
-    res.json(await listRules(db));
-  });
-  router.post('/', requireRole('ADMIN'), async (req, res) => {
-    res.status(201).json(await createRule(db, actorOf(req), req.body, req.ip));
-  });
+export const routingRoutes = [
+  route({
+    method: 'get',
+    path: '/routing-rules',
+    summary: 'Routing rules (administrators, supervisors)',
+    access: ['ADMIN', 'SUPERVISOR'],
+    ok: { status: 200, description: 'the rules, with how many cases each routed' },
+    handle: ({ ctx }) => listRules(ctx.db),
+  }),
+  route({
+    method: 'post',
+    path: '/routing-rules',
+    summary: 'Add a routing rule (administrators)',
+    access: ['ADMIN'],
+    body: routingRuleInputSchema,
+    ok: { status: 201, description: 'the rule' },
+    handle: ({ ctx, actor, req, ip }) => createRule(ctx.db, actor, req.body, ip),
+  }),
   // A rule that has routed cases stays on record: switch it off (active: false) rather than delete it.
-  router.put('/:id', requireRole('ADMIN'), async (req, res) => {
-    res.json(await updateRule(db, actorOf(req), req.params.id as string, req.body, req.ip));
-  });
-  return router;
-}
+  route({
+    method: 'put',
+    path: '/routing-rules/:id',
+    summary: 'Change or switch off a routing rule (administrators)',
+    access: ['ADMIN'],
+    body: routingRuleInputSchema,
+    ok: { status: 200, description: 'the rule' },
+    handle: ({ ctx, actor, params, req, ip }) => updateRule(ctx.db, actor, params.id!, req.body, ip),
+  }),
+];

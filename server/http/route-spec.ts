@@ -1,0 +1,83 @@
+// One declaration per HTTP route: method, path, who may call it, what it takes and what it answers. The Express
+// router (api-router.ts), the OpenAPI document (openapi.ts) and the access-matrix test are all made from these,
+// so a route cannot exist without an entry and the description cannot drift from what runs.
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import type { Role } from '../../shared/domain.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { AppContext } from '../context.ts';
+
+export type Method = 'get' | 'post' | 'put' | 'delete';
+
+/** Who may call a route: anyone, anyone logged in, or the listed roles (401 before login, 403 for other roles). */
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+/** The case a `/cases/:id…` route acts on, loaded once within the caller's read scope (cases/case-home.ts). */
+export interface CaseRef {
+  id: string;
+  status: string;
+  originOrgId: string;
+  centreId: string | null;
+}
+
+export interface RouteInput<Body, Query> {
+  ctx: AppContext;
+  req: Request;
+  res: Response;
+  /** the logged-in caller (throws 401 on a public route called without a session) */
+  readonly actor: Actor;
+  body: Body;
+  query: Query;
+  /** path parameters, e.g. `id` */
+  params: Record<string, string>;
+  /** the case of a `/cases/:id…` route; undefined elsewhere */
+  case: CaseRef | undefined;
+  ip: string | undefined;
+}
+
+export interface SuccessResponse {
+  status: number;
+  description: string;
+  /** the body's schema, when the answer is JSON described by one */
+  schema?: z.ZodType;
+  /** the body's media type when it is not JSON (a file, a PDF) */
+  contentType?: string;
+}
+
+export interface RouteSpec<Body = unknown, Query = unknown> {
+  method: Method;
+  /** relative to /api, in Express syntax (`/cases/:id/claim`) */
+  path: string;
+  summary: string;
+  access: Access;
+  /** validated before the handler runs: a failure answers 400 VALIDATION_FAILED */
+  body?: z.ZodType<Body>;
+  query?: z.ZodType<Query>;
+  /** the request is multipart/form-data with these file fields (parsed by `middleware`) */
+  multipart?: { files: string };
+  ok: SuccessResponse;
+  /** statuses the route answers besides the ones implied by its declaration (400, 401, 403, 404) */
+  errors?: number[];
+  /** made once per router: runs after the access check and the case load (uploads, password limiters) */
+  middleware?: (ctx: AppContext) => RequestHandler[];
+  /**
+   * Does the work. A returned value is sent as JSON with `ok.status`; a handler that answers itself (a file, a
+   * PDF) returns undefined.
+   */
+  handle(input: RouteInput<Body, Query>): unknown | Promise<unknown>;
+}
+
+/** Declares a route, inferring its body and query types from its schemas. */
+export function route<Body = undefined, Query = undefined>(spec: RouteSpec<Body, Query>): RouteSpec {
+  return spec as RouteSpec;
+}
+
+/** Whether a route acts on one case (and so is loaded and authorised by the case home). */
+export const isCaseRoute = (spec: Pick<RouteSpec, 'path'>): boolean => /^\/cases\/:id(\/|$)/.test(spec.path);
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** set by the case home for `/cases/:id…` routes */
+    case?: CaseRef;
+  }
+}

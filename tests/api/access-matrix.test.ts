@@ -1,0 +1,321 @@
+// The access matrix: every route of the route table, called by every kind of caller, on SQLite and PostgreSQL,
+// with the status each must get. The callers are the demo accounts and one more supervisor:
+//
+//   anon    no session
+//   tech1   technician of 城关镇 — the township that registered every fixture case ("own organization")
+//   tech2   technician of 石桥镇 — another township ("foreign organization")
+//   reader1 reader of the imaging centre, where the fixture cases are routed ("own centre")
+//   ecg1    reader of the ECG centre ("foreign centre"; for the ECG fixture the two centres swap)
+//   super1  supervisor of the imaging centre
+//   super2  supervisor of the ECG centre (made for this test)
+//   admin   administrator
+//
+// Every mutating call gets its own fresh fixture, so a cell never sees another cell's effect. A route added to
+// the table without a row here fails the first test.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/auth/passwords.ts';
+import { actorForToken } from '../../server/auth/sessions.ts';
+import { recordJoin } from '../../server/consult/consultations.ts';
+import { API_ROUTES } from '../../server/http/api-routes.ts';
+import type { RouteSpec } from '../../server/http/route-spec.ts';
+import { writeDicomEcg } from '../fixtures/ecg-files.ts';
+import { synthesizeEcg } from '../fixtures/ecg-synth.ts';
+import { syntheticCt } from '../fixtures/dicom-writer.ts';
+import { tinyPdf } from '../fixtures/other-files.ts';
+import { BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+const CALLERS = ['anon', 'tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2', 'admin'] as const;
+type Caller = (typeof CALLERS)[number];
+
+/** What a cell's request acts on: made fresh (by tech1 and the imaging centre's staff) for each mutating call. */
+type Fixture = 'none' | 'draft' | 'uploaded' | 'submitted' | 'claimed' | 'drafted' | 'signed' | 'critical' | 'returned' | 'requested' | 'started' | 'rule' | 'ecg';
+
+interface Row {
+  fixture: Fixture;
+  /** the expected status for each caller, in the order of CALLERS */
+  expect: [number, number, number, number, number, number, number, number];
+}
+
+//                                                   anon tech1 tech2 rdr1 ecg1 sup1 sup2 admin
+const MATRIX: Record<string, Row> = {
+  'GET /health':                      { fixture: 'none',      expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /openapi.json':                { fixture: 'none',      expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /session':                    { fixture: 'none',      expect: [201, 201, 201, 201, 201, 201, 201, 201] },
+  'DELETE /session':                  { fixture: 'none',      expect: [401, 204, 204, 204, 204, 204, 204, 204] },
+  'GET /me':                          { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /cases':                      { fixture: 'none',      expect: [401, 201, 201, 403, 403, 403, 403, 403] },
+  'GET /cases':                       { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /cases/:id':                   { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /cases/:id/history':           { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /cases/:id/priors':            { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'POST /cases/:id/submit':           { fixture: 'uploaded',  expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/cancel':           { fixture: 'draft',     expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/files':            { fixture: 'draft',     expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'GET /instances/:id/file':          { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /attachments/:id/file':        { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /routing-rules':               { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'POST /routing-rules':              { fixture: 'none',      expect: [401, 403, 403, 403, 403, 403, 403, 201] },
+  'PUT /routing-rules/:id':           { fixture: 'rule',      expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'GET /worklist':                    { fixture: 'none',      expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  'POST /cases/:id/claim':            { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
+  'POST /cases/:id/release':          { fixture: 'claimed',   expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/lease':            { fixture: 'claimed',   expect: [401, 403, 403, 200, 404, 409, 404, 403] },
+  'POST /cases/:id/return':           { fixture: 'claimed',   expect: [401, 403, 403, 403, 403, 200, 404, 403] },
+  'POST /cases/:id/reassign':         { fixture: 'claimed',   expect: [401, 403, 403, 403, 403, 200, 404, 403] },
+  'GET /consortium':                  { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /centres/:id/readers':         { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 404, 200] },
+  'GET /report-templates':            { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /cases/:id/report':            { fixture: 'signed',    expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /cases/:id/report.pdf':        { fixture: 'signed',    expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'PUT /cases/:id/report':            { fixture: 'claimed',   expect: [401, 403, 403, 200, 404, 409, 404, 403] },
+  'POST /cases/:id/report/sign':      { fixture: 'drafted',   expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/report/amend':     { fixture: 'signed',    expect: [401, 403, 403, 200, 404, 200, 404, 403] },
+  'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/resubmit':         { fixture: 'returned',  expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/acknowledge':      { fixture: 'critical',  expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'GET /quality/returns':             { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /quality/turnaround':          { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /ecg/:analysisId/waveform':    { fixture: 'ecg',       expect: [401, 200, 404, 404, 200, 404, 200, 200] },
+  'POST /consultations':              { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403] },
+  'GET /consultations/specialists':   { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /consultations':               { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /consultations/:id':           { fixture: 'requested', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'POST /consultations/:id/accept':   { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /consultations/:id/decline':  { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /consultations/:id/cancel':   { fixture: 'requested', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /consultations/:id/end':      { fixture: 'started',   expect: [401, 200, 404, 200, 404, 403, 404, 403] },
+  'PUT /consultations/:id/opinion':   { fixture: 'started',   expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'GET /audit':                       { fixture: 'none',      expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+};
+
+const keyOf = (spec: Pick<RouteSpec, 'method' | 'path'>) => `${spec.method.toUpperCase()} ${spec.path}`;
+
+describe('the access matrix', () => {
+  it('has a row for every route of the table and none for a route that does not exist', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(API_ROUTES.map(keyOf).sort());
+  });
+});
+
+describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
+  let server: TestServer;
+  const cookies = new Map<Caller, string>();
+  const ids: Record<string, string> = {};
+  let ctFiles = 0;
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    const db = server.server.ctx.db;
+    const ecgCentre = await db.readingCentre.findFirstOrThrow({ where: { kind: 'ECG' } });
+    const county = await db.organization.findFirstOrThrow({ where: { kind: 'COUNTY_HOSPITAL' } });
+    await db.user.create({
+      data: {
+        username: 'super2',
+        displayName: '心电主任',
+        role: 'SUPERVISOR',
+        canSign: true,
+        passwordHash: await hashPassword(DEMO_PASSWORD),
+        organizationId: county.id,
+        centres: { create: [{ centreId: ecgCentre.id }] },
+      },
+    });
+    for (const caller of CALLERS) if (caller !== 'anon') cookies.set(caller, await logIn(caller));
+    const users = await db.user.findMany({ select: { id: true, username: true } });
+    for (const u of users) ids[u.username] = u.id;
+    ids.imagingCentre = (await db.readingCentre.findFirstOrThrow({ where: { kind: 'IMAGING' } })).id;
+  });
+  afterAll(() => server?.close());
+
+  async function logIn(username: string): Promise<string> {
+    const res = await call('POST', '/api/session', undefined, { json: { username, password: DEMO_PASSWORD } });
+    expect(res.status, `login ${username}`).toBe(201);
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  }
+
+  /** One request with a caller's cookie; the answer's cookies are not kept (a cell never changes its caller). */
+  function call(method: string, path: string, cookie: string | undefined, body: { json?: unknown; form?: FormData } = {}) {
+    const headers: Record<string, string> = cookie ? { cookie } : {};
+    if (body.json !== undefined) headers['content-type'] = 'application/json';
+    return fetch(server.url + path, {
+      method,
+      headers,
+      body: body.json !== undefined ? JSON.stringify(body.json) : body.form,
+      redirect: 'manual',
+    });
+  }
+
+  async function as(caller: Caller, method: string, path: string, json?: unknown) {
+    const res = await call(method, path, cookies.get(caller), { json: json ?? (method === 'GET' ? undefined : {}) });
+    const body = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
+    if (res.status >= 400 && res.status !== 404 && res.status !== 401 && res.status !== 403 && res.status !== 409) {
+      throw new Error(`${caller} ${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
+    }
+    return { status: res.status, body };
+  }
+
+  const ctForm = () => {
+    const form = new FormData();
+    const ct = syntheticCt({ patientName: 'MATRIX^CT', rows: 64, columns: 64 });
+    form.append('files', new Blob([new Uint8Array(ct.bytes)]), `ct${++ctFiles}.dcm`);
+    form.append('files', new Blob([new Uint8Array(tinyPdf())]), `request${ctFiles}.pdf`);
+    return form;
+  };
+
+  async function newCase(examKind = 'CT'): Promise<string> {
+    return (await as('tech1', 'POST', '/api/cases', { patient: { name: '矩阵' }, examKind, priority: 'ROUTINE' })).body.id;
+  }
+
+  async function upload(caseId: string, form: FormData) {
+    const res = await call('POST', `/api/cases/${caseId}/files`, cookies.get('tech1'), { form });
+    expect(res.status).toBe(200);
+  }
+
+  async function submitted(): Promise<string> {
+    const id = await newCase();
+    await upload(id, ctForm());
+    expect((await as('tech1', 'POST', `/api/cases/${id}/submit`)).status).toBe(200);
+    return id;
+  }
+
+  async function claimed(): Promise<string> {
+    const id = await submitted();
+    expect((await as('reader1', 'POST', `/api/cases/${id}/claim`)).status).toBe(200);
+    return id;
+  }
+
+  const draftReport = (criticalFinding = false) => ({ templateId: 'general', findings: '所见', impression: '印象', criticalFinding });
+
+  async function signed(criticalFinding = false): Promise<string> {
+    const id = await claimed();
+    expect((await as('reader1', 'PUT', `/api/cases/${id}/report`, draftReport(criticalFinding))).status).toBe(200);
+    expect((await as('reader1', 'POST', `/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD })).status).toBe(200);
+    return id;
+  }
+
+  async function consultation(accept: boolean): Promise<string> {
+    const caseId = await submitted();
+    const res = await as('tech1', 'POST', '/api/consultations', { caseId, centreId: ids.imagingCentre, specialistId: ids.reader1, topic: '会诊' });
+    expect(res.status).toBe(201);
+    if (accept) expect((await as('reader1', 'POST', `/api/consultations/${res.body.id}/accept`)).status).toBe(200);
+    return res.body.id;
+  }
+
+  async function ecgAnalysis(): Promise<string> {
+    const id = await newCase('ECG');
+    const form = new FormData();
+    form.append('files', new Blob([new Uint8Array(writeDicomEcg(synthesizeEcg().recording).bytes)]), 'ecg.dcm');
+    await upload(id, form);
+    expect((await as('tech1', 'POST', `/api/cases/${id}/submit`)).status).toBe(200);
+    return (await as('tech1', 'GET', `/api/cases/${id}`)).body.ecg[0].id;
+  }
+
+  /** Makes what a cell acts on; returns the path parameters and the body to send. */
+  async function prepare(spec: RouteSpec, fixture: Fixture): Promise<{ params: Record<string, string>; body?: unknown; form?: FormData }> {
+    switch (fixture) {
+      case 'none':
+        return { params: { id: ids.imagingCentre! }, body: bodyFor(spec) };
+      case 'draft':
+        return { params: { id: await newCase() }, form: spec.multipart ? ctForm() : undefined };
+      case 'uploaded': {
+        const id = await newCase();
+        await upload(id, ctForm());
+        return { params: { id } };
+      }
+      case 'submitted': {
+        const id = await submitted();
+        if (spec.path.startsWith('/instances')) return { params: { id: await instanceOf(id) } };
+        if (spec.path.startsWith('/attachments')) return { params: { id: await attachmentOf(id) } };
+        return { params: { id }, body: spec.path === '/consultations' ? { caseId: id, centreId: ids.imagingCentre, topic: '会诊' } : undefined };
+      }
+      case 'claimed':
+        return { params: { id: await claimed() }, body: bodyFor(spec) };
+      case 'drafted': {
+        const id = await claimed();
+        expect((await as('reader1', 'PUT', `/api/cases/${id}/report`, draftReport())).status).toBe(200);
+        return { params: { id }, body: bodyFor(spec) };
+      }
+      case 'signed':
+        return { params: { id: await signed() }, body: bodyFor(spec) };
+      case 'critical':
+        return { params: { id: await signed(true) } };
+      case 'returned': {
+        const id = await claimed();
+        expect((await as('reader1', 'POST', `/api/cases/${id}/return-for-quality`, { codes: ['POSITIONING'] })).status).toBe(200);
+        return { params: { id } };
+      }
+      case 'requested':
+        return { params: { id: await consultation(false) }, body: bodyFor(spec) };
+      case 'started': {
+        // the room's first join starts a consultation: the signalling calls recordJoin, and so does this
+        const id = await consultation(true);
+        const token = cookies.get('reader1')!.split('=')[1]!;
+        await recordJoin(server.server.ctx, (await actorForToken(server.server.ctx.db, token))!, id);
+        return { params: { id }, body: bodyFor(spec) };
+      }
+      case 'rule': {
+        const rule = { examKind: 'OTHER', centreId: ids.imagingCentre, active: false, note: 'matrix' };
+        const created = await as('admin', 'POST', '/api/routing-rules', rule);
+        return { params: { id: created.body.id }, body: rule };
+      }
+      case 'ecg':
+        return { params: { analysisId: await ecgAnalysis() } };
+    }
+  }
+
+  /** A valid body for the routes that take one, so that an allowed caller's call succeeds. */
+  function bodyFor(spec: RouteSpec): unknown {
+    switch (keyOf(spec)) {
+      case 'POST /session':
+        return { username: 'tech1', password: DEMO_PASSWORD };
+      case 'POST /cases':
+        return { patient: { name: '矩阵' }, examKind: 'CT' };
+      case 'POST /routing-rules':
+        return { examKind: 'OTHER', centreId: ids.imagingCentre, active: false };
+      case 'POST /cases/:id/reassign':
+        return { readerId: ids.super1 };
+      case 'PUT /cases/:id/report':
+        return draftReport();
+      case 'POST /cases/:id/report/sign':
+        return { password: DEMO_PASSWORD };
+      case 'POST /cases/:id/report/amend':
+        return { ...draftReport(), impression: '更正', reason: '补充所见', password: DEMO_PASSWORD };
+      case 'POST /cases/:id/return-for-quality':
+        return { codes: ['POSITIONING'], note: '' };
+      case 'POST /consultations/:id/decline':
+        return { reason: '今日排满' };
+      case 'PUT /consultations/:id/opinion':
+        return { opinion: '建议复查' };
+      default:
+        return undefined;
+    }
+  }
+
+  async function instanceOf(caseId: string): Promise<string> {
+    return (await as('tech1', 'GET', `/api/cases/${caseId}`)).body.studies[0].series[0].instances[0].id;
+  }
+  async function attachmentOf(caseId: string): Promise<string> {
+    return (await as('tech1', 'GET', `/api/cases/${caseId}`)).body.attachments[0].id;
+  }
+
+  const queryFor = (spec: RouteSpec) =>
+    spec.path === '/consultations/specialists' ? `?centreId=${ids.imagingCentre}` : '';
+
+  /** A cell: a fresh fixture when the call may change something (or acts as a throwaway session), then the call. */
+  async function cell(spec: RouteSpec, row: Row, caller: Caller, shared: Awaited<ReturnType<typeof prepare>> | null) {
+    const setup = shared ?? (await prepare(spec, row.fixture));
+    const path = `/api${spec.path.replace(/:(\w+)/g, (_m, name: string) => setup.params[name]!)}${queryFor(spec)}`;
+    // logging out ends the caller's session: use a session of their own for it
+    const cookie = keyOf(spec) === 'DELETE /session' && caller !== 'anon' ? await logIn(caller) : cookies.get(caller);
+    const res = await call(spec.method.toUpperCase(), path, cookie, setup.form ? { form: setup.form } : { json: spec.method === 'get' ? undefined : (setup.body ?? {}) });
+    if (res.status >= 500) throw new Error(`${caller} ${spec.method} ${path}: ${res.status} ${await res.text()}`);
+    return res.status;
+  }
+
+  it.each(API_ROUTES.map((spec) => [keyOf(spec), spec] as const))('%s', async (key, spec) => {
+    const row = MATRIX[key]!;
+    // reads share one fixture; every call that may change something gets its own
+    const shared = spec.method === 'get' ? await prepare(spec, row.fixture) : null;
+    const observed: number[] = [];
+    for (const caller of CALLERS) observed.push(await cell(spec, row, caller, shared));
+    expect(Object.fromEntries(CALLERS.map((c, i) => [c, observed[i]]))).toEqual(Object.fromEntries(CALLERS.map((c, i) => [c, row.expect[i]])));
+  });
+});
