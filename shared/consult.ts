@@ -210,6 +210,30 @@ export interface ConsultClientToServerEvents {
   'consult:end': (request: Record<string, never>, ack: Ack<null>) => void;
 }
 
+/**
+ * Every request a client may send, as a list the server's handlers and the socket access-matrix test are checked
+ * against (the compiler insists it names exactly the keys of ConsultClientToServerEvents).
+ */
+export const CONSULT_REQUESTS = [
+  'consult:capabilities',
+  'consult:join',
+  'consult:createTransport',
+  'consult:connectTransport',
+  'consult:produce',
+  'consult:ready',
+  'consult:resumeConsumer',
+  'consult:pauseProducer',
+  'consult:resumeProducer',
+  'consult:closeProducer',
+  'consult:viewer',
+  'consult:presenter',
+  'consult:leave',
+  'consult:end',
+] as const satisfies readonly (keyof ConsultClientToServerEvents)[];
+type UnlistedRequest = Exclude<keyof ConsultClientToServerEvents, (typeof CONSULT_REQUESTS)[number]>;
+const everyRequestListed: [UnlistedRequest] extends [never] ? true : never = true;
+void everyRequestListed;
+
 export interface ConsultServerToClientEvents {
   /** a consultation the user can see changed (requested, accepted, declined, …, opinion written) */
   'consultation:changed': (event: { consultation: ConsultationDto; event: ConsultationEvent | 'request' | 'opinion'; at: string }) => void;
