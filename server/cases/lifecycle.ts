@@ -5,6 +5,7 @@ import { CASE_TRANSITIONS, type CaseEvent, type CaseStatus } from '../../shared/
 import { PRIORITIES, type Priority } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { assertMove, move, type StateMachine } from '../audit/state-move.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import type { Notifier } from '../realtime/notifier.ts';
@@ -40,32 +41,33 @@ export interface TransitionRequest {
 
 const CURRENT_CASE_SELECT = { id: true, status: true, centreId: true, claimedById: true, leaseExpiresAt: true, firstClaimedAt: true } as const;
 
+/** The case's state machine, as the shared move algorithm (audit/state-move.ts) applies it. */
+const CASE_MACHINE: StateMachine<CaseStatus, CaseEvent> = {
+  entity: 'Case',
+  transitions: CASE_TRANSITIONS,
+  update: async (tx, id, from, to, columns, expect) =>
+    (await tx.case.updateMany({ where: { id, status: from, ...expect }, data: { ...columns, status: to } })).count,
+};
+
 export async function transitionCase(mover: CaseMover, request: TransitionRequest): Promise<{ from: CaseStatus; to: CaseStatus }> {
   const { caseId, event, actor } = request;
-  const rule = CASE_TRANSITIONS[event];
   const result = await mover.db.$transaction(async (tx) => {
     const current = (await tx.case.findFirst({ where: { AND: [{ id: caseId }, request.scope] }, select: CURRENT_CASE_SELECT })) as CurrentCase | null;
     if (!current) throw notFound('case');
     const from = current.status;
-    if (!rule.from.includes(from)) {
-      throw new HttpError(409, 'INVALID_TRANSITION', `cannot ${event} a case that is ${from}`, { from, event });
-    }
+    assertMove(CASE_MACHINE, from, event);
     const extra = request.prepare ? await request.prepare(tx, current) : {};
-    const now = new Date();
-    const { count } = await tx.case.updateMany({
-      where: { id: caseId, status: from, ...request.expect },
-      data: { ...extra, status: rule.to, ...(event === 'submit' ? { submittedAt: now } : {}) },
-    });
-    if (count !== 1) throw new HttpError(409, 'CONCURRENT_CHANGE', 'the case changed meanwhile; reload it');
-    await recordAudit(tx, {
-      actorId: actor?.id ?? null,
-      action: `case.${event}`,
-      entityType: 'Case',
-      entityId: caseId,
+    const to = await move(tx, CASE_MACHINE, {
+      id: caseId,
+      from,
+      event,
+      actor,
       ip: request.ip,
-      details: { from, to: rule.to, ...request.details, ...extra },
+      columns: { ...extra, ...(event === 'submit' ? { submittedAt: new Date() } : {}) },
+      expect: request.expect as Record<string, unknown> | undefined,
+      details: request.details,
     });
-    return { from, to: rule.to };
+    return { from, to };
   });
   mover.notify.caseChanged(caseId, event);
   return result;

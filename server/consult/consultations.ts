@@ -18,6 +18,7 @@ import {
 } from '../../shared/consult.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { assertMove, move, tryMove, type StateMachine } from '../audit/state-move.ts';
 import { townshipWriteScope } from '../cases/access.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { conflict, forbidden, HttpError, notFound } from '../http/errors.ts';
@@ -151,38 +152,21 @@ async function findVisible(tx: Tx, actor: Actor, consultationId: string): Promis
   return row as CurrentConsultation;
 }
 
-function assertMoveAllowed(status: ConsultationStatus, event: ConsultationEvent): void {
-  if (!CONSULTATION_TRANSITIONS[event].from.includes(status)) {
-    throw new HttpError(409, 'INVALID_TRANSITION', `cannot ${event} a consultation that is ${status}`, { from: status, event });
-  }
-}
-
-/** The move itself: compare-and-set on the status read earlier, then its audit row. False: someone moved it first. */
-async function compareAndSet(tx: Tx, current: CurrentConsultation, event: ConsultationEvent, columns: MoveColumns, actor: Actor, ip?: string): Promise<boolean> {
-  const to = CONSULTATION_TRANSITIONS[event].to;
-  const { count } = await tx.consultation.updateMany({ where: { id: current.id, status: current.status }, data: { ...columns, status: to } });
-  if (count !== 1) return false;
-  await recordAudit(tx, {
-    actorId: actor.id,
-    action: `consultation.${event}`,
-    entityType: 'Consultation',
-    entityId: current.id,
-    ip,
-    details: { from: current.status, to, ...columns },
-  });
-  return true;
-}
+/** The consultation's state machine, as the shared move algorithm (audit/state-move.ts) applies it. */
+const CONSULTATION_MACHINE: StateMachine<ConsultationStatus, ConsultationEvent> = {
+  entity: 'Consultation',
+  transitions: CONSULTATION_TRANSITIONS,
+  update: async (tx, id, from, to, columns) => (await tx.consultation.updateMany({ where: { id, status: from }, data: { ...columns, status: to } })).count,
+};
 
 async function transitionConsultation(deps: ConsultDeps, request: MoveRequest): Promise<ConsultationDto> {
   const { consultationId, event, actor } = request;
   await deps.db.$transaction(async (tx) => {
     const current = await findVisible(tx, actor, consultationId);
-    assertMoveAllowed(current.status, event);
+    assertMove(CONSULTATION_MACHINE, current.status, event);
     const now = new Date();
     const columns = request.prepare(current, now);
-    if (!(await compareAndSet(tx, current, event, columns, actor, request.ip))) {
-      throw conflict('CONCURRENT_CHANGE', 'the consultation changed meanwhile; reload it');
-    }
+    await move(tx, CONSULTATION_MACHINE, { id: current.id, from: current.status, event, actor, ip: request.ip, columns });
     await request.alsoWrite?.(tx, now);
   });
   deps.notify.consultationChanged(consultationId, event);
@@ -287,7 +271,8 @@ export async function recordJoin(deps: ConsultDeps, actor: Actor, consultationId
  * keeps an `end` racing with the join from leaving an open stay in an ended room. True when this join started it.
  */
 async function holdRoomOpen(tx: Tx, actor: Actor, current: CurrentConsultation): Promise<boolean> {
-  if (current.status === 'ACCEPTED' && (await compareAndSet(tx, current, 'start', { startedAt: new Date() }, actor))) return true;
+  const start = { id: current.id, from: current.status, event: 'start' as const, actor, columns: { startedAt: new Date() } };
+  if (current.status === 'ACCEPTED' && (await tryMove(tx, CONSULTATION_MACHINE, start))) return true;
   const { count } = await tx.consultation.updateMany({ where: { id: current.id, status: 'IN_PROGRESS' }, data: { updatedAt: new Date() } });
   if (count !== 1) throw new HttpError(409, 'CONSULTATION_NOT_OPEN', 'the consultation changed meanwhile; its room is not open');
   return false;

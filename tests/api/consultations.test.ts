@@ -122,8 +122,10 @@ describe.each(BACKENDS)('consultations (%s)', (backend) => {
     for (const client of [tech2, ecg1]) {
       expect((await client.get(`/api/consultations/${id}`)).status).toBe(404);
       expect((await client.get('/api/consultations')).body.consultations.map((c: ConsultationDto) => c.id)).not.toContain(id);
-      expect((await client.post(`/api/consultations/${id}/accept`)).status).toBe(404);
     }
+    // a reader of another centre is told nothing of it; a township's staff may not accept anything at all
+    expect((await ecg1.post(`/api/consultations/${id}/accept`)).status).toBe(404);
+    expect((await tech2.post(`/api/consultations/${id}/accept`)).status).toBe(403);
     const listed = (await reader1.get('/api/consultations')).body.consultations as ConsultationDto[];
     expect(listed[0]!.id).toBe(id); // newest first
     const ids = async (query: string) => ((await tech1.get(`/api/consultations?${query}`)).body.consultations as ConsultationDto[]).map((c) => c.id);
