@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { assertMove, move, type StateMachine } from '../audit/state-move.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { notFound } from '../http/errors.ts';
 import type { Notifier } from '../realtime/notifier.ts';
 
 export interface CaseMover {

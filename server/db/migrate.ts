@@ -71,7 +71,7 @@ async function migratePostgres(url: string): Promise<string[]> {
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${m.id} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${m.id} failed: ${(error as Error).message}`, { cause: error });
       }
       done.push(m.id);
     }

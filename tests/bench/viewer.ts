@@ -12,7 +12,7 @@ import { syntheticCt, syntheticUsCine } from '../fixtures/dicom-writer.ts';
 import { jpeg2000Radiograph } from '../fixtures/jpeg2000.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { DEMO_PASSWORD, startTestServer } from '../helpers/test-server.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const RUNS = Number(args.runs);

@@ -4,6 +4,7 @@ import { fromDrop, fromFileList, type PickedFile } from './collect-files.ts';
 
 declare module 'react' {
   // Chromium, Firefox and Safari all support choosing a folder, but React's types do not list the attribute.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a merged declaration must repeat React's type parameter
   interface InputHTMLAttributes<T> {
     webkitdirectory?: '';
   }
