@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma } from '../db/client.ts';
 import { notFound } from '../http/errors.ts';
 import { caseScope } from './access.ts';
-import { studiesInclude, toStudyDto } from './service.ts';
+import { studiesInclude, toStudyDto } from './studies.ts';
 
 const SENT_FOR_READING: Prisma.CaseWhereInput = { status: { notIn: ['DRAFT', 'CANCELLED'] } };
 

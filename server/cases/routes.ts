@@ -9,7 +9,8 @@ import { townshipWriteScope } from './access.ts';
 import { routeCase } from '../routing/service.ts';
 import { transitionCase, type TransitionRequest } from './lifecycle.ts';
 import { listPriors } from './priors.ts';
-import { createCase, getCase, listCases } from './service.ts';
+import { getCase, listCases } from '../case-views/case-detail.ts';
+import { createCase } from './service.ts';
 import { analyseNewEcgFiles, lacksEcgAnalysis } from '../ecg/analyses.ts';
 
 const caseAnswer = { status: 200, description: 'the case' };
@@ -23,7 +24,7 @@ export const casesRoutes = [
     body: createCaseRequestSchema,
     ok: { status: 201, description: 'the case, status DRAFT' },
     errors: [409],
-    handle: ({ ctx, actor, req, ip }) => createCase(ctx, actor, req.body, ip),
+    handle: async ({ ctx, actor, req, ip }) => getCase(ctx, actor, await createCase(ctx, actor, req.body, ip)),
   }),
   route({
     method: 'get',

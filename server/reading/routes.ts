@@ -1,7 +1,7 @@
 // The reading centre's edge: GET /api/worklist and the claim moves on /api/cases/:id.
 import { reassignRequestSchema, worklistQuerySchema } from '../../shared/api.ts';
 import { CENTRE_ROLES } from '../../shared/domain.ts';
-import { getCase } from '../cases/service.ts';
+import { getCase } from '../case-views/case-detail.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { claimCase, reassignCase, releaseCase, renewLease, returnCase } from './claims.ts';
 import { worklist } from './worklist.ts';

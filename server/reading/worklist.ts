@@ -6,7 +6,7 @@ import { QUEUED_STATUSES } from '../../shared/case-status.ts';
 import { PRIORITIES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope, centreScope } from '../cases/access.ts';
-import { summaryInclude, toSummary, type CaseReader, type SummaryRow } from '../cases/service.ts';
+import { summaryInclude, toSummary, type CaseReader, type SummaryRow } from './case-row.ts';
 import type { Prisma } from '../db/client.ts';
 
 export async function worklist(ctx: CaseReader, actor: Actor, rawQuery: unknown): Promise<CaseSummaryDto[]> {

@@ -11,7 +11,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/ev
 import { CENTRE_ROLES, TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { actorForToken, SESSION_COOKIE } from '../auth/sessions.ts';
-import { summaryInclude, toSummary } from '../cases/service.ts';
+import { summaryInclude, toSummary } from '../reading/case-row.ts';
 import type { Config } from '../config.ts';
 import { providerOf, type Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';

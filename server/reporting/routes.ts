@@ -5,7 +5,7 @@ import { CENTRE_ROLES, examKindSchema, TOWNSHIP_ROLES } from '../../shared/domai
 import { amendReportSchema, qualityReturnSchema, REPORT_TEMPLATES, reportDraftSchema, signReportSchema, templatesFor } from '../../shared/reports.ts';
 import { actorOf } from '../auth/middleware.ts';
 import { passwordAttemptLimiter } from '../auth/throttle.ts';
-import { getCase } from '../cases/service.ts';
+import { getCase } from '../case-views/case-detail.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { reportPdf } from './pdf.ts';
 import { turnaroundStats } from './turnaround-stats.ts';
