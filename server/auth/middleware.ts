@@ -1,5 +1,5 @@
 // Small middlewares in Express's own style: authenticate() attaches req.actor when the session cookie is
-// valid; requireRole() guards a route. Every /api route except login and health sits behind requireRole.
+// valid; requireAccess() lets a route's declared callers through (the route table declares them).
 import { parse as parseCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../../shared/domain.ts';
@@ -16,18 +16,20 @@ export function authenticate(db: Db): RequestHandler {
   };
 }
 
-/** Lets the request through if it is authenticated and (when roles are given) has one of them. */
-export function requireRole(...roles: Role[]): RequestHandler {
+/** Who may call a route: anyone, anyone logged in, or the listed roles (the route table's `access`). */
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+/** Lets the request through if its caller has the access a route declares: 401 before login, 403 for another role. */
+export function requireAccess(access: Access): RequestHandler {
   return (req, _res, next) => {
+    if (access === 'public') return next();
     if (!req.actor) return next(unauthenticated());
-    if (roles.length > 0 && !roles.includes(req.actor.role)) return next(forbidden());
+    if (access !== 'signed-in' && !access.includes(req.actor.role)) return next(forbidden());
     next();
   };
 }
 
-export const requireAuth = requireRole();
-
-/** The actor of a request that passed requireRole. */
+/** The actor of a request that passed requireAccess. */
 export function actorOf(req: Request): Actor {
   if (!req.actor) throw unauthenticated();
   return req.actor;

@@ -2,11 +2,10 @@
 // the case load for `/cases/:id…` routes, the route's own middleware, validation of body and query, then the
 // handler. Nothing else adds API routes.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { actorOf } from '../auth/middleware.ts';
+import { actorOf, requireAccess } from '../auth/middleware.ts';
 import { loadCaseFor } from '../cases/case-home.ts';
 import type { AppContext } from '../context.ts';
-import { forbidden, unauthenticated } from './errors.ts';
-import { isCaseRoute, type Access, type RouteInput, type RouteSpec } from './route-spec.ts';
+import { isCaseRoute, type RouteInput, type RouteSpec } from './route-spec.ts';
 
 export function buildApiRouter(ctx: AppContext, routes: readonly RouteSpec[]): Router {
   const router = Router();
@@ -18,7 +17,7 @@ export function buildApiRouter(ctx: AppContext, routes: readonly RouteSpec[]): R
 
 function handlersFor(ctx: AppContext, spec: RouteSpec): RequestHandler[] {
   return [
-    accessCheck(spec.access),
+    requireAccess(spec.access),
     ...(isCaseRoute(spec) ? [loadCase(ctx)] : []),
     ...(spec.middleware?.(ctx) ?? []),
     async (req: Request, res: Response) => {
@@ -40,15 +39,6 @@ function handlersFor(ctx: AppContext, spec: RouteSpec): RequestHandler[] {
       else if (!res.headersSent) res.status(spec.ok.status).end();
     },
   ];
-}
-
-function accessCheck(access: Access): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (access === 'public') return next();
-    if (!req.actor) return next(unauthenticated());
-    if (access !== 'signed-in' && !access.includes(req.actor.role)) return next(forbidden());
-    next();
-  };
 }
 
 function loadCase(ctx: AppContext): RequestHandler {

@@ -3,14 +3,13 @@
 // so a route cannot exist without an entry and the description cannot drift from what runs.
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Role } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
+import type { Access } from '../auth/middleware.ts';
 import type { AppContext } from '../context.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
-/** Who may call a route: anyone, anyone logged in, or the listed roles (401 before login, 403 for other roles). */
-export type Access = 'public' | 'signed-in' | readonly Role[];
+export type { Access } from '../auth/middleware.ts';
 
 /** The case a `/cases/:id…` route acts on, loaded once within the caller's read scope (cases/case-home.ts). */
 export interface CaseRef {
