@@ -13,7 +13,6 @@
 // Every mutating call gets its own fresh fixture, so a cell never sees another cell's effect. A route added to
 // the table without a row here fails the first test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../server/auth/passwords.ts';
 import { actorForToken } from '../../server/auth/sessions.ts';
 import { recordJoin } from '../../server/consult/consultations.ts';
 import { API_ROUTES } from '../../server/http/api-routes.ts';
@@ -22,7 +21,7 @@ import { writeDicomEcg } from '../fixtures/ecg-files.ts';
 import { synthesizeEcg } from '../fixtures/ecg-synth.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { tinyPdf } from '../fixtures/other-files.ts';
-import { BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { addEcgSupervisor, BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const CALLERS = ['anon', 'tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2', 'admin'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -105,19 +104,7 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
   beforeAll(async () => {
     server = await startTestServer(backend);
     const db = server.server.ctx.db;
-    const ecgCentre = await db.readingCentre.findFirstOrThrow({ where: { kind: 'ECG' } });
-    const county = await db.organization.findFirstOrThrow({ where: { kind: 'COUNTY_HOSPITAL' } });
-    await db.user.create({
-      data: {
-        username: 'super2',
-        displayName: '心电主任',
-        role: 'SUPERVISOR',
-        canSign: true,
-        passwordHash: await hashPassword(DEMO_PASSWORD),
-        organizationId: county.id,
-        centres: { create: [{ centreId: ecgCentre.id }] },
-      },
-    });
+    await addEcgSupervisor(server);
     for (const caller of CALLERS) if (caller !== 'anon') cookies.set(caller, await logIn(caller));
     const users = await db.user.findMany({ select: { id: true, username: true } });
     for (const u of users) ids[u.username] = u.id;

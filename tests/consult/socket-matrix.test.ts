@@ -3,13 +3,12 @@
 // server sends. Callers as in tests/api/access-matrix.test.ts: tech1 asked the imaging centre, naming reader1, for
 // each consultation here; tech2 is another township, ecg1 and super2 another centre.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../server/auth/passwords.ts';
 import { CONSULT_REQUESTS, type ConsultClientToServerEvents } from '../../shared/consult.ts';
 import { ApiClient } from '../helpers/api-client.ts';
 import { ConsultPeer } from '../helpers/consult-peer.ts';
 import { connectSocket } from '../helpers/sockets.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
-import { BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { addEcgSupervisor, BACKENDS, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const CALLERS = ['tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2', 'admin'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -78,18 +77,7 @@ describe.each(BACKENDS)('the Socket.IO access matrix (%s)', (backend) => {
   beforeAll(async () => {
     server = await startTestServer(backend, MEDIA_ENV);
     const db = server.server.ctx.db;
-    const ecgCentre = await db.readingCentre.findFirstOrThrow({ where: { kind: 'ECG' } });
-    const county = await db.organization.findFirstOrThrow({ where: { kind: 'COUNTY_HOSPITAL' } });
-    await db.user.create({
-      data: {
-        username: 'super2',
-        displayName: '心电主任',
-        role: 'SUPERVISOR',
-        passwordHash: await hashPassword(DEMO_PASSWORD),
-        organizationId: county.id,
-        centres: { create: [{ centreId: ecgCentre.id }] },
-      },
-    });
+    await addEcgSupervisor(server);
     for (const caller of CALLERS) clients.set(caller, await server.login(caller));
     imagingCentreId = (await db.readingCentre.findFirstOrThrow({ where: { kind: 'IMAGING' } })).id;
     reader1Id = (await db.user.findUniqueOrThrow({ where: { username: 'reader1' } })).id;

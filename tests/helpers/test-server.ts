@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { hashPassword } from '../../server/auth/passwords.ts';
 import { loadConfig } from '../../server/config.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { ApiClient } from './api-client.ts';
@@ -83,4 +84,25 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A supervisor of the ECG centre, `super2` (the demo consortium has one supervisor, of the imaging centre): the
+ * access matrices' supervisor of another centre.
+ */
+export async function addEcgSupervisor(server: TestServer): Promise<void> {
+  const db = server.server.ctx.db;
+  const ecgCentre = await db.readingCentre.findFirstOrThrow({ where: { kind: 'ECG' } });
+  const county = await db.organization.findFirstOrThrow({ where: { kind: 'COUNTY_HOSPITAL' } });
+  await db.user.create({
+    data: {
+      username: 'super2',
+      displayName: '心电主任',
+      role: 'SUPERVISOR',
+      canSign: true,
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      organizationId: county.id,
+      centres: { create: [{ centreId: ecgCentre.id }] },
+    },
+  });
 }
