@@ -16,13 +16,13 @@ import { describeError, LOAD_TIMEOUT_MS, TimeoutError, viewerLibraries, withTime
 import { loadPreview, wantsPreview } from './j2k-preview/preview.ts';
 import { StackPrefetcher } from './prefetch.ts';
 import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
+import { useTextPrompt } from './useTextPrompt.ts';
 import {
   activateLeftTool,
   clearAnnotations,
   describeMeasurement,
   formatMeasurement,
   registerViewerTools,
-  type AskText,
   type LeftTool,
   type Measurement,
   type MeasurementEventDetail,
@@ -53,13 +53,6 @@ export interface StackViewerProps {
 /** at most this many view reports a second */
 const VIEW_REPORTS_PER_SECOND = 10;
 
-/** an annotation's text being asked for (the id tells one question's form from the next) */
-interface TextRequest {
-  id: number;
-  initial: string;
-  done: (text: string | null) => void;
-}
-
 export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId, sync }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
@@ -84,9 +77,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const [inverted, setInverted] = useState(false);
   /** the last measurement drawn or changed, for the toolbar */
   const [measurement, setMeasurement] = useState<Measurement | null>(null);
-  const [textRequest, setTextRequest] = useState<TextRequest | null>(null);
-  const pendingText = useRef<TextRequest | null>(null);
-  const textRequests = useRef(0);
+  const prompt = useTextPrompt(elementRef);
   const request = useRef(0);
   const ready = useRef(false);
   /** the image shown or last tried (an image that failed still counts, so scrolling goes past it) */
@@ -214,21 +205,6 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   });
   const reporter = useRef<ReturnType<typeof throttle> | null>(null);
 
-  /** the tools' text prompt: one question at a time, a new one cancels one left open */
-  const askText = useCallback<AskText>((initial, done) => {
-    pendingText.current?.done(null);
-    const asked = { id: ++textRequests.current, initial, done };
-    pendingText.current = asked;
-    setTextRequest(asked);
-  }, []);
-  const answerText = (text: string | null) => {
-    const asked = pendingText.current;
-    pendingText.current = null;
-    setTextRequest(null);
-    asked?.done(text);
-    elementRef.current?.focus({ preventScroll: true }); // back to the image, where the shortcuts work
-  };
-
   useEffect(() => {
     const element = elementRef.current;
     if (!element) return;
@@ -272,7 +248,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     const attachTools = async () => {
       const tools = await viewport.toolsReady();
       if (disposed || !tools) return;
-      unregisterTools = registerViewerTools(element, askText);
+      unregisterTools = registerViewerTools(element, prompt.ask);
       element.addEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
       element.addEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
       const previous = unregisterTools;
@@ -301,7 +277,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       cornerstone.disable(element);
       ready.current = false;
     };
-  }, [imageIds, show, prefetcher, askText]);
+  }, [imageIds, show, prefetcher, prompt.ask]);
 
   // following: the presenter's image (its paint applies the viewport), else the viewport on the image shown
   useEffect(() => {
@@ -328,15 +304,14 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   useEffect(() => {
     if (readOnly) {
       // a text being asked for when control passed on is dropped; nothing drawn here is the presenter's
-      if (pendingText.current) answerText(null);
+      prompt.cancel();
       lastRestored.current = '';
     } else {
       // just handed control: say what is on screen, the others follow from here
       lastReported.current = '';
       reporter.current?.call();
     }
-    // answerText is stable enough: it reads refs and sets state
-  }, [readOnly]);
+  }, [readOnly, prompt.cancel]);
 
   const reportShown = useEffectEvent((instanceId: string) => onImageShown?.(instanceId));
   useEffect(() => {
@@ -442,7 +417,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
             })}
           </div>
         )}
-        {textRequest && <AnnotationDialog key={textRequest.id} initial={textRequest.initial} onDone={answerText} />}
+        {prompt.request && <AnnotationDialog key={prompt.request.id} initial={prompt.request.initial} onDone={prompt.answer} />}
         {/* following: the pointer and the wheel stop here, so that no tool acts on the presenter's image */}
         {readOnly && <div className="viewer-readonly-shield" data-testid="viewer-readonly" onContextMenu={(e) => e.preventDefault()} />}
         {readOnly && sync?.label && (
