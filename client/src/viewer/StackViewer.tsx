@@ -3,7 +3,7 @@
 // tools, and corner overlays. Image bytes come from /api/instances/:id/file. The toolbar, the tools, the commands
 // and their keys, the viewport changes and the prefetching are modules of their own; this one ties them to the
 // element and keeps the state the overlays show.
-import type { Image, Viewport } from 'cornerstone-core';
+import type { Image } from 'cornerstone-core';
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
@@ -17,6 +17,8 @@ import { loadPreview, wantsPreview } from './j2k-preview/preview.ts';
 import { StackPrefetcher } from './prefetch.ts';
 import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
 import { useTextPrompt } from './useTextPrompt.ts';
+import { useViewportReadout } from './useViewportReadout.ts';
+import { useWheelScrolling } from './useWheelScrolling.ts';
 import {
   activateLeftTool,
   clearAnnotations,
@@ -66,7 +68,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const frameRanges = useMemo(() => frameRangesOf(instanceIds), [instanceIds]);
   const prefetcher = useMemo(() => new StackPrefetcher(imageIds), [imageIds]);
   const [index, setIndex] = useState(0);
-  const [voi, setVoi] = useState<{ windowWidth: number; windowCenter: number } | null>(null);
+  const { voi, inverted } = useViewportReadout(elementRef);
   /** reason null: the loader said nothing useful */
   const [error, setError] = useState<{ index: number; reason: string | null; timeout: boolean } | null>(null);
   const [loading, setLoading] = useState(true);
@@ -74,7 +76,6 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const [toolsReady, setToolsReady] = useState(false);
   /** a reduced-resolution preview is on screen while the full image decodes */
   const [preview, setPreview] = useState(false);
-  const [inverted, setInverted] = useState(false);
   /** the last measurement drawn or changed, for the toolbar */
   const [measurement, setMeasurement] = useState<Measurement | null>(null);
   const prompt = useTextPrompt(elementRef);
@@ -90,15 +91,13 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   /** what a read-only viewer shows (null: nothing yet, or not following) */
   const followed = readOnly ? (sync?.view ?? null) : null;
   const followedRef = useRef<StackView | null>(followed);
-  const readOnlyRef = useRef(readOnly);
   /** a shared viewer reports what it shows; the case page's own viewer has no one to tell */
   const shared = sync !== undefined;
   const sharedRef = useRef(shared);
   useEffect(() => {
     followedRef.current = followed;
-    readOnlyRef.current = readOnly;
     sharedRef.current = shared;
-  }, [followed, readOnly, shared]);
+  }, [followed, shared]);
   /**
    * Resolves true once the image is on screen; false when it failed or a later request overtook it. `onPainted`:
    * called once, when something first shows for it (a preview, the image, or its error).
@@ -182,7 +181,9 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     const clamped = Math.min(imageIds.length - 1, Math.max(0, target));
     if (clamped !== indexRef.current) void show(clamped);
   };
-  const scrollBy = useEffectEvent((delta: number) => goTo(indexRef.current + delta));
+  useWheelScrolling(elementRef, (delta) => {
+    if (!readOnly) goTo(indexRef.current + delta);
+  });
   const reportFirstSettled = useEffectEvent(() => onFirstImageSettled?.());
 
   /** the last view reported (as JSON), so that a render that changed nothing says nothing */
@@ -223,23 +224,14 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     const views = throttle(() => reportView(), 1000 / VIEW_REPORTS_PER_SECOND);
     reporter.current = views;
 
-    const onRendered = (event: Event) => {
-      const viewport = (event as CustomEvent<{ viewport: Viewport }>).detail.viewport;
-      setVoi({ windowWidth: viewport.voi.windowWidth, windowCenter: viewport.voi.windowCenter });
-      setInverted(viewport.invert);
+    const onRendered = () => {
       if (sharedRef.current) views.call();
     };
     const onMeasurement = (event: Event) => {
       const measured = describeMeasurement(element, (event as CustomEvent<MeasurementEventDetail>).detail);
       if (measured) setMeasurement(measured);
     };
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      if (readOnlyRef.current) return;
-      if (event.deltaY !== 0) scrollBy(Math.sign(event.deltaY));
-    };
     element.addEventListener('cornerstoneimagerendered', onRendered);
-    element.addEventListener('wheel', onWheel, { passive: false });
     // also before the first image: the canvas keeps the size it had when enabled otherwise, and a pane that
     // narrowed while the image loaded (a prior opened beside it) would show it cropped and off-centre
     const resize = new ResizeObserver(() => cornerstone.resize(element));
@@ -273,7 +265,6 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       resize.disconnect();
       unregisterTools();
       element.removeEventListener('cornerstoneimagerendered', onRendered);
-      element.removeEventListener('wheel', onWheel);
       cornerstone.disable(element);
       ready.current = false;
     };
