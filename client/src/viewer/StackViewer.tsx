@@ -17,18 +17,10 @@ import { loadPreview, wantsPreview } from './j2k-preview/preview.ts';
 import { StackPrefetcher } from './prefetch.ts';
 import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
 import { useTextPrompt } from './useTextPrompt.ts';
+import { useViewerTools } from './useViewerTools.ts';
 import { useViewportReadout } from './useViewportReadout.ts';
 import { useWheelScrolling } from './useWheelScrolling.ts';
-import {
-  activateLeftTool,
-  clearAnnotations,
-  describeMeasurement,
-  formatMeasurement,
-  registerViewerTools,
-  type LeftTool,
-  type Measurement,
-  type MeasurementEventDetail,
-} from './tools.ts';
+import { formatMeasurement, type LeftTool } from './tools.ts';
 import { applyViewport, readAnnotations, readViewport, restoreAnnotations, throttle, type StackSync, type StackView } from './sync.ts';
 import { isViewportCommand, viewportChange } from './viewport.ts';
 
@@ -72,13 +64,11 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   /** reason null: the loader said nothing useful */
   const [error, setError] = useState<{ index: number; reason: string | null; timeout: boolean } | null>(null);
   const [loading, setLoading] = useState(true);
-  const [tool, setTool] = useState<LeftTool>('Wwwc');
-  const [toolsReady, setToolsReady] = useState(false);
   /** a reduced-resolution preview is on screen while the full image decodes */
   const [preview, setPreview] = useState(false);
-  /** the last measurement drawn or changed, for the toolbar */
-  const [measurement, setMeasurement] = useState<Measurement | null>(null);
   const prompt = useTextPrompt(elementRef);
+  const tools = useViewerTools(elementRef, imageIds, prompt.ask);
+  const toolsReady = tools.ready;
   const request = useRef(0);
   const ready = useRef(false);
   /** the image shown or last tried (an image that failed still counts, so scrolling goes past it) */
@@ -215,60 +205,35 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     indexRef.current = 0;
     wantedRef.current = 0;
     lastReported.current = '';
-    let disposed = false;
-    let unregisterTools = () => {};
-    setTool('Wwwc');
-    setToolsReady(false);
     setFirstShown(false);
-    setMeasurement(null);
     const views = throttle(() => reportView(), 1000 / VIEW_REPORTS_PER_SECOND);
     reporter.current = views;
 
     const onRendered = () => {
       if (sharedRef.current) views.call();
     };
-    const onMeasurement = (event: Event) => {
-      const measured = describeMeasurement(element, (event as CustomEvent<MeasurementEventDetail>).detail);
-      if (measured) setMeasurement(measured);
-    };
     element.addEventListener('cornerstoneimagerendered', onRendered);
     // also before the first image: the canvas keeps the size it had when enabled otherwise, and a pane that
     // narrowed while the image loaded (a prior opened beside it) would show it cropped and off-centre
     const resize = new ResizeObserver(() => cornerstone.resize(element));
     resize.observe(element);
-    // the tools only once something is on screen: they are not needed to see the first image
-    const attachTools = async () => {
-      const tools = await viewport.toolsReady();
-      if (disposed || !tools) return;
-      unregisterTools = registerViewerTools(element, prompt.ask);
-      element.addEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
-      element.addEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
-      const previous = unregisterTools;
-      unregisterTools = () => {
-        previous();
-        element.removeEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
-        element.removeEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
-      };
-      setToolsReady(true);
-    };
     void show(0, () => {
       reportFirstSettled();
       setFirstShown(true);
-      void attachTools();
+      // the tools only once something is on screen: they are not needed to see the first image
+      void tools.attach(viewport);
     });
     return () => {
-      disposed = true;
       views.cancel();
       reporter.current = null;
       request.current++;
       prefetcher.cancel();
       resize.disconnect();
-      unregisterTools();
       element.removeEventListener('cornerstoneimagerendered', onRendered);
       cornerstone.disable(element);
       ready.current = false;
     };
-  }, [imageIds, show, prefetcher, prompt.ask]);
+  }, [imageIds, show, prefetcher, tools.attach]);
 
   // following: the presenter's image (its paint applies the viewport), else the viewport on the image shown
   useEffect(() => {
@@ -315,13 +280,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     const element = elementRef.current;
     if (!element || readOnly) return;
     const { cornerstone } = viewerLibraries();
-    if (command.startsWith('tool:')) {
-      if (!toolsReady) return;
-      const next = command.slice('tool:'.length) as LeftTool;
-      activateLeftTool(element, next);
-      setTool(next);
-      return;
-    }
+    if (command.startsWith('tool:')) return tools.choose(command.slice('tool:'.length) as LeftTool);
     if (command === 'next' || command === 'previous') return goTo(indexRef.current + (command === 'next' ? 1 : -1));
     if (command === 'first' || command === 'last') return goTo(command === 'first' ? 0 : imageIds.length - 1);
     // the rest act on the image on screen
@@ -333,9 +292,8 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       // back to the file's window, no zoom, pan, turn or flip
       cornerstone.reset(element);
       cornerstone.fitToWindow(element);
-    } else if (command === 'clearAnnotations' && toolsReady) {
-      clearAnnotations(element, imageIds);
-      setMeasurement(null);
+    } else if (command === 'clearAnnotations') {
+      tools.clear();
     }
   };
 
@@ -361,7 +319,7 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     >
       {/* a followed viewer's controls are all off: a disabled fieldset disables every button inside */}
       <fieldset className="viewer-controls" disabled={readOnly}>
-        <ViewerToolbar tool={tool} toolsReady={toolsReady} inverted={inverted} measurement={measurement && formatMeasurement(measurement, t)} run={run}>
+        <ViewerToolbar tool={tools.tool} toolsReady={toolsReady} inverted={inverted} measurement={tools.measurement && formatMeasurement(tools.measurement, t)} run={run}>
           {cineRange && (
             <CineControls
               key={cineRange.start}
