@@ -3,25 +3,22 @@
 // tools, and corner overlays. Image bytes come from /api/instances/:id/file. The toolbar, the tools, the commands
 // and their keys, the viewport changes and the prefetching are modules of their own; this one ties them to the
 // element and keeps the state the overlays show.
-import type { Image } from 'cornerstone-core';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
 import { AnnotationDialog } from './AnnotationDialog.tsx';
 import { CineControls, type FrameRange } from './CineControls.tsx';
 import { commandForKey, type ViewerCommand } from './commands.ts';
-import { cineFrameRate, enableViewport, imageIdsOf } from './cornerstone.ts';
-import { instanceFileUrl } from './instance-bytes.ts';
-import { describeError, LOAD_TIMEOUT_MS, TimeoutError, viewerLibraries, withTimeout } from './imageLoading.ts';
-import { loadPreview, wantsPreview } from './j2k-preview/preview.ts';
-import { StackPrefetcher } from './prefetch.ts';
+import { cineFrameRate } from './cornerstone.ts';
+import { viewerLibraries } from './imageLoading.ts';
 import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
+import { formatMeasurement, type LeftTool } from './tools.ts';
+import { applyViewport, readAnnotations, readViewport, restoreAnnotations, throttle, type StackSync, type StackView } from './sync.ts';
+import { useImageLoading, useStackImageIds } from './useImageLoading.ts';
 import { useTextPrompt } from './useTextPrompt.ts';
 import { useViewerTools } from './useViewerTools.ts';
 import { useViewportReadout } from './useViewportReadout.ts';
 import { useWheelScrolling } from './useWheelScrolling.ts';
-import { formatMeasurement, type LeftTool } from './tools.ts';
-import { applyViewport, readAnnotations, readViewport, restoreAnnotations, throttle, type StackSync, type StackView } from './sync.ts';
 import { isViewportCommand, viewportChange } from './viewport.ts';
 
 export interface StackViewerProps {
@@ -50,131 +47,43 @@ const VIEW_REPORTS_PER_SECOND = 10;
 export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId, sync }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
-  const imageIdsKey = instances.map((i) => `${i.id}:${i.frames ?? 1}`).join('|');
-  // keyed by content, not by the array's identity: a refreshed case with the same images keeps the viewport
-  const imageIds = useMemo(() => instances.flatMap((i) => imageIdsOf(i, contextCaseId)), [imageIdsKey, contextCaseId]);
-  /** the instance of each image id (a multi-frame instance has several) */
-  const imageInstances = useMemo(() => instances.flatMap((i) => imageIdsOf(i).map(() => i)), [imageIdsKey]);
-  const instanceIds = useMemo(() => imageInstances.map((i) => i.id), [imageInstances]);
+  const { imageIds, imageInstances, instanceIds } = useStackImageIds(instances, contextCaseId);
   /** the first and last image of each instance, by image index (cine plays the frames of one instance) */
   const frameRanges = useMemo(() => frameRangesOf(instanceIds), [instanceIds]);
-  const prefetcher = useMemo(() => new StackPrefetcher(imageIds), [imageIds]);
-  const [index, setIndex] = useState(0);
   const { voi, inverted } = useViewportReadout(elementRef);
-  /** reason null: the loader said nothing useful */
-  const [error, setError] = useState<{ index: number; reason: string | null; timeout: boolean } | null>(null);
-  const [loading, setLoading] = useState(true);
-  /** a reduced-resolution preview is on screen while the full image decodes */
-  const [preview, setPreview] = useState(false);
   const prompt = useTextPrompt(elementRef);
   const tools = useViewerTools(elementRef, imageIds, prompt.ask);
   const toolsReady = tools.ready;
-  const request = useRef(0);
-  const ready = useRef(false);
-  /** the image shown or last tried (an image that failed still counts, so scrolling goes past it) */
-  const indexRef = useRef(0);
-  /** the image last asked for (it may still be loading) */
-  const wantedRef = useRef(0);
-  /** the first image has been painted (or has failed): a followed view may move on from it */
-  const [firstShown, setFirstShown] = useState(false);
   const readOnly = sync?.readOnly ?? false;
   /** what a read-only viewer shows (null: nothing yet, or not following) */
   const followed = readOnly ? (sync?.view ?? null) : null;
-  const followedRef = useRef<StackView | null>(followed);
+  const images = useImageLoading(
+    elementRef,
+    { imageIds, imageInstances, instanceIds },
+    {
+      contextCaseId,
+      followedViewport: followed?.viewport ?? null,
+      onFirstSettled: (viewport) => {
+        onFirstImageSettled?.();
+        // the tools only once something is on screen: they are not needed to see the first image
+        void tools.attach(viewport);
+      },
+      onImageShown,
+    },
+  );
+  const { index, loading, preview, error, firstSettled: firstShown, show, goTo } = images;
+  const ready = images.hasImage;
+  const indexRef = images.shownIndex;
+  const wantedRef = images.wantedIndex;
   /** a shared viewer reports what it shows; the case page's own viewer has no one to tell */
   const shared = sync !== undefined;
   const sharedRef = useRef(shared);
   useEffect(() => {
-    followedRef.current = followed;
     sharedRef.current = shared;
-  }, [followed, shared]);
-  /**
-   * Resolves true once the image is on screen; false when it failed or a later request overtook it. `onPainted`:
-   * called once, when something first shows for it (a preview, the image, or its error).
-   */
-  const show = useCallback(
-    (target: number, onPainted?: () => void): Promise<boolean> => {
-      const element = elementRef.current;
-      const imageId = imageIds[target];
-      const instance = imageInstances[target];
-      if (!element || imageId === undefined || !instance) return Promise.resolve(false);
-      const { cornerstone } = viewerLibraries();
-      const ticket = ++request.current;
-      wantedRef.current = target;
-      const direction = target < indexRef.current ? -1 : 1;
-      let painted = false;
-      const paint = (image: Image) => {
-        const first = !ready.current;
-        // the viewport (window, zoom, turns) carries over from the image before, or from the preview
-        cornerstone.displayImage(element, image);
-        if (first) {
-          ready.current = true;
-          cornerstone.fitToWindow(element);
-        }
-        // a followed viewer shows the presenter's viewport on every image
-        if (followedRef.current) applyViewport(element, followedRef.current.viewport);
-        indexRef.current = target;
-        setIndex(target);
-        setError(null);
-      };
-      const settle = () => {
-        if (!painted) onPainted?.();
-        painted = true;
-      };
-      setLoading(true);
-      // an image already loaded or loading (prefetched) needs no preview
-      const known = cornerstone.imageCache.getImageLoadObject(imageId) !== undefined;
-      // The preview first, the full decode after it: on a two-core PC decoding both at once slowed the preview
-      // more than it sped up the full image. A failed preview says nothing: the full image reports its own errors.
-      const previewDone =
-        wantsPreview(instance) && !known
-          ? loadPreview(imageId, instanceFileUrl(instance.id, contextCaseId)).then(
-              (image) => {
-                if (ticket !== request.current || !elementRef.current) return;
-                paint(image);
-                setPreview(true);
-                settle();
-              },
-              () => undefined,
-            )
-          : Promise.resolve();
-      const full = withTimeout(
-        previewDone.then(() => cornerstone.loadAndCacheImage(imageId)),
-        LOAD_TIMEOUT_MS,
-      );
-      return full
-        .then((image: Image) => {
-          if (ticket !== request.current || !elementRef.current) return false;
-          paint(image);
-          setPreview(false);
-          setLoading(false);
-          settle();
-          // only now: the image asked for has had the network to itself
-          prefetcher.around(target, direction);
-          return true;
-        })
-        .catch((reason: unknown) => {
-          if (ticket !== request.current) return false;
-          indexRef.current = target;
-          setIndex(target);
-          setError({ index: target + 1, reason: describeError(reason), timeout: reason instanceof TimeoutError });
-          setPreview(false);
-          setLoading(false);
-          settle();
-          return false;
-        });
-    },
-    [imageIds, imageInstances, contextCaseId, prefetcher],
-  );
-
-  const goTo = (target: number) => {
-    const clamped = Math.min(imageIds.length - 1, Math.max(0, target));
-    if (clamped !== indexRef.current) void show(clamped);
-  };
+  }, [shared]);
   useWheelScrolling(elementRef, (delta) => {
     if (!readOnly) goTo(indexRef.current + delta);
   });
-  const reportFirstSettled = useEffectEvent(() => onFirstImageSettled?.());
 
   /** the last view reported (as JSON), so that a render that changed nothing says nothing */
   const lastReported = useRef('');
@@ -199,41 +108,19 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   useEffect(() => {
     const element = elementRef.current;
     if (!element) return;
-    const { cornerstone } = viewerLibraries();
-    const viewport = enableViewport(element);
-    ready.current = false;
-    indexRef.current = 0;
-    wantedRef.current = 0;
     lastReported.current = '';
-    setFirstShown(false);
     const views = throttle(() => reportView(), 1000 / VIEW_REPORTS_PER_SECOND);
     reporter.current = views;
-
     const onRendered = () => {
       if (sharedRef.current) views.call();
     };
     element.addEventListener('cornerstoneimagerendered', onRendered);
-    // also before the first image: the canvas keeps the size it had when enabled otherwise, and a pane that
-    // narrowed while the image loaded (a prior opened beside it) would show it cropped and off-centre
-    const resize = new ResizeObserver(() => cornerstone.resize(element));
-    resize.observe(element);
-    void show(0, () => {
-      reportFirstSettled();
-      setFirstShown(true);
-      // the tools only once something is on screen: they are not needed to see the first image
-      void tools.attach(viewport);
-    });
     return () => {
       views.cancel();
       reporter.current = null;
-      request.current++;
-      prefetcher.cancel();
-      resize.disconnect();
       element.removeEventListener('cornerstoneimagerendered', onRendered);
-      cornerstone.disable(element);
-      ready.current = false;
     };
-  }, [imageIds, show, prefetcher, tools.attach]);
+  }, [imageIds]);
 
   // following: the presenter's image (its paint applies the viewport), else the viewport on the image shown
   useEffect(() => {
@@ -268,12 +155,6 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       reporter.current?.call();
     }
   }, [readOnly, prompt.cancel]);
-
-  const reportShown = useEffectEvent((instanceId: string) => onImageShown?.(instanceId));
-  useEffect(() => {
-    const instanceId = instanceIds[index];
-    if (instanceId !== undefined) reportShown(instanceId);
-  }, [index, instanceIds]);
 
   /** what a toolbar button or a key asks for */
   const run = (command: ViewerCommand) => {
