@@ -3,7 +3,7 @@
 // tools, and corner overlays. Image bytes come from /api/instances/:id/file. The toolbar, the tools, the commands
 // and their keys, the viewport changes and the prefetching are modules of their own; this one ties them to the
 // element and keeps the state the overlays show.
-import { useEffect, useEffectEvent, useMemo, useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
 import { AnnotationDialog } from './AnnotationDialog.tsx';
@@ -13,8 +13,9 @@ import { cineFrameRate } from './cornerstone.ts';
 import { viewerLibraries } from './imageLoading.ts';
 import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
 import { formatMeasurement, type LeftTool } from './tools.ts';
-import { applyViewport, readAnnotations, readViewport, restoreAnnotations, throttle, type StackSync, type StackView } from './sync.ts';
+import type { StackSync } from './sync.ts';
 import { useImageLoading, useStackImageIds } from './useImageLoading.ts';
+import { followedViewOf, useSharedView } from './useSharedView.ts';
 import { useTextPrompt } from './useTextPrompt.ts';
 import { useViewerTools } from './useViewerTools.ts';
 import { useViewportReadout } from './useViewportReadout.ts';
@@ -41,9 +42,6 @@ export interface StackViewerProps {
   sync?: StackSync;
 }
 
-/** at most this many view reports a second */
-const VIEW_REPORTS_PER_SECOND = 10;
-
 export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId, sync }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
@@ -55,14 +53,12 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
   const tools = useViewerTools(elementRef, imageIds, prompt.ask);
   const toolsReady = tools.ready;
   const readOnly = sync?.readOnly ?? false;
-  /** what a read-only viewer shows (null: nothing yet, or not following) */
-  const followed = readOnly ? (sync?.view ?? null) : null;
   const images = useImageLoading(
     elementRef,
     { imageIds, imageInstances, instanceIds },
     {
       contextCaseId,
-      followedViewport: followed?.viewport ?? null,
+      followedViewport: followedViewOf(sync)?.viewport ?? null,
       onFirstSettled: (viewport) => {
         onFirstImageSettled?.();
         // the tools only once something is on screen: they are not needed to see the first image
@@ -71,90 +67,13 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
       onImageShown,
     },
   );
-  const { index, loading, preview, error, firstSettled: firstShown, show, goTo } = images;
+  const { index, loading, preview, error, show, goTo } = images;
   const ready = images.hasImage;
   const indexRef = images.shownIndex;
-  const wantedRef = images.wantedIndex;
-  /** a shared viewer reports what it shows; the case page's own viewer has no one to tell */
-  const shared = sync !== undefined;
-  const sharedRef = useRef(shared);
-  useEffect(() => {
-    sharedRef.current = shared;
-  }, [shared]);
   useWheelScrolling(elementRef, (delta) => {
     if (!readOnly) goTo(indexRef.current + delta);
   });
-
-  /** the last view reported (as JSON), so that a render that changed nothing says nothing */
-  const lastReported = useRef('');
-  const reportView = useEffectEvent(() => {
-    const element = elementRef.current;
-    const onViewChange = sync?.onViewChange;
-    if (!element || !onViewChange || !ready.current) return;
-    const viewport = readViewport(element);
-    if (!viewport) return;
-    const view: StackView = {
-      imageIndex: indexRef.current,
-      viewport,
-      ...(toolsReady ? { annotations: readAnnotations(imageIds, imageIds[indexRef.current]) } : {}),
-    };
-    const json = JSON.stringify(view);
-    if (json === lastReported.current) return;
-    lastReported.current = json;
-    onViewChange(view);
-  });
-  const reporter = useRef<ReturnType<typeof throttle> | null>(null);
-
-  useEffect(() => {
-    const element = elementRef.current;
-    if (!element) return;
-    lastReported.current = '';
-    const views = throttle(() => reportView(), 1000 / VIEW_REPORTS_PER_SECOND);
-    reporter.current = views;
-    const onRendered = () => {
-      if (sharedRef.current) views.call();
-    };
-    element.addEventListener('cornerstoneimagerendered', onRendered);
-    return () => {
-      views.cancel();
-      reporter.current = null;
-      element.removeEventListener('cornerstoneimagerendered', onRendered);
-    };
-  }, [imageIds]);
-
-  // following: the presenter's image (its paint applies the viewport), else the viewport on the image shown
-  useEffect(() => {
-    const element = elementRef.current;
-    if (!followed || !element || !firstShown || imageIds.length === 0) return;
-    const target = Math.min(imageIds.length - 1, Math.max(0, followed.imageIndex));
-    if (target !== wantedRef.current) void show(target);
-    else if (ready.current) applyViewport(element, followed.viewport);
-  }, [followed, firstShown, imageIds, show]);
-
-  // following: the presenter's annotations, once the tools that draw them are here
-  const lastRestored = useRef('');
-  useEffect(() => {
-    const element = elementRef.current;
-    const annotations = followed?.annotations;
-    if (!annotations || !toolsReady || !element) return;
-    const json = JSON.stringify(annotations);
-    if (json === lastRestored.current) return;
-    lastRestored.current = json;
-    restoreAnnotations(imageIds, annotations);
-    if (ready.current) viewerLibraries().cornerstone.updateImage(element);
-  }, [followed, toolsReady, imageIds]);
-
-  useEffect(() => {
-    if (readOnly) {
-      // a text being asked for when control passed on is dropped; nothing drawn here is the presenter's
-      prompt.cancel();
-      lastRestored.current = '';
-    } else {
-      // just handed control: say what is on screen, the others follow from here
-      lastReported.current = '';
-      reporter.current?.call();
-    }
-  }, [readOnly, prompt.cancel]);
+  useSharedView(elementRef, sync, { imageIds, images, toolsReady, onFollowing: prompt.cancel });
 
   /** what a toolbar button or a key asks for */
   const run = (command: ViewerCommand) => {
