@@ -1,26 +1,26 @@
 // One stack of images (a series) in a Cornerstone viewport: scrolling (wheel and keys) with the next images
 // prefetched, window/level and presets, zoom, pan, rotate, flip, invert, reset, the measurement and annotation
-// tools, and corner overlays. Image bytes come from /api/instances/:id/file. The toolbar, the tools, the commands
-// and their keys, the viewport changes and the prefetching are modules of their own; this one ties them to the
-// element and keeps the state the overlays show.
-import { useMemo, useRef } from 'react';
+// tools, cine for multi-frame images, and corner overlays; shared in a consultation through `sync`. Each job is a
+// hook or module of its own (loading the images, the tools, the shared view, the text prompt, the readout, the
+// commands); this component ties them to the element and lays out what they show.
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
 import { AnnotationDialog } from './AnnotationDialog.tsx';
-import { CineControls, type FrameRange } from './CineControls.tsx';
+import { CineControls, useCineRange } from './CineControls.tsx';
 import { commandForKey, type ViewerCommand } from './commands.ts';
 import { cineFrameRate } from './cornerstone.ts';
-import { viewerLibraries } from './imageLoading.ts';
-import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
-import { formatMeasurement, type LeftTool } from './tools.ts';
+import { LoadStatus } from './LoadStatus.tsx';
+import { runViewerCommand } from './run-command.ts';
 import type { StackSync } from './sync.ts';
+import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
+import { formatMeasurement } from './tools.ts';
 import { useImageLoading, useStackImageIds } from './useImageLoading.ts';
 import { followedViewOf, useSharedView } from './useSharedView.ts';
 import { useTextPrompt } from './useTextPrompt.ts';
 import { useViewerTools } from './useViewerTools.ts';
 import { useViewportReadout } from './useViewportReadout.ts';
 import { useWheelScrolling } from './useWheelScrolling.ts';
-import { isViewportCommand, viewportChange } from './viewport.ts';
 
 export interface StackViewerProps {
   instances: InstanceDto[];
@@ -45,87 +45,64 @@ export interface StackViewerProps {
 export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId, sync }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
-  const { imageIds, imageInstances, instanceIds } = useStackImageIds(instances, contextCaseId);
-  /** the first and last image of each instance, by image index (cine plays the frames of one instance) */
-  const frameRanges = useMemo(() => frameRangesOf(instanceIds), [instanceIds]);
+  const stack = useStackImageIds(instances, contextCaseId);
+  const { imageIds } = stack;
+  const readOnly = sync?.readOnly ?? false;
   const { voi, inverted } = useViewportReadout(elementRef);
   const prompt = useTextPrompt(elementRef);
   const tools = useViewerTools(elementRef, imageIds, prompt.ask);
-  const toolsReady = tools.ready;
-  const readOnly = sync?.readOnly ?? false;
-  const images = useImageLoading(
-    elementRef,
-    { imageIds, imageInstances, instanceIds },
-    {
-      contextCaseId,
-      followedViewport: followedViewOf(sync)?.viewport ?? null,
-      onFirstSettled: (viewport) => {
-        onFirstImageSettled?.();
-        // the tools only once something is on screen: they are not needed to see the first image
-        void tools.attach(viewport);
-      },
-      onImageShown,
+  const images = useImageLoading(elementRef, stack, {
+    contextCaseId,
+    followedViewport: followedViewOf(sync)?.viewport ?? null,
+    onFirstSettled: (viewport) => {
+      onFirstImageSettled?.();
+      // the tools only once something is on screen: they are not needed to see the first image
+      void tools.attach(viewport);
     },
-  );
-  const { index, loading, preview, error, show, goTo } = images;
-  const ready = images.hasImage;
-  const indexRef = images.shownIndex;
-  useWheelScrolling(elementRef, (delta) => {
-    if (!readOnly) goTo(indexRef.current + delta);
+    onImageShown,
   });
-  useSharedView(elementRef, sync, { imageIds, images, toolsReady, onFollowing: prompt.cancel });
-
-  /** what a toolbar button or a key asks for */
+  useSharedView(elementRef, sync, { imageIds, images, toolsReady: tools.ready, onFollowing: prompt.cancel });
+  // a followed viewer takes no input: it shows the presenter's view
+  useWheelScrolling(elementRef, (delta) => {
+    if (!readOnly) images.goTo(images.shownIndex.current + delta);
+  });
   const run = (command: ViewerCommand) => {
     const element = elementRef.current;
-    if (!element || readOnly) return;
-    const { cornerstone } = viewerLibraries();
-    if (command.startsWith('tool:')) return tools.choose(command.slice('tool:'.length) as LeftTool);
-    if (command === 'next' || command === 'previous') return goTo(indexRef.current + (command === 'next' ? 1 : -1));
-    if (command === 'first' || command === 'last') return goTo(command === 'first' ? 0 : imageIds.length - 1);
-    // the rest act on the image on screen
-    if (!ready.current) return;
-    if (isViewportCommand(command)) {
-      const viewport = cornerstone.getViewport(element);
-      if (viewport) cornerstone.setViewport(element, { ...viewport, ...viewportChange(command, viewport) });
-    } else if (command === 'reset') {
-      // back to the file's window, no zoom, pan, turn or flip
-      cornerstone.reset(element);
-      cornerstone.fitToWindow(element);
-    } else if (command === 'clearAnnotations') {
-      tools.clear();
-    }
+    if (element && !readOnly) runViewerCommand(command, { element, images, imageCount: imageIds.length, tools });
   };
-
   const onKeyDown = (event: React.KeyboardEvent) => {
     const command = commandForKey(event);
     if (!command) return;
     event.preventDefault();
     run(command);
   };
-
-  const currentRange = frameRanges[index];
-  const cineRange = currentRange && currentRange.end > currentRange.start ? currentRange : undefined;
+  const cineRange = useCineRange(stack.instanceIds, images.index);
 
   return (
     <div
       className="viewer"
       data-testid="viewer"
-      data-tools-ready={toolsReady}
-      data-preview={preview}
+      data-tools-ready={tools.ready}
+      data-preview={images.preview}
       data-read-only={readOnly || undefined}
       data-window-width={voi ? Math.round(voi.windowWidth) : undefined}
       data-window-center={voi ? Math.round(voi.windowCenter) : undefined}
     >
       {/* a followed viewer's controls are all off: a disabled fieldset disables every button inside */}
       <fieldset className="viewer-controls" disabled={readOnly}>
-        <ViewerToolbar tool={tools.tool} toolsReady={toolsReady} inverted={inverted} measurement={tools.measurement && formatMeasurement(tools.measurement, t)} run={run}>
+        <ViewerToolbar
+          tool={tools.tool}
+          toolsReady={tools.ready}
+          inverted={inverted}
+          measurement={tools.measurement && formatMeasurement(tools.measurement, t)}
+          run={run}
+        >
           {cineRange && (
             <CineControls
               key={cineRange.start}
               range={cineRange}
-              show={show}
-              currentIndex={indexRef}
+              show={images.show}
+              currentIndex={images.shownIndex}
               fileFrameRate={cineFrameRate(imageIds[cineRange.start]!)}
             />
           )}
@@ -148,24 +125,12 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
         </div>
         <div className="viewer-overlay top-right">{seriesLabel}</div>
         <div className="viewer-overlay bottom-left" data-testid="viewer-image-index">
-          {imageIds.length ? `${index + 1} / ${imageIds.length}` : ''}
+          {imageIds.length ? `${images.index + 1} / ${imageIds.length}` : ''}
         </div>
         <div className="viewer-overlay bottom-right" data-testid="viewer-wl">
           {voi ? `W ${Math.round(voi.windowWidth)} L ${Math.round(voi.windowCenter)}` : ''}
         </div>
-        {loading && !error && (
-          <div className="viewer-status" data-testid="viewer-loading">
-            {preview ? t('viewer.previewLoading') : t('viewer.loading')}
-          </div>
-        )}
-        {error && (
-          <div className="viewer-error" role="alert" data-testid="viewer-error">
-            {t('viewer.error', {
-              index: error.index,
-              reason: error.timeout ? t('viewer.timeout') : (error.reason ?? t('viewer.unknownError')),
-            })}
-          </div>
-        )}
+        <LoadStatus loading={images.loading} preview={images.preview} error={images.error} />
         {prompt.request && <AnnotationDialog key={prompt.request.id} initial={prompt.request.initial} onDone={prompt.answer} />}
         {/* following: the pointer and the wheel stop here, so that no tool acts on the presenter's image */}
         {readOnly && <div className="viewer-readonly-shield" data-testid="viewer-readonly" onContextMenu={(e) => e.preventDefault()} />}
@@ -179,17 +144,3 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     </div>
   );
 }
-
-/** For each image index, the range of indices that belong to the same instance (its frames). */
-function frameRangesOf(instanceIds: readonly string[]): FrameRange[] {
-  const ranges: FrameRange[] = [];
-  let start = 0;
-  for (let i = 1; i <= instanceIds.length; i++) {
-    if (i < instanceIds.length && instanceIds[i] === instanceIds[start]) continue;
-    const range = { start, end: i - 1 };
-    for (let j = start; j < i; j++) ranges.push(range);
-    start = i;
-  }
-  return ranges;
-}
-
