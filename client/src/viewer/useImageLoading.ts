@@ -33,9 +33,10 @@ export function useStackImageIds(instances: InstanceDto[], contextCaseId: string
   return { imageIds, imageInstances, instanceIds };
 }
 
-/** An image that could not be shown: `index` counts from 1, as the overlay does; reason null: the loader said nothing useful. */
+/** An image that could not be shown: `index` counts from 1, as the overlay does. */
 export interface LoadError {
   index: number;
+  /** null: the loader said nothing useful */
   reason: string | null;
   timeout: boolean;
 }

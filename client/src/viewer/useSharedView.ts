@@ -35,7 +35,7 @@ export function useSharedView(elementRef: RefObject<HTMLElement | null>, sync: S
   const { onFollowing } = options;
   useEffect(() => {
     if (readOnly) {
-      // a text being asked for when control passed on is dropped; nothing drawn here is the presenter's
+      // what was asked of this reader (a note's text) is dropped; what is drawn here from now on is the presenter's
       onFollowing();
       forgetRestored();
     } else {
@@ -105,7 +105,12 @@ function useViewReports(
 }
 
 /** Following: the presenter's image (its display applies the viewport), else the viewport on the image shown. */
-function useFollowedImage(elementRef: RefObject<HTMLElement | null>, followed: StackView | null, images: ImageLoading, imageIds: readonly string[]) {
+function useFollowedImage(
+  elementRef: RefObject<HTMLElement | null>,
+  followed: StackView | null,
+  images: ImageLoading,
+  imageIds: readonly string[],
+): void {
   const { firstSettled, show, wantedIndex, hasImage } = images;
   useEffect(() => {
     const element = elementRef.current;
