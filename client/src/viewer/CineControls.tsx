@@ -2,13 +2,36 @@
 // actually reached. Our own requestAnimationFrame loop over the stack rather than cornerstone-tools' playClip, so
 // that a frame is only asked for once the previous one is on screen (a slow network slows the loop, it does not
 // pile up requests) and so that what is measured is frames displayed, not frames requested.
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** image indices of the first and last frame of one instance, inclusive */
 export interface FrameRange {
   start: number;
   end: number;
+}
+
+/**
+ * The frames of the instance whose image is at `index` (its multi-frame image), when it has more than one: cine
+ * plays the frames of one instance. `instanceIds`: the instance of each image of the stack.
+ */
+export function useCineRange(instanceIds: readonly string[], index: number): FrameRange | undefined {
+  const frameRanges = useMemo(() => frameRangesOf(instanceIds), [instanceIds]);
+  const range = frameRanges[index];
+  return range && range.end > range.start ? range : undefined;
+}
+
+/** For each image index, the range of indices that belong to the same instance (its frames). */
+function frameRangesOf(instanceIds: readonly string[]): FrameRange[] {
+  const ranges: FrameRange[] = [];
+  let start = 0;
+  for (let i = 1; i <= instanceIds.length; i++) {
+    if (i < instanceIds.length && instanceIds[i] === instanceIds[start]) continue;
+    const range = { start, end: i - 1 };
+    for (let j = start; j < i; j++) ranges.push(range);
+    start = i;
+  }
+  return ranges;
 }
 
 export const CINE_MIN_FPS = 5;

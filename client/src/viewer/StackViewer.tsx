@@ -1,34 +1,26 @@
 // One stack of images (a series) in a Cornerstone viewport: scrolling (wheel and keys) with the next images
 // prefetched, window/level and presets, zoom, pan, rotate, flip, invert, reset, the measurement and annotation
-// tools, and corner overlays. Image bytes come from /api/instances/:id/file. The toolbar, the tools, the commands
-// and their keys, the viewport changes and the prefetching are modules of their own; this one ties them to the
-// element and keeps the state the overlays show.
-import type { Image, Viewport } from 'cornerstone-core';
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+// tools, cine for multi-frame images, and corner overlays; shared in a consultation through `sync`. Each job is a
+// hook or module of its own (loading the images, the tools, the shared view, the text prompt, the readout, the
+// commands); this component ties them to the element and lays out what they show.
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
 import { AnnotationDialog } from './AnnotationDialog.tsx';
-import { CineControls, type FrameRange } from './CineControls.tsx';
+import { CineControls, useCineRange } from './CineControls.tsx';
 import { commandForKey, type ViewerCommand } from './commands.ts';
-import { cineFrameRate, enableViewport, imageIdsOf } from './cornerstone.ts';
-import { instanceFileUrl } from './instance-bytes.ts';
-import { describeError, LOAD_TIMEOUT_MS, TimeoutError, viewerLibraries, withTimeout } from './imageLoading.ts';
-import { loadPreview, wantsPreview } from './j2k-preview/preview.ts';
-import { StackPrefetcher } from './prefetch.ts';
+import { cineFrameRate } from './cornerstone.ts';
+import { LoadStatus } from './LoadStatus.tsx';
+import { runViewerCommand } from './run-command.ts';
+import type { StackSync } from './sync.ts';
 import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
-import {
-  activateLeftTool,
-  clearAnnotations,
-  describeMeasurement,
-  formatMeasurement,
-  registerViewerTools,
-  type AskText,
-  type LeftTool,
-  type Measurement,
-  type MeasurementEventDetail,
-} from './tools.ts';
-import { applyViewport, readAnnotations, readViewport, restoreAnnotations, throttle, type StackSync, type StackView } from './sync.ts';
-import { isViewportCommand, viewportChange } from './viewport.ts';
+import { formatMeasurement } from './tools.ts';
+import { useImageLoading, useStackImageIds } from './useImageLoading.ts';
+import { followedViewOf, useSharedView } from './useSharedView.ts';
+import { useTextPrompt } from './useTextPrompt.ts';
+import { useViewerTools } from './useViewerTools.ts';
+import { useViewportReadout } from './useViewportReadout.ts';
+import { useWheelScrolling } from './useWheelScrolling.ts';
 
 export interface StackViewerProps {
   instances: InstanceDto[];
@@ -50,358 +42,67 @@ export interface StackViewerProps {
   sync?: StackSync;
 }
 
-/** at most this many view reports a second */
-const VIEW_REPORTS_PER_SECOND = 10;
-
-/** an annotation's text being asked for (the id tells one question's form from the next) */
-interface TextRequest {
-  id: number;
-  initial: string;
-  done: (text: string | null) => void;
-}
-
 export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId, sync }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
-  const imageIdsKey = instances.map((i) => `${i.id}:${i.frames ?? 1}`).join('|');
-  // keyed by content, not by the array's identity: a refreshed case with the same images keeps the viewport
-  const imageIds = useMemo(() => instances.flatMap((i) => imageIdsOf(i, contextCaseId)), [imageIdsKey, contextCaseId]);
-  /** the instance of each image id (a multi-frame instance has several) */
-  const imageInstances = useMemo(() => instances.flatMap((i) => imageIdsOf(i).map(() => i)), [imageIdsKey]);
-  const instanceIds = useMemo(() => imageInstances.map((i) => i.id), [imageInstances]);
-  /** the first and last image of each instance, by image index (cine plays the frames of one instance) */
-  const frameRanges = useMemo(() => frameRangesOf(instanceIds), [instanceIds]);
-  const prefetcher = useMemo(() => new StackPrefetcher(imageIds), [imageIds]);
-  const [index, setIndex] = useState(0);
-  const [voi, setVoi] = useState<{ windowWidth: number; windowCenter: number } | null>(null);
-  /** reason null: the loader said nothing useful */
-  const [error, setError] = useState<{ index: number; reason: string | null; timeout: boolean } | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [tool, setTool] = useState<LeftTool>('Wwwc');
-  const [toolsReady, setToolsReady] = useState(false);
-  /** a reduced-resolution preview is on screen while the full image decodes */
-  const [preview, setPreview] = useState(false);
-  const [inverted, setInverted] = useState(false);
-  /** the last measurement drawn or changed, for the toolbar */
-  const [measurement, setMeasurement] = useState<Measurement | null>(null);
-  const [textRequest, setTextRequest] = useState<TextRequest | null>(null);
-  const pendingText = useRef<TextRequest | null>(null);
-  const textRequests = useRef(0);
-  const request = useRef(0);
-  const ready = useRef(false);
-  /** the image shown or last tried (an image that failed still counts, so scrolling goes past it) */
-  const indexRef = useRef(0);
-  /** the image last asked for (it may still be loading) */
-  const wantedRef = useRef(0);
-  /** the first image has been painted (or has failed): a followed view may move on from it */
-  const [firstShown, setFirstShown] = useState(false);
+  const stack = useStackImageIds(instances, contextCaseId);
+  const { imageIds } = stack;
   const readOnly = sync?.readOnly ?? false;
-  /** what a read-only viewer shows (null: nothing yet, or not following) */
-  const followed = readOnly ? (sync?.view ?? null) : null;
-  const followedRef = useRef<StackView | null>(followed);
-  const readOnlyRef = useRef(readOnly);
-  /** a shared viewer reports what it shows; the case page's own viewer has no one to tell */
-  const shared = sync !== undefined;
-  const sharedRef = useRef(shared);
-  useEffect(() => {
-    followedRef.current = followed;
-    readOnlyRef.current = readOnly;
-    sharedRef.current = shared;
-  }, [followed, readOnly, shared]);
-  /**
-   * Resolves true once the image is on screen; false when it failed or a later request overtook it. `onPainted`:
-   * called once, when something first shows for it (a preview, the image, or its error).
-   */
-  const show = useCallback(
-    (target: number, onPainted?: () => void): Promise<boolean> => {
-      const element = elementRef.current;
-      const imageId = imageIds[target];
-      const instance = imageInstances[target];
-      if (!element || imageId === undefined || !instance) return Promise.resolve(false);
-      const { cornerstone } = viewerLibraries();
-      const ticket = ++request.current;
-      wantedRef.current = target;
-      const direction = target < indexRef.current ? -1 : 1;
-      let painted = false;
-      const paint = (image: Image) => {
-        const first = !ready.current;
-        // the viewport (window, zoom, turns) carries over from the image before, or from the preview
-        cornerstone.displayImage(element, image);
-        if (first) {
-          ready.current = true;
-          cornerstone.fitToWindow(element);
-        }
-        // a followed viewer shows the presenter's viewport on every image
-        if (followedRef.current) applyViewport(element, followedRef.current.viewport);
-        indexRef.current = target;
-        setIndex(target);
-        setError(null);
-      };
-      const settle = () => {
-        if (!painted) onPainted?.();
-        painted = true;
-      };
-      setLoading(true);
-      // an image already loaded or loading (prefetched) needs no preview
-      const known = cornerstone.imageCache.getImageLoadObject(imageId) !== undefined;
-      // The preview first, the full decode after it: on a two-core PC decoding both at once slowed the preview
-      // more than it sped up the full image. A failed preview says nothing: the full image reports its own errors.
-      const previewDone =
-        wantsPreview(instance) && !known
-          ? loadPreview(imageId, instanceFileUrl(instance.id, contextCaseId)).then(
-              (image) => {
-                if (ticket !== request.current || !elementRef.current) return;
-                paint(image);
-                setPreview(true);
-                settle();
-              },
-              () => undefined,
-            )
-          : Promise.resolve();
-      const full = withTimeout(
-        previewDone.then(() => cornerstone.loadAndCacheImage(imageId)),
-        LOAD_TIMEOUT_MS,
-      );
-      return full
-        .then((image: Image) => {
-          if (ticket !== request.current || !elementRef.current) return false;
-          paint(image);
-          setPreview(false);
-          setLoading(false);
-          settle();
-          // only now: the image asked for has had the network to itself
-          prefetcher.around(target, direction);
-          return true;
-        })
-        .catch((reason: unknown) => {
-          if (ticket !== request.current) return false;
-          indexRef.current = target;
-          setIndex(target);
-          setError({ index: target + 1, reason: describeError(reason), timeout: reason instanceof TimeoutError });
-          setPreview(false);
-          setLoading(false);
-          settle();
-          return false;
-        });
+  const { voi, inverted } = useViewportReadout(elementRef);
+  const prompt = useTextPrompt(elementRef);
+  const tools = useViewerTools(elementRef, imageIds, prompt.ask);
+  const images = useImageLoading(elementRef, stack, {
+    contextCaseId,
+    followedViewport: followedViewOf(sync)?.viewport ?? null,
+    onFirstSettled: (viewport) => {
+      onFirstImageSettled?.();
+      // the tools only once something is on screen: they are not needed to see the first image
+      void tools.attach(viewport);
     },
-    [imageIds, imageInstances, contextCaseId, prefetcher],
-  );
-
-  const goTo = (target: number) => {
-    const clamped = Math.min(imageIds.length - 1, Math.max(0, target));
-    if (clamped !== indexRef.current) void show(clamped);
-  };
-  const scrollBy = useEffectEvent((delta: number) => goTo(indexRef.current + delta));
-  const reportFirstSettled = useEffectEvent(() => onFirstImageSettled?.());
-
-  /** the last view reported (as JSON), so that a render that changed nothing says nothing */
-  const lastReported = useRef('');
-  const reportView = useEffectEvent(() => {
-    const element = elementRef.current;
-    const onViewChange = sync?.onViewChange;
-    if (!element || !onViewChange || !ready.current) return;
-    const viewport = readViewport(element);
-    if (!viewport) return;
-    const view: StackView = {
-      imageIndex: indexRef.current,
-      viewport,
-      ...(toolsReady ? { annotations: readAnnotations(imageIds, imageIds[indexRef.current]) } : {}),
-    };
-    const json = JSON.stringify(view);
-    if (json === lastReported.current) return;
-    lastReported.current = json;
-    onViewChange(view);
+    onImageShown,
   });
-  const reporter = useRef<ReturnType<typeof throttle> | null>(null);
-
-  /** the tools' text prompt: one question at a time, a new one cancels one left open */
-  const askText = useCallback<AskText>((initial, done) => {
-    pendingText.current?.done(null);
-    const asked = { id: ++textRequests.current, initial, done };
-    pendingText.current = asked;
-    setTextRequest(asked);
-  }, []);
-  const answerText = (text: string | null) => {
-    const asked = pendingText.current;
-    pendingText.current = null;
-    setTextRequest(null);
-    asked?.done(text);
-    elementRef.current?.focus({ preventScroll: true }); // back to the image, where the shortcuts work
-  };
-
-  useEffect(() => {
-    const element = elementRef.current;
-    if (!element) return;
-    const { cornerstone } = viewerLibraries();
-    const viewport = enableViewport(element);
-    ready.current = false;
-    indexRef.current = 0;
-    wantedRef.current = 0;
-    lastReported.current = '';
-    let disposed = false;
-    let unregisterTools = () => {};
-    setTool('Wwwc');
-    setToolsReady(false);
-    setFirstShown(false);
-    setMeasurement(null);
-    const views = throttle(() => reportView(), 1000 / VIEW_REPORTS_PER_SECOND);
-    reporter.current = views;
-
-    const onRendered = (event: Event) => {
-      const viewport = (event as CustomEvent<{ viewport: Viewport }>).detail.viewport;
-      setVoi({ windowWidth: viewport.voi.windowWidth, windowCenter: viewport.voi.windowCenter });
-      setInverted(viewport.invert);
-      if (sharedRef.current) views.call();
-    };
-    const onMeasurement = (event: Event) => {
-      const measured = describeMeasurement(element, (event as CustomEvent<MeasurementEventDetail>).detail);
-      if (measured) setMeasurement(measured);
-    };
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      if (readOnlyRef.current) return;
-      if (event.deltaY !== 0) scrollBy(Math.sign(event.deltaY));
-    };
-    element.addEventListener('cornerstoneimagerendered', onRendered);
-    element.addEventListener('wheel', onWheel, { passive: false });
-    // also before the first image: the canvas keeps the size it had when enabled otherwise, and a pane that
-    // narrowed while the image loaded (a prior opened beside it) would show it cropped and off-centre
-    const resize = new ResizeObserver(() => cornerstone.resize(element));
-    resize.observe(element);
-    // the tools only once something is on screen: they are not needed to see the first image
-    const attachTools = async () => {
-      const tools = await viewport.toolsReady();
-      if (disposed || !tools) return;
-      unregisterTools = registerViewerTools(element, askText);
-      element.addEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
-      element.addEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
-      const previous = unregisterTools;
-      unregisterTools = () => {
-        previous();
-        element.removeEventListener(tools.EVENTS.MEASUREMENT_COMPLETED, onMeasurement);
-        element.removeEventListener(tools.EVENTS.MEASUREMENT_MODIFIED, onMeasurement);
-      };
-      setToolsReady(true);
-    };
-    void show(0, () => {
-      reportFirstSettled();
-      setFirstShown(true);
-      void attachTools();
-    });
-    return () => {
-      disposed = true;
-      views.cancel();
-      reporter.current = null;
-      request.current++;
-      prefetcher.cancel();
-      resize.disconnect();
-      unregisterTools();
-      element.removeEventListener('cornerstoneimagerendered', onRendered);
-      element.removeEventListener('wheel', onWheel);
-      cornerstone.disable(element);
-      ready.current = false;
-    };
-  }, [imageIds, show, prefetcher, askText]);
-
-  // following: the presenter's image (its paint applies the viewport), else the viewport on the image shown
-  useEffect(() => {
-    const element = elementRef.current;
-    if (!followed || !element || !firstShown || imageIds.length === 0) return;
-    const target = Math.min(imageIds.length - 1, Math.max(0, followed.imageIndex));
-    if (target !== wantedRef.current) void show(target);
-    else if (ready.current) applyViewport(element, followed.viewport);
-  }, [followed, firstShown, imageIds, show]);
-
-  // following: the presenter's annotations, once the tools that draw them are here
-  const lastRestored = useRef('');
-  useEffect(() => {
-    const element = elementRef.current;
-    const annotations = followed?.annotations;
-    if (!annotations || !toolsReady || !element) return;
-    const json = JSON.stringify(annotations);
-    if (json === lastRestored.current) return;
-    lastRestored.current = json;
-    restoreAnnotations(imageIds, annotations);
-    if (ready.current) viewerLibraries().cornerstone.updateImage(element);
-  }, [followed, toolsReady, imageIds]);
-
-  useEffect(() => {
-    if (readOnly) {
-      // a text being asked for when control passed on is dropped; nothing drawn here is the presenter's
-      if (pendingText.current) answerText(null);
-      lastRestored.current = '';
-    } else {
-      // just handed control: say what is on screen, the others follow from here
-      lastReported.current = '';
-      reporter.current?.call();
-    }
-    // answerText is stable enough: it reads refs and sets state
-  }, [readOnly]);
-
-  const reportShown = useEffectEvent((instanceId: string) => onImageShown?.(instanceId));
-  useEffect(() => {
-    const instanceId = instanceIds[index];
-    if (instanceId !== undefined) reportShown(instanceId);
-  }, [index, instanceIds]);
-
-  /** what a toolbar button or a key asks for */
+  useSharedView(elementRef, sync, { imageIds, images, toolsReady: tools.ready, onFollowing: prompt.cancel });
+  // a followed viewer takes no input: it shows the presenter's view
+  useWheelScrolling(elementRef, (delta) => {
+    if (!readOnly) images.goTo(images.shownIndex.current + delta);
+  });
   const run = (command: ViewerCommand) => {
     const element = elementRef.current;
-    if (!element || readOnly) return;
-    const { cornerstone } = viewerLibraries();
-    if (command.startsWith('tool:')) {
-      if (!toolsReady) return;
-      const next = command.slice('tool:'.length) as LeftTool;
-      activateLeftTool(element, next);
-      setTool(next);
-      return;
-    }
-    if (command === 'next' || command === 'previous') return goTo(indexRef.current + (command === 'next' ? 1 : -1));
-    if (command === 'first' || command === 'last') return goTo(command === 'first' ? 0 : imageIds.length - 1);
-    // the rest act on the image on screen
-    if (!ready.current) return;
-    if (isViewportCommand(command)) {
-      const viewport = cornerstone.getViewport(element);
-      if (viewport) cornerstone.setViewport(element, { ...viewport, ...viewportChange(command, viewport) });
-    } else if (command === 'reset') {
-      // back to the file's window, no zoom, pan, turn or flip
-      cornerstone.reset(element);
-      cornerstone.fitToWindow(element);
-    } else if (command === 'clearAnnotations' && toolsReady) {
-      clearAnnotations(element, imageIds);
-      setMeasurement(null);
-    }
+    if (element && !readOnly) runViewerCommand(command, { element, images, imageCount: imageIds.length, tools });
   };
-
   const onKeyDown = (event: React.KeyboardEvent) => {
     const command = commandForKey(event);
     if (!command) return;
     event.preventDefault();
     run(command);
   };
-
-  const currentRange = frameRanges[index];
-  const cineRange = currentRange && currentRange.end > currentRange.start ? currentRange : undefined;
+  const cineRange = useCineRange(stack.instanceIds, images.index);
 
   return (
     <div
       className="viewer"
       data-testid="viewer"
-      data-tools-ready={toolsReady}
-      data-preview={preview}
+      data-tools-ready={tools.ready}
+      data-preview={images.preview}
       data-read-only={readOnly || undefined}
       data-window-width={voi ? Math.round(voi.windowWidth) : undefined}
       data-window-center={voi ? Math.round(voi.windowCenter) : undefined}
     >
       {/* a followed viewer's controls are all off: a disabled fieldset disables every button inside */}
       <fieldset className="viewer-controls" disabled={readOnly}>
-        <ViewerToolbar tool={tool} toolsReady={toolsReady} inverted={inverted} measurement={measurement && formatMeasurement(measurement, t)} run={run}>
+        <ViewerToolbar
+          tool={tools.tool}
+          toolsReady={tools.ready}
+          inverted={inverted}
+          measurement={tools.measurement && formatMeasurement(tools.measurement, t)}
+          run={run}
+        >
           {cineRange && (
             <CineControls
               key={cineRange.start}
               range={cineRange}
-              show={show}
-              currentIndex={indexRef}
+              show={images.show}
+              currentIndex={images.shownIndex}
               fileFrameRate={cineFrameRate(imageIds[cineRange.start]!)}
             />
           )}
@@ -424,25 +125,13 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
         </div>
         <div className="viewer-overlay top-right">{seriesLabel}</div>
         <div className="viewer-overlay bottom-left" data-testid="viewer-image-index">
-          {imageIds.length ? `${index + 1} / ${imageIds.length}` : ''}
+          {imageIds.length ? `${images.index + 1} / ${imageIds.length}` : ''}
         </div>
         <div className="viewer-overlay bottom-right" data-testid="viewer-wl">
           {voi ? `W ${Math.round(voi.windowWidth)} L ${Math.round(voi.windowCenter)}` : ''}
         </div>
-        {loading && !error && (
-          <div className="viewer-status" data-testid="viewer-loading">
-            {preview ? t('viewer.previewLoading') : t('viewer.loading')}
-          </div>
-        )}
-        {error && (
-          <div className="viewer-error" role="alert" data-testid="viewer-error">
-            {t('viewer.error', {
-              index: error.index,
-              reason: error.timeout ? t('viewer.timeout') : (error.reason ?? t('viewer.unknownError')),
-            })}
-          </div>
-        )}
-        {textRequest && <AnnotationDialog key={textRequest.id} initial={textRequest.initial} onDone={answerText} />}
+        <LoadStatus loading={images.loading} preview={images.preview} error={images.error} />
+        {prompt.request && <AnnotationDialog key={prompt.request.id} initial={prompt.request.initial} onDone={prompt.answer} />}
         {/* following: the pointer and the wheel stop here, so that no tool acts on the presenter's image */}
         {readOnly && <div className="viewer-readonly-shield" data-testid="viewer-readonly" onContextMenu={(e) => e.preventDefault()} />}
         {readOnly && sync?.label && (
@@ -455,17 +144,3 @@ export function StackViewer({ instances, patientName, studyDate, seriesLabel, on
     </div>
   );
 }
-
-/** For each image index, the range of indices that belong to the same instance (its frames). */
-function frameRangesOf(instanceIds: readonly string[]): FrameRange[] {
-  const ranges: FrameRange[] = [];
-  let start = 0;
-  for (let i = 1; i <= instanceIds.length; i++) {
-    if (i < instanceIds.length && instanceIds[i] === instanceIds[start]) continue;
-    const range = { start, end: i - 1 };
-    for (let j = start; j < i; j++) ranges.push(range);
-    start = i;
-  }
-  return ranges;
-}
-

@@ -79,11 +79,16 @@ export function loadCornerstoneTools(): Promise<Tools> {
   return toolsLoading;
 }
 
+/** An element enabled by enableViewport. */
+export interface EnabledViewport {
+  toolsReady: () => Promise<Tools | undefined>;
+}
+
 /**
  * Enables `element` as a Cornerstone viewport. `toolsReady` loads cornerstone-tools (call it once the first image
  * is shown) and resolves with them once they know the element; undefined if the element was disabled meanwhile.
  */
-export function enableViewport(element: HTMLElement): { toolsReady: () => Promise<Tools | undefined> } {
+export function enableViewport(element: HTMLElement): EnabledViewport {
   const { cornerstone } = initCornerstone();
   // tools initialised later miss the "element enabled" event by which they attach themselves to a viewport
   const toolsWillMissIt = toolsLoaded === undefined;
