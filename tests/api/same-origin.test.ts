@@ -87,7 +87,7 @@ describe.each(BACKENDS)('same-origin writes (%s)', (backend) => {
   it('refuses a cross-origin upload before storing any of it, and a cross-origin login', async () => {
     const caseId = await draftCase();
     const form = new FormData();
-    form.append('files', new Blob([tinyPdf('planted')]), 'planted.pdf');
+    form.append('files', new Blob([tinyPdf('planted') as Uint8Array<ArrayBuffer>]), 'planted.pdf');
     const upload = await tech1.request('POST', `/api/cases/${caseId}/files`, { body: form, headers: { origin: otherPort } });
     expect(upload.status).toBe(403);
     expect(upload.body.error.code).toBe('CROSS_ORIGIN');
