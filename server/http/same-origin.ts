@@ -24,7 +24,7 @@ export function sameOriginWrites(publicOrigins: readonly string[]): RequestHandl
   return (req, _res, next) => {
     if (READ_METHODS.has(req.method)) return next();
     const foreign = foreignOrigin(req, publicOrigins);
-    if (foreign) throw new HttpError(403, 'CROSS_ORIGIN', `refused a ${req.method} sent by a page of ${foreign}, not teledx's own`);
+    if (foreign) throw new HttpError(403, 'CROSS_ORIGIN', `refused: a ${req.method} sent by a page of ${foreign}, not of teledx`);
     next();
   };
 }

@@ -23,8 +23,8 @@ export async function sendBlob(
   res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
   res.setHeader('Content-Type', blob.mediaType);
   for (const [name, value] of Object.entries(STORED_FILE_HEADERS)) res.setHeader(name, value);
-  const disposition = dispositionFor(blob.mediaType);
-  res.setHeader('Content-Disposition', blob.fileName ? `${disposition}; filename*=UTF-8''${encodeURIComponent(blob.fileName)}` : disposition);
+  const named = blob.fileName ? `; filename*=UTF-8''${encodeURIComponent(blob.fileName)}` : '';
+  res.setHeader('Content-Disposition', `${dispositionFor(blob.mediaType)}${named}`);
   if (req.headers['if-none-match'] === etag) {
     res.status(304).end();
     return;

@@ -97,7 +97,10 @@ describe('cross-origin attacks in Chromium', () => {
   it('refuses a text/plain form post from another port of the same host: the case stays a draft', async () => {
     const caseId = await draftCase();
     const page = await openAttackerPage(caseId);
-    await Promise.all([page.waitForURL(`${running.server.url}/api/cases/${caseId}/cancel`), page.evaluate(() => (document.getElementById('cancel') as HTMLFormElement).submit())]);
+    await Promise.all([
+      page.waitForURL(`${running.server.url}/api/cases/${caseId}/cancel`),
+      page.evaluate(() => (document.getElementById('cancel') as HTMLFormElement).submit()),
+    ]);
     expect(await page.textContent('body')).toContain('CROSS_ORIGIN');
     expect((await caseNow(caseId)).status).toBe('DRAFT');
     await page.close();
@@ -134,7 +137,8 @@ describe('cross-origin attacks in Chromium', () => {
   it("keeps the app's own pages working: upload, the PDF shown in the case page, cancel", async () => {
     const caseId = await draftCase();
     await victim.goto(`${running.server.url}/cases/${caseId}`);
-    await victim.getByTestId('file-input').setInputFiles({ name: 'referral.pdf', mimeType: 'application/pdf', buffer: tinyPdf('referral') });
+    const referral = { name: 'referral.pdf', mimeType: 'application/pdf', buffer: tinyPdf('referral') };
+    await victim.getByTestId('file-input').setInputFiles(referral);
     const frame = victim.getByTestId('attachment-pdf');
     await frame.waitFor();
     // Chromium's PDF viewer runs in a frame of its own inside ours: there only if our page may frame the file
@@ -145,5 +149,14 @@ describe('cross-origin attacks in Chromium', () => {
 
     await victim.getByTestId('cancel-case').click();
     await expect.poll(async () => (await caseNow(caseId)).status).toBe('CANCELLED');
+  });
+
+  it('serves the app under a CSP without eval; only the decoding worker\'s script may eval (its codecs need it)', async () => {
+    const policyOf = async (path: string) =>
+      (await victim.request.get(`${running.server.url}${path}`)).headers()['content-security-policy'] ?? '';
+    const shell = await policyOf(`/cases/some-case`);
+    expect(shell).toContain("script-src 'self' 'wasm-unsafe-eval';");
+    expect(shell).toContain("frame-ancestors 'none'");
+    expect(await policyOf('/assets/index.worker.min.worker.js')).toContain("script-src 'self' 'unsafe-eval';");
   });
 });
