@@ -9,6 +9,8 @@ import type { AppContext } from './context.ts';
 import { buildApiRouter } from './http/api-router.ts';
 import { API_ROUTES } from './http/api-routes.ts';
 import { errorHandler, HttpError } from './http/errors.ts';
+import { sameOriginWrites } from './http/same-origin.ts';
+import { securityHeaders } from './http/security-headers.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
 
@@ -16,12 +18,15 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(ctx.config));
   // gzip for the app's code and the JSON answers (a 12-lead ECG's samples are ~0.5 MB of JSON; a township's
   // uplink is slow). Stored files (they answer byte ranges) go out as they are: a range of a compressed stream
   // would not be a range of the file.
   app.use(compression({ filter: (req, res) => !res.getHeader('Accept-Ranges') && compression.filter(req, res) }));
 
   const api = express.Router();
+  // before any body is read: a cross-origin upload is refused before a byte of it is stored
+  api.use(sameOriginWrites(ctx.config.publicOrigins));
   api.use(express.json({ limit: '1mb' }));
   api.use(authenticate(ctx.db));
   api.use(buildApiRouter(ctx, API_ROUTES));

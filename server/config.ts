@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { MediaSettings } from './consult/media/settings.ts';
+import { canonicalOrigin } from './http/same-origin.ts';
 import { DEFAULT_SLA, parseSla } from './reading/sla.ts';
 
 const envSchema = z.object({
@@ -23,6 +24,11 @@ const envSchema = z.object({
   TELEDX_LOGIN_ATTEMPTS: z.coerce.number().int().positive().default(10),
   /** set when served over HTTPS so that the session cookie is marked Secure */
   TELEDX_SECURE_COOKIES: z.stringbool().default(false),
+  /**
+   * the origins users reach teledx at (scheme://host[:port], comma-separated), needed only when a reverse proxy
+   * that is not on this machine rewrites the Host header: writes from other origins are refused (http/same-origin.ts)
+   */
+  TELEDX_PUBLIC_ORIGIN: z.string().default(''),
   /** skip seeding the demo consortium into an empty database */
   TELEDX_NO_DEMO: z.stringbool().default(false),
   /** reading targets in minutes, by priority and optionally by exam kind (see server/reading/sla.ts) */
@@ -72,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.TELEDX_SESSION_HOURS,
     loginAttempts: e.TELEDX_LOGIN_ATTEMPTS,
     secureCookies: e.TELEDX_SECURE_COOKIES,
+    publicOrigins: publicOrigins(e.TELEDX_PUBLIC_ORIGIN),
     seedDemo: !e.TELEDX_NO_DEMO,
     sla: parseSla(e.TELEDX_SLA_MINUTES),
     leaseMs: e.TELEDX_LEASE_SECONDS * 1000,
@@ -80,6 +87,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     media: mediaSettings(e),
   };
+}
+
+function publicOrigins(list: string): string[] {
+  return list.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const origin = canonicalOrigin(entry);
+    if (!origin) throw new Error(`invalid configuration: TELEDX_PUBLIC_ORIGIN entry ${entry} is not an origin (https://host[:port])`);
+    return origin;
+  });
 }
 
 function mediaSettings(e: z.infer<typeof envSchema>): MediaSettings {

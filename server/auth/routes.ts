@@ -39,6 +39,9 @@ export const authRoutes = [
       await recordAudit(db, { actorId: user.id, action: 'session.login', entityType: 'User', entityId: user.id, ip: req.ip });
       res.cookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
+        // Lax, not Strict: Strict would add nothing against pages of the same site (another port of this host is
+        // same-site), which http/same-origin.ts refuses, and would drop the cookie when a link to a report's PDF or a
+        // file is followed from another site (a message, the hospital's portal). Lax keeps cross-site POSTs cookieless.
         sameSite: 'lax',
         secure: config.secureCookies,
         expires: session.expiresAt,

@@ -1,10 +1,12 @@
 // Sends a stored blob with the HTTP semantics a viewer needs: strong ETag (the content hash, since blobs are
-// content-addressed and immutable), conditional GET, and single byte ranges (206 / 416).
+// content-addressed and immutable), conditional GET, and single byte ranges (206 / 416); and, since the bytes are
+// whatever was uploaded, the headers that keep a file from acting as a page of ours (security-headers.ts).
 import type { Request, Response } from 'express';
 import rangeParser from 'range-parser';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { HttpError } from './errors.ts';
+import { dispositionFor, STORED_FILE_HEADERS } from './security-headers.ts';
 
 export async function sendBlob(
   req: Request,
@@ -20,7 +22,9 @@ export async function sendBlob(
   // Private: the bytes are patient data; immutable: a key never changes content.
   res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
   res.setHeader('Content-Type', blob.mediaType);
-  if (blob.fileName) res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(blob.fileName)}`);
+  for (const [name, value] of Object.entries(STORED_FILE_HEADERS)) res.setHeader(name, value);
+  const named = blob.fileName ? `; filename*=UTF-8''${encodeURIComponent(blob.fileName)}` : '';
+  res.setHeader('Content-Disposition', `${dispositionFor(blob.mediaType)}${named}`);
   if (req.headers['if-none-match'] === etag) {
     res.status(304).end();
     return;

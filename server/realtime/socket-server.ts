@@ -13,6 +13,7 @@ import type { Actor } from '../auth/actor.ts';
 import { actorForToken, SESSION_COOKIE } from '../auth/sessions.ts';
 import { summaryInclude, toSummary } from '../reading/case-row.ts';
 import type { Config } from '../config.ts';
+import { sameOriginHandshake } from '../http/same-origin.ts';
 import { providerOf, type Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Notifier } from './notifier.ts';
@@ -50,6 +51,8 @@ export class SocketHub implements Notifier {
     const io: Io = new Server(http, {
       path: '/socket.io',
       serveClient: false,
+      // the session cookie goes with a same-site page's handshake too: only our own pages may open a socket
+      allowRequest: sameOriginHandshake(this.deps.config.publicOrigins),
       // Replays missed events after a short drop (single instance only: the PostgreSQL adapter cannot);
       // correctness never depends on it, since clients resync over REST.
       ...(shared ? {} : { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } }),
