@@ -13,7 +13,7 @@ export function filesRouter(ctx: AppContext): Router {
 
   router.get('/instances/:id/file', requireAuth, async (req, res) => {
     // ?context=<case id>: a prior of the case being read (mutual recognition), see cases/priors.ts
-    const scope = await fileScope(db, actorOf(req), req.query.context);
+    const scope = await fileScope(db, actorOf(req), req.query.context, { instanceId: req.params.id as string }, req.ip);
     const instance = await db.instance.findFirst({
       where: { id: req.params.id as string, case: scope },
       select: { storageKey: true, sha256: true },
@@ -24,7 +24,7 @@ export function filesRouter(ctx: AppContext): Router {
 
   router.get('/attachments/:id/file', requireAuth, async (req, res) => {
     const attachment = await db.attachment.findFirst({
-      where: { id: req.params.id as string, case: await fileScope(db, actorOf(req), req.query.context) },
+      where: { id: req.params.id as string, case: await fileScope(db, actorOf(req), req.query.context, { attachmentId: req.params.id as string }, req.ip) },
       select: { storageKey: true, sha256: true, mediaType: true, fileName: true },
     });
     if (!attachment) throw notFound('attachment');
