@@ -28,7 +28,7 @@ export function consultationsRouter(ctx: AppContext): Router {
   // before /:id, which would otherwise take "specialists" for an id
   router.get('/specialists', requireAuth, async (req, res) => {
     const { centreId } = specialistsQuerySchema.parse(req.query);
-    res.json({ specialists: await listSpecialists(ctx.db, centreId) });
+    res.json({ specialists: await listSpecialists(ctx.db, actorOf(req), centreId) });
   });
 
   router.get('/', requireAuth, async (req, res) => {

@@ -58,8 +58,8 @@ export function reportingRouter(ctx: AppContext): Router {
     await acknowledgeCritical(ctx, actorOf(req), caseId(req), req.ip);
     await respondWithCase(req, res);
   });
-  router.get('/quality/returns', requireRole('SUPERVISOR', 'ADMIN'), async (_req, res) => {
-    res.json(await qualityReturns(db));
+  router.get('/quality/returns', requireRole('SUPERVISOR', 'ADMIN'), async (req, res) => {
+    res.json(await qualityReturns(db, actorOf(req)));
   });
   router.get('/quality/turnaround', requireRole('SUPERVISOR', 'ADMIN'), async (req, res) => {
     res.json(await turnaroundStats(ctx, actorOf(req), turnaroundQuerySchema.parse(req.query).days));
