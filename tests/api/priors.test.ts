@@ -100,6 +100,21 @@ describe.each(BACKENDS)('priors (%s)', (backend) => {
     expect((await ecg1.get(`/api/cases/${pdfOnly}/priors`)).body).toEqual([]);
   });
 
+  it('shows a specialist consulted from another centre the case but no priors', async () => {
+    const prior = await exam(tech1, 'DR');
+    const current = await exam(tech2, 'CT'); // read by the imaging centre
+    const { centres } = (await tech2.get('/api/consortium')).body as { centres: { id: string; code: string }[] };
+    const ecgCentre = centres.find((c) => c.code === 'ECG')!.id;
+    expect((await tech2.post('/api/consultations', { caseId: current.id, centreId: ecgCentre, topic: '请会诊' })).status).toBe(201);
+    const ecg1 = await server.login('ecg1');
+    expect((await ecg1.get(`/api/cases/${current.id}`)).status).toBe(200);
+    expect((await ecg1.get(`/api/cases/${current.id}/priors`)).body).toEqual([]);
+    expect((await ecg1.get(`/api/instances/${prior.instanceId}/file?context=${current.id}`)).status).toBe(404);
+    // while the imaging centre, which reads it, sees the prior
+    const priors = (await (await server.login('reader1')).get(`/api/cases/${current.id}/priors`)).body.map((p: { id: string }) => p.id);
+    expect(priors).toContain(prior.id);
+  });
+
   it('audits a reader’s opening of a prior’s files once per case, prior and day', async () => {
     const prior = await exam(tech1, 'CT');
     const secondPrior = await exam(tech1, 'DR');
