@@ -328,7 +328,7 @@ export interface RoutingRuleDto {
 
 export const worklistQuerySchema = z.object({
   examKind: examKindSchema.optional(),
-  originOrgId: idText().optional(),
+  originOrgId: safeText().optional(),
   priority: prioritySchema.optional(),
   /** only the cases I have claimed */
   mine: z.stringbool().optional(),
