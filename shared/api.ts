@@ -5,23 +5,21 @@ import type { EcgMeasurements, LeadName } from './ecg/types.ts';
 import type { CaseEvent, CaseStatus } from './case-status.ts';
 import type { ConsultationDto, ConsultationEvent } from './consult.ts';
 import { examKindSchema, prioritySchema, sexSchema, type AttachmentKind, type ExamKind, type Priority, type Role, type Sex } from './domain.ts';
+import { idText, pastCalendarDate, safeText } from './input.ts';
 import { parseNationalId } from './national-id.ts';
 
 export const loginRequestSchema = z.object({
-  username: z.string().trim().min(1).max(64),
+  username: safeText().trim().min(1).max(64),
   password: z.string().min(1).max(256),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
 export const patientInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(64),
+    name: safeText().trim().min(1).max(64),
     sex: sexSchema.optional(),
-    birthDate: isoDate.optional(),
-    nationalId: z
-      .string()
+    birthDate: pastCalendarDate().optional(),
+    nationalId: safeText()
       .trim()
       .toUpperCase()
       .refine((v) => parseNationalId(v) !== null, 'not a valid resident ID number (居民身份证号)')
@@ -38,16 +36,16 @@ export type PatientInput = z.input<typeof patientInputSchema>;
 export const createCaseRequestSchema = z.object({
   patient: patientInputSchema,
   examKind: examKindSchema,
-  bodyPart: z.string().trim().max(64).optional(),
-  clinicalQuestion: z.string().trim().max(2000).optional(),
+  bodyPart: safeText().trim().max(64).optional(),
+  clinicalQuestion: safeText({ multiline: true }).trim().max(2000).optional(),
   priority: prioritySchema.default('ROUTINE'),
 });
 export type CreateCaseRequest = z.input<typeof createCaseRequestSchema>;
 
 export const caseListQuerySchema = z.object({
-  status: z.string().optional(),
+  status: safeText().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.string().optional(), // cursor: id of the last case of the previous page
+  before: safeText().optional(), // cursor: id of the last case of the previous page
 });
 
 // ---- responses ----
@@ -161,7 +159,7 @@ export type AuditArea = (typeof AUDIT_AREAS)[number];
 /** GET /api/audit: newest first, a page at a time (`before`: the id of the last entry already shown). */
 export const auditQuerySchema = z.object({
   area: z.enum(AUDIT_AREAS).optional(),
-  before: z.string().min(1).optional(),
+  before: idText().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
@@ -214,6 +212,7 @@ export type CaseHistoryAction =
   | 'case.overdue'
   | 'case.acknowledge'
   | 'case.priors_viewed'
+  | 'case.prior_files_viewed'
   | `consultation.${ConsultationEvent | 'request' | 'join' | 'leave' | 'opinion'}`;
 
 /** One act in a case's audit trail (GET /api/cases/:id/history), oldest first. */
@@ -300,17 +299,16 @@ export interface UploadResponse {
 
 export const routingRuleInputSchema = z.object({
   examKind: examKindSchema.nullable().default(null),
-  modality: z
-    .string()
+  modality: safeText()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{2,4}$/, 'a DICOM modality such as CR, DX, CT')
     .nullable()
     .default(null),
-  originOrgId: z.string().min(1).nullable().default(null),
-  centreId: z.string().min(1),
+  originOrgId: idText().nullable().default(null),
+  centreId: idText(),
   active: z.boolean().default(true),
-  note: z.string().trim().max(200).nullable().default(null),
+  note: safeText().trim().max(200).nullable().default(null),
 });
 export type RoutingRuleInput = z.input<typeof routingRuleInputSchema>;
 
@@ -330,14 +328,14 @@ export interface RoutingRuleDto {
 
 export const worklistQuerySchema = z.object({
   examKind: examKindSchema.optional(),
-  originOrgId: z.string().optional(),
+  originOrgId: safeText().optional(),
   priority: prioritySchema.optional(),
   /** only the cases I have claimed */
   mine: z.stringbool().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
 
-export const reassignRequestSchema = z.object({ readerId: z.string().min(1) });
+export const reassignRequestSchema = z.object({ readerId: idText() });
 
 export interface ConsortiumDto {
   organizations: { id: string; code: string; name: string; kind: string; parentId: string | null }[];

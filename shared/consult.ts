@@ -12,6 +12,7 @@
 // Signalling runs over the app's Socket.IO connection (events below, each with an acknowledgement); the media
 // goes through mediasoup (server/consult/media/).
 import { z } from 'zod';
+import { idText, safeText } from './input.ts';
 
 export const CONSULTATION_STATUSES = ['REQUESTED', 'ACCEPTED', 'DECLINED', 'CANCELLED', 'IN_PROGRESS', 'ENDED'] as const;
 export type ConsultationStatus = (typeof CONSULTATION_STATUSES)[number];
@@ -36,25 +37,25 @@ export const OPINION_STATUSES: readonly ConsultationStatus[] = ['IN_PROGRESS', '
 
 export const createConsultationRequestSchema = z.object({
   /** the case discussed; absent for a consultation on its own */
-  caseId: z.string().min(1).optional(),
+  caseId: idText().optional(),
   /** the reading centre asked */
-  centreId: z.string().min(1),
+  centreId: idText(),
   /** a specialist of that centre, when the township asks for one by name; otherwise any of its readers accepts */
-  specialistId: z.string().min(1).optional(),
+  specialistId: idText().optional(),
   /** when to meet; absent means now */
   scheduledAt: z.iso.datetime({ offset: true }).optional(),
   /** what the township wants to discuss */
-  topic: z.string().trim().min(1).max(2000),
+  topic: safeText({ multiline: true }).trim().min(1).max(2000),
 });
 export type CreateConsultationRequest = z.input<typeof createConsultationRequestSchema>;
 
-export const declineConsultationRequestSchema = z.object({ reason: z.string().trim().min(1).max(500) });
-export const opinionRequestSchema = z.object({ opinion: z.string().trim().min(1).max(20_000) });
+export const declineConsultationRequestSchema = z.object({ reason: safeText({ multiline: true }).trim().min(1).max(500) });
+export const opinionRequestSchema = z.object({ opinion: safeText({ multiline: true }).trim().min(1).max(20_000) });
 
 export const consultationListQuerySchema = z.object({
   /** only consultations in these statuses (comma separated) */
-  status: z.string().optional(),
-  caseId: z.string().optional(),
+  status: safeText().optional(),
+  caseId: safeText().optional(),
 });
 
 // ---- REST: responses ----

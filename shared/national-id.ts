@@ -20,12 +20,26 @@ export function parseNationalId(raw: string): NationalIdFacts | null {
   const id = raw.trim().toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) return null;
   if (checkCharacter(id.slice(0, 17)) !== id[17]) return null;
-  const [y, m, d] = [id.slice(6, 10), id.slice(10, 12), id.slice(12, 14)];
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) {
-    return null;
-  }
-  return { birthDate: `${y}-${m}-${d}`, sex: Number(id[16]) % 2 === 1 ? 'M' : 'F' };
+  const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+  if (!isPastCalendarDate(birthDate)) return null;
+  return { birthDate, sex: Number(id[16]) % 2 === 1 ? 'M' : 'F' };
+}
+
+/** Whether YYYY-MM-DD names a day that exists (no 13th month, no 30 February). */
+export function isCalendarDate(iso: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * A real date, not after today where the day has begun first (UTC+14): a later date is in the future everywhere,
+ * while a newborn registered in the morning in China (UTC+8, still yesterday in UTC) is accepted.
+ */
+export function isPastCalendarDate(iso: string, now = new Date()): boolean {
+  return isCalendarDate(iso) && iso <= new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** Builds a valid ID from a region code, birth date and sequence (for demo data and tests). */

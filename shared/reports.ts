@@ -2,6 +2,7 @@
 // A signed report is immutable; an amendment is a new signed version with a reason, and the history is kept.
 import { z } from 'zod';
 import type { ExamKind } from './domain.ts';
+import { idText, safeText } from './input.ts';
 
 export interface ReportTemplate {
   id: string;
@@ -89,7 +90,7 @@ export type QualityReturnCode = (typeof QUALITY_RETURN_CODES)[number];
  */
 const ecgValue = (max: number) => z.number().int().min(-max).max(max).nullable();
 export const ecgReportFieldsSchema = z.object({
-  rhythm: z.string().trim().max(200),
+  rhythm: safeText().trim().max(200),
   heartRateBpm: ecgValue(400),
   prMs: ecgValue(1000),
   qrsMs: ecgValue(1000),
@@ -100,12 +101,12 @@ export const ecgReportFieldsSchema = z.object({
 export type EcgReportFields = z.infer<typeof ecgReportFieldsSchema>;
 
 const reportBody = {
-  templateId: z.string().min(1),
-  findings: z.string().max(20_000),
-  impression: z.string().max(5_000),
+  templateId: idText(),
+  findings: safeText({ multiline: true }).max(20_000),
+  impression: safeText({ multiline: true }).max(5_000),
   criticalFinding: z.boolean().default(false),
   /** instance ids of the key images shown with the report */
-  keyImageIds: z.array(z.string()).max(12).default([]),
+  keyImageIds: z.array(idText()).max(12).default([]),
   /** ECG reports only */
   ecgFields: ecgReportFieldsSchema.nullable().default(null),
 };
@@ -116,12 +117,12 @@ export type ReportDraft = z.infer<typeof reportDraftSchema>;
 export const signReportSchema = z.object({ password: z.string().min(1) });
 export const amendReportSchema = z.object({
   ...reportBody,
-  reason: z.string().trim().min(2).max(500),
+  reason: safeText({ multiline: true }).trim().min(2).max(500),
   password: z.string().min(1),
 });
 export const qualityReturnSchema = z.object({
   codes: z.array(z.enum(QUALITY_RETURN_CODES)).min(1),
-  note: z.string().trim().max(1000).default(''),
+  note: safeText({ multiline: true }).trim().max(1000).default(''),
 });
 
 export interface ReportDto {

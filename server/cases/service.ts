@@ -44,15 +44,20 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
 type PatientFields = ReturnType<typeof createCaseRequestSchema.parse>['patient'];
 
 /**
- * A resident ID number names one person across the consortium: reuse that patient (filling gaps), but refuse
- * if the name differs, since that is a typo or a different person, not something to merge silently.
+ * The township's own record of the patient: one per resident ID number within the organization. A later exam of
+ * the same number reuses it (filling gaps), but a different name is refused: a typo in the number or another
+ * person, not something to merge silently. Other townships' records are neither read nor written here, so the
+ * answer is the same whether or not the number is registered elsewhere, and what one township typed is never
+ * changed by another (priors.ts links the records across townships for the reading centre).
  */
 async function resolvePatient(tx: Tx, actor: Actor, p: PatientFields): Promise<string> {
   if (p.nationalId) {
-    const existing = await tx.patient.findUnique({ where: { nationalId: p.nationalId } });
+    const existing = await tx.patient.findUnique({
+      where: { organizationId_nationalId: { organizationId: actor.organizationId, nationalId: p.nationalId } },
+    });
     if (existing) {
       if (existing.name !== p.name) {
-        throw conflict('PATIENT_ID_CONFLICT', 'this ID number is registered to a patient with a different name');
+        throw conflict('PATIENT_ID_CONFLICT', 'your organization registered this ID number to a patient with a different name');
       }
       await tx.patient.update({
         where: { id: existing.id },

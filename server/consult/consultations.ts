@@ -16,6 +16,7 @@ import {
   type CreateConsultationRequest,
   type PersonRef,
 } from '../../shared/consult.ts';
+import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { assertMove, move, tryMove, type StateMachine } from '../audit/state-move.ts';
@@ -66,8 +67,13 @@ export async function listConsultations(db: Db, actor: Actor, query: { status?: 
   return rows.map(toConsultationDto);
 }
 
-/** Whom a township may ask by name: the centre's active readers and supervisors. */
-export async function listSpecialists(db: Db, centreId: string): Promise<PersonRef[]> {
+/**
+ * Whom a township may ask by name: the centre's active readers and supervisors. Shown to those who may ask (any
+ * township's staff), to the centre's own staff and to administrators; not to other centres' staff.
+ */
+export async function listSpecialists(db: Db, actor: Actor, centreId: string): Promise<PersonRef[]> {
+  const mayKnow = TOWNSHIP_ROLES.includes(actor.role) || actor.role === 'ADMIN' || actor.centreIds.includes(centreId);
+  if (!mayKnow) throw forbidden("only township staff and the centre's own staff see its specialists");
   await requireCentre(db, centreId);
   return db.user.findMany({ where: centreSpecialistsWhere(centreId), select: { id: true, displayName: true }, orderBy: { displayName: 'asc' } });
 }

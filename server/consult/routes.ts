@@ -40,7 +40,7 @@ export const consultationRoutes = [
     access: 'signed-in',
     query: z.object({ centreId: z.string().min(1) }),
     ok: { status: 200, description: '{specialists: [...]}' },
-    handle: async ({ ctx, query }) => ({ specialists: await listSpecialists(ctx.db, query.centreId) }),
+    handle: async ({ ctx, actor, query }) => ({ specialists: await listSpecialists(ctx.db, actor, query.centreId) }),
   }),
   route({
     method: 'get',

@@ -29,7 +29,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof ZodError) {
-      res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: z.prettifyError(error), details: error.issues } });
+      res.status(400).json({ error: { code: validationCode(error), message: z.prettifyError(error), details: error.issues } });
       return;
     }
     if (error instanceof HttpError) {
@@ -42,4 +42,14 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const code = status === 500 ? 'INTERNAL' : String(error?.type ?? 'BAD_REQUEST').toUpperCase().replaceAll('.', '_');
     res.status(status).json({ error: { code, message: status === 500 ? 'internal error' : String(error.message) } });
   };
+}
+
+/**
+ * A refusal with a reason of its own (shared/input.ts: control characters, an impossible date) keeps its code when
+ * it is the only kind of problem in the request; anything else, or a mix, is VALIDATION_FAILED with the issues.
+ */
+function validationCode(error: ZodError): string {
+  const codes = new Set(error.issues.map((issue) => (issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : null)));
+  const [only] = codes;
+  return codes.size === 1 && only ? only : 'VALIDATION_FAILED';
 }

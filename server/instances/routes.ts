@@ -20,7 +20,7 @@ export const filesRoutes = [
     errors: [416],
     handle: async ({ ctx: { db, store }, actor, params, query, req, res }) => {
       const instance = await db.instance.findFirst({
-        where: { id: params.id!, case: await fileScope(db, actor, query.context) },
+        where: { id: params.id!, case: await fileScope(db, actor, query.context, { instanceId: params.id! }, req.ip) },
         select: { storageKey: true, sha256: true },
       });
       if (!instance) throw notFound('instance');
@@ -37,7 +37,7 @@ export const filesRoutes = [
     errors: [416],
     handle: async ({ ctx: { db, store }, actor, params, query, req, res }) => {
       const attachment = await db.attachment.findFirst({
-        where: { id: params.id!, case: await fileScope(db, actor, query.context) },
+        where: { id: params.id!, case: await fileScope(db, actor, query.context, { attachmentId: params.id! }, req.ip) },
         select: { storageKey: true, sha256: true, mediaType: true, fileName: true },
       });
       if (!attachment) throw notFound('attachment');

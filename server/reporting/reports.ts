@@ -72,20 +72,29 @@ export async function signReport(mover: CaseMover, actor: Actor, caseId: string,
   });
 }
 
+/**
+ * A signed report is amended by the doctor who signed it, or by a supervisor of the case's centre (its reading is
+ * their responsibility: a signer who has left, a correction found in review); the audit line says which. Other
+ * readers of the centre may not (403), and anyone outside it does not find the case (404).
+ */
 export async function amendReport(mover: CaseMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
   const { password, reason, ...input } = amendReportSchema.parse(body);
   await checkSigner(mover.db, actor, password);
   const now = new Date();
+  // completed by prepare, which reads the signed version inside the move's transaction; transitionCase writes
+  // the audit line after prepare
+  const details: { reason: string; amendedBy?: 'signer' | 'supervisor' } = { reason };
   await transitionCase(mover, {
     caseId,
     event: 'amend',
     actor,
     scope: centreScope(actor),
     ip,
-    details: { reason },
+    details,
     prepare: async (tx) => {
       await checkKeyImages(tx, caseId, input.keyImageIds);
       const signed = await tx.report.findFirstOrThrow({ where: { caseId, status: 'SIGNED' } });
+      details.amendedBy = amenderStanding(actor, signed.signedById);
       await tx.report.update({ where: { id: signed.id }, data: { status: 'SUPERSEDED' } });
       await tx.report.create({
         data: {
@@ -103,6 +112,13 @@ export async function amendReport(mover: CaseMover, actor: Actor, caseId: string
       return input.criticalFinding && !signed.criticalFinding ? { criticalFlaggedAt: now, criticalAckAt: null, criticalAckById: null } : {};
     },
   });
+}
+
+function amenderStanding(actor: Actor, signedById: string | null): 'signer' | 'supervisor' {
+  if (signedById === actor.id) return 'signer';
+  // centreScope has already kept the case to the actor's centres
+  if (actor.role === 'SUPERVISOR') return 'supervisor';
+  throw new HttpError(403, 'NOT_THE_SIGNER', 'only the doctor who signed the report or a supervisor of the centre amends it');
 }
 
 /** Images insufficient: the case goes back to the township for a retake, with reason codes (counted per township). */
@@ -162,9 +178,9 @@ export async function acknowledgeCritical(mover: CaseMover, actor: Actor, caseId
   mover.notify.caseChanged(caseId, 'acknowledge');
 }
 
-/** Returns for a retake, per sending organization (quality control). */
-export async function qualityReturns(db: Db): Promise<{ organization: { id: string; name: string }; returns: number }[]> {
-  const groups = await db.case.groupBy({ by: ['originOrgId'], where: { returnCount: { gt: 0 } }, _sum: { returnCount: true } });
+/** Returns for a retake, per sending organization (quality control): a supervisor's centres' cases, or all (admin). */
+export async function qualityReturns(db: Db, actor: Actor): Promise<{ organization: { id: string; name: string }; returns: number }[]> {
+  const groups = await db.case.groupBy({ by: ['originOrgId'], where: { AND: [centreScope(actor), { returnCount: { gt: 0 } }] }, _sum: { returnCount: true } });
   const orgs = await db.organization.findMany({ where: { id: { in: groups.map((g) => g.originOrgId) } } });
   return groups
     .map((g) => ({ organization: { id: g.originOrgId, name: orgs.find((o) => o.id === g.originOrgId)?.name ?? '' }, returns: g._sum.returnCount ?? 0 }))

@@ -127,7 +127,7 @@ export const reportingRoutes = [
     summary: 'Quality returns per township',
     access: QUALITY_ROLES,
     ok: { status: 200, description: 'returns per organization' },
-    handle: ({ ctx }) => qualityReturns(ctx.db),
+    handle: ({ ctx, actor }) => qualityReturns(ctx.db, actor),
   }),
   route({
     method: 'get',

@@ -76,7 +76,7 @@ const MATRIX: Record<string, Row> = {
   'GET /quality/turnaround':          { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 200, 200] },
   'GET /ecg/:analysisId/waveform':    { fixture: 'ecg',       expect: [401, 200, 404, 404, 200, 404, 200, 200] },
   'POST /consultations':              { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403] },
-  'GET /consultations/specialists':   { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /consultations/specialists':   { fixture: 'none',      expect: [401, 200, 200, 200, 403, 200, 403, 200] },
   'GET /consultations':               { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
   'GET /consultations/:id':           { fixture: 'requested', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'POST /consultations/:id/accept':   { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },

@@ -122,17 +122,65 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
     expect(audit.map((a) => a.action)).toEqual(['case.create', 'ingest.batch', 'case.submit']);
   });
 
-  it('reuses a patient by resident ID number, and refuses the same number under another name', async () => {
+  it('reuses a patient by resident ID number within a township, and refuses the same number under another name there', async () => {
     const tech1 = await server.login('tech1');
-    const tech2 = await server.login('tech2');
     const id = '11010519491231002X';
-    const first = await tech1.post('/api/cases', { patient: { name: '钱九', nationalId: id }, examKind: 'DR' });
-    const second = await tech2.post('/api/cases', { patient: { name: '钱九', nationalId: id }, examKind: 'ECG' });
-    expect(second.body.patient.id).toBe(first.body.patient.id);
-    expect(second.body.patient).toMatchObject({ sex: 'F', birthDate: '1949-12-31' });
+    const first = await tech1.post('/api/cases', { patient: { name: '钱九', nationalId: id, phone: '13800000001' }, examKind: 'DR' });
+    const again = await tech1.post('/api/cases', { patient: { name: '钱九', nationalId: id }, examKind: 'CT' });
+    expect(again.body.patient).toMatchObject({ id: first.body.patient.id, sex: 'F', birthDate: '1949-12-31', phone: '13800000001' });
     const clash = await tech1.post('/api/cases', { patient: { name: '钱十', nationalId: id }, examKind: 'DR' });
     expect(clash.status).toBe(409);
     expect(clash.body.error.code).toBe('PATIENT_ID_CONFLICT');
+  });
+
+  it('keeps each township’s patient record its own, and answers alike whether or not a number is registered elsewhere', async () => {
+    const [tech1, tech2] = await Promise.all([server.login('tech1'), server.login('tech2')]);
+    const [registered, alsoRegistered, unregistered] = ['110101198001010037', '11010119800101007X', '110101198001010053'];
+    const original = await tech1.post('/api/cases', { patient: { name: '吴一', nationalId: registered, phone: '13800000002' }, examKind: 'CT' });
+    expect(original.status).toBe(201);
+    expect((await tech1.post('/api/cases', { patient: { name: '吴二', nationalId: alsoRegistered }, examKind: 'CT' })).status).toBe(201);
+
+    // 石桥镇 types 城关镇's numbers: one under the same name with its own phone, one under another name; and a number
+    // nobody has registered
+    const sameName = await tech2.post('/api/cases', { patient: { name: '吴一', nationalId: registered, phone: '13900000009' }, examKind: 'DR' });
+    const otherName = await tech2.post('/api/cases', { patient: { name: '郑二', nationalId: alsoRegistered }, examKind: 'DR' });
+    const fresh = await tech2.post('/api/cases', { patient: { name: '郑二', nationalId: unregistered }, examKind: 'DR' });
+    expect([sameName.status, otherName.status, fresh.status]).toEqual([201, 201, 201]);
+    // what 石桥镇 sees is what it typed, never 城关镇's record (its phone, its id)
+    expect(sameName.body.patient).toMatchObject({ name: '吴一', phone: '13900000009' });
+    expect(sameName.body.patient.id).not.toBe(original.body.patient.id);
+    expect(otherName.body.patient).toMatchObject({ name: '郑二', phone: null });
+    expect(Object.keys(otherName.body.patient).sort()).toEqual(Object.keys(fresh.body.patient).sort());
+
+    // and 城关镇's record is as 城关镇 typed it
+    const seen = await tech1.get(`/api/cases/${original.body.id}`);
+    expect(seen.body.patient).toMatchObject({ name: '吴一', phone: '13800000002' });
+  });
+
+  it('refuses impossible or future birth dates and control characters in text, with their own codes', async () => {
+    const tech1 = await server.login('tech1');
+    const post = (patient: Record<string, string>, extra: Record<string, string> = {}) => tech1.post('/api/cases', { patient, examKind: 'CT', ...extra });
+    for (const birthDate of ['2024-13-45', '2023-02-29', `${new Date().getUTCFullYear() + 1}-01-01`]) {
+      const res = await post({ name: '王五', birthDate });
+      expect(res.status, birthDate).toBe(400);
+      expect(res.body.error.code, birthDate).toBe('INVALID_DATE');
+    }
+    expect((await post({ name: '王五', birthDate: '2024-02-29' })).status).toBe(201);
+    for (const name of ['王\u0000五', '王\u0007五', '王\n五']) {
+      const res = await post({ name });
+      expect(res.status, JSON.stringify(name)).toBe(400);
+      expect(res.body.error.code).toBe('CONTROL_CHARACTERS');
+    }
+    // a multi-line text keeps its line breaks and tabs, but not a NUL
+    expect((await post({ name: '王五' }, { clinicalQuestion: '头痛三天\n\t伴呕吐' })).status).toBe(201);
+    expect((await post({ name: '王五' }, { clinicalQuestion: '头痛\u0000' })).body.error.code).toBe('CONTROL_CHARACTERS');
+    // a mix of problems is a plain validation failure that lists them
+    const mixed = await post({ name: '王\u0000五', birthDate: '2024-13-45', phone: 'x' });
+    expect(mixed.body.error.code).toBe('VALIDATION_FAILED');
+    expect(mixed.body.error.details).toHaveLength(3);
+    // nothing of the refused requests was stored (PostgreSQL could not even be asked about a NUL)
+    const names = (await server.server.ctx.db.patient.findMany({ where: { name: { startsWith: '王' } }, select: { name: true } })).map((p) => p.name);
+    expect(names.filter((n) => /[\u0000-\u001f]/.test(n))).toEqual([]);
   });
 
   it('describes the API in /api/openapi.json and reports health', async () => {

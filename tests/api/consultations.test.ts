@@ -115,6 +115,16 @@ describe.each(BACKENDS)('consultations (%s)', (backend) => {
     expect((await tech1.get('/api/consultations/specialists?centreId=nope')).body.error.code).toBe('UNKNOWN_CENTRE');
   });
 
+  it('shows a centre’s specialists to township staff, the centre’s own staff and administrators, not to other centres', async () => {
+    const list = (client: ApiClient, centreId: string) => client.get(`/api/consultations/specialists?centreId=${centreId}`);
+    for (const client of [tech2, reader1, super1, admin]) expect((await list(client, imagingId)).status).toBe(200);
+    expect((await list(ecg1, ecgCentreId)).status).toBe(200);
+    const foreign = await list(ecg1, imagingId);
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.code).toBe('FORBIDDEN');
+    expect((await list(reader1, ecgCentreId)).status).toBe(403);
+  });
+
   it('shows a consultation to the requesting township, the centre asked and administrators only', async () => {
     const caseId = await newCase(tech1);
     const { id } = await requestConsultation({ caseId });

@@ -1,6 +1,7 @@
 // Reports from draft to signature, amendment, critical-finding acknowledgement and return for quality,
 // on SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/auth/passwords.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { connectSocket, waitForEvent } from '../helpers/sockets.ts';
@@ -25,6 +26,18 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     expect((await reader1.post(`/api/cases/${id}/claim`)).status).toBe(200);
     return { id, instanceId: up.body.accepted[0].id };
   }
+  /** another member of a reading centre, logged in */
+  async function centreMember(username: string, role: 'READER' | 'SUPERVISOR', centreCode: string): Promise<ApiClient> {
+    const { db } = server.server.ctx;
+    const county = await db.organization.findUniqueOrThrow({ where: { code: 'COUNTY' } });
+    const centre = await db.readingCentre.findUniqueOrThrow({ where: { code: centreCode } });
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    const user = await db.user.create({ data: { username, displayName: username, role, canSign: true, organizationId: county.id, passwordHash } });
+    await db.centreMembership.create({ data: { userId: user.id, centreId: centre.id } });
+    return server.login(username);
+  }
+  const amendDetails = async (caseId: string) =>
+    (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: caseId, action: 'case.amend' }, orderBy: { at: 'asc' } })).map((a) => JSON.parse(a.details!).amendedBy);
   const draft = (instanceId: string, overrides: Record<string, unknown> = {}) => ({
     templateId: 'head-ct',
     findings: '左侧基底节区见片状高密度影。',
@@ -91,6 +104,26 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     expect(report.history).toEqual([expect.objectContaining({ version: 1, status: 'SUPERSEDED', impression: '未见异常。' })]);
     const actions = (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: id }, orderBy: { at: 'asc' } })).map((a) => a.action);
     expect(actions.slice(-2)).toEqual(['case.sign', 'case.amend']);
+    expect(await amendDetails(id)).toEqual(['supervisor']);
+  });
+
+  it('lets the signer and the centre’s supervisors amend, nobody else', async () => {
+    const { id, instanceId } = await claimedCase();
+    await reader1.request('PUT', `/api/cases/${id}/report`, { json: draft(instanceId, { criticalFinding: false }) });
+    await reader1.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD });
+    const amend = (client: ApiClient, reason: string) =>
+      client.post(`/api/cases/${id}/report/amend`, { ...draft(instanceId, { criticalFinding: false }), reason, password: DEMO_PASSWORD });
+    const colleague = await centreMember('reader-colleague', 'READER', 'IMAGING');
+    const refused = await amend(colleague, '同事修改');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('NOT_THE_SIGNER');
+    expect((await amend(await server.login('ecg1'), '他中心')).status).toBe(404); // not the ECG centre's case
+    expect((await amend(reader1, '补充描述')).status).toBe(200);
+    expect((await amend(await server.login('super1'), '主任复核')).status).toBe(200);
+    // the version in force is now the supervisor's: its signer (or a supervisor) amends it, not the first reader
+    expect((await amend(reader1, '再次修改')).body.error.code).toBe('NOT_THE_SIGNER');
+    expect(await amendDetails(id)).toEqual(['signer', 'supervisor']);
+    expect((await server.server.ctx.db.report.count({ where: { caseId: id } }))).toBe(3);
   });
 
   it('lets only readers allowed to sign sign, and only images of the case be key images', async () => {
@@ -120,5 +153,20 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     const counts = (await (await server.login('super1')).get('/api/quality/returns')).body;
     expect(counts).toEqual([{ organization: expect.objectContaining({ name: '城关镇卫生院' }), returns: 1 }]);
     expect((await tech1.get('/api/quality/returns')).status).toBe(403);
+  });
+
+  it('counts returns for a supervisor only over their own centres; administrators see all', async () => {
+    const tech2 = await server.login('tech2');
+    const ecgCase = (await tech2.post('/api/cases', { patient: { name: '心电' }, examKind: 'ECG' })).body.id as string;
+    await tech2.upload(ecgCase, [{ name: 'ecg.dcm', data: syntheticCt({ rows: 8, columns: 8, modality: 'ECG' }).bytes }]);
+    await tech2.post(`/api/cases/${ecgCase}/submit`);
+    const ecg1 = await server.login('ecg1');
+    await ecg1.post(`/api/cases/${ecgCase}/claim`);
+    expect((await ecg1.post(`/api/cases/${ecgCase}/return-for-quality`, { codes: ['POSITIONING'] })).status).toBe(200);
+    const names = async (client: ApiClient) =>
+      ((await client.get('/api/quality/returns')).body as { organization: { name: string } }[]).map((r) => r.organization.name).sort();
+    expect(await names(await server.login('super1'))).not.toContain('石桥镇卫生院'); // the imaging centre's supervisor
+    expect(await names(await centreMember('super-ecg', 'SUPERVISOR', 'ECG'))).toEqual(['石桥镇卫生院']);
+    expect(await names(await server.login('admin'))).toEqual(expect.arrayContaining(['城关镇卫生院', '石桥镇卫生院']));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCaseRequestSchema } from '../../shared/api.ts';
-import { checkCharacter, makeNationalId, parseNationalId } from '../../shared/national-id.ts';
+import { checkCharacter, isPastCalendarDate, makeNationalId, parseNationalId } from '../../shared/national-id.ts';
 
 describe('resident ID number (GB 11643)', () => {
   it('accepts a valid number and reads birth date and sex from it', () => {
@@ -13,6 +13,18 @@ describe('resident ID number (GB 11643)', () => {
     expect(parseNationalId('11010519491231002')).toBeNull();
     const feb30 = '110105' + '19900230' + '123';
     expect(parseNationalId(feb30 + checkCharacter(feb30))).toBeNull();
+  });
+
+  it('refuses a number whose birth date is still to come', () => {
+    const nextYear = `${new Date().getUTCFullYear() + 1}-06-15`;
+    expect(parseNationalId(makeNationalId('320102', nextYear, 37))).toBeNull();
+  });
+
+  it('takes as past a date that has begun somewhere (a newborn registered in the morning in China)', () => {
+    const morningInBeijing = new Date('2025-03-01T00:30:00+08:00'); // still 28 February in UTC
+    expect(isPastCalendarDate('2025-03-01', morningInBeijing)).toBe(true);
+    expect(isPastCalendarDate('2025-03-02', morningInBeijing)).toBe(false);
+    expect(isPastCalendarDate('2025-02-29', morningInBeijing)).toBe(false);
   });
 
   it('builds numbers that validate', () => {

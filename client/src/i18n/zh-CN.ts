@@ -517,6 +517,7 @@ export const zhCN = {
       case_overdue: '超时未完成',
       case_acknowledge: '确认知晓危急值',
       case_priors_viewed: '查阅既往检查',
+      case_prior_files_viewed: '打开既往检查的影像',
       consultation_request: '申请会诊',
       consultation_accept: '接受会诊',
       consultation_decline: '拒绝会诊',
@@ -825,7 +826,9 @@ export const zhCN = {
     NOT_FOUND: '未找到该记录',
     VALIDATION_FAILED: '提交的信息有误，请检查后重试',
     BAD_REQUEST: '请求有误',
-    PATIENT_ID_CONFLICT: '该身份证号已登记给另一位姓名不同的患者，请核对姓名或身份证号',
+    PATIENT_ID_CONFLICT: '本院已有该身份证号的患者，但姓名不同，请核对姓名或身份证号',
+    CONTROL_CHARACTERS: '输入内容含有不可见的控制字符，请删除后重试',
+    INVALID_DATE: '日期不存在或晚于今天，请核对',
     NO_FILES: '请先上传至少一个文件再提交',
     NO_CENTRE: '没有诊断中心接收此类检查，请联系管理员',
     INVALID_TRANSITION: '检查状态已变化，无法执行此操作',
@@ -840,6 +843,7 @@ export const zhCN = {
     NOT_CLAIMED_BY_YOU: '您没有持有此病例（领取可能已过期）',
     NOT_A_READER_OF_THIS_CENTRE: '该医生不属于此诊断中心',
     NO_REPORT: '尚无报告草稿，请先书写报告',
+    NOT_THE_SIGNER: '只有签发该报告的医生或本中心的主任可以修订报告',
   },
 };
 

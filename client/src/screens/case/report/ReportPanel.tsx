@@ -37,7 +37,9 @@ function LoadedReport({ kase, holding, currentInstanceId, onChanged, onStale }: 
   const me = useMe();
   // a new signature, an amendment or an acknowledgement changes the report: load it again
   const report = useApi<CaseReportDto>(() => api.getReport(kase.id), [kase.id, kase.status, kase.signedAt, kase.critical?.acknowledgedAt]);
-  const mayAmend = CENTRE_ROLES.includes(me.role) && me.canSign && kase.centre !== null && me.centres.some((c) => c.id === kase.centre?.id);
+  const ofTheCentre = CENTRE_ROLES.includes(me.role) && me.canSign && kase.centre !== null && me.centres.some((c) => c.id === kase.centre?.id);
+  // as the server rules (reporting/reports.ts amendReport): the version's signer, or a supervisor of the centre
+  const mayAmend = (signed: ReportDto) => ofTheCentre && (me.role === 'SUPERVISOR' || signed.signedBy?.id === me.id);
 
   if (!report.data) {
     return (
@@ -67,7 +69,7 @@ function LoadedReport({ kase, holding, currentInstanceId, onChanged, onStale }: 
       kase={kase}
       report={report.data}
       current={current}
-      mayAmend={mayAmend}
+      mayAmend={mayAmend(current)}
       currentInstanceId={currentInstanceId}
       onChanged={(changed) => {
         onChanged(changed);
