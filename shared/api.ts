@@ -1,10 +1,10 @@
 // The HTTP contract: request schemas (validated on the server, reused by the client's forms) and the shapes
 // of responses. Keep this file free of server-only imports; the client bundles it.
 import { z } from 'zod';
-import type { EcgMeasurements, LeadName } from './ecg/types.ts';
-import type { CaseEvent, CaseStatus } from './case-status.ts';
-import type { ConsultationDto, ConsultationEvent } from './consult.ts';
-import { examKindSchema, prioritySchema, sexSchema, type AttachmentKind, type ExamKind, type Priority, type Role, type Sex } from './domain.ts';
+import { ecgMeasurementsSchema, leadNameSchema } from './ecg/types.ts';
+import { CASE_STATUSES, type CaseEvent } from './case-status.ts';
+import { consultationDtoSchema, personRefSchema, type ConsultationEvent } from './consult.ts';
+import { ATTACHMENT_KINDS, examKindSchema, prioritySchema, roleSchema, sexSchema } from './domain.ts';
 import { idText, pastCalendarDate, safeText } from './input.ts';
 import { parseNationalId } from './national-id.ts';
 
@@ -49,108 +49,174 @@ export const caseListQuerySchema = z.object({
 });
 
 // ---- responses ----
+// Every JSON answer is a zod schema here (or in consult.ts, reports.ts), declared as its route's `ok.schema`, and
+// its TypeScript type is inferred from it. Objects are strict at every level: an answer with a field its schema
+// does not name (a leaked column) fails the access matrix, which checks every answer of every route.
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-export interface MeResponse {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  canSign: boolean;
-  organization: { id: string; name: string; kind: string };
-  centres: { id: string; name: string; kind: string }[];
+/** What Date.toISOString() writes: every timestamp of an answer. */
+const isoDateTime = z.iso.datetime();
+const idName = z.strictObject({ id: z.string(), name: z.string() });
+const idNameKind = z.strictObject({ id: z.string(), name: z.string(), kind: z.string() });
+
+export const meResponseSchema = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  canSign: z.boolean(),
+  organization: idNameKind,
+  centres: z.array(idNameKind),
   /** so the client can refuse an oversized file before sending it over a slow uplink */
-  uploadLimits: { maxFileBytes: number; maxFilesPerRequest: number };
-}
+  uploadLimits: z.strictObject({ maxFileBytes: z.number().int(), maxFilesPerRequest: z.number().int() }),
+});
+export type MeResponse = z.infer<typeof meResponseSchema>;
 
-export interface PatientDto {
-  id: string;
-  name: string;
-  sex: Sex;
-  birthDate: string | null;
-  nationalId: string | null;
-  phone: string | null;
-}
+export const patientDtoSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  sex: sexSchema,
+  birthDate: z.iso.date().nullable(),
+  nationalId: z.string().nullable(),
+  phone: z.string().nullable(),
+});
+export type PatientDto = z.infer<typeof patientDtoSchema>;
 
-export interface CaseSummaryDto {
-  id: string;
-  status: CaseStatus;
-  examKind: ExamKind;
-  bodyPart: string | null;
-  priority: Priority;
-  patient: { id: string; name: string; sex: Sex; birthDate: string | null };
-  originOrg: { id: string; name: string };
-  centre: { id: string; name: string } | null;
-  createdAt: string;
-  submittedAt: string | null;
+export const caseSummaryDtoSchema = z.strictObject({
+  id: z.string(),
+  status: z.enum(CASE_STATUSES),
+  examKind: examKindSchema,
+  bodyPart: z.string().nullable(),
+  priority: prioritySchema,
+  patient: patientDtoSchema.pick({ id: true, name: true, sex: true, birthDate: true }),
+  originOrg: idName,
+  centre: idName.nullable(),
+  createdAt: isoDateTime,
+  submittedAt: isoDateTime.nullable(),
   /** when the reading centre should have read it (submittedAt + the SLA for its priority and exam kind) */
-  dueAt: string | null;
-  claimedBy: { id: string; displayName: string } | null;
-  leaseExpiresAt: string | null;
-  signedAt: string | null;
+  dueAt: isoDateTime.nullable(),
+  claimedBy: personRefSchema.nullable(),
+  leaseExpiresAt: isoDateTime.nullable(),
+  signedAt: isoDateTime.nullable(),
   /** the signed report flags a critical finding; acknowledgedAt is when the township confirmed it */
-  critical: { acknowledgedAt: string | null } | null;
-  instanceCount: number;
-  attachmentCount: number;
-}
+  critical: z.strictObject({ acknowledgedAt: isoDateTime.nullable() }).nullable(),
+  instanceCount: z.number().int(),
+  attachmentCount: z.number().int(),
+});
+export type CaseSummaryDto = z.infer<typeof caseSummaryDtoSchema>;
 
-export interface InstanceDto {
-  id: string;
-  sopInstanceUid: string;
-  sopClassUid: string;
-  instanceNumber: number | null;
-  transferSyntaxUid: string;
-  rows: number | null;
-  columns: number | null;
-  frames: number | null;
-  byteSize: number;
-  sha256: string;
-}
-export interface SeriesDto {
-  id: string;
-  seriesInstanceUid: string;
-  modality: string | null;
-  seriesNumber: number | null;
-  seriesDescription: string | null;
-  bodyPart: string | null;
-  instances: InstanceDto[];
-}
-export interface StudyDto {
-  id: string;
-  studyInstanceUid: string;
-  studyDate: string | null;
-  studyDescription: string | null;
-  accessionNumber: string | null;
-  dicomPatient: { name: string | null; id: string | null; sex: string | null; birthDate: string | null };
-  demographicsMismatch: DemographicsMismatch[];
-  series: SeriesDto[];
-}
-export interface AttachmentDto {
-  id: string;
-  fileName: string;
-  mediaType: string;
-  kind: AttachmentKind;
-  byteSize: number;
-  sha256: string;
-}
-export interface CaseDetailDto extends Omit<CaseSummaryDto, 'patient'> {
-  patient: PatientDto;
+export const instanceDtoSchema = z.strictObject({
+  id: z.string(),
+  sopInstanceUid: z.string(),
+  sopClassUid: z.string(),
+  instanceNumber: z.number().int().nullable(),
+  transferSyntaxUid: z.string(),
+  rows: z.number().int().nullable(),
+  columns: z.number().int().nullable(),
+  frames: z.number().int().nullable(),
+  byteSize: z.number().int(),
+  sha256: z.string(),
+});
+export type InstanceDto = z.infer<typeof instanceDtoSchema>;
+
+export const seriesDtoSchema = z.strictObject({
+  id: z.string(),
+  seriesInstanceUid: z.string(),
+  modality: z.string().nullable(),
+  seriesNumber: z.number().int().nullable(),
+  seriesDescription: z.string().nullable(),
+  bodyPart: z.string().nullable(),
+  instances: z.array(instanceDtoSchema),
+});
+export type SeriesDto = z.infer<typeof seriesDtoSchema>;
+
+export const demographicsMismatchSchema = z.strictObject({
+  field: z.enum(['name', 'sex', 'birthDate']),
+  caseValue: z.string(),
+  dicomValue: z.string(),
+});
+export type DemographicsMismatch = z.infer<typeof demographicsMismatchSchema>;
+
+export const studyDtoSchema = z.strictObject({
+  id: z.string(),
+  studyInstanceUid: z.string(),
+  /** as the DICOM header states it */
+  studyDate: z.string().nullable(),
+  studyDescription: z.string().nullable(),
+  accessionNumber: z.string().nullable(),
+  dicomPatient: z.strictObject({
+    name: z.string().nullable(),
+    id: z.string().nullable(),
+    sex: z.string().nullable(),
+    birthDate: z.string().nullable(),
+  }),
+  demographicsMismatch: z.array(demographicsMismatchSchema),
+  series: z.array(seriesDtoSchema),
+});
+export type StudyDto = z.infer<typeof studyDtoSchema>;
+
+export const attachmentDtoSchema = z.strictObject({
+  id: z.string(),
+  fileName: z.string(),
+  mediaType: z.string(),
+  kind: z.enum(ATTACHMENT_KINDS),
+  byteSize: z.number().int(),
+  sha256: z.string(),
+});
+export type AttachmentDto = z.infer<typeof attachmentDtoSchema>;
+
+// ---- ECG ----
+
+/** One ECG file's automatic analysis, made on the server when the file arrived. */
+export const ecgAnalysisDtoSchema = z.strictObject({
+  id: z.string(),
+  /** the file analysed: a DICOM waveform instance, or an HL7 aECG attachment */
+  source: z.strictObject({ kind: z.enum(['instance', 'attachment']), id: z.string() }),
+  sampleRateHz: z.number().nullable(),
+  durationMs: z.number().nullable(),
+  /** the leads present, in LEAD_NAMES order */
+  leads: z.array(leadNameSchema),
+  /** computer suggestions for the reader (measurements.automatic is always true); null when not decodable */
+  measurements: ecgMeasurementsSchema.nullable(),
+  /** why the file could not be decoded or measured */
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
+export type EcgAnalysisDto = z.infer<typeof ecgAnalysisDtoSchema>;
+
+/** GET /api/ecg/:analysisId/waveform: the decoded signal, every lead from the same instant, in microvolts. */
+export const ecgWaveformDtoSchema = z.strictObject({
+  sampleRateHz: z.number(),
+  leads: z.array(z.strictObject({ name: leadNameSchema, microvolts: z.array(z.number()) })),
+});
+export type EcgWaveformDto = z.infer<typeof ecgWaveformDtoSchema>;
+
+// ---- the case page ----
+
+export const caseDetailDtoSchema = z.strictObject({
+  ...caseSummaryDtoSchema.shape,
+  patient: patientDtoSchema,
   /** submitted, first claimed, signed, critical finding acknowledged */
-  turnaround: { submittedAt: string | null; firstClaimedAt: string | null; signedAt: string | null; acknowledgedAt: string | null };
+  turnaround: z.strictObject({
+    submittedAt: isoDateTime.nullable(),
+    firstClaimedAt: isoDateTime.nullable(),
+    signedAt: isoDateTime.nullable(),
+    acknowledgedAt: isoDateTime.nullable(),
+  }),
   /** the last time a reader sent the case back for a retake, and how often that happened */
-  qualityReturn: { codes: string[]; note: string; at: string; count: number } | null;
-  clinicalQuestion: string | null;
-  createdBy: { id: string; displayName: string };
-  studies: StudyDto[];
-  attachments: AttachmentDto[];
+  qualityReturn: z.strictObject({ codes: z.array(z.string()), note: z.string(), at: isoDateTime, count: z.number().int() }).nullable(),
+  clinicalQuestion: z.string().nullable(),
+  createdBy: personRefSchema,
+  studies: z.array(studyDtoSchema),
+  attachments: z.array(attachmentDtoSchema),
   /** the automatic analysis of each ECG file of the case (DICOM waveform or HL7 aECG), oldest first */
-  ecg: EcgAnalysisDto[];
+  ecg: z.array(ecgAnalysisDtoSchema),
   /** the live consultations on this case that the caller may see, oldest first (with their opinions) */
-  consultations: ConsultationDto[];
-}
+  consultations: z.array(consultationDtoSchema),
+});
+export type CaseDetailDto = z.infer<typeof caseDetailDtoSchema>;
 
 /** The kinds of act the audit log can be narrowed to, by the first part of their verb. */
 export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium'] as const;
@@ -163,42 +229,47 @@ export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
+/** Who did a recorded act, and for which organization; null in an entry: the system itself. */
+const auditActor = z.strictObject({ id: z.string(), displayName: z.string(), organization: z.string() }).nullable();
+/** A recorded act's particulars, as the module that acted wrote them. */
+const auditDetails = z.record(z.string(), z.unknown()).nullable();
+
 /** One entry of the whole audit log, for administrators. */
-export interface AuditEntryDto {
-  id: string;
-  at: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  actor: { id: string; displayName: string; organization: string } | null;
-  ip: string | null;
-  details: Record<string, unknown> | null;
-}
+export const auditEntryDtoSchema = z.strictObject({
+  id: z.string(),
+  at: isoDateTime,
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string().nullable(),
+  actor: auditActor,
+  ip: z.string().nullable(),
+  details: auditDetails,
+});
+export type AuditEntryDto = z.infer<typeof auditEntryDtoSchema>;
 
 /** GET /api/quality/turnaround: the period, in days back from now, whose signed cases count. */
 export const turnaroundQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 
 /** Minutes: the median and the 90th percentile (nearest rank) of one step's durations. */
-export interface DurationSpread {
-  median: number;
-  p90: number;
-}
+export const durationSpreadSchema = z.strictObject({ median: z.number(), p90: z.number() });
+export type DurationSpread = z.infer<typeof durationSpreadSchema>;
 
 /** How fast a reading centre read the cases of one priority signed in the period (GET /api/quality/turnaround). */
-export interface TurnaroundStatsRow {
-  centre: { id: string; name: string };
-  priority: Priority;
+export const turnaroundStatsRowSchema = z.strictObject({
+  centre: idName,
+  priority: prioritySchema,
   /** cases signed in the period */
-  signed: number;
+  signed: z.number().int(),
   /** submission → first claim; null when no case has both times */
-  toClaim: DurationSpread | null;
+  toClaim: durationSpreadSchema.nullable(),
   /** first claim → signature */
-  toSign: DurationSpread | null;
+  toSign: durationSpreadSchema.nullable(),
   /** submission → signature */
-  total: DurationSpread;
+  total: durationSpreadSchema,
   /** signed by the service-level deadline of their priority and exam kind */
-  onTime: number;
-}
+  onTime: z.number().int(),
+});
+export type TurnaroundStatsRow = z.infer<typeof turnaroundStatsRowSchema>;
 
 /**
  * The acts a case's history names (the client has words for each): its moves through the state machine and
@@ -216,44 +287,16 @@ export type CaseHistoryAction =
   | `consultation.${ConsultationEvent | 'request' | 'join' | 'leave' | 'opinion'}`;
 
 /** One act in a case's audit trail (GET /api/cases/:id/history), oldest first. */
-export interface CaseHistoryEntryDto {
-  at: string;
+export const caseHistoryEntryDtoSchema = z.strictObject({
+  at: isoDateTime,
   /** a dotted verb: "case.create", "ingest.batch", "case.submit", "consultation.accept", … */
-  action: string;
+  action: z.string(),
   /** null: the system itself (an overdue mark, an expired claim, an automatic escalation) */
-  actor: { id: string; displayName: string; organization: string } | null;
+  actor: auditActor,
   /** the act's particulars as recorded (file counts, the state moved from and to, a reason, …) */
-  details: Record<string, unknown> | null;
-}
-
-// ---- ECG ----
-
-/** One ECG file's automatic analysis, made on the server when the file arrived. */
-export interface EcgAnalysisDto {
-  id: string;
-  /** the file analysed: a DICOM waveform instance, or an HL7 aECG attachment */
-  source: { kind: 'instance' | 'attachment'; id: string };
-  sampleRateHz: number | null;
-  durationMs: number | null;
-  /** the leads present, in LEAD_NAMES order */
-  leads: LeadName[];
-  /** computer suggestions for the reader (measurements.automatic is always true); null when not decodable */
-  measurements: EcgMeasurements | null;
-  /** why the file could not be decoded or measured */
-  error: { code: string; message: string } | null;
-}
-
-/** GET /api/ecg/:analysisId/waveform: the decoded signal, every lead from the same instant, in microvolts. */
-export interface EcgWaveformDto {
-  sampleRateHz: number;
-  leads: { name: LeadName; microvolts: number[] }[];
-}
-
-export interface DemographicsMismatch {
-  field: 'name' | 'sex' | 'birthDate';
-  caseValue: string;
-  dicomValue: string;
-}
+  details: auditDetails,
+});
+export type CaseHistoryEntryDto = z.infer<typeof caseHistoryEntryDtoSchema>;
 
 /** Why a file was refused. The client translates the code; `message` is the English wording. */
 export const REJECTION_CODES = [
@@ -272,28 +315,29 @@ export const REJECTION_CODES = [
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
-export interface AcceptedFile {
-  file: string;
-  kind: 'dicom' | 'attachment';
-  id: string;
-  sopInstanceUid?: string;
-  attachmentKind?: AttachmentKind;
+export const acceptedFileSchema = z.strictObject({
+  file: z.string(),
+  kind: z.enum(['dicom', 'attachment']),
+  id: z.string(),
+  sopInstanceUid: z.string().optional(),
+  attachmentKind: z.enum(ATTACHMENT_KINDS).optional(),
   /** already stored with identical bytes: nothing changed */
-  duplicate: boolean;
-  warnings: string[];
-}
-export interface RejectedFile {
-  file: string;
-  code: RejectionCode;
-  reason: string;
+  duplicate: z.boolean(),
+  warnings: z.array(z.string()),
+});
+export type AcceptedFile = z.infer<typeof acceptedFileSchema>;
+export const rejectedFileSchema = z.strictObject({
+  file: z.string(),
+  code: z.enum(REJECTION_CODES),
+  reason: z.string(),
   /** the HTTP status this rejection would have on its own (409 for conflicts, 413 too large, ...) */
-  status: number;
-  params?: Record<string, string | number>;
-}
-export interface UploadResponse {
-  accepted: AcceptedFile[];
-  rejected: RejectedFile[];
-}
+  status: z.number().int(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export type RejectedFile = z.infer<typeof rejectedFileSchema>;
+/** POST /api/cases/:id/files, whatever its status (200, or the refusals' 409, 413, 415, 422) */
+export const uploadResponseSchema = z.strictObject({ accepted: z.array(acceptedFileSchema), rejected: z.array(rejectedFileSchema) });
+export type UploadResponse = z.infer<typeof uploadResponseSchema>;
 
 // ---- routing rules ----
 
@@ -312,17 +356,18 @@ export const routingRuleInputSchema = z.object({
 });
 export type RoutingRuleInput = z.input<typeof routingRuleInputSchema>;
 
-export interface RoutingRuleDto {
-  id: string;
-  examKind: ExamKind | null;
-  modality: string | null;
-  originOrg: { id: string; name: string } | null;
-  centre: { id: string; name: string };
-  active: boolean;
-  note: string | null;
+export const routingRuleDtoSchema = z.strictObject({
+  id: z.string(),
+  examKind: examKindSchema.nullable(),
+  modality: z.string().nullable(),
+  originOrg: idName.nullable(),
+  centre: idName,
+  active: z.boolean(),
+  note: z.string().nullable(),
   /** cases this rule has routed */
-  caseCount: number;
-}
+  caseCount: z.number().int(),
+});
+export type RoutingRuleDto = z.infer<typeof routingRuleDtoSchema>;
 
 // ---- worklist and claims ----
 
@@ -337,26 +382,42 @@ export const worklistQuerySchema = z.object({
 
 export const reassignRequestSchema = z.object({ readerId: idText() });
 
-export interface ConsortiumDto {
-  organizations: { id: string; code: string; name: string; kind: string; parentId: string | null }[];
-  centres: { id: string; code: string; name: string; kind: string; examKinds: string[] }[];
-}
+/** POST /api/cases/:id/lease: until when the renewed claim runs. */
+export const leaseRenewalDtoSchema = z.strictObject({ leaseExpiresAt: isoDateTime });
 
-export interface ReaderDto {
-  id: string;
-  displayName: string;
-  role: 'READER' | 'SUPERVISOR';
-  canSign: boolean;
-}
+export const consortiumDtoSchema = z.strictObject({
+  organizations: z.array(
+    z.strictObject({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), parentId: z.string().nullable() }),
+  ),
+  centres: z.array(
+    z.strictObject({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), examKinds: z.array(z.string()) }),
+  ),
+});
+export type ConsortiumDto = z.infer<typeof consortiumDtoSchema>;
+
+export const readerDtoSchema = z.strictObject({
+  id: z.string(),
+  displayName: z.string(),
+  role: z.enum(['READER', 'SUPERVISOR']),
+  canSign: z.boolean(),
+});
+export type ReaderDto = z.infer<typeof readerDtoSchema>;
 
 /** An earlier exam of the same patient anywhere in the consortium (检查结果互认). */
-export interface PriorCaseDto {
-  id: string;
-  examKind: ExamKind;
-  bodyPart: string | null;
-  submittedAt: string | null;
-  status: CaseStatus;
-  originOrg: { id: string; name: string };
-  studies: StudyDto[];
-  report: { impression: string; signedAt: string | null; signedBy: { displayName: string } | null } | null;
-}
+export const priorCaseDtoSchema = z.strictObject({
+  id: z.string(),
+  examKind: examKindSchema,
+  bodyPart: z.string().nullable(),
+  submittedAt: isoDateTime.nullable(),
+  status: z.enum(CASE_STATUSES),
+  originOrg: idName,
+  studies: z.array(studyDtoSchema),
+  report: z
+    .strictObject({
+      impression: z.string(),
+      signedAt: isoDateTime.nullable(),
+      signedBy: z.strictObject({ displayName: z.string() }).nullable(),
+    })
+    .nullable(),
+});
+export type PriorCaseDto = z.infer<typeof priorCaseDtoSchema>;

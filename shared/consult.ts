@@ -59,45 +59,53 @@ export const consultationListQuerySchema = z.object({
 });
 
 // ---- REST: responses ----
+// Strict objects (an undeclared field fails the access matrix's check of every answer); the types are inferred.
 
-export interface PersonRef {
-  id: string;
-  displayName: string;
-}
+const isoDateTime = z.iso.datetime();
 
-export interface ConsultationParticipantDto {
-  user: PersonRef;
-  joinedAt: string;
+export const personRefSchema = z.strictObject({ id: z.string(), displayName: z.string() });
+export type PersonRef = z.infer<typeof personRefSchema>;
+
+export const consultationParticipantDtoSchema = z.strictObject({
+  user: personRefSchema,
+  joinedAt: isoDateTime,
   /** null while in the room */
-  leftAt: string | null;
-}
+  leftAt: isoDateTime.nullable(),
+});
+export type ConsultationParticipantDto = z.infer<typeof consultationParticipantDtoSchema>;
 
-export interface ConsultationDto {
-  id: string;
-  status: ConsultationStatus;
-  topic: string;
+export const consultationDtoSchema = z.strictObject({
+  id: z.string(),
+  status: z.enum(CONSULTATION_STATUSES),
+  topic: z.string(),
   /** the case discussed and a line to recognise it by; null for a consultation on its own */
-  case: { id: string; patientName: string; examKind: string } | null;
-  requestedBy: PersonRef;
-  requestingOrg: { id: string; name: string };
-  centre: { id: string; name: string };
+  case: z.strictObject({ id: z.string(), patientName: z.string(), examKind: z.string() }).nullable(),
+  requestedBy: personRefSchema,
+  requestingOrg: z.strictObject({ id: z.string(), name: z.string() }),
+  centre: z.strictObject({ id: z.string(), name: z.string() }),
   /** the specialist asked for, or the one who accepted */
-  specialist: PersonRef | null;
+  specialist: personRefSchema.nullable(),
   /** null: now */
-  scheduledAt: string | null;
-  createdAt: string;
-  acceptedAt: string | null;
-  declineReason: string | null;
+  scheduledAt: isoDateTime.nullable(),
+  createdAt: isoDateTime,
+  acceptedAt: isoDateTime.nullable(),
+  declineReason: z.string().nullable(),
   /** the room opened (first participant joined) and closed */
-  startedAt: string | null;
-  endedAt: string | null;
-  durationSeconds: number | null;
-  opinion: string | null;
-  opinionBy: PersonRef | null;
-  opinionAt: string | null;
+  startedAt: isoDateTime.nullable(),
+  endedAt: isoDateTime.nullable(),
+  durationSeconds: z.number().int().nullable(),
+  opinion: z.string().nullable(),
+  opinionBy: personRefSchema.nullable(),
+  opinionAt: isoDateTime.nullable(),
   /** every stay in the room, oldest first */
-  participants: ConsultationParticipantDto[];
-}
+  participants: z.array(consultationParticipantDtoSchema),
+});
+export type ConsultationDto = z.infer<typeof consultationDtoSchema>;
+
+/** GET /api/consultations */
+export const consultationListDtoSchema = z.strictObject({ consultations: z.array(consultationDtoSchema) });
+/** GET /api/consultations/specialists */
+export const specialistListDtoSchema = z.strictObject({ specialists: z.array(personRefSchema) });
 
 // ---- Socket.IO ----
 

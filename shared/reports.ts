@@ -1,19 +1,21 @@
 // Structured reports: templates per exam kind, the report shapes, and the quality-return vocabulary.
 // A signed report is immutable; an amendment is a new signed version with a reason, and the history is kept.
 import { z } from 'zod';
-import type { ExamKind } from './domain.ts';
+import { personRefSchema } from './consult.ts';
+import { examKindSchema, type ExamKind } from './domain.ts';
 import { idText, safeText } from './input.ts';
 
-export interface ReportTemplate {
-  id: string;
-  examKinds: readonly ExamKind[];
+export const reportTemplateSchema = z.strictObject({
+  id: z.string(),
+  examKinds: z.array(examKindSchema).readonly(),
   /** zh-CN title; templates are clinical text in Chinese, the language of the reports */
-  title: string;
-  findings: string;
-  impression: string;
+  title: z.string(),
+  findings: z.string(),
+  impression: z.string(),
   /** phrases a reader inserts with one click */
-  normalPhrases: readonly string[];
-}
+  normalPhrases: z.array(z.string()).readonly(),
+});
+export type ReportTemplate = z.infer<typeof reportTemplateSchema>;
 
 export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
@@ -125,28 +127,43 @@ export const qualityReturnSchema = z.object({
   note: safeText({ multiline: true }).trim().max(1000).default(''),
 });
 
-export interface ReportDto {
-  id: string;
-  version: number;
-  status: 'DRAFT' | 'SIGNED' | 'SUPERSEDED';
-  templateId: string;
-  findings: string;
-  impression: string;
-  criticalFinding: boolean;
-  keyImageIds: string[];
-  /** ECG reports: rhythm, rate, intervals and axis as confirmed by the reader */
-  ecgFields: EcgReportFields | null;
-  author: { id: string; displayName: string };
-  signedBy: { id: string; displayName: string } | null;
-  signedAt: string | null;
-  amendmentReason: string | null;
-  updatedAt: string;
-}
+// ---- responses (strict objects; the types are inferred) ----
 
-export interface CaseReportDto {
+const isoDateTime = z.iso.datetime();
+
+export const reportDtoSchema = z.strictObject({
+  id: z.string(),
+  version: z.number().int(),
+  status: z.enum(['DRAFT', 'SIGNED', 'SUPERSEDED']),
+  templateId: z.string(),
+  findings: z.string(),
+  impression: z.string(),
+  criticalFinding: z.boolean(),
+  keyImageIds: z.array(z.string()),
+  /** ECG reports: rhythm, rate, intervals and axis as confirmed by the reader */
+  ecgFields: ecgReportFieldsSchema.strict().nullable(),
+  author: personRefSchema,
+  signedBy: personRefSchema.nullable(),
+  signedAt: isoDateTime.nullable(),
+  amendmentReason: z.string().nullable(),
+  updatedAt: isoDateTime,
+});
+export type ReportDto = z.infer<typeof reportDtoSchema>;
+
+export const caseReportDtoSchema = z.strictObject({
   /** the report in force: the draft being written, or the latest signed version */
-  current: ReportDto | null;
+  current: reportDtoSchema.nullable(),
   /** earlier signed versions, newest first */
-  history: ReportDto[];
-  critical: { flaggedAt: string; acknowledgedAt: string | null; acknowledgedBy: { id: string; displayName: string } | null } | null;
-}
+  history: z.array(reportDtoSchema),
+  critical: z
+    .strictObject({ flaggedAt: isoDateTime, acknowledgedAt: isoDateTime.nullable(), acknowledgedBy: personRefSchema.nullable() })
+    .nullable(),
+});
+export type CaseReportDto = z.infer<typeof caseReportDtoSchema>;
+
+/** GET /api/quality/returns: how many retakes each township was asked for, most first. */
+export const qualityReturnsRowSchema = z.strictObject({
+  organization: z.strictObject({ id: z.string(), name: z.string() }),
+  returns: z.number().int(),
+});
+export type QualityReturnsRow = z.infer<typeof qualityReturnsRowSchema>;

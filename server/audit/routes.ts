@@ -1,5 +1,6 @@
 // /api/audit: the audit trail for administrators (a case's own trail is /api/cases/:id/history).
-import { auditQuerySchema } from '../../shared/api.ts';
+import { z } from 'zod';
+import { auditEntryDtoSchema, auditQuerySchema } from '../../shared/api.ts';
 import { route } from '../http/route-spec.ts';
 import { auditLog } from './audit-log.ts';
 
@@ -10,7 +11,7 @@ export const auditRoutes = [
     summary: 'Administrators: the audit trail, newest first, by area, a page at a time',
     access: ['ADMIN'],
     query: auditQuerySchema,
-    ok: { status: 200, description: 'the entries' },
+    ok: { status: 200, description: 'the entries', schema: z.array(auditEntryDtoSchema) },
     handle: ({ ctx, query }) => auditLog(ctx.db, query),
   }),
 ];

@@ -1,7 +1,7 @@
 // POST /api/session (log in), DELETE /api/session (log out), GET /api/me.
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { MeResponse } from '../../shared/api.ts';
-import { loginRequestSchema } from '../../shared/api.ts';
+import { loginRequestSchema, meResponseSchema } from '../../shared/api.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
@@ -17,7 +17,7 @@ export const authRoutes = [
     summary: 'Log in',
     access: 'public',
     body: loginRequestSchema,
-    ok: { status: 201, description: 'logged in; sets the session cookie; body as GET /api/me' },
+    ok: { status: 201, description: 'logged in; sets the session cookie; body as GET /api/me', schema: meResponseSchema },
     errors: [401, 429],
     middleware: ({ config }) => [
       passwordAttemptLimiter(
@@ -67,7 +67,7 @@ export const authRoutes = [
     path: '/me',
     summary: 'The logged-in user, organization and reading centres',
     access: 'signed-in',
-    ok: { status: 200, description: 'the user' },
+    ok: { status: 200, description: 'the user', schema: meResponseSchema },
     handle: ({ ctx, actor }) => me(ctx, actor.id),
   }),
 ];

@@ -1,6 +1,14 @@
 // /api/cases: a thin HTTP edge over service.ts and lifecycle.ts. Every `/cases/:id…` route gets its case
 // loaded and authorised once by the case home (case-home.ts) before it runs.
-import { caseListQuerySchema, createCaseRequestSchema } from '../../shared/api.ts';
+import { z } from 'zod';
+import {
+  caseDetailDtoSchema,
+  caseHistoryEntryDtoSchema,
+  caseListQuerySchema,
+  caseSummaryDtoSchema,
+  createCaseRequestSchema,
+  priorCaseDtoSchema,
+} from '../../shared/api.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import { caseHistory } from '../audit/case-history.ts';
 import { HttpError, notFound } from '../http/errors.ts';
@@ -13,7 +21,7 @@ import { getCase, listCases } from '../case-views/case-detail.ts';
 import { createCase } from './service.ts';
 import { analyseNewEcgFiles, lacksEcgAnalysis } from '../ecg/analyses.ts';
 
-const caseAnswer = { status: 200, description: 'the case' };
+const caseAnswer = { status: 200, description: 'the case', schema: caseDetailDtoSchema };
 
 export const casesRoutes = [
   route({
@@ -22,7 +30,7 @@ export const casesRoutes = [
     summary: 'Register a patient and an exam (township staff)',
     access: TOWNSHIP_ROLES,
     body: createCaseRequestSchema,
-    ok: { status: 201, description: 'the case, status DRAFT' },
+    ok: { status: 201, description: 'the case, status DRAFT', schema: caseDetailDtoSchema },
     errors: [409],
     handle: async ({ ctx, actor, req, ip }) => getCase(ctx, actor, await createCase(ctx, actor, req.body, ip)),
   }),
@@ -32,7 +40,7 @@ export const casesRoutes = [
     summary: 'Cases visible to you, newest first (township: own organization; reader: routed to your centres; admin: all)',
     access: 'signed-in',
     query: caseListQuerySchema,
-    ok: { status: 200, description: 'case summaries' },
+    ok: { status: 200, description: 'case summaries', schema: z.array(caseSummaryDtoSchema) },
     handle: ({ ctx, actor, query }) => listCases(ctx, actor, query),
   }),
   route({
@@ -54,7 +62,7 @@ export const casesRoutes = [
     path: '/cases/:id/history',
     summary: "The case's audit trail, oldest first: who did what, when (with its consultations' acts)",
     access: 'signed-in',
-    ok: { status: 200, description: 'the entries' },
+    ok: { status: 200, description: 'the entries', schema: z.array(caseHistoryEntryDtoSchema) },
     handle: ({ ctx, actor, params }) => caseHistory(ctx.db, actor, params.id!),
   }),
   route({
@@ -62,7 +70,7 @@ export const casesRoutes = [
     path: '/cases/:id/priors',
     summary: "The patient's other exams in the consortium (mutual recognition)",
     access: 'signed-in',
-    ok: { status: 200, description: 'the prior cases' },
+    ok: { status: 200, description: 'the prior cases', schema: z.array(priorCaseDtoSchema) },
     handle: ({ ctx, actor, params, ip }) => listPriors(ctx.db, actor, params.id!, ip),
   }),
   route({
@@ -70,7 +78,7 @@ export const casesRoutes = [
     path: '/cases/:id/submit',
     summary: 'Send the case to its reading centre',
     access: TOWNSHIP_ROLES,
-    ok: { status: 200, description: 'the case, status SUBMITTED' },
+    ok: { status: 200, description: 'the case, status SUBMITTED', schema: caseDetailDtoSchema },
     errors: [409],
     handle: (input) =>
       township(input, 'submit', async (tx, current) => {
@@ -89,7 +97,7 @@ export const casesRoutes = [
     path: '/cases/:id/cancel',
     summary: 'Withdraw a DRAFT case',
     access: TOWNSHIP_ROLES,
-    ok: { status: 200, description: 'the case, status CANCELLED' },
+    ok: { status: 200, description: 'the case, status CANCELLED', schema: caseDetailDtoSchema },
     errors: [409],
     handle: (input) => township(input, 'cancel'),
   }),

@@ -1,6 +1,7 @@
 // GET /api/consortium: the organizations and reading centres, for filters and the routing-rule editor.
 // GET /api/centres/:id/readers: who reads for a centre, for a supervisor reassigning a case.
-import type { ConsortiumDto, ReaderDto } from '../../shared/api.ts';
+import { z } from 'zod';
+import { consortiumDtoSchema, readerDtoSchema, type ConsortiumDto, type ReaderDto } from '../../shared/api.ts';
 import { notFound } from '../http/errors.ts';
 import { route } from '../http/route-spec.ts';
 
@@ -10,7 +11,7 @@ export const consortiumRoutes = [
     path: '/consortium',
     summary: "The consortium's organizations and reading centres",
     access: 'signed-in',
-    ok: { status: 200, description: '{organizations, centres}' },
+    ok: { status: 200, description: '{organizations, centres}', schema: consortiumDtoSchema },
     handle: async ({ ctx: { db } }): Promise<ConsortiumDto> => {
       const [organizations, centres] = await Promise.all([
         db.organization.findMany({ orderBy: [{ kind: 'asc' }, { code: 'asc' }] }),
@@ -27,7 +28,7 @@ export const consortiumRoutes = [
     path: '/centres/:id/readers',
     summary: "A centre's readers and supervisors (its supervisors, administrators)",
     access: ['SUPERVISOR', 'ADMIN'],
-    ok: { status: 200, description: 'the readers' },
+    ok: { status: 200, description: 'the readers', schema: z.array(readerDtoSchema) },
     handle: async ({ ctx: { db }, actor, params }): Promise<ReaderDto[]> => {
       const centreId = params.id!;
       if (actor.role !== 'ADMIN' && !actor.centreIds.includes(centreId)) throw notFound('centre');

@@ -1,10 +1,13 @@
 // /api/consultations: a thin HTTP edge over consultations.ts (the room itself is Socket.IO signalling).
 import { z } from 'zod';
 import {
+  consultationDtoSchema,
+  consultationListDtoSchema,
   consultationListQuerySchema,
   createConsultationRequestSchema,
   declineConsultationRequestSchema,
   opinionRequestSchema,
+  specialistListDtoSchema,
 } from '../../shared/consult.ts';
 import { CENTRE_ROLES, TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import { route } from '../http/route-spec.ts';
@@ -20,7 +23,7 @@ import {
   writeOpinion,
 } from './consultations.ts';
 
-const consultationOk = { status: 200, description: 'the consultation' };
+const consultationOk = { status: 200, description: 'the consultation', schema: consultationDtoSchema };
 
 export const consultationRoutes = [
   route({
@@ -29,7 +32,7 @@ export const consultationRoutes = [
     summary: 'Request a consultation, on a case or on its own, of a centre or one of its specialists, now or at a time (township staff)',
     access: TOWNSHIP_ROLES,
     body: createConsultationRequestSchema,
-    ok: { status: 201, description: 'the consultation, status REQUESTED' },
+    ok: { status: 201, description: 'the consultation, status REQUESTED', schema: consultationDtoSchema },
     handle: ({ ctx, actor, req, ip }) => requestConsultation(ctx, actor, req.body, ip),
   }),
   // before /:id, which would otherwise take "specialists" for an id
@@ -39,7 +42,7 @@ export const consultationRoutes = [
     summary: 'The specialists of a centre, to ask one by name',
     access: 'signed-in',
     query: z.object({ centreId: z.string().min(1) }),
-    ok: { status: 200, description: '{specialists: [...]}' },
+    ok: { status: 200, description: '{specialists: [...]}', schema: specialistListDtoSchema },
     handle: async ({ ctx, actor, query }) => ({ specialists: await listSpecialists(ctx.db, actor, query.centreId) }),
   }),
   route({
@@ -48,7 +51,7 @@ export const consultationRoutes = [
     summary: 'Consultations you may see (the requesting township, the asked centre), newest first',
     access: 'signed-in',
     query: consultationListQuerySchema,
-    ok: { status: 200, description: '{consultations: [...]}' },
+    ok: { status: 200, description: '{consultations: [...]}', schema: consultationListDtoSchema },
     handle: async ({ ctx, actor, query }) => ({ consultations: await listConsultations(ctx.db, actor, query) }),
   }),
   route({

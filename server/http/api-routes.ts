@@ -1,6 +1,7 @@
 // THE route table: every /api route, in the order Express tries them. Each domain declares its own routes
 // (its routes.ts); this list is the only place they are joined, and the router, the OpenAPI document and the
 // access-matrix test are all made from it.
+import { z } from 'zod';
 import { auditRoutes } from '../audit/routes.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { casesRoutes } from '../cases/routes.ts';
@@ -13,7 +14,7 @@ import { readingRoutes } from '../reading/routes.ts';
 import { reportingRoutes } from '../reporting/routes.ts';
 import { routingRoutes } from '../routing/routes.ts';
 import { HttpError } from './errors.ts';
-import { openApiDocument } from './openapi.ts';
+import { openApiDocument, openApiDocumentSchema } from './openapi.ts';
 import { route, type RouteSpec } from './route-spec.ts';
 
 export const API_VERSION = '0.1.0';
@@ -24,7 +25,11 @@ const metaRoutes = [
     path: '/health',
     summary: 'Liveness and database reachability',
     access: 'public',
-    ok: { status: 200, description: 'healthy' },
+    ok: {
+      status: 200,
+      description: 'healthy',
+      schema: z.strictObject({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgresql']), version: z.string() }),
+    },
     errors: [503],
     handle: async ({ ctx }) => {
       try {
@@ -32,7 +37,7 @@ const metaRoutes = [
       } catch {
         throw new HttpError(503, 'DATABASE_UNAVAILABLE', 'the database does not answer');
       }
-      return { status: 'ok', database: ctx.provider, version: API_VERSION };
+      return { status: 'ok' as const, database: ctx.provider, version: API_VERSION };
     },
   }),
   route({
@@ -40,7 +45,7 @@ const metaRoutes = [
     path: '/openapi.json',
     summary: 'This API described (OpenAPI 3.1), made from the route table',
     access: 'public',
-    ok: { status: 200, description: 'the OpenAPI document' },
+    ok: { status: 200, description: 'the OpenAPI document', schema: openApiDocumentSchema },
     handle: () => openApiDocument(API_VERSION, API_ROUTES),
   }),
 ];

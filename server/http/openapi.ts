@@ -5,10 +5,21 @@ import { z } from 'zod';
 import { REJECTION_CODES } from '../../shared/api.ts';
 import { isCaseRoute, type RouteSpec } from './route-spec.ts';
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** A request schema as what the client may send; an answer's as what the server sends. */
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
 const errorResponse = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 
-export function openApiDocument(version: string, routes: readonly RouteSpec[]) {
+/** The document's outline (its operations are JSON Schema and OpenAPI objects, described by those standards). */
+export const openApiDocumentSchema = z.strictObject({
+  openapi: z.literal('3.1.0'),
+  info: z.strictObject({ title: z.string(), version: z.string(), description: z.string() }),
+  components: z.strictObject({ securitySchemes: z.record(z.string(), z.unknown()), schemas: z.record(z.string(), z.unknown()) }),
+  security: z.array(z.record(z.string(), z.array(z.string()))),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+export function openApiDocument(version: string, routes: readonly RouteSpec[]): z.infer<typeof openApiDocumentSchema> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of routes) {
     const path = `/api${spec.path.replace(/:(\w+)/g, '{$1}')}`;
@@ -80,7 +91,7 @@ function responses(spec: RouteSpec) {
   const content = ok.contentType
     ? { [ok.contentType]: {} }
     : ok.schema
-      ? { 'application/json': { schema: jsonSchema(ok.schema) } }
+      ? { 'application/json': { schema: jsonSchema(ok.schema, 'output') } }
       : undefined;
   const answers: Record<string, unknown> = { [ok.status]: { description: ok.description, ...(content ? { content } : {}) } };
   for (const status of impliedErrors(spec)) answers[status] ??= errorResponse;

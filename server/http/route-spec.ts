@@ -34,16 +34,19 @@ export interface RouteInput<Body, Query> {
   ip: string | undefined;
 }
 
-export interface SuccessResponse {
+export interface SuccessResponse<Answer extends z.ZodType = z.ZodType> {
   status: number;
   description: string;
-  /** the body's schema, when the answer is JSON described by one */
-  schema?: z.ZodType;
+  /**
+   * the schema of a JSON answer (every route answering JSON has one: the OpenAPI document shows it, the access
+   * matrix checks every answer against it, and `handle` must return what it describes)
+   */
+  schema?: Answer;
   /** the body's media type when it is not JSON (a file, a PDF) */
   contentType?: string;
 }
 
-export interface RouteSpec<Body = unknown, Query = unknown> {
+export interface RouteSpec<Body = unknown, Query = unknown, Answer extends z.ZodType = z.ZodType> {
   method: Method;
   /** relative to /api, in Express syntax (`/cases/:id/claim`) */
   path: string;
@@ -54,21 +57,29 @@ export interface RouteSpec<Body = unknown, Query = unknown> {
   query?: z.ZodType<Query>;
   /** the request is multipart/form-data with these file fields (parsed by `middleware`) */
   multipart?: { files: string };
-  ok: SuccessResponse;
+  ok: SuccessResponse<Answer>;
   /** statuses the route answers besides the ones implied by its declaration (400, 401, 403, 404) */
   errors?: number[];
   /** made once per router: runs after the access check and the case load (uploads, password limiters) */
   middleware?: (ctx: AppContext) => RequestHandler[];
   /**
    * Does the work. A returned value is sent as JSON with `ok.status`; a handler that answers itself (a file, a
-   * PDF) returns undefined.
+   * PDF) returns nothing.
    */
-  handle(input: RouteInput<Body, Query>): unknown | Promise<unknown>;
+  handle(input: RouteInput<Body, Query>): Answered<Answer> | Promise<Answered<Answer>>;
 }
 
-/** Declares a route, inferring its body and query types from its schemas. */
-export function route<Body = undefined, Query = undefined>(spec: RouteSpec<Body, Query>): RouteSpec {
-  return spec as RouteSpec;
+/** What a handler returns: the answer its route's schema describes, or nothing when it has answered itself. */
+type Answered<Answer extends z.ZodType> = z.input<Answer> | void;
+
+/**
+ * Declares a route, inferring its body and query types from their schemas and the type of its answer from
+ * `ok.schema` (without one, a handler may return anything: a route answering a file or 204 returns nothing).
+ */
+export function route<Body = undefined, Query = undefined, Answer extends z.ZodType = z.ZodUnknown>(
+  spec: RouteSpec<Body, Query, Answer>,
+): RouteSpec {
+  return spec as unknown as RouteSpec;
 }
 
 /** Whether a route acts on one case (and so is loaded and authorised by the case home). */

@@ -1,6 +1,6 @@
 // POST /api/cases/:id/files: multipart field `files`, any number of them.
 import multer from 'multer';
-import type { UploadResponse } from '../../shared/api.ts';
+import { uploadResponseSchema, type UploadResponse } from '../../shared/api.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import { badRequest } from '../http/errors.ts';
 import { route } from '../http/route-spec.ts';
@@ -17,6 +17,7 @@ export const ingestRoutes = [
     ok: {
       status: 200,
       description: 'at least one file accepted; when every file was refused, the refusals\' status if they agree (409, 413, 415), else 422',
+      schema: uploadResponseSchema,
     },
     errors: [409, 413, 415, 422],
     middleware: ({ store, config }) => [

@@ -1,5 +1,12 @@
 // The reading centre's edge: GET /api/worklist and the claim moves on /api/cases/:id.
-import { reassignRequestSchema, worklistQuerySchema } from '../../shared/api.ts';
+import { z } from 'zod';
+import {
+  caseDetailDtoSchema,
+  caseSummaryDtoSchema,
+  leaseRenewalDtoSchema,
+  reassignRequestSchema,
+  worklistQuerySchema,
+} from '../../shared/api.ts';
 import { CENTRE_ROLES } from '../../shared/domain.ts';
 import { getCase } from '../case-views/case-detail.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
@@ -16,7 +23,7 @@ const claimMove =
     return getCase(input.ctx, input.actor, input.params.id!);
   };
 
-const moveOk = { status: 200, description: 'the case' };
+const moveOk = { status: 200, description: 'the case', schema: caseDetailDtoSchema };
 
 export const readingRoutes = [
   route({
@@ -25,7 +32,7 @@ export const readingRoutes = [
     summary: "Your centres' queue: STAT first, then by deadline (readers, supervisors, administrators)",
     access: [...CENTRE_ROLES, 'ADMIN'],
     query: worklistQuerySchema,
-    ok: { status: 200, description: 'the worklist rows' },
+    ok: { status: 200, description: 'the worklist rows', schema: z.array(caseSummaryDtoSchema) },
     handle: ({ ctx, actor, req }) => worklist(ctx, actor, req.query),
   }),
   route({
@@ -51,7 +58,7 @@ export const readingRoutes = [
     path: '/cases/:id/lease',
     summary: "Renew the claim's lease (the reader's open page does this)",
     access: CENTRE_ROLES,
-    ok: { status: 200, description: '{leaseExpiresAt}' },
+    ok: { status: 200, description: '{leaseExpiresAt}', schema: leaseRenewalDtoSchema },
     errors: [409],
     handle: async ({ ctx, actor, params }) => ({ leaseExpiresAt: (await renewLease(ctx, actor, params.id!)).toISOString() }),
   }),

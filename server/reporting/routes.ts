@@ -1,8 +1,19 @@
 // The reporting edge: templates, the case's report (draft, sign, amend), acknowledgement, quality returns.
 import { z } from 'zod';
-import { turnaroundQuerySchema } from '../../shared/api.ts';
+import { caseDetailDtoSchema, turnaroundQuerySchema, turnaroundStatsRowSchema } from '../../shared/api.ts';
 import { CENTRE_ROLES, examKindSchema, TOWNSHIP_ROLES } from '../../shared/domain.ts';
-import { amendReportSchema, qualityReturnSchema, REPORT_TEMPLATES, reportDraftSchema, signReportSchema, templatesFor } from '../../shared/reports.ts';
+import {
+  amendReportSchema,
+  caseReportDtoSchema,
+  qualityReturnSchema,
+  qualityReturnsRowSchema,
+  REPORT_TEMPLATES,
+  reportDraftSchema,
+  reportDtoSchema,
+  reportTemplateSchema,
+  signReportSchema,
+  templatesFor,
+} from '../../shared/reports.ts';
 import { actorOf } from '../auth/middleware.ts';
 import { passwordAttemptLimiter } from '../auth/throttle.ts';
 import { getCase } from '../case-views/case-detail.ts';
@@ -26,7 +37,7 @@ const signLimiter = ({ config }: RouteInput<unknown, unknown>['ctx']) => [
   passwordAttemptLimiter(config.loginAttempts, (req) => actorOf(req).id, 'signing attempts'),
 ];
 
-const caseOk = { status: 200, description: 'the case' };
+const caseOk = { status: 200, description: 'the case', schema: caseDetailDtoSchema };
 
 export const reportingRoutes = [
   route({
@@ -35,7 +46,7 @@ export const reportingRoutes = [
     summary: 'Report templates, optionally for one exam kind',
     access: 'signed-in',
     query: z.object({ examKind: examKindSchema.optional() }),
-    ok: { status: 200, description: 'the templates' },
+    ok: { status: 200, description: 'the templates', schema: z.array(reportTemplateSchema).readonly() },
     handle: ({ query }) => (query.examKind ? templatesFor(query.examKind) : REPORT_TEMPLATES),
   }),
   route({
@@ -43,7 +54,7 @@ export const reportingRoutes = [
     path: '/cases/:id/report',
     summary: "The case's report: the current version, the draft, the history of signed versions",
     access: 'signed-in',
-    ok: { status: 200, description: 'the report' },
+    ok: { status: 200, description: 'the report', schema: caseReportDtoSchema },
     handle: ({ ctx, actor, params }) => getCaseReport(ctx.db, actor, params.id!),
   }),
   route({
@@ -67,7 +78,7 @@ export const reportingRoutes = [
     summary: 'Save the draft report (the claiming reader)',
     access: CENTRE_ROLES,
     body: reportDraftSchema,
-    ok: { status: 200, description: 'the draft' },
+    ok: { status: 200, description: 'the draft', schema: reportDtoSchema },
     errors: [409],
     handle: ({ ctx, actor, params, req }) => saveDraft(ctx.db, actor, params.id!, req.body),
   }),
@@ -126,7 +137,7 @@ export const reportingRoutes = [
     path: '/quality/returns',
     summary: 'Quality returns per township',
     access: QUALITY_ROLES,
-    ok: { status: 200, description: 'returns per organization' },
+    ok: { status: 200, description: 'returns per organization', schema: z.array(qualityReturnsRowSchema) },
     handle: ({ ctx, actor }) => qualityReturns(ctx.db, actor),
   }),
   route({
@@ -135,7 +146,7 @@ export const reportingRoutes = [
     summary: 'Reading turnaround per centre and priority over the last ?days= (median, 90th percentile, on time)',
     access: QUALITY_ROLES,
     query: turnaroundQuerySchema,
-    ok: { status: 200, description: 'the statistics' },
+    ok: { status: 200, description: 'the statistics', schema: z.array(turnaroundStatsRowSchema) },
     handle: ({ ctx, actor, query }) => turnaroundStats(ctx, actor, query.days),
   }),
 ];

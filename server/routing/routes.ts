@@ -1,5 +1,6 @@
 // /api/routing-rules: administrators edit how cases are routed; supervisors may look.
-import { routingRuleInputSchema } from '../../shared/api.ts';
+import { z } from 'zod';
+import { routingRuleDtoSchema, routingRuleInputSchema } from '../../shared/api.ts';
 import { route } from '../http/route-spec.ts';
 import { createRule, listRules, updateRule } from './service.ts';
 
@@ -9,7 +10,7 @@ export const routingRoutes = [
     path: '/routing-rules',
     summary: 'Routing rules (administrators, supervisors)',
     access: ['ADMIN', 'SUPERVISOR'],
-    ok: { status: 200, description: 'the rules, with how many cases each routed' },
+    ok: { status: 200, description: 'the rules, with how many cases each routed', schema: z.array(routingRuleDtoSchema) },
     handle: ({ ctx }) => listRules(ctx.db),
   }),
   route({
@@ -18,7 +19,7 @@ export const routingRoutes = [
     summary: 'Add a routing rule (administrators)',
     access: ['ADMIN'],
     body: routingRuleInputSchema,
-    ok: { status: 201, description: 'the rule' },
+    ok: { status: 201, description: 'the rule', schema: routingRuleDtoSchema },
     handle: ({ ctx, actor, req, ip }) => createRule(ctx.db, actor, req.body, ip),
   }),
   // A rule that has routed cases stays on record: switch it off (active: false) rather than delete it.
@@ -28,7 +29,7 @@ export const routingRoutes = [
     summary: 'Change or switch off a routing rule (administrators)',
     access: ['ADMIN'],
     body: routingRuleInputSchema,
-    ok: { status: 200, description: 'the rule' },
+    ok: { status: 200, description: 'the rule', schema: routingRuleDtoSchema },
     handle: ({ ctx, actor, params, req, ip }) => updateRule(ctx.db, actor, params.id!, req.body, ip),
   }),
 ];

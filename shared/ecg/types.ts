@@ -36,10 +36,12 @@ export type RhythmHint = z.infer<typeof rhythmHintSchema>;
 export const criticalCodeSchema = z.enum(['RATE_LOW', 'RATE_HIGH', 'QTC_LONG', 'ST_ELEVATION']);
 export type CriticalCode = z.infer<typeof criticalCodeSchema>;
 
-const leadNameSchema = z.enum(LEAD_NAMES);
+export const leadNameSchema = z.enum(LEAD_NAMES);
 const ms = z.number().nullable();
 
-export const ecgMeasurementsSchema = z.object({
+// Strict at every level: the measurements are sent to the client as they are stored, and an answer carries
+// nothing its schema does not name.
+export const ecgMeasurementsSchema = z.strictObject({
   /** Always true: these are computer suggestions for the reading physician, never a diagnosis. */
   automatic: z.literal(true),
   algorithm: z.string(),
@@ -52,13 +54,13 @@ export const ecgMeasurementsSchema = z.object({
    * Global fiducial points of the representative (median) beat, in ms relative to each beat's fiducial point;
    * add them to beatSamples to mark every beat. Null where the wave was not found (e.g. no P wave in AF).
    */
-  fiducialsMs: z.object({ pOnset: ms, qrsOnset: ms, qrsOffset: ms, tEnd: ms }),
-  intervals: z.object({ prMs: ms, qrsMs: ms, qtMs: ms, qtcBazettMs: ms, qtcFridericiaMs: ms }),
+  fiducialsMs: z.strictObject({ pOnset: ms, qrsOnset: ms, qrsOffset: ms, tEnd: ms }),
+  intervals: z.strictObject({ prMs: ms, qrsMs: ms, qtMs: ms, qtcBazettMs: ms, qtcFridericiaMs: ms }),
   /** Frontal plane QRS axis in degrees (-180, 180], from the net QRS areas of the limb leads. */
   qrsAxisDeg: ms,
   /** ST level at J+60 ms (J+40 ms above 120 bpm) relative to the PR segment, per lead, in microvolts. */
-  stMicrovolts: z.array(z.object({ lead: leadNameSchema, microvolts: z.number() })),
-  rhythm: z.object({
+  stMicrovolts: z.array(z.strictObject({ lead: leadNameSchema, microvolts: z.number() })),
+  rhythm: z.strictObject({
     hints: z.array(rhythmHintSchema),
     regular: z.boolean(),
     pWavesPresent: z.boolean(),
@@ -66,7 +68,7 @@ export const ecgMeasurementsSchema = z.object({
     rrVariation: z.number().nullable(),
   }),
   critical: z.array(
-    z.object({
+    z.strictObject({
       code: criticalCodeSchema,
       message: z.string(),
       value: z.number().optional(),

@@ -11,8 +11,10 @@
 //   admin   administrator
 //
 // Every mutating call gets its own fresh fixture, so a cell never sees another cell's effect. A route added to
-// the table without a row here fails the first test.
+// the table without a row here fails the first test. Every successful JSON answer of every cell is parsed with its
+// route's `ok.schema`, strict at every level: a field the schema does not name (a leaked column) fails the cell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { actorForToken } from '../../server/auth/sessions.ts';
 import { recordJoin } from '../../server/consult/consultations.ts';
 import { API_ROUTES } from '../../server/http/api-routes.ts';
@@ -294,7 +296,17 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     const cookie = keyOf(spec) === 'DELETE /session' && caller !== 'anon' ? await logIn(caller) : cookies.get(caller);
     const res = await call(spec.method.toUpperCase(), path, cookie, setup.form ? { form: setup.form } : { json: spec.method === 'get' ? undefined : (setup.body ?? {}) });
     if (res.status >= 500) throw new Error(`${caller} ${spec.method} ${path}: ${res.status} ${await res.text()}`);
+    if (res.ok && spec.ok.schema) await expectDeclaredAnswer(spec, caller, res);
     return res.status;
+  }
+
+  /** A successful answer is exactly what its route declares (the client's types are inferred from the same schema). */
+  async function expectDeclaredAnswer(spec: RouteSpec, caller: Caller, res: Response) {
+    expect(res.headers.get('content-type'), `${keyOf(spec)} as ${caller}`).toMatch(/^application\/json/);
+    const answer = spec.ok.schema!.safeParse(await res.json());
+    if (!answer.success) {
+      throw new Error(`${keyOf(spec)} as ${caller}: the answer is not its route's ok.schema\n${z.prettifyError(answer.error)}`);
+    }
   }
 
   it.each(API_ROUTES.map((spec) => [keyOf(spec), spec] as const))('%s', async (key, spec) => {

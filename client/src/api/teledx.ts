@@ -17,7 +17,14 @@ import type {
   TurnaroundStatsRow,
 } from '../../../shared/api.ts';
 import type { ExamKind, Priority } from '../../../shared/domain.ts';
-import type { amendReportSchema, CaseReportDto, qualityReturnSchema, reportDraftSchema, ReportDto } from '../../../shared/reports.ts';
+import type {
+  amendReportSchema,
+  CaseReportDto,
+  qualityReturnSchema,
+  QualityReturnsRow,
+  reportDraftSchema,
+  ReportDto,
+} from '../../../shared/reports.ts';
 import type { z } from 'zod';
 import { apiFetch } from './client.ts';
 
@@ -46,10 +53,6 @@ function worklistUrl(query: WorklistQuery): string {
 export type ReportDraft = z.input<typeof reportDraftSchema>;
 export type AmendReportRequest = z.input<typeof amendReportSchema>;
 export type QualityReturnRequest = z.input<typeof qualityReturnSchema>;
-export interface QualityReturnsRow {
-  organization: { id: string; name: string };
-  returns: number;
-}
 
 export const api = {
   login: (body: LoginRequest) => apiFetch<MeResponse>('/api/session', { method: 'POST', json: body, expect401: true }),
