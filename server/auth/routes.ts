@@ -1,6 +1,5 @@
 // POST /api/session (log in), DELETE /api/session (log out), GET /api/me.
 import { Router, type Request } from 'express';
-import { ipKeyGenerator } from 'express-rate-limit';
 import type { MeResponse } from '../../shared/api.ts';
 import { loginRequestSchema } from '../../shared/api.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -9,19 +8,13 @@ import { HttpError } from '../http/errors.ts';
 import { actorOf, requireAuth } from './middleware.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.ts';
 import { createSession, deleteSession, SESSION_COOKIE } from './sessions.ts';
-import { passwordAttemptLimiter } from './throttle.ts';
+import { loginAttemptLimiters } from './throttle.ts';
 
 export function authRouter(ctx: AppContext): Router {
   const { db, config } = ctx;
   const router = Router();
 
-  const loginLimiter = passwordAttemptLimiter(
-    config.loginAttempts,
-    (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? '').toLowerCase()}`,
-    'logins',
-  );
-
-  router.post('/session', loginLimiter, async (req, res) => {
+  router.post('/session', ...loginAttemptLimiters(config.loginAttempts), async (req, res) => {
     const { username, password } = loginRequestSchema.parse(req.body);
     const user = await db.user.findUnique({ where: { username } });
     // Always run one scrypt, so a missing user takes as long as a wrong password.
