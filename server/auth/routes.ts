@@ -38,6 +38,7 @@ export function authRouter(ctx: AppContext): Router {
   router.delete('/session', requireAuth, async (req, res) => {
     const actor = actorOf(req);
     await deleteSession(db, actor.sessionId);
+    ctx.notify.sessionEnded(actor.sessionId);
     await recordAudit(db, { actorId: actor.id, action: 'session.logout', entityType: 'User', entityId: actor.id, ip: req.ip });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
