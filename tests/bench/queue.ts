@@ -154,7 +154,10 @@ try {
       arrivals.set(id, []);
       sentAt.set(id, Date.now());
       const res = await techs[i % 2]!.post(`/api/cases/${id}/submit`);
-      if (res.status !== 200) throw new Error(`submit failed: ${JSON.stringify(res.body)}\n${[a, b].map((s) => s.output()).join('\n')}`);
+      if (res.status !== 200) {
+        await new Promise((r) => setTimeout(r, 1000)); // for the servers' logs to come through
+        throw new Error(`submit failed: ${JSON.stringify(res.body)}\n${[a, b].map((s) => s.output()).join('\n')}`);
+      }
     }),
   );
   await new Promise((r) => setTimeout(r, 2000)); // stragglers
