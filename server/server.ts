@@ -18,7 +18,7 @@ import type { Notifier } from './realtime/notifier.ts';
 import { SocketHub } from './realtime/socket-server.ts';
 import { caseChangedMessage } from './cases/case-events.ts';
 import { consultationChangedMessage } from './consult/consultation-events.ts';
-import { shortenLeasesOfAbsentReader } from './reading/presence.ts';
+import { readerPresence } from './reading/presence.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -37,7 +37,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = new FsBlobStore(join(config.dataDir, 'blobs'));
   await store.init();
   const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;
-  const hub = new SocketHub({ db, config, log, onUserOffline: (actor) => shortenLeasesOfAbsentReader({ db, config }, actor) });
+  const hub = new SocketHub({ db, config, log, presence: readerPresence({ db, config }) });
   const media = new MediaServerHolder(config.media, log.child({ component: 'media' }));
   // the hub only carries messages: the domain builds them (payload and rooms)
   const notify: Notifier = {

@@ -41,8 +41,13 @@ export interface HubDeps {
   db: Db;
   config: Config;
   log: Logger;
-  /** the user's last connection, on every instance, has gone */
-  onUserOffline(actor: Actor): Promise<void>;
+  /** told when a user whose presence it tracks has no connection left on any instance */
+  presence: Presence;
+}
+
+export interface Presence {
+  tracks(actor: Actor): boolean;
+  wentAway(actor: Actor): Promise<void>;
 }
 
 export class SocketHub {
@@ -116,13 +121,16 @@ export class SocketHub {
     // a recovered connection comes back in its old rooms: the user's centres may have changed since
     for (const room of socket.rooms) if (room !== socket.id && !own.includes(room)) void socket.leave(room);
     void socket.join(own);
-    socket.on('disconnect', () => void this.onDisconnect(socket.data.actor).catch((error) => this.deps.log.warn({ err: error }, 'disconnect handling failed')));
+    socket.on('disconnect', () => {
+      this.onDisconnect(socket.data.actor).catch((error) => this.deps.log.warn({ err: error }, 'disconnect handling failed'));
+    });
   }
 
   private async onDisconnect(actor: Actor): Promise<void> {
-    if (!this.io) return;
+    const { presence } = this.deps;
+    if (!this.io || !presence.tracks(actor)) return; // asking every instance costs a round through the adapter
     const stillConnected = await this.io.in(rooms.user(actor.id)).fetchSockets();
-    if (stillConnected.length === 0) await this.deps.onUserOffline(actor);
+    if (stillConnected.length === 0) await presence.wentAway(actor);
   }
 
   /**
