@@ -7,10 +7,10 @@
 // and prints claims per second.
 //
 // All R readers live in this one process, on the servers' machine: with socket.io-client (the default, as in
-// the browsers) each message costs this process ~30 µs, so at 1,000 readers ~30 ms of every event goes on
+// the browsers) each message costs this process ~25 µs, so at 1,000 readers ~25 ms of every event goes on
 // reading it, one reader after another (a browser reads only its own). --client light readers are a bare
-// WebSocket speaking just enough Engine.IO/Socket.IO to connect, answer pings and parse each event (~20% less);
-// the CPU line tells how much of the machine each side took.
+// WebSocket speaking just enough Engine.IO/Socket.IO to connect, answer pings and parse each event (~17 µs);
+// the CPU line tells how much of the machine each side took (this process's includes the submits).
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
