@@ -20,7 +20,7 @@ const envSchema = z.object({
   TELEDX_MAX_FILES_PER_REQUEST: z.coerce.number().int().positive().default(1000),
   /** session lifetime in hours: one working day by default */
   TELEDX_SESSION_HOURS: z.coerce.number().positive().default(12),
-  /** failed logins allowed per username and address in 15 minutes */
+  /** failed logins allowed per username (from any address; an address gets 5× as many) in 15 minutes */
   TELEDX_LOGIN_ATTEMPTS: z.coerce.number().int().positive().default(10),
   /** set when served over HTTPS so that the session cookie is marked Secure */
   TELEDX_SECURE_COOKIES: z.stringbool().default(false),

@@ -16,6 +16,9 @@ import { createLogger } from './logger.ts';
 import { startQueueWatch } from './reading/claims.ts';
 import type { Notifier } from './realtime/notifier.ts';
 import { SocketHub } from './realtime/socket-server.ts';
+import { caseChangedMessage } from './reading/case-events.ts';
+import { consultationChangedMessage } from './consult/consultation-events.ts';
+import { readerPresence } from './reading/presence.ts';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -34,15 +37,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = new FsBlobStore(join(config.dataDir, 'blobs'));
   await store.init();
   const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;
-  const hub = new SocketHub({ db, config, log });
+  const hub = new SocketHub({ db, config, log, presence: readerPresence({ db, config }) });
   const media = new MediaServerHolder(config.media, log.child({ component: 'media' }));
+  // the hub only carries messages: the domain builds them (payload and rooms)
   const notify: Notifier = {
-    caseChanged: (caseId, event) => hub.caseChanged(caseId, event),
+    caseChanged: (caseId, event) => hub.publish(caseChangedMessage(db, config.sla, caseId, event), { caseId }),
     consultationChanged: (consultationId, event) => {
-      hub.consultationChanged(consultationId, event);
+      hub.publish(consultationChangedMessage(db, consultationId, event), { consultationId });
       // ended over REST as well as in the room: the live room must close either way
       if (event === 'end') void signalling.closeEnded(consultationId);
     },
+    sessionEnded: (sessionId) => hub.endSession(sessionId),
   };
   const signalling = new ConsultSignalling({ db, notify, log, media });
   const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log, notify };

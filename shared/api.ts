@@ -9,7 +9,9 @@ import { idText, pastCalendarDate, safeText } from './input.ts';
 import { parseNationalId } from './national-id.ts';
 
 export const loginRequestSchema = z.object({
-  username: safeText().trim().min(1).max(64),
+  // trimmed: the login and its guessing limits (server/auth/throttle.ts) both key on this normalised name; the
+  // raw length is capped first, so that a megabyte of padding is refused rather than trimmed
+  username: safeText().max(256).trim().min(1).max(64),
   password: z.string().min(1).max(256),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;

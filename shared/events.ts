@@ -11,6 +11,9 @@ export interface CaseChangedEvent {
   at: string;
 }
 
+/** a consultation the user may see was requested, moved or given its opinion */
+export type ConsultationChangedEvent = Parameters<ConsultServerToClientEvents['consultation:changed']>[0];
+
 export interface ServerToClientEvents extends ConsultServerToClientEvents {
   'case:changed': (event: CaseChangedEvent) => void;
 }

@@ -1,5 +1,4 @@
 // POST /api/session (log in), DELETE /api/session (log out), GET /api/me.
-import { ipKeyGenerator } from 'express-rate-limit';
 import type { MeResponse } from '../../shared/api.ts';
 import { loginRequestSchema, meResponseSchema } from '../../shared/api.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -8,7 +7,7 @@ import { HttpError } from '../http/errors.ts';
 import { route } from '../http/route-spec.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.ts';
 import { createSession, deleteSession, SESSION_COOKIE } from './sessions.ts';
-import { passwordAttemptLimiter } from './throttle.ts';
+import { loginAttemptLimiters } from './throttle.ts';
 
 export const authRoutes = [
   route({
@@ -19,13 +18,7 @@ export const authRoutes = [
     body: loginRequestSchema,
     ok: { status: 201, description: 'logged in; sets the session cookie; body as GET /api/me', schema: meResponseSchema },
     errors: [401, 429],
-    middleware: ({ config }) => [
-      passwordAttemptLimiter(
-        config.loginAttempts,
-        (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.username ?? '').toLowerCase()}`,
-        'logins',
-      ),
-    ],
+    middleware: ({ config }) => loginAttemptLimiters(config.loginAttempts),
     handle: async ({ ctx, body: { username, password }, req, res }) => {
       const { db, config } = ctx;
       const user = await db.user.findUnique({ where: { username } });
@@ -56,8 +49,10 @@ export const authRoutes = [
     summary: 'Log out',
     access: 'signed-in',
     ok: { status: 204, description: 'logged out' },
-    handle: async ({ ctx: { db }, actor, ip, res }) => {
+    handle: async ({ ctx, actor, ip, res }) => {
+      const { db } = ctx;
       await deleteSession(db, actor.sessionId);
+      ctx.notify.sessionEnded(actor.sessionId);
       await recordAudit(db, { actorId: actor.id, action: 'session.logout', entityType: 'User', entityId: actor.id, ip });
       res.clearCookie(SESSION_COOKIE, { path: '/' });
     },

@@ -34,8 +34,12 @@ const CACHE_MAX = 10_000;
 const recent = new Map<string, { actor: Actor; until: number }>();
 
 /** The actor behind a session token, or null if the token is unknown, expired, or the user was deactivated. */
-export async function actorForToken(db: Db, token: string): Promise<Actor | null> {
-  const id = tokenHash(token);
+export function actorForToken(db: Db, token: string): Promise<Actor | null> {
+  return actorForSession(db, tokenHash(token));
+}
+
+/** The same, by the session's id (an Actor's sessionId): for what holds on to a session, such as a socket. */
+export async function actorForSession(db: Db, id: string): Promise<Actor | null> {
   const cached = recent.get(id);
   if (cached && cached.until > Date.now()) return cached.actor;
   recent.delete(id);
@@ -64,6 +68,21 @@ async function loadActor(db: Db, sessionId: string): Promise<Actor | null> {
     centreIds: user.centres.map((c) => c.centreId),
     sessionId: session.id,
   };
+}
+
+/** Of these sessions, the ones still good (not ended, not expired, user active): one query for all of them. */
+export async function liveSessionIds(db: Db, ids: string[]): Promise<Set<string>> {
+  const live = new Set<string>();
+  const CHUNK = 500; // well under SQLite's limit on bound parameters
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await db.session.findMany({
+      where: { id: { in: ids.slice(i, i + CHUNK) }, expiresAt: { gt: new Date() }, user: { active: true } },
+      select: { id: true },
+    });
+    for (const row of rows) live.add(row.id);
+  }
+  for (const id of ids) if (!live.has(id)) recent.delete(id);
+  return live;
 }
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {

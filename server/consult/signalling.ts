@@ -2,6 +2,7 @@
 // shared/consult.ts). A socket is a peer in at most one consultation. consult:capabilities and consult:join check
 // with consultations.ts that its user is a participant of a consultation open for the room; every other request
 // acts on the socket's peer in that consultation's session (consult-session.ts), or is refused with NOT_JOINED.
+// Every request first checks that the socket's session still holds (refused with UNAUTHENTICATED if not).
 //
 // A socket's requests are handled one at a time, in the order they came, so that a leave (or the drop of the
 // connection) never overtakes the join before it. A dropped participant only leaves the room: the consultation
@@ -19,7 +20,8 @@ import {
   type ConsultClientToServerEvents,
 } from '../../shared/consult.ts';
 import type { Db } from '../db/client.ts';
-import { HttpError } from '../http/errors.ts';
+import { actorForSession } from '../auth/sessions.ts';
+import { HttpError, unauthenticated } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Notifier } from '../realtime/notifier.ts';
 import type { Io, TeledxSocket } from '../realtime/socket-server.ts';
@@ -151,11 +153,25 @@ export class ConsultSignalling {
   ): Promise<void> {
     let answer: ConsultAck<unknown>;
     try {
+      await this.#reauthenticate(socket);
       answer = { ok: true, data: await handle(socket, request) };
     } catch (error) {
       answer = { ok: false, error: this.#refusal(error, event, socket) };
     }
     if (typeof ack === 'function') ack(answer);
+  }
+
+  /**
+   * Each request acts as the socket's session is now (through the sessions' cache: at most 5 s old), not as it was
+   * at the handshake: a session that has ended puts its connection out; changed roles or centres apply.
+   */
+  async #reauthenticate(socket: TeledxSocket): Promise<void> {
+    const actor = await actorForSession(this.#deps.db, socket.data.actor.sessionId);
+    if (!actor) {
+      socket.disconnect(true);
+      throw unauthenticated();
+    }
+    socket.data.actor = actor;
   }
 
   #refusal(error: unknown, event: string, socket: TeledxSocket): { code: string; message: string } {

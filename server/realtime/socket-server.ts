@@ -1,50 +1,62 @@
-// Live updates over Socket.IO. The handshake uses the same session cookie as the REST API; each socket joins
-// only the rooms its user may see: a reader the rooms of their centres, a township its organization's, an
-// administrator everything. The hub is the server's Notifier: after a case change commits, it sends the case's
-// new worklist row to those rooms. Delivery is best effort by design; clients resync over REST on reconnect.
+// Live updates over Socket.IO, as transport only: it knows sockets, sessions and rooms (rooms.ts), not cases or
+// consultations. Whoever has something to say hands publish() a message (an event, its payload and the rooms that
+// may see it; server.ts wires the domain's builders to the Notifier). Delivery is best effort by design: clients
+// resync over REST on every (re)connect.
+//
+// Every connection is authenticated with the session cookie, the REST API's, including a connection recovered
+// after a short drop (which gets its rooms and missed events back, so it must come with the session it had).
+// A session's sockets are put out when it ends: at once on logout (on every instance), and within
+// SESSION_RECHECK_MS when it expires or its user is deactivated.
 import type { Server as HttpServer } from 'node:http';
 import { parse as parseCookie } from 'cookie';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.ts';
-import { CENTRE_ROLES, TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
-import { actorForToken, SESSION_COOKIE } from '../auth/sessions.ts';
-import { summaryInclude, toSummary } from '../reading/case-row.ts';
+import { actorForSession, actorForToken, liveSessionIds, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Config } from '../config.ts';
 import { sameOriginHandshake } from '../http/same-origin.ts';
 import { providerOf, type Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import type { Notifier } from './notifier.ts';
-import { consultationInclude, toConsultationDto } from '../consult/dto.ts';
+import { rooms, roomsOf } from './rooms.ts';
 
-/** what a consultation:changed event says happened */
-type ConsultationChange = Parameters<ServerToClientEvents['consultation:changed']>[0]['event'];
+interface SocketData {
+  actor: Actor;
+}
+export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TeledxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-export type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor }>;
-export type TeledxSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { actor: Actor }>;
-
-export const rooms = {
-  centre: (id: string) => `centre:${id}`,
-  org: (id: string) => `org:${id}`,
-  user: (id: string) => `user:${id}`,
-  all: 'all',
-};
-
-export function roomsOf(actor: Actor): string[] {
-  const own = [rooms.user(actor.id)];
-  if (actor.role === 'ADMIN') return [...own, rooms.all];
-  if (CENTRE_ROLES.includes(actor.role)) return [...own, ...actor.centreIds.map(rooms.centre)];
-  if (TOWNSHIP_ROLES.includes(actor.role)) return [...own, rooms.org(actor.organizationId)];
-  return own;
+type EventName = keyof ServerToClientEvents;
+/** One event for the rooms that may see it. */
+export interface RoomMessage<E extends EventName = EventName> {
+  event: E;
+  payload: Parameters<ServerToClientEvents[E]>[0];
+  rooms: string[];
 }
 
-export class SocketHub implements Notifier {
+/** How often each instance checks that its sockets' sessions are still good (the session cache's lifetime). */
+const SESSION_RECHECK_MS = 5_000;
+
+export interface HubDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  /** told when a user whose presence it tracks has no connection left on any instance */
+  presence: Presence;
+}
+
+export interface Presence {
+  tracks(actor: Actor): boolean;
+  wentAway(actor: Actor): Promise<void>;
+}
+
+export class SocketHub {
   private io: Io | null = null;
   private adapterPool: pg.Pool | null = null;
+  private recheckTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly deps: { db: Db; config: Config; log: Logger }) {}
+  constructor(private readonly deps: HubDeps) {}
 
   async attach(http: HttpServer): Promise<Io> {
     const shared = providerOf(this.deps.config.databaseUrl) === 'postgresql';
@@ -54,8 +66,8 @@ export class SocketHub implements Notifier {
       // the session cookie goes with a same-site page's handshake too: only our own pages may open a socket
       allowRequest: sameOriginHandshake(this.deps.config.publicOrigins),
       // Replays missed events after a short drop (single instance only: the PostgreSQL adapter cannot);
-      // correctness never depends on it, since clients resync over REST.
-      ...(shared ? {} : { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000 } }),
+      // correctness never depends on it, since clients resync over REST. Not without the middleware below.
+      ...(shared ? {} : { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } }),
     });
     if (shared) {
       // Several instances on one PostgreSQL behave as one: broadcasts and socket look-ups go through
@@ -64,73 +76,93 @@ export class SocketHub implements Notifier {
       this.adapterPool.on('error', (error) => this.deps.log.warn({ err: error }, 'socket adapter connection error'));
       // its table socket_io_attachments comes with the PostgreSQL migrations (0004)
       io.adapter(createAdapter(this.adapterPool));
+    } else {
+      this.restoreOnlyLiveSessions(io);
     }
     io.use(async (socket, next) => {
       const token = parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
       const actor = token ? await actorForToken(this.deps.db, token).catch(() => null) : null;
-      if (!actor) return next(new Error('unauthenticated'));
+      // a recovered connection has its session's rooms and events: it must come back with that session
+      const sameSession = !socket.recovered || socket.data.actor?.sessionId === actor?.sessionId;
+      if (!actor || !sameSession) return next(new Error('unauthenticated'));
       socket.data.actor = actor;
       next();
     });
     io.on('connection', (socket) => this.onConnection(socket));
     this.io = io;
+    this.recheckTimer = setInterval(() => void this.putOutEndedSessions(), SESSION_RECHECK_MS);
+    this.recheckTimer.unref();
     return io;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.recheckTimer);
     await new Promise<void>((resolve) => (this.io ? this.io.close(() => resolve()) : resolve()));
     this.io = null;
     await this.adapterPool?.end();
     this.adapterPool = null;
   }
 
-  caseChanged(caseId: string, event: string): void {
-    this.broadcast(caseId, event).catch((error) => this.deps.log.warn({ err: error, caseId }, 'case notification failed'));
+  /** Sends the message once it is built (null: nothing to send); never throws. */
+  publish(message: Promise<RoomMessage | null>, about: Record<string, string>): void {
+    message
+      .then((built) => {
+        if (!built || !this.io) return;
+        // socket.io's types cannot follow a generic event name to its payload
+        (this.io.to(built.rooms) as unknown as { emit(event: string, payload: unknown): void }).emit(built.event, built.payload);
+      })
+      .catch((error) => this.deps.log.warn({ err: error, ...about }, 'live notification failed'));
   }
 
-  consultationChanged(consultationId: string, event: string): void {
-    this.broadcastConsultation(consultationId, event).catch((error) =>
-      this.deps.log.warn({ err: error, consultationId }, 'consultation notification failed'),
-    );
-  }
-
-  /** To everyone who may see the consultation (consult/access.ts): the requesting township, the centre, the two people. */
-  private async broadcastConsultation(consultationId: string, event: string): Promise<void> {
-    if (!this.io) return;
-    const row = await this.deps.db.consultation.findUnique({ where: { id: consultationId }, include: consultationInclude });
-    if (!row) return;
-    const targets = [rooms.all, rooms.user(row.requestedById), rooms.org(row.requestingOrgId), rooms.centre(row.centreId)];
-    if (row.specialistId) targets.push(rooms.user(row.specialistId));
-    const kind = event as ConsultationChange;
-    this.io.to(targets).emit('consultation:changed', { consultation: toConsultationDto(row), event: kind, at: new Date().toISOString() });
+  /** The session ended (logout): its sockets, on every instance, are closed now. */
+  endSession(sessionId: string): void {
+    this.io?.in(rooms.session(sessionId)).disconnectSockets(true);
   }
 
   private onConnection(socket: TeledxSocket): void {
-    void socket.join(roomsOf(socket.data.actor));
-    socket.on('disconnect', () => void this.onDisconnect(socket.data.actor));
-  }
-
-  /**
-   * A reader whose last connection dropped keeps their claims only for the grace period: long enough to ride
-   * out a Wi-Fi blip or a page reload, short enough that a closed laptop does not hold a STAT case for long.
-   */
-  private async onDisconnect(actor: Actor): Promise<void> {
-    if (!CENTRE_ROLES.includes(actor.role) || !this.io) return;
-    const stillConnected = await this.io.in(rooms.user(actor.id)).fetchSockets();
-    if (stillConnected.length > 0) return;
-    const graceEnds = new Date(Date.now() + this.deps.config.disconnectGraceMs);
-    await this.deps.db.case.updateMany({
-      where: { claimedById: actor.id, status: 'CLAIMED', leaseExpiresAt: { gt: graceEnds } },
-      data: { leaseExpiresAt: graceEnds },
+    const own = roomsOf(socket.data.actor);
+    // a recovered connection comes back in its old rooms: the user's centres may have changed since
+    for (const room of socket.rooms) if (room !== socket.id && !own.includes(room)) void socket.leave(room);
+    void socket.join(own);
+    socket.on('disconnect', () => {
+      this.onDisconnect(socket.data.actor).catch((error) => this.deps.log.warn({ err: error }, 'disconnect handling failed'));
     });
   }
 
-  private async broadcast(caseId: string, event: string): Promise<void> {
+  private async onDisconnect(actor: Actor): Promise<void> {
+    const { presence } = this.deps;
+    if (!this.io || !presence.tracks(actor)) return; // asking every instance costs a round through the adapter
+    const stillConnected = await this.io.in(rooms.user(actor.id)).fetchSockets();
+    if (stillConnected.length === 0) await presence.wentAway(actor);
+  }
+
+  /**
+   * socket.io restores a dropped connection's rooms and writes its missed events to the new connection before any
+   * middleware has run, so the check cannot wait for the middleware: a session that has ended since is not
+   * restored at all (the connection then goes through the middleware as a new one).
+   */
+  private restoreOnlyLiveSessions(io: Io): void {
+    const adapter = io.of('/').adapter;
+    const restore = adapter.restoreSession.bind(adapter);
+    adapter.restoreSession = async (pid, offset) => {
+      const session = await restore(pid, offset);
+      const sessionId = (session?.data as Partial<SocketData> | undefined)?.actor?.sessionId;
+      const actor = sessionId ? await actorForSession(this.deps.db, sessionId) : null;
+      // (null is what the adapter itself answers for an unknown or expired session, whatever its type says)
+      return (session && actor ? { ...session, data: { actor } } : null) as Awaited<ReturnType<typeof restore>>;
+    };
+  }
+
+  /** Closes this instance's sockets whose session expired, was deleted or whose user was deactivated. */
+  private async putOutEndedSessions(): Promise<void> {
     if (!this.io) return;
-    const row = await this.deps.db.case.findUnique({ where: { id: caseId }, include: summaryInclude });
-    if (!row) return;
-    const targets = [rooms.all, rooms.org(row.originOrgId)];
-    if (row.centreId && row.status !== 'DRAFT') targets.push(rooms.centre(row.centreId));
-    this.io.to(targets).emit('case:changed', { case: toSummary(row, this.deps.config.sla), event, at: new Date().toISOString() });
+    const sockets = [...this.io.of('/').sockets.values()];
+    if (sockets.length === 0) return;
+    try {
+      const live = await liveSessionIds(this.deps.db, [...new Set(sockets.map((s) => s.data.actor.sessionId))]);
+      for (const socket of sockets) if (!live.has(socket.data.actor.sessionId)) socket.disconnect(true);
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'could not check the sockets’ sessions');
+    }
   }
 }
