@@ -23,8 +23,11 @@ describe.each(BACKENDS)('login throttling (%s)', (backend) => {
   const login = (username: string, password: string, from: string) =>
     server.anonymous().request('POST', '/api/session', { json: { username, password }, headers: { 'x-forwarded-for': from } });
 
-  it('counts " tech2", "\\ttech2 " and "tech2" as one user, and keeps the right password out', async () => {
-    for (const variant of ['tech2', ' tech2', '\ttech2 ']) expect((await login(variant, 'guess', '10.0.0.1')).status).toBe(401);
+  it('counts " tech2", "  tech2  " and "tech2" as one user, refuses "\\ttech2", and keeps the right password out', async () => {
+    // a control character is no name at all: refused before any count, so it buys no guess
+    const tabbed = await login('\ttech2 ', 'guess', '10.0.0.1');
+    expect([tabbed.status, tabbed.body.error.code]).toEqual([400, 'CONTROL_CHARACTERS']);
+    for (const variant of ['tech2', ' tech2', '  tech2  ']) expect((await login(variant, 'guess', '10.0.0.1')).status).toBe(401);
     const blocked = await login('tech2 ', DEMO_PASSWORD, '10.0.0.1');
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe('TOO_MANY_ATTEMPTS');
