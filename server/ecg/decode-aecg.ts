@@ -16,6 +16,12 @@ const MICROVOLTS_PER_UNIT: Record<string, number> = { uV: 1, mV: 1000, V: 1e6, n
 
 type XmlNode = { [key: string]: unknown };
 
+/**
+ * Larger documents are not decoded: a 10 s 12-lead aECG is a few hundred kilobytes of digits, and the whole document
+ * becomes one string and a parsed tree (several times its size) while it is read.
+ */
+export const MAX_AECG_BYTES = 64 * 1024 * 1024;
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -51,6 +57,7 @@ function text(node: XmlNode | undefined): string {
 }
 
 export function decodeAecg(bytes: Uint8Array): EcgRecording {
+  if (bytes.length > MAX_AECG_BYTES) throw new EcgDecodeError('TOO_LARGE', `the aECG document is larger than ${MAX_AECG_BYTES} bytes`);
   const xml = new TextDecoder('utf-8').decode(bytes);
   const root = annotatedEcg(xml);
   const sets = path(root, 'component', 'series', 'component', 'sequenceSet').map(readSequenceSet);
