@@ -84,7 +84,15 @@ export async function isDicomPart10(source: ByteSource): Promise<boolean> {
 export async function readDicomHeader(source: ByteSource, options: HeaderOptions): Promise<HeaderResult> {
   const parsed = await parseHeader(source, options.maxInflatedBytes ?? MAX_INFLATED_BYTES);
   if ('problem' in parsed) return { ok: false, ...parsed.problem };
-  const { dataSet, content } = parsed;
+  try {
+    return await interpret(parsed.dataSet, parsed.content, options);
+  } catch (error) {
+    // an element that claims more bytes than the header holds: dicom-parser throws when its value is read
+    return { ok: false, ...describeParseError(error) };
+  }
+}
+
+async function interpret(dataSet: dicomParser.DataSet, content: ByteSource, options: HeaderOptions): Promise<HeaderResult> {
   // element offsets point into the parsed bytes: the inflated ones for a deflated data set
   const bytes = Buffer.from(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset, dataSet.byteArray.length);
 

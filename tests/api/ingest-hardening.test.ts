@@ -88,6 +88,34 @@ describe.each(BACKENDS)('ingest of hostile files (%s)', (backend) => {
     expect(await staging()).toEqual([]);
   });
 
+  it('refuses a file whose last header element claims more bytes than the file has (found by the fuzzer: was 500)', async () => {
+    const caseId = await newCase();
+    const uid = (n: number) => `1.2.826.0.1.3680043.10.1500.77.${n}`;
+    // implicit VR little endian: tag, 32-bit length, value; dicom-parser takes such a length on trust
+    const implicit = (tag: number, value: string, length = value.length) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt16LE(tag >>> 16, 0);
+      head.writeUInt16LE(tag & 0xffff, 2);
+      head.writeUInt32LE(length, 4);
+      return Buffer.concat([head, Buffer.from(value, 'latin1')]);
+    };
+    const file = Buffer.concat([
+      writeDicom([], '1.2.840.10008.5.1.4.1.1.2', uid(1), '1.2.840.10008.1.2'),
+      implicit(0x00080016, '1.2.840.10008.5.1.4.1.1.2\0'),
+      implicit(0x00080018, uid(1)),
+      implicit(0x0020000d, uid(2)),
+      implicit(0x0020000e, uid(3), 0x10000000), // Series Instance UID: 256 MiB, in a file of a few hundred bytes
+    ]);
+    const res = await tech1.upload(caseId, [
+      { name: 'long-element.dcm', data: file },
+      { name: 'good.dcm', data: syntheticCt({ rows: 16, columns: 16 }).bytes },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.rejected).toEqual([expect.objectContaining({ file: 'long-element.dcm', code: 'DICOM_TRUNCATED', status: 422 })]);
+    expect(res.body.accepted.map((a: any) => a.file)).toEqual(['good.dcm']);
+    expect(await staging()).toEqual([]);
+  });
+
   describe('malformed multipart bodies', () => {
     const boundary = 'teledxhardening';
     const part = (disposition: string, content: Buffer | string = 'x') =>
