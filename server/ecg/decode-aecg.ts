@@ -71,7 +71,13 @@ export function decodeAecg(bytes: Uint8Array): EcgRecording {
 function annotatedEcg(xml: string): XmlNode {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new EcgDecodeError('NOT_AECG', `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const document = parser.parse(xml) as XmlNode;
+  let document: XmlNode;
+  try {
+    document = parser.parse(xml) as XmlNode;
+  } catch (error) {
+    // the validator lets some broken documents through (an unclosed processing instruction) that the parser refuses
+    throw new EcgDecodeError('NOT_AECG', `not well-formed XML: ${(error as Error).message}`);
+  }
   const [rootKey, root] = Object.entries(document).find(([key]) => key === 'AnnotatedECG' || key.endsWith(':AnnotatedECG')) ?? [];
   if (!rootKey || typeof root !== 'object' || root === null) throw new EcgDecodeError('NOT_AECG', 'the root element is not AnnotatedECG');
   const prefix = rootKey.includes(':') ? rootKey.slice(0, rootKey.indexOf(':')) : '';

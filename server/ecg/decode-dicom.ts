@@ -96,7 +96,15 @@ interface MultiplexGroup {
 }
 
 export function decodeDicomEcg(bytes: Uint8Array): EcgRecording {
-  const dataSet = parse(bytes);
+  try {
+    return decodeParsed(parse(bytes));
+  } catch (error) {
+    // dicom-parser throws (strings, not errors) when a value is read whose length runs past the bytes
+    throw asDecodeError(error);
+  }
+}
+
+function decodeParsed(dataSet: dicomParser.DataSet): EcgRecording {
   const sopClass = dataSet.string(TAG.sopClassUid)?.trim();
   if (!sopClass || !ECG_SOP_CLASSES.has(sopClass)) {
     throw new EcgDecodeError('NOT_ECG', `SOP Class ${sopClass ?? '(none)'} is not a 12-lead or General ECG waveform`);
@@ -116,13 +124,15 @@ function parse(bytes: Uint8Array): dicomParser.DataSet {
       inflater: inflateBounded,
     } as dicomParser.ParseDicomOptions);
   } catch (error) {
-    if (error instanceof EcgDecodeError) throw error;
-    const message = String((error as { exception?: string })?.exception ?? (error as Error)?.message ?? error);
-    if (/past end|beyond|overrun|maxPosition|end of buffer/i.test(message)) {
-      throw new EcgDecodeError('TRUNCATED', `the file ends early: ${message}`);
-    }
-    throw new EcgDecodeError('NOT_DICOM', `not a readable DICOM file: ${message}`);
+    throw asDecodeError(error);
   }
+}
+
+function asDecodeError(error: unknown): EcgDecodeError {
+  if (error instanceof EcgDecodeError) return error;
+  const message = String((error as { exception?: string })?.exception ?? (error as Error)?.message ?? error);
+  if (/past end|beyond|overrun|maxPosition|end of buffer/i.test(message)) return new EcgDecodeError('TRUNCATED', `the file ends early: ${message}`);
+  return new EcgDecodeError('NOT_DICOM', `not a readable DICOM file: ${message}`);
 }
 
 /** dicom-parser's inflater for the deflated transfer syntax: the file meta as it is, the data set inflated within bounds. */

@@ -3,7 +3,7 @@
 // or a precise reason the file cannot be accepted.
 import dicomParser from 'dicom-parser';
 import type { RejectionCode } from '../../shared/api.ts';
-import { inflateBounded } from './bounded-inflate.ts';
+import { inflateBounded, type InflateResult } from './bounded-inflate.ts';
 import { decodeDicomText } from './charset.ts';
 import { HeaderParseError, parseHeaderOffThread } from './header-parser-pool.ts';
 
@@ -209,32 +209,38 @@ async function parseGrowing(source: ByteSource): Promise<Parsed> {
 
 /**
  * A deflated data set must be inflated whole (its length is only known at the end, and the pixel data is measured
- * against it); it is parsed from the first MAX_HEADER_READ inflated bytes.
+ * against it). Only a window of its start is kept for the parser, growing as parseGrowing's prefix does: nearly
+ * every header (and every bomb's) fits the first window, and the rare longer one costs another pass of inflation
+ * rather than holding tens of megabytes for every deflated file.
  */
 async function parseDeflated(source: ByteSource, metaEnd: number, maxInflatedBytes: number): Promise<Parsed> {
-  const inflated = await inflateBounded(source, metaEnd, { maxOutput: maxInflatedBytes, headBytes: MAX_HEADER_READ, tailBytes: TAIL_READ });
-  if (!inflated.ok) {
-    if (inflated.reason === 'limit') {
-      return {
-        problem: {
-          code: 'DECOMPRESSION_LIMIT',
-          reason: `the deflated data set inflates to more than the limit of ${maxInflatedBytes} bytes`,
-          params: { limit: maxInflatedBytes },
-        },
-      };
+  for (let window = FIRST_READ; ; window = Math.min(window * 8, MAX_HEADER_READ)) {
+    const inflated = await inflateBounded(source, metaEnd, { maxOutput: maxInflatedBytes, headBytes: window, tailBytes: TAIL_READ });
+    if (!inflated.ok) return { problem: inflationProblem(inflated, maxInflatedBytes) };
+    const plain = Buffer.concat([await source.read(0, metaEnd), inflated.head]);
+    const whole = inflated.total === inflated.head.length;
+    try {
+      const dataSet = await parseHeaderOffThread(plain, true);
+      if (whole || dataSet.elements[PIXEL_DATA]) return { dataSet, content: inflatedSource(plain, inflated.tail, metaEnd + inflated.total) };
+    } catch (error) {
+      if (whole || error instanceof HeaderParseError) return { problem: describeParseError(error) };
     }
-    const code = inflated.reason === 'truncated' ? 'DICOM_TRUNCATED' : 'DICOM_CORRUPT';
-    return { problem: { code, reason: `the deflated data set cannot be inflated: ${inflated.message}` } };
+    if (window >= MAX_HEADER_READ) {
+      return { problem: { code: 'DICOM_CORRUPT', reason: `no pixel data found in the first ${MAX_HEADER_READ} inflated bytes` } };
+    }
   }
-  const plain = Buffer.concat([await source.read(0, metaEnd), inflated.head]);
-  const whole = inflated.total === inflated.head.length;
-  try {
-    const dataSet = await parseHeaderOffThread(plain, true);
-    if (whole || dataSet.elements[PIXEL_DATA]) return { dataSet, content: inflatedSource(plain, inflated.tail, metaEnd + inflated.total) };
-  } catch (error) {
-    if (whole || error instanceof HeaderParseError) return { problem: describeParseError(error) };
+}
+
+function inflationProblem(failure: Extract<InflateResult, { ok: false }>, maxInflatedBytes: number): HeaderProblem {
+  if (failure.reason === 'limit') {
+    return {
+      code: 'DECOMPRESSION_LIMIT',
+      reason: `the deflated data set inflates to more than the limit of ${maxInflatedBytes} bytes`,
+      params: { limit: maxInflatedBytes },
+    };
   }
-  return { problem: { code: 'DICOM_CORRUPT', reason: `no pixel data found in the first ${MAX_HEADER_READ} inflated bytes` } };
+  const code = failure.reason === 'truncated' ? 'DICOM_TRUNCATED' : 'DICOM_CORRUPT';
+  return { code, reason: `the deflated data set cannot be inflated: ${failure.message}` };
 }
 
 function describeParseError(error: unknown): HeaderProblem {

@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TWELVE_LEAD_ECG_STORAGE } from '../../server/ecg/decode-dicom.ts';
 import { syntheticCt, writeDicom } from '../fixtures/dicom-writer.ts';
 import { deflateBomb, deflatedCt, DEFLATED_LE } from '../fixtures/deflated-dicom.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
@@ -63,13 +64,22 @@ describe.each(BACKENDS)('ingest of hostile files (%s)', (backend) => {
       expect.objectContaining({ file: 'bomb.dcm', code: 'DECOMPRESSION_LIMIT', status: 413, params: { limit: 512 * MIB } }),
     ]);
     expect(res.body.accepted.map((a: any) => a.file).sort()).toEqual(['deflated.dcm', 'good.dcm']);
-    // inflating it whole took 1.43 GB; the bounded inflation keeps a 64 MiB window of it
+    // inflating it whole took 1.43 GB; the bounded inflation keeps a window of its start and end
     expect(rssGrowthMiB).toBeLessThan(400);
     // a deflated file's text is read from its inflated bytes
     const detail = (await tech1.get(`/api/cases/${caseId}`)).body;
     const study = detail.studies.find((s: any) => s.studyInstanceUid === deflatedGood.studyUid);
     expect(study.dicomPatient.name).toBe('张^三');
     await expectStoreConsistent(server);
+  });
+
+  it('accepts a deflated ECG that inflates within the upload limit, but its analysis stops at the ECG bound', async () => {
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '张三' }, examKind: 'ECG' })).body.id;
+    const bomb = deflateBomb(64, { sopClassUid: TWELVE_LEAD_ECG_STORAGE, modality: 'ECG' }); // 64 MiB of "waveform"
+    const res = await tech1.upload(caseId, [{ name: 'ecg.dcm', data: bomb.bytes }]);
+    expect(res.body.accepted.map((a: any) => a.file)).toEqual(['ecg.dcm']);
+    const detail = (await tech1.get(`/api/cases/${caseId}`)).body;
+    expect(detail.ecg.map((a: any) => a.error?.code)).toEqual(['TOO_LARGE']);
   });
 
   it('keeps serving while three bombs and a costly header are inflated and parsed', async () => {
@@ -83,8 +93,10 @@ describe.each(BACKENDS)('ingest of hostile files (%s)', (backend) => {
       ]),
     );
     expect(result.map((r) => r.body.rejected[0]?.code)).toEqual(['DECOMPRESSION_LIMIT', 'DECOMPRESSION_LIMIT', 'DECOMPRESSION_LIMIT', 'DICOM_MISSING_ATTRIBUTE']);
-    // inflation runs on the thread pool and parsing in a worker: a 64 MiB header parsed here held the loop for ~4 s
-    expect(maxDelayMs).toBeLessThan(500);
+    // Inflation runs on the thread pool and parsing in a worker: parsed here, the 64 MiB header alone held the loop for
+    // ~4 s. What is left on the loop (copies of the windows to the worker) stays far below this bound even when the
+    // machine is busy with other test files; the bound is generous so that it is not a timing test.
+    expect(maxDelayMs).toBeLessThan(1500);
     expect(await staging()).toEqual([]);
   });
 
