@@ -12,6 +12,7 @@ import { migrate } from './db/migrate.ts';
 import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
 import { MediaServerHolder } from './consult/media/media-server.ts';
 import { ConsultSignalling } from './consult/signalling.ts';
+import { startOrphanSweep, type ReclaimResult } from './ingest/orphan-blobs.ts';
 import { createLogger } from './logger.ts';
 import { startQueueWatch } from './reading/claims.ts';
 import type { Notifier } from './realtime/notifier.ts';
@@ -27,6 +28,8 @@ export interface RunningServer {
   seeded: boolean;
   /** live consultations' media server, started by the first consultation request (tests reach its workers here) */
   media: MediaServerHolder;
+  /** the start-up sweep of blobs no row references (runs in the background; null if it failed) */
+  orphanSweep: Promise<ReclaimResult | null>;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const db = await openDatabase(config.databaseUrl);
   const store = new FsBlobStore(join(config.dataDir, 'blobs'));
   await store.init();
+  const orphanSweep = startOrphanSweep({ db, store, log });
   const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;
   const hub = new SocketHub({ db, config, log, presence: readerPresence({ db, config }) });
   const media = new MediaServerHolder(config.media, log.child({ component: 'media' }));
@@ -67,8 +71,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: `http://${host}:${port}`,
     seeded,
     media,
+    orphanSweep,
     async close() {
       queueWatch.stop();
+      await orphanSweep;
       await hub.close();
       await signalling.drain(); // the leaves of the sockets just closed write to the database
       await media.close();

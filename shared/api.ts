@@ -304,6 +304,8 @@ export type CaseHistoryEntryDto = z.infer<typeof caseHistoryEntryDtoSchema>;
 export const REJECTION_CODES = [
   'EMPTY_FILE',
   'TOO_LARGE',
+  /** a compressed (deflated) file that would inflate past the server's limit */
+  'DECOMPRESSION_LIMIT',
   'UNSUPPORTED_TYPE',
   'WRONG_TYPE_FOR_EXAM',
   'WRONG_MODALITY',

@@ -11,7 +11,7 @@ export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 
 /** C0 controls and DEL; a multi-line text may keep tab, line feed and carriage return. */
 /* eslint-disable no-control-regex -- matching control characters is the point */
-const SINGLE_LINE_CONTROLS = /[\u0000-\u001F\u007F]/;
+export const SINGLE_LINE_CONTROLS = /[\u0000-\u001F\u007F]/;
 const MULTI_LINE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 /* eslint-enable no-control-regex */
 

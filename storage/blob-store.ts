@@ -39,6 +39,19 @@ export interface BlobStore {
   /** A stream of the blob's bytes, optionally only a range of them. */
   get(key: string, range?: ByteRange): Readable;
   delete(key: string): Promise<void>;
+  /** Every stored blob, with when its bytes were last written (for reclaiming blobs that no row references). */
+  list(): AsyncIterable<ListedBlob>;
+  /**
+   * Deletes the blob only if its bytes were written before `cutoff`, and answers whether it did. Committing the same
+   * content again rewrites it, so a blob being committed right now by another upload (whose row is about to be
+   * written) is never taken.
+   */
+  deleteIfOlder(key: string, cutoff: Date): Promise<boolean>;
+}
+
+export interface ListedBlob {
+  key: string;
+  modifiedAt: Date;
 }
 
 export class BlobTooLargeError extends Error {

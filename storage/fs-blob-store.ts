@@ -7,10 +7,10 @@
 // crash) are never referenced by the index and are swept at start-up.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, opendir, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { BlobTooLargeError, type BlobStore, type ByteRange, type StagedBlob, type StoredBlob } from './blob-store.ts';
+import { BlobTooLargeError, type BlobStore, type ByteRange, type ListedBlob, type StagedBlob, type StoredBlob } from './blob-store.ts';
 
 /** bytes of each staged file kept in memory: enough for nearly every DICOM header and all sniffing */
 const HEAD_BYTES = 64 * 1024;
@@ -103,6 +103,39 @@ export class FsBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  async *list(): AsyncIterable<ListedBlob> {
+    const top = join(this.root, 'sha256');
+    for (const prefix of await readdir(top).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      // opendir streams the folder: a store of a million blobs is never listed into memory at once
+      for await (const entry of await opendir(join(top, prefix))) {
+        const key = `sha256/${prefix}/${entry.name}`;
+        if (!entry.isFile() || !KEY_PATTERN.test(key)) continue;
+        const modifiedAt = await stat(this.pathOf(key)).then((s) => s.mtime, () => null);
+        if (modifiedAt) yield { key, modifiedAt };
+      }
+    }
+  }
+
+  async deleteIfOlder(key: string, cutoff: Date): Promise<boolean> {
+    // Move it aside first, then look at what was moved: a commit of the same content that renamed a fresh file onto
+    // the key just before is seen by its mtime and put back (same bytes, so putting back is always correct); one that
+    // comes just after lands beside the moved file and is untouched. Deleting in place could not tell the two apart.
+    const aside = join(this.stagingDir, `reclaim-${randomBytes(8).toString('hex')}`);
+    try {
+      await rename(this.pathOf(key), aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false; // another instance took it
+      throw error;
+    }
+    if ((await stat(aside)).mtime >= cutoff) {
+      await rename(aside, this.pathOf(key));
+      return false;
+    }
+    await rm(aside, { force: true });
+    return true;
   }
 
   /** @internal moves a staged file to its content address, durably. */

@@ -16,6 +16,12 @@ const MICROVOLTS_PER_UNIT: Record<string, number> = { uV: 1, mV: 1000, V: 1e6, n
 
 type XmlNode = { [key: string]: unknown };
 
+/**
+ * Larger documents are not decoded: a 10 s 12-lead aECG is a few hundred kilobytes of digits, and the whole document
+ * becomes one string and a parsed tree (several times its size) while it is read.
+ */
+export const MAX_AECG_BYTES = 64 * 1024 * 1024;
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -51,6 +57,7 @@ function text(node: XmlNode | undefined): string {
 }
 
 export function decodeAecg(bytes: Uint8Array): EcgRecording {
+  if (bytes.length > MAX_AECG_BYTES) throw new EcgDecodeError('TOO_LARGE', `the aECG document is larger than ${MAX_AECG_BYTES} bytes`);
   const xml = new TextDecoder('utf-8').decode(bytes);
   const root = annotatedEcg(xml);
   const sets = path(root, 'component', 'series', 'component', 'sequenceSet').map(readSequenceSet);
@@ -64,7 +71,13 @@ export function decodeAecg(bytes: Uint8Array): EcgRecording {
 function annotatedEcg(xml: string): XmlNode {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new EcgDecodeError('NOT_AECG', `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const document = parser.parse(xml) as XmlNode;
+  let document: XmlNode;
+  try {
+    document = parser.parse(xml) as XmlNode;
+  } catch (error) {
+    // the validator lets some broken documents through (an unclosed processing instruction) that the parser refuses
+    throw new EcgDecodeError('NOT_AECG', `not well-formed XML: ${(error as Error).message}`);
+  }
   const [rootKey, root] = Object.entries(document).find(([key]) => key === 'AnnotatedECG' || key.endsWith(':AnnotatedECG')) ?? [];
   if (!rootKey || typeof root !== 'object' || root === null) throw new EcgDecodeError('NOT_AECG', 'the root element is not AnnotatedECG');
   const prefix = rootKey.includes(':') ? rootKey.slice(0, rootKey.indexOf(':')) : '';

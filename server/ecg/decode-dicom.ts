@@ -9,6 +9,7 @@
 //     value 0 from actual 0 using the units defined in the Channel Sensitivity Units Sequence", so it is added
 //     after scaling; pydicom 2.x adds it before scaling instead, which only differs where the baseline is not 0.)
 import dicomParser from 'dicom-parser';
+import { inflateRawSync } from 'node:zlib';
 import { completeLeads, normaliseLeadName } from '../../shared/ecg/leads.ts';
 import type { EcgLead, EcgRecording, LeadName } from '../../shared/ecg/types.ts';
 import { EcgDecodeError } from './decode-error.ts';
@@ -17,6 +18,11 @@ export const TWELVE_LEAD_ECG_STORAGE = '1.2.840.10008.5.1.4.1.1.9.1.1';
 export const GENERAL_ECG_STORAGE = '1.2.840.10008.5.1.4.1.1.9.1.2';
 const ECG_SOP_CLASSES = new Set([TWELVE_LEAD_ECG_STORAGE, GENERAL_ECG_STORAGE]);
 const EXPLICIT_VR_BIG_ENDIAN = '1.2.840.10008.1.2.2';
+/**
+ * The most a deflated ECG data set may inflate to. A 12-lead ECG is about 100 KB; ten minutes of 12 leads at 1 kHz
+ * is 15 MB. The bound keeps a deflate bomb from taking the server's memory (and this synchronous inflation short).
+ */
+export const MAX_INFLATED_ECG_BYTES = 32 * 1024 * 1024;
 
 const TAG = {
   sopClassUid: 'x00080016',
@@ -90,7 +96,15 @@ interface MultiplexGroup {
 }
 
 export function decodeDicomEcg(bytes: Uint8Array): EcgRecording {
-  const dataSet = parse(bytes);
+  try {
+    return decodeParsed(parse(bytes));
+  } catch (error) {
+    // dicom-parser throws (strings, not errors) when a value is read whose length runs past the bytes
+    throw asDecodeError(error);
+  }
+}
+
+function decodeParsed(dataSet: dicomParser.DataSet): EcgRecording {
   const sopClass = dataSet.string(TAG.sopClassUid)?.trim();
   if (!sopClass || !ECG_SOP_CLASSES.has(sopClass)) {
     throw new EcgDecodeError('NOT_ECG', `SOP Class ${sopClass ?? '(none)'} is not a 12-lead or General ECG waveform`);
@@ -107,14 +121,36 @@ function parse(bytes: Uint8Array): dicomParser.DataSet {
   try {
     return dicomParser.parseDicom(bytes, {
       vrCallback: (tag: string) => (SEQUENCE_TAGS.has(tag) ? 'SQ' : undefined),
+      inflater: inflateBounded,
     } as dicomParser.ParseDicomOptions);
   } catch (error) {
-    const message = String((error as { exception?: string })?.exception ?? (error as Error)?.message ?? error);
-    if (/past end|beyond|overrun|maxPosition|end of buffer/i.test(message)) {
-      throw new EcgDecodeError('TRUNCATED', `the file ends early: ${message}`);
-    }
-    throw new EcgDecodeError('NOT_DICOM', `not a readable DICOM file: ${message}`);
+    throw asDecodeError(error);
   }
+}
+
+function asDecodeError(error: unknown): EcgDecodeError {
+  if (error instanceof EcgDecodeError) return error;
+  const message = String((error as { exception?: string })?.exception ?? (error as Error)?.message ?? error);
+  if (/past end|beyond|overrun|maxPosition|end of buffer/i.test(message)) return new EcgDecodeError('TRUNCATED', `the file ends early: ${message}`);
+  return new EcgDecodeError('NOT_DICOM', `not a readable DICOM file: ${message}`);
+}
+
+/** dicom-parser's inflater for the deflated transfer syntax: the file meta as it is, the data set inflated within bounds. */
+function inflateBounded(bytes: Uint8Array, position: number): Uint8Array {
+  let body: Buffer;
+  try {
+    body = inflateRawSync(bytes.subarray(position), { maxOutputLength: MAX_INFLATED_ECG_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new EcgDecodeError('TOO_LARGE', `the deflated data set inflates to more than ${MAX_INFLATED_ECG_BYTES} bytes`);
+    }
+    const message = (error as Error).message;
+    throw new EcgDecodeError(/unexpected end/i.test(message) ? 'TRUNCATED' : 'NOT_DICOM', `the deflated data set cannot be inflated: ${message}`);
+  }
+  const whole = new Uint8Array(position + body.length);
+  whole.set(bytes.subarray(0, position), 0);
+  whole.set(body, position);
+  return whole;
 }
 
 function readGroup(item: dicomParser.DataSet): MultiplexGroup {

@@ -17,6 +17,8 @@ export type EcgDecodeErrorCode =
   | 'NO_STANDARD_LEADS'
   /** Not an HL7 aECG (AnnotatedECG, urn:hl7-org:v3) document, or not well-formed XML. */
   | 'NOT_AECG'
+  /** The file, or its deflated data set once inflated, is larger than an ECG can plausibly be. */
+  | 'TOO_LARGE'
   /** Required content is missing or inconsistent (no sampling increment, leads of different lengths...). */
   | 'MALFORMED';
 

@@ -3,7 +3,7 @@
 import type { RejectionCode } from '../../shared/api.ts';
 import { EXAM_KIND_RULES, examKindAcceptsModality, type AttachmentKind, type ExamKind } from '../../shared/domain.ts';
 import type { StagedBlob } from '../../storage/blob-store.ts';
-import { isBareDataSet, isDicomPart10, readDicomHeader, type DicomHeader } from './dicom-header.ts';
+import { isBareDataSet, isDicomPart10, MAX_INFLATED_BYTES, readDicomHeader, type DicomHeader } from './dicom-header.ts';
 import { sniffAttachment } from './sniff.ts';
 
 export type Classified =
@@ -22,6 +22,7 @@ export interface Rejection {
 export const STATUS_OF: Record<RejectionCode, number> = {
   EMPTY_FILE: 422,
   TOO_LARGE: 413,
+  DECOMPRESSION_LIMIT: 413,
   UNSUPPORTED_TYPE: 415,
   WRONG_TYPE_FOR_EXAM: 415,
   WRONG_MODALITY: 422,
@@ -49,7 +50,8 @@ export async function classifyFile(
   if (staged.size === 0) return reject('EMPTY_FILE', 'the file is empty');
 
   if (await isDicomPart10(staged)) {
-    const result = await readDicomHeader(staged, options);
+    const maxInflatedBytes = Math.min(options.maxFileBytes, MAX_INFLATED_BYTES);
+    const result = await readDicomHeader(staged, { defaultCharset: options.defaultCharset, maxInflatedBytes });
     if (!result.ok) return reject(result.code, result.reason, result.params);
     const { modality } = result.header;
     if (!examKindAcceptsModality(examKind, modality)) {

@@ -2,9 +2,10 @@
 // so a 2 GB multi-frame file costs a few kilobytes of reading. Answers either the attributes teledx indexes
 // or a precise reason the file cannot be accepted.
 import dicomParser from 'dicom-parser';
-import { inflateRawSync } from 'node:zlib';
 import type { RejectionCode } from '../../shared/api.ts';
+import { inflateBounded, type InflateResult } from './bounded-inflate.ts';
 import { decodeDicomText } from './charset.ts';
+import { HeaderParseError, parseHeaderOffThread } from './header-parser-pool.ts';
 
 export interface ByteSource {
   readonly size: number;
@@ -47,6 +48,20 @@ const FIRST_READ = 64 * 1024;
 /** headers beyond this are not plausible; such a file is treated as corrupt */
 const MAX_HEADER_READ = 64 * 1024 * 1024;
 const SEQUENCE_DELIMITER = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
+/** the end of a file searched for the end marker of encapsulated pixel data */
+const TAIL_READ = 64 * 1024;
+/**
+ * The most a deflated data set may inflate to (further bounded by the configured file size limit): the reader's
+ * browser inflates it whole to show it, so it may not be larger than what could be uploaded uncompressed, and a
+ * bomb (deflate reaches about 1000:1) is refused after at most this much thread-pool work.
+ */
+export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
+
+export interface HeaderOptions {
+  defaultCharset: string;
+  /** a deflated data set that inflates to more is refused (DECOMPRESSION_LIMIT); MAX_INFLATED_BYTES by default */
+  maxInflatedBytes?: number;
+}
 
 /**
  * A bare DICOM data set (no preamble, no "DICM", no file meta information), as some old systems write.
@@ -66,10 +81,20 @@ export async function isDicomPart10(source: ByteSource): Promise<boolean> {
   return (await source.read(128, 132)).toString('latin1') === 'DICM';
 }
 
-export async function readDicomHeader(source: ByteSource, options: { defaultCharset: string }): Promise<HeaderResult> {
-  const parsed = await parseGrowing(source);
+export async function readDicomHeader(source: ByteSource, options: HeaderOptions): Promise<HeaderResult> {
+  const parsed = await parseHeader(source, options.maxInflatedBytes ?? MAX_INFLATED_BYTES);
   if ('problem' in parsed) return { ok: false, ...parsed.problem };
-  const { dataSet, bytes } = parsed;
+  try {
+    return await interpret(parsed.dataSet, parsed.content, options);
+  } catch (error) {
+    // an element that claims more bytes than the header holds: dicom-parser throws when its value is read
+    return { ok: false, ...describeParseError(error) };
+  }
+}
+
+async function interpret(dataSet: dicomParser.DataSet, content: ByteSource, options: HeaderOptions): Promise<HeaderResult> {
+  // element offsets point into the parsed bytes: the inflated ones for a deflated data set
+  const bytes = Buffer.from(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset, dataSet.byteArray.length);
 
   if (dataSet.string('x00020002') === MEDIA_STORAGE_DIRECTORY) {
     return { ok: false, code: 'DICOMDIR', reason: 'DICOMDIR is an index of a disc, not an image; the files it lists are uploaded on their own' };
@@ -91,9 +116,6 @@ export async function readDicomHeader(source: ByteSource, options: { defaultChar
     uids[key] = value;
   }
 
-  // A deflated data set is parsed from its inflated bytes, so its pixel data is measured against those.
-  const deflated = dataSet.string('x00020010') === DEFLATED_LE;
-  const content: ByteSource = deflated ? bufferSource(Buffer.from(dataSet.byteArray)) : source;
   const truncation = await checkPixelData(dataSet, content);
   if (truncation) return { ok: false, ...truncation };
 
@@ -140,7 +162,27 @@ export async function readDicomHeader(source: ByteSource, options: { defaultChar
   };
 }
 
-type Parsed = { dataSet: dicomParser.DataSet; bytes: Buffer } | { problem: HeaderProblem };
+/** The parsed header, and the bytes its pixel data is measured against (the inflated ones for a deflated file). */
+type Parsed = { dataSet: dicomParser.DataSet; content: ByteSource } | { problem: HeaderProblem };
+
+async function parseHeader(source: ByteSource, maxInflatedBytes: number): Promise<Parsed> {
+  const meta = await readFileMeta(source);
+  if (meta?.transferSyntax === DEFLATED_LE) return parseDeflated(source, meta.end, maxInflatedBytes);
+  return parseGrowing(source);
+}
+
+/** The transfer syntax and the end of the file meta information, when they can be read from the first bytes. */
+async function readFileMeta(source: ByteSource): Promise<{ transferSyntax: string; end: number } | null> {
+  const bytes = await source.read(0, Math.min(source.size, FIRST_READ));
+  try {
+    const meta = dicomParser.readPart10Header(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    const transferSyntax = meta.string('x00020010')?.trim();
+    const end = (meta as unknown as { position: number }).position;
+    return transferSyntax ? { transferSyntax, end } : null;
+  } catch {
+    return null; // parseGrowing says what is wrong
+  }
+}
 
 /**
  * Parses the header from a prefix of the file, reading more until the parser reaches the pixel data (or the
@@ -152,15 +194,11 @@ async function parseGrowing(source: ByteSource): Promise<Parsed> {
     const bytes = await source.read(0, length);
     const whole = length >= source.size;
     try {
-      const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
-        untilTag: PIXEL_DATA,
-        inflater: (buffer: Uint8Array, position: number) => inflate(buffer, position),
-      } as dicomParser.ParseDicomOptions);
-      const deflated = dataSet.string('x00020010') === DEFLATED_LE;
-      // Without the pixel data in a prefix we cannot know the header ended; deflated files must be read whole.
-      if (whole || (dataSet.elements[PIXEL_DATA] && !deflated)) return { dataSet, bytes };
+      const dataSet = await parseHeaderOffThread(bytes, false);
+      // Without the pixel data in a prefix we cannot know the header ended.
+      if (whole || dataSet.elements[PIXEL_DATA]) return { dataSet, content: source };
     } catch (error) {
-      if (whole) return { problem: describeParseError(error) };
+      if (whole || error instanceof HeaderParseError) return { problem: describeParseError(error) };
     }
     if (length >= MAX_HEADER_READ) {
       return { problem: { code: 'DICOM_CORRUPT', reason: `no pixel data found in the first ${MAX_HEADER_READ} bytes` } };
@@ -169,13 +207,40 @@ async function parseGrowing(source: ByteSource): Promise<Parsed> {
   }
 }
 
-function inflate(buffer: Uint8Array, position: number): Uint8Array {
-  const head = buffer.subarray(0, position);
-  const body = inflateRawSync(buffer.subarray(position));
-  const out = new Uint8Array(head.length + body.length);
-  out.set(head, 0);
-  out.set(body, head.length);
-  return out;
+/**
+ * A deflated data set must be inflated whole (its length is only known at the end, and the pixel data is measured
+ * against it). Only a window of its start is kept for the parser, growing as parseGrowing's prefix does: nearly
+ * every header (and every bomb's) fits the first window, and the rare longer one costs another pass of inflation
+ * rather than holding tens of megabytes for every deflated file.
+ */
+async function parseDeflated(source: ByteSource, metaEnd: number, maxInflatedBytes: number): Promise<Parsed> {
+  for (let window = FIRST_READ; ; window = Math.min(window * 8, MAX_HEADER_READ)) {
+    const inflated = await inflateBounded(source, metaEnd, { maxOutput: maxInflatedBytes, headBytes: window, tailBytes: TAIL_READ });
+    if (!inflated.ok) return { problem: inflationProblem(inflated, maxInflatedBytes) };
+    const plain = Buffer.concat([await source.read(0, metaEnd), inflated.head]);
+    const whole = inflated.total === inflated.head.length;
+    try {
+      const dataSet = await parseHeaderOffThread(plain, true);
+      if (whole || dataSet.elements[PIXEL_DATA]) return { dataSet, content: inflatedSource(plain, inflated.tail, metaEnd + inflated.total) };
+    } catch (error) {
+      if (whole || error instanceof HeaderParseError) return { problem: describeParseError(error) };
+    }
+    if (window >= MAX_HEADER_READ) {
+      return { problem: { code: 'DICOM_CORRUPT', reason: `no pixel data found in the first ${MAX_HEADER_READ} inflated bytes` } };
+    }
+  }
+}
+
+function inflationProblem(failure: Extract<InflateResult, { ok: false }>, maxInflatedBytes: number): HeaderProblem {
+  if (failure.reason === 'limit') {
+    return {
+      code: 'DECOMPRESSION_LIMIT',
+      reason: `the deflated data set inflates to more than the limit of ${maxInflatedBytes} bytes`,
+      params: { limit: maxInflatedBytes },
+    };
+  }
+  const code = failure.reason === 'truncated' ? 'DICOM_TRUNCATED' : 'DICOM_CORRUPT';
+  return { code, reason: `the deflated data set cannot be inflated: ${failure.message}` };
 }
 
 function describeParseError(error: unknown): HeaderProblem {
@@ -203,7 +268,7 @@ async function checkPixelData(dataSet: dicomParser.DataSet, content: ByteSource)
   if (pixel.hadUndefinedLength) {
     // Encapsulated (compressed) frames end with a sequence delimitation item. Look only past the start of
     // the pixel data: sequences in the header have delimiters of their own.
-    const from = Math.max(pixel.dataOffset, content.size - 64 * 1024);
+    const from = Math.max(pixel.dataOffset, content.size - TAIL_READ);
     const tail = await content.read(from, content.size);
     if (tail.lastIndexOf(SEQUENCE_DELIMITER) === -1) {
       return { code: 'DICOM_TRUNCATED', reason: 'the compressed pixel data has no end marker: the file was cut off' };
@@ -221,8 +286,17 @@ async function checkPixelData(dataSet: dicomParser.DataSet, content: ByteSource)
   return null;
 }
 
-function bufferSource(bytes: Buffer): ByteSource {
-  return { size: bytes.length, read: async (start, end) => bytes.subarray(start, end) };
+/** The inflated file as far as it was kept: its start (meta + header) and its end, with its full size. */
+function inflatedSource(start: Buffer, tail: Buffer, size: number): ByteSource {
+  const tailFrom = size - tail.length;
+  return {
+    size,
+    async read(from, to) {
+      if (to <= start.length) return start.subarray(from, to);
+      if (from >= tailFrom) return tail.subarray(from - tailFrom, to - tailFrom);
+      throw new Error(`bytes ${from}-${to} of the inflated data set were not kept`);
+    },
+  };
 }
 
 /** DICOM DA (YYYYMMDD) to ISO (YYYY-MM-DD); anything else is dropped rather than guessed. */

@@ -1,11 +1,11 @@
 // POST /api/cases/:id/files: multipart field `files`, any number of them.
-import multer from 'multer';
 import { uploadResponseSchema, type UploadResponse } from '../../shared/api.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import { badRequest } from '../http/errors.ts';
 import { route } from '../http/route-spec.ts';
 import { ingestFiles } from './ingest.ts';
-import { stagingStorage, type StagedUpload } from './upload-storage.ts';
+import { receiveFiles } from './multipart.ts';
+import type { StagedUpload } from './upload-storage.ts';
 
 export const ingestRoutes = [
   route({
@@ -20,16 +20,7 @@ export const ingestRoutes = [
       schema: uploadResponseSchema,
     },
     errors: [409, 413, 415, 422],
-    middleware: ({ store, config }) => [
-      multer({
-        storage: stagingStorage(store, config.maxFileBytes),
-        // Browsers send UTF-8 file names (e.g. 胸片.dcm) without a charset parameter.
-        defParamCharset: 'utf8',
-        // Keep the folder path of a dropped exam folder (e.g. "SERIES1/IM0001"): it is only a label, never a path on disk.
-        preservePath: true,
-        limits: { files: config.maxFilesPerRequest, fields: 20, fieldSize: 64 * 1024 },
-      }).array('files'),
-    ],
+    middleware: (ctx) => [receiveFiles(ctx)],
     handle: async ({ ctx, actor, params, req, res, ip }) => {
       const files = ((req.files as StagedUpload[] | undefined) ?? []).map((f) => ({ name: f.originalname, staged: f.staged }));
       if (files.length === 0) throw badRequest('no files in the multipart field "files"');

@@ -5,6 +5,8 @@
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import type { BlobStore, StagedBlob } from '../../storage/blob-store.ts';
+import { HttpError } from '../http/errors.ts';
+import { SINGLE_LINE_CONTROLS } from '../../shared/input.ts';
 
 export interface StagedUpload extends Express.Multer.File {
   staged: StagedBlob;
@@ -13,6 +15,12 @@ export interface StagedUpload extends Express.Multer.File {
 export function stagingStorage(store: BlobStore, maxFileBytes: number): StorageEngine {
   return {
     _handleFile(_req: Request, file: Express.Multer.File, callback: (error?: unknown, info?: Partial<StagedUpload>) => void) {
+      const problem = fileNameProblem(file.originalname);
+      if (problem) {
+        file.stream.resume();
+        callback(new HttpError(400, 'BAD_FILE_NAME', `file name ${JSON.stringify(file.originalname.slice(0, 100))} ${problem}`));
+        return;
+      }
       store.stage(file.stream, { maxBytes: maxFileBytes }).then(
         (staged) => callback(null, { staged, size: staged.size }),
         (error) => callback(error),
@@ -23,4 +31,17 @@ export function stagingStorage(store: BlobStore, maxFileBytes: number): StorageE
       (staged ? staged.discard() : Promise.resolve()).then(() => callback(null), callback);
     },
   };
+}
+
+/** a folder path and a file name, as long as any file system allows */
+const MAX_FILE_NAME_LENGTH = 1024;
+
+/**
+ * Why a file name cannot be kept, or null. Control characters (NUL above all) are refused: PostgreSQL cannot store
+ * NUL in text or JSON, and no device or browser writes them in a real file name.
+ */
+export function fileNameProblem(name: string): string | null {
+  if (name.length > MAX_FILE_NAME_LENGTH) return `is longer than ${MAX_FILE_NAME_LENGTH} characters`;
+  if (SINGLE_LINE_CONTROLS.test(name)) return 'contains a control character';
+  return null;
 }

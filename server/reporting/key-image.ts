@@ -14,7 +14,11 @@ export async function renderKeyImage(store: BlobStore, storageKey: string): Prom
   const size = await store.size(storageKey);
   if (size === null || size > MAX_RENDER_BYTES) return null;
   const bytes = await buffer(store.get(storageKey));
-  const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+  const byteArray = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  // Only uncompressed images are rendered; deciding that from the file meta first keeps dicom-parser from
+  // inflating a deflated data set whole (its default inflater has no bound).
+  if (!UNCOMPRESSED.includes(dicomParser.readPart10Header(byteArray).string('x00020010') ?? '')) return null;
+  const ds = dicomParser.parseDicom(byteArray);
   const pixel = ds.elements.x7fe00010;
   const rows = ds.uint16('x00280010') ?? 0;
   const columns = ds.uint16('x00280011') ?? 0;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -93,5 +93,25 @@ describe('filesystem blob store', () => {
     const restarted = new FsBlobStore(root);
     await restarted.init();
     expect(await restarted.stagingFiles()).toEqual([]);
+  });
+
+  it('lists its blobs, and deletes one only if it was written before the cutoff', async () => {
+    const a = await store.put(Readable.from([Buffer.from('blob a')]));
+    const b = await store.put(Readable.from([Buffer.from('blob b')]));
+    const listed = [];
+    for await (const blob of store.list()) listed.push(blob.key);
+    expect(listed.sort()).toEqual([a.key, b.key].sort());
+
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await utimes(join(root, a.key), hourAgo, hourAgo);
+    await utimes(join(root, b.key), hourAgo, hourAgo);
+    const cutoff = new Date(Date.now() - 60_000);
+    // b is committed again just before the sweep reaches it (another upload of the same bytes): it stays
+    await store.put(Readable.from([Buffer.from('blob b')]));
+    expect(await store.deleteIfOlder(a.key, cutoff)).toBe(true);
+    expect(await store.deleteIfOlder(b.key, cutoff)).toBe(false);
+    expect(await store.deleteIfOlder(a.key, cutoff)).toBe(false); // already gone
+    expect({ a: await store.size(a.key), b: await store.size(b.key) }).toEqual({ a: null, b: 6 });
+    expect(await store.stagingFiles()).toEqual([]);
   });
 });

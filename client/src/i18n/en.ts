@@ -798,6 +798,7 @@ export const en: Messages = {
   rejection: {
     EMPTY_FILE: 'The file is empty',
     TOO_LARGE: 'Too large (limit {{limit}})',
+    DECOMPRESSION_LIMIT: 'The compressed DICOM file expands to more than {{limit}}; export it uncompressed or in another transfer syntax',
     UNSUPPORTED_TYPE: 'Unsupported file type: not DICOM, PDF, JPEG, PNG, MP4, WebM or ECG XML',
     WRONG_TYPE_FOR_EXAM: 'A {{examKind}} exam does not take this kind of file ({{mediaType}})',
     WRONG_MODALITY: 'A {{modality}} image does not belong in a {{examKind}} exam',
@@ -825,6 +826,10 @@ export const en: Messages = {
     INVALID_TRANSITION: 'The case has changed and this action no longer applies',
     CONCURRENT_CHANGE: 'Someone else just changed the case; reload and try again',
     CASE_NOT_UPLOADABLE: 'Files can no longer be added to this case',
+    TOO_MANY_FILES: 'Too many files in one upload; send the rest separately',
+    UNEXPECTED_FIELD: 'The upload contained something other than files',
+    MALFORMED_MULTIPART: 'The upload arrived damaged; try again',
+    BAD_FILE_NAME: 'A file name contains characters that cannot be kept; rename the file and try again',
     DATABASE_UNAVAILABLE: 'The server’s database is unavailable; try again later',
     INTERNAL: 'Server error; try again later',
     NETWORK: 'Cannot reach the server; check the network and try again',

@@ -807,6 +807,7 @@ export const zhCN = {
   rejection: {
     EMPTY_FILE: '文件为空',
     TOO_LARGE: '文件过大（上限 {{limit}}）',
+    DECOMPRESSION_LIMIT: '压缩的 DICOM 文件解压后超过 {{limit}}，请以未压缩或其他传输语法重新导出',
     UNSUPPORTED_TYPE: '不支持的文件类型：不是 DICOM、PDF、JPEG、PNG、MP4、WebM 或心电图 XML 文件',
     WRONG_TYPE_FOR_EXAM: '{{examKind}} 检查不接收此类文件（{{mediaType}}）',
     WRONG_MODALITY: '{{modality}} 影像不属于 {{examKind}} 检查',
@@ -834,6 +835,10 @@ export const zhCN = {
     INVALID_TRANSITION: '检查状态已变化，无法执行此操作',
     CONCURRENT_CHANGE: '检查刚被其他人修改，请刷新后重试',
     CASE_NOT_UPLOADABLE: '此检查已不能再添加文件',
+    TOO_MANY_FILES: '一次上传的文件过多，请分批上传',
+    UNEXPECTED_FIELD: '上传内容中包含文件以外的数据',
+    MALFORMED_MULTIPART: '上传数据在传输中损坏，请重试',
+    BAD_FILE_NAME: '文件名包含无法保存的字符，请重命名后重试',
     DATABASE_UNAVAILABLE: '服务器数据库暂不可用，请稍后再试',
     INTERNAL: '服务器出错，请稍后再试',
     NETWORK: '网络连接失败，请检查网络后重试',
