@@ -66,6 +66,16 @@ export interface MeResponse {
   centres: { id: string; name: string; kind: string }[];
   /** so the client can refuse an oversized file before sending it over a slow uplink */
   uploadLimits: { maxFileBytes: number; maxFilesPerRequest: number };
+  features: ServerFeatures;
+}
+
+/** Why live consultations are off on this server: its mediasoup worker (README "Live consultations") is not there or does not run. */
+export type ConsultationsUnavailable = 'MEDIA_WORKER_MISSING' | 'MEDIA_WORKER_BROKEN';
+
+/** What this server can do (GET /api/health carries the flags, GET /api/me also why one is off). */
+export interface ServerFeatures {
+  consultations: boolean;
+  consultationsUnavailable?: ConsultationsUnavailable;
 }
 
 export interface PatientDto {

@@ -57,7 +57,7 @@ export function authRouter(ctx: AppContext): Router {
   return router;
 }
 
-async function me({ db, config }: AppContext, userId: string): Promise<MeResponse> {
+async function me({ db, config, features }: AppContext, userId: string): Promise<MeResponse> {
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
     include: { organization: true, centres: { include: { centre: true } } },
@@ -71,5 +71,6 @@ async function me({ db, config }: AppContext, userId: string): Promise<MeRespons
     organization: { id: user.organization.id, name: user.organization.name, kind: user.organization.kind },
     centres: user.centres.map(({ centre }) => ({ id: centre.id, name: centre.name, kind: centre.kind })),
     uploadLimits: { maxFileBytes: config.maxFileBytes, maxFilesPerRequest: config.maxFilesPerRequest },
+    features: await features(),
   };
 }
