@@ -2,13 +2,15 @@
 // accounts unless asked, and then not with the published password; a machine without the mediasoup worker (the
 // install could not build it) starts with live consultations off, says so, and the API says so too. The server
 // runs as its own process (server/main.ts, as `npm start` runs it) three times on one data directory. SQLite only:
-// what is tested here is the start-up, which is the same for both databases.
+// what is tested here is the start-up, which is the same for both databases. One look in Chromium checks that the
+// consultations screen passes the reason on.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLISHED_DEMO_PASSWORD } from '../../server/config.ts';
 import { ApiClient } from '../helpers/api-client.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { ConsultPeer } from '../helpers/consult-peer.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
 
@@ -71,6 +73,23 @@ describe('start-up in production, and without the mediasoup worker', () => {
       expect(await peer.refusal('consult:join', { consultationId: consultation.body.id, rtpCapabilities: {} })).toBe('CONSULTATIONS_UNAVAILABLE');
     } finally {
       peer.socket.disconnect();
+    }
+
+    // and the consultations screen says why, in the user's language
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.getByTestId('login-username').fill('tech1');
+      await page.getByTestId('login-password').fill(printedPassword);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('login-submit').waitFor({ state: 'detached' });
+      await page.goto(`${url}/consultations`);
+      const notice = page.getByTestId('consultations-unavailable');
+      await expect.poll(() => notice.textContent()).toContain('媒体服务器组件未安装');
+      expect(await notice.getAttribute('data-why')).toBe('MEDIA_WORKER_MISSING');
+    } finally {
+      await browser.close();
     }
   });
 
