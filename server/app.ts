@@ -37,7 +37,8 @@ export function createApp(ctx: AppContext): Express {
   api.get('/health', async (_req, res) => {
     try {
       await ctx.db.$queryRawUnsafe('SELECT 1');
-      res.json({ status: 'ok', database: ctx.provider, version: VERSION, features: { consultations: (await ctx.features()).consultations } });
+      const { consultations } = await ctx.features();
+      res.json({ status: 'ok', database: ctx.provider, version: VERSION, features: { consultations } });
     } catch {
       res.status(503).json({ error: { code: 'DATABASE_UNAVAILABLE', message: 'the database does not answer' } });
     }
