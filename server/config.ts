@@ -1,4 +1,5 @@
 // Everything teledx reads from the environment, validated once at start-up.
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -8,11 +9,17 @@ import { DEFAULT_SLA, parseSla } from './reading/sla.ts';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  /** this machine only, until asked for more: HOST=0.0.0.0 (or the LAN address) serves the townships */
+  HOST: z.string().default('127.0.0.1'),
+  /** production: no demo accounts unless TELEDX_DEMO=1, and then not with the published password */
+  NODE_ENV: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   /** file:… for SQLite (default: <DATA_DIR>/teledx.db) or postgres://… for PostgreSQL */
   DATABASE_URL: z.string().optional(),
-  TELEDX_DEMO_PASSWORD: z.string().min(8).default('teledx-demo-2026'),
+  /** seed the demo consortium into an empty database: by default yes, except in production */
+  TELEDX_DEMO: z.stringbool().optional(),
+  /** the demo accounts' password: by default the published one, except in production (a random one, printed) */
+  TELEDX_DEMO_PASSWORD: z.string().min(8).optional(),
   /** character set assumed for DICOM text with non-ASCII bytes and no Specific Character Set (0008,0005) */
   TELEDX_DEFAULT_CHARSET: z.string().default('GB18030'),
   /** largest single upload, bytes (default 2 GiB) */
@@ -29,7 +36,7 @@ const envSchema = z.object({
    * that is not on this machine rewrites the Host header: writes from other origins are refused (http/same-origin.ts)
    */
   TELEDX_PUBLIC_ORIGIN: z.string().default(''),
-  /** skip seeding the demo consortium into an empty database */
+  /** the older switch: true is TELEDX_DEMO=false */
   TELEDX_NO_DEMO: z.stringbool().default(false),
   /** reading targets in minutes, by priority and optionally by exam kind (see server/reading/sla.ts) */
   TELEDX_SLA_MINUTES: z.string().default(DEFAULT_SLA),
@@ -71,7 +78,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL ?? `file:${resolve(dataDir, 'teledx.db')}`,
-    demoPassword: e.TELEDX_DEMO_PASSWORD,
     defaultCharset: e.TELEDX_DEFAULT_CHARSET,
     maxFileBytes: e.TELEDX_MAX_FILE_BYTES,
     maxFilesPerRequest: e.TELEDX_MAX_FILES_PER_REQUEST,
@@ -79,7 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginAttempts: e.TELEDX_LOGIN_ATTEMPTS,
     secureCookies: e.TELEDX_SECURE_COOKIES,
     publicOrigins: publicOrigins(e.TELEDX_PUBLIC_ORIGIN),
-    seedDemo: !e.TELEDX_NO_DEMO,
+    demo: demoSettings(e),
     sla: parseSla(e.TELEDX_SLA_MINUTES),
     leaseMs: e.TELEDX_LEASE_SECONDS * 1000,
     disconnectGraceMs: e.TELEDX_DISCONNECT_GRACE_SECONDS * 1000,
@@ -95,6 +101,29 @@ function publicOrigins(list: string): string[] {
     if (!origin) throw new Error(`invalid configuration: TELEDX_PUBLIC_ORIGIN entry ${entry} is not an origin (https://host[:port])`);
     return origin;
   });
+}
+
+/** The demo accounts' password in README.md, for trying teledx out on one's own machine. */
+export const PUBLISHED_DEMO_PASSWORD = 'teledx-demo-2026';
+
+export interface DemoSettings {
+  /** seed the demo consortium if the database is empty */
+  seed: boolean;
+  password: string;
+  /** made up at start-up (production): printed only when the seed uses it, since a later start makes another */
+  passwordGenerated: boolean;
+}
+
+/**
+ * A production server reachable from the townships must not open with six accounts whose password is on the
+ * internet: there the demo is seeded only when asked for, and with a random password unless one is given.
+ */
+function demoSettings(e: z.infer<typeof envSchema>): DemoSettings {
+  const production = e.NODE_ENV === 'production';
+  const seed = !e.TELEDX_NO_DEMO && (e.TELEDX_DEMO ?? !production);
+  if (e.TELEDX_DEMO_PASSWORD) return { seed, password: e.TELEDX_DEMO_PASSWORD, passwordGenerated: false };
+  if (!production) return { seed, password: PUBLISHED_DEMO_PASSWORD, passwordGenerated: false };
+  return { seed, password: randomBytes(12).toString('base64url'), passwordGenerated: true };
 }
 
 function mediaSettings(e: z.infer<typeof envSchema>): MediaSettings {

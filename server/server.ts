@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { ServerFeatures } from '../shared/api.ts';
 import { FsBlobStore } from '../storage/fs-blob-store.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -11,6 +12,7 @@ import { openDatabase, providerOf } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
 import { MediaServerHolder } from './consult/media/media-server.ts';
+import { mediaWorkerStatus } from './consult/media/worker-binary.ts';
 import { ConsultSignalling } from './consult/signalling.ts';
 import { startOrphanSweep, type ReclaimResult } from './ingest/orphan-blobs.ts';
 import { createLogger } from './logger.ts';
@@ -33,6 +35,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+async function serverFeatures(): Promise<ServerFeatures> {
+  const media = await mediaWorkerStatus();
+  return media.available ? { consultations: true } : { consultations: false, consultationsUnavailable: media.why };
+}
+
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   await migrate(config.databaseUrl);
@@ -40,7 +47,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = new FsBlobStore(join(config.dataDir, 'blobs'));
   await store.init();
   const orphanSweep = startOrphanSweep({ db, store, log });
-  const seeded = config.seedDemo ? await seedDemoIfEmpty(db, config.demoPassword) : false;
+  const seeded = config.demo.seed ? await seedDemoIfEmpty(db, config.demo.password) : false;
   const hub = new SocketHub({ db, config, log, presence: readerPresence({ db, config }) });
   const media = new MediaServerHolder(config.media, log.child({ component: 'media' }));
   // the hub only carries messages: the domain builds them (payload and rooms)
@@ -54,7 +61,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     sessionEnded: (sessionId) => hub.endSession(sessionId),
   };
   const signalling = new ConsultSignalling({ db, notify, log, media });
-  const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log, notify };
+  const ctx: AppContext = { config, db, provider: providerOf(config.databaseUrl), store, log, notify, features: serverFeatures };
   const app = createApp(ctx);
   const http = await new Promise<Server>((resolve, reject) => {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));

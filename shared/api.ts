@@ -64,6 +64,17 @@ const isoDateTime = z.iso.datetime();
 const idName = z.strictObject({ id: z.string(), name: z.string() });
 const idNameKind = z.strictObject({ id: z.string(), name: z.string(), kind: z.string() });
 
+/** Why live consultations are off on this server: its mediasoup worker (README "Live consultations") is not there or does not run. */
+export const CONSULTATIONS_UNAVAILABLE = ['MEDIA_WORKER_MISSING', 'MEDIA_WORKER_BROKEN'] as const;
+export type ConsultationsUnavailable = (typeof CONSULTATIONS_UNAVAILABLE)[number];
+
+/** What this server can do (GET /api/health carries the flags, GET /api/me also why one is off). */
+export const serverFeaturesSchema = z.strictObject({
+  consultations: z.boolean(),
+  consultationsUnavailable: z.enum(CONSULTATIONS_UNAVAILABLE).optional(),
+});
+export type ServerFeatures = z.infer<typeof serverFeaturesSchema>;
+
 export const meResponseSchema = z.strictObject({
   id: z.string(),
   username: z.string(),
@@ -74,6 +85,7 @@ export const meResponseSchema = z.strictObject({
   centres: z.array(idNameKind),
   /** so the client can refuse an oversized file before sending it over a slow uplink */
   uploadLimits: z.strictObject({ maxFileBytes: z.number().int(), maxFilesPerRequest: z.number().int() }),
+  features: serverFeaturesSchema,
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 

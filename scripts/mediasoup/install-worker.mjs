@@ -1,6 +1,10 @@
 // Puts a working mediasoup worker (the C++ media server process) where mediasoup's Node code looks for it:
-// node_modules/mediasoup/worker/out/Release/mediasoup-worker. Runs from `npm install` (postinstall) and from
-// `npm run media:worker [-- --rebuild]`.
+// node_modules/mediasoup/worker/out/Release/mediasoup-worker. Runs from `npm install` (postinstall), from
+// `npm test` (pretest, with --required: the tests need the worker) and from `npm run media:worker [-- --rebuild]`.
+//
+// The Debian packages the build needs are installed by scripts/system-packages.mjs when that needs nobody's
+// password; otherwise it prints the apt-get command and this ends without a worker, but successfully (unless
+// --required): teledx then runs with live consultations off, and says so.
 //
 // mediasoup's own postinstall cannot work offline (it downloads a prebuilt worker, then pip and the libraries'
 // sources), so package.json denies it (`allowScripts: {"mediasoup": false}`, npm >= 11.19) and this builds the
@@ -18,25 +22,11 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePackages, PACKAGE_SETS } from '../system-packages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const log = (message) => console.log(`teledx mediasoup: ${message}`);
-
-/** What the build needs, and the Debian package that provides it. */
-const BUILD_PREREQUISITES = [
-  { command: 'meson', debian: 'meson' },
-  { command: 'ninja', debian: 'ninja-build' },
-  { command: 'pkg-config', debian: 'pkg-config' },
-  { command: 'g++', debian: 'g++' },
-  { command: 'flatc', debian: 'flatbuffers-compiler' },
-  { pkgConfig: 'openssl', debian: 'libssl-dev' },
-  { pkgConfig: 'libuv', debian: 'libuv1-dev' },
-  { pkgConfig: 'libsrtp2', debian: 'libsrtp2-dev' },
-  { pkgConfig: 'usrsctp', debian: 'libusrsctp-dev' },
-  { pkgConfig: 'absl_flat_hash_map', debian: 'libabsl-dev' },
-  { pkgConfig: 'flatbuffers', debian: 'libflatbuffers-dev' },
-];
 
 const packageJson = resolveMediasoup();
 if (!packageJson) {
@@ -57,9 +47,9 @@ const cachedWorker = join(cacheDir, 'mediasoup-worker');
 const inTreeRevision = `${inTreeWorker}.teledx-revision`;
 const buildLog = join(cacheDir, 'build.log');
 
-await main(process.argv.includes('--rebuild'));
+await main({ rebuild: process.argv.includes('--rebuild'), required: process.argv.includes('--required') });
 
-async function main(rebuild) {
+async function main({ rebuild, required }) {
   if (process.env.TELEDX_SKIP_MEDIA_WORKER === '1') {
     log('TELEDX_SKIP_MEDIA_WORKER=1: not installing the worker (live consultations will not start)');
     return;
@@ -82,7 +72,10 @@ async function main(rebuild) {
     log(`worker ${version} copied from the cache (${cachedWorker})`);
     return;
   }
-  checkBuildPrerequisites();
+  if (!haveBuildPackages()) {
+    if (required) fail('the tests need the worker');
+    return;
+  }
   await build();
   if (!workerRuns(inTreeWorker)) fail(`the build finished but ${inTreeWorker} does not run; see ${buildLog}`);
   writeFileSync(inTreeRevision, String(BUILD_REVISION));
@@ -115,32 +108,13 @@ function workerRuns(path) {
   }
 }
 
-function checkBuildPrerequisites() {
-  const missing = BUILD_PREREQUISITES.filter((p) =>
-    p.command ? !succeeds('sh', ['-c', `command -v ${p.command}`]) : !succeeds('pkg-config', ['--exists', p.pkgConfig]),
-  );
-  if (missing.length === 0) return;
-  const packages = [...new Set(missing.map((p) => p.debian))].join(' ');
-  fail(
-    [
-      `cannot build the mediasoup worker (live consultations): missing ${missing.map((p) => p.command ?? p.pkgConfig).join(', ')}.`,
-      'Install the build packages (Debian/Ubuntu), then run `npm run media:worker`:',
-      '',
-      `    sudo apt-get install -y ${packages}`,
-      '',
-      `The full list: ${[...new Set(BUILD_PREREQUISITES.map((p) => p.debian))].join(' ')}.`,
-      'To install without live consultations, set TELEDX_SKIP_MEDIA_WORKER=1.',
-    ].join('\n'),
-  );
-}
-
-function succeeds(command, args) {
-  try {
-    execFileSync(command, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+/** Installs the Debian packages the build needs if it can (scripts/system-packages.mjs); false if some are missing. */
+function haveBuildPackages() {
+  const { missing } = ensurePackages(PACKAGE_SETS.media);
+  if (missing.length === 0) return true;
+  log('not building the worker: teledx runs with live consultations off until the packages above are installed');
+  log('and `npm run media:worker` is run (or `npm install` again)');
+  return false;
 }
 
 /** Runs build-worker.sh with its output in the build log, printing ninja's progress every 10%. */

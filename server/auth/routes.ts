@@ -67,7 +67,7 @@ export const authRoutes = [
   }),
 ];
 
-async function me({ db, config }: AppContext, userId: string): Promise<MeResponse> {
+async function me({ db, config, features }: AppContext, userId: string): Promise<MeResponse> {
   const user = await db.user.findUniqueOrThrow({
     where: { id: userId },
     include: { organization: true, centres: { include: { centre: true } } },
@@ -81,5 +81,6 @@ async function me({ db, config }: AppContext, userId: string): Promise<MeRespons
     organization: { id: user.organization.id, name: user.organization.name, kind: user.organization.kind },
     centres: user.centres.map(({ centre }) => ({ id: centre.id, name: centre.name, kind: centre.kind })),
     uploadLimits: { maxFileBytes: config.maxFileBytes, maxFilesPerRequest: config.maxFilesPerRequest },
+    features: await features(),
   };
 }

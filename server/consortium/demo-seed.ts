@@ -1,9 +1,10 @@
 // The demo consortium seeded into an empty database on first start, so that `npm start` shows a working
 // 医共体 at once: one county hospital with an imaging and an ECG centre, three township health centres, one
-// village clinic, and one account per role.
+// village clinic, and one account per role. In production only when asked for (server/config.ts, demoSettings).
 import type { Role } from '../../shared/domain.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import type { DemoSettings } from '../config.ts';
 import { isUniqueViolation, type Db } from '../db/client.ts';
 
 export interface DemoAccount {
@@ -92,4 +93,26 @@ export async function seedDemoIfEmpty(db: Db, password: string): Promise<boolean
     throw error;
   }
   return true;
+}
+
+/** What `npm start` prints about the demo accounts: the logins, and their password when it can be known. */
+export function demoLoginLines(demo: DemoSettings, seeded: boolean): string[] {
+  if (!demo.seed) return [];
+  const logins = DEMO_ACCOUNTS.map((a) => `    ${a.username.padEnd(8)} ${a.description}`);
+  if (!seeded) {
+    return [
+      '  demo accounts (if this database was seeded by teledx):',
+      ...logins,
+      demo.passwordGenerated
+        ? '  their password is the one printed when the database was seeded'
+        : `  password for all demo accounts: ${demo.password}`,
+    ];
+  }
+  return [
+    '  demo consortium seeded (县人民医院 and its township health centres)',
+    ...logins,
+    demo.passwordGenerated
+      ? `  password for all demo accounts, made up for this database and shown only now: ${demo.password}`
+      : `  password for all demo accounts: ${demo.password}  (set TELEDX_DEMO_PASSWORD to change)`,
+  ];
 }

@@ -16,6 +16,7 @@ import { routingRoutes } from '../routing/routes.ts';
 import { HttpError } from './errors.ts';
 import { openApiDocument, openApiDocumentSchema } from './openapi.ts';
 import { route, type RouteSpec } from './route-spec.ts';
+import { serverFeaturesSchema } from '../../shared/api.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -27,8 +28,13 @@ const metaRoutes = [
     access: 'public',
     ok: {
       status: 200,
-      description: 'healthy',
-      schema: z.strictObject({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgresql']), version: z.string() }),
+      description: 'healthy, and whether live consultations are available',
+      schema: z.strictObject({
+        status: z.literal('ok'),
+        database: z.enum(['sqlite', 'postgresql']),
+        version: z.string(),
+        features: serverFeaturesSchema.pick({ consultations: true }),
+      }),
     },
     errors: [503],
     handle: async ({ ctx }) => {
@@ -37,7 +43,8 @@ const metaRoutes = [
       } catch {
         throw new HttpError(503, 'DATABASE_UNAVAILABLE', 'the database does not answer');
       }
-      return { status: 'ok' as const, database: ctx.provider, version: API_VERSION };
+      const { consultations } = await ctx.features();
+      return { status: 'ok' as const, database: ctx.provider, version: API_VERSION, features: { consultations } };
     },
   }),
   route({

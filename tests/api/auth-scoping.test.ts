@@ -23,6 +23,8 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
       role: 'TECHNICIAN',
       organization: { name: '城关镇卫生院' },
       uploadLimits: { maxFileBytes: 2 * 1024 ** 3, maxFilesPerRequest: 1000 },
+      // the tests' machine has the mediasoup worker (tests/api/startup.test.ts starts a server without it)
+      features: { consultations: true },
     });
     expect((await client.get('/api/me')).body.username).toBe('tech1');
     expect((await client.delete('/api/session')).status).toBe(204);
@@ -188,7 +190,7 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
     const spec = await server.anonymous().get('/api/openapi.json');
     expect(spec.body.openapi).toBe('3.1.0');
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/cases/{id}/files', '/api/instances/{id}/file', '/api/consultations/{id}/opinion']));
-    expect((await server.anonymous().get('/api/health')).body).toMatchObject({ status: 'ok', database: backend });
+    expect((await server.anonymous().get('/api/health')).body).toMatchObject({ status: 'ok', database: backend, features: { consultations: true } });
     const unknown = await server.anonymous().get('/api/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NOT_FOUND');

@@ -673,6 +673,13 @@ export const en: Messages = {
       NOT_PRESENTER: 'Only the presenter moves the shared images',
       NOT_JOINED: 'You are no longer in the room; enter it again',
       NO_SUCH_PEER: 'That participant has left the room',
+      CONSULTATIONS_UNAVAILABLE: 'Live consultations are unavailable on this server: its media server is not installed or does not run; contact the administrator',
+    },
+    unavailable: {
+      MEDIA_WORKER_MISSING:
+        'Live consultations (audio and video) are unavailable on this server: its media server component is not installed. Ask the administrator to run npm run media:worker; consultations can still be requested, and the room opens once it is installed.',
+      MEDIA_WORKER_BROKEN:
+        'Live consultations (audio and video) are unavailable on this server: its media server component does not run. Ask the administrator to run npm run media:worker; consultations can still be requested, and the room opens once it is fixed.',
     },
   },
   consultRoom: {

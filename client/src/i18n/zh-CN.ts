@@ -682,6 +682,12 @@ export const zhCN = {
       NOT_PRESENTER: '只有主控方可以操作共享影像',
       NOT_JOINED: '您已不在会诊室中，请重新进入',
       NO_SUCH_PEER: '对方已离开会诊室',
+      CONSULTATIONS_UNAVAILABLE: '本服务器暂不能进行实时会诊：媒体服务器组件未安装或无法运行，请联系管理员',
+    },
+    /** why this server cannot hold live consultations (GET /api/me features) */
+    unavailable: {
+      MEDIA_WORKER_MISSING: '本服务器暂不能进行实时会诊（音视频）：媒体服务器组件未安装。请联系管理员运行 npm run media:worker；会诊仍可申请，安装后即可进入会诊室。',
+      MEDIA_WORKER_BROKEN: '本服务器暂不能进行实时会诊（音视频）：媒体服务器组件无法运行。请联系管理员运行 npm run media:worker；会诊仍可申请，修复后即可进入会诊室。',
     },
   },
   consultRoom: {

@@ -2,12 +2,13 @@
 // by a new one; the rooms that had a router on it re-create their media themselves (room.ts), on whichever
 // worker is least loaded by then.
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../../logger.ts';
 import { ROUTER_MEDIA_CODECS } from './codecs.ts';
+import { MediaError } from './room.ts';
 import type { MediaSettings } from './settings.ts';
+import { mediaWorkerStatus } from './worker-binary.ts';
 
 /** What a worker carries; consumers are what its CPU time grows with (`npm run bench:sfu`). */
 export interface WorkerLoad {
@@ -43,11 +44,8 @@ export class MediaWorkerPool extends EventEmitter<PoolEvents> {
   }
 
   static async start(settings: MediaSettings, log?: Logger): Promise<MediaWorkerPool> {
-    if (!existsSync(mediasoup.workerBin)) {
-      throw new Error(
-        `the mediasoup worker is not installed (${mediasoup.workerBin}): run \`npm run media:worker\` (see README, "Quick start")`,
-      );
-    }
+    const worker = await mediaWorkerStatus();
+    if (!worker.available) throw new MediaError('CONSULTATIONS_UNAVAILABLE', worker.detail);
     const pool = new MediaWorkerPool(settings, log);
     try {
       await Promise.all(Array.from({ length: settings.workers }, () => pool.#startWorker()));

@@ -8,6 +8,7 @@ import { consultationsApi } from '../../api/consultations.ts';
 import { realtimeSocket } from '../../realtime/socket.ts';
 import { Link, navigate, paths } from '../../router.tsx';
 import { useMe } from '../../session.ts';
+import { ConsultationsUnavailableNotice } from '../consultations/ConsultationBits.tsx';
 import { ConsultErrorMessage } from '../consultations/ConsultErrorMessage.tsx';
 import { ConnectionQuality } from './ConnectionQuality.tsx';
 import { MediaControls } from './MediaControls.tsx';
@@ -88,6 +89,7 @@ function Room({ client }: { client: RoomClient }) {
           ) : (
             <>
               <h2>{t('consultRoom.joinFailed')}</h2>
+              <ConsultationsUnavailableNotice />
               <ConsultErrorMessage error={room.error && new ApiError(0, room.error.code, room.error.message)} data-testid="consult-error" />
             </>
           )}

@@ -6,6 +6,7 @@ import type { ConsultationDto, ConsultationStatus } from '../../../../shared/con
 import { EXAM_KINDS, type ExamKind } from '../../../../shared/domain.ts';
 import { DateTime } from '../../components/format.tsx';
 import { Link, paths } from '../../router.tsx';
+import { useMe } from '../../session.ts';
 
 export function ConsultationStatusBadge({ status, ...rest }: { status: ConsultationStatus } & HTMLAttributes<HTMLSpanElement>) {
   const { t } = useTranslation();
@@ -43,4 +44,16 @@ export function ConsultationCaseLink({ consultation: c }: { consultation: Consul
 /** The exam kind's label (the DTO carries it as a plain string). */
 export function examKindText(t: TFunction, kind: string): string {
   return EXAM_KINDS.includes(kind as ExamKind) ? t(`examKind.${kind as ExamKind}`) : kind;
+}
+
+/** Said where consultations are asked for or entered, when this server cannot hold live ones (GET /api/me). */
+export function ConsultationsUnavailableNotice() {
+  const { t } = useTranslation();
+  const { features } = useMe();
+  if (features.consultations) return null;
+  return (
+    <p className="notice notice-warn" role="status" data-testid="consultations-unavailable" data-why={features.consultationsUnavailable}>
+      {t(`consultations.unavailable.${features.consultationsUnavailable ?? 'MEDIA_WORKER_MISSING'}`)}
+    </p>
+  );
 }

@@ -7,7 +7,7 @@ import { DateTime } from '../../components/format.tsx';
 import { ConsultErrorMessage } from './ConsultErrorMessage.tsx';
 import { useMe } from '../../session.ts';
 import { ConsultationActions } from './ConsultationActions.tsx';
-import { ConsultationCaseLink, ConsultationStatusBadge, ConsultationWhen, SpecialistName } from './ConsultationBits.tsx';
+import { ConsultationCaseLink, ConsultationStatusBadge, ConsultationsUnavailableNotice, ConsultationWhen, SpecialistName } from './ConsultationBits.tsx';
 import { mayRequest, STATUS_FILTERS, type StatusFilter } from './consultation-model.ts';
 import { RequestConsultationDialog } from './RequestConsultationForm.tsx';
 import { useLiveConsultations } from './useLiveConsultations.ts';
@@ -30,6 +30,7 @@ export function ConsultationsScreen() {
           </button>
         )}
       </div>
+      <ConsultationsUnavailableNotice />
       <div className="filter-bar">
         <label>
           {t('consultations.filter.label')}

@@ -7,6 +7,7 @@ import { consultationsApi } from '../../api/consultations.ts';
 import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { ConsultErrorMessage } from './ConsultErrorMessage.tsx';
+import { ConsultationsUnavailableNotice } from './ConsultationBits.tsx';
 import { Field } from '../../components/Field.tsx';
 import { localInputToIso, nextFullHour, toLocalInput } from './consultation-model.ts';
 
@@ -102,6 +103,7 @@ export function RequestConsultationForm({ kase, onCreated, onCancel }: {
       onKeyDown={(e) => e.key === 'Escape' && !pending && onCancel()}
     >
       <h2>{t('consultations.form.title')}</h2>
+      <ConsultationsUnavailableNotice />
       {kase && <p className="muted">{t('consultations.form.caseLine', { patient: kase.patientName, exam: kase.examLabel })}</p>}
       <ConsultErrorMessage error={consortium.error} />
       <Field id="consult-centre" label={t('consultations.form.centre')} required error={problems.centre}>
