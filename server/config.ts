@@ -23,7 +23,11 @@ const envSchema = z.object({
   /** character set assumed for DICOM text with non-ASCII bytes and no Specific Character Set (0008,0005) */
   TELEDX_DEFAULT_CHARSET: z.string().default('GB18030'),
   /** largest single upload, bytes (default 2 GiB) */
-  TELEDX_MAX_FILE_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  TELEDX_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
   TELEDX_MAX_FILES_PER_REQUEST: z.coerce.number().int().positive().default(1000),
   /** session lifetime in hours: one working day by default */
   TELEDX_SESSION_HOURS: z.coerce.number().positive().default(12),
@@ -96,11 +100,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 function publicOrigins(list: string): string[] {
-  return list.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    const origin = canonicalOrigin(entry);
-    if (!origin) throw new Error(`invalid configuration: TELEDX_PUBLIC_ORIGIN entry ${entry} is not an origin (https://host[:port])`);
-    return origin;
-  });
+  return list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const origin = canonicalOrigin(entry);
+      if (!origin) throw new Error(`invalid configuration: TELEDX_PUBLIC_ORIGIN entry ${entry} is not an origin (https://host[:port])`);
+      return origin;
+    });
 }
 
 /** The demo accounts' password in README.md, for trying teledx out on one's own machine. */
@@ -136,7 +144,10 @@ function mediaSettings(e: z.infer<typeof envSchema>): MediaSettings {
       `invalid configuration: TELEDX_MEDIA_LISTEN_IP=${e.TELEDX_MEDIA_LISTEN_IP} needs TELEDX_MEDIA_ANNOUNCED_ADDRESS (the address browsers reach)`,
     );
   }
-  const turnUrls = (e.TELEDX_TURN_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  const turnUrls = (e.TELEDX_TURN_URLS ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
   return {
     workers: e.TELEDX_MEDIA_WORKERS ?? availableParallelism(),
     rtcMinPort: e.TELEDX_MEDIA_RTC_MIN_PORT,
@@ -145,9 +156,6 @@ function mediaSettings(e: z.infer<typeof envSchema>): MediaSettings {
     announcedAddress: e.TELEDX_MEDIA_ANNOUNCED_ADDRESS,
     consumersPerWorker: e.TELEDX_MEDIA_CONSUMERS_PER_WORKER,
     // handed to browsers as they are (RTCIceServer); the TURN server itself is not ours to run
-    iceServers:
-      turnUrls.length > 0
-        ? [{ urls: turnUrls, username: e.TELEDX_TURN_USERNAME, credential: e.TELEDX_TURN_CREDENTIAL }]
-        : [],
+    iceServers: turnUrls.length > 0 ? [{ urls: turnUrls, username: e.TELEDX_TURN_USERNAME, credential: e.TELEDX_TURN_CREDENTIAL }] : [],
   };
 }

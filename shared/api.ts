@@ -26,7 +26,11 @@ export const patientInputSchema = z
       .toUpperCase()
       .refine((v) => parseNationalId(v) !== null, 'not a valid resident ID number (居民身份证号)')
       .optional(),
-    phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'not a phone number').optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^[0-9+\- ]{5,20}$/, 'not a phone number')
+      .optional(),
   })
   .transform((p) => {
     // A valid ID number already states birth date and sex; fill them in rather than ask twice.

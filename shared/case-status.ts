@@ -15,7 +15,19 @@
 export const CASE_STATUSES = ['DRAFT', 'SUBMITTED', 'CLAIMED', 'SIGNED', 'RETURNED', 'CANCELLED'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const CASE_EVENTS = ['submit', 'cancel', 'claim', 'release', 'expire', 'return', 'reassign', 'sign', 'amend', 'returnForQuality', 'resubmit'] as const;
+export const CASE_EVENTS = [
+  'submit',
+  'cancel',
+  'claim',
+  'release',
+  'expire',
+  'return',
+  'reassign',
+  'sign',
+  'amend',
+  'returnForQuality',
+  'resubmit',
+] as const;
 export type CaseEvent = (typeof CASE_EVENTS)[number];
 
 export const CASE_TRANSITIONS: Record<CaseEvent, { from: readonly CaseStatus[]; to: CaseStatus }> = {

@@ -185,7 +185,10 @@ export type ViewerSyncState = z.infer<typeof viewerSyncStateSchema>;
 
 export const consultJoinRequestSchema = z.object({ consultationId: z.string().min(1), rtpCapabilities: z.record(z.string(), z.unknown()) });
 export const createTransportRequestSchema = z.object({ direction: z.enum(['send', 'recv']) });
-export const connectTransportRequestSchema = z.object({ transportId: z.string().min(1), dtlsParameters: z.record(z.string(), z.unknown()) });
+export const connectTransportRequestSchema = z.object({
+  transportId: z.string().min(1),
+  dtlsParameters: z.record(z.string(), z.unknown()),
+});
 export const produceRequestSchema = z.object({
   transportId: z.string().min(1),
   kind: z.enum(['audio', 'video']),

@@ -22,7 +22,9 @@ const MULTI_LINE_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 export function safeText(options: { multiline?: boolean } = {}) {
   const controls = options.multiline ? MULTI_LINE_CONTROLS : SINGLE_LINE_CONTROLS;
   return z.string().refine((value) => !controls.test(value), {
-    message: options.multiline ? 'must not contain control characters (other than tab and line breaks)' : 'must not contain control characters',
+    message: options.multiline
+      ? 'must not contain control characters (other than tab and line breaks)'
+      : 'must not contain control characters',
     params: { code: 'CONTROL_CHARACTERS' satisfies InputErrorCode },
   });
 }

@@ -113,7 +113,10 @@ export class FsBlobStore implements BlobStore {
       for await (const entry of await opendir(join(top, prefix))) {
         const key = `sha256/${prefix}/${entry.name}`;
         if (!entry.isFile() || !KEY_PATTERN.test(key)) continue;
-        const modifiedAt = await stat(this.pathOf(key)).then((s) => s.mtime, () => null);
+        const modifiedAt = await stat(this.pathOf(key)).then(
+          (s) => s.mtime,
+          () => null,
+        );
         if (modifiedAt) yield { key, modifiedAt };
       }
     }

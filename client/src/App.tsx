@@ -23,7 +23,9 @@ import { WorklistScreen } from './screens/worklist/WorklistScreen.tsx';
 import { homePath, SCREEN_ROLES, SessionContext } from './session.ts';
 
 // The consultation room (mediasoup-client, the shared viewer) is a chunk of its own: only those who enter a room load it.
-const ConsultRoomScreen = lazy(() => import('./screens/consult-room/ConsultRoomScreen.tsx').then((m) => ({ default: m.ConsultRoomScreen })));
+const ConsultRoomScreen = lazy(() =>
+  import('./screens/consult-room/ConsultRoomScreen.tsx').then((m) => ({ default: m.ConsultRoomScreen })),
+);
 
 function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.cases()) return CENTRE_ROLES.includes(role) ? <Loading /> : <CasesScreen />; // on its way to the worklist
@@ -90,9 +92,24 @@ export function App() {
     navigate(paths.login(), { replace: true });
   };
 
-  if (startError) return <Shell><StartupError error={startError} onRetry={loadMe} /></Shell>;
-  if (me === undefined) return <Shell><Loading /></Shell>;
-  if (me === null) return <Shell><LoginScreen onLoggedIn={setMe} /></Shell>;
+  if (startError)
+    return (
+      <Shell>
+        <StartupError error={startError} onRetry={loadMe} />
+      </Shell>
+    );
+  if (me === undefined)
+    return (
+      <Shell>
+        <Loading />
+      </Shell>
+    );
+  if (me === null)
+    return (
+      <Shell>
+        <LoginScreen onLoggedIn={setMe} />
+      </Shell>
+    );
   return (
     <SessionContext.Provider value={me}>
       <AppHeader me={me} onLogout={() => void logout()} />

@@ -17,7 +17,17 @@
 // TELEDX_MEDIASOUP_CACHE (cache directory, default $XDG_CACHE_HOME/teledx or ~/.cache/teledx),
 // TELEDX_SKIP_MEDIA_WORKER=1 (skip: everything but live consultations works without the worker).
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,8 +47,7 @@ if (!packageJson) {
 const packageDir = dirname(packageJson);
 const { version } = require(packageJson);
 const inTreeWorker = join(packageDir, 'worker', 'out', 'Release', 'mediasoup-worker');
-const cacheRoot =
-  process.env.TELEDX_MEDIASOUP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'teledx');
+const cacheRoot = process.env.TELEDX_MEDIASOUP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'teledx');
 /** bumped whenever build-worker.sh changes what it builds (its source patches), so that cached workers are rebuilt */
 const BUILD_REVISION = 2;
 const cacheDir = join(cacheRoot, `mediasoup-worker-${version}-r${BUILD_REVISION}-${process.platform}-${process.arch}`);

@@ -21,7 +21,10 @@ export async function caseHistory(db: Db, actor: Actor, caseId: string): Promise
   const consultationIds = kase.consultations.map((c) => c.id);
   const events = await db.auditEvent.findMany({
     where: {
-      OR: [{ entityType: 'Case', entityId: caseId }, ...(consultationIds.length > 0 ? [{ entityType: 'Consultation', entityId: { in: consultationIds } }] : [])],
+      OR: [
+        { entityType: 'Case', entityId: caseId },
+        ...(consultationIds.length > 0 ? [{ entityType: 'Consultation', entityId: { in: consultationIds } }] : []),
+      ],
     },
     // the latest ones, should there ever be more than the bound (every opening that lists priors adds one)
     orderBy: [{ at: 'desc' }, { id: 'desc' }],

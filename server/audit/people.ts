@@ -18,4 +18,5 @@ export async function actorsOf(db: Db, events: readonly { actorId: string | null
 }
 
 /** An event's particulars as recorded (a JSON object), or null. */
-export const detailsOf = (details: string | null): Record<string, unknown> | null => (details ? (JSON.parse(details) as Record<string, unknown>) : null);
+export const detailsOf = (details: string | null): Record<string, unknown> | null =>
+  details ? (JSON.parse(details) as Record<string, unknown>) : null;

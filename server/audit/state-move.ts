@@ -36,7 +36,11 @@ export interface Move<State extends string, Event extends string> {
 }
 
 /** Throws 409 INVALID_TRANSITION unless `event` may happen in `from`. */
-export function assertMove<State extends string, Event extends string>(machine: StateMachine<State, Event>, from: State, event: Event): void {
+export function assertMove<State extends string, Event extends string>(
+  machine: StateMachine<State, Event>,
+  from: State,
+  event: Event,
+): void {
   if (!machine.transitions[event].from.includes(from)) {
     const noun = machine.entity.toLowerCase();
     throw new HttpError(409, 'INVALID_TRANSITION', `cannot ${event} a ${noun} that is ${from}`, { from, event });
@@ -47,7 +51,11 @@ export function assertMove<State extends string, Event extends string>(machine: 
  * Applies the move in `tx`: false when the compare-and-set found the row changed meanwhile (nothing written),
  * else true with the audit row written.
  */
-export async function tryMove<State extends string, Event extends string>(tx: Tx, machine: StateMachine<State, Event>, move: Move<State, Event>): Promise<boolean> {
+export async function tryMove<State extends string, Event extends string>(
+  tx: Tx,
+  machine: StateMachine<State, Event>,
+  move: Move<State, Event>,
+): Promise<boolean> {
   assertMove(machine, move.from, move.event);
   const to = machine.transitions[move.event].to;
   const columns = move.columns ?? {};
@@ -64,7 +72,11 @@ export async function tryMove<State extends string, Event extends string>(tx: Tx
 }
 
 /** As tryMove, but a lost race is 409 CONCURRENT_CHANGE. */
-export async function move<State extends string, Event extends string>(tx: Tx, machine: StateMachine<State, Event>, request: Move<State, Event>): Promise<State> {
+export async function move<State extends string, Event extends string>(
+  tx: Tx,
+  machine: StateMachine<State, Event>,
+  request: Move<State, Event>,
+): Promise<State> {
   if (!(await tryMove(tx, machine, request))) {
     throw new HttpError(409, 'CONCURRENT_CHANGE', `the ${machine.entity.toLowerCase()} changed meanwhile; reload it`);
   }

@@ -23,9 +23,18 @@ export const authRoutes = [
       const { db, config } = ctx;
       const user = await db.user.findUnique({ where: { username } });
       // Always run one scrypt, so a missing user takes as long as a wrong password.
-      const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await DUMMY_HASH_PROMISE), false);
+      const ok = user
+        ? await verifyPassword(password, user.passwordHash)
+        : (await verifyPassword(password, await DUMMY_HASH_PROMISE), false);
       if (!user || !ok || !user.active) {
-        await recordAudit(db, { actorId: user?.id ?? null, action: 'session.login_failed', entityType: 'User', entityId: user?.id, ip: req.ip, details: { username } });
+        await recordAudit(db, {
+          actorId: user?.id ?? null,
+          action: 'session.login_failed',
+          entityType: 'User',
+          entityId: user?.id,
+          ip: req.ip,
+          details: { username },
+        });
         throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong username or password');
       }
       const session = await createSession(db, user.id, config.sessionHours, { ip: req.ip, userAgent: req.get('user-agent') });

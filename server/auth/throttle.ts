@@ -111,7 +111,11 @@ export function loginAttemptLimiters(limit: number): RequestHandler[] {
     req.body = loginRequestSchema.parse(req.body);
     next();
   };
-  const perAddress = passwordAttemptLimiter(limit * ADDRESS_ATTEMPTS_PER_USER_ATTEMPT, (req) => ipKeyGenerator(req.ip ?? ''), 'logins from this address');
+  const perAddress = passwordAttemptLimiter(
+    limit * ADDRESS_ATTEMPTS_PER_USER_ATTEMPT,
+    (req) => ipKeyGenerator(req.ip ?? ''),
+    'logins from this address',
+  );
   const perUser = passwordAttemptLimiter(limit, (req) => (req.body as { username: string }).username, 'logins for this user');
   return [validLogin, perAddress, perUser];
 }

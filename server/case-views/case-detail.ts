@@ -63,7 +63,12 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
     },
     qualityReturn:
       row.returnCount > 0 && row.returnedAt
-        ? { codes: JSON.parse(row.returnCodes ?? '[]') as string[], note: row.returnNote ?? '', at: row.returnedAt.toISOString(), count: row.returnCount }
+        ? {
+            codes: JSON.parse(row.returnCodes ?? '[]') as string[],
+            note: row.returnNote ?? '',
+            at: row.returnedAt.toISOString(),
+            count: row.returnCount,
+          }
         : null,
     attachments: row.attachments.map((a) => ({
       id: a.id,

@@ -39,7 +39,14 @@ export interface TransitionRequest {
   details?: Record<string, unknown>;
 }
 
-const CURRENT_CASE_SELECT = { id: true, status: true, centreId: true, claimedById: true, leaseExpiresAt: true, firstClaimedAt: true } as const;
+const CURRENT_CASE_SELECT = {
+  id: true,
+  status: true,
+  centreId: true,
+  claimedById: true,
+  leaseExpiresAt: true,
+  firstClaimedAt: true,
+} as const;
 
 /** The case's state machine, as the shared move algorithm (audit/state-move.ts) applies it. */
 const CASE_MACHINE: StateMachine<CaseStatus, CaseEvent> = {
@@ -52,7 +59,10 @@ const CASE_MACHINE: StateMachine<CaseStatus, CaseEvent> = {
 export async function transitionCase(mover: CaseMover, request: TransitionRequest): Promise<{ from: CaseStatus; to: CaseStatus }> {
   const { caseId, event, actor } = request;
   const result = await mover.db.$transaction(async (tx) => {
-    const current = (await tx.case.findFirst({ where: { AND: [{ id: caseId }, request.scope] }, select: CURRENT_CASE_SELECT })) as CurrentCase | null;
+    const current = (await tx.case.findFirst({
+      where: { AND: [{ id: caseId }, request.scope] },
+      select: CURRENT_CASE_SELECT,
+    })) as CurrentCase | null;
     if (!current) throw notFound('case');
     const from = current.status;
     assertMove(CASE_MACHINE, from, event);

@@ -70,7 +70,14 @@ export async function listPriors(db: Db, actor: Actor, caseId: string, ip?: stri
   const foreign = rows.filter((row) => row.originOrgId !== actor.organizationId).map((row) => row.id);
   if (foreign.length > 0) {
     // reading another organization's results is worth a line in the trail
-    await recordAudit(db, { actorId: actor.id, action: PRIORS_LISTED, entityType: 'Case', entityId: caseId, ip, details: { priors: foreign } });
+    await recordAudit(db, {
+      actorId: actor.id,
+      action: PRIORS_LISTED,
+      entityType: 'Case',
+      entityId: caseId,
+      ip,
+      details: { priors: foreign },
+    });
   }
   return rows.map((row) => {
     const report = row.reports[0];
@@ -82,7 +89,9 @@ export async function listPriors(db: Db, actor: Actor, caseId: string, ip?: stri
       status: row.status as CaseStatus,
       originOrg: { id: row.originOrg.id, name: row.originOrg.name },
       studies: row.studies.map(toStudyDto),
-      report: report ? { impression: report.impression, signedAt: report.signedAt?.toISOString() ?? null, signedBy: report.signedBy } : null,
+      report: report
+        ? { impression: report.impression, signedAt: report.signedAt?.toISOString() ?? null, signedBy: report.signedBy }
+        : null,
     };
   });
 }

@@ -78,4 +78,3 @@ async function resolvePatient(tx: Tx, actor: Actor, p: PatientFields): Promise<s
   });
   return created.id;
 }
-

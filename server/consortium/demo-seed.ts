@@ -21,9 +21,33 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'admin', displayName: '系统管理员', role: 'ADMIN', org: 'COUNTY', description: 'administrator' },
   { username: 'tech1', displayName: '王技师', role: 'TECHNICIAN', org: 'T-CHENGGUAN', description: 'technician, 城关镇卫生院' },
   { username: 'tech2', displayName: '李技师', role: 'TECHNICIAN', org: 'T-SHIQIAO', description: 'technician, 石桥镇卫生院' },
-  { username: 'reader1', displayName: '陈医生', role: 'READER', org: 'COUNTY', centres: ['IMAGING'], canSign: true, description: 'imaging centre reader (signs)' },
-  { username: 'ecg1', displayName: '刘医生', role: 'READER', org: 'COUNTY', centres: ['ECG'], canSign: true, description: 'ECG centre reader (signs)' },
-  { username: 'super1', displayName: '赵主任', role: 'SUPERVISOR', org: 'COUNTY', centres: ['IMAGING'], canSign: true, description: 'imaging centre supervisor' },
+  {
+    username: 'reader1',
+    displayName: '陈医生',
+    role: 'READER',
+    org: 'COUNTY',
+    centres: ['IMAGING'],
+    canSign: true,
+    description: 'imaging centre reader (signs)',
+  },
+  {
+    username: 'ecg1',
+    displayName: '刘医生',
+    role: 'READER',
+    org: 'COUNTY',
+    centres: ['ECG'],
+    canSign: true,
+    description: 'ECG centre reader (signs)',
+  },
+  {
+    username: 'super1',
+    displayName: '赵主任',
+    role: 'SUPERVISOR',
+    org: 'COUNTY',
+    centres: ['IMAGING'],
+    canSign: true,
+    description: 'imaging centre supervisor',
+  },
 ];
 
 const ORGANIZATIONS = [

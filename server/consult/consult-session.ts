@@ -267,7 +267,11 @@ export class ConsultSession {
    * broadcast would go through the PostgreSQL adapter, which delivers even local sockets only after a round trip
    * to the database (when a leaving socket may already be out of the room).
    */
-  broadcast<E extends keyof ConsultServerToClientEvents>(event: E, args: Parameters<ConsultServerToClientEvents[E]>, except?: SessionPeer): void {
+  broadcast<E extends keyof ConsultServerToClientEvents>(
+    event: E,
+    args: Parameters<ConsultServerToClientEvents[E]>,
+    except?: SessionPeer,
+  ): void {
     for (const peer of this.#peers.values()) if (peer !== except) peer.socket.emit(event, ...args);
   }
 

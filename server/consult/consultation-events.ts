@@ -6,7 +6,11 @@ import type { RoomMessage } from '../realtime/socket-server.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { consultationInclude, toConsultationDto } from './dto.ts';
 
-export async function consultationChangedMessage(db: Db, consultationId: string, event: string): Promise<RoomMessage<'consultation:changed'> | null> {
+export async function consultationChangedMessage(
+  db: Db,
+  consultationId: string,
+  event: string,
+): Promise<RoomMessage<'consultation:changed'> | null> {
   const row = await db.consultation.findUnique({ where: { id: consultationId }, include: consultationInclude });
   if (!row) return null;
   const targets = [rooms.all, rooms.user(row.requestedById), rooms.org(row.requestingOrgId), rooms.centre(row.centreId)];

@@ -43,7 +43,10 @@ export interface ConsultDeps {
 // ---- reading ----
 
 async function findVisibleRow(db: Db, actor: Actor, consultationId: string): Promise<ConsultationRow> {
-  const row = await db.consultation.findFirst({ where: { AND: [{ id: consultationId }, consultationScope(actor)] }, include: consultationInclude });
+  const row = await db.consultation.findFirst({
+    where: { AND: [{ id: consultationId }, consultationScope(actor)] },
+    include: consultationInclude,
+  });
   if (!row) throw notFound('consultation');
   return row;
 }
@@ -75,7 +78,11 @@ export async function listSpecialists(db: Db, actor: Actor, centreId: string): P
   const mayKnow = TOWNSHIP_ROLES.includes(actor.role) || actor.role === 'ADMIN' || actor.centreIds.includes(centreId);
   if (!mayKnow) throw forbidden("only township staff and the centre's own staff see its specialists");
   await requireCentre(db, centreId);
-  return db.user.findMany({ where: centreSpecialistsWhere(centreId), select: { id: true, displayName: true }, orderBy: { displayName: 'asc' } });
+  return db.user.findMany({
+    where: centreSpecialistsWhere(centreId),
+    select: { id: true, displayName: true },
+    orderBy: { displayName: 'asc' },
+  });
 }
 
 async function requireCentre(db: Db | Tx, centreId: string): Promise<void> {
@@ -85,7 +92,12 @@ async function requireCentre(db: Db | Tx, centreId: string): Promise<void> {
 
 // ---- requesting ----
 
-export async function requestConsultation(deps: ConsultDeps, actor: Actor, body: CreateConsultationRequest, ip?: string): Promise<ConsultationDto> {
+export async function requestConsultation(
+  deps: ConsultDeps,
+  actor: Actor,
+  body: CreateConsultationRequest,
+  ip?: string,
+): Promise<ConsultationDto> {
   const ownCases = townshipWriteScope(actor);
   if (!ownCases) throw forbidden('only township staff request consultations');
   const input = createConsultationRequestSchema.parse(body);
@@ -118,14 +130,21 @@ export async function requestConsultation(deps: ConsultDeps, actor: Actor, body:
 }
 
 /** The case (if any) is one the township may act on, the centre exists, and a named specialist works there. */
-async function checkRequestTargets(tx: Tx, ownCases: Prisma.CaseWhereInput, input: z.infer<typeof createConsultationRequestSchema>): Promise<void> {
+async function checkRequestTargets(
+  tx: Tx,
+  ownCases: Prisma.CaseWhereInput,
+  input: z.infer<typeof createConsultationRequestSchema>,
+): Promise<void> {
   if (input.caseId) {
     const kase = await tx.case.findFirst({ where: { AND: [{ id: input.caseId }, ownCases] }, select: { id: true } });
     if (!kase) throw notFound('case');
   }
   await requireCentre(tx, input.centreId);
   if (input.specialistId) {
-    const specialist = await tx.user.findFirst({ where: { AND: [{ id: input.specialistId }, centreSpecialistsWhere(input.centreId)] }, select: { id: true } });
+    const specialist = await tx.user.findFirst({
+      where: { AND: [{ id: input.specialistId }, centreSpecialistsWhere(input.centreId)] },
+      select: { id: true },
+    });
     if (!specialist) throw new HttpError(400, 'NOT_A_SPECIALIST_OF_CENTRE', 'the specialist asked for is not a reader of that centre');
   }
 }
@@ -153,7 +172,10 @@ interface MoveRequest {
 }
 
 async function findVisible(tx: Tx, actor: Actor, consultationId: string): Promise<CurrentConsultation> {
-  const row = await tx.consultation.findFirst({ where: { AND: [{ id: consultationId }, consultationScope(actor)] }, select: CURRENT_SELECT });
+  const row = await tx.consultation.findFirst({
+    where: { AND: [{ id: consultationId }, consultationScope(actor)] },
+    select: CURRENT_SELECT,
+  });
   if (!row) throw notFound('consultation');
   return row as CurrentConsultation;
 }
@@ -162,7 +184,8 @@ async function findVisible(tx: Tx, actor: Actor, consultationId: string): Promis
 const CONSULTATION_MACHINE: StateMachine<ConsultationStatus, ConsultationEvent> = {
   entity: 'Consultation',
   transitions: CONSULTATION_TRANSITIONS,
-  update: async (tx, id, from, to, columns) => (await tx.consultation.updateMany({ where: { id, status: from }, data: { ...columns, status: to } })).count,
+  update: async (tx, id, from, to, columns) =>
+    (await tx.consultation.updateMany({ where: { id, status: from }, data: { ...columns, status: to } })).count,
 };
 
 async function transitionConsultation(deps: ConsultDeps, request: MoveRequest): Promise<ConsultationDto> {
@@ -192,7 +215,13 @@ export function acceptConsultation(deps: ConsultDeps, actor: Actor, consultation
   });
 }
 
-export function declineConsultation(deps: ConsultDeps, actor: Actor, consultationId: string, reason: string, ip?: string): Promise<ConsultationDto> {
+export function declineConsultation(
+  deps: ConsultDeps,
+  actor: Actor,
+  consultationId: string,
+  reason: string,
+  ip?: string,
+): Promise<ConsultationDto> {
   return transitionConsultation(deps, {
     consultationId,
     event: 'decline',
@@ -257,14 +286,24 @@ export async function authoriseParticipant(
 }
 
 /** A participant row (joinedAt now) and, on the first join, the move ACCEPTED → IN_PROGRESS (startedAt): one transaction. */
-export async function recordJoin(deps: ConsultDeps, actor: Actor, consultationId: string): Promise<{ consultation: ConsultationDto; participantId: string }> {
+export async function recordJoin(
+  deps: ConsultDeps,
+  actor: Actor,
+  consultationId: string,
+): Promise<{ consultation: ConsultationDto; participantId: string }> {
   const { participantId, started } = await deps.db.$transaction(async (tx) => {
     const current = await findVisible(tx, actor, consultationId);
     assertParticipant(actor, current);
     assertJoinable(current.status);
     const started = await holdRoomOpen(tx, actor, current);
     const stay = await tx.consultationParticipant.create({ data: { consultationId, userId: actor.id, joinedAt: new Date() } });
-    await recordAudit(tx, { actorId: actor.id, action: 'consultation.join', entityType: 'Consultation', entityId: consultationId, details: { participantId: stay.id } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'consultation.join',
+      entityType: 'Consultation',
+      entityId: consultationId,
+      details: { participantId: stay.id },
+    });
     return { participantId: stay.id, started };
   });
   if (started) deps.notify.consultationChanged(consultationId, 'start');
@@ -287,17 +326,35 @@ async function holdRoomOpen(tx: Tx, actor: Actor, current: CurrentConsultation):
 /** Sets leftAt on that participant row (idempotent: a stay already closed, e.g. by the end, keeps its time). */
 export async function recordLeave(deps: ConsultDeps, participantId: string): Promise<void> {
   await deps.db.$transaction(async (tx) => {
-    const { count } = await tx.consultationParticipant.updateMany({ where: { id: participantId, leftAt: null }, data: { leftAt: new Date() } });
+    const { count } = await tx.consultationParticipant.updateMany({
+      where: { id: participantId, leftAt: null },
+      data: { leftAt: new Date() },
+    });
     if (count === 0) return; // already closed (by the end, which the trail records itself)
-    const stay = await tx.consultationParticipant.findUniqueOrThrow({ where: { id: participantId }, select: { consultationId: true, userId: true } });
-    await recordAudit(tx, { actorId: stay.userId, action: 'consultation.leave', entityType: 'Consultation', entityId: stay.consultationId, details: { participantId } });
+    const stay = await tx.consultationParticipant.findUniqueOrThrow({
+      where: { id: participantId },
+      select: { consultationId: true, userId: true },
+    });
+    await recordAudit(tx, {
+      actorId: stay.userId,
+      action: 'consultation.leave',
+      entityType: 'Consultation',
+      entityId: stay.consultationId,
+      details: { participantId },
+    });
   });
 }
 
 // ---- the opinion ----
 
 /** The specialist writes (or rewrites) the opinion while the consultation runs or after it ended. */
-export async function writeOpinion(deps: ConsultDeps, actor: Actor, consultationId: string, opinion: string, ip?: string): Promise<ConsultationDto> {
+export async function writeOpinion(
+  deps: ConsultDeps,
+  actor: Actor,
+  consultationId: string,
+  opinion: string,
+  ip?: string,
+): Promise<ConsultationDto> {
   await deps.db.$transaction(async (tx) => {
     const current = await findVisible(tx, actor, consultationId);
     assertSpecialist(actor, current);
@@ -310,7 +367,14 @@ export async function writeOpinion(deps: ConsultDeps, actor: Actor, consultation
     });
     if (count !== 1) throw conflict('CONCURRENT_CHANGE', 'the consultation changed meanwhile; reload it');
     // the text goes into the trail: a rewritten opinion replaces the column, the earlier wording stays here
-    await recordAudit(tx, { actorId: actor.id, action: 'consultation.opinion', entityType: 'Consultation', entityId: consultationId, ip, details: { opinion } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'consultation.opinion',
+      entityType: 'Consultation',
+      entityId: consultationId,
+      ip,
+      details: { opinion },
+    });
   });
   deps.notify.consultationChanged(consultationId, 'opinion');
   return getConsultation(deps.db, actor, consultationId);

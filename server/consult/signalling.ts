@@ -37,7 +37,6 @@ export interface SignallingDeps {
   media: MediaServerHolder;
 }
 
-
 type Events = ConsultClientToServerEvents;
 type AnswerOf<E extends keyof Events> = Extract<Parameters<Parameters<Events[E]>[1]>[0], { ok: true }>['data'];
 type Handlers = { [E in keyof Events]: (socket: TeledxSocket, request: unknown) => Promise<AnswerOf<E>> };
@@ -202,7 +201,10 @@ export class ConsultSignalling {
     }
   }
 
-  async #join(socket: TeledxSocket, request: { consultationId: string; rtpCapabilities: Record<string, unknown> }): Promise<AnswerOf<'consult:join'>> {
+  async #join(
+    socket: TeledxSocket,
+    request: { consultationId: string; rtpCapabilities: Record<string, unknown> },
+  ): Promise<AnswerOf<'consult:join'>> {
     const actor = socket.data.actor;
     const { side } = await authoriseParticipant(this.#deps.db, actor, request.consultationId);
     await this.#leave(socket); // one consultation per connection (joining the same one again starts a new stay)
@@ -288,7 +290,10 @@ export class ConsultSignalling {
     if (this.#sessions.get(session.consultationId) === opening) this.#sessions.delete(session.consultationId);
     const stranded = session.close();
     if (stranded.length === 0) return;
-    this.#deps.log.error({ consultationId: session.consultationId, peers: stranded.length }, 'consultation media room closed under its peers');
+    this.#deps.log.error(
+      { consultationId: session.consultationId, peers: stranded.length },
+      'consultation media room closed under its peers',
+    );
     void this.#forget(stranded);
   }
 

@@ -37,7 +37,9 @@ export async function analyseNewEcgFiles(ctx: AppContext, caseId: string): Promi
     const outcome = analyse(bytes, source.kind);
     let row: AnalysisRow;
     try {
-      row = await ctx.db.ecgAnalysis.create({ data: { caseId, instanceId: source.instanceId, attachmentId: source.attachmentId, ...outcome.columns } });
+      row = await ctx.db.ecgAnalysis.create({
+        data: { caseId, instanceId: source.instanceId, attachmentId: source.attachmentId, ...outcome.columns },
+      });
     } catch (error) {
       if (isUniqueViolation(error)) continue; // a parallel request analysed this file first
       throw error;
@@ -57,14 +59,19 @@ export async function analyseNewEcgFiles(ctx: AppContext, caseId: string): Promi
 
 /** Whether a case's detail lists an ECG file without its analysis (a crash came between upload and analysis). */
 export function lacksEcgAnalysis(kase: CaseDetailDto): boolean {
-  const waveforms = kase.studies.flatMap((st) => st.series.flatMap((se) => se.instances)).filter((i) => ECG_WAVEFORM_SOP_CLASSES.includes(i.sopClassUid));
+  const waveforms = kase.studies
+    .flatMap((st) => st.series.flatMap((se) => se.instances))
+    .filter((i) => ECG_WAVEFORM_SOP_CLASSES.includes(i.sopClassUid));
   const xml = kase.attachments.filter((a) => a.kind === 'ECG_XML');
   return waveforms.length + xml.length > kase.ecg.length;
 }
 
 async function unanalysedSources({ db }: AppContext, caseId: string): Promise<EcgSource[]> {
   const [instances, attachments] = await Promise.all([
-    db.instance.findMany({ where: { caseId, sopClassUid: { in: ECG_WAVEFORM_SOP_CLASSES }, ecgAnalysis: null }, select: { id: true, storageKey: true } }),
+    db.instance.findMany({
+      where: { caseId, sopClassUid: { in: ECG_WAVEFORM_SOP_CLASSES }, ecgAnalysis: null },
+      select: { id: true, storageKey: true },
+    }),
     db.attachment.findMany({ where: { caseId, kind: 'ECG_XML', ecgAnalysis: null }, select: { id: true, storageKey: true } }),
   ]);
   return [
@@ -91,7 +98,11 @@ function decodeAndMeasure(bytes: Uint8Array, kind: EcgFileKind): Outcome {
   const decoded = decodeEcg(bytes, kind);
   if ('problem' in decoded) return { columns: { errorCode: decoded.problem.code, errorMessage: decoded.problem.reason } };
   const { recording } = decoded;
-  const shape = { sampleRateHz: recording.sampleRateHz, durationMs: recording.durationMs, leads: JSON.stringify(recording.leads.map((l) => l.name)) };
+  const shape = {
+    sampleRateHz: recording.sampleRateHz,
+    durationMs: recording.durationMs,
+    leads: JSON.stringify(recording.leads.map((l) => l.name)),
+  };
   const measurements = measureEcg(recording);
   return { columns: { ...shape, measurements: JSON.stringify(measurements) }, measurements };
 }
@@ -114,7 +125,11 @@ export async function ecgWaveform(ctx: AppContext, actor: Actor, analysisId: str
     where: { id: analysisId, case: caseScope(actor) },
     select: { instance: { select: { storageKey: true } }, attachment: { select: { storageKey: true } } },
   });
-  const source = row?.instance ? { kind: 'dicom' as const, ...row.instance } : row?.attachment ? { kind: 'aecg' as const, ...row.attachment } : null;
+  const source = row?.instance
+    ? { kind: 'dicom' as const, ...row.instance }
+    : row?.attachment
+      ? { kind: 'aecg' as const, ...row.attachment }
+      : null;
   if (!source) throw notFound('ECG analysis');
   const decoded = decodeEcg(new Uint8Array(await buffer(ctx.store.get(source.storageKey))), source.kind);
   if ('problem' in decoded) throw notFound('ECG signal');

@@ -44,7 +44,7 @@ export function splineThrough(knots: Knot[], length: number): Float64Array {
       const h = b.position - a.position;
       const t = (s - a.position) / h;
       const u = 1 - t;
-      out[s] = u * a.value + t * b.value + ((u * u * u - u) * m[k]! + (t * t * t - t) * m[k + 1]!) * (h * h) / 6;
+      out[s] = u * a.value + t * b.value + (((u * u * u - u) * m[k]! + (t * t * t - t) * m[k + 1]!) * (h * h)) / 6;
     }
   }
   return out;

@@ -37,7 +37,8 @@ function children(node: unknown, name: string): XmlNode[] {
   const found: XmlNode[] = [];
   for (const [key, value] of Object.entries(node)) {
     if (key !== name && !key.endsWith(`:${name}`)) continue;
-    for (const item of Array.isArray(value) ? value : [value]) found.push(typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': item });
+    for (const item of Array.isArray(value) ? value : [value])
+      found.push(typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': item });
   }
   return found;
 }
@@ -82,7 +83,8 @@ function annotatedEcg(xml: string): XmlNode {
   if (!rootKey || typeof root !== 'object' || root === null) throw new EcgDecodeError('NOT_AECG', 'the root element is not AnnotatedECG');
   const prefix = rootKey.includes(':') ? rootKey.slice(0, rootKey.indexOf(':')) : '';
   const namespace = attribute(root as XmlNode, prefix ? `xmlns:${prefix}` : 'xmlns');
-  if (namespace !== HL7_V3_NAMESPACE) throw new EcgDecodeError('NOT_AECG', `AnnotatedECG is in namespace ${namespace ?? '(none)'}, not ${HL7_V3_NAMESPACE}`);
+  if (namespace !== HL7_V3_NAMESPACE)
+    throw new EcgDecodeError('NOT_AECG', `AnnotatedECG is in namespace ${namespace ?? '(none)'}, not ${HL7_V3_NAMESPACE}`);
   return root as XmlNode;
 }
 
@@ -100,10 +102,12 @@ function readSequenceSet(set: XmlNode): SequenceSet {
   const leads: EcgLead[] = [];
   for (const sequence of sequences) {
     const name = normaliseLeadName({ codeValue: attribute(children(sequence, 'code')[0], 'code') });
-    if (name && !leads.some((lead) => lead.name === name)) leads.push({ name, microvolts: leadSamples(children(sequence, 'value')[0], name) });
+    if (name && !leads.some((lead) => lead.name === name))
+      leads.push({ name, microvolts: leadSamples(children(sequence, 'value')[0], name) });
   }
   const samples = leads[0]?.microvolts.length ?? 0;
-  if (leads.some((lead) => lead.microvolts.length !== samples)) throw new EcgDecodeError('MALFORMED', 'the leads of a sequenceSet have different numbers of samples');
+  if (leads.some((lead) => lead.microvolts.length !== samples))
+    throw new EcgDecodeError('MALFORMED', 'the leads of a sequenceSet have different numbers of samples');
   return { sampleRateHz, samples, leads };
 }
 
@@ -112,7 +116,10 @@ function samplingRate(increment: XmlNode | undefined): number {
   const value = Number(attribute(increment, 'value'));
   const seconds = SECONDS_PER_UNIT[attribute(increment, 'unit') ?? 's'];
   if (!(value > 0) || seconds === undefined) {
-    throw new EcgDecodeError('MALFORMED', `the time sequence's increment (${attribute(increment, 'value')} ${attribute(increment, 'unit')}) is not a sampling period`);
+    throw new EcgDecodeError(
+      'MALFORMED',
+      `the time sequence's increment (${attribute(increment, 'value')} ${attribute(increment, 'unit')}) is not a sampling period`,
+    );
   }
   const rate = 1 / (value * seconds);
   return Math.abs(rate - Math.round(rate)) < 1e-6 * rate ? Math.round(rate) : rate;

@@ -46,7 +46,12 @@ const TAG = {
 } as const;
 
 /** Sequences of the Waveform Module, so implicit VR files parse them as sequences. */
-const SEQUENCE_TAGS = new Set<string>([TAG.waveformSequence, TAG.channelDefinitionSequence, TAG.channelSourceSequence, TAG.channelSensitivityUnitsSequence]);
+const SEQUENCE_TAGS = new Set<string>([
+  TAG.waveformSequence,
+  TAG.channelDefinitionSequence,
+  TAG.channelSourceSequence,
+  TAG.channelSensitivityUnitsSequence,
+]);
 
 /** Channel Sensitivity Units are UCUM codes (PS3.16 CID 3082); the ECG is kept in microvolts. */
 const MICROVOLTS_PER_UNIT: Record<string, number> = { uV: 1, mV: 1000, V: 1e6, nV: 1e-3 };
@@ -131,7 +136,8 @@ function parse(bytes: Uint8Array): dicomParser.DataSet {
 function asDecodeError(error: unknown): EcgDecodeError {
   if (error instanceof EcgDecodeError) return error;
   const message = String((error as { exception?: string })?.exception ?? (error as Error)?.message ?? error);
-  if (/past end|beyond|overrun|maxPosition|end of buffer/i.test(message)) return new EcgDecodeError('TRUNCATED', `the file ends early: ${message}`);
+  if (/past end|beyond|overrun|maxPosition|end of buffer/i.test(message))
+    return new EcgDecodeError('TRUNCATED', `the file ends early: ${message}`);
   return new EcgDecodeError('NOT_DICOM', `not a readable DICOM file: ${message}`);
 }
 
@@ -145,7 +151,10 @@ function inflateBounded(bytes: Uint8Array, position: number): Uint8Array {
       throw new EcgDecodeError('TOO_LARGE', `the deflated data set inflates to more than ${MAX_INFLATED_ECG_BYTES} bytes`);
     }
     const message = (error as Error).message;
-    throw new EcgDecodeError(/unexpected end/i.test(message) ? 'TRUNCATED' : 'NOT_DICOM', `the deflated data set cannot be inflated: ${message}`);
+    throw new EcgDecodeError(
+      /unexpected end/i.test(message) ? 'TRUNCATED' : 'NOT_DICOM',
+      `the deflated data set cannot be inflated: ${message}`,
+    );
   }
   const whole = new Uint8Array(position + body.length);
   whole.set(bytes.subarray(0, position), 0);
@@ -174,7 +183,8 @@ function readChannel(definition: dicomParser.DataSet | undefined): Channel {
   }
   const unit = definition?.elements[TAG.channelSensitivityUnitsSequence]?.items?.[0]?.dataSet?.string(TAG.codeValue)?.trim() ?? 'uV';
   const microvoltsPerUnit = MICROVOLTS_PER_UNIT[unit];
-  if (microvoltsPerUnit === undefined) throw new EcgDecodeError('UNSUPPORTED_UNITS', `Channel Sensitivity Units "${unit}" is not a voltage`);
+  if (microvoltsPerUnit === undefined)
+    throw new EcgDecodeError('UNSUPPORTED_UNITS', `Channel Sensitivity Units "${unit}" is not a voltage`);
   const correction = definition?.floatString(TAG.channelSensitivityCorrectionFactor) ?? 1;
   const baseline = definition?.floatString(TAG.channelBaseline) ?? 0;
   return { lead, scale: sensitivity * correction * microvoltsPerUnit, offsetMicrovolts: baseline * microvoltsPerUnit };
@@ -187,7 +197,10 @@ function readChannel(definition: dicomParser.DataSet | undefined): Channel {
 function rhythmGroup(groups: MultiplexGroup[]): MultiplexGroup {
   const leadCount = (group: MultiplexGroup) => {
     const names = new Set(group.channels.map((channel) => channel.lead).filter((lead) => lead !== null));
-    return names.size + (names.has('I') && names.has('II') ? ['III', 'aVR', 'aVL', 'aVF'].filter((name) => !names.has(name as LeadName)).length : 0);
+    return (
+      names.size +
+      (names.has('I') && names.has('II') ? ['III', 'aVR', 'aVL', 'aVF'].filter((name) => !names.has(name as LeadName)).length : 0)
+    );
   };
   const durationS = (group: MultiplexGroup) => group.samples / group.sampleRateHz;
   const best = [...groups].sort((a, b) => leadCount(b) - leadCount(a) || durationS(b) - durationS(a))[0]!;
@@ -204,14 +217,20 @@ function decodeSamples(group: MultiplexGroup, littleEndian: boolean): EcgLead[] 
   const bitsAllocated = item.uint16(TAG.bitsAllocated);
   const format = SAMPLE_FORMATS[interpretation];
   if (!format || bitsAllocated !== format.bits) {
-    throw new EcgDecodeError('UNSUPPORTED_INTERPRETATION', `Waveform Sample Interpretation "${interpretation}" with ${bitsAllocated} bits allocated is not supported`);
+    throw new EcgDecodeError(
+      'UNSUPPORTED_INTERPRETATION',
+      `Waveform Sample Interpretation "${interpretation}" with ${bitsAllocated} bits allocated is not supported`,
+    );
   }
   const element = item.elements[TAG.waveformData];
   if (!element) throw new EcgDecodeError('NO_WAVEFORM', `multiplex group "${group.label}" has no Waveform Data (5400,1010)`);
   const needed = (samples * channels.length * format.bits) / 8;
   const available = Math.min(element.length, item.byteArray.length - element.dataOffset);
   if (available < needed) {
-    throw new EcgDecodeError('TRUNCATED', `Waveform Data holds ${available} bytes, ${needed} needed for ${channels.length} channels × ${samples} samples`);
+    throw new EcgDecodeError(
+      'TRUNCATED',
+      `Waveform Data holds ${available} bytes, ${needed} needed for ${channels.length} channels × ${samples} samples`,
+    );
   }
   const bytes = item.byteArray.subarray(element.dataOffset, element.dataOffset + needed);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

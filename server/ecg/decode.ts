@@ -17,7 +17,10 @@ const DECODERS: Record<EcgFileKind, (bytes: Uint8Array) => EcgRecording> = {
 /** The kind of an ECG file from its first bytes: "DICM" after the 128-byte preamble, or XML. */
 export function sniffEcgKind(bytes: Uint8Array): EcgFileKind | null {
   if (bytes.length >= 132 && String.fromCharCode(...bytes.subarray(128, 132)) === 'DICM') return 'dicom';
-  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder('utf-8')
+    .decode(bytes.subarray(0, 512))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return head.startsWith('<') ? 'aecg' : null;
 }
 

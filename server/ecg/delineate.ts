@@ -103,7 +103,13 @@ export function delineate(beat: MedianBeat, sampleRateHz: number): Delineation {
  * refined by the trapezium method on the velocity: the J point is the knee where the steep fall of the velocity
  * meets the slow slopes of the ST segment, which an early T wave or fibrillatory waves keep above any threshold.
  */
-function qrsBoundaries(velocity: Float64Array, f: number, ms: (v: number) => number, noise: number, n: number): { onset: number; offset: number } {
+function qrsBoundaries(
+  velocity: Float64Array,
+  f: number,
+  ms: (v: number) => number,
+  noise: number,
+  n: number,
+): { onset: number; offset: number } {
   const peak = velocity[argMax(velocity, f - ms(80), f + ms(80))]!;
   const threshold = Math.max(QRS_VELOCITY_FRACTION * peak, NOISE_MULTIPLE * noise);
   const steep = (i: number) => velocity[i]! >= 0.2 * peak;
@@ -135,7 +141,12 @@ function qrsBoundaries(velocity: Float64Array, f: number, ms: (v: number) => num
  * The flattest 16 ms of the 60 ms before the QRS (the PR segment): each lead's level there. Ties go to the window
  * nearest the QRS, so a short PR segment wins over the flat top of the P wave before it.
  */
-function isoelectricLevels(leads: Float64Array[], velocity: Float64Array, qrsOnset: number, ms: (v: number) => number): { isoelectric: number[]; isoelectricIndex: number } {
+function isoelectricLevels(
+  leads: Float64Array[],
+  velocity: Float64Array,
+  qrsOnset: number,
+  ms: (v: number) => number,
+): { isoelectric: number[]; isoelectricIndex: number } {
   const width = Math.max(1, ms(16));
   let bestStart = Math.max(0, qrsOnset - width);
   let bestSum = Infinity;
@@ -190,7 +201,15 @@ function steepestDescent(curve: Float64Array, peak: number, limit: number): numb
  * that noise or fibrillatory waves holding the curve up cannot drag the reference (and the boundary) away.
  * Null if the curve never returns to baseline before `limit`.
  */
-function waveBoundary(curve: Float64Array, peak: number, limit: number, fraction: number, noise: number, beyond: number, reach: number): number | null {
+function waveBoundary(
+  curve: Float64Array,
+  peak: number,
+  limit: number,
+  fraction: number,
+  noise: number,
+  beyond: number,
+  reach: number,
+): number | null {
   const threshold = Math.max(fraction * curve[peak]!, NOISE_MULTIPLE * noise);
   const step = limit > peak ? 1 : -1;
   const rough = walkToBaseline(curve, peak, step, threshold, limit);
@@ -204,7 +223,12 @@ function waveBoundary(curve: Float64Array, peak: number, limit: number, fraction
  * The P wave: the largest magnitude in the 300 ms before the QRS (after any T wave of the previous beat has come
  * back to baseline), if it stands clear of the noise (4 × its RMS, and at least 25 µV); its onset by waveBoundary.
  */
-function pWave(magnitude: Float64Array, qrsOnset: number, ms: (v: number) => number, noise: number): Pick<Delineation, 'pOnset' | 'pPeak' | 'pAmplitude'> {
+function pWave(
+  magnitude: Float64Array,
+  qrsOnset: number,
+  ms: (v: number) => number,
+  noise: number,
+): Pick<Delineation, 'pOnset' | 'pPeak' | 'pAmplitude'> {
   const to = qrsOnset - ms(10);
   // At fast rates the window opens on the previous beat's T wave: search only after it.
   const windowStart = Math.max(0, qrsOnset - ms(300));
@@ -219,7 +243,13 @@ function pWave(magnitude: Float64Array, qrsOnset: number, ms: (v: number) => num
 }
 
 /** The T wave: the largest magnitude from 40 ms after J to the end of the beat window; its end by waveBoundary. */
-function tWave(magnitude: Float64Array, qrsOffset: number, ms: (v: number) => number, noise: number, n: number): Pick<Delineation, 'tPeak' | 'tEnd'> {
+function tWave(
+  magnitude: Float64Array,
+  qrsOffset: number,
+  ms: (v: number) => number,
+  noise: number,
+  n: number,
+): Pick<Delineation, 'tPeak' | 'tEnd'> {
   const from = qrsOffset + ms(40);
   if (from >= n - 1) return { tPeak: null, tEnd: null };
   const peak = argMax(magnitude, from, n);

@@ -51,8 +51,18 @@ export const CRITICAL = {
 };
 
 /** Contiguous lead pairs: neighbours in the Cabrera order of the limb leads, and along V1–V6. */
-const CONTIGUOUS_LIMB: [LeadName, LeadName][] = [['aVL', 'I'], ['II', 'aVF'], ['aVF', 'III']];
-const CONTIGUOUS_PRECORDIAL: [LeadName, LeadName][] = [['V1', 'V2'], ['V2', 'V3'], ['V3', 'V4'], ['V4', 'V5'], ['V5', 'V6']];
+const CONTIGUOUS_LIMB: [LeadName, LeadName][] = [
+  ['aVL', 'I'],
+  ['II', 'aVF'],
+  ['aVF', 'III'],
+];
+const CONTIGUOUS_PRECORDIAL: [LeadName, LeadName][] = [
+  ['V1', 'V2'],
+  ['V2', 'V3'],
+  ['V3', 'V4'],
+  ['V4', 'V5'],
+  ['V5', 'V6'],
+];
 
 /** Leads recorded independently; the other four limb leads are linear combinations of I and II. */
 const INDEPENDENT_LEADS: readonly LeadName[] = ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
@@ -114,7 +124,12 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
   // high-pass, which at slow rates distorts the ST segment and the baseline after each T wave.
   const halfWidth = Math.round((ISOELECTRIC_HALF_WIDTH_MS * fs) / 1000);
   const leads = denoised.map((lead) => ({ name: lead.name, microvolts: removeBaselineThroughKnots(lead.microvolts, knots, halfWidth) }));
-  const beat = medianBeat(leads.map((lead) => lead.microvolts), typical, window.before, window.after);
+  const beat = medianBeat(
+    leads.map((lead) => lead.microvolts),
+    typical,
+    window.before,
+    window.after,
+  );
   return { leads, beatSamples: positions, median: beat, points: delineate(subset(beat, isAnalysed), fs) };
 }
 
@@ -179,11 +194,20 @@ function summarise(recording: EcgRecording, { leads: filtered, beatSamples, medi
     beatSamples,
     rrMeanMs: round(rrMeanMs),
     heartRateBpm: round(heartRateBpm),
-    fiducialsMs: { pOnset: relative(points.pOnset), qrsOnset: relative(points.qrsOnset), qrsOffset: relative(points.qrsOffset), tEnd: relative(points.tEnd) },
+    fiducialsMs: {
+      pOnset: relative(points.pOnset),
+      qrsOnset: relative(points.qrsOnset),
+      qrsOffset: relative(points.qrsOffset),
+      tEnd: relative(points.tEnd),
+    },
     intervals,
     qrsAxisDeg: qrsAxis(filtered, beat, points, iso),
     stMicrovolts,
-    rhythm: { ...rhythm, pWavesPresent: pWaveBeforeEachQrs, rrVariation: rhythm.rrVariation === null ? null : round(rhythm.rrVariation, 3) },
+    rhythm: {
+      ...rhythm,
+      pWavesPresent: pWaveBeforeEachQrs,
+      rrVariation: rhythm.rrVariation === null ? null : round(rhythm.rrVariation, 3),
+    },
     critical: criticalFindings(heartRateBpm, intervals.qtcBazettMs, stMicrovolts),
     warnings,
   };
@@ -242,7 +266,14 @@ function qrsAxis(filtered: EcgLead[], beat: MedianBeat, points: Delineation, iso
 }
 
 /** ST level at J + 60 ms (J + 40 ms at fast rates) relative to the PR segment, per lead. */
-function stLevels(filtered: EcgLead[], beat: MedianBeat, points: Delineation, iso: number[], fs: number, heartRateBpm: number): EcgMeasurements['stMicrovolts'] {
+function stLevels(
+  filtered: EcgLead[],
+  beat: MedianBeat,
+  points: Delineation,
+  iso: number[],
+  fs: number,
+  heartRateBpm: number,
+): EcgMeasurements['stMicrovolts'] {
   const afterJMs = heartRateBpm > CRITICAL.stFastRateBpm ? CRITICAL.stMeasureAfterJFastMs : CRITICAL.stMeasureAfterJMs;
   const at = points.qrsOffset + Math.round((afterJMs * fs) / 1000);
   if (at >= beat.leads[0]!.length) return [];
@@ -275,9 +306,12 @@ function pWavesConsistent(filtered: EcgLead[], beat: MedianBeat, points: Delinea
 function criticalFindings(heartRateBpm: number, qtcMs: number | null, st: EcgMeasurements['stMicrovolts']): CriticalFinding[] {
   const found: CriticalFinding[] = [];
   const rate = round(heartRateBpm, 0);
-  if (heartRateBpm < CRITICAL.rateLowBpm) found.push({ code: 'RATE_LOW', message: `heart rate ${rate} bpm < ${CRITICAL.rateLowBpm}`, value: rate });
-  if (heartRateBpm > CRITICAL.rateHighBpm) found.push({ code: 'RATE_HIGH', message: `heart rate ${rate} bpm > ${CRITICAL.rateHighBpm}`, value: rate });
-  if (qtcMs !== null && qtcMs > CRITICAL.qtcLongMs) found.push({ code: 'QTC_LONG', message: `QTc (Bazett) ${qtcMs} ms > ${CRITICAL.qtcLongMs}`, value: qtcMs });
+  if (heartRateBpm < CRITICAL.rateLowBpm)
+    found.push({ code: 'RATE_LOW', message: `heart rate ${rate} bpm < ${CRITICAL.rateLowBpm}`, value: rate });
+  if (heartRateBpm > CRITICAL.rateHighBpm)
+    found.push({ code: 'RATE_HIGH', message: `heart rate ${rate} bpm > ${CRITICAL.rateHighBpm}`, value: rate });
+  if (qtcMs !== null && qtcMs > CRITICAL.qtcLongMs)
+    found.push({ code: 'QTC_LONG', message: `QTc (Bazett) ${qtcMs} ms > ${CRITICAL.qtcLongMs}`, value: qtcMs });
   const elevated = stElevatedLeads(st);
   if (elevated.length) {
     found.push({ code: 'ST_ELEVATION', message: `suspected ST elevation in ${elevated.join(', ')}`, leads: elevated });
@@ -289,7 +323,8 @@ function stElevatedLeads(st: EcgMeasurements['stMicrovolts']): LeadName[] {
   const level = new Map(st.map((s) => [s.lead, s.microvolts]));
   const elevated = new Set<LeadName>();
   const check = (pairs: [LeadName, LeadName][], threshold: number) => {
-    for (const pair of pairs) if (pair.every((lead) => (level.get(lead) ?? -Infinity) >= threshold)) pair.forEach((lead) => elevated.add(lead));
+    for (const pair of pairs)
+      if (pair.every((lead) => (level.get(lead) ?? -Infinity) >= threshold)) pair.forEach((lead) => elevated.add(lead));
   };
   check(CONTIGUOUS_LIMB, CRITICAL.stLimbUv);
   check(CONTIGUOUS_PRECORDIAL, CRITICAL.stPrecordialUv);

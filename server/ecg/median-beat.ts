@@ -121,7 +121,9 @@ export function medianBeat(leads: Float32Array[], beats: number[], before: numbe
   const odd = beats.filter((_, i) => i % 2 === 1);
   const perLead = leads.map((lead) => {
     const waveform = medianWaveform(lead, beats, before, after);
-    const halfDifference = odd.length ? difference(medianWaveform(lead, even, before, after), medianWaveform(lead, odd, before, after)) : null;
+    const halfDifference = odd.length
+      ? difference(medianWaveform(lead, even, before, after), medianWaveform(lead, odd, before, after))
+      : null;
     return { waveform, ...(halfDifference ? robustNoise(halfDifference) : { amplitude: 0, slope: 0 }) };
   });
   return {

@@ -39,7 +39,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     // body-parser and friends set status/type on their errors
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) log.error({ err: error, url: req.originalUrl }, 'unhandled error');
-    const code = status === 500 ? 'INTERNAL' : String(error?.type ?? 'BAD_REQUEST').toUpperCase().replaceAll('.', '_');
+    const code =
+      status === 500
+        ? 'INTERNAL'
+        : String(error?.type ?? 'BAD_REQUEST')
+            .toUpperCase()
+            .replaceAll('.', '_');
     res.status(status).json({ error: { code, message: status === 500 ? 'internal error' : String(error.message) } });
   };
 }
@@ -49,7 +54,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
  * it is the only kind of problem in the request; anything else, or a mix, is VALIDATION_FAILED with the issues.
  */
 function validationCode(error: ZodError): string {
-  const codes = new Set(error.issues.map((issue) => (issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : null)));
+  const codes = new Set(
+    error.issues.map((issue) => (issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : null)),
+  );
   const [only] = codes;
   return codes.size === 1 && only ? only : 'VALIDATION_FAILED';
 }

@@ -41,7 +41,13 @@ export function openApiDocument(version: string, routes: readonly RouteSpec[]): 
         Error: {
           type: 'object',
           required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+            },
+          },
         },
         RejectionCode: { enum: [...REJECTION_CODES] },
       },
@@ -80,7 +86,12 @@ function queryParameters(spec: RouteSpec) {
 function requestBody(spec: RouteSpec) {
   if (spec.multipart) {
     const files = { type: 'array', items: { type: 'string', format: 'binary' } };
-    return { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', properties: { [spec.multipart.files]: files } } } } } };
+    return {
+      requestBody: {
+        required: true,
+        content: { 'multipart/form-data': { schema: { type: 'object', properties: { [spec.multipart.files]: files } } } },
+      },
+    };
   }
   if (!spec.body) return {};
   return { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body) } } } };

@@ -10,8 +10,7 @@ import type { ByteSource } from './dicom-header.ts';
 const READ_STEP = 1024 * 1024;
 
 export type InflateResult =
-  | { ok: true; head: Buffer; tail: Buffer; total: number }
-  | { ok: false; reason: 'limit' | 'truncated' | 'corrupt'; message: string };
+  { ok: true; head: Buffer; tail: Buffer; total: number } | { ok: false; reason: 'limit' | 'truncated' | 'corrupt'; message: string };
 
 export interface InflateBounds {
   /** inflated bytes beyond this refuse the file */

@@ -37,7 +37,10 @@ export function displayPersonName(pn: string): string {
   const [alphabetic = '', ideographic = ''] = pn.split('=');
   const group = ideographic.trim() || alphabetic.trim();
   // family^given^middle^prefix^suffix: Chinese names are written family name first with no space.
-  const parts = group.split('^').map((p) => p.trim()).filter(Boolean);
+  const parts = group
+    .split('^')
+    .map((p) => p.trim())
+    .filter(Boolean);
   return parts.join(/[\u3400-\u9fff]/.test(group) ? '' : ' ');
 }
 

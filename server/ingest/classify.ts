@@ -7,9 +7,7 @@ import { isBareDataSet, isDicomPart10, MAX_INFLATED_BYTES, readDicomHeader, type
 import { sniffAttachment } from './sniff.ts';
 
 export type Classified =
-  | { type: 'dicom'; header: DicomHeader }
-  | { type: 'attachment'; kind: AttachmentKind; mediaType: string }
-  | Rejection;
+  { type: 'dicom'; header: DicomHeader } | { type: 'attachment'; kind: AttachmentKind; mediaType: string } | Rejection;
 
 export interface Rejection {
   type: 'rejected';
@@ -61,7 +59,10 @@ export async function classifyFile(
   }
 
   if (await isBareDataSet(staged)) {
-    return reject('DICOM_NOT_PART10', 'a DICOM data set without the file header (preamble, "DICM", meta information); export it from the device as a DICOM Part 10 file');
+    return reject(
+      'DICOM_NOT_PART10',
+      'a DICOM data set without the file header (preamble, "DICM", meta information); export it from the device as a DICOM Part 10 file',
+    );
   }
   const sniffed = await sniffAttachment(await staged.read(0, 4100));
   if (!sniffed) {

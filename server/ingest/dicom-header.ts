@@ -97,7 +97,11 @@ async function interpret(dataSet: dicomParser.DataSet, content: ByteSource, opti
   const bytes = Buffer.from(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset, dataSet.byteArray.length);
 
   if (dataSet.string('x00020002') === MEDIA_STORAGE_DIRECTORY) {
-    return { ok: false, code: 'DICOMDIR', reason: 'DICOMDIR is an index of a disc, not an image; the files it lists are uploaded on their own' };
+    return {
+      ok: false,
+      code: 'DICOMDIR',
+      reason: 'DICOMDIR is an index of a disc, not an image; the files it lists are uploaded on their own',
+    };
   }
   const required = {
     sopInstanceUid: ['x00080018', 'SOP Instance UID (0008,0018)'],
@@ -111,7 +115,12 @@ async function interpret(dataSet: dicomParser.DataSet, content: ByteSource, opti
     const value = dataSet.string(tag)?.trim();
     if (!value) return { ok: false, code: 'DICOM_MISSING_ATTRIBUTE', reason: `missing ${label}`, params: { attribute: label } };
     if (!/^[0-9.]{1,64}$/.test(value)) {
-      return { ok: false, code: 'DICOM_CORRUPT', reason: `${label} is not a valid UID: ${value.slice(0, 70)}`, params: { attribute: label } };
+      return {
+        ok: false,
+        code: 'DICOM_CORRUPT',
+        reason: `${label} is not a valid UID: ${value.slice(0, 70)}`,
+        params: { attribute: label },
+      };
     }
     uids[key] = value;
   }
@@ -221,7 +230,8 @@ async function parseDeflated(source: ByteSource, metaEnd: number, maxInflatedByt
     const whole = inflated.total === inflated.head.length;
     try {
       const dataSet = await parseHeaderOffThread(plain, true);
-      if (whole || dataSet.elements[PIXEL_DATA]) return { dataSet, content: inflatedSource(plain, inflated.tail, metaEnd + inflated.total) };
+      if (whole || dataSet.elements[PIXEL_DATA])
+        return { dataSet, content: inflatedSource(plain, inflated.tail, metaEnd + inflated.total) };
     } catch (error) {
       if (whole || error instanceof HeaderParseError) return { problem: describeParseError(error) };
     }

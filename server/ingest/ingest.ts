@@ -74,9 +74,7 @@ async function analyseEcgAfterUpload(ctx: AppContext, caseId: string): Promise<v
 
 async function loadWritableCase(ctx: AppContext, actor: Actor, caseId: string) {
   const scope = townshipWriteScope(actor);
-  const kase = scope
-    ? await ctx.db.case.findFirst({ where: { AND: [{ id: caseId }, scope] }, include: { patient: true } })
-    : null;
+  const kase = scope ? await ctx.db.case.findFirst({ where: { AND: [{ id: caseId }, scope] }, include: { patient: true } }) : null;
   if (!kase) throw notFound('case');
   if (!UPLOADABLE_STATUSES.includes(kase.status as CaseStatus)) {
     throw new HttpError(409, 'CASE_NOT_UPLOADABLE', `files cannot be added to a case that is ${kase.status}`);
@@ -98,7 +96,9 @@ async function indexBatch(
   const newDicom: DicomCandidate[] = [];
   const newAttachments: AttachmentCandidate[] = [];
 
-  const dicom = candidates.filter((c): c is { file: ReceivedFile; classified: Extract<Classified, { type: 'dicom' }> } => c.classified.type === 'dicom');
+  const dicom = candidates.filter(
+    (c): c is { file: ReceivedFile; classified: Extract<Classified, { type: 'dicom' }> } => c.classified.type === 'dicom',
+  );
   const attachmentShas = candidates.filter((c) => c.classified.type === 'attachment').map((c) => c.file.staged.sha256);
   // Skip the look-ups a batch does not need: most batches are all DICOM.
   const existing = dicom.length
@@ -124,11 +124,30 @@ async function indexBatch(
         // a second copy later in the same batch is compared against this one
         known.set(header.sopInstanceUid, { id: '', sha256: file.staged.sha256, caseId: kase.id });
       } else if (prior.caseId !== kase.id) {
-        rejected.push(toRejected(file.name, reject('INSTANCE_IN_OTHER_CASE', `SOP Instance UID ${header.sopInstanceUid} is already stored in another case`)));
+        rejected.push(
+          toRejected(
+            file.name,
+            reject('INSTANCE_IN_OTHER_CASE', `SOP Instance UID ${header.sopInstanceUid} is already stored in another case`),
+          ),
+        );
       } else if (prior.sha256 !== file.staged.sha256) {
-        rejected.push(toRejected(file.name, reject('INSTANCE_CONFLICT', `SOP Instance UID ${header.sopInstanceUid} is already stored with different content`, { sopInstanceUid: header.sopInstanceUid })));
+        rejected.push(
+          toRejected(
+            file.name,
+            reject('INSTANCE_CONFLICT', `SOP Instance UID ${header.sopInstanceUid} is already stored with different content`, {
+              sopInstanceUid: header.sopInstanceUid,
+            }),
+          ),
+        );
       } else {
-        accepted.push({ file: file.name, kind: 'dicom', id: prior.id, sopInstanceUid: header.sopInstanceUid, duplicate: true, warnings: [] });
+        accepted.push({
+          file: file.name,
+          kind: 'dicom',
+          id: prior.id,
+          sopInstanceUid: header.sopInstanceUid,
+          duplicate: true,
+          warnings: [],
+        });
       }
     } else {
       const priorId = knownAttachments.get(file.staged.sha256);
@@ -273,7 +292,12 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
   return results;
 }
 
-async function indexAttachments(tx: Tx, caseId: string, items: AttachmentCandidate[], stored: Map<ReceivedFile, string>): Promise<AcceptedFile[]> {
+async function indexAttachments(
+  tx: Tx,
+  caseId: string,
+  items: AttachmentCandidate[],
+  stored: Map<ReceivedFile, string>,
+): Promise<AcceptedFile[]> {
   const results: AcceptedFile[] = [];
   for (const { file, kind, mediaType } of items) {
     const row = await tx.attachment.create({
@@ -288,7 +312,14 @@ async function indexAttachments(tx: Tx, caseId: string, items: AttachmentCandida
       },
       select: { id: true },
     });
-    results.push({ file: file.name, kind: 'attachment', id: row.id, attachmentKind: kind as AcceptedFile['attachmentKind'], duplicate: false, warnings: [] });
+    results.push({
+      file: file.name,
+      kind: 'attachment',
+      id: row.id,
+      attachmentKind: kind as AcceptedFile['attachmentKind'],
+      duplicate: false,
+      warnings: [],
+    });
   }
   return results;
 }

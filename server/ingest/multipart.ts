@@ -21,11 +21,13 @@ export function receiveFiles(ctx: AppContext): RequestHandler {
     // No text fields: a part without a file name is refused rather than silently dropped.
     limits: { files: ctx.config.maxFilesPerRequest, fields: 0, fieldNameSize: 100 },
   }).array(FILES_FIELD);
-  return (req, res, next) => upload(req, res, (error?: unknown) => next(error === undefined ? undefined : multipartError(error, ctx.config.maxFilesPerRequest)));
+  return (req, res, next) =>
+    upload(req, res, (error?: unknown) => next(error === undefined ? undefined : multipartError(error, ctx.config.maxFilesPerRequest)));
 }
 
 /** busboy's own errors carry no code, only these messages (busboy 1.x, lib/types/multipart.js and index.js) */
-const MALFORMED = /^(Malformed part header|Unexpected end of form|Multipart: Boundary not found|Unsupported content type|Missing Content-Type|Malformed content type)/;
+const MALFORMED =
+  /^(Malformed part header|Unexpected end of form|Multipart: Boundary not found|Unsupported content type|Missing Content-Type|Malformed content type)/;
 const ABORTED = /^Request (aborted|closed|error)$/;
 
 export function multipartError(error: unknown, maxFiles: number): unknown {
@@ -34,13 +36,19 @@ export function multipartError(error: unknown, maxFiles: number): unknown {
     switch (error.code) {
       case 'LIMIT_FILE_COUNT':
       case 'LIMIT_PART_COUNT':
-        return new HttpError(413, 'TOO_MANY_FILES', `at most ${maxFiles} files per request; send the rest in another request`, { limit: maxFiles });
+        return new HttpError(413, 'TOO_MANY_FILES', `at most ${maxFiles} files per request; send the rest in another request`, {
+          limit: maxFiles,
+        });
       case 'LIMIT_UNEXPECTED_FILE':
         return new HttpError(400, 'UNEXPECTED_FIELD', `files go in the multipart field "${FILES_FIELD}", not "${error.field}"`);
       case 'LIMIT_FIELD_COUNT':
       case 'LIMIT_FIELD_KEY':
       case 'LIMIT_FIELD_VALUE':
-        return new HttpError(400, 'UNEXPECTED_FIELD', `a part without a file name: the upload takes only files, in the field "${FILES_FIELD}"`);
+        return new HttpError(
+          400,
+          'UNEXPECTED_FIELD',
+          `a part without a file name: the upload takes only files, in the field "${FILES_FIELD}"`,
+        );
       default:
         return new HttpError(400, 'MALFORMED_MULTIPART', `the multipart body is not valid: ${error.message}`);
     }

@@ -16,7 +16,7 @@ export const ingestRoutes = [
     multipart: { files: 'files' },
     ok: {
       status: 200,
-      description: 'at least one file accepted; when every file was refused, the refusals\' status if they agree (409, 413, 415), else 422',
+      description: "at least one file accepted; when every file was refused, the refusals' status if they agree (409, 413, 415), else 422",
       schema: uploadResponseSchema,
     },
     errors: [409, 413, 415, 422],

@@ -25,6 +25,10 @@ export async function sniffAttachment(head: Buffer): Promise<Sniffed | null> {
 
 /** HL7 aECG: an XML document whose root element is AnnotatedECG. */
 function isAnnotatedEcg(head: Buffer): boolean {
-  const text = head.subarray(0, 4096).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = head
+    .subarray(0, 4096)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return text.startsWith('<') && /<(\w+:)?AnnotatedECG[\s>]/.test(text);
 }

@@ -6,7 +6,12 @@ import type { RoomMessage } from '../realtime/socket-server.ts';
 import { rooms } from '../realtime/rooms.ts';
 import { summaryInclude, toSummary } from './case-row.ts';
 
-export async function caseChangedMessage(db: Db, sla: SlaPolicy, caseId: string, event: string): Promise<RoomMessage<'case:changed'> | null> {
+export async function caseChangedMessage(
+  db: Db,
+  sla: SlaPolicy,
+  caseId: string,
+  event: string,
+): Promise<RoomMessage<'case:changed'> | null> {
   const row = await db.case.findUnique({ where: { id: caseId }, include: summaryInclude });
   if (!row) return null;
   const targets = [rooms.all, rooms.org(row.originOrgId)];

@@ -29,7 +29,10 @@ export async function claimCase(ctx: ClaimContext, actor: Actor, caseId: string,
     });
   } catch (error) {
     if (!(error instanceof HttpError) || error.status !== 409) throw error;
-    const holder = await ctx.db.case.findUnique({ where: { id: caseId }, select: { status: true, claimedBy: { select: { id: true, displayName: true } } } });
+    const holder = await ctx.db.case.findUnique({
+      where: { id: caseId },
+      select: { status: true, claimedBy: { select: { id: true, displayName: true } } },
+    });
     if (holder?.status !== 'CLAIMED' || !holder.claimedBy) throw error;
     if (holder.claimedBy.id === actor.id) return renewLease(ctx, actor, caseId).then(() => undefined); // claiming twice is harmless
     throw new HttpError(409, 'ALREADY_CLAIMED', `already taken by ${holder.claimedBy.displayName}`, { claimedBy: holder.claimedBy });
@@ -67,7 +70,12 @@ export async function reassignCase(ctx: ClaimContext, actor: Actor, caseId: stri
     details: { readerId },
     prepare: async (tx, current) => {
       const reader = await tx.user.findFirst({
-        where: { id: readerId, active: true, role: { in: ['READER', 'SUPERVISOR'] }, centres: { some: { centreId: current.centreId ?? '' } } },
+        where: {
+          id: readerId,
+          active: true,
+          role: { in: ['READER', 'SUPERVISOR'] },
+          centres: { some: { centreId: current.centreId ?? '' } },
+        },
       });
       if (!reader) throw new HttpError(400, 'NOT_A_READER_OF_THIS_CENTRE', 'that user does not read for this centre');
       return lease(ctx, reader.id);

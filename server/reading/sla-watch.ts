@@ -26,7 +26,13 @@ export async function announceOverdue(ctx: { db: Db; notify: Notifier; config: {
     const first = await ctx.db.$transaction(async (tx) => {
       const { count } = await tx.case.updateMany({ where: { id: kase.id, overdueNotifiedAt: null }, data: { overdueNotifiedAt: now } });
       if (count === 1) {
-        await recordAudit(tx, { actorId: null, action: 'case.overdue', entityType: 'Case', entityId: kase.id, details: { centreId: kase.centreId, priority: kase.priority } });
+        await recordAudit(tx, {
+          actorId: null,
+          action: 'case.overdue',
+          entityType: 'Case',
+          entityId: kase.id,
+          details: { centreId: kase.centreId, priority: kase.priority },
+        });
       }
       return count === 1;
     });

@@ -12,15 +12,20 @@ export const DEFAULT_SLA = 'STAT=30,URGENT=120,ROUTINE=1440';
 
 export function parseSla(spec: string): SlaPolicy {
   const table = new Map<string, number>();
-  for (const entry of spec.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const m = entry.match(/^(?:([A-Z]+)\.)?([A-Z]+)=(\d+)$/);
-    if (!m || !PRIORITIES.includes(m[2] as Priority)) throw new Error(`invalid SLA entry "${entry}" (expected e.g. URGENT=120 or ECG.ROUTINE=240)`);
+    if (!m || !PRIORITIES.includes(m[2] as Priority))
+      throw new Error(`invalid SLA entry "${entry}" (expected e.g. URGENT=120 or ECG.ROUTINE=240)`);
     table.set(m[1] ? `${m[1]}.${m[2]}` : m[2]!, Number(m[3]));
   }
   for (const p of PRIORITIES) if (!table.has(p)) throw new Error(`SLA for ${p} missing in "${spec}"`);
   const minutes = (priority: string, examKind: string) => table.get(`${examKind}.${priority}`) ?? table.get(priority)!;
   return {
     minutes,
-    dueAt: (submittedAt, priority, examKind) => (submittedAt ? new Date(submittedAt.getTime() + minutes(priority, examKind) * 60_000) : null),
+    dueAt: (submittedAt, priority, examKind) =>
+      submittedAt ? new Date(submittedAt.getTime() + minutes(priority, examKind) * 60_000) : null,
   };
 }

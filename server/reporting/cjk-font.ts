@@ -22,7 +22,11 @@ let found: CjkFont | null | undefined;
 export function findCjkFont(env: Record<string, string | undefined> = process.env): CjkFont {
   if (found === undefined) found = locate(env);
   if (!found) {
-    throw new HttpError(503, 'NO_CJK_FONT', 'no Chinese font is installed for printing: apt-get install fonts-noto-cjk (or set TELEDX_CJK_FONT)');
+    throw new HttpError(
+      503,
+      'NO_CJK_FONT',
+      'no Chinese font is installed for printing: apt-get install fonts-noto-cjk (or set TELEDX_CJK_FONT)',
+    );
   }
   return found;
 }

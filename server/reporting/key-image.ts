@@ -24,7 +24,8 @@ export async function renderKeyImage(store: BlobStore, storageKey: string): Prom
   const columns = ds.uint16('x00280011') ?? 0;
   const bits = ds.uint16('x00280100') ?? 16;
   const samples = ds.uint16('x00280002') ?? 1;
-  if (!pixel || !rows || !columns || samples !== 1 || !UNCOMPRESSED.includes(ds.string('x00020010') ?? '') || ![8, 16].includes(bits)) return null;
+  if (!pixel || !rows || !columns || samples !== 1 || !UNCOMPRESSED.includes(ds.string('x00020010') ?? '') || ![8, 16].includes(bits))
+    return null;
   const signed = ds.uint16('x00280103') === 1;
   const slope = ds.floatString('x00281053') ?? 1;
   const intercept = ds.floatString('x00281052') ?? 0;

@@ -23,7 +23,10 @@ export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string): 
   if (!report) throw new HttpError(409, 'NO_SIGNED_REPORT', 'the report is not signed yet');
   const font = findCjkFont();
   const keyImageIds = JSON.parse(report.keyImageIds) as string[];
-  const keyInstances = await ctx.db.instance.findMany({ where: { id: { in: keyImageIds }, caseId }, select: { id: true, storageKey: true } });
+  const keyInstances = await ctx.db.instance.findMany({
+    where: { id: { in: keyImageIds }, caseId },
+    select: { id: true, storageKey: true },
+  });
   const images = await Promise.all(keyInstances.map((i) => renderKeyImage(ctx.store, i.storageKey).catch(() => null)));
 
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${kase.centre?.hospital.name ?? ''} 诊断报告` } });
@@ -36,7 +39,12 @@ export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string): 
   const hospital = kase.centre?.hospital.name ?? '';
   doc.fontSize(18).text(hospital, { align: 'center' });
   doc.fontSize(14).text(`${EXAM_TITLES[kase.examKind] ?? ''}诊断报告`, { align: 'center' });
-  doc.moveDown(0.5).fontSize(9).fillColor('#555').text(`${kase.centre?.name ?? ''}  ·  检查编号 ${kase.id}`, { align: 'center' }).fillColor('black');
+  doc
+    .moveDown(0.5)
+    .fontSize(9)
+    .fillColor('#555')
+    .text(`${kase.centre?.name ?? ''}  ·  检查编号 ${kase.id}`, { align: 'center' })
+    .fillColor('black');
   rule(doc);
 
   const p = kase.patient;
@@ -55,7 +63,10 @@ export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string): 
     doc.moveDown(0.8);
   }
   doc.fontSize(12).text('检查所见');
-  doc.moveDown(0.3).fontSize(10.5).text(report.findings || '—', { lineGap: 3 });
+  doc
+    .moveDown(0.3)
+    .fontSize(10.5)
+    .text(report.findings || '—', { lineGap: 3 });
   doc.moveDown(0.8).fontSize(12).text('诊断意见');
   doc.moveDown(0.3).fontSize(11).text(report.impression, { lineGap: 3 });
   if (report.criticalFinding) doc.moveDown(0.5).fontSize(11).fillColor('#b00020').text('【危急值】已通知送检机构').fillColor('black');
@@ -72,12 +83,18 @@ export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string): 
     }
     doc.y = y + (printable.length ? size + 8 : 0);
     if (printable.length < keyImageIds.length) {
-      doc.fontSize(9).fillColor('#555').text(`（${keyImageIds.length - printable.length} 幅为压缩格式，未嵌入）`).fillColor('black');
+      doc
+        .fontSize(9)
+        .fillColor('#555')
+        .text(`（${keyImageIds.length - printable.length} 幅为压缩格式，未嵌入）`)
+        .fillColor('black');
     }
   }
 
   rule(doc);
-  doc.fontSize(10.5).text(`报告医师：${report.signedBy?.displayName ?? ''}    签发时间：${report.signedAt ? beijingTime(report.signedAt) : ''}`);
+  doc
+    .fontSize(10.5)
+    .text(`报告医师：${report.signedBy?.displayName ?? ''}    签发时间：${report.signedAt ? beijingTime(report.signedAt) : ''}`);
   if (report.version > 1) doc.fontSize(9).text(`第 ${report.version} 版（修订：${report.amendmentReason ?? ''}）`);
   doc.moveDown(0.5).fontSize(8).fillColor('#555').text('本报告仅供临床参考，经远程诊断平台 teledx 签发。').fillColor('black');
   doc.end();
@@ -100,7 +117,11 @@ function ecgFieldsLine(f: EcgReportFields): string {
 
 function rule(doc: PDFKit.PDFDocument): void {
   doc.moveDown(0.5);
-  doc.moveTo(doc.page.margins.left, doc.y).lineTo(doc.page.width - doc.page.margins.right, doc.y).lineWidth(0.5).stroke();
+  doc
+    .moveTo(doc.page.margins.left, doc.y)
+    .lineTo(doc.page.width - doc.page.margins.right, doc.y)
+    .lineWidth(0.5)
+    .stroke();
   doc.moveDown(0.5);
 }
 

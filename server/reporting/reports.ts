@@ -2,7 +2,13 @@
 // versions, critical-finding acknowledgement by the township, and returning a case for a retake. Status
 // changes go through the case state machine; a report row is never changed once signed.
 import type { CaseReportDto, EcgReportFields, ReportDto } from '../../shared/reports.ts';
-import { amendReportSchema, ecgReportFieldsSchema, qualityReturnSchema, reportDraftSchema, signReportSchema } from '../../shared/reports.ts';
+import {
+  amendReportSchema,
+  ecgReportFieldsSchema,
+  qualityReturnSchema,
+  reportDraftSchema,
+  signReportSchema,
+} from '../../shared/reports.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { verifyPassword } from '../auth/passwords.ts';
@@ -14,7 +20,10 @@ import { forbidden, HttpError, notFound } from '../http/errors.ts';
 import { centreScope } from '../cases/access.ts';
 import { routeCase } from '../routing/service.ts';
 
-const include = { author: { select: { id: true, displayName: true } }, signedBy: { select: { id: true, displayName: true } } } satisfies Prisma.ReportInclude;
+const include = {
+  author: { select: { id: true, displayName: true } },
+  signedBy: { select: { id: true, displayName: true } },
+} satisfies Prisma.ReportInclude;
 type ReportRow = Prisma.ReportGetPayload<{ include: typeof include }>;
 
 export async function getCaseReport(db: Db, actor: Actor, caseId: string): Promise<CaseReportDto> {
@@ -31,7 +40,11 @@ export async function getCaseReport(db: Db, actor: Actor, caseId: string): Promi
     current: current ? toDto(current) : null,
     history: rows.filter((r) => r.status === 'SUPERSEDED').map(toDto),
     critical: kase.criticalFlaggedAt
-      ? { flaggedAt: kase.criticalFlaggedAt.toISOString(), acknowledgedAt: kase.criticalAckAt?.toISOString() ?? null, acknowledgedBy: kase.criticalAckBy }
+      ? {
+          flaggedAt: kase.criticalFlaggedAt.toISOString(),
+          acknowledgedAt: kase.criticalAckAt?.toISOString() ?? null,
+          acknowledgedBy: kase.criticalAckBy,
+        }
       : null,
   };
 }
@@ -46,7 +59,10 @@ export async function saveDraft(db: Db, actor: Actor, caseId: string, body: unkn
     const draft = await tx.report.findFirst({ where: { caseId, status: 'DRAFT' } });
     const row = draft
       ? await tx.report.update({ where: { id: draft.id }, data: { ...data, authorId: actor.id }, include })
-      : await tx.report.create({ data: { ...data, caseId, version: await nextVersion(tx, caseId), status: 'DRAFT', authorId: actor.id }, include });
+      : await tx.report.create({
+          data: { ...data, caseId, version: await nextVersion(tx, caseId), status: 'DRAFT', authorId: actor.id },
+          include,
+        });
     return toDto(row);
   });
 }
@@ -65,9 +81,14 @@ export async function signReport(mover: CaseMover, actor: Actor, caseId: string,
     prepare: async (tx, current) => {
       if (current.claimedById !== actor.id) throw forbidden('only the reader holding the case signs its report');
       const draft = await tx.report.findFirst({ where: { caseId, status: 'DRAFT' } });
-      if (!draft || !draft.impression.trim()) throw new HttpError(409, 'NO_REPORT', 'write the report (at least an impression) before signing');
+      if (!draft || !draft.impression.trim())
+        throw new HttpError(409, 'NO_REPORT', 'write the report (at least an impression) before signing');
       await tx.report.update({ where: { id: draft.id }, data: { status: 'SIGNED', signedById: actor.id, signedAt: now } });
-      return { signedAt: now, leaseExpiresAt: null, ...(draft.criticalFinding ? { criticalFlaggedAt: now, criticalAckAt: null, criticalAckById: null } : {}) };
+      return {
+        signedAt: now,
+        leaseExpiresAt: null,
+        ...(draft.criticalFinding ? { criticalFlaggedAt: now, criticalAckAt: null, criticalAckById: null } : {}),
+      };
     },
   });
 }
@@ -168,10 +189,16 @@ export async function acknowledgeCritical(mover: CaseMover, actor: Actor, caseId
   const scope = townshipWriteScope(actor);
   if (!scope) throw notFound('case');
   await mover.db.$transaction(async (tx) => {
-    const kase = await tx.case.findFirst({ where: { AND: [{ id: caseId }, scope] }, select: { criticalFlaggedAt: true, criticalAckAt: true } });
+    const kase = await tx.case.findFirst({
+      where: { AND: [{ id: caseId }, scope] },
+      select: { criticalFlaggedAt: true, criticalAckAt: true },
+    });
     if (!kase) throw notFound('case');
     if (!kase.criticalFlaggedAt) throw new HttpError(409, 'NO_CRITICAL_FINDING', 'this case has no critical finding to acknowledge');
-    const { count } = await tx.case.updateMany({ where: { id: caseId, criticalAckAt: null }, data: { criticalAckAt: new Date(), criticalAckById: actor.id } });
+    const { count } = await tx.case.updateMany({
+      where: { id: caseId, criticalAckAt: null },
+      data: { criticalAckAt: new Date(), criticalAckById: actor.id },
+    });
     if (count === 0) return; // acknowledged already: harmless
     await recordAudit(tx, { actorId: actor.id, action: 'case.acknowledge', entityType: 'Case', entityId: caseId, ip });
   });
@@ -180,17 +207,28 @@ export async function acknowledgeCritical(mover: CaseMover, actor: Actor, caseId
 
 /** Returns for a retake, per sending organization (quality control): a supervisor's centres' cases, or all (admin). */
 export async function qualityReturns(db: Db, actor: Actor): Promise<{ organization: { id: string; name: string }; returns: number }[]> {
-  const groups = await db.case.groupBy({ by: ['originOrgId'], where: { AND: [centreScope(actor), { returnCount: { gt: 0 } }] }, _sum: { returnCount: true } });
+  const groups = await db.case.groupBy({
+    by: ['originOrgId'],
+    where: { AND: [centreScope(actor), { returnCount: { gt: 0 } }] },
+    _sum: { returnCount: true },
+  });
   const orgs = await db.organization.findMany({ where: { id: { in: groups.map((g) => g.originOrgId) } } });
   return groups
-    .map((g) => ({ organization: { id: g.originOrgId, name: orgs.find((o) => o.id === g.originOrgId)?.name ?? '' }, returns: g._sum.returnCount ?? 0 }))
+    .map((g) => ({
+      organization: { id: g.originOrgId, name: orgs.find((o) => o.id === g.originOrgId)?.name ?? '' },
+      returns: g._sum.returnCount ?? 0,
+    }))
     .sort((x, y) => y.returns - x.returns);
 }
 
 async function holdingCase(tx: Tx, actor: Actor, caseId: string): Promise<void> {
-  const kase = await tx.case.findFirst({ where: { AND: [{ id: caseId }, centreScope(actor)] }, select: { status: true, claimedById: true } });
+  const kase = await tx.case.findFirst({
+    where: { AND: [{ id: caseId }, centreScope(actor)] },
+    select: { status: true, claimedById: true },
+  });
   if (!kase) throw notFound('case');
-  if (kase.status !== 'CLAIMED' || kase.claimedById !== actor.id) throw new HttpError(409, 'NOT_CLAIMED_BY_YOU', 'claim the case before writing its report');
+  if (kase.status !== 'CLAIMED' || kase.claimedById !== actor.id)
+    throw new HttpError(409, 'NOT_CLAIMED_BY_YOU', 'claim the case before writing its report');
 }
 
 /** Signing needs the right to sign and the password typed again (someone else at an unlocked screen cannot). */

@@ -20,7 +20,16 @@ import { getCase } from '../case-views/case-detail.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { reportPdf } from './pdf.ts';
 import { turnaroundStats } from './turnaround-stats.ts';
-import { acknowledgeCritical, amendReport, getCaseReport, qualityReturns, resubmit, returnForQuality, saveDraft, signReport } from './reports.ts';
+import {
+  acknowledgeCritical,
+  amendReport,
+  getCaseReport,
+  qualityReturns,
+  resubmit,
+  returnForQuality,
+  saveDraft,
+  signReport,
+} from './reports.ts';
 
 const QUALITY_ROLES = ['SUPERVISOR', 'ADMIN'] as const;
 

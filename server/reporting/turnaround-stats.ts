@@ -10,7 +10,12 @@ import type { SlaPolicy } from '../reading/sla.ts';
 
 const DAY_MS = 86_400_000;
 
-export async function turnaroundStats(ctx: { db: Db; config: { sla: SlaPolicy } }, actor: Actor, days: number, now = new Date()): Promise<TurnaroundStatsRow[]> {
+export async function turnaroundStats(
+  ctx: { db: Db; config: { sla: SlaPolicy } },
+  actor: Actor,
+  days: number,
+  now = new Date(),
+): Promise<TurnaroundStatsRow[]> {
   const cases = await ctx.db.case.findMany({
     where: {
       signedAt: { gte: new Date(now.getTime() - days * DAY_MS) },
@@ -27,7 +32,10 @@ export async function turnaroundStats(ctx: { db: Db; config: { sla: SlaPolicy } 
     if (group) group.push(c);
     else groups.set(key, [c]);
   }
-  const centres = await ctx.db.readingCentre.findMany({ where: { id: { in: [...new Set(cases.map((c) => c.centreId!))] } }, select: { id: true, name: true } });
+  const centres = await ctx.db.readingCentre.findMany({
+    where: { id: { in: [...new Set(cases.map((c) => c.centreId!))] } },
+    select: { id: true, name: true },
+  });
   const centreName = new Map(centres.map((c) => [c.id, c.name]));
 
   const rows = [...groups.values()].map((group): TurnaroundStatsRow => {
@@ -44,7 +52,9 @@ export async function turnaroundStats(ctx: { db: Db; config: { sla: SlaPolicy } 
     };
   });
   // centres by name, then STAT → urgent → routine, as the worklist orders priorities
-  return rows.sort((a, b) => a.centre.name.localeCompare(b.centre.name, 'zh-CN') || PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority));
+  return rows.sort(
+    (a, b) => a.centre.name.localeCompare(b.centre.name, 'zh-CN') || PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority),
+  );
 }
 
 /** Median and 90th percentile (nearest rank), rounded to the minute; null when there are no values. */

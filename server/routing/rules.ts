@@ -36,11 +36,7 @@ export function pickRule<R extends RuleFacts>(rules: readonly R[], kase: CaseFac
   let best: R | null = null;
   for (const rule of rules) {
     if (!matches(rule, kase)) continue;
-    if (
-      !best ||
-      specificity(rule) > specificity(best) ||
-      (specificity(rule) === specificity(best) && rule.createdAt < best.createdAt)
-    ) {
+    if (!best || specificity(rule) > specificity(best) || (specificity(rule) === specificity(best) && rule.createdAt < best.createdAt)) {
       best = rule;
     }
   }

@@ -20,7 +20,14 @@ export async function createRule(db: Db, actor: Actor, body: RoutingRuleInput, i
   return db.$transaction(async (tx) => {
     await checkReferences(tx, input);
     const row = await tx.routingRule.create({ data: input, include });
-    await recordAudit(tx, { actorId: actor.id, action: 'routing.rule_create', entityType: 'RoutingRule', entityId: row.id, ip, details: input });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'routing.rule_create',
+      entityType: 'RoutingRule',
+      entityId: row.id,
+      ip,
+      details: input,
+    });
     return toDto(row);
   });
 }
@@ -32,7 +39,14 @@ export async function updateRule(db: Db, actor: Actor, id: string, body: Routing
     if (!before) throw notFound('routing rule');
     await checkReferences(tx, input);
     const row = await tx.routingRule.update({ where: { id }, data: input, include });
-    await recordAudit(tx, { actorId: actor.id, action: 'routing.rule_update', entityType: 'RoutingRule', entityId: id, ip, details: { before, after: input } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'routing.rule_update',
+      entityType: 'RoutingRule',
+      entityId: id,
+      ip,
+      details: { before, after: input },
+    });
     return toDto(row);
   });
 }

@@ -80,7 +80,7 @@ function padValue(signal: Float32Array, side: 'start' | 'end', distance: number,
     return side === 'start' ? 2 * signal[0]! - signal[distance]! : 2 * signal[n - 1]! - signal[n - 1 - distance]!;
   }
   const period = Math.max(1, Math.min(n, Math.round(padding)));
-  const offset = (((-distance % period) + period) % period);
+  const offset = ((-distance % period) + period) % period;
   return side === 'start' ? signal[offset]! : signal[n - period + ((distance - 1) % period)]!;
 }
 

@@ -7,7 +7,18 @@ import { LEAD_NAMES, type EcgLead, type LeadName } from './types.ts';
  * 2:N (partition 2, numeric 131328 + N), MDC reference id MDC_ECG_LEAD_<name>. DICOM PS3.16 CID 3001 lists both.
  */
 const LEAD_BY_CODE_NUMBER: Record<number, LeadName> = {
-  1: 'I', 2: 'II', 3: 'V1', 4: 'V2', 5: 'V3', 6: 'V4', 7: 'V5', 8: 'V6', 61: 'III', 62: 'aVR', 63: 'aVL', 64: 'aVF',
+  1: 'I',
+  2: 'II',
+  3: 'V1',
+  4: 'V2',
+  5: 'V3',
+  6: 'V4',
+  7: 'V5',
+  8: 'V6',
+  61: 'III',
+  62: 'aVR',
+  63: 'aVL',
+  64: 'aVF',
 };
 const MDC_LEAD_NUMERIC_BASE = 2 * 65536 + 256; // MDC_ECG_LEAD_I = 131329
 

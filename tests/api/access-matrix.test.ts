@@ -29,7 +29,20 @@ const CALLERS = ['anon', 'tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2'
 type Caller = (typeof CALLERS)[number];
 
 /** What a cell's request acts on: made fresh (by tech1 and the imaging centre's staff) for each mutating call. */
-type Fixture = 'none' | 'draft' | 'uploaded' | 'submitted' | 'claimed' | 'drafted' | 'signed' | 'critical' | 'returned' | 'requested' | 'started' | 'rule' | 'ecg';
+type Fixture =
+  | 'none'
+  | 'draft'
+  | 'uploaded'
+  | 'submitted'
+  | 'claimed'
+  | 'drafted'
+  | 'signed'
+  | 'critical'
+  | 'returned'
+  | 'requested'
+  | 'started'
+  | 'rule'
+  | 'ecg';
 
 interface Row {
   fixture: Fixture;
@@ -39,54 +52,54 @@ interface Row {
 
 //                                                   anon tech1 tech2 rdr1 ecg1 sup1 sup2 admin
 const MATRIX: Record<string, Row> = {
-  'GET /health':                      { fixture: 'none',      expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /openapi.json':                { fixture: 'none',      expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-  'POST /session':                    { fixture: 'none',      expect: [201, 201, 201, 201, 201, 201, 201, 201] },
-  'DELETE /session':                  { fixture: 'none',      expect: [401, 204, 204, 204, 204, 204, 204, 204] },
-  'GET /me':                          { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'POST /cases':                      { fixture: 'none',      expect: [401, 201, 201, 403, 403, 403, 403, 403] },
-  'GET /cases':                       { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /cases/:id':                   { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /cases/:id/history':           { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /cases/:id/priors':            { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'POST /cases/:id/submit':           { fixture: 'uploaded',  expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/cancel':           { fixture: 'draft',     expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/files':            { fixture: 'draft',     expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'GET /instances/:id/file':          { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /attachments/:id/file':        { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /routing-rules':               { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 200, 200] },
-  'POST /routing-rules':              { fixture: 'none',      expect: [401, 403, 403, 403, 403, 403, 403, 201] },
-  'PUT /routing-rules/:id':           { fixture: 'rule',      expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'GET /worklist':                    { fixture: 'none',      expect: [401, 403, 403, 200, 200, 200, 200, 200] },
-  'POST /cases/:id/claim':            { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
-  'POST /cases/:id/release':          { fixture: 'claimed',   expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /cases/:id/lease':            { fixture: 'claimed',   expect: [401, 403, 403, 200, 404, 409, 404, 403] },
-  'POST /cases/:id/return':           { fixture: 'claimed',   expect: [401, 403, 403, 403, 403, 200, 404, 403] },
-  'POST /cases/:id/reassign':         { fixture: 'claimed',   expect: [401, 403, 403, 403, 403, 200, 404, 403] },
-  'GET /consortium':                  { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /centres/:id/readers':         { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 404, 200] },
-  'GET /report-templates':            { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /cases/:id/report':            { fixture: 'signed',    expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /cases/:id/report.pdf':        { fixture: 'signed',    expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'PUT /cases/:id/report':            { fixture: 'claimed',   expect: [401, 403, 403, 200, 404, 409, 404, 403] },
-  'POST /cases/:id/report/sign':      { fixture: 'drafted',   expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /cases/:id/report/amend':     { fixture: 'signed',    expect: [401, 403, 403, 200, 404, 200, 404, 403] },
+  'GET /health': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /openapi.json': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /session': { fixture: 'none', expect: [201, 201, 201, 201, 201, 201, 201, 201] },
+  'DELETE /session': { fixture: 'none', expect: [401, 204, 204, 204, 204, 204, 204, 204] },
+  'GET /me': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /cases': { fixture: 'none', expect: [401, 201, 201, 403, 403, 403, 403, 403] },
+  'GET /cases': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /cases/:id': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /cases/:id/history': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /cases/:id/priors': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'POST /cases/:id/submit': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/cancel': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/files': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'GET /instances/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /attachments/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'POST /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
+  'PUT /routing-rules/:id': { fixture: 'rule', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200] },
+  'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
+  'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/lease': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403] },
+  'POST /cases/:id/return': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403] },
+  'POST /cases/:id/reassign': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403] },
+  'GET /consortium': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /centres/:id/readers': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
+  'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403] },
+  'POST /cases/:id/report/sign': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/report/amend': { fixture: 'signed', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
   'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /cases/:id/resubmit':         { fixture: 'returned',  expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/acknowledge':      { fixture: 'critical',  expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'GET /quality/returns':             { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 200, 200] },
-  'GET /quality/turnaround':          { fixture: 'none',      expect: [401, 403, 403, 403, 403, 200, 200, 200] },
-  'GET /ecg/:analysisId/waveform':    { fixture: 'ecg',       expect: [401, 200, 404, 404, 200, 404, 200, 200] },
-  'POST /consultations':              { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403] },
-  'GET /consultations/specialists':   { fixture: 'none',      expect: [401, 200, 200, 200, 403, 200, 403, 200] },
-  'GET /consultations':               { fixture: 'none',      expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /consultations/:id':           { fixture: 'requested', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'POST /consultations/:id/accept':   { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /consultations/:id/decline':  { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /consultations/:id/cancel':   { fixture: 'requested', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /consultations/:id/end':      { fixture: 'started',   expect: [401, 200, 404, 200, 404, 403, 404, 403] },
-  'PUT /consultations/:id/opinion':   { fixture: 'started',   expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'GET /audit':                       { fixture: 'none',      expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'POST /cases/:id/resubmit': { fixture: 'returned', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/acknowledge': { fixture: 'critical', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'GET /quality/returns': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /quality/turnaround': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /ecg/:analysisId/waveform': { fixture: 'ecg', expect: [401, 200, 404, 404, 200, 404, 200, 200] },
+  'POST /consultations': { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403] },
+  'GET /consultations/specialists': { fixture: 'none', expect: [401, 200, 200, 200, 403, 200, 403, 200] },
+  'GET /consultations': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /consultations/:id': { fixture: 'requested', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'POST /consultations/:id/accept': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /consultations/:id/decline': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /consultations/:id/cancel': { fixture: 'requested', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /consultations/:id/end': { fixture: 'started', expect: [401, 200, 404, 200, 404, 403, 404, 403] },
+  'PUT /consultations/:id/opinion': { fixture: 'started', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'GET /audit': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
 };
 
 const keyOf = (spec: Pick<RouteSpec, 'method' | 'path'>) => `${spec.method.toUpperCase()} ${spec.path}`;
@@ -182,7 +195,12 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
 
   async function consultation(accept: boolean): Promise<string> {
     const caseId = await submitted();
-    const res = await as('tech1', 'POST', '/api/consultations', { caseId, centreId: ids.imagingCentre, specialistId: ids.reader1, topic: '会诊' });
+    const res = await as('tech1', 'POST', '/api/consultations', {
+      caseId,
+      centreId: ids.imagingCentre,
+      specialistId: ids.reader1,
+      topic: '会诊',
+    });
     expect(res.status).toBe(201);
     if (accept) expect((await as('reader1', 'POST', `/api/consultations/${res.body.id}/accept`)).status).toBe(200);
     return res.body.id;
@@ -213,7 +231,10 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         const id = await submitted();
         if (spec.path.startsWith('/instances')) return { params: { id: await instanceOf(id) } };
         if (spec.path.startsWith('/attachments')) return { params: { id: await attachmentOf(id) } };
-        return { params: { id }, body: spec.path === '/consultations' ? { caseId: id, centreId: ids.imagingCentre, topic: '会诊' } : undefined };
+        return {
+          params: { id },
+          body: spec.path === '/consultations' ? { caseId: id, centreId: ids.imagingCentre, topic: '会诊' } : undefined,
+        };
       }
       case 'claimed':
         return { params: { id: await claimed() }, body: bodyFor(spec) };
@@ -285,8 +306,7 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     return (await as('tech1', 'GET', `/api/cases/${caseId}`)).body.attachments[0].id;
   }
 
-  const queryFor = (spec: RouteSpec) =>
-    spec.path === '/consultations/specialists' ? `?centreId=${ids.imagingCentre}` : '';
+  const queryFor = (spec: RouteSpec) => (spec.path === '/consultations/specialists' ? `?centreId=${ids.imagingCentre}` : '');
 
   /** A cell: a fresh fixture when the call may change something (or acts as a throwaway session), then the call. */
   async function cell(spec: RouteSpec, row: Row, caller: Caller, shared: Awaited<ReturnType<typeof prepare>> | null) {
@@ -294,7 +314,12 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     const path = `/api${spec.path.replace(/:(\w+)/g, (_m, name: string) => setup.params[name]!)}${queryFor(spec)}`;
     // logging out ends the caller's session: use a session of their own for it
     const cookie = keyOf(spec) === 'DELETE /session' && caller !== 'anon' ? await logIn(caller) : cookies.get(caller);
-    const res = await call(spec.method.toUpperCase(), path, cookie, setup.form ? { form: setup.form } : { json: spec.method === 'get' ? undefined : (setup.body ?? {}) });
+    const res = await call(
+      spec.method.toUpperCase(),
+      path,
+      cookie,
+      setup.form ? { form: setup.form } : { json: spec.method === 'get' ? undefined : (setup.body ?? {}) },
+    );
     if (res.status >= 500) throw new Error(`${caller} ${spec.method} ${path}: ${res.status} ${await res.text()}`);
     if (res.ok && spec.ok.schema) await expectDeclaredAnswer(spec, caller, res);
     return res.status;
@@ -315,6 +340,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     const shared = spec.method === 'get' ? await prepare(spec, row.fixture) : null;
     const observed: number[] = [];
     for (const caller of CALLERS) observed.push(await cell(spec, row, caller, shared));
-    expect(Object.fromEntries(CALLERS.map((c, i) => [c, observed[i]]))).toEqual(Object.fromEntries(CALLERS.map((c, i) => [c, row.expect[i]])));
+    expect(Object.fromEntries(CALLERS.map((c, i) => [c, observed[i]]))).toEqual(
+      Object.fromEntries(CALLERS.map((c, i) => [c, row.expect[i]])),
+    );
   });
 });

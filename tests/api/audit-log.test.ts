@@ -29,7 +29,11 @@ describe.each(BACKENDS)('audit log (%s)', (backend) => {
 
     const newest = await page('?limit=3');
     expect(newest.map((e) => e.action)).toEqual(['case.create', 'session.login', 'session.login_failed']);
-    expect(newest[0]).toMatchObject({ entityType: 'Case', entityId: caseId, actor: { displayName: '王技师', organization: '城关镇卫生院' } });
+    expect(newest[0]).toMatchObject({
+      entityType: 'Case',
+      entityId: caseId,
+      actor: { displayName: '王技师', organization: '城关镇卫生院' },
+    });
     expect(newest[2]!.details).toEqual({ username: 'tech1' });
     expect(newest[2]!.ip).toMatch(/127\.0\.0\.1/);
 
@@ -44,6 +48,7 @@ describe.each(BACKENDS)('audit log (%s)', (backend) => {
 
     expect(await page('?before=no-such-entry')).toEqual([]);
     expect((await admin.get('/api/audit?area=nothing')).status).toBe(400);
-    for (const username of ['super1', 'reader1', 'tech1']) expect((await (await server.login(username)).get('/api/audit')).status).toBe(403);
+    for (const username of ['super1', 'reader1', 'tech1'])
+      expect((await (await server.login(username)).get('/api/audit')).status).toBe(403);
   });
 });

@@ -138,13 +138,19 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
   it('keeps each township’s patient record its own, and answers alike whether or not a number is registered elsewhere', async () => {
     const [tech1, tech2] = await Promise.all([server.login('tech1'), server.login('tech2')]);
     const [registered, alsoRegistered, unregistered] = ['110101198001010037', '11010119800101007X', '110101198001010053'];
-    const original = await tech1.post('/api/cases', { patient: { name: '吴一', nationalId: registered, phone: '13800000002' }, examKind: 'CT' });
+    const original = await tech1.post('/api/cases', {
+      patient: { name: '吴一', nationalId: registered, phone: '13800000002' },
+      examKind: 'CT',
+    });
     expect(original.status).toBe(201);
     expect((await tech1.post('/api/cases', { patient: { name: '吴二', nationalId: alsoRegistered }, examKind: 'CT' })).status).toBe(201);
 
     // 石桥镇 types 城关镇's numbers: one under the same name with its own phone, one under another name; and a number
     // nobody has registered
-    const sameName = await tech2.post('/api/cases', { patient: { name: '吴一', nationalId: registered, phone: '13900000009' }, examKind: 'DR' });
+    const sameName = await tech2.post('/api/cases', {
+      patient: { name: '吴一', nationalId: registered, phone: '13900000009' },
+      examKind: 'DR',
+    });
     const otherName = await tech2.post('/api/cases', { patient: { name: '郑二', nationalId: alsoRegistered }, examKind: 'DR' });
     const fresh = await tech2.post('/api/cases', { patient: { name: '郑二', nationalId: unregistered }, examKind: 'DR' });
     expect([sameName.status, otherName.status, fresh.status]).toEqual([201, 201, 201]);
@@ -161,7 +167,8 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
 
   it('refuses impossible or future birth dates and control characters in text, with their own codes', async () => {
     const tech1 = await server.login('tech1');
-    const post = (patient: Record<string, string>, extra: Record<string, string> = {}) => tech1.post('/api/cases', { patient, examKind: 'CT', ...extra });
+    const post = (patient: Record<string, string>, extra: Record<string, string> = {}) =>
+      tech1.post('/api/cases', { patient, examKind: 'CT', ...extra });
     for (const birthDate of ['2024-13-45', '2023-02-29', `${new Date().getUTCFullYear() + 1}-01-01`]) {
       const res = await post({ name: '王五', birthDate });
       expect(res.status, birthDate).toBe(400);
@@ -181,7 +188,9 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
     expect(mixed.body.error.code).toBe('VALIDATION_FAILED');
     expect(mixed.body.error.details).toHaveLength(3);
     // nothing of the refused requests was stored (PostgreSQL could not even be asked about a NUL)
-    const names = (await server.server.ctx.db.patient.findMany({ where: { name: { startsWith: '王' } }, select: { name: true } })).map((p) => p.name);
+    const names = (await server.server.ctx.db.patient.findMany({ where: { name: { startsWith: '王' } }, select: { name: true } })).map(
+      (p) => p.name,
+    );
     // eslint-disable-next-line no-control-regex -- looking for control characters
     expect(names.filter((n) => /[\u0000-\u001f]/.test(n))).toEqual([]);
   });
@@ -189,8 +198,14 @@ describe.each(BACKENDS)('accounts and scoping (%s)', (backend) => {
   it('describes the API in /api/openapi.json and reports health', async () => {
     const spec = await server.anonymous().get('/api/openapi.json');
     expect(spec.body.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/api/session', '/api/cases/{id}/files', '/api/instances/{id}/file', '/api/consultations/{id}/opinion']));
-    expect((await server.anonymous().get('/api/health')).body).toMatchObject({ status: 'ok', database: backend, features: { consultations: true } });
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining(['/api/session', '/api/cases/{id}/files', '/api/instances/{id}/file', '/api/consultations/{id}/opinion']),
+    );
+    expect((await server.anonymous().get('/api/health')).body).toMatchObject({
+      status: 'ok',
+      database: backend,
+      features: { consultations: true },
+    });
     const unknown = await server.anonymous().get('/api/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NOT_FOUND');

@@ -33,7 +33,8 @@ describe.each(BACKENDS)('case history (%s)', (backend) => {
     expect((await reader1.post(`/api/cases/${caseId}/claim`)).status).toBe(200);
     expect((await reader1.post(`/api/cases/${caseId}/release`)).status).toBe(200);
     // two consultations about the case: one with the imaging centre (which reads it), one with the ECG centre
-    const imaging = (await tech1.post('/api/consultations', { centreId: centreId('IMAGING'), caseId, topic: '请影像中心会诊' })).body.id as string;
+    const imaging = (await tech1.post('/api/consultations', { centreId: centreId('IMAGING'), caseId, topic: '请影像中心会诊' })).body
+      .id as string;
     expect((await reader1.post(`/api/consultations/${imaging}/accept`)).status).toBe(200);
     const ecg = (await tech1.post('/api/consultations', { centreId: centreId('ECG'), caseId, topic: '请心电中心会诊' })).body.id as string;
     expect(ecg).toBeTruthy();
@@ -54,7 +55,16 @@ describe.each(BACKENDS)('case history (%s)', (backend) => {
       'consultation.accept',
       'consultation.request',
     ]);
-    expect(township.map((e) => e.actor?.displayName)).toEqual(['王技师', '王技师', '王技师', '陈医生', '陈医生', '王技师', '陈医生', '王技师']);
+    expect(township.map((e) => e.actor?.displayName)).toEqual([
+      '王技师',
+      '王技师',
+      '王技师',
+      '陈医生',
+      '陈医生',
+      '王技师',
+      '陈医生',
+      '王技师',
+    ]);
     expect(township[0]!.actor!.organization).toBe('城关镇卫生院');
     expect(township[1]!.details).toMatchObject({ instances: 1, attachments: 0 });
     expect(township[2]!.details).toMatchObject({ from: 'DRAFT', to: 'SUBMITTED' });

@@ -70,7 +70,10 @@ describe.each(BACKENDS)('consultations (%s)', (backend) => {
   }
 
   async function auditActions(consultationId: string): Promise<string[]> {
-    const rows = await db().auditEvent.findMany({ where: { entityType: 'Consultation', entityId: consultationId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+    const rows = await db().auditEvent.findMany({
+      where: { entityType: 'Consultation', entityId: consultationId },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
     return rows.map((r) => r.action);
   }
 
@@ -110,7 +113,9 @@ describe.each(BACKENDS)('consultations (%s)', (backend) => {
   it('lists the specialists a township may ask for by name', async () => {
     const { specialists } = (await tech1.get(`/api/consultations/specialists?centreId=${imagingId}`)).body;
     expect(specialists.map((s: { id: string }) => s.id).sort()).toEqual([userIds.reader1, userIds.super1].sort());
-    expect((await tech1.get(`/api/consultations/specialists?centreId=${ecgCentreId}`)).body.specialists).toEqual([{ id: userIds.ecg1, displayName: '刘医生' }]);
+    expect((await tech1.get(`/api/consultations/specialists?centreId=${ecgCentreId}`)).body.specialists).toEqual([
+      { id: userIds.ecg1, displayName: '刘医生' },
+    ]);
     expect((await tech1.get('/api/consultations/specialists')).status).toBe(400);
     expect((await tech1.get('/api/consultations/specialists?centreId=nope')).body.error.code).toBe('UNKNOWN_CENTRE');
   });
@@ -138,7 +143,8 @@ describe.each(BACKENDS)('consultations (%s)', (backend) => {
     expect((await tech2.post(`/api/consultations/${id}/accept`)).status).toBe(403);
     const listed = (await reader1.get('/api/consultations')).body.consultations as ConsultationDto[];
     expect(listed[0]!.id).toBe(id); // newest first
-    const ids = async (query: string) => ((await tech1.get(`/api/consultations?${query}`)).body.consultations as ConsultationDto[]).map((c) => c.id);
+    const ids = async (query: string) =>
+      ((await tech1.get(`/api/consultations?${query}`)).body.consultations as ConsultationDto[]).map((c) => c.id);
     expect(await ids('status=ACCEPTED,REQUESTED')).toContain(id);
     expect(await ids('status=ENDED')).not.toContain(id);
     expect(await ids(`caseId=${caseId}`)).toEqual([id]);
@@ -266,7 +272,10 @@ describe.each(BACKENDS)('consultations (%s)', (backend) => {
     const up = await tech1.upload(caseId, [{ name: 'ct.dcm', data: syntheticCt({ rows: 8, columns: 8 }).bytes }]);
     const instanceId = up.body.accepted[0].id as string;
     expect((await tech1.post(`/api/cases/${caseId}/submit`)).status).toBe(200); // routed to the imaging centre
-    const ecgSees = async () => [(await ecg1.get(`/api/cases/${caseId}`)).status, (await ecg1.get(`/api/instances/${instanceId}/file`)).status];
+    const ecgSees = async () => [
+      (await ecg1.get(`/api/cases/${caseId}`)).status,
+      (await ecg1.get(`/api/instances/${instanceId}/file`)).status,
+    ];
     expect(await ecgSees()).toEqual([404, 404]);
 
     const { id } = await requestConsultation({ caseId, centreId: ecgCentreId, specialistId: userIds.ecg1 });

@@ -44,7 +44,12 @@ describe.each(BACKENDS)('ECG analysis (%s)', (backend) => {
     expect(kase.priority).toBe('ROUTINE');
     expect(kase.ecg).toHaveLength(1);
     const [analysis] = kase.ecg;
-    expect(analysis).toMatchObject({ source: { kind: 'instance', id: upload.accepted[0].id }, sampleRateHz: 1000, durationMs: 10_000, error: null });
+    expect(analysis).toMatchObject({
+      source: { kind: 'instance', id: upload.accepted[0].id },
+      sampleRateHz: 1000,
+      durationMs: 10_000,
+      error: null,
+    });
     expect(analysis!.leads).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
     const m = analysis!.measurements!;
     expect(m.automatic).toBe(true);
@@ -77,7 +82,12 @@ describe.each(BACKENDS)('ECG analysis (%s)', (backend) => {
     expect(kase.ecg[0]!.measurements!.critical.map((c) => c.code)).toContain('RATE_LOW');
     const audit = await server.server.ctx.db.auditEvent.findMany({ where: { entityId: id, action: 'case.escalate' } });
     expect(audit).toHaveLength(1);
-    expect(JSON.parse(audit[0]!.details as string)).toMatchObject({ from: 'ROUTINE', to: 'STAT', reason: 'ECG_CRITICAL_VALUE', critical: ['RATE_LOW'] });
+    expect(JSON.parse(audit[0]!.details as string)).toMatchObject({
+      from: 'ROUTINE',
+      to: 'STAT',
+      reason: 'ECG_CRITICAL_VALUE',
+      critical: ['RATE_LOW'],
+    });
 
     // a normal ECG leaves the priority alone
     const normal = synthesizeEcg({ heartRateBpm: 75, seed: 8 });
@@ -105,7 +115,9 @@ describe.each(BACKENDS)('ECG analysis (%s)', (backend) => {
 
     // the XML file itself is a stored file: its byte ranges are the file's, never those of a gzip stream
     const xml = writeAecg(fast.recording);
-    const range = await tech1.request('GET', `/api/attachments/${byFile.get('fast.xml')!.source.id}/file`, { headers: { range: 'bytes=0-99', 'accept-encoding': 'gzip' } });
+    const range = await tech1.request('GET', `/api/attachments/${byFile.get('fast.xml')!.source.id}/file`, {
+      headers: { range: 'bytes=0-99', 'accept-encoding': 'gzip' },
+    });
     expect(range.status).toBe(206);
     expect(range.headers.get('content-encoding')).toBeNull();
     expect(Buffer.from(range.body)).toEqual(xml.subarray(0, 100));

@@ -92,7 +92,12 @@ describe.each(BACKENDS)('ingest of hostile files (%s)', (backend) => {
         tech1.upload(caseId, [{ name: 'costly.dcm', data: costly }]),
       ]),
     );
-    expect(result.map((r) => r.body.rejected[0]?.code)).toEqual(['DECOMPRESSION_LIMIT', 'DECOMPRESSION_LIMIT', 'DECOMPRESSION_LIMIT', 'DICOM_MISSING_ATTRIBUTE']);
+    expect(result.map((r) => r.body.rejected[0]?.code)).toEqual([
+      'DECOMPRESSION_LIMIT',
+      'DECOMPRESSION_LIMIT',
+      'DECOMPRESSION_LIMIT',
+      'DICOM_MISSING_ATTRIBUTE',
+    ]);
     // Inflation runs on the thread pool and parsing in a worker: parsed here, the 64 MiB header alone held the loop for
     // ~4 s. What is left on the loop (copies of the windows to the worker) stays far below this bound even when the
     // machine is busy with other test files; the bound is generous so that it is not a timing test.
@@ -131,7 +136,11 @@ describe.each(BACKENDS)('ingest of hostile files (%s)', (backend) => {
   describe('malformed multipart bodies', () => {
     const boundary = 'teledxhardening';
     const part = (disposition: string, content: Buffer | string = 'x') =>
-      Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`, 'utf8'), Buffer.from(content), Buffer.from('\r\n')]);
+      Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`, 'utf8'),
+        Buffer.from(content),
+        Buffer.from('\r\n'),
+      ]);
     const end = Buffer.from(`--${boundary}--\r\n`);
     const fileDisposition = (name: string, field = 'files') => `form-data; name="${field}"; filename="${name}"`;
 
@@ -153,14 +162,54 @@ describe.each(BACKENDS)('ingest of hostile files (%s)', (backend) => {
     }
 
     const cases: [string, number, string, () => Buffer][] = [
-      ['1001 files', 413, 'TOO_MANY_FILES', () => Buffer.concat([...Array.from({ length: 1001 }, (_, i) => part(fileDisposition(`${i}.dcm`), `file ${i}`)), end])],
-      ['a file in an unexpected field', 400, 'UNEXPECTED_FIELD', () => Buffer.concat([part(fileDisposition('a.dcm')), part(fileDisposition('b.dcm', 'attachments')), end])],
-      ['a part without a file name', 400, 'UNEXPECTED_FIELD', () => Buffer.concat([part(fileDisposition('a.dcm')), part('form-data; name="files"', 'no name'), end])],
-      ['a part header without a colon', 400, 'MALFORMED_MULTIPART', () => Buffer.concat([part(fileDisposition('a.dcm')), Buffer.from(`--${boundary}\r\nContent-Disposition form-data\r\n\r\nx\r\n`), end])],
-      ['no final boundary', 400, 'MALFORMED_MULTIPART', () => Buffer.concat([part(fileDisposition('a.dcm'), syntheticCt({ rows: 16, columns: 16 }).bytes), part(fileDisposition('b.dcm'), 'cut')])],
+      [
+        '1001 files',
+        413,
+        'TOO_MANY_FILES',
+        () => Buffer.concat([...Array.from({ length: 1001 }, (_, i) => part(fileDisposition(`${i}.dcm`), `file ${i}`)), end]),
+      ],
+      [
+        'a file in an unexpected field',
+        400,
+        'UNEXPECTED_FIELD',
+        () => Buffer.concat([part(fileDisposition('a.dcm')), part(fileDisposition('b.dcm', 'attachments')), end]),
+      ],
+      [
+        'a part without a file name',
+        400,
+        'UNEXPECTED_FIELD',
+        () => Buffer.concat([part(fileDisposition('a.dcm')), part('form-data; name="files"', 'no name'), end]),
+      ],
+      [
+        'a part header without a colon',
+        400,
+        'MALFORMED_MULTIPART',
+        () =>
+          Buffer.concat([part(fileDisposition('a.dcm')), Buffer.from(`--${boundary}\r\nContent-Disposition form-data\r\n\r\nx\r\n`), end]),
+      ],
+      [
+        'no final boundary',
+        400,
+        'MALFORMED_MULTIPART',
+        () =>
+          Buffer.concat([
+            part(fileDisposition('a.dcm'), syntheticCt({ rows: 16, columns: 16 }).bytes),
+            part(fileDisposition('b.dcm'), 'cut'),
+          ]),
+      ],
       // RFC 5987's filename* is percent-decoded by busboy; a raw NUL in a header is refused by busboy itself
-      ['a NUL in a file name', 400, 'BAD_FILE_NAME', () => Buffer.concat([part(fileDisposition('a.dcm')), part(`form-data; name="files"; filename*=UTF-8''b%00.dcm`), end])],
-      ['a raw NUL in a part header', 400, 'MALFORMED_MULTIPART', () => Buffer.concat([part(fileDisposition('a.dcm')), part(fileDisposition('b\u0000.dcm')), end])],
+      [
+        'a NUL in a file name',
+        400,
+        'BAD_FILE_NAME',
+        () => Buffer.concat([part(fileDisposition('a.dcm')), part(`form-data; name="files"; filename*=UTF-8''b%00.dcm`), end]),
+      ],
+      [
+        'a raw NUL in a part header',
+        400,
+        'MALFORMED_MULTIPART',
+        () => Buffer.concat([part(fileDisposition('a.dcm')), part(fileDisposition('b\u0000.dcm')), end]),
+      ],
     ];
 
     it.each(cases)('%s: %i %s, nothing staged or indexed', async (_label, status, code, body) => {

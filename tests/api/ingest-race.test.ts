@@ -28,7 +28,10 @@ it('refuses files whose batch is indexed after the case was submitted', async ()
     return ctx.store.put(Readable.from([late]));
   };
   const actor = (await actorForToken(ctx.db, decodeURIComponent(tech1.cookie.split('=')[1]!)))!;
-  await expect(ingestFiles(ctx, actor, caseId, [{ name: 'late.dcm', staged }])).rejects.toMatchObject({ status: 409, code: 'CASE_NOT_UPLOADABLE' });
+  await expect(ingestFiles(ctx, actor, caseId, [{ name: 'late.dcm', staged }])).rejects.toMatchObject({
+    status: 409,
+    code: 'CASE_NOT_UPLOADABLE',
+  });
 
   const detail = (await tech1.get(`/api/cases/${caseId}`)).body;
   expect(detail).toMatchObject({ status: 'SUBMITTED', instanceCount: 1 });

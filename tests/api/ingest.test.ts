@@ -68,7 +68,17 @@ describe.each(BACKENDS)('ingest (%s)', (backend) => {
       ['GB18030', Buffer.concat([Buffer.from('Zhang^San='), iconv.encode('张^三', 'gb18030'), Buffer.from('=')]), 'GB18030'],
       ['GBK', iconv.encode('张三', 'gbk'), 'GBK'],
       ['undeclared GBK', iconv.encode('张^三', 'gbk'), undefined],
-      ['ISO 2022 IR 58', Buffer.concat([Buffer.from('Zhang^San=\x1b$)A', 'latin1'), iconv.encode('张', 'gb2312'), Buffer.from('^\x1b$)A', 'latin1'), iconv.encode('三', 'gb2312'), Buffer.from('=')]), '\\ISO 2022 IR 58'],
+      [
+        'ISO 2022 IR 58',
+        Buffer.concat([
+          Buffer.from('Zhang^San=\x1b$)A', 'latin1'),
+          iconv.encode('张', 'gb2312'),
+          Buffer.from('^\x1b$)A', 'latin1'),
+          iconv.encode('三', 'gb2312'),
+          Buffer.from('='),
+        ]),
+        '\\ISO 2022 IR 58',
+      ],
     ];
     const caseId = await newCase('CT', { name: '张三' });
     const res = await tech1.upload(
@@ -86,7 +96,11 @@ describe.each(BACKENDS)('ingest (%s)', (backend) => {
   it('reports DICOM demographics that contradict the case, without merging them', async () => {
     const caseId = await newCase('CT', { name: '张三', nationalId: '110101199003074514' });
     const res = await tech1.upload(caseId, [
-      { name: 'other.dcm', data: smallCt({ patientName: Buffer.from('李^四', 'utf8'), charset: 'ISO_IR 192', patientSex: 'F', patientBirthDate: '19900307' }).bytes },
+      {
+        name: 'other.dcm',
+        data: smallCt({ patientName: Buffer.from('李^四', 'utf8'), charset: 'ISO_IR 192', patientSex: 'F', patientBirthDate: '19900307' })
+          .bytes,
+      },
     ]);
     expect(res.status).toBe(200);
     expect(res.body.accepted[0].warnings).toEqual([
@@ -113,14 +127,26 @@ describe.each(BACKENDS)('ingest (%s)', (backend) => {
     const first = await tech1.upload(caseId, [{ name: '1.dcm', data: original.bytes }]);
     const again = await tech1.upload(caseId, [{ name: '1-again.dcm', data: original.bytes }]);
     expect(again.status).toBe(200);
-    expect(again.body.accepted).toEqual([{ file: '1-again.dcm', kind: 'dicom', id: first.body.accepted[0].id, sopInstanceUid: original.sopInstanceUid, duplicate: true, warnings: [] }]);
+    expect(again.body.accepted).toEqual([
+      {
+        file: '1-again.dcm',
+        kind: 'dicom',
+        id: first.body.accepted[0].id,
+        sopInstanceUid: original.sopInstanceUid,
+        duplicate: true,
+        warnings: [],
+      },
+    ]);
 
-    const altered = smallCt({ seed: 2, sopInstanceUid: original.sopInstanceUid, studyUid: original.studyUid, seriesUid: original.seriesUid });
+    const altered = smallCt({
+      seed: 2,
+      sopInstanceUid: original.sopInstanceUid,
+      studyUid: original.studyUid,
+      seriesUid: original.seriesUid,
+    });
     const conflict = await tech1.upload(caseId, [{ name: '1-altered.dcm', data: altered.bytes }]);
     expect(conflict.status).toBe(409);
-    expect(conflict.body.rejected).toEqual([
-      expect.objectContaining({ file: '1-altered.dcm', code: 'INSTANCE_CONFLICT', status: 409 }),
-    ]);
+    expect(conflict.body.rejected).toEqual([expect.objectContaining({ file: '1-altered.dcm', code: 'INSTANCE_CONFLICT', status: 409 })]);
     const stored = await tech1.get(`/api/instances/${first.body.accepted[0].id}/file`);
     expect(sha(stored.body)).toBe(sha(original.bytes)); // the first copy is untouched
 
@@ -176,7 +202,10 @@ describe.each(BACKENDS)('ingest (%s)', (backend) => {
   it('indexes parallel uploads of one series into one study and one series', async () => {
     const caseId = await newCase();
     const first = smallCt({ instanceNumber: 1 });
-    const slices = [first, ...Array.from({ length: 7 }, (_, i) => smallCt({ studyUid: first.studyUid, seriesUid: first.seriesUid, instanceNumber: i + 2 }))];
+    const slices = [
+      first,
+      ...Array.from({ length: 7 }, (_, i) => smallCt({ studyUid: first.studyUid, seriesUid: first.seriesUid, instanceNumber: i + 2 })),
+    ];
     const results = await Promise.all(slices.map((s, i) => tech1.upload(caseId, [{ name: `${i}.dcm`, data: s.bytes }])));
     expect(results.map((r) => r.status)).toEqual(slices.map(() => 200));
     const detail = (await tech1.get(`/api/cases/${caseId}`)).body;
@@ -219,10 +248,17 @@ describe.each(BACKENDS)('ingest (%s)', (backend) => {
       req.write(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.dcm"\r\n\r\n`);
       req.write(smallCt().bytes);
       req.write(`\r\n--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="b.dcm"\r\n\r\n`);
-      req.write(Buffer.alloc(200_000, 1), () => setTimeout(() => { req.destroy(); resolve(); }, 200));
+      req.write(Buffer.alloc(200_000, 1), () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 200),
+      );
     });
     // the server notices the reset and cleans up
-    await expect.poll(async () => (await import('node:fs/promises')).readdir(`${server.dataDir}/blobs/.staging`), { timeout: 5000 }).toEqual([]);
+    await expect
+      .poll(async () => (await import('node:fs/promises')).readdir(`${server.dataDir}/blobs/.staging`), { timeout: 5000 })
+      .toEqual([]);
     expect(await server.server.ctx.db.instance.count()).toBe(before);
     expect((await tech1.get(`/api/cases/${caseId}`)).body.instanceCount).toBe(0);
     // and the next attempt goes through

@@ -21,7 +21,14 @@ beforeAll(async () => {
   drop = database.drop;
   // one blob store for both, as on one machine or a shared volume
   dataDir = await mkdtemp(join(tmpdir(), 'teledx-multi-'));
-  const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', TELEDX_DEMO_PASSWORD: DEMO_PASSWORD };
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+  };
   // started together, as two `npm start`s would be: migrations and the demo seed happen once
   [a, b] = await Promise.all([startServer(loadConfig(env)), startServer(loadConfig(env))]);
 });
@@ -56,7 +63,16 @@ it('keeps exactly one winner when 50 readers on two instances claim at once', as
   const centre = await db.readingCentre.findUniqueOrThrow({ where: { code: 'IMAGING' } });
   const county = await db.organization.findUniqueOrThrow({ where: { code: 'COUNTY' } });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.user.createMany({ data: Array.from({ length: 50 }, (_, i) => ({ id: `m${i}`, username: `multi${i}`, displayName: `医生${i}`, role: 'READER', organizationId: county.id, passwordHash })) });
+  await db.user.createMany({
+    data: Array.from({ length: 50 }, (_, i) => ({
+      id: `m${i}`,
+      username: `multi${i}`,
+      displayName: `医生${i}`,
+      role: 'READER',
+      organizationId: county.id,
+      passwordHash,
+    })),
+  });
   await db.centreMembership.createMany({ data: Array.from({ length: 50 }, (_, i) => ({ userId: `m${i}`, centreId: centre.id })) });
   const readers = await Promise.all(Array.from({ length: 50 }, (_, i) => login(i % 2 ? a : b, `multi${i}`)));
 

@@ -30,7 +30,9 @@ describe.each(BACKENDS)('priors (%s)', (backend) => {
     const earlier = await exam(tech1, 'CT'); // 城关镇
     const reader1 = await server.login('reader1');
     await reader1.post(`/api/cases/${earlier.id}/claim`);
-    await reader1.request('PUT', `/api/cases/${earlier.id}/report`, { json: { templateId: 'head-ct', findings: '', impression: '未见明显异常。' } });
+    await reader1.request('PUT', `/api/cases/${earlier.id}/report`, {
+      json: { templateId: 'head-ct', findings: '', impression: '未见明显异常。' },
+    });
     await reader1.post(`/api/cases/${earlier.id}/report/sign`, { password: DEMO_PASSWORD });
     await exam(tech1, 'MR', false); // a draft never counts
     await exam(tech1, 'CT', true, '11010519491231002X'); // another patient
@@ -68,7 +70,8 @@ describe.each(BACKENDS)('priors (%s)', (backend) => {
   it('shows a township no other township’s exams, however it registers the patient', async () => {
     const prior = await exam(tech1, 'CT');
     // someone's name and ID number typed into an empty draft, then into a submitted exam
-    const draft = (await tech2.post('/api/cases', { patient: { name: '孙八', nationalId: NATIONAL_ID }, examKind: 'CT' })).body.id as string;
+    const draft = (await tech2.post('/api/cases', { patient: { name: '孙八', nationalId: NATIONAL_ID }, examKind: 'CT' })).body
+      .id as string;
     const submitted = await exam(tech2, 'ECG');
     for (const caseId of [draft, submitted.id]) {
       const priors = (await tech2.get(`/api/cases/${caseId}/priors`)).body as { id: string; originOrg: { name: string } }[];
@@ -92,7 +95,8 @@ describe.each(BACKENDS)('priors (%s)', (backend) => {
 
   it('gives the reading side priors only for a case sent for reading with images', async () => {
     await exam(tech1, 'CT');
-    const pdfOnly = (await tech2.post('/api/cases', { patient: { name: '孙八', nationalId: NATIONAL_ID }, examKind: 'ECG' })).body.id as string;
+    const pdfOnly = (await tech2.post('/api/cases', { patient: { name: '孙八', nationalId: NATIONAL_ID }, examKind: 'ECG' })).body
+      .id as string;
     expect((await tech2.upload(pdfOnly, [{ name: 'ecg.pdf', data: tinyPdf() }])).body.rejected).toEqual([]);
     await tech2.post(`/api/cases/${pdfOnly}/submit`);
     const ecg1 = await server.login('ecg1');

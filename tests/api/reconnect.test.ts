@@ -36,7 +36,13 @@ async function submit(client: ApiClient): Promise<string> {
 
 it('reconnects after a server restart and resynchronises from the database', async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'teledx-reconnect-'));
-  const config = loadConfig({ PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', TELEDX_DEMO_PASSWORD: DEMO_PASSWORD });
+  const config = loadConfig({
+    PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+  });
   server = await startServer(config);
   const login = async (username: string) => {
     const client = new ApiClient(server!.url);

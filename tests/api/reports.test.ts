@@ -32,12 +32,16 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     const county = await db.organization.findUniqueOrThrow({ where: { code: 'COUNTY' } });
     const centre = await db.readingCentre.findUniqueOrThrow({ where: { code: centreCode } });
     const passwordHash = await hashPassword(DEMO_PASSWORD);
-    const user = await db.user.create({ data: { username, displayName: username, role, canSign: true, organizationId: county.id, passwordHash } });
+    const user = await db.user.create({
+      data: { username, displayName: username, role, canSign: true, organizationId: county.id, passwordHash },
+    });
     await db.centreMembership.create({ data: { userId: user.id, centreId: centre.id } });
     return server.login(username);
   }
   const amendDetails = async (caseId: string) =>
-    (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: caseId, action: 'case.amend' }, orderBy: { at: 'asc' } })).map((a) => JSON.parse(a.details!).amendedBy);
+    (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: caseId, action: 'case.amend' }, orderBy: { at: 'asc' } })).map(
+      (a) => JSON.parse(a.details!).amendedBy,
+    );
   const draft = (instanceId: string, overrides: Record<string, unknown> = {}) => ({
     templateId: 'head-ct',
     findings: '左侧基底节区见片状高密度影。',
@@ -72,7 +76,16 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     const pdf = await tech1.get(`/api/cases/${id}/report.pdf`);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const printed = await readPdf(pdf.body);
-    for (const text of ['县人民医院', '诊断报告', '报告', '城关镇卫生院', '左侧基底节区见片状高密度影。', '左侧基底节区脑出血。', '危急值', '陈医生']) {
+    for (const text of [
+      '县人民医院',
+      '诊断报告',
+      '报告',
+      '城关镇卫生院',
+      '左侧基底节区见片状高密度影。',
+      '左侧基底节区脑出血。',
+      '危急值',
+      '陈医生',
+    ]) {
       expect(printed.text).toContain(text);
     }
     expect(printed.images).toBe(1); // the key image
@@ -89,7 +102,9 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
 
   it('amends a signed report as a new version with a reason, keeping the history', async () => {
     const { id, instanceId } = await claimedCase();
-    await reader1.request('PUT', `/api/cases/${id}/report`, { json: draft(instanceId, { criticalFinding: false, impression: '未见异常。' }) });
+    await reader1.request('PUT', `/api/cases/${id}/report`, {
+      json: draft(instanceId, { criticalFinding: false, impression: '未见异常。' }),
+    });
     await reader1.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD });
     const super1 = await server.login('super1');
     const amended = await super1.post(`/api/cases/${id}/report/amend`, {
@@ -100,9 +115,16 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     expect(amended.status).toBe(200);
     expect(amended.body.critical).toEqual({ acknowledgedAt: null }); // the new critical finding must be acknowledged
     const report = (await tech1.get(`/api/cases/${id}/report`)).body;
-    expect(report.current).toMatchObject({ version: 2, status: 'SIGNED', amendmentReason: '复阅发现少量出血', signedBy: { displayName: '赵主任' } });
+    expect(report.current).toMatchObject({
+      version: 2,
+      status: 'SIGNED',
+      amendmentReason: '复阅发现少量出血',
+      signedBy: { displayName: '赵主任' },
+    });
     expect(report.history).toEqual([expect.objectContaining({ version: 1, status: 'SUPERSEDED', impression: '未见异常。' })]);
-    const actions = (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: id }, orderBy: { at: 'asc' } })).map((a) => a.action);
+    const actions = (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: id }, orderBy: { at: 'asc' } })).map(
+      (a) => a.action,
+    );
     expect(actions.slice(-2)).toEqual(['case.sign', 'case.amend']);
     expect(await amendDetails(id)).toEqual(['supervisor']);
   });
@@ -123,7 +145,7 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     // the version in force is now the supervisor's: its signer (or a supervisor) amends it, not the first reader
     expect((await amend(reader1, '再次修改')).body.error.code).toBe('NOT_THE_SIGNER');
     expect(await amendDetails(id)).toEqual(['signer', 'supervisor']);
-    expect((await server.server.ctx.db.report.count({ where: { caseId: id } }))).toBe(3);
+    expect(await server.server.ctx.db.report.count({ where: { caseId: id } })).toBe(3);
   });
 
   it('lets only readers allowed to sign sign, and only images of the case be key images', async () => {
@@ -144,8 +166,15 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
 
   it('returns a case for a retake; the township uploads again and resubmits; returns are counted per township', async () => {
     const { id } = await claimedCase();
-    const returned = await reader1.post(`/api/cases/${id}/return-for-quality`, { codes: ['MOTION_ARTIFACT', 'POSITIONING'], note: '请重新摆位后重拍' });
-    expect(returned.body).toMatchObject({ status: 'RETURNED', claimedBy: null, qualityReturn: { codes: ['MOTION_ARTIFACT', 'POSITIONING'], note: '请重新摆位后重拍', count: 1 } });
+    const returned = await reader1.post(`/api/cases/${id}/return-for-quality`, {
+      codes: ['MOTION_ARTIFACT', 'POSITIONING'],
+      note: '请重新摆位后重拍',
+    });
+    expect(returned.body).toMatchObject({
+      status: 'RETURNED',
+      claimedBy: null,
+      qualityReturn: { codes: ['MOTION_ARTIFACT', 'POSITIONING'], note: '请重新摆位后重拍', count: 1 },
+    });
     expect((await tech1.upload(id, [{ name: 'retake.dcm', data: syntheticCt({ rows: 16, columns: 16 }).bytes }])).status).toBe(200);
     const again = await tech1.post(`/api/cases/${id}/resubmit`);
     expect(again.body).toMatchObject({ status: 'SUBMITTED', instanceCount: 2 });

@@ -36,9 +36,16 @@ describe.each(BACKENDS)('routing (%s)', (backend) => {
     const county = await db.organization.findUniqueOrThrow({ where: { code: 'COUNTY' } });
     const shiqiao = await db.organization.findUniqueOrThrow({ where: { code: 'T-SHIQIAO' } });
     // a second imaging centre (say, a radiology group that reads mammography and Shiqiao's CT)
-    const second = await db.readingCentre.create({ data: { code: 'IMG2', name: '第二影像中心', kind: 'IMAGING', hospitalId: county.id, examKinds: 'DR,CT' } });
+    const second = await db.readingCentre.create({
+      data: { code: 'IMG2', name: '第二影像中心', kind: 'IMAGING', hospitalId: county.id, examKinds: 'DR,CT' },
+    });
 
-    const override = await admin.post('/api/routing-rules', { examKind: 'CT', originOrgId: shiqiao.id, centreId: second.id, note: '石桥 CT' });
+    const override = await admin.post('/api/routing-rules', {
+      examKind: 'CT',
+      originOrgId: shiqiao.id,
+      centreId: second.id,
+      note: '石桥 CT',
+    });
     expect(override.status).toBe(201);
     const mammo = await admin.post('/api/routing-rules', { examKind: 'DR', modality: 'mg', centreId: second.id });
     expect(mammo.body.modality).toBe('MG');
@@ -49,7 +56,9 @@ describe.each(BACKENDS)('routing (%s)', (backend) => {
     expect((await submit(await server.login('tech1'), 'DR', 'DX')).body.centre.name).toBe('影像诊断中心');
 
     // switched off, the override no longer applies
-    const off = await admin.request('PUT', `/api/routing-rules/${override.body.id}`, { json: { examKind: 'CT', originOrgId: shiqiao.id, centreId: second.id, active: false } });
+    const off = await admin.request('PUT', `/api/routing-rules/${override.body.id}`, {
+      json: { examKind: 'CT', originOrgId: shiqiao.id, centreId: second.id, active: false },
+    });
     expect(off.body.active).toBe(false);
     expect((await submit(tech2, 'CT')).body.centre.name).toBe('影像诊断中心');
 

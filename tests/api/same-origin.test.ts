@@ -110,7 +110,11 @@ describe.each(BACKENDS)('same-origin writes (%s)', (backend) => {
   it('refuses a Socket.IO handshake from another origin, with the session cookie; our own origin connects', async () => {
     const connect = (headers: Record<string, string>) =>
       new Promise<string>((resolve) => {
-        const socket = io(server.url, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: tech1.cookie, ...headers } });
+        const socket = io(server.url, {
+          transports: ['websocket'],
+          reconnection: false,
+          extraHeaders: { cookie: tech1.cookie, ...headers },
+        });
         socket.once('connect', () => (socket.close(), resolve('connected')));
         socket.once('connect_error', () => (socket.close(), resolve('refused')));
       });

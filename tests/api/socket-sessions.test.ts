@@ -46,7 +46,14 @@ async function newReader(server: RunningServer, username: string): Promise<strin
   const centre = await db.readingCentre.findUniqueOrThrow({ where: { code: 'IMAGING' } });
   const county = await db.organization.findUniqueOrThrow({ where: { code: 'COUNTY' } });
   const user = await db.user.create({
-    data: { username, displayName: username, role: 'READER', organizationId: county.id, passwordHash: await hashPassword(DEMO_PASSWORD), canSign: true },
+    data: {
+      username,
+      displayName: username,
+      role: 'READER',
+      organizationId: county.id,
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      canSign: true,
+    },
   });
   await db.centreMembership.create({ data: { userId: user.id, centreId: centre.id } });
   return user.id;
@@ -84,9 +91,11 @@ describe('connection-state recovery (SQLite, one instance)', () => {
   function recover(cookie: string, state: { pid: string; offset: string }) {
     const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: state, extraHeaders: cookie ? { cookie } : {} });
     const casePackets: string[] = [];
-    socket.io.on('open', () => socket.io.engine.on('packet', (packet) => {
-      if (typeof packet.data === 'string' && packet.data.includes('case:changed')) casePackets.push(packet.data);
-    }));
+    socket.io.on('open', () =>
+      socket.io.engine.on('packet', (packet) => {
+        if (typeof packet.data === 'string' && packet.data.includes('case:changed')) casePackets.push(packet.data);
+      }),
+    );
     return new Promise<{ connected: boolean; id: string | undefined; casePackets: string[] }>((resolve) => {
       const settle = (connected: boolean) => {
         const id = socket.id;
@@ -201,10 +210,15 @@ describe.each(BACKENDS)('sockets end with their session (%s)', (backend) => {
       expect(await readerGone).toBe('io server disconnect');
       await techAlone;
       expect(tech.socket.connected).toBe(true); // the technician's session goes on
-      await expect.poll(async () => {
-        const stays = await server.server.ctx.db.consultationParticipant.findMany({ where: { consultationId: id }, include: { user: true } });
-        return stays.find((stay) => stay.user.username === 'reader1')?.leftAt ?? null;
-      }).not.toBeNull();
+      await expect
+        .poll(async () => {
+          const stays = await server.server.ctx.db.consultationParticipant.findMany({
+            where: { consultationId: id },
+            include: { user: true },
+          });
+          return stays.find((stay) => stay.user.username === 'reader1')?.leftAt ?? null;
+        })
+        .not.toBeNull();
       tech.close();
       readerPeer.close();
     }, 30_000);
@@ -233,7 +247,14 @@ describe('logout on one instance closes the session’s sockets on another (Post
     const database = await createPostgresDatabase();
     drop = database.drop;
     dataDir = await mkdtemp(join(tmpdir(), 'teledx-socket-sessions-'));
-    const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent', TELEDX_DEMO_PASSWORD: DEMO_PASSWORD };
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'silent',
+      TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+    };
     [a, b] = await Promise.all([startServer(loadConfig(env)), startServer(loadConfig(env))]);
   });
   afterAll(async () => {

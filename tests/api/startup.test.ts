@@ -70,7 +70,9 @@ describe('start-up in production, and without the mediasoup worker', () => {
     expect((await reader1.post(`/api/consultations/${consultation.body.id}/accept`)).status).toBe(200);
     const peer = await ConsultPeer.connect(tech1);
     try {
-      expect(await peer.refusal('consult:join', { consultationId: consultation.body.id, rtpCapabilities: {} })).toBe('CONSULTATIONS_UNAVAILABLE');
+      expect(await peer.refusal('consult:join', { consultationId: consultation.body.id, rtpCapabilities: {} })).toBe(
+        'CONSULTATIONS_UNAVAILABLE',
+      );
     } finally {
       peer.socket.disconnect();
     }

@@ -26,7 +26,12 @@ describe.each(BACKENDS)('turnaround statistics (%s)', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(backend);
-    [tech1, super1, admin, reader1] = await Promise.all([server.login('tech1'), server.login('super1'), server.login('admin'), server.login('reader1')]);
+    [tech1, super1, admin, reader1] = await Promise.all([
+      server.login('tech1'),
+      server.login('super1'),
+      server.login('admin'),
+      server.login('reader1'),
+    ]);
   });
   afterAll(() => server?.close());
 
@@ -65,10 +70,18 @@ describe.each(BACKENDS)('turnaround statistics (%s)', (backend) => {
       total: { median: 140, p90: 210 },
       onTime: 3,
     });
-    expect(imaging[0]).toMatchObject({ signed: 2, toClaim: { median: 5, p90: 5 }, toSign: { median: 40, p90: 40 }, total: { median: 20, p90: 45 }, onTime: 1 });
+    expect(imaging[0]).toMatchObject({
+      signed: 2,
+      toClaim: { median: 5, p90: 5 },
+      toSign: { median: 40, p90: 40 },
+      total: { median: 20, p90: 45 },
+      onTime: 1,
+    });
 
     // a longer period takes the older case in
-    const longer = ((await admin.get('/api/quality/turnaround?days=60')).body as TurnaroundStatsRow[]).find((r) => r.centre.name === '影像诊断中心' && r.priority === 'ROUTINE');
+    const longer = ((await admin.get('/api/quality/turnaround?days=60')).body as TurnaroundStatsRow[]).find(
+      (r) => r.centre.name === '影像诊断中心' && r.priority === 'ROUTINE',
+    );
     expect(longer?.signed).toBe(4);
 
     // the imaging supervisor sees the imaging centre; readers and township staff are refused; a bad period is 400

@@ -52,7 +52,12 @@ describe.each(BACKENDS)('live worklist (%s)', (backend) => {
     // delivered within a second of the submission's answer (the latency itself is measured by bench:queue; timing
     // the whole create-upload-submit here made the test fail on a busy machine)
     const seen = await waitForEvent(imaging, (e) => e.case.id === caseId && e.event === 'submit', 1000);
-    expect(seen.case).toMatchObject({ status: 'SUBMITTED', priority: 'URGENT', originOrg: { name: '城关镇卫生院' }, centre: { name: '影像诊断中心' } });
+    expect(seen.case).toMatchObject({
+      status: 'SUBMITTED',
+      priority: 'URGENT',
+      originOrg: { name: '城关镇卫生院' },
+      centre: { name: '影像诊断中心' },
+    });
     expect(seen.case.dueAt).toBe(new Date(new Date(seen.case.submittedAt!).getTime() + 120 * 60_000).toISOString());
     await waitForEvent(own, (e) => e.case.id === caseId && e.case.status === 'SUBMITTED');
     await waitForEvent(admin, (e) => e.case.id === caseId);
@@ -72,7 +77,9 @@ describe.each(BACKENDS)('live worklist (%s)', (backend) => {
     const b = await submitCase(tech2, 'MR', 'STAT');
     const c = await submitCase(tech1, 'DR', 'URGENT');
     const d = await submitCase(tech2, 'CT', 'ROUTINE');
-    const ids = (await reader1.get('/api/worklist')).body.map((r: { id: string }) => r.id).filter((id: string) => [a, b, c, d].includes(id));
+    const ids = (await reader1.get('/api/worklist')).body
+      .map((r: { id: string }) => r.id)
+      .filter((id: string) => [a, b, c, d].includes(id));
     expect(ids).toEqual([b, c, a, d]);
     const stat = (await reader1.get('/api/worklist?priority=STAT')).body;
     expect(stat.every((r: { priority: string }) => r.priority === 'STAT')).toBe(true);
@@ -84,9 +91,18 @@ describe.each(BACKENDS)('live worklist (%s)', (backend) => {
     const county = await db.organization.findUniqueOrThrow({ where: { code: 'COUNTY' } });
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     await db.user.createMany({
-      data: Array.from({ length: 49 }, (_, i) => ({ id: `r${i}-${backend}`, username: `racer${i}`, displayName: `读片医生${i}`, role: 'READER', organizationId: county.id, passwordHash })),
+      data: Array.from({ length: 49 }, (_, i) => ({
+        id: `r${i}-${backend}`,
+        username: `racer${i}`,
+        displayName: `读片医生${i}`,
+        role: 'READER',
+        organizationId: county.id,
+        passwordHash,
+      })),
     });
-    await db.centreMembership.createMany({ data: Array.from({ length: 49 }, (_, i) => ({ userId: `r${i}-${backend}`, centreId: centre.id })) });
+    await db.centreMembership.createMany({
+      data: Array.from({ length: 49 }, (_, i) => ({ userId: `r${i}-${backend}`, centreId: centre.id })),
+    });
     const readers = [reader1, ...(await Promise.all(Array.from({ length: 49 }, (_, i) => server.login(`racer${i}`))))];
     const caseId = await submitCase(tech1, 'CT', 'STAT');
 
@@ -96,7 +112,9 @@ describe.each(BACKENDS)('live worklist (%s)', (backend) => {
     const winner = winners[0]!.body.claimedBy;
     const losers = results.filter((r) => r.status !== 200);
     expect(losers.map((r) => r.status)).toEqual(Array(49).fill(409));
-    expect(losers.every((r) => r.body.error.code === 'ALREADY_CLAIMED' && r.body.error.message === `already taken by ${winner.displayName}`)).toBe(true);
+    expect(
+      losers.every((r) => r.body.error.code === 'ALREADY_CLAIMED' && r.body.error.message === `already taken by ${winner.displayName}`),
+    ).toBe(true);
     const claims = await db.auditEvent.count({ where: { entityId: caseId, action: 'case.claim' } });
     expect(claims).toBe(1);
     expect(await db.case.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({ status: 'CLAIMED', claimedById: winner.id });
@@ -118,11 +136,15 @@ describe.each(BACKENDS)('live worklist (%s)', (backend) => {
     const reassigned = await super1.post(`/api/cases/${caseId}/reassign`, { readerId: supervisorId });
     expect(reassigned.body.claimedBy.displayName).toBe('赵主任');
     const ecgReader = (await (await server.login('ecg1')).get('/api/me')).body.id;
-    expect((await super1.post(`/api/cases/${caseId}/reassign`, { readerId: ecgReader })).body.error.code).toBe('NOT_A_READER_OF_THIS_CENTRE');
+    expect((await super1.post(`/api/cases/${caseId}/reassign`, { readerId: ecgReader })).body.error.code).toBe(
+      'NOT_A_READER_OF_THIS_CENTRE',
+    );
     expect((await super1.post(`/api/cases/${caseId}/return`)).body).toMatchObject({ status: 'SUBMITTED', claimedBy: null });
     expect((await tech1.post(`/api/cases/${caseId}/claim`)).status).toBe(403);
 
-    const actions = (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: caseId }, orderBy: { at: 'asc' } })).map((a) => a.action);
+    const actions = (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: caseId }, orderBy: { at: 'asc' } })).map(
+      (a) => a.action,
+    );
     expect(actions.slice(-6)).toEqual(['case.submit', 'case.claim', 'case.release', 'case.claim', 'case.reassign', 'case.return']);
   });
 });
@@ -193,7 +215,11 @@ describe('leases', () => {
 
   it("shortens a disconnected reader's claims to the grace period", async () => {
     // a long lease, so only the disconnect can end it within the test
-    const longLease = await startTestServer('sqlite', { TELEDX_LEASE_SECONDS: '600', TELEDX_LEASE_SWEEP_SECONDS: '0.2', TELEDX_DISCONNECT_GRACE_SECONDS: '0.5' });
+    const longLease = await startTestServer('sqlite', {
+      TELEDX_LEASE_SECONDS: '600',
+      TELEDX_LEASE_SWEEP_SECONDS: '0.2',
+      TELEDX_DISCONNECT_GRACE_SECONDS: '0.5',
+    });
     try {
       const tech1 = await longLease.login('tech1');
       const reader1 = await longLease.login('reader1');

@@ -57,17 +57,31 @@ function accuracy(level: NoiseLevel, sampleRateHz: number, count: number): void 
     const params = randomParams(seed, level, { afShare: AF_SHARE, sampleRateHz });
     const { recording, truth } = synthesizeEcg(params);
     const measured = measureEcg(recording);
-    beats = addScores(beats, scoreBeats(measured.beatSamples, truth.beats.map((b) => b.fiducial), sampleRateHz, lengthOf(recording)));
+    beats = addScores(
+      beats,
+      scoreBeats(
+        measured.beatSamples,
+        truth.beats.map((b) => b.fiducial),
+        sampleRateHz,
+        lengthOf(recording),
+      ),
+    );
     errors.push(measurementErrors(measured, truth));
     if (measured.rhythm.hints.join() === expectedHint(params, truth.heartRateBpm)) hintsRight++;
   }
   const line = (label: string, key: keyof MeasurementErrors, unit: string, target: string) => {
     const s = summariseErrors(errors.map((e) => e[key]));
     const missing = s.missing ? `, ${s.missing} not measured` : '';
-    console.log(`    ${label.padEnd(6)} ${signed(s.mean).padStart(6)} ± ${s.sd.toFixed(1).padEnd(5)} ${unit.padEnd(4)} (max |error| ${s.maxAbs.toFixed(0)}${missing})   target mean within ±${target}`);
+    console.log(
+      `    ${label.padEnd(6)} ${signed(s.mean).padStart(6)} ± ${s.sd.toFixed(1).padEnd(5)} ${unit.padEnd(4)} (max |error| ${s.maxAbs.toFixed(0)}${missing})   target mean within ±${target}`,
+    );
   };
-  console.log(`  ${level}, ${sampleRateHz} Hz, ${count} ECGs (${Math.round(AF_SHARE * 100)} % AF): ${beats.truePositives + beats.falseNegatives} beats`);
-  console.log(`    beats  Se ${percent(sensitivity(beats))}, PPV ${percent(positivePredictivity(beats))} (${beats.falseNegatives} missed, ${beats.falsePositives} false)   target ≥ 99.5 %`);
+  console.log(
+    `  ${level}, ${sampleRateHz} Hz, ${count} ECGs (${Math.round(AF_SHARE * 100)} % AF): ${beats.truePositives + beats.falseNegatives} beats`,
+  );
+  console.log(
+    `    beats  Se ${percent(sensitivity(beats))}, PPV ${percent(positivePredictivity(beats))} (${beats.falseNegatives} missed, ${beats.falsePositives} false)   target ≥ 99.5 %`,
+  );
   line('PR', 'prMs', 'ms', '10 ms');
   line('QRS', 'qrsMs', 'ms', '10 ms');
   line('QT', 'qtMs', 'ms', '25 ms');
@@ -85,16 +99,22 @@ function realRecord(): void {
   const score = scoreBeats(measured.beatSamples, device.beatFiducials, 1000, lengthOf(decoded.recording));
   const offsets = measured.beatSamples.map((b) => Math.min(...device.beatFiducials.map((d) => Math.abs(d - b))));
   const compare = (label: string, ours: number | null, theirs: number | undefined, unit: string) =>
-    console.log(`    ${label.padEnd(6)} ${String(ours).padStart(6)} ${unit.padEnd(3)} cart ${String(theirs).padStart(4)}  (${ours === null || theirs === undefined ? '—' : signed(ours - theirs, 0)})`);
-  console.log('  real ECG: pydicom corpus waveform_ecg.dcm (Mortara ELI 250, 12 leads, 1000 Hz, 10 s) vs the cart\'s own annotations');
-  console.log(`    beats  ${measured.beatSamples.length} found, cart marks ${device.beatFiducials.length}: Se ${percent(sensitivity(score))}, PPV ${percent(positivePredictivity(score))} (largest offset ${Math.max(...offsets)} ms)`);
+    console.log(
+      `    ${label.padEnd(6)} ${String(ours).padStart(6)} ${unit.padEnd(3)} cart ${String(theirs).padStart(4)}  (${ours === null || theirs === undefined ? '—' : signed(ours - theirs, 0)})`,
+    );
+  console.log("  real ECG: pydicom corpus waveform_ecg.dcm (Mortara ELI 250, 12 leads, 1000 Hz, 10 s) vs the cart's own annotations");
+  console.log(
+    `    beats  ${measured.beatSamples.length} found, cart marks ${device.beatFiducials.length}: Se ${percent(sensitivity(score))}, PPV ${percent(positivePredictivity(score))} (largest offset ${Math.max(...offsets)} ms)`,
+  );
   compare('RR', measured.rrMeanMs, device.measurements['RR Interval'], 'ms');
   compare('PR', measured.intervals.prMs, device.measurements['PR Interval'], 'ms');
   compare('QRS', measured.intervals.qrsMs, device.measurements['QRS Duration'], 'ms');
   compare('QT', measured.intervals.qtMs, device.measurements['QT Interval'], 'ms');
   compare('QTc', measured.intervals.qtcBazettMs, device.measurements['QTc Interval'], 'ms');
   compare('axis', measured.qrsAxisDeg, device.measurements['QRS Axis'], '°');
-  console.log(`    HR ${measured.heartRateBpm} bpm, rhythm ${measured.rhythm.hints.join(', ') || '—'}, critical ${measured.critical.map((c) => c.code).join(', ') || 'none'}`);
+  console.log(
+    `    HR ${measured.heartRateBpm} bpm, rhythm ${measured.rhythm.hints.join(', ') || '—'}, critical ${measured.critical.map((c) => c.code).join(', ') || 'none'}`,
+  );
 }
 
 function timed<T>(work: () => T): { result: T; ms: number[] } {

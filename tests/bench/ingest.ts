@@ -66,7 +66,8 @@ try {
         const t0 = performance.now();
         const res = await uploadBatch(server.url, client.cookie, caseId, template, first, end);
         latencies.push(performance.now() - t0);
-        if (res.status !== 200 || res.body.rejected.length > 0) throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (res.status !== 200 || res.body.rejected.length > 0)
+          throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
         if (res.body.accepted.length !== end - first) throw new Error('not every file was accepted');
       }
     }),
@@ -82,12 +83,18 @@ try {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(0);
   const perSecond = N / seconds;
-  console.log(`ingest: ${N} CT instances (512x512x16 bit, ${(bytesPerInstance / 1024).toFixed(0)} KiB each), ${C} clients, ${BATCH} files/request, ${database ? 'PostgreSQL' : 'SQLite'}`);
-  console.log(`  instances/s     ${perSecond.toFixed(0)}  (${(perSecond / ORTHANC_INSTANCES_PER_SECOND).toFixed(2)}x Orthanc's published ~${ORTHANC_INSTANCES_PER_SECOND}/s)`);
+  console.log(
+    `ingest: ${N} CT instances (512x512x16 bit, ${(bytesPerInstance / 1024).toFixed(0)} KiB each), ${C} clients, ${BATCH} files/request, ${database ? 'PostgreSQL' : 'SQLite'}`,
+  );
+  console.log(
+    `  instances/s     ${perSecond.toFixed(0)}  (${(perSecond / ORTHANC_INSTANCES_PER_SECOND).toFixed(2)}x Orthanc's published ~${ORTHANC_INSTANCES_PER_SECOND}/s)`,
+  );
   console.log(`  MB/s            ${((N * bytesPerInstance) / 1e6 / seconds).toFixed(1)}`);
   console.log(`  request p50/p95 ${pct(50)} / ${pct(95)} ms`);
   console.log(`  server peak RSS ${mb(ingestPeak)} MB`);
-  console.log(`  CPU             server ${((serverCpu / seconds) * 100).toFixed(0)}%, benchmark clients ${((clientCpu / seconds) * 100).toFixed(0)}% of one core`);
+  console.log(
+    `  CPU             server ${((serverCpu / seconds) * 100).toFixed(0)}%, benchmark clients ${((clientCpu / seconds) * 100).toFixed(0)}% of one core`,
+  );
 
   if (LARGE_BYTES > 0) {
     const largeCase = (await client.post('/api/cases', { patient: { name: '大文件' }, examKind: 'CT' })).body.id as string;
@@ -113,7 +120,14 @@ try {
  * only the first bytes (where the UIDs are) are copied per file, the pixel data is written from the
  * template itself, so the benchmark's own CPU use stays small next to the server's.
  */
-function uploadBatch(url: string, cookie: string, caseId: string, template: { bytes: Buffer; sopInstanceUid: string }, from: number, to: number) {
+function uploadBatch(
+  url: string,
+  cookie: string,
+  caseId: string,
+  template: { bytes: Buffer; sopInstanceUid: string },
+  from: number,
+  to: number,
+) {
   const boundary = 'teledxbatch';
   const headLength = template.bytes.indexOf(Buffer.from([0xe0, 0x7f, 0x10, 0x00])); // pixel data tag
   const parts: Buffer[] = [];

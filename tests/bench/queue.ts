@@ -105,9 +105,18 @@ try {
   const county = await db.organization.findUniqueOrThrow({ where: { code: 'COUNTY' } });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.user.createMany({
-    data: Array.from({ length: R }, (_, i) => ({ id: `bench-reader-${i}`, username: `bench${i}`, displayName: `读片${i}`, role: 'READER', organizationId: county.id, passwordHash })),
+    data: Array.from({ length: R }, (_, i) => ({
+      id: `bench-reader-${i}`,
+      username: `bench${i}`,
+      displayName: `读片${i}`,
+      role: 'READER',
+      organizationId: county.id,
+      passwordHash,
+    })),
   });
-  await db.centreMembership.createMany({ data: Array.from({ length: R }, (_, i) => ({ userId: `bench-reader-${i}`, centreId: centre.id })) });
+  await db.centreMembership.createMany({
+    data: Array.from({ length: R }, (_, i) => ({ userId: `bench-reader-${i}`, centreId: centre.id })),
+  });
   const cookies = await Promise.all(
     Array.from({ length: R }, async (_, i) => `${SESSION_COOKIE}=${(await createSession(db, `bench-reader-${i}`, 1, {})).token}`),
   );
@@ -138,7 +147,9 @@ try {
   const caseIds: string[] = [];
   for (let i = 0; i < total; i++) {
     const tech = techs[i % 2]!;
-    const id = (await tech.post('/api/cases', { patient: { name: `基准${i}` }, examKind: 'CT', priority: i % 10 === 0 ? 'STAT' : 'ROUTINE' })).body.id;
+    const id = (
+      await tech.post('/api/cases', { patient: { name: `基准${i}` }, examKind: 'CT', priority: i % 10 === 0 ? 'STAT' : 'ROUTINE' })
+    ).body.id;
     await tech.upload(id, [{ name: 'f.dcm', data: syntheticCt({ rows: 8, columns: 8 }).bytes }]);
     caseIds.push(id);
   }
@@ -171,16 +182,24 @@ try {
     for (const t of times) latencies.push(t - sentAt.get(id)!);
   }
   const ms = (values: number[], p: number) => percentile(values, p).toFixed(0);
-  console.log(`queue: ${R} readers (${args.client} clients) on 2 instances (PostgreSQL adapter), ${S} submits/s for ${T} s (${total} cases)`);
-  console.log(`  submit → event at every reader: p50 ${ms(latencies, 50)} ms, p95 ${ms(latencies, 95)} ms, p99 ${ms(latencies, 99)} ms, max ${ms(latencies, 100)} ms`);
+  console.log(
+    `queue: ${R} readers (${args.client} clients) on 2 instances (PostgreSQL adapter), ${S} submits/s for ${T} s (${total} cases)`,
+  );
+  console.log(
+    `  submit → event at every reader: p50 ${ms(latencies, 50)} ms, p95 ${ms(latencies, 95)} ms, p99 ${ms(latencies, 99)} ms, max ${ms(latencies, 100)} ms`,
+  );
   const serverSide = caseIds.map((id) => emittedAt.get(id)! - sentAt.get(id)!);
   // from the server's emit to the last of the R readers (sockets on both instances, the clients all in this process)
   const spread = caseIds.filter((id) => arrivals.get(id)!.length > 0).map((id) => Math.max(...arrivals.get(id)!) - emittedAt.get(id)!);
   console.log(`  of which submit → event sent by the server: p50 ${ms(serverSide, 50)} ms, p99 ${ms(serverSide, 99)} ms;`);
   console.log(`  event sent → its last reader: p50 ${ms(spread, 50)} ms, p99 ${ms(spread, 99)} ms`);
-  console.log(`  deliveries ${latencies.length} of ${total * R} (missed ${missed}); load average ${loadBefore} before, ${loadavg()[0]!.toFixed(1)} after`);
+  console.log(
+    `  deliveries ${latencies.length} of ${total * R} (missed ${missed}); load average ${loadBefore} before, ${loadavg()[0]!.toFixed(1)} after`,
+  );
   const perCase = (ms: number) => (ms / total).toFixed(1);
-  console.log(`  CPU per case submitted: server A ${perCase(cpu[0]!)} ms, server B ${perCase(cpu[1]!)} ms, the ${R} readers (this process) ${perCase(cpu[2]!)} ms`);
+  console.log(
+    `  CPU per case submitted: server A ${perCase(cpu[0]!)} ms, server B ${perCase(cpu[1]!)} ms, the ${R} readers (this process) ${perCase(cpu[2]!)} ms`,
+  );
 
   // claim race: K readers (on alternating instances) claim each case at once
   const claimers = await Promise.all(
@@ -199,7 +218,9 @@ try {
   }
   const claimSeconds = (performance.now() - claimStarted) / 1000;
   if (winners !== caseIds.length) throw new Error(`expected ${caseIds.length} claims to win, got ${winners}`);
-  console.log(`  claims: ${(winners / claimSeconds).toFixed(0)} cases claimed/s (${((winners * K) / claimSeconds).toFixed(0)} claim requests/s, ${K} readers racing per case, one winner each)`);
+  console.log(
+    `  claims: ${(winners / claimSeconds).toFixed(0)} cases claimed/s (${((winners * K) / claimSeconds).toFixed(0)} claim requests/s, ${K} readers racing per case, one winner each)`,
+  );
 } finally {
   sockets.forEach((s) => s.close());
   await db.$disconnect();

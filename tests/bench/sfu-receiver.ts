@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { RtpCounter } from '../helpers/rtp.ts';
 
 export type ReceiverRequest = { type: 'open'; sockets: number } | { type: 'count' };
-export type ReceiverReply =
-  | { type: 'ports'; ports: number[] }
-  | { type: 'count'; packets: number; socketDrops: number; cpuMicros: number };
+export type ReceiverReply = { type: 'ports'; ports: number[] } | { type: 'count'; packets: number; socketDrops: number; cpuMicros: number };
 
 const counters: RtpCounter[] = [];
 const reply = (message: ReceiverReply) => process.send!(message);

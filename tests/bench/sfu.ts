@@ -84,7 +84,8 @@ try {
   const rows: Row[] = [];
   let viewers = 0;
   for (const consumers of [0, ...STEPS]) {
-    while (viewers * 2 < consumers) await addViewer(room, capabilities, sources[viewers % sources.length]!, ports[viewers % ports.length]!, viewers++);
+    while (viewers * 2 < consumers)
+      await addViewer(room, capabilities, sources[viewers % sources.length]!, ports[viewers % ports.length]!, viewers++);
     const row = await measure(workerPid, sources, viewers * 2);
     rows.push(row);
     console.log(
@@ -118,13 +119,7 @@ async function startSources(room: Room, capabilities: types.RtpCapabilities): Pr
   return sources;
 }
 
-async function addViewer(
-  room: Room,
-  capabilities: types.RtpCapabilities,
-  source: Source,
-  port: number,
-  index: number,
-): Promise<void> {
+async function addViewer(room: Room, capabilities: types.RtpCapabilities, source: Source, port: number, index: number): Promise<void> {
   const peerId = `viewer-${index}`;
   room.join({ id: peerId, displayName: peerId }, capabilities);
   const transport = await room.createPlainTransport(peerId, 'recv', { enableSrtp: SRTP });
@@ -194,8 +189,7 @@ function summarise(rows: Row[]): void {
   const meanX = held.reduce((s, r) => s + r.consumers, 0) / n;
   const meanY = held.reduce((s, r) => s + r.workerCpu, 0) / n;
   const slope =
-    held.reduce((s, r) => s + (r.consumers - meanX) * (r.workerCpu - meanY), 0) /
-    held.reduce((s, r) => s + (r.consumers - meanX) ** 2, 0);
+    held.reduce((s, r) => s + (r.consumers - meanX) * (r.workerCpu - meanY), 0) / held.reduce((s, r) => s + (r.consumers - meanX) ** 2, 0);
   const intercept = meanY - slope * meanX;
   const saturation = Math.round((100 - intercept) / slope);
   const last = rows.at(-1)!;
@@ -214,7 +208,11 @@ function summarise(rows: Row[]): void {
   );
 }
 
-function ask<T extends ReceiverReply['type']>(child: ChildProcess, request: ReceiverRequest, replyType: T): Promise<Extract<ReceiverReply, { type: T }>> {
+function ask<T extends ReceiverReply['type']>(
+  child: ChildProcess,
+  request: ReceiverRequest,
+  replyType: T,
+): Promise<Extract<ReceiverReply, { type: T }>> {
   return new Promise((resolve) => {
     const onMessage = (reply: ReceiverReply) => {
       if (reply.type !== replyType) return;

@@ -49,8 +49,12 @@ try {
     }
     // a large JPEG 2000 image shows a reduced-resolution preview first: say when the full image replaced it
     const full = median(coldFull) > median(cold) ? ` (full resolution at ${median(coldFull).toFixed(0)} ms)` : '';
-    console.log(`  ${label.padEnd(32)} cold ${median(cold).toFixed(0)} ms${full}, warm ${median(warm).toFixed(0)} ms   (target cold < ${target} ms)`);
-    console.log(`  ${''.padEnd(32)} cold runs ${cold.map((v) => v.toFixed(0)).join(', ')} ms; as timed from the harness ${median(coldHarness).toFixed(0)} ms`);
+    console.log(
+      `  ${label.padEnd(32)} cold ${median(cold).toFixed(0)} ms${full}, warm ${median(warm).toFixed(0)} ms   (target cold < ${target} ms)`,
+    );
+    console.log(
+      `  ${''.padEnd(32)} cold runs ${cold.map((v) => v.toFixed(0)).join(', ')} ms; as timed from the harness ${median(coldHarness).toFixed(0)} ms`,
+    );
   }
 
   const context = await loggedIn(browser);
@@ -121,7 +125,9 @@ async function timeToFirstImage(page: Page, caseId: string): Promise<{ firstImag
   const harness = Date.now() - started;
   await page.waitForFunction(
     () => {
-      const done = document.querySelector('[data-testid="viewer"]')?.getAttribute('data-preview') === 'false' && !document.querySelector('[data-testid="viewer-loading"]');
+      const done =
+        document.querySelector('[data-testid="viewer"]')?.getAttribute('data-preview') === 'false' &&
+        !document.querySelector('[data-testid="viewer-loading"]');
       if (done) (window as unknown as Record<string, number>).benchFullAt = performance.now();
       return done;
     },

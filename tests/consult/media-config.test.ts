@@ -27,9 +27,20 @@ it('reads workers, addresses, ports and TURN servers, passing TURN through as on
     TELEDX_TURN_USERNAME: 'teledx',
     TELEDX_TURN_CREDENTIAL: 's3cret',
   });
-  expect(media).toMatchObject({ workers: 3, listenIp: '0.0.0.0', announcedAddress: '203.0.113.7', rtcMinPort: 50000, rtcMaxPort: 50999, consumersPerWorker: 250 });
+  expect(media).toMatchObject({
+    workers: 3,
+    listenIp: '0.0.0.0',
+    announcedAddress: '203.0.113.7',
+    rtcMinPort: 50000,
+    rtcMaxPort: 50999,
+    consumersPerWorker: 250,
+  });
   expect(media.iceServers).toEqual([
-    { urls: ['turn:turn.example.cn:3478?transport=udp', 'turns:turn.example.cn:5349?transport=tcp'], username: 'teledx', credential: 's3cret' },
+    {
+      urls: ['turn:turn.example.cn:3478?transport=udp', 'turns:turn.example.cn:5349?transport=tcp'],
+      username: 'teledx',
+      credential: 's3cret',
+    },
   ]);
 });
 

@@ -103,7 +103,10 @@ describe('a consultation room', () => {
     const [stats] = await room.consumerStats('specialist', consumer.id);
     expect(stats!.packetCount).toBeGreaterThanOrEqual(25);
     expect(stats!.byteCount).toBeGreaterThan(25 * 50);
-    await until('the stats to grow', async () => (await room.consumerStats('specialist', consumer.id))[0]!.packetCount > stats!.packetCount);
+    await until(
+      'the stats to grow',
+      async () => (await room.consumerStats('specialist', consumer.id))[0]!.packetCount > stats!.packetCount,
+    );
     expect(server.pool.load(worker)).toEqual({ routers: 1, consumers: 1 });
 
     room.close();
@@ -134,7 +137,9 @@ describe('a consultation room', () => {
     expect(await refusal(room.createWebRtcTransport('stranger', 'send'))).toBe('NO_SUCH_PEER');
     expect(await refusal(room.consume('specialist', sendId, producerId))).toBe('NO_SUCH_TRANSPORT'); // not theirs
     expect(await refusal(room.consume('doctor', sendId, producerId))).toBe('WRONG_DIRECTION');
-    expect(await refusal(room.produce('specialist', receive.id, { kind: 'audio', rtpParameters: producerRtpParameters('audio', 7) }))).toBe('WRONG_DIRECTION');
+    expect(await refusal(room.produce('specialist', receive.id, { kind: 'audio', rtpParameters: producerRtpParameters('audio', 7) }))).toBe(
+      'WRONG_DIRECTION',
+    );
     expect(await refusal(room.consume('specialist', receive.id, 'no-such-producer'))).toBe('NO_SUCH_PRODUCER');
     expect(await refusal(room.resumeConsumer('specialist', 'no-such-consumer'))).toBe('NO_SUCH_CONSUMER');
 
@@ -216,7 +221,9 @@ describe('worker death', () => {
     expect(newPid).not.toBe(deadPid);
     expect(server.pool.workers.map((w) => w.pid)).toContain(newPid);
     // the old transports are gone: clients must make new ones
-    await expect(room.produce('doctor', oldSendId, { kind: 'audio', rtpParameters: producerRtpParameters('audio', 9) })).rejects.toMatchObject({ code: 'NO_SUCH_TRANSPORT' });
+    await expect(
+      room.produce('doctor', oldSendId, { kind: 'audio', rtpParameters: producerRtpParameters('audio', 9) }),
+    ).rejects.toMatchObject({ code: 'NO_SUCH_TRANSPORT' });
     expect(room.peerIds.sort()).toEqual(['doctor', 'specialist']); // peers stay; their media is rebuilt
     oldSender.stop();
 

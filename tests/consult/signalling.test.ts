@@ -2,7 +2,13 @@
 // part, a room's life (media both ways, mute, the shared viewer and its presenter, a dropped connection, the end),
 // and a media worker dying under a room. Consultations are set up over REST as the app does.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_VIEWER_STATE_BYTES, type ConsultationDto, type ConsultJoinAnswer, type ConsultPeerDto, type ViewerSyncState } from '../../shared/consult.ts';
+import {
+  MAX_VIEWER_STATE_BYTES,
+  type ConsultationDto,
+  type ConsultJoinAnswer,
+  type ConsultPeerDto,
+  type ViewerSyncState,
+} from '../../shared/consult.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { ConsultPeer } from '../helpers/consult-peer.ts';
 import { BACKENDS, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -62,7 +68,16 @@ function viewerState(seq: number, annotations: Record<string, unknown> = {}): Vi
     seq,
     seriesId: 'series-1',
     imageIndex: seq,
-    viewport: { windowWidth: 1500, windowCenter: -600, scale: 1.5, translation: { x: 4, y: -2 }, rotation: 0, hflip: false, vflip: false, invert: false },
+    viewport: {
+      windowWidth: 1500,
+      windowCenter: -600,
+      scale: 1.5,
+      translation: { x: 4, y: -2 },
+      rotation: 0,
+      hflip: false,
+      vflip: false,
+      invert: false,
+    },
     annotations,
   };
 }
@@ -143,7 +158,9 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       const techMedia = await tech.createTransports();
       const micId = await tech.produce(techMedia.sendTransportId, 'mic');
       const camId = await tech.produce(techMedia.sendTransportId, 'cam');
-      await reader.waitFor('consult:peers', ({ peers }) => sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'on', cam: 'on', screen: 'off' }));
+      await reader.waitFor('consult:peers', ({ peers }) =>
+        sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'on', cam: 'on', screen: 'off' }),
+      );
       const readerMedia = await reader.createTransports();
       await reader.ok('consult:ready', {});
       const micOffer = await reader.waitFor('consult:newConsumer', (offer) => offer.producerId === micId);
@@ -154,7 +171,14 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       await reader.ok('consult:resumeConsumer', { consumerId: micOffer.id });
       await reader.ok('consult:resumeConsumer', { consumerId: camOffer.id });
       expect(await reader.refusal('consult:resumeConsumer', { consumerId: 'no-such-consumer' })).toBe('NO_SUCH_CONSUMER');
-      expect(await reader.refusal('consult:produce', { transportId: readerMedia.recvTransportId, kind: 'audio', rtpParameters: {}, source: 'mic' })).toBe('WRONG_DIRECTION');
+      expect(
+        await reader.refusal('consult:produce', {
+          transportId: readerMedia.recvTransportId,
+          kind: 'audio',
+          rtpParameters: {},
+          source: 'mic',
+        }),
+      ).toBe('WRONG_DIRECTION');
 
       // the other way: the township is ready first, and is offered what the specialist produces afterwards
       await tech.ok('consult:ready', {});
@@ -168,17 +192,24 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       await tech.ok('consult:pauseProducer', { producerId: micId });
       await reader.waitFor('consult:peers', ({ peers }) => mediaOf(peers, techJoined.peerId)?.mic === 'paused');
       await tech.ok('consult:resumeProducer', { producerId: micId });
-      await reader.waitFor('consult:peers', ({ peers }) => sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'on', cam: 'on', screen: 'off' }));
+      await reader.waitFor('consult:peers', ({ peers }) =>
+        sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'on', cam: 'on', screen: 'off' }),
+      );
       expect(await reader.refusal('consult:pauseProducer', { producerId: micId })).toBe('NO_SUCH_PRODUCER');
       const screenId = await tech.produce(techMedia.sendTransportId, 'screen');
       const screenOffer = await reader.waitFor('consult:newConsumer', (offer) => offer.producerId === screenId);
       expect(screenOffer.source).toBe('screen');
       await tech.ok('consult:closeProducer', { producerId: screenId });
       await reader.waitFor('consult:consumerClosed', ({ consumerId }) => consumerId === screenOffer.id);
-      await reader.waitFor('consult:peers', ({ peers }) => sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'on', cam: 'on', screen: 'off' }));
+      await reader.waitFor('consult:peers', ({ peers }) =>
+        sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'on', cam: 'on', screen: 'off' }),
+      );
 
       // the presenter moves the viewer; the specialist takes it over; the township then follows
-      await tech.ok('consult:viewer', viewerState(7, { 'image-1': { length: [{ handles: { start: { x: 1, y: 2 }, end: { x: 30, y: 40 } } }] } }));
+      await tech.ok(
+        'consult:viewer',
+        viewerState(7, { 'image-1': { length: [{ handles: { start: { x: 1, y: 2 }, end: { x: 30, y: 40 } } }] } }),
+      );
       expect(await reader.waitFor('consult:viewer', (state) => state.seq === 7)).toEqual(
         viewerState(7, { 'image-1': { length: [{ handles: { start: { x: 1, y: 2 }, end: { x: 30, y: 40 } } }] } }),
       );
@@ -278,11 +309,15 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       const [techRestart, readerRestart] = await Promise.all([tech.waitFor('consult:restarted'), reader.waitFor('consult:restarted')]);
       expect(techRestart.reason).toContain(String(deadPid));
       expect(readerRestart.reason).toContain(String(deadPid));
-      await reader.waitFor('consult:peers', ({ peers }) => peers.length === 2 && sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'off', cam: 'off', screen: 'off' }), readerMark);
-      expect(room.placement().map((placed) => placed.workerPid)).not.toContain(deadPid);
-      expect(await tech.refusal('consult:produce', { transportId: techMedia.sendTransportId, kind: 'audio', rtpParameters: {}, source: 'mic' })).toBe(
-        'NO_SUCH_TRANSPORT',
+      await reader.waitFor(
+        'consult:peers',
+        ({ peers }) => peers.length === 2 && sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'off', cam: 'off', screen: 'off' }),
+        readerMark,
       );
+      expect(room.placement().map((placed) => placed.workerPid)).not.toContain(deadPid);
+      expect(
+        await tech.refusal('consult:produce', { transportId: techMedia.sendTransportId, kind: 'audio', rtpParameters: {}, source: 'mic' }),
+      ).toBe('NO_SUCH_TRANSPORT');
 
       // the same peers build their media again
       const techRebuilt = await tech.createTransports();
@@ -294,7 +329,11 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       const camOffer = await reader.waitFor('consult:newConsumer', (offer) => offer.producerId === camId, readerMark);
       await reader.ok('consult:resumeConsumer', { consumerId: micOffer.id });
       await reader.ok('consult:resumeConsumer', { consumerId: camOffer.id });
-      await reader.waitFor('consult:peers', ({ peers }) => sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'on', cam: 'on', screen: 'off' }), readerMark);
+      await reader.waitFor(
+        'consult:peers',
+        ({ peers }) => sameMedia(mediaOf(peers, techJoined.peerId), { mic: 'on', cam: 'on', screen: 'off' }),
+        readerMark,
+      );
       expect(reader.all('consult:consumerClosed'), 'consult:restarted says it all').toEqual([]);
       expect(tech.received.slice(techMark).filter((e) => e.event === 'consult:restarted')).toHaveLength(1);
       expect((await consultation(id)).status).toBe('IN_PROGRESS');

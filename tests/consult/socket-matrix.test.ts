@@ -15,7 +15,15 @@ type Caller = (typeof CALLERS)[number];
 type Request = (typeof CONSULT_REQUESTS)[number];
 
 const PERMISSION = ['ok', 'NOT_FOUND', 'ok', 'NOT_FOUND', 'NOT_A_PARTICIPANT', 'NOT_FOUND', 'NOT_A_PARTICIPANT'];
-const NOT_JOINED = (participant: string) => [participant, 'NOT_JOINED', participant, 'NOT_JOINED', 'NOT_JOINED', 'NOT_JOINED', 'NOT_JOINED'];
+const NOT_JOINED = (participant: string) => [
+  participant,
+  'NOT_JOINED',
+  participant,
+  'NOT_JOINED',
+  'NOT_JOINED',
+  'NOT_JOINED',
+  'NOT_JOINED',
+];
 
 /**
  * The answer each caller gets (an ack's error code, or 'ok'), in the order of CALLERS. capabilities and join are
@@ -45,7 +53,16 @@ const viewerState = {
   seq: 1,
   seriesId: null,
   imageIndex: 0,
-  viewport: { windowWidth: 400, windowCenter: 40, scale: 1, translation: { x: 0, y: 0 }, rotation: 0, hflip: false, vflip: false, invert: false },
+  viewport: {
+    windowWidth: 400,
+    windowCenter: 40,
+    scale: 1,
+    translation: { x: 0, y: 0 },
+    rotation: 0,
+    hflip: false,
+    vflip: false,
+    invert: false,
+  },
 };
 
 const PAYLOADS: { [E in Request]: Parameters<ConsultClientToServerEvents[E]>[0] | null } = {
@@ -88,7 +105,9 @@ describe.each(BACKENDS)('the Socket.IO access matrix (%s)', (backend) => {
   });
 
   async function acceptedConsultation(): Promise<string> {
-    const res = await clients.get('tech1')!.post('/api/consultations', { centreId: imagingCentreId, specialistId: reader1Id, topic: '会诊' });
+    const res = await clients
+      .get('tech1')!
+      .post('/api/consultations', { centreId: imagingCentreId, specialistId: reader1Id, topic: '会诊' });
     expect(res.status).toBe(201);
     expect((await clients.get('reader1')!.post(`/api/consultations/${res.body.id}/accept`)).status).toBe(200);
     return res.body.id;
@@ -122,7 +141,9 @@ describe.each(BACKENDS)('the Socket.IO access matrix (%s)', (backend) => {
   it.each(CONSULT_REQUESTS.map((e) => [e]))('%s', async (event) => {
     const observed: string[] = [];
     for (const caller of CALLERS) observed.push(await cell(event, caller));
-    expect(Object.fromEntries(CALLERS.map((c, i) => [c, observed[i]]))).toEqual(Object.fromEntries(CALLERS.map((c, i) => [c, MATRIX[event][i]])));
+    expect(Object.fromEntries(CALLERS.map((c, i) => [c, observed[i]]))).toEqual(
+      Object.fromEntries(CALLERS.map((c, i) => [c, MATRIX[event][i]])),
+    );
   });
 
   it('refuses the shared viewer to a participant who is not its presenter', async () => {
@@ -158,14 +179,26 @@ describe.each(BACKENDS)('the Socket.IO access matrix (%s)', (backend) => {
 
     const mayKnow: Caller[] = ['tech1', 'reader1', 'super1', 'admin'];
     await expect
-      .poll(() => mayKnow.every((c) => sockets.get(c)!.received.some((e) => e.case.id === caseId && e.event === 'submit') && consultationEvents.get(c)!.includes(consultationId)), { timeout: 5000 })
+      .poll(
+        () =>
+          mayKnow.every(
+            (c) =>
+              sockets.get(c)!.received.some((e) => e.case.id === caseId && e.event === 'submit') &&
+              consultationEvents.get(c)!.includes(consultationId),
+          ),
+        { timeout: 5000 },
+      )
       .toBe(true);
     // the others were sent nothing: give a stray delivery the time the rightful ones took, and more
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const caller of CALLERS) {
       const sawCase = sockets.get(caller)!.received.some((e) => e.case.id === caseId);
       const sawConsultation = consultationEvents.get(caller)!.includes(consultationId);
-      expect({ caller, sawCase, sawConsultation }).toEqual({ caller, sawCase: mayKnow.includes(caller), sawConsultation: mayKnow.includes(caller) });
+      expect({ caller, sawCase, sawConsultation }).toEqual({
+        caller,
+        sawCase: mayKnow.includes(caller),
+        sawConsultation: mayKnow.includes(caller),
+      });
     }
   });
 });

@@ -57,7 +57,11 @@ describe('migration 0009: a patient record per township', () => {
       db.exec(split.sql);
       expectSplit(db.prepare(PATIENTS).all(), db.prepare(CASES).all());
       // the same number twice in one township is still refused
-      expect(() => db.exec(`INSERT INTO "Patient" ("id", "name", "sex", "nationalId", "organizationId") VALUES ('p3', 'x', 'U', '110101199003074514', 'A')`)).toThrow(/UNIQUE/);
+      expect(() =>
+        db.exec(
+          `INSERT INTO "Patient" ("id", "name", "sex", "nationalId", "organizationId") VALUES ('p3', 'x', 'U', '110101199003074514', 'A')`,
+        ),
+      ).toThrow(/UNIQUE/);
     } finally {
       db.close();
       await rm(dir, { recursive: true, force: true });
@@ -75,7 +79,9 @@ describe('migration 0009: a patient record per township', () => {
       await client.query(split.sql);
       expectSplit((await client.query(PATIENTS)).rows, (await client.query(CASES)).rows);
       await expect(
-        client.query(`INSERT INTO "Patient" ("id", "name", "sex", "nationalId", "organizationId") VALUES ('p3', 'x', 'U', '110101199003074514', 'A')`),
+        client.query(
+          `INSERT INTO "Patient" ("id", "name", "sex", "nationalId", "organizationId") VALUES ('p3', 'x', 'U', '110101199003074514', 'A')`,
+        ),
       ).rejects.toThrow(/unique/);
     } finally {
       await client.end();

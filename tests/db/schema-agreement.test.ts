@@ -34,7 +34,16 @@ describe('SQL migrations agree with the Prisma schema', () => {
     const dir = await mkdtemp(join(tmpdir(), 'teledx-schema-'));
     try {
       const url = `file:${join(dir, 'schema.db')}`;
-      expect(await migrate(url)).toEqual(['0001_init', '0002_routing_rules', '0003_claims', '0005_overdue', '0006_reports', '0007_ecg', '0008_consultations', '0009_patient_per_organization']);
+      expect(await migrate(url)).toEqual([
+        '0001_init',
+        '0002_routing_rules',
+        '0003_claims',
+        '0005_overdue',
+        '0006_reports',
+        '0007_ecg',
+        '0008_consultations',
+        '0009_patient_per_organization',
+      ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
       const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
@@ -52,7 +61,17 @@ describe('SQL migrations agree with the Prisma schema', () => {
     const database = await createPostgresDatabase();
     try {
       const results = await Promise.all([migrate(database.url), migrate(database.url), migrate(database.url)]);
-      expect(results.flat()).toEqual(['0001_init', '0002_routing_rules', '0003_claims', '0004_socket_io_attachments', '0005_overdue', '0006_reports', '0007_ecg', '0008_consultations', '0009_patient_per_organization']); // each applied once
+      expect(results.flat()).toEqual([
+        '0001_init',
+        '0002_routing_rules',
+        '0003_claims',
+        '0004_socket_io_attachments',
+        '0005_overdue',
+        '0006_reports',
+        '0007_ecg',
+        '0008_consultations',
+        '0009_patient_per_organization',
+      ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       const { rows } = await client.query<{ table_name: string; column_name: string }>(

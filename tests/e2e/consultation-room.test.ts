@@ -36,14 +36,22 @@ describe('consultation room in Chromium', () => {
     const reader = await e2e.server.login('reader1');
     const caseId = (await tech.post('/api/cases', { patient: { name: '会诊病人' }, examKind: 'CT', bodyPart: '胸部' })).body.id as string;
     const first = syntheticCt({ rows: 256, columns: 256, instanceNumber: 1 });
-    const slices = [first, syntheticCt({ rows: 256, columns: 256, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 300 })];
-    const upload = await tech.upload(caseId, slices.map((s, i) => ({ name: `IM${i + 1}.dcm`, data: s.bytes })));
+    const slices = [
+      first,
+      syntheticCt({ rows: 256, columns: 256, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 300 }),
+    ];
+    const upload = await tech.upload(
+      caseId,
+      slices.map((s, i) => ({ name: `IM${i + 1}.dcm`, data: s.bytes })),
+    );
     expect(upload.body.rejected).toEqual([]);
     expect((await tech.post(`/api/cases/${caseId}/submit`)).status).toBe(200);
 
     const { centres } = (await tech.get('/api/consortium')).body as { centres: { id: string; code: string }[] };
     const centreId = centres.find((c) => c.code === 'IMAGING')!.id;
-    const { specialists } = (await tech.get(`/api/consultations/specialists?centreId=${centreId}`)).body as { specialists: { id: string; displayName: string }[] };
+    const { specialists } = (await tech.get(`/api/consultations/specialists?centreId=${centreId}`)).body as {
+      specialists: { id: string; displayName: string }[];
+    };
     const readerId = specialists.find((s) => s.displayName === '陈医生')!.id;
     const requested = await tech.post('/api/consultations', { caseId, centreId, specialistId: readerId, topic: '右肺结节，请会诊' });
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
@@ -83,7 +91,11 @@ describe('consultation room in Chromium', () => {
     process.kill(deadPid, 'SIGKILL');
     for (const [i, page] of pages.entries()) {
       const remote = page.getByTestId('remote-video');
-      await expect.poll(async () => (await remote.count()) === 1 && (await remote.getAttribute('data-consumer-id')) !== consumersBefore[i], { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(async () => (await remote.count()) === 1 && (await remote.getAttribute('data-consumer-id')) !== consumersBefore[i], {
+          timeout: 30_000,
+        })
+        .toBe(true);
       await expect.poll(() => framesDecoded(page), { timeout: 20_000 }).toBeGreaterThan(0);
       expect(await page.getByTestId('consult-room').getAttribute('data-state')).toBe('joined');
     }
@@ -100,10 +112,14 @@ describe('consultation room in Chromium', () => {
     const techSeenByReader = readerPage.locator(`[data-testid="participant"][data-peer-id="${techPeerId}"]`);
     await techPage.getByTestId('mute').click();
     await techPage.getByTestId('camera').click();
-    await expect.poll(async () => `${await techSeenByReader.getAttribute('data-mic')}/${await techSeenByReader.getAttribute('data-cam')}`).toBe('paused/paused');
+    await expect
+      .poll(async () => `${await techSeenByReader.getAttribute('data-mic')}/${await techSeenByReader.getAttribute('data-cam')}`)
+      .toBe('paused/paused');
     await techPage.getByTestId('mute').click();
     await techPage.getByTestId('camera').click();
-    await expect.poll(async () => `${await techSeenByReader.getAttribute('data-mic')}/${await techSeenByReader.getAttribute('data-cam')}`).toBe('on/on');
+    await expect
+      .poll(async () => `${await techSeenByReader.getAttribute('data-mic')}/${await techSeenByReader.getAttribute('data-cam')}`)
+      .toBe('on/on');
 
     // the technician shares the screen: the specialist receives it as a second video, which ends when sharing stops
     await techPage.getByTestId('screen-share').click();

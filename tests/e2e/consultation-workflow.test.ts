@@ -40,7 +40,12 @@ describe('consultation workflow in Chromium', () => {
 
   it('requests from the case page, the reader sees it live, accepts or declines, the township sees the answer live', async () => {
     const techApi = await e2e.server.login('tech1');
-    const created = await techApi.post('/api/cases', { patient: { name: '孙七', sex: 'M' }, examKind: 'CT', bodyPart: '胸部', priority: 'ROUTINE' });
+    const created = await techApi.post('/api/cases', {
+      patient: { name: '孙七', sex: 'M' },
+      examKind: 'CT',
+      bodyPart: '胸部',
+      priority: 'ROUTINE',
+    });
     expect(created.status).toBe(201);
     const caseId: string = created.body.id;
 
@@ -123,8 +128,12 @@ describe('consultation workflow in Chromium', () => {
 
     // both sides' lists agree after a reload (what the server has, not only what the events said)
     await reader.reload();
-    await expect.poll(() => reader.locator(`[data-testid="consultation-row"][data-id="${consultationId}"]`).getAttribute('data-status')).toBe('ACCEPTED');
-    await expect.poll(() => reader.locator(`[data-testid="consultation-row"][data-id="${second}"]`).getAttribute('data-status')).toBe('DECLINED');
+    await expect
+      .poll(() => reader.locator(`[data-testid="consultation-row"][data-id="${consultationId}"]`).getAttribute('data-status'))
+      .toBe('ACCEPTED');
+    await expect
+      .poll(() => reader.locator(`[data-testid="consultation-row"][data-id="${second}"]`).getAttribute('data-status'))
+      .toBe('DECLINED');
   }, 90_000); // two browsers and a dozen round trips: more than the default on a busy machine
 
   it('requests a consultation on its own, scheduled, from the consultations screen; the requester withdraws it', async () => {
@@ -228,7 +237,10 @@ describe('consultation workflow in Chromium', () => {
   it('shows administrators every consultation, read-only, and keeps them out of the room', async () => {
     const techApi = await e2e.server.login('tech1');
     const { centres } = (await techApi.get('/api/consortium')).body as { centres: { id: string; code: string }[] };
-    const created = await techApi.post('/api/consultations', { centreId: centres.find((c) => c.code === 'ECG')!.id, topic: '心电图疑难病例讨论' });
+    const created = await techApi.post('/api/consultations', {
+      centreId: centres.find((c) => c.code === 'ECG')!.id,
+      topic: '心电图疑难病例讨论',
+    });
     expect(created.status).toBe(201);
 
     const admin = await login('admin');
@@ -241,7 +253,8 @@ describe('consultation workflow in Chromium', () => {
     // the consultations of earlier tests, accepted and declined between the imaging centre and the township, too
     await admin.getByTestId('consultation-filter').selectOption('all');
     await expect.poll(() => admin.getByTestId('consultation-row').count()).toBeGreaterThan(3);
-    for (const action of ['accept', 'decline', 'cancel', 'join']) expect(await admin.getByTestId(`consultation-${action}`).count(), action).toBe(0);
+    for (const action of ['accept', 'decline', 'cancel', 'join'])
+      expect(await admin.getByTestId(`consultation-${action}`).count(), action).toBe(0);
     expect(await admin.getByTestId('new-consultation').count()).toBe(0);
 
     await admin.goto(`${e2e.server.url}/consultations/${created.body.id}/room`);

@@ -142,16 +142,14 @@ describe('cross-origin attacks in Chromium', () => {
     const frame = victim.getByTestId('attachment-pdf');
     await frame.waitFor();
     // Chromium's PDF viewer runs in a frame of its own inside ours: there only if our page may frame the file
-    await expect
-      .poll(() => victim.frames().some((f) => f.url().startsWith('chrome-extension://')), { timeout: 10_000 })
-      .toBe(true);
+    await expect.poll(() => victim.frames().some((f) => f.url().startsWith('chrome-extension://')), { timeout: 10_000 }).toBe(true);
     expect(victim.frames().some((f) => f.url().startsWith('chrome-error://'))).toBe(false);
 
     await victim.getByTestId('cancel-case').click();
     await expect.poll(async () => (await caseNow(caseId)).status).toBe('CANCELLED');
   });
 
-  it('serves the app under a CSP without eval; only the decoding worker\'s script may eval (its codecs need it)', async () => {
+  it("serves the app under a CSP without eval; only the decoding worker's script may eval (its codecs need it)", async () => {
     const policyOf = async (path: string) =>
       (await victim.request.get(`${running.server.url}${path}`)).headers()['content-security-policy'] ?? '';
     const shell = await policyOf(`/cases/some-case`);

@@ -113,7 +113,12 @@ describe('ECG reader in Chromium', () => {
         ...(await paperSize(trace)),
       })),
     );
-    expect(drawn.filter((t) => !t.rhythm).map((t) => t.lead).sort()).toEqual([...LEAD_NAMES].sort());
+    expect(
+      drawn
+        .filter((t) => !t.rhythm)
+        .map((t) => t.lead)
+        .sort(),
+    ).toEqual([...LEAD_NAMES].sort());
     expect(drawn.filter((t) => t.rhythm).map((t) => t.lead)).toEqual(['II']);
     for (const trace of drawn) {
       expect(trace.points, trace.lead!).toBeGreaterThan(trace.rhythm ? 900 : 200); // at least one per pixel column
@@ -247,7 +252,9 @@ describe('ECG reader in Chromium', () => {
 
     // III, aVR, aVL, aVF derived from I and II are drawn like the stored leads
     for (const lead of ['III', 'aVR', 'aVL', 'aVF']) {
-      expect(Number(await viewer.locator(`[data-testid="ecg-lead"][data-lead="${lead}"]`).getAttribute('data-points'))).toBeGreaterThan(100);
+      expect(Number(await viewer.locator(`[data-testid="ecg-lead"][data-lead="${lead}"]`).getAttribute('data-points'))).toBeGreaterThan(
+        100,
+      );
     }
 
     // calipers on the synthetic ECG's own R peaks (its truth, 500 Hz)
@@ -267,7 +274,11 @@ describe('ECG reader in Chromium', () => {
     expect(await viewer.getByTestId('ecg-calibration').count()).toBe(12);
 
     // the calibration pulse is 1 mV: 10 mm high at 10 mm/mV, 20 mm at 20 mm/mV (and the trace grows with it)
-    const pulseHeight = () => viewer.getByTestId('ecg-calibration').first().evaluate((p: SVGPathElement) => p.getBBox().height);
+    const pulseHeight = () =>
+      viewer
+        .getByTestId('ecg-calibration')
+        .first()
+        .evaluate((p: SVGPathElement) => p.getBBox().height);
     const leadHeight = async () => (await paperSize(viewer.locator('[data-testid="ecg-lead"][data-lead="II"]'))).height;
     expect(await pulseHeight()).toBeCloseTo(10, 1);
     const at10 = await leadHeight();

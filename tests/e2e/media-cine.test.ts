@@ -70,10 +70,13 @@ describe('ultrasound cine, media and return for quality in Chromium', () => {
     // it loops: a few seconds at 30 fps go past the 64th frame and come round again
     const seen = new Set<string>();
     await expect
-      .poll(async () => {
-        seen.add((await index.textContent()) ?? '');
-        return seen.has(`1 / ${FRAMES}`) || [...seen].some((s) => Number(s.split(' / ')[0]) < 10);
-      }, { timeout: 8000, interval: 50 })
+      .poll(
+        async () => {
+          seen.add((await index.textContent()) ?? '');
+          return seen.has(`1 / ${FRAMES}`) || [...seen].some((s) => Number(s.split(' / ')[0]) < 10);
+        },
+        { timeout: 8000, interval: 50 },
+      )
       .toBe(true);
     await screenshot(reader, 'case-cine-playing.png');
 
@@ -113,7 +116,9 @@ describe('ultrasound cine, media and return for quality in Chromium', () => {
     const tech = await openCase('tech1');
     await tech.getByTestId('quality-return-info').waitFor();
     expect(await tech.getByTestId('quality-return-codes').textContent()).not.toBe('');
-    await tech.getByTestId('file-input').setInputFiles({ name: 'LOOP2.dcm', mimeType: 'application/dicom', buffer: syntheticUsCine({ frames: 8 }).bytes });
+    await tech
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'LOOP2.dcm', mimeType: 'application/dicom', buffer: syntheticUsCine({ frames: 8 }).bytes });
     await expect.poll(() => tech.getByTestId('instance-count').textContent(), { timeout: 10_000 }).toBe('2');
     await tech.getByTestId('resubmit-case').click();
     await expect.poll(() => tech.getByTestId('case-status').getAttribute('data-status')).toBe('SUBMITTED');

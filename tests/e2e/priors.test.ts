@@ -14,9 +14,17 @@ describe('priors in Chromium', () => {
   const e2e = serverAndChromium();
 
   async function ctExam(tech: ApiClient): Promise<string> {
-    const id = (await tech.post('/api/cases', { patient: { name: '孙八', nationalId: NATIONAL_ID }, examKind: 'CT', bodyPart: '胸部' })).body.id as string;
+    const id = (await tech.post('/api/cases', { patient: { name: '孙八', nationalId: NATIONAL_ID }, examKind: 'CT', bodyPart: '胸部' }))
+      .body.id as string;
     const first = syntheticCt({ rows: 128, columns: 128, instanceNumber: 1 });
-    const second = syntheticCt({ rows: 128, columns: 128, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 300 });
+    const second = syntheticCt({
+      rows: 128,
+      columns: 128,
+      instanceNumber: 2,
+      studyUid: first.studyUid,
+      seriesUid: first.seriesUid,
+      seed: 300,
+    });
     const upload = await tech.upload(id, [
       { name: 'IM1.dcm', data: first.bytes },
       { name: 'IM2.dcm', data: second.bytes },

@@ -22,7 +22,8 @@ describe('reading centre screens in Chromium', () => {
     const [reader, supervisor, ecgReader] = await Promise.all([openWorklist('reader1'), openWorklist('super1'), openWorklist('ecg1')]);
 
     const tech = await e2e.server.login('tech1');
-    const caseId = (await tech.post('/api/cases', { patient: { name: '李四' }, examKind: 'CT', bodyPart: '胸部', priority: 'STAT' })).body.id;
+    const caseId = (await tech.post('/api/cases', { patient: { name: '李四' }, examKind: 'CT', bodyPart: '胸部', priority: 'STAT' })).body
+      .id;
     await tech.upload(caseId, [{ name: 'ct.dcm', data: syntheticCt({ rows: 32, columns: 32 }).bytes }]);
     await tech.post(`/api/cases/${caseId}/submit`);
 
@@ -87,7 +88,9 @@ describe('reading centre screens in Chromium', () => {
     await expect.poll(() => entries.first().getAttribute('data-action'), { timeout: 10_000 }).toBe('session.login');
     expect(await entries.first().textContent()).toContain('系统管理员 · 县人民医院');
     await page.getByTestId('audit-area').selectOption('routing');
-    await expect.poll(() => entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))).toEqual(['routing.rule_update', 'routing.rule_create']);
+    await expect
+      .poll(() => entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))))
+      .toEqual(['routing.rule_update', 'routing.rule_create']);
     expect(await entries.last().textContent()).toContain('新增分诊规则');
     await screenshot(page, 'audit-log.png');
     await page.close();
@@ -103,12 +106,17 @@ describe('reading centre screens in Chromium', () => {
       await tech.upload(id, [{ name: 'f.dcm', data: syntheticCt({ rows: 16, columns: 16 }).bytes }]);
       expect((await tech.post(`/api/cases/${id}/submit`)).status).toBe(200);
       expect((await reader.post(`/api/cases/${id}/claim`)).status).toBe(200);
-      await reader.request('PUT', `/api/cases/${id}/report`, { json: { templateId: 'head-ct', findings: '', impression: '未见明显异常。' } });
+      await reader.request('PUT', `/api/cases/${id}/report`, {
+        json: { templateId: 'head-ct', findings: '', impression: '未见明显异常。' },
+      });
       expect((await reader.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD })).status).toBe(200);
       signed.push(id);
     }
     const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
-    await e2e.server.server.ctx.db.case.update({ where: { id: signed[1]! }, data: { submittedAt: daysAgo(40), firstClaimedAt: daysAgo(40), signedAt: daysAgo(40) } });
+    await e2e.server.server.ctx.db.case.update({
+      where: { id: signed[1]! },
+      data: { submittedAt: daysAgo(40), firstClaimedAt: daysAgo(40), signedAt: daysAgo(40) },
+    });
 
     const page = await loginInBrowser(e2e.browser, e2e.server.url, 'super1', { width: 1366, height: 768 });
     await page.getByTestId('nav-quality').click();

@@ -24,7 +24,10 @@ describe('report round trip in Chromium', () => {
     files = await mkdtemp(join(tmpdir(), 'teledx-e2e-report-'));
     const first = syntheticCt({ rows: 128, columns: 128, instanceNumber: 1 });
     await writeFile(join(files, 'IM1.dcm'), first.bytes);
-    await writeFile(join(files, 'IM2.dcm'), syntheticCt({ rows: 128, columns: 128, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid }).bytes);
+    await writeFile(
+      join(files, 'IM2.dcm'),
+      syntheticCt({ rows: 128, columns: 128, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid }).bytes,
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -62,9 +65,7 @@ describe('report round trip in Chromium', () => {
 
     // the image renders: pixels read back from the viewer's canvas are not all one value
     await reader.locator('[data-testid="viewer-canvas"] canvas').waitFor();
-    await expect
-      .poll(() => canvasStats(reader).then((c) => c.distinct), { timeout: 15_000 })
-      .toBeGreaterThan(2);
+    await expect.poll(() => canvasStats(reader).then((c) => c.distinct), { timeout: 15_000 }).toBeGreaterThan(2);
 
     await reader.getByTestId('report-template').selectOption('head-ct');
     await reader.getByTestId('report-impression').fill('左侧基底节区脑出血，建议立即转诊。');
@@ -73,13 +74,17 @@ describe('report round trip in Chromium', () => {
     await reader.getByTestId('report-sign').click();
     await reader.getByTestId('sign-password').fill(DEMO_PASSWORD);
     await reader.getByTestId('sign-confirm').click();
-    await expect.poll(() => reader.getByTestId('report-signed-impression').textContent(), { timeout: 10_000 }).toContain('左侧基底节区脑出血');
+    await expect
+      .poll(() => reader.getByTestId('report-signed-impression').textContent(), { timeout: 10_000 })
+      .toContain('左侧基底节区脑出血');
 
     // the township's open page shows the report and the critical finding, live
     await expect.poll(() => tech.getByTestId('report-signed-impression').textContent(), { timeout: 5000 }).toContain('左侧基底节区脑出血');
     await expect.poll(() => tech.getByTestId('critical-banner').isVisible()).toBe(true);
     await tech.getByTestId('acknowledge-critical').click();
-    await expect.poll(async () => (await server.server.ctx.db.case.findUniqueOrThrow({ where: { id: caseId } })).criticalAckAt).not.toBeNull();
+    await expect
+      .poll(async () => (await server.server.ctx.db.case.findUniqueOrThrow({ where: { id: caseId } })).criticalAckAt)
+      .not.toBeNull();
 
     // the printed report
     const href = await tech.getByTestId('report-pdf').getAttribute('href');
@@ -95,7 +100,8 @@ describe('report round trip in Chromium', () => {
     const entries = tech.getByTestId('case-history-entry');
     await expect.poll(() => entries.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const actions = await entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
-    for (const step of ['case.create', 'ingest.batch', 'case.submit', 'case.claim', 'case.sign', 'case.acknowledge']) expect(actions, step).toContain(step);
+    for (const step of ['case.create', 'ingest.batch', 'case.submit', 'case.claim', 'case.sign', 'case.acknowledge'])
+      expect(actions, step).toContain(step);
     expect(actions.indexOf('case.submit')).toBeLessThan(actions.indexOf('case.claim'));
     expect(actions.indexOf('case.claim')).toBeLessThan(actions.indexOf('case.sign'));
     expect(await entries.filter({ hasText: '签发报告' }).textContent()).toContain('陈医生 · 县人民医院');

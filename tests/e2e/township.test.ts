@@ -27,7 +27,14 @@ describe('township screens in Chromium', () => {
     // an exam folder as a CT console exports it: two slices of one series, a GBK name without a charset
     const name = iconv.encode('张^三', 'gbk');
     const first = syntheticCt({ rows: 64, columns: 64, patientName: name, instanceNumber: 1 });
-    const second = syntheticCt({ rows: 64, columns: 64, patientName: name, studyUid: first.studyUid, seriesUid: first.seriesUid, instanceNumber: 2 });
+    const second = syntheticCt({
+      rows: 64,
+      columns: 64,
+      patientName: name,
+      studyUid: first.studyUid,
+      seriesUid: first.seriesUid,
+      instanceNumber: 2,
+    });
     await mkdir(join(files, 'EXAM', 'SERIES1'), { recursive: true });
     await writeFile(join(files, 'EXAM', 'SERIES1', 'IM0001'), first.bytes);
     await writeFile(join(files, 'EXAM', 'SERIES1', 'IM0002'), second.bytes);
@@ -68,12 +75,9 @@ describe('township screens in Chromium', () => {
     await page.getByTestId('file-input').setInputFiles([join(files, 'notes.txt'), join(files, 'big.dcm')]);
 
     const rows = page.getByTestId('upload-row');
-    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort()), { timeout: 15_000 }).toEqual([
-      'accepted',
-      'accepted',
-      'rejected',
-      'rejected',
-    ]);
+    await expect
+      .poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort()), { timeout: 15_000 })
+      .toEqual(['accepted', 'accepted', 'rejected', 'rejected']);
     const rejected = (file: string) => page.locator(`[data-testid="upload-row"][data-status="rejected"][data-file="${file}"]`);
     expect(await rejected('notes.txt').getByTestId('upload-reason').textContent()).toMatch(/[\u4e00-\u9fff]/); // a Chinese reason
     expect(await rejected('big.dcm').getByTestId('upload-reason').textContent()).toMatch(/[\u4e00-\u9fff]/);
@@ -85,7 +89,12 @@ describe('township screens in Chromium', () => {
     // what the server holds agrees with what the page showed
     const { db } = server.server.ctx;
     const kase = await db.case.findFirstOrThrow({ where: { status: 'SUBMITTED' }, include: { patient: true, studies: true } });
-    expect(kase).toMatchObject({ examKind: 'CT', priority: 'URGENT', bodyPart: '头部', patient: { name: '张三', birthDate: '1990-03-07' } });
+    expect(kase).toMatchObject({
+      examKind: 'CT',
+      priority: 'URGENT',
+      bodyPart: '头部',
+      patient: { name: '张三', birthDate: '1990-03-07' },
+    });
     expect(kase.studies[0]!.dicomPatientName).toBe('张^三');
     // the oversized file was refused in the browser, never sent over the (slow) uplink
     const batches = await db.auditEvent.findMany({ where: { action: 'ingest.batch', entityId: kase.id } });

@@ -148,7 +148,10 @@ describe('image viewer in Chromium', () => {
       syntheticCt({ rows: SIZE, columns: SIZE, instanceNumber: 3, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 600 }),
     ];
     // uploaded out of order: the viewer sorts by Instance Number
-    const caseId = await submittedCase('CT', [slices[2]!, slices[0]!, slices[1]!].map((s, i) => ({ name: `IM${i}.dcm`, data: s.bytes })));
+    const caseId = await submittedCase(
+      'CT',
+      [slices[2]!, slices[0]!, slices[1]!].map((s, i) => ({ name: `IM${i}.dcm`, data: s.bytes })),
+    );
 
     const started = Date.now();
     const page = await openCase('reader1', caseId);
@@ -264,12 +267,17 @@ describe('image viewer in Chromium', () => {
     // one series: MR_small as explicit, implicit and big endian, deflated, JPEG lossless, JPEG-LS, JPEG 2000
     // and RLE; the uncompressed ones are decoded on the page, the others in the loader's worker
     const variants = losslessMrVariants();
-    const caseId = await submittedCase('MR', variants.map((v, i) => ({ name: `${i}.dcm`, data: v.bytes })));
+    const caseId = await submittedCase(
+      'MR',
+      variants.map((v, i) => ({ name: `${i}.dcm`, data: v.bytes })),
+    );
     const page = await openCase('tech1', caseId);
     const viewer = page.getByTestId('viewer');
     const seen: { syntax: string; checksum: number; distinct: number }[] = [];
     for (const [i, { syntax }] of variants.entries()) {
-      await expect.poll(() => viewer.getByTestId('viewer-image-index').textContent(), { timeout: 10_000 }).toBe(`${i + 1} / ${variants.length}`);
+      await expect
+        .poll(() => viewer.getByTestId('viewer-image-index').textContent(), { timeout: 10_000 })
+        .toBe(`${i + 1} / ${variants.length}`);
       await expect.poll(() => viewer.getByTestId('viewer-loading').count(), { timeout: 10_000 }).toBe(0);
       expect(await viewer.getByTestId('viewer-error').count(), syntax).toBe(0);
       const { checksum, distinct } = await canvasStats(viewer);
@@ -327,7 +335,12 @@ describe('image viewer in Chromium', () => {
     const jp2kId = await submittedCase('OTHER', [{ name: 'mr-jp2k.dcm', data: copy }]);
     await page.goto(`${server.url}/cases/${jp2kId}`);
     await expect.poll(async () => (await canvasStats(viewer)).distinct, { timeout: 10_000 }).toBeGreaterThan(50);
-    expect(page.workers().map((w) => w.url()).some((url) => url.includes('.worker.'))).toBe(true);
+    expect(
+      page
+        .workers()
+        .map((w) => w.url())
+        .some((url) => url.includes('.worker.')),
+    ).toBe(true);
     await page.close();
   });
 
@@ -353,7 +366,9 @@ describe('image viewer in Chromium', () => {
     const caseId = await phantomCase();
     const instanceId = [...(await instanceIdsByUid(server, caseId)).values()][0]!;
     const context = await browser.newContext();
-    expect((await context.request.post(`${server.url}/api/session`, { data: { username: 'reader1', password: DEMO_PASSWORD } })).status()).toBe(201);
+    expect(
+      (await context.request.post(`${server.url}/api/session`, { data: { username: 'reader1', password: DEMO_PASSWORD } })).status(),
+    ).toBe(201);
     const page = await context.newPage();
     const requested: string[] = [];
     page.on('request', (request) => requested.push(new URL(request.url()).pathname));
@@ -409,7 +424,10 @@ describe('image viewer in Chromium', () => {
     const first = phantomCt({ instanceNumber: 1 });
     const firstSeries = [first, phantomCt({ instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid })];
     const other = syntheticCt({ rows: 64, columns: 64, instanceNumber: 1, studyUid: first.studyUid });
-    const second = [other, syntheticCt({ rows: 64, columns: 64, instanceNumber: 2, studyUid: first.studyUid, seriesUid: other.seriesUid, seed: 300 })];
+    const second = [
+      other,
+      syntheticCt({ rows: 64, columns: 64, instanceNumber: 2, studyUid: first.studyUid, seriesUid: other.seriesUid, seed: 300 }),
+    ];
     const files = [...firstSeries, ...second].map((s, i) => ({ name: `IM${i}.dcm`, data: s.bytes }));
     // a third series (an MR study: an exam of kind "other" takes both) that the decoder cannot read
     const caseId = await submittedCase('OTHER', [...files, { name: 'part2.dcm', data: await undecodableFile(4) }]);
@@ -500,7 +518,13 @@ describe('image viewer in Chromium', () => {
     const vertex = at(128, 140);
     const start = { x: vertex.x - 120, y: vertex.y };
     const end = { x: vertex.x + 60, y: vertex.y - 90 };
-    const expected = (Math.acos(((start.x - vertex.x) * (end.x - vertex.x) + (start.y - vertex.y) * (end.y - vertex.y)) / (Math.hypot(start.x - vertex.x, start.y - vertex.y) * Math.hypot(end.x - vertex.x, end.y - vertex.y))) * 180) / Math.PI;
+    const expected =
+      (Math.acos(
+        ((start.x - vertex.x) * (end.x - vertex.x) + (start.y - vertex.y) * (end.y - vertex.y)) /
+          (Math.hypot(start.x - vertex.x, start.y - vertex.y) * Math.hypot(end.x - vertex.x, end.y - vertex.y)),
+      ) *
+        180) /
+      Math.PI;
     await page.mouse.click(start.x, start.y);
     await page.mouse.move(vertex.x, vertex.y, { steps: 8 });
     await page.mouse.click(vertex.x, vertex.y);
@@ -628,8 +652,16 @@ describe('image viewer in Chromium', () => {
 
   it('prefetches the next images once the first is shown, so that scrolling does not wait for the network', async () => {
     const first = syntheticCt({ rows: 64, columns: 64, instanceNumber: 1 });
-    const slices = [first, ...[2, 3, 4, 5, 6, 7, 8].map((n) => syntheticCt({ rows: 64, columns: 64, instanceNumber: n, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: n * 50 }))];
-    const caseId = await submittedCase('CT', slices.map((s, i) => ({ name: `IM${i}.dcm`, data: s.bytes })));
+    const slices = [
+      first,
+      ...[2, 3, 4, 5, 6, 7, 8].map((n) =>
+        syntheticCt({ rows: 64, columns: 64, instanceNumber: n, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: n * 50 }),
+      ),
+    ];
+    const caseId = await submittedCase(
+      'CT',
+      slices.map((s, i) => ({ name: `IM${i}.dcm`, data: s.bytes })),
+    );
     const ids = await instanceIdsByUid(server, caseId);
     const slice = (n: number) => ids.get(slices[n - 1]!.sopInstanceUid)!;
     let requested: string[] = [];

@@ -24,7 +24,9 @@ export function fuzzCorpus(): SeedFile[] {
   if (pydicom.length === 0) throw new Error(`no DICOM files in ${dir}: install Debian's python3-pydicom`);
   // fixed UIDs (our fixtures otherwise make fresh ones), so that a case seed means the same bytes in every run
   const uids = { studyUid: `${FUZZ_ROOT}.1`, seriesUid: `${FUZZ_ROOT}.2`, sopInstanceUid: `${FUZZ_ROOT}.3` };
-  const aecg = writeAecg(synthesizeEcg().recording).toString('utf8').replace(/1\.2\.826\.0\.1\.3680043\.10\.1500\.[0-9.]+/g, `${FUZZ_ROOT}.4`);
+  const aecg = writeAecg(synthesizeEcg().recording)
+    .toString('utf8')
+    .replace(/1\.2\.826\.0\.1\.3680043\.10\.1500\.[0-9.]+/g, `${FUZZ_ROOT}.4`);
   return [
     ...pydicom,
     { name: 'generated CT', bytes: syntheticCt({ rows: 32, columns: 32, ...uids }).bytes },

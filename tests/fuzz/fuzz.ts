@@ -45,7 +45,8 @@ export interface FuzzOptions {
   onProgress?: (done: number) => void;
 }
 
-const describeError = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error)).split('\n').slice(0, 4).join(' | ');
+const describeError = (error: unknown) =>
+  (error instanceof Error ? (error.stack ?? error.message) : String(error)).split('\n').slice(0, 4).join(' | ');
 
 /** Parser and decoders called directly: they must answer (a verdict, a coded problem), never throw. */
 async function checkDirect(fuzzCase: FuzzCase, verdicts: Record<string, number>): Promise<string | null> {
@@ -75,7 +76,10 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 async function checkUpload(client: ApiClient, caseId: string, batch: FuzzCase[]): Promise<Map<FuzzCase, string>> {
   const problems = new Map<FuzzCase, string>();
   const nameOf = (c: FuzzCase) => `fuzz-${c.seed}.bin`;
-  const res = await client.upload(caseId, batch.map((c) => ({ name: nameOf(c), data: c.bytes })));
+  const res = await client.upload(
+    caseId,
+    batch.map((c) => ({ name: nameOf(c), data: c.bytes })),
+  );
   if (res.status >= 500 || !res.body?.accepted) {
     for (const c of batch) problems.set(c, `upload answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return problems;
@@ -91,7 +95,8 @@ async function checkUpload(client: ApiClient, caseId: string, batch: FuzzCase[])
     if (!c) continue;
     const path = accepted.kind === 'dicom' ? `/api/instances/${accepted.id}/file` : `/api/attachments/${accepted.id}/file`;
     const download = await client.get(path);
-    if (download.status !== 200 || sha(download.body) !== sha(c.bytes)) problems.set(c, `accepted file comes back ${download.status}, not byte-identical`);
+    if (download.status !== 200 || sha(download.body) !== sha(c.bytes))
+      problems.set(c, `accepted file comes back ${download.status}, not byte-identical`);
   }
   for (const c of batch) if (answers.get(nameOf(c)) !== 1) problems.set(c, `answered ${answers.get(nameOf(c)) ?? 0} times in the response`);
   return problems;

@@ -58,7 +58,10 @@ const MUTATIONS: Mutation[] = [
     const from = int(random, bytes.length);
     const region = bytes.subarray(from, from + 1 + int(random, 512));
     const times = 2 + int(random, 64);
-    return [Buffer.concat([bytes.subarray(0, from), ...Array<Buffer>(times).fill(region), bytes.subarray(from)]), `repeat ${region.length} bytes ×${times}`];
+    return [
+      Buffer.concat([bytes.subarray(0, from), ...Array<Buffer>(times).fill(region), bytes.subarray(from)]),
+      `repeat ${region.length} bytes ×${times}`,
+    ];
   },
   function deleteRegion(bytes, random) {
     const from = int(random, bytes.length);
@@ -81,7 +84,9 @@ const CONSTRUCTED: ((random: Random) => [Buffer, string])[] = [
 
 /** A Part 10 file whose data set is `depth` sequences nested in one another (undefined lengths, explicit VR). */
 export function deepSequences(depth: number): Buffer {
-  const open = Buffer.from([0x08, 0x00, 0x15, 0x11, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff]);
+  const open = Buffer.from([
+    0x08, 0x00, 0x15, 0x11, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff, 0xff,
+  ]);
   const close = Buffer.from([0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0, 0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
   const header = writeDicom([], CT_IMAGE_STORAGE, '1.2.826.0.1.3680043.10.1500.9.1');
   return Buffer.concat([header, ...Array<Buffer>(depth).fill(open), ...Array<Buffer>(depth).fill(close)]);
@@ -100,7 +105,11 @@ export function makeCase(seed: number, corpus: readonly { name: string; bytes: B
   const count = 1 + int(random, 3);
   for (let i = 0; i < count; i++) {
     const mutation = pick(random, MUTATIONS);
-    const [next, what] = mutation(bytes, random, corpus.map((c) => c.bytes));
+    const [next, what] = mutation(
+      bytes,
+      random,
+      corpus.map((c) => c.bytes),
+    );
     bytes = next;
     mutations.push(`${mutation.name}: ${what}`);
   }

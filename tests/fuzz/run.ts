@@ -14,7 +14,9 @@ const { values } = parseArgs({
 });
 const started = Date.now();
 const runSeed = Number(values.seed);
-console.log(`fuzz: run seed ${runSeed}, ${values.case ? `${values.case.length} replayed case(s)` : `${values.count} cases`}, HTTP share ${values.http}`);
+console.log(
+  `fuzz: run seed ${runSeed}, ${values.case ? `${values.case.length} replayed case(s)` : `${values.count} cases`}, HTTP share ${values.http}`,
+);
 const report = await runFuzz({
   runSeed,
   count: Number(values.count),
@@ -25,7 +27,9 @@ const report = await runFuzz({
 for (const finding of report.findings) {
   console.log(`FINDING case ${finding.seed} (${finding.origin}; ${finding.mutations.join('; ')}): ${finding.problem}`);
 }
-console.log(`fuzz: ${report.cases} cases (${report.httpCases} over HTTP) in ${Math.round((Date.now() - started) / 1000)} s, ` +
-  `${report.findings.length} finding(s), rss growth ${report.rssGrowthMiB.toFixed(0)} MiB`);
+console.log(
+  `fuzz: ${report.cases} cases (${report.httpCases} over HTTP) in ${Math.round((Date.now() - started) / 1000)} s, ` +
+    `${report.findings.length} finding(s), rss growth ${report.rssGrowthMiB.toFixed(0)} MiB`,
+);
 console.log(`verdicts: ${JSON.stringify(report.verdicts)}`);
 process.exit(report.findings.length ? 1 : 0);

@@ -19,7 +19,11 @@ export async function expectStoreConsistent(server: TestServer): Promise<void> {
       hash.update(chunk as Buffer);
       size += (chunk as Buffer).length;
     }
-    expect({ key: row.storageKey, size, sha256: hash.digest('hex') }).toEqual({ key: row.storageKey, size: Number(row.byteSize), sha256: row.sha256 });
+    expect({ key: row.storageKey, size, sha256: hash.digest('hex') }).toEqual({
+      key: row.storageKey,
+      size: Number(row.byteSize),
+      sha256: row.sha256,
+    });
   }
   expect(await readdir(join(server.dataDir, 'blobs', '.staging'))).toEqual([]);
 }

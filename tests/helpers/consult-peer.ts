@@ -31,7 +31,9 @@ export class ConsultPeer {
 
   request<E extends keyof Requests>(event: E, request: RequestOf<E>): Promise<ConsultAck<AnswerOf<E>>> {
     // socket.io-client's types cannot follow a generic event name to its acknowledgement
-    const withTimeout = this.socket.timeout(REQUEST_TIMEOUT_MS) as unknown as { emitWithAck(event: string, request: unknown): Promise<ConsultAck<AnswerOf<E>>> };
+    const withTimeout = this.socket.timeout(REQUEST_TIMEOUT_MS) as unknown as {
+      emitWithAck(event: string, request: unknown): Promise<ConsultAck<AnswerOf<E>>>;
+    };
     return withTimeout.emitWithAck(event, request);
   }
 

@@ -10,7 +10,10 @@ import { DEMO_PASSWORD, startTestServer, type TestServer } from './test-server.t
  * A test server (SQLite) and one headless Chromium for the tests of the enclosing `describe`: started before
  * them, closed after them. Read `.server` and `.browser` inside the tests, once they have started.
  */
-export function serverAndChromium(options: { env?: Record<string, string>; browserArgs?: string[] } = {}): { server: TestServer; browser: Browser } {
+export function serverAndChromium(options: { env?: Record<string, string>; browserArgs?: string[] } = {}): {
+  server: TestServer;
+  browser: Browser;
+} {
   const running = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
     running.server = await startTestServer('sqlite', options.env);

@@ -21,7 +21,8 @@ describe.each(BACKENDS)('orphan blobs at start-up (%s)', (backend) => {
   let env: Record<string, string>;
   let dropDatabase = async () => {};
   let server: RunningServer | undefined;
-  const start = () => startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', TELEDX_DEMO_PASSWORD: DEMO_PASSWORD, ...env }));
+  const start = () =>
+    startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', TELEDX_DEMO_PASSWORD: DEMO_PASSWORD, ...env }));
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'teledx-orphans-'));
@@ -47,7 +48,11 @@ describe.each(BACKENDS)('orphan blobs at start-up (%s)', (backend) => {
     await utimes(join(dataDir, 'blobs', key), when, when);
     return key;
   }
-  const exists = (key: string) => stat(join(dataDir, 'blobs', key)).then(() => true, () => false);
+  const exists = (key: string) =>
+    stat(join(dataDir, 'blobs', key)).then(
+      () => true,
+      () => false,
+    );
 
   it('deletes old unreferenced blobs and keeps referenced and fresh ones', async () => {
     server = await start();

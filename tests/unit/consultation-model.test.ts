@@ -16,9 +16,19 @@ import {
   toLocalInput,
 } from '../../client/src/screens/consultations/consultation-model.ts';
 
-const tech = { id: 'u-tech', role: 'TECHNICIAN' as const, centres: [], organization: { id: 'org-a', name: '城关镇卫生院', kind: 'TOWNSHIP_CENTRE' } };
+const tech = {
+  id: 'u-tech',
+  role: 'TECHNICIAN' as const,
+  centres: [],
+  organization: { id: 'org-a', name: '城关镇卫生院', kind: 'TOWNSHIP_CENTRE' },
+};
 const colleague = { ...tech, id: 'u-colleague' };
-const reader = { id: 'u-reader', role: 'READER' as const, centres: [{ id: 'c-img', name: '影像诊断中心', kind: 'IMAGING' }], organization: { id: 'org-county', name: '县人民医院', kind: 'COUNTY_HOSPITAL' } };
+const reader = {
+  id: 'u-reader',
+  role: 'READER' as const,
+  centres: [{ id: 'c-img', name: '影像诊断中心', kind: 'IMAGING' }],
+  organization: { id: 'org-county', name: '县人民医院', kind: 'COUNTY_HOSPITAL' },
+};
 const otherReader = { ...reader, id: 'u-reader2' };
 const ecgReader = { ...reader, id: 'u-ecg', centres: [{ id: 'c-ecg', name: '心电诊断中心', kind: 'ECG' }] };
 
@@ -141,7 +151,11 @@ describe('reminders', () => {
   });
 
   it('tells whoever is not in the room that the other side is waiting there', () => {
-    const stay = (user: { id: string; displayName: string }, leftAt: string | null = null) => ({ user, joinedAt: '2025-03-01T07:01:00.000Z', leftAt });
+    const stay = (user: { id: string; displayName: string }, leftAt: string | null = null) => ({
+      user,
+      joinedAt: '2025-03-01T07:01:00.000Z',
+      leftAt,
+    });
     const techIn = { ...scheduled, status: 'IN_PROGRESS' as const, participants: [stay({ id: tech.id, displayName: '王技师' })] };
     expect(reminderFor(reader, techIn, at + minutes(60))).toBe('waiting');
     expect(reminderFor(tech, techIn, at)).toBeNull();

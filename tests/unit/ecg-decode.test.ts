@@ -95,7 +95,9 @@ describe('DICOM waveform written by dcmjs: synthesise → write → decode', () 
     for (const lead of recording.leads) {
       const other = decoded.leads.find((l) => l.name === lead.name)!.microvolts;
       // The writer rounds to a whole linear sample before companding: half a sample more.
-      lead.microvolts.forEach((v, s) => expect(Math.abs(other[s]! - v)).toBeLessThanOrEqual((halfGap(v / sensitivity) + 0.5) * sensitivity + 1e-3));
+      lead.microvolts.forEach((v, s) =>
+        expect(Math.abs(other[s]! - v)).toBeLessThanOrEqual((halfGap(v / sensitivity) + 0.5) * sensitivity + 1e-3),
+      );
     }
   });
 
@@ -124,7 +126,14 @@ describe('DICOM errors', () => {
   });
 
   it('an ECG object without a Waveform Sequence', () => {
-    const empty = writeDicom([{ tag: 0x00080016, vr: 'UI', value: TWELVE_LEAD_ECG_STORAGE }, { tag: 0x00080018, vr: 'UI', value: '1.2.3' }], TWELVE_LEAD_ECG_STORAGE, '1.2.3');
+    const empty = writeDicom(
+      [
+        { tag: 0x00080016, vr: 'UI', value: TWELVE_LEAD_ECG_STORAGE },
+        { tag: 0x00080018, vr: 'UI', value: '1.2.3' },
+      ],
+      TWELVE_LEAD_ECG_STORAGE,
+      '1.2.3',
+    );
     expect(problemOf(decodeEcg(empty, 'dicom'))).toBe('NO_WAVEFORM');
   });
 
@@ -171,7 +180,15 @@ describe('HL7 aECG', () => {
     ['AnnotatedECG outside the HL7 v3 namespace', Buffer.from('<AnnotatedECG xmlns="urn:example"/>'), 'NOT_AECG'],
     ['not well-formed', Buffer.from('<AnnotatedECG xmlns="urn:hl7-org:v3"><component></AnnotatedECG>'), 'NOT_AECG'],
     ['an AnnotatedECG without waveforms', tinyAecg(), 'NO_WAVEFORM'],
-    ['no sampling increment', Buffer.from(writeAecg(recording).toString('utf8').replace(/<increment [^>]*\/>/, '')), 'MALFORMED'],
+    [
+      'no sampling increment',
+      Buffer.from(
+        writeAecg(recording)
+          .toString('utf8')
+          .replace(/<increment [^>]*\/>/, ''),
+      ),
+      'MALFORMED',
+    ],
   ])('%s → %s', (_, bytes, code) => {
     expect(problemOf(decodeEcg(bytes, 'aecg'))).toBe(code);
   });
@@ -200,7 +217,14 @@ describe('lead names and limb leads', () => {
       { name: 'I', microvolts: Float32Array.from([100, 50]) },
     ]);
     expect(leads.map((lead) => lead.name)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF']);
-    expect(leads.map((lead) => Array.from(lead.microvolts))).toEqual([[100, 50], [300, -100], [200, -150], [-200, 25], [-50, 100], [250, -125]]);
+    expect(leads.map((lead) => Array.from(lead.microvolts))).toEqual([
+      [100, 50],
+      [300, -100],
+      [200, -150],
+      [-200, 25],
+      [-50, 100],
+      [250, -125],
+    ]);
   });
 });
 

@@ -6,7 +6,10 @@ const RATES = [250, 500, 1000];
 const DURATION_S = 10;
 
 function sinusoid(frequencyHz: number, sampleRateHz: number, amplitude = 1000): Float32Array {
-  return Float32Array.from({ length: DURATION_S * sampleRateHz }, (_, s) => amplitude * Math.sin((2 * Math.PI * frequencyHz * s) / sampleRateHz + 0.3));
+  return Float32Array.from(
+    { length: DURATION_S * sampleRateHz },
+    (_, s) => amplitude * Math.sin((2 * Math.PI * frequencyHz * s) / sampleRateHz + 0.3),
+  );
 }
 
 function rms(signal: Float32Array): number {

@@ -32,7 +32,16 @@ describe.each<NoiseLevel>(['clean', 'moderate'])('a seeded set of %s synthetic E
 
   it('finds the beats: sensitivity and positive predictivity ≥ 99.5 %', () => {
     const score = cases.reduce(
-      (total, c) => addScores(total, scoreBeats(c.measured.beatSamples, c.truth.beats.map((b) => b.fiducial), c.recording.sampleRateHz, c.recording.leads[0]!.microvolts.length)),
+      (total, c) =>
+        addScores(
+          total,
+          scoreBeats(
+            c.measured.beatSamples,
+            c.truth.beats.map((b) => b.fiducial),
+            c.recording.sampleRateHz,
+            c.recording.leads[0]!.microvolts.length,
+          ),
+        ),
       NO_BEATS,
     );
     expect(score.truePositives).toBeGreaterThan(300);
@@ -57,7 +66,13 @@ describe.each<NoiseLevel>(['clean', 'moderate'])('a seeded set of %s synthetic E
   it('names the rhythm: sinus (by rate) or possible atrial fibrillation', () => {
     for (const { params, truth, measured } of cases) {
       const rate = truth.heartRateBpm;
-      const expected = params.atrialFibrillation ? 'POSSIBLE_ATRIAL_FIBRILLATION' : rate > 100 ? 'SINUS_TACHYCARDIA' : rate < 60 ? 'SINUS_BRADYCARDIA' : 'SINUS_RHYTHM';
+      const expected = params.atrialFibrillation
+        ? 'POSSIBLE_ATRIAL_FIBRILLATION'
+        : rate > 100
+          ? 'SINUS_TACHYCARDIA'
+          : rate < 60
+            ? 'SINUS_BRADYCARDIA'
+            : 'SINUS_RHYTHM';
       // A rate within 1 bpm of a boundary may fall either side.
       if (Math.abs(rate - 100) < 1 || Math.abs(rate - 60) < 1) continue;
       expect(measured.rhythm.hints, `seed ${params.seed}`).toEqual([expected]);

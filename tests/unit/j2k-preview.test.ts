@@ -18,7 +18,8 @@ async function encodeRamp(width: number, height: number, levels = 5): Promise<{ 
   return { codestream: await encodeJpeg2000(pixels, width, height, levels), pixels };
 }
 
-const decode = (codestream: Uint8Array, size: { width: number; height: number }, minimumSide: number) => decodeReduced(newDecoder, codestream, size, minimumSide);
+const decode = (codestream: Uint8Array, size: { width: number; height: number }, minimumSide: number) =>
+  decodeReduced(newDecoder, codestream, size, minimumSide);
 
 describe('JPEG 2000 preview', () => {
   it('decodes the smallest level that still has a screenful of pixels', async () => {
@@ -42,7 +43,20 @@ describe('JPEG 2000 preview', () => {
     const { codestream, pixels } = await encodeRamp(width, height);
     const reduced = decode(codestream, { width, height }, 300); // 1600 → 800 → 400 → 200: level 2
     expect(reduced.level).toBe(2);
-    const image = previewImage('wadouri:/x', { rows: height, columns: width, pixelRepresentation: 0, slope: 1, intercept: -1024, rowPixelSpacing: 0.2, columnPixelSpacing: 0.25, invert: false }, reduced) as unknown as {
+    const image = previewImage(
+      'wadouri:/x',
+      {
+        rows: height,
+        columns: width,
+        pixelRepresentation: 0,
+        slope: 1,
+        intercept: -1024,
+        rowPixelSpacing: 0.2,
+        columnPixelSpacing: 0.25,
+        invert: false,
+      },
+      reduced,
+    ) as unknown as {
       rows: number;
       columns: number;
       getPixelData(): Uint16Array;
@@ -58,7 +72,12 @@ describe('JPEG 2000 preview', () => {
     expect(full).toBeInstanceOf(Uint16Array);
     expect(full.length).toBe(width * height);
     // each preview pixel stands for a 4×4 block: within the ramp's rise across one block (3 per pixel × 4)
-    for (const [x, y] of [[0, 0], [801, 333], [1599, 1199], [400, 1000]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [801, 333],
+      [1599, 1199],
+      [400, 1000],
+    ] as const) {
       expect(Math.abs(full[y * width + x]! - pixels[y * width + x]!)).toBeLessThanOrEqual(12);
     }
     expect(image.minPixelValue).toBeGreaterThanOrEqual(1000);

@@ -23,12 +23,18 @@ describe('server layering', () => {
   it.each(Object.entries(MUST_NOT_IMPORT))('%s/ imports no layer above it', (folder, forbidden) => {
     const offenders = readdirSync(join(server, folder))
       .filter((name) => name.endsWith('.ts') && name !== 'routes.ts')
-      .flatMap((name) => importsOf(join(server, folder, name)).filter((target) => forbidden.includes(target)).map((target) => `${folder}/${name} → ${target}/`));
+      .flatMap((name) =>
+        importsOf(join(server, folder, name))
+          .filter((target) => forbidden.includes(target))
+          .map((target) => `${folder}/${name} → ${target}/`),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('no domain imports the read models of the case screens', () => {
-    const domains = readdirSync(server, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'case-views').map((d) => d.name);
+    const domains = readdirSync(server, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name !== 'case-views')
+      .map((d) => d.name);
     const offenders = domains.flatMap((folder) =>
       readdirSync(join(server, folder))
         .filter((name) => name.endsWith('.ts') && name !== 'routes.ts')

@@ -50,7 +50,10 @@ describe('the route table', () => {
     const declared = API_ROUTES.map((r) => `${r.method.toUpperCase()} /api${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(described.sort()).toEqual(declared.sort());
     for (const spec of API_ROUTES) {
-      const op = doc.paths[`/api${spec.path.replace(/:(\w+)/g, '{$1}')}`]![spec.method] as { responses: Record<string, unknown>; summary: string };
+      const op = doc.paths[`/api${spec.path.replace(/:(\w+)/g, '{$1}')}`]![spec.method] as {
+        responses: Record<string, unknown>;
+        summary: string;
+      };
       expect(op.summary, `${spec.method} ${spec.path}`).toBeTruthy();
       expect(Object.keys(op.responses)).toContain(String(spec.ok.status));
       if (spec.access !== 'public') expect(Object.keys(op.responses)).toContain('401');

@@ -21,7 +21,8 @@ const rules = [
   rule('dr', { examKind: 'DR' }),
   rule('off', { examKind: 'CT', active: false }),
 ];
-const route = (examKind: string, originOrgId = 'chengguan', modalities: string[] = []) => pickRule(rules, { examKind, originOrgId, modalities })?.id;
+const route = (examKind: string, originOrgId = 'chengguan', modalities: string[] = []) =>
+  pickRule(rules, { examKind, originOrgId, modalities })?.id;
 
 describe('routing rules', () => {
   it('routes by exam kind', () => {
@@ -37,10 +38,18 @@ describe('routing rules', () => {
   });
   it('ignores inactive rules and falls back to the rule without conditions', () => {
     expect(route('CT')).toBe('fallback');
-    expect(pickRule(rules.filter((r) => r.id !== 'fallback'), { examKind: 'CT', originOrgId: 'x', modalities: [] })).toBeNull();
+    expect(
+      pickRule(
+        rules.filter((r) => r.id !== 'fallback'),
+        { examKind: 'CT', originOrgId: 'x', modalities: [] },
+      ),
+    ).toBeNull();
   });
   it('prefers the older of two equally specific rules', () => {
-    const twins = [rule('newer', { examKind: 'MR', createdAt: new Date(5000) }), rule('older', { examKind: 'MR', createdAt: new Date(1000) })];
+    const twins = [
+      rule('newer', { examKind: 'MR', createdAt: new Date(5000) }),
+      rule('older', { examKind: 'MR', createdAt: new Date(1000) }),
+    ];
     expect(pickRule(twins, { examKind: 'MR', originOrgId: 'x', modalities: [] })?.id).toBe('older');
   });
 });

@@ -75,9 +75,13 @@ describe('system packages: what is missing', () => {
   it('finds each missing package by its command, pkg-config module or file', () => {
     const machine = pretendMachine({ installed: ['meson', 'libssl-dev', 'chromium'], env: { TELEDX_PYDICOM_DATA: '/elsewhere' } });
     const missingMedia = debianNames('media').filter((name) => !['meson', 'libssl-dev'].includes(name));
-    expect(ensurePackages(PACKAGE_SETS.media, { ...machine.system, env: { TELEDX_NO_SYSTEM_PACKAGES: '1' } }).missing).toEqual(missingMedia);
+    expect(ensurePackages(PACKAGE_SETS.media, { ...machine.system, env: { TELEDX_NO_SYSTEM_PACKAGES: '1' } }).missing).toEqual(
+      missingMedia,
+    );
     // pydicom's files found elsewhere (TELEDX_PYDICOM_DATA) count as installed
-    expect(ensurePackages(PACKAGE_SETS.tests, { ...machine.system, env: { ...machine.system.env, TELEDX_NO_SYSTEM_PACKAGES: '1' } }).missing).toEqual(['dcmtk']);
+    expect(
+      ensurePackages(PACKAGE_SETS.tests, { ...machine.system, env: { ...machine.system.env, TELEDX_NO_SYSTEM_PACKAGES: '1' } }).missing,
+    ).toEqual(['dcmtk']);
   });
 });
 
@@ -87,7 +91,9 @@ describe('system packages: installing them', () => {
     const outcome = ensurePackages(PACKAGE_SETS.media, machine.system);
     expect(outcome).toEqual({ missing: [], installed: ['meson', 'libuv1-dev'] });
     expect(machine.commands).toEqual([`${apt} install -y meson libuv1-dev`]);
-    expect(machine.output()).toContain('installing Debian packages for live consultations (building the mediasoup worker): meson libuv1-dev');
+    expect(machine.output()).toContain(
+      'installing Debian packages for live consultations (building the mediasoup worker): meson libuv1-dev',
+    );
     expect(machine.output()).toMatch(/installed meson libuv1-dev \(\d+ s\)/);
   });
 
@@ -116,7 +122,11 @@ describe('system packages: when they cannot be installed', () => {
     const machine = pretendMachine({ uid: 1000, installed: ['chromium'] });
     const outcome = ensurePackages(PACKAGE_SETS.tests, machine.system);
     expect(machine.commands).toEqual([]);
-    expect(outcome).toEqual({ missing: ['python3-pydicom', 'dcmtk'], installed: [], command: 'sudo apt-get install -y python3-pydicom dcmtk' });
+    expect(outcome).toEqual({
+      missing: ['python3-pydicom', 'dcmtk'],
+      installed: [],
+      command: 'sudo apt-get install -y python3-pydicom dcmtk',
+    });
     expect(machine.output()).toContain('not root, and sudo would ask for a password');
     expect(machine.output()).toContain('\n    sudo apt-get install -y python3-pydicom dcmtk\n');
   });
@@ -138,7 +148,10 @@ describe('system packages: when they cannot be installed', () => {
 
   it('apt-get fails: reports what is still missing with the command', () => {
     const machine = pretendMachine({ lists: 'stale' });
-    const failing: System = { ...machine.system, run: (c, a) => (a.includes('install') && !a.includes('--simulate') ? 100 : machine.system.run(c, a)) };
+    const failing: System = {
+      ...machine.system,
+      run: (c, a) => (a.includes('install') && !a.includes('--simulate') ? 100 : machine.system.run(c, a)),
+    };
     const outcome = ensurePackages(PACKAGE_SETS.print, failing);
     expect(outcome).toMatchObject({ missing: ['fonts-noto-cjk'], installed: [] });
     expect(machine.output()).toContain('not installing them (apt-get did not install them)');

@@ -17,7 +17,12 @@ const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const JPEG_2000 = '1.2.840.10008.1.2.4.90';
 
 function task(frame: Partial<DecodeTaskData['imageFrame']>, pixelData: Uint8Array, transferSyntax = EXPLICIT_LE): DecodeTaskData {
-  return { imageFrame: { bitsAllocated: 16, pixelRepresentation: 0, ...frame }, transferSyntax, pixelData, options: { preScale: { enabled: false } } };
+  return {
+    imageFrame: { bitsAllocated: 16, pixelRepresentation: 0, ...frame },
+    transferSyntax,
+    pixelData,
+    options: { preScale: { enabled: false } },
+  };
 }
 
 describe('uncompressed frames decoded on the page', () => {

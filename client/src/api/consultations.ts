@@ -31,7 +31,9 @@ export const consultationsApi = {
       (body) => body.specialists,
     ),
   accept: (id: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/accept`, { method: 'POST' }),
-  decline: (id: string, reason: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/decline`, { method: 'POST', json: { reason } }),
+  decline: (id: string, reason: string) =>
+    apiFetch<ConsultationDto>(`${consultationPath(id)}/decline`, { method: 'POST', json: { reason } }),
   cancel: (id: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/cancel`, { method: 'POST' }),
-  saveOpinion: (id: string, opinion: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/opinion`, { method: 'PUT', json: { opinion } }),
+  saveOpinion: (id: string, opinion: string) =>
+    apiFetch<ConsultationDto>(`${consultationPath(id)}/opinion`, { method: 'PUT', json: { opinion } }),
 };

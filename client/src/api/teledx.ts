@@ -94,7 +94,11 @@ export const api = {
   acknowledgeCritical: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST' }),
   qualityReturns: () => apiFetch<QualityReturnsRow[]>('/api/quality/returns'),
   auditLog: (query: { area?: AuditArea; before?: string; limit: number }) => {
-    const search = new URLSearchParams({ limit: String(query.limit), ...(query.area ? { area: query.area } : {}), ...(query.before ? { before: query.before } : {}) });
+    const search = new URLSearchParams({
+      limit: String(query.limit),
+      ...(query.area ? { area: query.area } : {}),
+      ...(query.before ? { before: query.before } : {}),
+    });
     return apiFetch<AuditEntryDto[]>(`/api/audit?${search}`);
   },
   turnaroundStats: (days: number) => apiFetch<TurnaroundStatsRow[]>(`/api/quality/turnaround?days=${days}`),

@@ -48,7 +48,10 @@ function ActionText({ entry }: { entry: Pick<RecordedAct, 'action' | 'details'> 
   const extra: string[] = [];
   if (action === 'ingest.batch' && details) {
     const rejected = Array.isArray(details.rejected) ? details.rejected.length : 0;
-    extra.push(t('history.files', { instances: details.instances ?? 0, attachments: details.attachments ?? 0 }) + (rejected ? t('history.rejected', { count: rejected }) : ''));
+    extra.push(
+      t('history.files', { instances: details.instances ?? 0, attachments: details.attachments ?? 0 }) +
+        (rejected ? t('history.rejected', { count: rejected }) : ''),
+    );
   }
   for (const field of ['reason', 'note'] as const) {
     if (typeof details?.[field] === 'string' && details[field]) extra.push(details[field]);

@@ -1,7 +1,15 @@
 import type { ReactNode } from 'react';
 
 /** A labelled form control with its hint or error underneath; the control itself is the child. */
-export function Field({ id, label, error, hint, required, wide, children }: {
+export function Field({
+  id,
+  label,
+  error,
+  hint,
+  required,
+  wide,
+  children,
+}: {
   id: string;
   label: string;
   error?: string;
@@ -14,7 +22,12 @@ export function Field({ id, label, error, hint, required, wide, children }: {
     <div className={`field${error ? ' field-invalid' : ''}${wide ? ' field-wide' : ''}`}>
       <label htmlFor={id}>
         {label}
-        {required && <span className="required" aria-hidden="true"> *</span>}
+        {required && (
+          <span className="required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
       </label>
       {children}
       {error ? (

@@ -14,9 +14,13 @@ export function LanguageSwitch() {
       title={t('lang.label')}
       onClick={() => setLanguage(lang === 'en' ? 'zh-CN' : 'en')}
     >
-      <span lang="zh-CN" className={lang === 'zh-CN' ? 'lang-active' : undefined}>中文</span>
+      <span lang="zh-CN" className={lang === 'zh-CN' ? 'lang-active' : undefined}>
+        中文
+      </span>
       <span aria-hidden="true">/</span>
-      <span lang="en" className={lang === 'en' ? 'lang-active' : undefined}>English</span>
+      <span lang="en" className={lang === 'en' ? 'lang-active' : undefined}>
+        English
+      </span>
     </button>
   );
 }

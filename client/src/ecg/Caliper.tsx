@@ -39,7 +39,9 @@ export function useCaliper(svgRef: RefObject<SVGSVGElement | null>, enabled: boo
     if (!point) return;
     event.preventDefault();
     event.currentTarget.setPointerCapture(event.pointerId);
-    setCaliper((current) => (current?.phase === 'placing' ? { ...current, to: point, phase: 'done' } : { from: point, to: point, phase: 'dragging' }));
+    setCaliper((current) =>
+      current?.phase === 'placing' ? { ...current, to: point, phase: 'done' } : { from: point, to: point, phase: 'dragging' },
+    );
   };
   const onPointerMove = (event: PointerEvent<SVGSVGElement>) => {
     if (!enabled || !caliper || caliper.phase === 'done') return;
@@ -55,7 +57,12 @@ export function useCaliper(svgRef: RefObject<SVGSVGElement | null>, enabled: boo
   const clear = useCallback(() => setCaliper(null), []);
 
   const measured = caliper && caliper.phase !== 'placing' ? { from: caliper.from, to: caliper.to } : null;
-  return { caliper: caliper && { from: caliper.from, to: caliper.to }, measured, clear, handlers: { onPointerDown, onPointerMove, onPointerUp } };
+  return {
+    caliper: caliper && { from: caliper.from, to: caliper.to },
+    measured,
+    clear,
+    handlers: { onPointerDown, onPointerMove, onPointerUp },
+  };
 }
 
 export interface CaliperMeasurement {
@@ -92,7 +99,12 @@ export function CaliperBracket({ from, to }: { from: PaperPoint; to: PaperPoint 
 export function CaliperReadout({ measurement }: { measurement: CaliperMeasurement | null }) {
   const { t } = useTranslation();
   return (
-    <p className="ecg-caliper-readout" data-testid="ecg-caliper-readout" aria-live="polite" title={measurement ? t('ecg.caliper.rateHint') : undefined}>
+    <p
+      className="ecg-caliper-readout"
+      data-testid="ecg-caliper-readout"
+      aria-live="polite"
+      title={measurement ? t('ecg.caliper.rateHint') : undefined}
+    >
       {measurement
         ? t('ecg.caliper.readout', {
             ms: Math.round(measurement.ms),

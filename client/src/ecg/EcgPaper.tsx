@@ -50,7 +50,9 @@ export function EcgPaper({ signal, layout, scale, pxPerMm, beatsMs, caliperOn, c
       {traces.map(({ slot, path }) => (
         <LeadTrace key={`${slot.lead}:${slot.rhythm}`} slot={slot} path={path} />
       ))}
-      {rhythmStrip && beatsMs.length > 0 && <BeatMarks strip={rhythmStrip} beatsMs={beatsMs} scale={scale} rowPitchMm={geometry.rowPitchMm} />}
+      {rhythmStrip && beatsMs.length > 0 && (
+        <BeatMarks strip={rhythmStrip} beatsMs={beatsMs} scale={scale} rowPitchMm={geometry.rowPitchMm} />
+      )}
       {caliper && <CaliperBracket from={caliper.from} to={caliper.to} />}
     </svg>
   );
@@ -84,7 +86,17 @@ function LeadChangeMarks({ slots }: { slots: TraceSlot[] }) {
 }
 
 /** The beats the automatic analysis found, as small ticks above the rhythm strip: a check on the suggestions. */
-function BeatMarks({ strip, beatsMs, scale, rowPitchMm }: { strip: TraceSlot; beatsMs: readonly number[]; scale: PaperScale; rowPitchMm: number }) {
+function BeatMarks({
+  strip,
+  beatsMs,
+  scale,
+  rowPitchMm,
+}: {
+  strip: TraceSlot;
+  beatsMs: readonly number[];
+  scale: PaperScale;
+  rowPitchMm: number;
+}) {
   const top = strip.baselineMm - rowPitchMm * 0.45;
   const d = beatsMs.map((ms) => `M${strip.xMm + msToMm(ms - strip.startMs, scale)} ${top}v2`).join('');
   return <path className="ecg-beat-marks" data-testid="ecg-beat-marks" d={d} vectorEffect="non-scaling-stroke" />;

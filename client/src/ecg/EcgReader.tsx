@@ -20,7 +20,11 @@ export function EcgReader({ analysis }: { analysis: EcgAnalysisDto }) {
         <h2>{t('ecg.title')}</h2>
         {analysis.sampleRateHz !== null && analysis.durationMs !== null && (
           <span className="muted small">
-            {t('ecg.recordingInfo', { leads: analysis.leads.length, seconds: (analysis.durationMs / 1000).toFixed(1), rate: analysis.sampleRateHz })}
+            {t('ecg.recordingInfo', {
+              leads: analysis.leads.length,
+              seconds: (analysis.durationMs / 1000).toFixed(1),
+              rate: analysis.sampleRateHz,
+            })}
           </span>
         )}
       </div>
@@ -91,7 +95,9 @@ function EcgChart({ analysis }: { analysis: EcgAnalysisDto }) {
   return (
     <div className="ecg-chart">
       <EcgToolbar settings={settings} onChange={change} />
-      {settings.caliperOn && <CaliperReadout measurement={calipers.measured && measureCaliper(calipers.measured.from, calipers.measured.to, scale)} />}
+      {settings.caliperOn && (
+        <CaliperReadout measurement={calipers.measured && measureCaliper(calipers.measured.from, calipers.measured.to, scale)} />
+      )}
       {waveform.error !== undefined && !waveform.data ? (
         <ErrorMessage error={waveform.error} data-testid="ecg-waveform-error" />
       ) : !signal ? (

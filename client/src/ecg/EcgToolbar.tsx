@@ -23,9 +23,30 @@ export function EcgToolbar({ settings, onChange }: { settings: ReaderSettings; o
 
   return (
     <div className="ecg-toolbar viewer-toolbar" role="toolbar" aria-label={t('ecg.title')}>
-      <Choices label={t('ecg.layout')} options={LAYOUTS} value={settings.layout} testId={(l) => `ecg-layout-${l}`} text={(l) => t(`ecg.layouts.${l}`)} onChoose={(layout) => onChange({ layout })} />
-      <Choices label={t('ecg.speed')} options={PAPER_SPEEDS} value={settings.speed} testId={(s) => `ecg-speed-${s}`} text={(s) => t('ecg.unit.speed', { value: s })} onChoose={(speed) => onChange({ speed })} />
-      <Choices label={t('ecg.gain')} options={GAINS} value={settings.gain} testId={(g) => `ecg-gain-${g}`} text={(g) => t('ecg.unit.gain', { value: g })} onChoose={(gain) => onChange({ gain })} />
+      <Choices
+        label={t('ecg.layout')}
+        options={LAYOUTS}
+        value={settings.layout}
+        testId={(l) => `ecg-layout-${l}`}
+        text={(l) => t(`ecg.layouts.${l}`)}
+        onChoose={(layout) => onChange({ layout })}
+      />
+      <Choices
+        label={t('ecg.speed')}
+        options={PAPER_SPEEDS}
+        value={settings.speed}
+        testId={(s) => `ecg-speed-${s}`}
+        text={(s) => t('ecg.unit.speed', { value: s })}
+        onChoose={(speed) => onChange({ speed })}
+      />
+      <Choices
+        label={t('ecg.gain')}
+        options={GAINS}
+        value={settings.gain}
+        testId={(g) => `ecg-gain-${g}`}
+        text={(g) => t('ecg.unit.gain', { value: g })}
+        onChoose={(gain) => onChange({ gain })}
+      />
       <div className="viewer-group" role="group" aria-label={t('ecg.filters')}>
         {DISPLAY_FILTERS.map((filter) => (
           <button
@@ -42,7 +63,13 @@ export function EcgToolbar({ settings, onChange }: { settings: ReaderSettings; o
         ))}
       </div>
       <div className="viewer-group" role="group" aria-label={t('ecg.zoom')} title={t('ecg.zoomHint')}>
-        <button type="button" data-testid="ecg-zoom-out" aria-label={t('ecg.zoomOut')} disabled={settings.zoomStep === 0} onClick={() => onChange({ zoomStep: settings.zoomStep - 1 })}>
+        <button
+          type="button"
+          data-testid="ecg-zoom-out"
+          aria-label={t('ecg.zoomOut')}
+          disabled={settings.zoomStep === 0}
+          onClick={() => onChange({ zoomStep: settings.zoomStep - 1 })}
+        >
           −
         </button>
         <span className="ecg-zoom-value" data-testid="ecg-zoom-value">
@@ -73,7 +100,14 @@ export function EcgToolbar({ settings, onChange }: { settings: ReaderSettings; o
 }
 
 /** One setting's values as a row of buttons, the current one pressed. */
-function Choices<T extends string | number>({ label, options, value, testId, text, onChoose }: {
+function Choices<T extends string | number>({
+  label,
+  options,
+  value,
+  testId,
+  text,
+  onChoose,
+}: {
   label: string;
   options: readonly T[];
   value: T;

@@ -29,7 +29,13 @@ const units = (mm: number) => Math.round(mm * TRACE_UNITS_PER_MM);
  * `microvolts`: the whole lead; `sampleRateHz` its rate; `devicePxPerMm` how many device pixels one paper mm
  * takes on screen now (zoom × CSS px per mm × device pixel ratio), i.e. the width of a pixel column.
  */
-export function tracePath(microvolts: Float32Array, sampleRateHz: number, origin: TraceOrigin, scale: PaperScale, devicePxPerMm: number): TracePath {
+export function tracePath(
+  microvolts: Float32Array,
+  sampleRateHz: number,
+  origin: TraceOrigin,
+  scale: PaperScale,
+  devicePxPerMm: number,
+): TracePath {
   const first = Math.max(0, Math.round((origin.startMs * sampleRateHz) / 1000));
   const end = Math.min(microvolts.length, Math.round((origin.endMs * sampleRateHz) / 1000));
   if (end - first < 2) return { d: '', points: 0 };

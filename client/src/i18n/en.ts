@@ -208,7 +208,8 @@ export const en: Messages = {
     zoom: 'Zoom',
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
-    zoomHint: 'At 100% the grid is drawn in CSS millimetres; if a small square on your screen is not 1 mm, adjust the zoom (it is remembered)',
+    zoomHint:
+      'At 100% the grid is drawn in CSS millimetres; if a small square on your screen is not 1 mm, adjust the zoom (it is remembered)',
     unit: {
       speed: '{{value}} mm/s',
       gain: '{{value}} mm/mV',
@@ -308,7 +309,8 @@ export const en: Messages = {
     yours: '(yours; kept while this page is open)',
     sla: 'Due:',
     leaseLost: 'You no longer hold this case: your claim ran out or was taken back, and the case may be back in the queue.',
-    leaseFailed: 'Could not renew your claim; retrying every minute. If this goes on, the claim runs out and the case returns to the queue.',
+    leaseFailed:
+      'Could not renew your claim; retrying every minute. If this goes on, the claim runs out and the case returns to the queue.',
   },
   duration: {
     daysHours: '{{days}} d {{hours}} h',
@@ -336,7 +338,8 @@ export const en: Messages = {
     add: 'Add rule',
     addTitle: 'New routing rule',
     editTitle: 'Edit routing rule',
-    explain: 'A submitted case goes to the centre of the most specific active rule that matches: a township override outranks an exam-kind rule, which outranks a modality-only rule; a rule without conditions is the fallback. Rules that have routed cases cannot be deleted; switch them off instead.',
+    explain:
+      'A submitted case goes to the centre of the most specific active rule that matches: a township override outranks an exam-kind rule, which outranks a modality-only rule; a rule without conditions is the fallback. Rules that have routed cases cannot be deleted; switch them off instead.',
     empty: 'No routing rules yet.',
     any: 'Any',
     all: 'All',
@@ -432,7 +435,8 @@ export const en: Messages = {
       qt: 'QT interval (ms)',
       qtc: 'QTc (ms, Bazett)',
       axis: 'Axis (°)',
-      prefilled: 'Values marked “auto” were prefilled from the automatic measurements (suggestions only): check, then correct or confirm them',
+      prefilled:
+        'Values marked “auto” were prefilled from the automatic measurements (suggestions only): check, then correct or confirm them',
       confirm: 'Confirm values',
       auto: 'auto',
       autoHint: 'Automatic measurement, not yet edited or confirmed by the physician',
@@ -673,7 +677,8 @@ export const en: Messages = {
       NOT_PRESENTER: 'Only the presenter moves the shared images',
       NOT_JOINED: 'You are no longer in the room; enter it again',
       NO_SUCH_PEER: 'That participant has left the room',
-      CONSULTATIONS_UNAVAILABLE: 'Live consultations are unavailable on this server: its media server is not installed or does not run; contact the administrator',
+      CONSULTATIONS_UNAVAILABLE:
+        'Live consultations are unavailable on this server: its media server is not installed or does not run; contact the administrator',
     },
     unavailable: {
       MEDIA_WORKER_MISSING:

@@ -8,7 +8,11 @@ import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
 import type { QualityReturnCode } from '../../../shared/reports.ts';
 
 /** a history action as a message key: "case.submit" → "case_submit" (i18next reads dots as nesting) */
-export type HistoryActionKey = CaseHistoryAction extends infer A ? (A extends `${infer Entity}.${infer Verb}` ? `${Entity}_${Verb}` : never) : never;
+export type HistoryActionKey = CaseHistoryAction extends infer A
+  ? A extends `${infer Entity}.${infer Verb}`
+    ? `${Entity}_${Verb}`
+    : never
+  : never;
 
 export const zhCN = {
   app: { name: '远程诊断' },
@@ -345,7 +349,8 @@ export const zhCN = {
     add: '新增规则',
     addTitle: '新增分诊规则',
     editTitle: '编辑分诊规则',
-    explain: '提交检查时，按最具体的启用规则分配诊断中心：指定乡镇的规则优先于按检查类型的规则，按检查类型的规则优先于仅按模态的规则；不设任何条件的规则为兜底规则。已分配过病例的规则不能删除，可停用。',
+    explain:
+      '提交检查时，按最具体的启用规则分配诊断中心：指定乡镇的规则优先于按检查类型的规则，按检查类型的规则优先于仅按模态的规则；不设任何条件的规则为兜底规则。已分配过病例的规则不能删除，可停用。',
     empty: '还没有分诊规则。',
     any: '任意',
     all: '全部',
@@ -686,8 +691,10 @@ export const zhCN = {
     },
     /** why this server cannot hold live consultations (GET /api/me features) */
     unavailable: {
-      MEDIA_WORKER_MISSING: '本服务器暂不能进行实时会诊（音视频）：媒体服务器组件未安装。请联系管理员运行 npm run media:worker；会诊仍可申请，安装后即可进入会诊室。',
-      MEDIA_WORKER_BROKEN: '本服务器暂不能进行实时会诊（音视频）：媒体服务器组件无法运行。请联系管理员运行 npm run media:worker；会诊仍可申请，修复后即可进入会诊室。',
+      MEDIA_WORKER_MISSING:
+        '本服务器暂不能进行实时会诊（音视频）：媒体服务器组件未安装。请联系管理员运行 npm run media:worker；会诊仍可申请，安装后即可进入会诊室。',
+      MEDIA_WORKER_BROKEN:
+        '本服务器暂不能进行实时会诊（音视频）：媒体服务器组件无法运行。请联系管理员运行 npm run media:worker；会诊仍可申请，修复后即可进入会诊室。',
     },
   },
   consultRoom: {

@@ -9,13 +9,20 @@ import { allowedMoves, type ClaimMove, type ClaimState } from './claims.ts';
 import { ReassignPicker } from './ReassignPicker.tsx';
 
 type SimpleMove = Exclude<ClaimMove, 'reassign'>;
-const MOVES = { claim: api.claimCase, release: api.releaseCase, return: api.returnCase } satisfies Record<SimpleMove, (id: string) => Promise<CaseDetailDto>>;
+const MOVES = { claim: api.claimCase, release: api.releaseCase, return: api.returnCase } satisfies Record<
+  SimpleMove,
+  (id: string) => Promise<CaseDetailDto>
+>;
 
 /**
  * 领取 / 释放 / 收回 / 转派 for one case, on a worklist row and on the case page alike. A move someone else
  * got to first (409) is shown, and the caller reloads so that the screen shows who has the case now.
  */
-export function ClaimActions({ kase, onChanged, onStale }: {
+export function ClaimActions({
+  kase,
+  onChanged,
+  onStale,
+}: {
   kase: ClaimState;
   onChanged: (kase: CaseDetailDto) => void;
   onStale: () => void;

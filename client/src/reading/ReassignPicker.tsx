@@ -7,7 +7,12 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
  * The readers of the case's centre. Choosing one hands the case over at once: the placeholder option makes
  * the choice deliberate, and a wrong choice is undone by choosing again.
  */
-export function ReassignPicker({ centreId, exceptId, disabled, onPick }: {
+export function ReassignPicker({
+  centreId,
+  exceptId,
+  disabled,
+  onPick,
+}: {
   centreId: string;
   /** the current holder: handing a case to its own reader changes nothing */
   exceptId?: string;

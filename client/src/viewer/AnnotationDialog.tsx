@@ -28,7 +28,13 @@ export function AnnotationDialog({ initial, onDone }: AnnotationDialogProps) {
     >
       <label>
         {t('viewer.annotationPrompt')}{' '}
-        <input autoFocus value={text} maxLength={200} onChange={(e) => setText(e.currentTarget.value)} data-testid="viewer-annotation-input" />
+        <input
+          autoFocus
+          value={text}
+          maxLength={200}
+          onChange={(e) => setText(e.currentTarget.value)}
+          data-testid="viewer-annotation-input"
+        />
       </label>
       <button type="submit" data-testid="viewer-annotation-ok">
         {t('viewer.annotationOk')}

@@ -88,7 +88,9 @@ export function CaseViewer({
               sync={stackSync}
             />
           </div>
-          {prior && <PriorPane key={prior.id} prior={prior} caseId={kase.id} patientName={kase.patient.name} modality={chosen.series.modality} />}
+          {prior && (
+            <PriorPane key={prior.id} prior={prior} caseId={kase.id} patientName={kase.patient.name} modality={chosen.series.modality} />
+          )}
         </div>
       </div>
     </section>
@@ -96,7 +98,17 @@ export function CaseViewer({
 }
 
 /** The prior's series like the one being read (same modality), else its first; fetched in the current case's context. */
-function PriorPane({ prior, caseId, patientName, modality }: { prior: PriorCaseDto; caseId: string; patientName: string; modality: string | null }) {
+function PriorPane({
+  prior,
+  caseId,
+  patientName,
+  modality,
+}: {
+  prior: PriorCaseDto;
+  caseId: string;
+  patientName: string;
+  modality: string | null;
+}) {
   const { t } = useTranslation();
   const label = useSeriesLabel();
   const series = useMemo(() => viewableSeries(prior.studies), [prior]);
@@ -125,7 +137,11 @@ function PriorPane({ prior, caseId, patientName, modality }: { prior: PriorCaseD
 function useSeriesLabel(): (s: ViewableSeries) => string {
   const { t } = useTranslation();
   return (s) =>
-    [s.series.modality, s.series.seriesNumber !== null ? t('viewer.seriesLabel', { number: s.series.seriesNumber }) : null, s.series.seriesDescription]
+    [
+      s.series.modality,
+      s.series.seriesNumber !== null ? t('viewer.seriesLabel', { number: s.series.seriesNumber }) : null,
+      s.series.seriesDescription,
+    ]
       .filter(Boolean)
       .join(' · ');
 }

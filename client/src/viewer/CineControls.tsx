@@ -113,7 +113,12 @@ export function CineControls({ range, show, currentIndex, fileFrameRate }: CineC
         />{' '}
         {t('viewer.cineFps')}
       </label>
-      <span className="muted" data-testid="viewer-frame-rate-measured" data-fps={measured === null ? '' : measured.toFixed(1)} title={t('viewer.cineMeasured')}>
+      <span
+        className="muted"
+        data-testid="viewer-frame-rate-measured"
+        data-fps={measured === null ? '' : measured.toFixed(1)}
+        title={t('viewer.cineMeasured')}
+      >
         {playing && measured !== null ? t('viewer.cineMeasuredValue', { fps: measured.toFixed(1) }) : ''}
       </span>
     </div>

@@ -96,7 +96,14 @@ function SeriesThumbnail({ imageId, start }: { imageId: string; start: boolean }
           ⚠
         </span>
       ) : (
-        <canvas ref={canvasRef} className="viewer-series-thumb" data-testid="viewer-series-thumb" data-state={state} width={THUMBNAIL_SIZE} height={THUMBNAIL_SIZE} />
+        <canvas
+          ref={canvasRef}
+          className="viewer-series-thumb"
+          data-testid="viewer-series-thumb"
+          data-state={state}
+          width={THUMBNAIL_SIZE}
+          height={THUMBNAIL_SIZE}
+        />
       )}
     </span>
   );

@@ -42,7 +42,16 @@ export interface StackViewerProps {
   sync?: StackSync;
 }
 
-export function StackViewer({ instances, patientName, studyDate, seriesLabel, onImageShown, onFirstImageSettled, contextCaseId, sync }: StackViewerProps) {
+export function StackViewer({
+  instances,
+  patientName,
+  studyDate,
+  seriesLabel,
+  onImageShown,
+  onFirstImageSettled,
+  contextCaseId,
+  sync,
+}: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
   const stack = useStackImageIds(instances, contextCaseId);

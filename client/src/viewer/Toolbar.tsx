@@ -35,7 +35,12 @@ export interface ViewerToolbarProps {
 export function ViewerToolbar({ tool, toolsReady, inverted, measurement, run, children }: ViewerToolbarProps) {
   const { t } = useTranslation();
   /** a button running `command`, titled with its name and key; a symbol, when given, stands for the name */
-  const button = (command: ViewerCommand, testId: string, label: ViewerText, options: { symbol?: string; pressed?: boolean; disabled?: boolean } = {}) => {
+  const button = (
+    command: ViewerCommand,
+    testId: string,
+    label: ViewerText,
+    options: { symbol?: string; pressed?: boolean; disabled?: boolean } = {},
+  ) => {
     const name = t(`viewer.${label}`);
     const key = shortcutOf(command, t);
     return (
@@ -57,7 +62,9 @@ export function ViewerToolbar({ tool, toolsReady, inverted, measurement, run, ch
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label={t('viewer.toolbar')}>
       <div className="viewer-group">
-        {LEFT_TOOLS.map(({ name, testId, label }) => button(`tool:${name}`, testId, label, { pressed: tool === name, disabled: !toolsReady }))}
+        {LEFT_TOOLS.map(({ name, testId, label }) =>
+          button(`tool:${name}`, testId, label, { pressed: tool === name, disabled: !toolsReady }),
+        )}
       </div>
       <div className="viewer-group">
         {VIEW_BUTTONS.map(({ command, testId, symbol, label }) => button(command, testId, label, { symbol }))}
@@ -67,7 +74,9 @@ export function ViewerToolbar({ tool, toolsReady, inverted, measurement, run, ch
       <div className="viewer-group" aria-label={t('viewer.presets')}>
         {PRESET_KEYS.map((key) => button(`preset:${key}`, `viewer-preset-${key}`, WINDOW_PRESETS[key].label))}
       </div>
-      <div className="viewer-group">{button('clearAnnotations', 'viewer-clear-annotations', 'clearAnnotations', { disabled: !toolsReady })}</div>
+      <div className="viewer-group">
+        {button('clearAnnotations', 'viewer-clear-annotations', 'clearAnnotations', { disabled: !toolsReady })}
+      </div>
       {children}
       <span className="viewer-measurement" data-testid="viewer-measurement" title={t('viewer.lastMeasurement')}>
         {measurement ?? ''}

@@ -25,7 +25,9 @@ export class StackPrefetcher {
       const imageId = this.imageIds[target]!;
       if (cornerstone.imageCache.getImageLoadObject(imageId)) continue;
       // checked again when its turn comes: the reader may have scrolled to it meanwhile
-      this.queue.add(() => (cornerstone.imageCache.getImageLoadObject(imageId) ? Promise.resolve() : cornerstone.loadAndCacheImage(imageId)));
+      this.queue.add(() =>
+        cornerstone.imageCache.getImageLoadObject(imageId) ? Promise.resolve() : cornerstone.loadAndCacheImage(imageId),
+      );
     }
   }
 

@@ -17,7 +17,11 @@ export function viewableSeries(studies: readonly StudyDto[]): ViewableSeries[] {
         study,
         instances: series.instances
           .filter((i) => (i.rows ?? 0) > 0 && (i.columns ?? 0) > 0)
-          .sort((a, b) => (a.instanceNumber ?? Number.MAX_SAFE_INTEGER) - (b.instanceNumber ?? Number.MAX_SAFE_INTEGER) || a.sopInstanceUid.localeCompare(b.sopInstanceUid)),
+          .sort(
+            (a, b) =>
+              (a.instanceNumber ?? Number.MAX_SAFE_INTEGER) - (b.instanceNumber ?? Number.MAX_SAFE_INTEGER) ||
+              a.sopInstanceUid.localeCompare(b.sopInstanceUid),
+          ),
       }))
       .filter((s) => s.instances.length > 0),
   );

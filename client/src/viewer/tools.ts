@@ -62,7 +62,9 @@ export interface MeasurementEventDetail {
 export function registerViewerTools(element: HTMLElement, askText: AskText): () => void {
   const tools = loadedTools();
   tools.addToolForElement(element, tools.WwwcTool);
-  tools.addToolForElement(element, tools.ZoomTool, { configuration: { invert: false, preventZoomOutsideImage: false, minScale: 0.1, maxScale: 20 } });
+  tools.addToolForElement(element, tools.ZoomTool, {
+    configuration: { invert: false, preventZoomOutsideImage: false, minScale: 0.1, maxScale: 20 },
+  });
   tools.addToolForElement(element, tools.PanTool);
   tools.addToolForElement(element, tools.LengthTool);
   tools.addToolForElement(element, tools.AngleTool);
@@ -169,7 +171,8 @@ export function describeMeasurement(element: HTMLElement, detail: MeasurementEve
     case 'RectangleRoi': {
       // the tool's own statistics (modality values: Hounsfield units on CT, with Rescale Slope and Intercept),
       // brought up to date: the tool refreshes them only as often as it redraws
-      if (data.invalidated !== false || !data.cachedStats) tools.getToolForElement(element, toolName)?.updateCachedStats?.(image, element, data);
+      if (data.invalidated !== false || !data.cachedStats)
+        tools.getToolForElement(element, toolName)?.updateCachedStats?.(image, element, data);
       const stats = data.cachedStats;
       if (!stats) return null;
       const modality = (cornerstone.metaData.get('generalSeriesModule', image.imageId) as { modality?: string } | undefined)?.modality;
@@ -184,7 +187,9 @@ export function describeMeasurement(element: HTMLElement, detail: MeasurementEve
     }
     case 'ArrowAnnotate':
     case 'TextMarker':
-      return data.text && data.text !== UNLABELLED_MARKER ? { kind: toolName === 'ArrowAnnotate' ? 'arrow' : 'text', text: data.text } : null;
+      return data.text && data.text !== UNLABELLED_MARKER
+        ? { kind: toolName === 'ArrowAnnotate' ? 'arrow' : 'text', text: data.text }
+        : null;
     default:
       return null;
   }
@@ -221,7 +226,8 @@ function toolNameOf(detail: MeasurementEventDetail): AnnotationTool | undefined 
 /** Pixel Spacing (mm) from the image plane, else from the image; undefined when the file does not say. */
 function pixelSpacingOf(image: Image): { row: number; column: number } | undefined {
   const { cornerstone } = viewerLibraries();
-  const plane = cornerstone.metaData.get('imagePlaneModule', image.imageId) as { rowPixelSpacing?: number; columnPixelSpacing?: number } | undefined;
+  const plane = cornerstone.metaData.get('imagePlaneModule', image.imageId) as
+    { rowPixelSpacing?: number; columnPixelSpacing?: number } | undefined;
   const row = plane?.rowPixelSpacing ?? image.rowPixelSpacing;
   const column = plane?.columnPixelSpacing ?? image.columnPixelSpacing;
   return row && column ? { row, column } : undefined;

@@ -140,7 +140,10 @@ declare module 'cornerstone-wado-image-loader' {
       dataSetCacheManager: { get(uri: string): DataSet | undefined; purge(): void };
       parseImageId(imageId: string): { scheme: string; url: string; frame?: number };
       /** `loader`: fetches the file's bytes instead of the loader's own XMLHttpRequest */
-      loadImage(imageId: string, options?: { loader?: (url: string, imageId: string) => Promise<ArrayBuffer> }): import('cornerstone-core').ImageLoadObject;
+      loadImage(
+        imageId: string,
+        options?: { loader?: (url: string, imageId: string) => Promise<ArrayBuffer> },
+      ): import('cornerstone-core').ImageLoadObject;
     };
   };
   export default loader;

@@ -18,7 +18,11 @@ export function mediaWorkerStatus(bin: string = mediasoup.workerBin): Promise<Me
     const { mtimeMs, size } = statSync(bin);
     key = `${bin}:${mtimeMs}:${size}`;
   } catch {
-    return Promise.resolve({ available: false, why: 'MEDIA_WORKER_MISSING', detail: `the mediasoup worker is not installed (${bin}): ${FIX}` });
+    return Promise.resolve({
+      available: false,
+      why: 'MEDIA_WORKER_MISSING',
+      detail: `the mediasoup worker is not installed (${bin}): ${FIX}`,
+    });
   }
   if (checked?.key !== key) checked = { key, status: tryWorker(bin) };
   return checked.status;
@@ -35,7 +39,11 @@ function tryWorker(bin: string): Promise<MediaWorkerStatus> {
       resolve(
         status === 41
           ? { available: true }
-          : { available: false, why: 'MEDIA_WORKER_BROKEN', detail: `the mediasoup worker ${bin} does not run (${error?.message ?? 'exit 0'}): ${FIX}` },
+          : {
+              available: false,
+              why: 'MEDIA_WORKER_BROKEN',
+              detail: `the mediasoup worker ${bin} does not run (${error?.message ?? 'exit 0'}): ${FIX}`,
+            },
       );
     });
   });

@@ -76,7 +76,13 @@ export function AuditScreen() {
             {entries.map((entry) => (
               <tr key={entry.id} data-testid="audit-entry" data-action={entry.action}>
                 <AuditEntryCells entry={entry} />
-                <td>{entry.entityType === 'Case' && entry.entityId ? <Link to={paths.case(entry.entityId)}>{entry.entityId}</Link> : (entry.entityId ?? '')}</td>
+                <td>
+                  {entry.entityType === 'Case' && entry.entityId ? (
+                    <Link to={paths.case(entry.entityId)}>{entry.entityId}</Link>
+                  ) : (
+                    (entry.entityId ?? '')
+                  )}
+                </td>
                 <td className="muted">{entry.ip ?? ''}</td>
               </tr>
             ))}

@@ -7,11 +7,19 @@ import { api } from '../../api/teledx.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 
 /** The moves the sending side makes; the reading centre's moves live on its own screens. */
-const ACTIONS = { submit: api.submitCase, cancel: api.cancelCase, resubmit: api.resubmitCase } satisfies Record<string, (id: string) => Promise<CaseDetailDto>>;
+const ACTIONS = { submit: api.submitCase, cancel: api.cancelCase, resubmit: api.resubmitCase } satisfies Record<
+  string,
+  (id: string) => Promise<CaseDetailDto>
+>;
 type TownshipEvent = keyof typeof ACTIONS;
 
 /** Submit, withdraw and resubmit after a retake, offered only where the shared transition table allows them. */
-export function CaseActions({ kase, uploadsBusy, onChanged, onStale }: {
+export function CaseActions({
+  kase,
+  uploadsBusy,
+  onChanged,
+  onStale,
+}: {
   kase: CaseDetailDto;
   uploadsBusy: boolean;
   onChanged: (kase: CaseDetailDto) => void;
@@ -42,7 +50,13 @@ export function CaseActions({ kase, uploadsBusy, onChanged, onStale }: {
   return (
     <div className="case-actions">
       {allowed('cancel') && (
-        <button type="button" className="button-danger-quiet" data-testid="cancel-case" disabled={pending !== null} onClick={() => void run('cancel')}>
+        <button
+          type="button"
+          className="button-danger-quiet"
+          data-testid="cancel-case"
+          disabled={pending !== null}
+          onClick={() => void run('cancel')}
+        >
           {pending === 'cancel' ? t('case.cancelling') : t('case.cancel')}
         </button>
       )}

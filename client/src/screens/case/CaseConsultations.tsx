@@ -49,7 +49,12 @@ export function RequestConsultationButton({ kase, onCreated }: { kase: CaseDetai
       </button>
       {open && (
         <RequestConsultationDialog
-          kase={{ id: kase.id, patientName: kase.patient.name, examLabel: examKindText(t, kase.examKind), centreId: kase.centre?.id ?? null }}
+          kase={{
+            id: kase.id,
+            patientName: kase.patient.name,
+            examLabel: examKindText(t, kase.examKind),
+            centreId: kase.centre?.id ?? null,
+          }}
           onCreated={(created) => {
             setOpen(false);
             onCreated(created);
@@ -62,7 +67,10 @@ export function RequestConsultationButton({ kase, onCreated }: { kase: CaseDetai
 }
 
 /** The section: shown to the township always (its place to look), to others once there is a consultation. */
-export function CaseConsultations({ consultations, onStale }: {
+export function CaseConsultations({
+  consultations,
+  onStale,
+}: {
   consultations: CaseConsultationList;
   /** an action found the consultation moved on: load the case (and its consultations) again */
   onStale: () => void;
@@ -92,7 +100,11 @@ export function CaseConsultations({ consultations, onStale }: {
   );
 }
 
-function CaseConsultationItem({ consultation: c, onChanged, onStale }: {
+function CaseConsultationItem({
+  consultation: c,
+  onChanged,
+  onStale,
+}: {
   consultation: ConsultationDto;
   onChanged: (c: ConsultationDto) => void;
   onStale: () => void;
@@ -146,7 +158,8 @@ function ConsultationRecord({ consultation: c }: { consultation: ConsultationDto
           {' · '}
           {t('consultations.case.ended')}
           <DateTime iso={c.endedAt} />
-          {c.durationSeconds !== null && ` · ${t('consultations.case.duration', { minutes: Math.max(1, Math.round(c.durationSeconds / 60)) })}`}
+          {c.durationSeconds !== null &&
+            ` · ${t('consultations.case.duration', { minutes: Math.max(1, Math.round(c.durationSeconds / 60)) })}`}
         </>
       )}
       {people.length > 0 && ` · ${t('consultations.case.participants', { names: people.join('、') })}`}

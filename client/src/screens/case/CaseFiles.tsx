@@ -11,7 +11,8 @@ export function CaseFiles({ kase }: { kase: CaseDetailDto }) {
       <h2>{t('case.files')}</h2>
       <p className="file-counts">
         {t('case.counts', { studies: kase.studies.length, series: seriesCount })}{' '}
-        <strong data-testid="instance-count">{kase.instanceCount}</strong> · {t('case.attachments')} <strong>{kase.attachments.length}</strong>
+        <strong data-testid="instance-count">{kase.instanceCount}</strong> · {t('case.attachments')}{' '}
+        <strong>{kase.attachments.length}</strong>
       </p>
       {empty && <p className="empty">{t('case.noFiles')}</p>}
       {kase.studies.map((study) => (
@@ -31,9 +32,7 @@ function StudyBlock({ study }: { study: StudyDto }) {
       <h3>
         {t('case.study')} {heading}
       </h3>
-      <p className="muted small">
-        DICOM: {[p.name, p.sex, p.birthDate, p.id].filter(Boolean).join(' · ') || t('common.none')}
-      </p>
+      <p className="muted small">DICOM: {[p.name, p.sex, p.birthDate, p.id].filter(Boolean).join(' · ') || t('common.none')}</p>
       <table className="compact-table">
         <tbody>
           {study.series.map((se) => (

@@ -50,7 +50,9 @@ function VideoMedia({ attachment }: { attachment: AttachmentDto }) {
 function ImageMedia({ attachment }: { attachment: AttachmentDto }) {
   const { t } = useTranslation();
   const [enlarged, setEnlarged] = useState(false);
-  const image = <img src={attachmentUrl(attachment)} alt={attachment.fileName} data-testid="attachment-image" data-attachment-id={attachment.id} />;
+  const image = (
+    <img src={attachmentUrl(attachment)} alt={attachment.fileName} data-testid="attachment-image" data-attachment-id={attachment.id} />
+  );
   return (
     <>
       <button type="button" className="media-thumb" title={t('media.enlarge')} onClick={() => setEnlarged(true)}>

@@ -81,7 +81,11 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       {back}
       <div className="page-title">
         <h1>
-          {kase.patient.name} <span className="title-exam">{t(`examKind.${kase.examKind}`)}{kase.bodyPart ? ` · ${kase.bodyPart}` : ''}</span>
+          {kase.patient.name}{' '}
+          <span className="title-exam">
+            {t(`examKind.${kase.examKind}`)}
+            {kase.bodyPart ? ` · ${kase.bodyPart}` : ''}
+          </span>
         </h1>
         <StatusBadge status={kase.status} data-testid="case-status" />
         <PriorityBadge priority={kase.priority} />

@@ -13,7 +13,11 @@ import { useLeaseRenewal } from './useLeaseRenewal.ts';
  * The reading centre's view of the claim: who holds the case, the moves the user may make, the SLA clock,
  * and, while the user holds the case, the lease kept alive with a warning when that fails.
  */
-export function ClaimPanel({ kase, onChanged, onStale }: {
+export function ClaimPanel({
+  kase,
+  onChanged,
+  onStale,
+}: {
   kase: CaseDetailDto;
   onChanged: (kase: CaseDetailDto) => void;
   onStale: () => void;
@@ -28,8 +32,7 @@ export function ClaimPanel({ kase, onChanged, onStale }: {
     <section className={`card claim-panel${holding ? ' claim-panel-mine' : ''}`} data-testid="claim-panel">
       <div className="claim-state">
         <span>
-          {t('claimPanel.reader')}{' '}
-          <strong data-testid="claimed-by">{kase.claimedBy?.displayName ?? t('worklist.unclaimed')}</strong>
+          {t('claimPanel.reader')} <strong data-testid="claimed-by">{kase.claimedBy?.displayName ?? t('worklist.unclaimed')}</strong>
           {holding && <span className="muted"> {t('claimPanel.yours')}</span>}
         </span>
         {QUEUED_STATUSES.includes(kase.status) && (

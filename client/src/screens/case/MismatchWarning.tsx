@@ -22,7 +22,11 @@ export function MismatchWarning({ studies }: { studies: readonly StudyDto[] }) {
       <ul>
         {mismatches.map((m) => (
           <li key={`${m.studyId}-${m.field}`}>
-            {t('case.mismatchLine', { field: t(`mismatchField.${m.field}`), caseValue: shown(m, m.caseValue), dicomValue: shown(m, m.dicomValue) })}
+            {t('case.mismatchLine', {
+              field: t(`mismatchField.${m.field}`),
+              caseValue: shown(m, m.caseValue),
+              dicomValue: shown(m, m.dicomValue),
+            })}
           </li>
         ))}
       </ul>

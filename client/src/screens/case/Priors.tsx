@@ -6,7 +6,11 @@ import type { PriorCaseDto } from '../../../../shared/api.ts';
 import { DateTime } from '../../components/format.tsx';
 import { viewableSeries } from '../../viewer/series.ts';
 
-export function Priors({ priors, comparing, onCompare }: {
+export function Priors({
+  priors,
+  comparing,
+  onCompare,
+}: {
   priors: readonly PriorCaseDto[];
   /** the prior open in the viewer's second pane */
   comparing: string | null;
@@ -26,7 +30,15 @@ export function Priors({ priors, comparing, onCompare }: {
   );
 }
 
-function PriorItem({ prior, comparing, onCompare }: { prior: PriorCaseDto; comparing: boolean; onCompare: (prior: PriorCaseDto | null) => void }) {
+function PriorItem({
+  prior,
+  comparing,
+  onCompare,
+}: {
+  prior: PriorCaseDto;
+  comparing: boolean;
+  onCompare: (prior: PriorCaseDto | null) => void;
+}) {
   const { t } = useTranslation();
   const hasImages = viewableSeries(prior.studies).length > 0;
   return (

@@ -21,7 +21,9 @@ export function QualityReturnInfo({ kase }: { kase: CaseDetailDto }) {
         {info.note && (
           <>
             <dt>{t('qualityReturn.note')}</dt>
-            <dd className="prewrap" data-testid="quality-return-note">{info.note}</dd>
+            <dd className="prewrap" data-testid="quality-return-note">
+              {info.note}
+            </dd>
           </>
         )}
         <dt>{t('qualityReturn.at')}</dt>

@@ -10,13 +10,18 @@ export function Turnaround({ kase }: { kase: CaseDetailDto }) {
   const { submittedAt, firstClaimedAt, signedAt, acknowledgedAt } = kase.turnaround;
   if (!submittedAt) return null;
   const between = (from: string | null, to: string | null) => (from && to ? duration(Date.parse(to) - Date.parse(from)) : null);
-  type Step = { key: 'submitted' | 'firstClaimed' | 'signed' | 'acknowledged'; at: string | null; took?: { label: 'toClaim' | 'toSign' | 'toAcknowledge'; text: string | null } };
+  type Step = {
+    key: 'submitted' | 'firstClaimed' | 'signed' | 'acknowledged';
+    at: string | null;
+    took?: { label: 'toClaim' | 'toSign' | 'toAcknowledge'; text: string | null };
+  };
   const steps: Step[] = [
     { key: 'submitted', at: submittedAt },
     { key: 'firstClaimed', at: firstClaimedAt, took: { label: 'toClaim', text: between(submittedAt, firstClaimedAt) } },
     { key: 'signed', at: signedAt, took: { label: 'toSign', text: between(firstClaimedAt, signedAt) } },
   ];
-  if (kase.critical) steps.push({ key: 'acknowledged', at: acknowledgedAt, took: { label: 'toAcknowledge', text: between(signedAt, acknowledgedAt) } });
+  if (kase.critical)
+    steps.push({ key: 'acknowledged', at: acknowledgedAt, took: { label: 'toAcknowledge', text: between(signedAt, acknowledgedAt) } });
   const total = between(submittedAt, signedAt);
   return (
     <section className="card turnaround" data-testid="turnaround">

@@ -9,7 +9,9 @@ export function ConnectionQuality({ quality, reconnecting }: { quality: RoomSnap
   const { t } = useTranslation();
   const level = reconnecting ? 'unknown' : quality.level;
   const detail =
-    !reconnecting && quality.rttMs !== null ? t('consultRoom.qualityDetail', { rtt: quality.rttMs, loss: quality.lossPercent ?? 0 }) : undefined;
+    !reconnecting && quality.rttMs !== null
+      ? t('consultRoom.qualityDetail', { rtt: quality.rttMs, loss: quality.lossPercent ?? 0 })
+      : undefined;
   return (
     <span
       className={`consult-quality consult-quality-${reconnecting ? 'reconnecting' : level}`}

@@ -63,7 +63,10 @@ function Room({ client }: { client: RoomClient }) {
               <>
                 {' · '}
                 <Link to={paths.case(consultation.case.id)} target="_blank" rel="noopener">
-                  {t('consultRoom.caseLine', { patient: consultation.case.patientName, exam: t(`examKind.${consultation.case.examKind}` as 'examKind.CT') })}
+                  {t('consultRoom.caseLine', {
+                    patient: consultation.case.patientName,
+                    exam: t(`examKind.${consultation.case.examKind}` as 'examKind.CT'),
+                  })}
                 </Link>
               </>
             )}
@@ -136,7 +139,9 @@ function Room({ client }: { client: RoomClient }) {
           />
           <MediaProblems room={room} />
           <ParticipantList peers={room.peers} myPeerId={room.peerId} presenterPeerId={room.presenterPeerId} />
-          {consultation && <OpinionPanel consultation={consultation} isSpecialist={isSpecialist} onSaved={(dto) => client.updateConsultation(dto)} />}
+          {consultation && (
+            <OpinionPanel consultation={consultation} isSpecialist={isSpecialist} onSaved={(dto) => client.updateConsultation(dto)} />
+          )}
         </aside>
       </div>
     </section>
@@ -171,7 +176,9 @@ function RemoteVideos({ room }: { room: RoomSnapshot }) {
           <RemoteAudio key={r.consumerId} track={r.track} peerId={r.peerId} />
         ))}
       {videos.length === 0 && (
-        <p className="muted consult-remotes-empty">{others.length === 0 ? t('consultRoom.waitingForOthers') : t('consultRoom.waitingForVideo')}</p>
+        <p className="muted consult-remotes-empty">
+          {others.length === 0 ? t('consultRoom.waitingForOthers') : t('consultRoom.waitingForVideo')}
+        </p>
       )}
     </div>
   );
@@ -189,7 +196,9 @@ function LocalPreview({ room }: { room: RoomSnapshot }) {
         placeholder={cam.state !== 'on' ? t('consultRoom.cameraOffPreview') : undefined}
         videoProps={{ 'data-testid': 'local-video', 'data-state': cam.state }}
       />
-      {screen.track && <VideoTile track={screen.track} label={t('consultRoom.localScreen')} videoProps={{ 'data-testid': 'local-screen' }} />}
+      {screen.track && (
+        <VideoTile track={screen.track} label={t('consultRoom.localScreen')} videoProps={{ 'data-testid': 'local-screen' }} />
+      )}
     </div>
   );
 }

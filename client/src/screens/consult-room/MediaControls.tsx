@@ -71,7 +71,13 @@ export function MediaControls({ local, canEnd, canShareScreen, onMute, onCamera,
       {canEnd && confirming && (
         <span className="consult-confirm" role="alertdialog" aria-label={t('consultRoom.end')}>
           <span>{t('consultRoom.endConfirm')}</span>
-          <button type="button" className="consult-danger" data-testid="end-consultation-confirm" disabled={ending} onClick={() => void end()}>
+          <button
+            type="button"
+            className="consult-danger"
+            data-testid="end-consultation-confirm"
+            disabled={ending}
+            onClick={() => void end()}
+          >
             {ending ? t('consultRoom.ending') : t('consultRoom.endConfirmYes')}
           </button>
           <button type="button" data-testid="end-consultation-cancel" disabled={ending} onClick={() => setConfirming(false)}>

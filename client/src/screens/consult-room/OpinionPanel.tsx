@@ -7,7 +7,15 @@ import { DateTime } from '../../components/format.tsx';
 import { ConsultErrorMessage } from '../consultations/ConsultErrorMessage.tsx';
 import { consultationsApi } from '../../api/consultations.ts';
 
-export function OpinionPanel({ consultation, isSpecialist, onSaved }: { consultation: ConsultationDto; isSpecialist: boolean; onSaved: (dto: ConsultationDto) => void }) {
+export function OpinionPanel({
+  consultation,
+  isSpecialist,
+  onSaved,
+}: {
+  consultation: ConsultationDto;
+  isSpecialist: boolean;
+  onSaved: (dto: ConsultationDto) => void;
+}) {
   const { t } = useTranslation();
   /** null: untouched, the saved opinion is what the box shows */
   const [draft, setDraft] = useState<string | null>(null);
@@ -71,7 +79,8 @@ export function OpinionPanel({ consultation, isSpecialist, onSaved }: { consulta
       {saved && (
         <div className="consult-opinion-saved">
           <p className="muted">
-            {t('consultRoom.opinionSaved')} · {consultation.opinionBy && t('consultRoom.opinionBy', { name: consultation.opinionBy.displayName })}{' '}
+            {t('consultRoom.opinionSaved')} ·{' '}
+            {consultation.opinionBy && t('consultRoom.opinionBy', { name: consultation.opinionBy.displayName })}{' '}
             <DateTime iso={consultation.opinionAt} />
           </p>
           <p data-testid="opinion-saved" className="consult-opinion-text">

@@ -3,7 +3,15 @@
 import { useTranslation } from 'react-i18next';
 import type { ConsultPeerDto } from '../../../../shared/consult.ts';
 
-export function ParticipantList({ peers, myPeerId, presenterPeerId }: { peers: readonly ConsultPeerDto[]; myPeerId: string | null; presenterPeerId: string | null }) {
+export function ParticipantList({
+  peers,
+  myPeerId,
+  presenterPeerId,
+}: {
+  peers: readonly ConsultPeerDto[];
+  myPeerId: string | null;
+  presenterPeerId: string | null;
+}) {
   const { t } = useTranslation();
   return (
     <section className="consult-participants">

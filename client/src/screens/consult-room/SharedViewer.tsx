@@ -15,7 +15,17 @@ import { loadCaseViewer } from '../../viewer/load.ts';
 import type { SyncedView } from '../../viewer/sync.ts';
 import type { RoomClient, RoomSnapshot } from './room-client.ts';
 
-export function SharedViewer({ caseId, client, room, isSpecialist }: { caseId: string; client: RoomClient; room: RoomSnapshot; isSpecialist: boolean }) {
+export function SharedViewer({
+  caseId,
+  client,
+  room,
+  isSpecialist,
+}: {
+  caseId: string;
+  client: RoomClient;
+  room: RoomSnapshot;
+  isSpecialist: boolean;
+}) {
   const { t } = useTranslation();
   const kase = useApi<CaseDetailDto>(() => api.getCase(caseId), [caseId]);
   const viewer = useLoadedModule(loadCaseViewer);
@@ -63,7 +73,17 @@ export function SharedViewer({ caseId, client, room, isSpecialist }: { caseId: s
 }
 
 /** "交给对方主控" for the presenter and the specialist (to whom, when there are several), "由我主控" for the specialist. */
-function PresenterControls({ client, room, presenting, isSpecialist }: { client: RoomClient; room: RoomSnapshot; presenting: boolean; isSpecialist: boolean }) {
+function PresenterControls({
+  client,
+  room,
+  presenting,
+  isSpecialist,
+}: {
+  client: RoomClient;
+  room: RoomSnapshot;
+  presenting: boolean;
+  isSpecialist: boolean;
+}) {
   const { t } = useTranslation();
   const [chosen, setChosen] = useState<string>('');
   const [error, setError] = useState<unknown>();

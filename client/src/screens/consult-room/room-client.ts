@@ -102,8 +102,11 @@ export function qualityLevel(rttMs: number | null, loss: number | null): Quality
 }
 
 type Request<E extends keyof ConsultClientToServerEvents> = Parameters<ConsultClientToServerEvents[E]>[0];
-type Answer<E extends keyof ConsultClientToServerEvents> =
-  Parameters<ConsultClientToServerEvents[E]>[1] extends (answer: ConsultAck<infer T>) => void ? T : never;
+type Answer<E extends keyof ConsultClientToServerEvents> = Parameters<ConsultClientToServerEvents[E]>[1] extends (
+  answer: ConsultAck<infer T>,
+) => void
+  ? T
+  : never;
 
 interface Consumed {
   consumer: types.Consumer;
@@ -208,7 +211,10 @@ export class RoomClient {
   /** Starts joining (now, or once the socket connects) and keeps the peer in the room until close(). */
   start(): void {
     // the socket's typed on() overloads do not take a handler chosen by the event name; the shapes are the contract's
-    const socket = this.socket as unknown as { on(event: string, handler: (...args: never[]) => void): void; off(event: string, handler: (...args: never[]) => void): void };
+    const socket = this.socket as unknown as {
+      on(event: string, handler: (...args: never[]) => void): void;
+      off(event: string, handler: (...args: never[]) => void): void;
+    };
     const on = (event: string, handler: (...args: never[]) => void) => {
       socket.on(event, handler);
       this.offSocket.push(() => socket.off(event, handler));
@@ -264,7 +270,11 @@ export class RoomClient {
   close(): void {
     if (this.closed) return;
     // also mid-join: the server takes requests in order, so this leave follows the join it would otherwise strand
-    if (!this.leaveSent && this.socket.connected && (this.status === 'joined' || this.status === 'joining' || this.status === 'reconnecting')) {
+    if (
+      !this.leaveSent &&
+      this.socket.connected &&
+      (this.status === 'joined' || this.status === 'joining' || this.status === 'reconnecting')
+    ) {
       this.socket.emit('consult:leave', {}, () => undefined);
     }
     this.closed = true;
@@ -303,7 +313,11 @@ export class RoomClient {
    * What came while consult:join was on its way back: the server tells the room (this peer included) before it
    * answers, so what came is as new as the answer or newer, and the answer must not overwrite it.
    */
-  private sinceJoin: { peers: boolean; presenter: boolean; viewer: ViewerSyncState | null } = { peers: false, presenter: false, viewer: null };
+  private sinceJoin: { peers: boolean; presenter: boolean; viewer: ViewerSyncState | null } = {
+    peers: false,
+    presenter: false,
+    viewer: null,
+  };
 
   /** Joins from the start: capabilities, device, join, transports, produce, ready. */
   private async join(): Promise<void> {
@@ -458,10 +472,10 @@ export class RoomClient {
 
   private wireTransport(transport: types.Transport, generation: number): void {
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.request('consult:connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as unknown as Record<string, unknown> }).then(
-        () => callback(),
-        errback,
-      );
+      this.request('consult:connectTransport', {
+        transportId: transport.id,
+        dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+      }).then(() => callback(), errback);
     });
     transport.on('connectionstatechange', (state) => {
       if (generation !== this.generation) return;
@@ -730,7 +744,8 @@ export class RoomClient {
       const report = await transport.getStats().catch(() => null);
       if (!report || generation !== this.generation) continue;
       report.forEach((s: RtcStat) => {
-        if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') rtts.push(s.currentRoundTripTime * 1000);
+        if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number')
+          rtts.push(s.currentRoundTripTime * 1000);
         if (s.type === 'remote-inbound-rtp') {
           if (typeof s.roundTripTime === 'number') rtts.push(s.roundTripTime * 1000);
           if (typeof s.fractionLost === 'number') losses.push(s.fractionLost);
@@ -750,7 +765,9 @@ export class RoomClient {
     this.lastPackets = { lost, received };
     const rttMs = rtts.length ? Math.max(...rtts) : null;
     const loss = losses.length ? Math.max(...losses) : null;
-    const transportsDown = [this.sendTransport, this.recvTransport].some((t) => t && ['disconnected', 'failed'].includes(t.connectionState));
+    const transportsDown = [this.sendTransport, this.recvTransport].some(
+      (t) => t && ['disconnected', 'failed'].includes(t.connectionState),
+    );
     const quality = {
       level: transportsDown ? ('poor' as const) : qualityLevel(rttMs, loss),
       rttMs: rttMs === null ? null : Math.round(rttMs),
@@ -765,10 +782,16 @@ export class RoomClient {
 
   // ---- signalling ----
 
-  private async request<E extends keyof ConsultClientToServerEvents>(event: E, payload: Request<E>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Answer<E>> {
+  private async request<E extends keyof ConsultClientToServerEvents>(
+    event: E,
+    payload: Request<E>,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<Answer<E>> {
     // never queued for a later connection: what was asked of this one means nothing to the next
     if (!this.socket.connected) throw new RoomRequestError('DISCONNECTED', `${event}: not connected`, false);
-    const emitter = this.socket.timeout(timeoutMs) as unknown as { emitWithAck(event: string, payload: unknown): Promise<ConsultAck<Answer<E>>> };
+    const emitter = this.socket.timeout(timeoutMs) as unknown as {
+      emitWithAck(event: string, payload: unknown): Promise<ConsultAck<Answer<E>>>;
+    };
     let answer: ConsultAck<Answer<E>>;
     try {
       answer = await emitter.emitWithAck(event, payload);

@@ -13,7 +13,11 @@ import { mayAnswer, mayCancel, mayJoin } from './consultation-model.ts';
 
 type Move = 'accept' | 'cancel';
 
-export function ConsultationActions({ consultation: c, onChanged, onStale }: {
+export function ConsultationActions({
+  consultation: c,
+  onChanged,
+  onStale,
+}: {
   consultation: ConsultationDto;
   onChanged: (consultation: ConsultationDto) => void;
   /** someone else moved it first (409): load it again */
@@ -51,16 +55,34 @@ export function ConsultationActions({ consultation: c, onChanged, onStale }: {
       )}
       {answer && (
         <>
-          <button type="button" className="button-primary" data-testid="consultation-accept" disabled={pending !== null} onClick={() => void run('accept')}>
+          <button
+            type="button"
+            className="button-primary"
+            data-testid="consultation-accept"
+            disabled={pending !== null}
+            onClick={() => void run('accept')}
+          >
             {pending === 'accept' ? t('consultations.accepting') : t('consultations.accept')}
           </button>
-          <button type="button" className="button-danger-quiet" data-testid="consultation-decline" disabled={pending !== null} onClick={() => setDeclining(true)}>
+          <button
+            type="button"
+            className="button-danger-quiet"
+            data-testid="consultation-decline"
+            disabled={pending !== null}
+            onClick={() => setDeclining(true)}
+          >
             {t('consultations.decline')}
           </button>
         </>
       )}
       {cancel && (
-        <button type="button" className="button-danger-quiet" data-testid="consultation-cancel" disabled={pending !== null} onClick={() => void run('cancel')}>
+        <button
+          type="button"
+          className="button-danger-quiet"
+          data-testid="consultation-cancel"
+          disabled={pending !== null}
+          onClick={() => void run('cancel')}
+        >
           {pending === 'cancel' ? t('consultations.cancelling') : t('consultations.cancel')}
         </button>
       )}
@@ -87,7 +109,12 @@ export function ConsultationActions({ consultation: c, onChanged, onStale }: {
 }
 
 /** 拒绝: the township is told why, so that it can ask again at another time or elsewhere. */
-function DeclineDialog({ consultationId, onDone, onFailed, onCancel }: {
+function DeclineDialog({
+  consultationId,
+  onDone,
+  onFailed,
+  onCancel,
+}: {
   consultationId: string;
   onDone: (consultation: ConsultationDto) => void;
   onFailed: (error: unknown) => void;

@@ -75,9 +75,11 @@ function Notices({ me }: { me: MeResponse }) {
       data-event={kind}
     >
       <span>
-        {kind === 'request' && t('consultations.notice.request', { org: c.requestingOrg.name, name: c.requestedBy.displayName, topic: c.topic })}
+        {kind === 'request' &&
+          t('consultations.notice.request', { org: c.requestingOrg.name, name: c.requestedBy.displayName, topic: c.topic })}
         {kind === 'accept' && t('consultations.notice.accept', { name: c.specialist?.displayName ?? c.centre.name, topic: c.topic })}
-        {kind === 'decline' && t('consultations.notice.decline', { centre: c.specialist?.displayName ?? c.centre.name, reason: c.declineReason ?? '' })}
+        {kind === 'decline' &&
+          t('consultations.notice.decline', { centre: c.specialist?.displayName ?? c.centre.name, reason: c.declineReason ?? '' })}
         {kind === 'cancel' && t('consultations.notice.cancel', { name: c.requestedBy.displayName, topic: c.topic })}
       </span>
       <Link to={paths.consultations()} data-testid="consultation-notice-open">
@@ -124,7 +126,12 @@ function Reminders({ me }: { me: MeResponse }) {
       <Link to={paths.consultRoom(c.id)} data-testid="consultation-reminder-join">
         {t('consultations.join')}
       </Link>
-      <button type="button" className="button-quiet" data-testid="consultation-notice-dismiss" onClick={() => setDismissed((keys) => new Set(keys).add(key))}>
+      <button
+        type="button"
+        className="button-quiet"
+        data-testid="consultation-notice-dismiss"
+        onClick={() => setDismissed((keys) => new Set(keys).add(key))}
+      >
         {t('consultations.notice.dismiss')}
       </button>
     </div>
@@ -137,4 +144,6 @@ function otherSide(me: MeResponse, c: ConsultationDto): string {
   return c.specialist?.displayName ?? c.centre.name;
 }
 
-const inRoom = (c: ConsultationDto): string[] => [...new Set(c.participants.filter((p) => p.leftAt === null).map((p) => p.user.displayName))];
+const inRoom = (c: ConsultationDto): string[] => [
+  ...new Set(c.participants.filter((p) => p.leftAt === null).map((p) => p.user.displayName)),
+];

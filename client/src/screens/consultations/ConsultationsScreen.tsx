@@ -7,7 +7,13 @@ import { DateTime } from '../../components/format.tsx';
 import { ConsultErrorMessage } from './ConsultErrorMessage.tsx';
 import { useMe } from '../../session.ts';
 import { ConsultationActions } from './ConsultationActions.tsx';
-import { ConsultationCaseLink, ConsultationStatusBadge, ConsultationsUnavailableNotice, ConsultationWhen, SpecialistName } from './ConsultationBits.tsx';
+import {
+  ConsultationCaseLink,
+  ConsultationStatusBadge,
+  ConsultationsUnavailableNotice,
+  ConsultationWhen,
+  SpecialistName,
+} from './ConsultationBits.tsx';
 import { mayRequest, STATUS_FILTERS, type StatusFilter } from './consultation-model.ts';
 import { RequestConsultationDialog } from './RequestConsultationForm.tsx';
 import { useLiveConsultations } from './useLiveConsultations.ts';
@@ -82,14 +88,23 @@ export function ConsultationsScreen() {
   );
 }
 
-function ConsultationRow({ consultation: c, onChanged, onStale }: {
+function ConsultationRow({
+  consultation: c,
+  onChanged,
+  onStale,
+}: {
   consultation: ConsultationDto;
   onChanged: (c: ConsultationDto) => void;
   onStale: () => void;
 }) {
   const { t } = useTranslation();
   return (
-    <tr className={`consult-row consult-row-${c.status.toLowerCase()}`} data-testid="consultation-row" data-status={c.status} data-id={c.id}>
+    <tr
+      className={`consult-row consult-row-${c.status.toLowerCase()}`}
+      data-testid="consultation-row"
+      data-status={c.status}
+      data-id={c.id}
+    >
       <td>
         <ConsultationStatusBadge status={c.status} data-testid="consultation-status" />
       </td>

@@ -26,7 +26,11 @@ type Problem = 'centre' | 'scheduledAt' | 'topic';
 /** Refused only for minutes already gone: a clock a little behind the server's should not block "in 5 minutes". */
 const PAST_SLACK_MS = 60_000;
 
-export function RequestConsultationForm({ kase, onCreated, onCancel }: {
+export function RequestConsultationForm({
+  kase,
+  onCreated,
+  onCancel,
+}: {
   kase?: ConsultationCaseRef;
   onCreated: (consultation: ConsultationDto) => void;
   onCancel: () => void;
@@ -144,7 +148,14 @@ export function RequestConsultationForm({ kase, onCreated, onCancel }: {
       <fieldset className="consult-when">
         <legend>{t('consultations.form.when')}</legend>
         <label className="checkbox-field">
-          <input type="radio" name="when" value="now" data-testid="consultation-when-now" checked={when === 'now'} onChange={() => chooseWhen('now')} />
+          <input
+            type="radio"
+            name="when"
+            value="now"
+            data-testid="consultation-when-now"
+            checked={when === 'now'}
+            onChange={() => chooseWhen('now')}
+          />
           {t('consultations.form.now')}
         </label>
         <label className="checkbox-field">

@@ -55,8 +55,7 @@ export const STATUS_FILTERS: Record<StatusFilter, readonly ConsultationStatus[] 
   closed: ['DECLINED', 'CANCELLED', 'ENDED'],
 };
 
-export const inFilter = (filter: StatusFilter, status: ConsultationStatus): boolean =>
-  STATUS_FILTERS[filter]?.includes(status) ?? true;
+export const inFilter = (filter: StatusFilter, status: ConsultationStatus): boolean => STATUS_FILTERS[filter]?.includes(status) ?? true;
 
 /**
  * The list (newest first) with a consultation as it now is: replaced where it stands, or inserted in date order

@@ -71,7 +71,13 @@ export function NewExamScreen() {
         <legend>{t('newExam.patientSection')}</legend>
         <div className="form-grid">
           <Field {...fieldProps('name')} label={t('newExam.name')} required>
-            <input {...controlProps('name')} data-testid="patient-name" maxLength={64} value={form.name} onChange={(e) => set('name', e.target.value)} />
+            <input
+              {...controlProps('name')}
+              data-testid="patient-name"
+              maxLength={64}
+              value={form.name}
+              onChange={(e) => set('name', e.target.value)}
+            />
           </Field>
           <Field
             {...fieldProps('nationalId')}
@@ -110,7 +116,14 @@ export function NewExamScreen() {
             />
           </Field>
           <Field {...fieldProps('phone')} label={t('newExam.phone')}>
-            <input {...controlProps('phone')} data-testid="patient-phone" type="tel" autoComplete="off" value={form.phone} onChange={(e) => set('phone', e.target.value)} />
+            <input
+              {...controlProps('phone')}
+              data-testid="patient-phone"
+              type="tel"
+              autoComplete="off"
+              value={form.phone}
+              onChange={(e) => set('phone', e.target.value)}
+            />
           </Field>
         </div>
       </fieldset>
@@ -119,7 +132,12 @@ export function NewExamScreen() {
         <legend>{t('newExam.examSection')}</legend>
         <div className="form-grid">
           <Field {...fieldProps('examKind')} label={t('newExam.examKind')} required>
-            <select {...controlProps('examKind')} data-testid="exam-kind" value={form.examKind} onChange={(e) => set('examKind', e.target.value)}>
+            <select
+              {...controlProps('examKind')}
+              data-testid="exam-kind"
+              value={form.examKind}
+              onChange={(e) => set('examKind', e.target.value)}
+            >
               <option value="">{t('newExam.examKindUnset')}</option>
               {EXAM_KINDS.map((k) => (
                 <option key={k} value={k}>
@@ -139,7 +157,12 @@ export function NewExamScreen() {
             />
           </Field>
           <Field {...fieldProps('priority')} label={t('newExam.priority')}>
-            <select {...controlProps('priority')} data-testid="priority" value={form.priority} onChange={(e) => set('priority', e.target.value)}>
+            <select
+              {...controlProps('priority')}
+              data-testid="priority"
+              value={form.priority}
+              onChange={(e) => set('priority', e.target.value)}
+            >
               {PRIORITY_ORDER.map((p) => (
                 <option key={p} value={p}>
                   {t(`priority.${p}`)}

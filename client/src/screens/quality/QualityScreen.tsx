@@ -25,7 +25,9 @@ export function QualityScreen() {
 function ReturnsPerTownship() {
   const { t } = useTranslation();
   const { data, error } = useApi(() => api.qualityReturns(), []);
-  const rows = data ? [...data].sort((a, b) => b.returns - a.returns || a.organization.name.localeCompare(b.organization.name, 'zh-CN')) : [];
+  const rows = data
+    ? [...data].sort((a, b) => b.returns - a.returns || a.organization.name.localeCompare(b.organization.name, 'zh-CN'))
+    : [];
   return (
     <section className="card" data-testid="quality-returns">
       <h2>{t('quality.returnsTitle')}</h2>
@@ -64,7 +66,8 @@ function TurnaroundStats() {
   const duration = useDurationText();
   const [days, setDays] = useState<number>(30);
   const { data: rows, error } = useApi(() => api.turnaroundStats(days), [days]);
-  const spread = (s: DurationSpread | null) => (s ? t('quality.turnaround.spread', { median: duration(s.median * 60_000), p90: duration(s.p90 * 60_000) }) : '—');
+  const spread = (s: DurationSpread | null) =>
+    s ? t('quality.turnaround.spread', { median: duration(s.median * 60_000), p90: duration(s.p90 * 60_000) }) : '—';
   return (
     <section className="card" data-testid="quality-turnaround">
       <h2>{t('quality.turnaround.title')}</h2>
@@ -100,7 +103,12 @@ function TurnaroundStats() {
             </thead>
             <tbody>
               {rows.map((row) => (
-                <tr key={`${row.centre.id}:${row.priority}`} data-testid="turnaround-row" data-centre={row.centre.name} data-priority={row.priority}>
+                <tr
+                  key={`${row.centre.id}:${row.priority}`}
+                  data-testid="turnaround-row"
+                  data-centre={row.centre.name}
+                  data-priority={row.priority}
+                >
                   <td>{row.centre.name}</td>
                   <td>
                     <PriorityBadge priority={row.priority} />

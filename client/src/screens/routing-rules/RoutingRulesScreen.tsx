@@ -37,7 +37,11 @@ export function RoutingRulesScreen() {
     <section>
       <div className="page-title">
         <h1>{t('rules.title')}</h1>
-        {!editable && <span className="badge read-only" data-testid="rules-read-only">{t('rules.readOnly')}</span>}
+        {!editable && (
+          <span className="badge read-only" data-testid="rules-read-only">
+            {t('rules.readOnly')}
+          </span>
+        )}
         {editable && editing === undefined && (
           <button type="button" className="button-primary" data-testid="routing-rule-add" onClick={() => setEditing(null)}>
             {t('rules.add')}

@@ -10,7 +10,12 @@ import { Field } from '../../components/Field.tsx';
 import { checkRule, EMPTY_RULE, formOf, inputOf, modalityChoices, NOTE_MAX, type RuleForm, type RuleProblem } from './rule-form.ts';
 
 /** Adds a rule (`rule` null) or edits one. */
-export function RuleEditor({ rule, consortium, onSaved, onCancel }: {
+export function RuleEditor({
+  rule,
+  consortium,
+  onSaved,
+  onCancel,
+}: {
   rule: RoutingRuleDto | null;
   consortium: ConsortiumDto;
   onSaved: (rule: RoutingRuleDto) => void;
@@ -45,7 +50,8 @@ export function RuleEditor({ rule, consortium, onSaved, onCancel }: {
 
   const problemText = (field: RuleProblem['field']) => {
     if (problem?.field !== field) return undefined;
-    if (problem.kind === 'doesNotRead') return t('rules.error.doesNotRead', { centre: problem.centre, examKind: form.examKind && t(`examKind.${form.examKind}`) });
+    if (problem.kind === 'doesNotRead')
+      return t('rules.error.doesNotRead', { centre: problem.centre, examKind: form.examKind && t(`examKind.${form.examKind}`) });
     return t(`rules.error.${problem.kind}`, { max: NOTE_MAX });
   };
   const invalid = (field: RuleProblem['field']) => ({
@@ -83,7 +89,12 @@ export function RuleEditor({ rule, consortium, onSaved, onCancel }: {
           </select>
         </Field>
         <Field id="rule-originOrgId" label={t('rules.col.township')} hint={t('rules.townshipHint')}>
-          <select id="rule-originOrgId" data-testid="rule-township" value={form.originOrgId} onChange={(e) => set('originOrgId', e.target.value)}>
+          <select
+            id="rule-originOrgId"
+            data-testid="rule-township"
+            value={form.originOrgId}
+            onChange={(e) => set('originOrgId', e.target.value)}
+          >
             <option value="">{t('rules.allTownships')}</option>
             {townshipsOf(consortium).map((o) => (
               <option key={o.id} value={o.id}>
@@ -93,7 +104,13 @@ export function RuleEditor({ rule, consortium, onSaved, onCancel }: {
           </select>
         </Field>
         <Field id="rule-centreId" label={t('rules.col.centre')} required error={problemText('centreId')}>
-          <select id="rule-centreId" data-testid="rule-centre" value={form.centreId} onChange={(e) => set('centreId', e.target.value)} {...invalid('centreId')}>
+          <select
+            id="rule-centreId"
+            data-testid="rule-centre"
+            value={form.centreId}
+            onChange={(e) => set('centreId', e.target.value)}
+            {...invalid('centreId')}
+          >
             <option value="">{t('rules.chooseCentre')}</option>
             {consortium.centres.map((c) => (
               <option key={c.id} value={c.id}>
@@ -103,7 +120,14 @@ export function RuleEditor({ rule, consortium, onSaved, onCancel }: {
           </select>
         </Field>
         <Field id="rule-note" label={t('rules.col.note')} error={problemText('note')} wide>
-          <input id="rule-note" data-testid="rule-note" maxLength={NOTE_MAX} value={form.note} onChange={(e) => set('note', e.target.value)} {...invalid('note')} />
+          <input
+            id="rule-note"
+            data-testid="rule-note"
+            maxLength={NOTE_MAX}
+            value={form.note}
+            onChange={(e) => set('note', e.target.value)}
+            {...invalid('note')}
+          />
         </Field>
         <label className="checkbox-field">
           <input type="checkbox" data-testid="rule-active" checked={form.active} onChange={(e) => set('active', e.target.checked)} />

@@ -2,7 +2,13 @@ import { useTranslation } from 'react-i18next';
 import type { RoutingRuleDto } from '../../../../shared/api.ts';
 
 /** The rules as the server lists them: active first, oldest first (the older of two equal rules wins). */
-export function RuleTable({ rules, editable, busyId, onEdit, onToggle }: {
+export function RuleTable({
+  rules,
+  editable,
+  busyId,
+  onEdit,
+  onToggle,
+}: {
   rules: readonly RoutingRuleDto[];
   editable: boolean;
   /** the rule being switched on or off */
@@ -27,7 +33,13 @@ export function RuleTable({ rules, editable, busyId, onEdit, onToggle }: {
       </thead>
       <tbody>
         {rules.map((r) => (
-          <tr key={r.id} className={r.active ? undefined : 'rule-inactive'} data-testid="routing-rule-row" data-rule-id={r.id} data-active={String(r.active)}>
+          <tr
+            key={r.id}
+            className={r.active ? undefined : 'rule-inactive'}
+            data-testid="routing-rule-row"
+            data-rule-id={r.id}
+            data-active={String(r.active)}
+          >
             <td>{r.examKind ? t(`examKind.${r.examKind}`) : <span className="muted">{t('rules.any')}</span>}</td>
             <td className="mono">{r.modality ?? <span className="muted">{t('rules.any')}</span>}</td>
             <td>{r.originOrg?.name ?? <span className="muted">{t('rules.all')}</span>}</td>

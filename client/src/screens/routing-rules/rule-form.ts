@@ -55,7 +55,8 @@ export function modalityChoices(examKind: ExamKind | '', current: string): strin
   return [...new Set([...all, ...(current ? [current] : [])])];
 }
 
-export type RuleProblem = { field: 'centreId'; kind: 'required' } | { field: 'centreId'; kind: 'doesNotRead'; centre: string } | { field: 'note'; kind: 'tooLong' };
+export type RuleProblem =
+  { field: 'centreId'; kind: 'required' } | { field: 'centreId'; kind: 'doesNotRead'; centre: string } | { field: 'note'; kind: 'tooLong' };
 
 export function checkRule(form: RuleForm, consortium: ConsortiumDto): RuleProblem | null {
   const centre = consortium.centres.find((c) => c.id === form.centreId);

@@ -4,7 +4,12 @@ import type { Township } from '../../api/consortium.ts';
 import type { WorklistFilters } from './worklist-model.ts';
 
 /** Exam kind, township, priority and "mine": each narrows the list the server sends. */
-export function WorklistFilterBar({ filters, examKinds, townships, onChange }: {
+export function WorklistFilterBar({
+  filters,
+  examKinds,
+  townships,
+  onChange,
+}: {
   filters: WorklistFilters;
   /** the kinds this reader's centres read: an ECG reader is not offered CT */
   examKinds: readonly ExamKind[];
@@ -61,7 +66,12 @@ export function WorklistFilterBar({ filters, examKinds, townships, onChange }: {
         </select>
       </label>
       <label className="filter-mine">
-        <input type="checkbox" data-testid="worklist-filter-mine" checked={filters.mine} onChange={(e) => set({ mine: e.target.checked })} />
+        <input
+          type="checkbox"
+          data-testid="worklist-filter-mine"
+          checked={filters.mine}
+          onChange={(e) => set({ mine: e.target.checked })}
+        />
         <span>{t('worklist.filter.mine')}</span>
       </label>
     </div>

@@ -10,7 +10,11 @@ import { SlaCountdown, WaitingTime } from '../../reading/timers.tsx';
 import { Link, navigate, paths } from '../../router.tsx';
 import { prefetchCase } from '../case/load-case.ts';
 
-export function WorklistTable({ rows, onChanged, onStale }: {
+export function WorklistTable({
+  rows,
+  onChanged,
+  onStale,
+}: {
   rows: readonly CaseSummaryDto[];
   onChanged: (kase: CaseSummaryDto) => void;
   onStale: () => void;
@@ -46,14 +50,24 @@ const pressesControl = (e: MouseEvent) => e.target instanceof Element && e.targe
 /** a control, or the patient's name (a link that opens the case itself) */
 const isControl = (e: MouseEvent) => e.target instanceof Element && e.target.closest(`a, ${CONTROLS}`) !== null;
 
-function WorklistRow({ kase: c, onChanged, onStale }: {
+function WorklistRow({
+  kase: c,
+  onChanged,
+  onStale,
+}: {
   kase: CaseSummaryDto;
   onChanged: (kase: CaseSummaryDto) => void;
   onStale: () => void;
 }) {
   const { t } = useTranslation();
   const overdue = useIsPast(c.dueAt);
-  const classes = ['case-row', c.priority === 'STAT' && 'row-stat', c.priority === 'URGENT' && 'row-urgent', overdue && 'row-overdue', c.status === 'CLAIMED' && 'row-claimed'];
+  const classes = [
+    'case-row',
+    c.priority === 'STAT' && 'row-stat',
+    c.priority === 'URGENT' && 'row-urgent',
+    overdue && 'row-overdue',
+    c.status === 'CLAIMED' && 'row-claimed',
+  ];
   return (
     <tr
       className={classes.filter(Boolean).join(' ')}

@@ -48,7 +48,12 @@ export function compareRows(a: CaseSummaryDto, b: CaseSummaryDto): number {
 }
 
 /** The rows after a case changed: updated in its place, moved, inserted or removed. */
-export function applyCaseChange(rows: readonly CaseSummaryDto[], kase: CaseSummaryDto, filters: WorklistFilters, myId: string): CaseSummaryDto[] {
+export function applyCaseChange(
+  rows: readonly CaseSummaryDto[],
+  kase: CaseSummaryDto,
+  filters: WorklistFilters,
+  myId: string,
+): CaseSummaryDto[] {
   const others = rows.filter((r) => r.id !== kase.id);
   if (!belongsInList(kase, filters, myId)) return others;
   const at = others.findIndex((r) => compareRows(kase, r) < 0);

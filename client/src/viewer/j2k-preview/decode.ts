@@ -31,7 +31,12 @@ export interface ReducedImage {
  * codec's readHeader does not report the number of levels in this build); a codestream with fewer levels than
  * that yields nothing, and the next larger level is tried, each with a fresh decoder.
  */
-export function decodeReduced(newDecoder: () => J2kDecoder, codestream: Uint8Array, size: { width: number; height: number }, minimumSide: number): ReducedImage {
+export function decodeReduced(
+  newDecoder: () => J2kDecoder,
+  codestream: Uint8Array,
+  size: { width: number; height: number },
+  minimumSide: number,
+): ReducedImage {
   for (let level = reductionLevel(size, minimumSide); level >= 0; level--) {
     const decoder = newDecoder();
     try {
@@ -40,7 +45,15 @@ export function decodeReduced(newDecoder: () => J2kDecoder, codestream: Uint8Arr
       const decoded = decoder.getDecodedBuffer();
       if (decoded.length === 0) continue;
       const { bitsPerSample, componentCount, isSigned } = decoder.getFrameInfo();
-      return { width: reduced(size.width, level), height: reduced(size.height, level), level, bitsPerSample, componentCount, isSigned, bytes: decoded.slice().buffer };
+      return {
+        width: reduced(size.width, level),
+        height: reduced(size.height, level),
+        level,
+        bitsPerSample,
+        componentCount,
+        isSigned,
+        bytes: decoded.slice().buffer,
+      };
     } finally {
       decoder.delete();
     }

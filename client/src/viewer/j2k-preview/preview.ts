@@ -15,8 +15,17 @@ const PREVIEW_MIN_PIXELS = 1500 * 1500;
 const PREVIEW_MIN_SIDE = 700;
 
 /** Large single-frame grey-scale JPEG 2000 images get a preview. */
-export function wantsPreview(instance: { transferSyntaxUid: string; rows: number | null; columns: number | null; frames: number | null }): boolean {
-  return JPEG_2000_SYNTAXES.has(instance.transferSyntaxUid) && (instance.frames ?? 1) <= 1 && (instance.rows ?? 0) * (instance.columns ?? 0) >= PREVIEW_MIN_PIXELS;
+export function wantsPreview(instance: {
+  transferSyntaxUid: string;
+  rows: number | null;
+  columns: number | null;
+  frames: number | null;
+}): boolean {
+  return (
+    JPEG_2000_SYNTAXES.has(instance.transferSyntaxUid) &&
+    (instance.frames ?? 1) <= 1 &&
+    (instance.rows ?? 0) * (instance.columns ?? 0) >= PREVIEW_MIN_PIXELS
+  );
 }
 
 /** The preview of the image at `url` (wadouri image id `imageId`); rejects when the file does not suit one. */

@@ -10,7 +10,8 @@ export interface PreviewRequest {
   size: { width: number; height: number };
   minimumSide: number;
 }
-export type PreviewResponse = { id: number; ok: true; image: import('./decode.ts').ReducedImage } | { id: number; ok: false; message: string };
+export type PreviewResponse =
+  { id: number; ok: true; image: import('./decode.ts').ReducedImage } | { id: number; ok: false; message: string };
 
 // print: OpenJPEG logs an [INFO] line per header it reads; errors still reach the console
 const codec = openJpegFactory({ locateFile: () => wasmUrl, print: () => {} }) as Promise<{ J2KDecoder: new () => J2kDecoder }>;

@@ -33,7 +33,12 @@ export function CriticalBanner({ kase, onChanged }: { kase: CaseDetailDto; onCha
   };
 
   return (
-    <div className={`critical-banner${acknowledgedAt ? ' critical-banner-done' : ''}`} role="alert" data-testid="critical-banner" data-acknowledged={String(acknowledgedAt !== null)}>
+    <div
+      className={`critical-banner${acknowledgedAt ? ' critical-banner-done' : ''}`}
+      role="alert"
+      data-testid="critical-banner"
+      data-acknowledged={String(acknowledgedAt !== null)}
+    >
       <strong>⚠ {t('critical.title')}</strong>
       {acknowledgedAt ? (
         <span data-testid="critical-acknowledged">
@@ -41,7 +46,13 @@ export function CriticalBanner({ kase, onChanged }: { kase: CaseDetailDto; onCha
           <DateTime iso={acknowledgedAt} />
         </span>
       ) : mayAcknowledge ? (
-        <button type="button" className="button-primary critical-acknowledge" data-testid="acknowledge-critical" disabled={pending} onClick={() => void acknowledge()}>
+        <button
+          type="button"
+          className="button-primary critical-acknowledge"
+          data-testid="acknowledge-critical"
+          disabled={pending}
+          onClick={() => void acknowledge()}
+        >
           {pending ? t('critical.acknowledging') : t('critical.acknowledge')}
         </button>
       ) : (

@@ -16,7 +16,13 @@ import { useReportAutosave, type SaveState } from './useReportAutosave.ts';
 const bodyOf = (v: ReportFieldValues) => ({ ...v, templateId: v.templateId || FALLBACK_TEMPLATE });
 
 /** The reader's draft while they hold the claim: saved as they type, signed with the password, or sent back for a retake. */
-export function DraftReport({ kase, draft, currentInstanceId, onChanged, onStale }: {
+export function DraftReport({
+  kase,
+  draft,
+  currentInstanceId,
+  onChanged,
+  onStale,
+}: {
   kase: CaseDetailDto;
   draft: ReportDto | null;
   currentInstanceId: string | null;
@@ -46,7 +52,13 @@ export function DraftReport({ kase, draft, currentInstanceId, onChanged, onStale
         <h2>{t('report.title')}</h2>
         <SaveIndicator state={autosave.state} savedAt={autosave.savedAt} error={autosave.error} />
       </div>
-      <ReportFields kase={kase} value={value} onChange={setValue} onBlur={() => void autosave.flush().catch(() => undefined)} currentInstanceId={currentInstanceId} />
+      <ReportFields
+        kase={kase}
+        value={value}
+        onChange={setValue}
+        onBlur={() => void autosave.flush().catch(() => undefined)}
+        currentInstanceId={currentInstanceId}
+      />
       <div className="report-actions">
         <button type="button" className="button-danger-quiet" data-testid="return-quality" onClick={() => setDialog('return')}>
           {t('report.returnQuality')}
@@ -94,7 +106,12 @@ export function SaveIndicator({ state, savedAt, error }: { state: SaveState; sav
   const { t } = useTranslation();
   const errorText = useErrorText();
   return (
-    <span className={`save-state save-state-${state}`} data-testid="report-save-state" data-state={state} title={state === 'error' ? errorText(error) : undefined}>
+    <span
+      className={`save-state save-state-${state}`}
+      data-testid="report-save-state"
+      data-state={state}
+      title={state === 'error' ? errorText(error) : undefined}
+    >
       {t(`report.saveState.${state}`)}
       {state === 'saved' && savedAt && (
         <>

@@ -15,7 +15,12 @@ const NUMBER_FIELDS: readonly [field: NumberField, name: 'rate' | 'pr' | 'qrs' |
   ['axisDeg', 'axis'],
 ];
 
-export function EcgFieldInputs({ value, suggested, onChange, onBlur }: {
+export function EcgFieldInputs({
+  value,
+  suggested,
+  onChange,
+  onBlur,
+}: {
   value: EcgReportFields;
   /** the automatic measurements as fields; null: there are none */
   suggested: EcgReportFields | null;
@@ -24,7 +29,8 @@ export function EcgFieldInputs({ value, suggested, onChange, onBlur }: {
 }) {
   const { t } = useTranslation();
   const [confirmed, setConfirmed] = useState(false);
-  const isAuto = (field: keyof EcgReportFields) => !confirmed && suggested !== null && value[field] === suggested[field] && value[field] !== null && value[field] !== '';
+  const isAuto = (field: keyof EcgReportFields) =>
+    !confirmed && suggested !== null && value[field] === suggested[field] && value[field] !== null && value[field] !== '';
   const anyAuto = (['rhythm', ...NUMBER_FIELDS.map(([field]) => field)] as const).some(isAuto);
 
   return (
@@ -81,13 +87,20 @@ function AutoMark() {
   );
 }
 
-const parseInteger = (text: string): number | null | undefined => (text.trim() === '' ? null : /^\s*[-+]?\d+\s*$/.test(text) ? Number(text) : undefined);
+const parseInteger = (text: string): number | null | undefined =>
+  text.trim() === '' ? null : /^\s*[-+]?\d+\s*$/.test(text) ? Number(text) : undefined;
 
 /**
  * A whole number or empty (null). The text is kept as typed, so that "-" on the way to "-30" is not wiped; the
  * value changes only when the text is a number (or empty), and an outside change (a prefill) replaces the text.
  */
-function IntegerInput({ value, testId, prefilled, onChange, onBlur }: {
+function IntegerInput({
+  value,
+  testId,
+  prefilled,
+  onChange,
+  onBlur,
+}: {
   value: number | null;
   testId: string;
   prefilled: boolean;

@@ -8,7 +8,15 @@ import { useErrorText } from '../../../i18n/error-text.ts';
  * The password asked again before a signature. `onConfirm` rejects with the server's error: a wrong password
  * stays in the dialog to be typed again; any other failure is shown there too.
  */
-export function PasswordDialog({ title, explain, confirmLabel, pendingLabel, onConfirm, onCancel, children }: {
+export function PasswordDialog({
+  title,
+  explain,
+  confirmLabel,
+  pendingLabel,
+  onConfirm,
+  onCancel,
+  children,
+}: {
   title: string;
   explain: string;
   confirmLabel: string;

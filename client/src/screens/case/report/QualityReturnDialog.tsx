@@ -7,7 +7,11 @@ import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx';
 import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 
 /** 退回重拍: the images cannot be read; the township retakes them. The reasons are counted per township. */
-export function QualityReturnDialog({ caseId, onDone, onCancel }: {
+export function QualityReturnDialog({
+  caseId,
+  onDone,
+  onCancel,
+}: {
   caseId: string;
   onDone: (kase: CaseDetailDto) => void;
   onCancel: () => void;
@@ -44,7 +48,14 @@ export function QualityReturnDialog({ caseId, onDone, onCancel }: {
       </fieldset>
       <label className="field">
         <span>{t('report.returnNote')}</span>
-        <textarea rows={3} maxLength={1000} value={note} placeholder={t('report.returnNotePlaceholder')} data-testid="return-note" onChange={(e) => setNote(e.target.value)} />
+        <textarea
+          rows={3}
+          maxLength={1000}
+          value={note}
+          placeholder={t('report.returnNotePlaceholder')}
+          data-testid="return-note"
+          onChange={(e) => setNote(e.target.value)}
+        />
       </label>
     </ConfirmDialog>
   );

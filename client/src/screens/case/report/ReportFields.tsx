@@ -16,7 +16,14 @@ export const MAX_KEY_IMAGES = 12;
 /** Used until the reader picks a template: every exam kind has it. */
 export const FALLBACK_TEMPLATE = 'general';
 
-export const emptyReport = (): ReportFieldValues => ({ templateId: '', findings: '', impression: '', criticalFinding: false, keyImageIds: [], ecgFields: null });
+export const emptyReport = (): ReportFieldValues => ({
+  templateId: '',
+  findings: '',
+  impression: '',
+  criticalFinding: false,
+  keyImageIds: [],
+  ecgFields: null,
+});
 
 /** A saved report's editable fields: a draft to go on with, or a signed version to amend. */
 export const fieldValuesOf = (r: ReportDto): ReportFieldValues => ({
@@ -35,7 +42,13 @@ type TextField = 'findings' | 'impression';
  * from the automatic analysis), findings and impression, the template's normal phrases (inserted where the cursor
  * is), the critical-finding flag and the key images.
  */
-export function ReportFields({ kase, value, onChange, onBlur, currentInstanceId }: {
+export function ReportFields({
+  kase,
+  value,
+  onChange,
+  onBlur,
+  currentInstanceId,
+}: {
   kase: CaseDetailDto;
   value: ReportFieldValues;
   onChange: (value: ReportFieldValues) => void;
@@ -100,14 +113,26 @@ export function ReportFields({ kase, value, onChange, onBlur, currentInstanceId 
           <span className="muted small">{t('report.phrases')}</span>
           {phrases.map((phrase) => (
             // mousedown would take the focus (and the cursor position) away from the text field
-            <button type="button" key={phrase} className="phrase-button" data-testid="report-phrase" onMouseDown={(e) => e.preventDefault()} onClick={() => insertPhrase(phrase)}>
+            <button
+              type="button"
+              key={phrase}
+              className="phrase-button"
+              data-testid="report-phrase"
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => insertPhrase(phrase)}
+            >
               {phrase}
             </button>
           ))}
         </div>
       )}
       {value.ecgFields && showsEcgFields(kase, value.templateId) && (
-        <EcgFieldInputs value={value.ecgFields} suggested={suggestedEcgFields(kase)} onChange={(ecgFields) => onChange({ ...value, ecgFields })} onBlur={onBlur} />
+        <EcgFieldInputs
+          value={value.ecgFields}
+          suggested={suggestedEcgFields(kase)}
+          onChange={(ecgFields) => onChange({ ...value, ecgFields })}
+          onBlur={onBlur}
+        />
       )}
       <label className="field">
         <span>{t('report.findings')}</span>
@@ -135,8 +160,16 @@ export function ReportFields({ kase, value, onChange, onBlur, currentInstanceId 
           onChange={(e) => onChange({ ...value, impression: e.target.value })}
         />
       </label>
-      <label className={`checkbox-field report-critical${value.criticalFinding ? ' report-critical-on' : ''}`} title={t('report.criticalHint')}>
-        <input type="checkbox" checked={value.criticalFinding} data-testid="report-critical" onChange={(e) => onChange({ ...value, criticalFinding: e.target.checked })} />
+      <label
+        className={`checkbox-field report-critical${value.criticalFinding ? ' report-critical-on' : ''}`}
+        title={t('report.criticalHint')}
+      >
+        <input
+          type="checkbox"
+          checked={value.criticalFinding}
+          data-testid="report-critical"
+          onChange={(e) => onChange({ ...value, criticalFinding: e.target.checked })}
+        />
         {t('report.critical')}
         <span className="muted small">{t('report.criticalHint')}</span>
       </label>
@@ -147,13 +180,23 @@ export function ReportFields({ kase, value, onChange, onBlur, currentInstanceId 
             type="button"
             data-testid="report-key-image-add"
             disabled={!currentInstanceId || keyImageFull || value.keyImageIds.includes(currentInstanceId)}
-            title={!currentInstanceId ? t('report.keyImageNoViewer') : keyImageFull ? t('report.keyImageFull', { max: MAX_KEY_IMAGES }) : undefined}
+            title={
+              !currentInstanceId
+                ? t('report.keyImageNoViewer')
+                : keyImageFull
+                  ? t('report.keyImageFull', { max: MAX_KEY_IMAGES })
+                  : undefined
+            }
             onClick={addKeyImage}
           >
             {t('report.keyImageAdd')}
           </button>
         </div>
-        <KeyImageList kase={kase} ids={value.keyImageIds} onRemove={(id) => onChange({ ...value, keyImageIds: value.keyImageIds.filter((k) => k !== id) })} />
+        <KeyImageList
+          kase={kase}
+          ids={value.keyImageIds}
+          onRemove={(id) => onChange({ ...value, keyImageIds: value.keyImageIds.filter((k) => k !== id) })}
+        />
       </div>
     </div>
   );
@@ -170,7 +213,13 @@ export function KeyImageList({ kase, ids, onRemove }: { kase: CaseDetailDto; ids
         <li key={id} data-testid="report-key-image" data-instance-id={id}>
           <span>{describe(id)}</span>
           {onRemove && (
-            <button type="button" className="button-quiet" aria-label={t('report.keyImageRemove')} title={t('report.keyImageRemove')} onClick={() => onRemove(id)}>
+            <button
+              type="button"
+              className="button-quiet"
+              aria-label={t('report.keyImageRemove')}
+              title={t('report.keyImageRemove')}
+              onClick={() => onRemove(id)}
+            >
               ×
             </button>
           )}
@@ -187,7 +236,9 @@ function useKeyImageLabel(kase: CaseDetailDto): (instanceId: string) => string {
       for (const series of study.series) {
         const instance = series.instances.find((i) => i.id === instanceId);
         if (!instance) continue;
-        const seriesName = [series.modality, series.seriesNumber !== null ? t('viewer.seriesLabel', { number: series.seriesNumber }) : null].filter(Boolean).join(' ');
+        const seriesName = [series.modality, series.seriesNumber !== null ? t('viewer.seriesLabel', { number: series.seriesNumber }) : null]
+          .filter(Boolean)
+          .join(' ');
         return t('report.keyImageLabel', { series: seriesName, number: instance.instanceNumber ?? '?' });
       }
     }

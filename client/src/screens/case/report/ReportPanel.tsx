@@ -14,7 +14,12 @@ import { SignedReport } from './SignedReport.tsx';
  * The case's report: the editor for the reader holding the claim, the signed report (with its history, and
  * amendment for the centre's signing physicians) for everyone who may see the case once it is signed.
  */
-export function ReportPanel({ kase, currentInstanceId, onChanged, onStale }: {
+export function ReportPanel({
+  kase,
+  currentInstanceId,
+  onChanged,
+  onStale,
+}: {
   kase: CaseDetailDto;
   currentInstanceId: string | null;
   onChanged: (kase: CaseDetailDto) => void;
@@ -26,7 +31,13 @@ export function ReportPanel({ kase, currentInstanceId, onChanged, onStale }: {
   return <LoadedReport kase={kase} holding={holding} currentInstanceId={currentInstanceId} onChanged={onChanged} onStale={onStale} />;
 }
 
-function LoadedReport({ kase, holding, currentInstanceId, onChanged, onStale }: {
+function LoadedReport({
+  kase,
+  holding,
+  currentInstanceId,
+  onChanged,
+  onStale,
+}: {
   kase: CaseDetailDto;
   holding: boolean;
   currentInstanceId: string | null;
@@ -37,7 +48,8 @@ function LoadedReport({ kase, holding, currentInstanceId, onChanged, onStale }: 
   const me = useMe();
   // a new signature, an amendment or an acknowledgement changes the report: load it again
   const report = useApi<CaseReportDto>(() => api.getReport(kase.id), [kase.id, kase.status, kase.signedAt, kase.critical?.acknowledgedAt]);
-  const ofTheCentre = CENTRE_ROLES.includes(me.role) && me.canSign && kase.centre !== null && me.centres.some((c) => c.id === kase.centre?.id);
+  const ofTheCentre =
+    CENTRE_ROLES.includes(me.role) && me.canSign && kase.centre !== null && me.centres.some((c) => c.id === kase.centre?.id);
   // as the server rules (reporting/reports.ts amendReport): the version's signer, or a supervisor of the centre
   const mayAmend = (signed: ReportDto) => ofTheCentre && (me.role === 'SUPERVISOR' || signed.signedBy?.id === me.id);
 

@@ -10,7 +10,14 @@ import { EcgFieldsTable } from './EcgReportFields.tsx';
 import { fieldValuesOf, KeyImageList, ReportFields, type ReportFieldValues } from './ReportFields.tsx';
 
 /** The report in force, as the township receives it, with the versions it replaced and why. */
-export function SignedReport({ kase, report, current, mayAmend, currentInstanceId, onChanged }: {
+export function SignedReport({
+  kase,
+  report,
+  current,
+  mayAmend,
+  currentInstanceId,
+  onChanged,
+}: {
   kase: CaseDetailDto;
   report: CaseReportDto;
   current: ReportDto;
@@ -36,14 +43,23 @@ export function SignedReport({ kase, report, current, mayAmend, currentInstanceI
     );
   }
   return (
-    <section className={`card report-panel report-signed${current.criticalFinding ? ' report-signed-critical' : ''}`} data-testid="report-signed">
+    <section
+      className={`card report-panel report-signed${current.criticalFinding ? ' report-signed-critical' : ''}`}
+      data-testid="report-signed"
+    >
       <div className="report-head">
         <h2>
           {t('report.title')} <span className="muted small">{t('report.version', { version: current.version })}</span>
         </h2>
         {current.criticalFinding && <span className="badge critical-badge">{t('report.critical')}</span>}
         {/* the printed report (PDF) the township hands to the patient */}
-        <a className="button" href={`/api/cases/${encodeURIComponent(kase.id)}/report.pdf`} target="_blank" rel="noreferrer" data-testid="report-pdf">
+        <a
+          className="button"
+          href={`/api/cases/${encodeURIComponent(kase.id)}/report.pdf`}
+          target="_blank"
+          rel="noreferrer"
+          data-testid="report-pdf"
+        >
           {t('report.printPdf')}
         </a>
         {mayAmend && (
@@ -99,7 +115,8 @@ function ReportBody({ kase, report }: { kase: CaseDetailDto; report: ReportDto }
         </>
       )}
       <p className="report-signature muted">
-        {t('report.signedBy')}：<strong data-testid="report-signed-by">{report.signedBy?.displayName ?? t('common.none')}</strong> · {t('report.signedAt')}：
+        {t('report.signedBy')}：<strong data-testid="report-signed-by">{report.signedBy?.displayName ?? t('common.none')}</strong> ·{' '}
+        {t('report.signedAt')}：
         <DateTime iso={report.signedAt} />
       </p>
     </div>
@@ -107,7 +124,13 @@ function ReportBody({ kase, report }: { kase: CaseDetailDto; report: ReportDto }
 }
 
 /** A new signed version: the editor prefilled with the report in force, a reason, and the password. */
-function AmendReport({ kase, current, currentInstanceId, onDone, onCancel }: {
+function AmendReport({
+  kase,
+  current,
+  currentInstanceId,
+  onDone,
+  onCancel,
+}: {
   kase: CaseDetailDto;
   current: ReportDto;
   currentInstanceId: string | null;
@@ -128,7 +151,14 @@ function AmendReport({ kase, current, currentInstanceId, onDone, onCancel }: {
       <ReportFields kase={kase} value={value} onChange={setValue} currentInstanceId={currentInstanceId} />
       <label className="field">
         <span>{t('report.amendReason')}</span>
-        <textarea rows={2} maxLength={500} value={reason} data-testid="amend-reason" aria-invalid={reason !== '' && !reasonOk} onChange={(e) => setReason(e.target.value)} />
+        <textarea
+          rows={2}
+          maxLength={500}
+          value={reason}
+          data-testid="amend-reason"
+          aria-invalid={reason !== '' && !reasonOk}
+          onChange={(e) => setReason(e.target.value)}
+        />
       </label>
       <div className="report-actions">
         <button type="button" onClick={onCancel}>
@@ -151,7 +181,9 @@ function AmendReport({ kase, current, currentInstanceId, onDone, onCancel }: {
           explain={t('report.signExplain')}
           confirmLabel={t('report.amendSubmit')}
           pendingLabel={t('report.amendSigning')}
-          onConfirm={async (password) => onDone(await api.amendReport(kase.id, { ...value, templateId: value.templateId || 'general', reason: reason.trim(), password }))}
+          onConfirm={async (password) =>
+            onDone(await api.amendReport(kase.id, { ...value, templateId: value.templateId || 'general', reason: reason.trim(), password }))
+          }
           onCancel={() => setSigning(false)}
         >
           <p className="report-amendment">{t('report.amendmentReason', { reason: reason.trim() })}</p>

@@ -7,7 +7,15 @@ import { rhythmTextForReport } from '../../../ecg/rhythm.ts';
 
 export const ECG_TEMPLATE = 'ecg-12lead';
 
-export const EMPTY_ECG_FIELDS: EcgReportFields = { rhythm: '', heartRateBpm: null, prMs: null, qrsMs: null, qtMs: null, qtcMs: null, axisDeg: null };
+export const EMPTY_ECG_FIELDS: EcgReportFields = {
+  rhythm: '',
+  heartRateBpm: null,
+  prMs: null,
+  qrsMs: null,
+  qtMs: null,
+  qtcMs: null,
+  axisDeg: null,
+};
 
 export function showsEcgFields(kase: CaseDetailDto, templateId: string): boolean {
   return kase.examKind === 'ECG' || templateId === ECG_TEMPLATE;

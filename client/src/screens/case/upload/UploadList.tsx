@@ -20,9 +20,20 @@ export function UploadList({ items }: { items: readonly UploadItem[] }) {
 const UploadRow = memo(function UploadRow({ item }: { item: UploadItem }) {
   const { t } = useTranslation();
   const reason = useOutcomeReason(item);
-  const tone = item.status === 'rejected' || item.status === 'failed' ? 'bad' : item.status === 'uploading' || item.status === 'queued' ? 'active' : 'done';
+  const tone =
+    item.status === 'rejected' || item.status === 'failed'
+      ? 'bad'
+      : item.status === 'uploading' || item.status === 'queued'
+        ? 'active'
+        : 'done';
   return (
-    <li className={`upload-row upload-${item.status}`} data-testid="upload-row" data-status={item.status} data-file={item.name} data-path={item.path}>
+    <li
+      className={`upload-row upload-${item.status}`}
+      data-testid="upload-row"
+      data-status={item.status}
+      data-file={item.name}
+      data-path={item.path}
+    >
       <span className="upload-name" title={item.path}>
         {item.path}
       </span>
@@ -32,7 +43,9 @@ const UploadRow = memo(function UploadRow({ item }: { item: UploadItem }) {
       <ProgressBar value={item.sentBytes} max={item.size} label={item.path} tone={tone} />
       <span className="upload-outcome">
         <span className="upload-status">{t(`upload.status.${item.status}`)}</span>
-        {item.retry && <span className="muted"> · {t('upload.retrying', { attempt: item.retry.attempt, seconds: item.retry.delayMs / 1000 })}</span>}
+        {item.retry && (
+          <span className="muted"> · {t('upload.retrying', { attempt: item.retry.attempt, seconds: item.retry.delayMs / 1000 })}</span>
+        )}
         {reason && (
           <span className="upload-reason" data-testid="upload-reason" title={item.rejection?.reason ?? item.error?.message}>
             {reason}

@@ -11,7 +11,13 @@ export function UploadOverall({ items }: { items: readonly UploadItem[] }) {
   const filesDone = items.filter((i) => isFinished(i.status)).length;
 
   return (
-    <div className="upload-overall" data-testid="upload-overall" data-files-done={filesDone} data-files-total={items.length} aria-live="polite">
+    <div
+      className="upload-overall"
+      data-testid="upload-overall"
+      data-files-done={filesDone}
+      data-files-total={items.length}
+      aria-live="polite"
+    >
       <ProgressBar value={bytesDone} max={bytesTotal} label={t('upload.title')} tone={filesDone === items.length ? 'done' : 'active'} />
       <p>
         {t('upload.overall', {
@@ -23,7 +29,12 @@ export function UploadOverall({ items }: { items: readonly UploadItem[] }) {
         {' · '}
         {/* a refused file is the one thing here that needs the user's attention */}
         <span className={count('rejected') + count('failed') > 0 ? 'upload-summary-problem' : 'muted'}>
-          {t('upload.summary', { accepted: count('accepted'), duplicate: count('duplicate'), rejected: count('rejected'), failed: count('failed') })}
+          {t('upload.summary', {
+            accepted: count('accepted'),
+            duplicate: count('duplicate'),
+            rejected: count('rejected'),
+            failed: count('failed'),
+          })}
         </span>
       </p>
     </div>

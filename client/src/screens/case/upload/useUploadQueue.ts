@@ -36,7 +36,10 @@ export function disposeUploadQueues(): void {
 }
 
 function tooLarge(file: string, limit: number): UploadResponse {
-  return { accepted: [], rejected: [{ file, code: 'TOO_LARGE', reason: `larger than the limit of ${limit} bytes`, status: 413, params: { limit } }] };
+  return {
+    accepted: [],
+    rejected: [{ file, code: 'TOO_LARGE', reason: `larger than the limit of ${limit} bytes`, status: 413, params: { limit } }],
+  };
 }
 
 export function useUploadQueue(caseId: string, onSettled: () => void) {
