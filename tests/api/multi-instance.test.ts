@@ -1,42 +1,21 @@
 // Two server instances on one PostgreSQL, joined by the Socket.IO PostgreSQL adapter, behave as one.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import type { RunningServer } from '../../server/server.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { ApiClient } from '../helpers/api-client.ts';
 import { connectSocket, waitForEvent } from '../helpers/sockets.ts';
-import { createPostgresDatabase, DEMO_PASSWORD } from '../helpers/test-server.ts';
+import { DEMO_PASSWORD, startTwoInstances } from '../helpers/test-server.ts';
 
 let a: RunningServer;
 let b: RunningServer;
-let drop: () => Promise<void>;
-let dataDir: string;
+let instances: Awaited<ReturnType<typeof startTwoInstances>>;
 
 beforeAll(async () => {
-  const database = await createPostgresDatabase();
-  drop = database.drop;
-  // one blob store for both, as on one machine or a shared volume
-  dataDir = await mkdtemp(join(tmpdir(), 'teledx-multi-'));
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    LOG_LEVEL: 'silent',
-    TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
-  };
-  // started together, as two `npm start`s would be: migrations and the demo seed happen once
-  [a, b] = await Promise.all([startServer(loadConfig(env)), startServer(loadConfig(env))]);
+  instances = await startTwoInstances();
+  ({ a, b } = instances);
 });
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
-  await drop?.();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => instances?.close());
 
 async function login(server: RunningServer, username: string): Promise<ApiClient> {
   const client = new ApiClient(server.url);

@@ -2,19 +2,15 @@
 // recovered connection (SQLite's connection-state recovery) must come back with its own session; logging out
 // closes the session's sockets (on every instance), a deactivated user's go within seconds; consultation
 // signalling acts as the session is now, not as it was at the handshake.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords.ts';
-import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
+import type { RunningServer } from '../../server/server.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { ApiClient } from '../helpers/api-client.ts';
 import { ConsultPeer } from '../helpers/consult-peer.ts';
 import { connectSocket, waitForEvent, type TestSocket } from '../helpers/sockets.ts';
-import { BACKENDS, createPostgresDatabase, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { BACKENDS, DEMO_PASSWORD, startTestServer, startTwoInstances, type TestServer } from '../helpers/test-server.ts';
 
 const MEDIA_ENV = { TELEDX_MEDIA_WORKERS: '1', TELEDX_MEDIA_RTC_MIN_PORT: '45000', TELEDX_MEDIA_RTC_MAX_PORT: '45999' };
 
@@ -241,27 +237,12 @@ describe.each(BACKENDS)('sockets end with their session (%s)', (backend) => {
 describe('logout on one instance closes the session’s sockets on another (PostgreSQL adapter)', () => {
   let a: RunningServer;
   let b: RunningServer;
-  let drop: () => Promise<void>;
-  let dataDir: string;
+  let instances: Awaited<ReturnType<typeof startTwoInstances>>;
   beforeAll(async () => {
-    const database = await createPostgresDatabase();
-    drop = database.drop;
-    dataDir = await mkdtemp(join(tmpdir(), 'teledx-socket-sessions-'));
-    const env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      LOG_LEVEL: 'silent',
-      TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
-    };
-    [a, b] = await Promise.all([startServer(loadConfig(env)), startServer(loadConfig(env))]);
+    instances = await startTwoInstances();
+    ({ a, b } = instances);
   });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await drop?.();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => instances?.close());
 
   it('logging out through A disconnects the socket held on B', async () => {
     const onA = new ApiClient(a.url);

@@ -108,3 +108,30 @@ export async function addEcgSupervisor(server: TestServer): Promise<void> {
     },
   });
 }
+
+/**
+ * Two instances of teledx on one fresh PostgreSQL database and one blob folder (as on one machine or a shared
+ * volume), started together as two `npm start`s would be: migrations and the demo seed happen once.
+ */
+export async function startTwoInstances(): Promise<{ a: RunningServer; b: RunningServer; close(): Promise<void> }> {
+  const database = await createPostgresDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'teledx-multi-'));
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'silent',
+    TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+  };
+  const [a, b] = await Promise.all([startServer(loadConfig(env)), startServer(loadConfig(env))]);
+  return {
+    a,
+    b,
+    async close() {
+      await Promise.all([a.close(), b.close()]);
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
