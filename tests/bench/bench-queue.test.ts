@@ -12,7 +12,7 @@ it('npm run bench:queue runs and prints its figures', async () => {
     ['--import', 'tsx', 'tests/bench/queue.ts', '--readers', '20', '--rate', '10', '--seconds', '1', '--claimers', '2'],
     { cwd: root, timeout: 120_000 },
   );
-  expect(stdout).toContain('queue: 20 readers (socket.io clients) on 2 instances');
+  expect(stdout).toContain('queue: 20 readers (socket.io clients in 2 processes) on 2 instances');
   expect(Number(/p99 (\d+) ms, max/.exec(stdout)?.[1])).toBeGreaterThan(0);
   expect(stdout).toMatch(/event sent → its last reader: p50 \d+ ms, p99 \d+ ms/);
   expect(stdout).toContain('deliveries 200 of 200 (missed 0)');

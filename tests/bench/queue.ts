@@ -1,4 +1,5 @@
 // npm run bench:queue -- [--readers R] [--rate S] [--seconds T] [--claimers K] [--client light|socket.io]
+//                         [--reader-processes P]
 //
 // Two teledx server processes on one PostgreSQL (joined by the Socket.IO PostgreSQL adapter). R readers of
 // the imaging centre hold sockets, split across both instances; a township submits S cases per second for
@@ -6,19 +7,18 @@
 // every reader (p50/p95/p99, and how many deliveries were missed), then K readers race to claim each case
 // and prints claims per second.
 //
-// All R readers live in this one process, on the servers' machine: with socket.io-client (the default, as in
-// the browsers) each message costs this process ~25 µs, so at 1,000 readers ~25 ms of every event goes on
-// reading it, one reader after another (a browser reads only its own). --client light readers are a bare
-// WebSocket speaking just enough Engine.IO/Socket.IO to connect, answer pings and parse each event (~17 µs);
-// the CPU line tells how much of the machine each side took (this process's includes the submits).
+// The R readers live in P processes (queue-readers.ts, default 2), on the servers' machine: with socket.io-client
+// (the default, as in the browsers) each message costs a reader's process ~25 µs, so readers in one process would
+// read every event one after another (~25 ms at 1,000 readers) where browsers each read only their own.
+// --client light readers are a bare WebSocket speaking just enough Engine.IO/Socket.IO to connect, answer pings and
+// parse each event (~17 µs); the CPU line tells how much of the machine each side took.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { io, type Socket } from 'socket.io-client';
-import { WebSocket } from 'ws';
-import type { CaseChangedEvent, ServerToClientEvents } from '../../shared/events.ts';
+import { fork } from 'node:child_process';
+import type { ReadersReply, ReadersRequest } from './queue-readers.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createSession, SESSION_COOKIE } from '../../server/auth/sessions.ts';
 import { openDatabase } from '../../server/db/client.ts';
@@ -34,53 +34,31 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     claimers: { type: 'string', default: '5' },
     client: { type: 'string', default: 'socket.io' },
+    'reader-processes': { type: 'string', default: '2' },
   },
 });
 const R = Number(args.readers);
 const S = Number(args.rate);
 const T = Number(args.seconds);
 const K = Number(args.claimers);
+const P = Number(args['reader-processes']);
+if (args.client !== 'socket.io' && args.client !== 'light') throw new Error('--client is socket.io or light');
 
-type Reader = { close(): void };
-
-function socketIoReader(url: string, cookie: string, onCaseChanged: (e: CaseChangedEvent) => void): Promise<Reader> {
-  const socket: Socket<ServerToClientEvents> = io(url, { transports: ['websocket'], extraHeaders: { cookie } });
-  socket.on('case:changed', onCaseChanged);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
+/** CPU time used so far (user + system, ms) by a process (Linux: /proc) */
+function cpuTimeOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 10 ms
 }
 
-/**
- * Engine.IO 4 over a WebSocket: "0{…}" opens (answered with Socket.IO's connect, "40"), "2" pings (answered "3"),
- * "4" carries a Socket.IO packet: "40…" connected, "44…" refused, "42[name, payload]" an event.
- */
-function lightReader(url: string, cookie: string, onCaseChanged: (e: CaseChangedEvent) => void): Promise<Reader> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers: { cookie } });
-  return new Promise((resolve, reject) => {
-    ws.on('message', (data: Buffer) => {
-      const text = data.toString();
-      if (text === '2') ws.send('3');
-      else if (text.startsWith('42')) {
-        const [name, payload] = JSON.parse(text.slice(2)) as [string, CaseChangedEvent];
-        if (name === 'case:changed') onCaseChanged(payload);
-      } else if (text.startsWith('0')) ws.send('40');
-      else if (text.startsWith('40')) resolve({ close: () => ws.close() });
-      else if (text.startsWith('44')) reject(new Error(`refused: ${text}`));
+/** A process holding a share of the readers (queue-readers.ts), asked over IPC. */
+function startReaders() {
+  const child = fork(new URL('./queue-readers.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+  const ask = <T extends ReadersReply['type']>(request: ReadersRequest, answer: T) =>
+    new Promise<Extract<ReadersReply, { type: T }>>((resolve, reject) => {
+      child.once('message', (reply: ReadersReply) => (reply.type === answer ? resolve(reply as never) : reject(new Error(reply.type))));
+      child.send(request);
     });
-    ws.once('error', reject);
-  });
-}
-
-/** CPU time used so far (user + system, ms) by server A, server B and this process (Linux: /proc) */
-function cpuTimes(): number[] {
-  const ofServer = (pid: number) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 10 ms
-  };
-  const own = process.cpuUsage();
-  return [ofServer(a.child.pid!), ofServer(b.child.pid!), (own.user + own.system) / 1000];
+  return { child, ask };
 }
 
 /** the p-th percentile (0–100) of the values, nearest rank */
@@ -96,7 +74,9 @@ const env = { DATA_DIR: dataDir, DATABASE_URL: database.url, TELEDX_DEMO_PASSWOR
 const a = await spawnServer(env); // the first one migrates and seeds
 const b = await spawnServer(env);
 const instances = [a.url, b.url];
-const sockets: { close(): void }[] = [];
+const readerProcesses = Array.from({ length: P }, startReaders);
+/** CPU time (ms) so far of server A, server B and all reader processes */
+const cpuTimes = () => [cpuTimeOf(a.child.pid!), cpuTimeOf(b.child.pid!), readerProcesses.reduce((t, r) => t + cpuTimeOf(r.child.pid!), 0)];
 const db = await openDatabase(database.url);
 
 try {
@@ -121,19 +101,15 @@ try {
     Array.from({ length: R }, async (_, i) => `${SESSION_COOKIE}=${(await createSession(db, `bench-reader-${i}`, 1, {})).token}`),
   );
 
-  // arrival times: case id → times at which readers got its submit event
-  const arrivals = new Map<string, number[]>();
-  const emittedAt = new Map<string, number>(); // the server's own clock: when it sent the event
-  const onCaseChanged = (e: CaseChangedEvent) => {
-    if (e.event !== 'submit') return;
-    arrivals.get(e.case.id)?.push(Date.now());
-    if (!emittedAt.has(e.case.id)) emittedAt.set(e.case.id, Date.parse(e.at));
-  };
-  const connect = args.client === 'socket.io' ? socketIoReader : lightReader;
-  for (let i = 0; i < R; i += 100) {
-    const batch = cookies.slice(i, i + 100).map((cookie, j) => connect(instances[(i + j) % 2]!, cookie, onCaseChanged));
-    sockets.push(...(await Promise.all(batch)));
-  }
+  // reader i goes to process i mod P; within a process, readers alternate between the two instances
+  await Promise.all(
+    readerProcesses.map((r, p) =>
+      r.ask(
+        { type: 'connect', urls: instances, cookies: cookies.filter((_, i) => i % P === p), client: args.client as 'light' },
+        'connected',
+      ),
+    ),
+  );
 
   // cases ready to submit (registered and uploaded beforehand: the submit is what is measured)
   const techs = await Promise.all(
@@ -162,7 +138,6 @@ try {
     caseIds.map(async (id, i) => {
       const due = started + (i * 1000) / S;
       await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-      arrivals.set(id, []);
       sentAt.set(id, Date.now());
       const res = await techs[i % 2]!.post(`/api/cases/${id}/submit`);
       if (res.status !== 200) {
@@ -174,6 +149,16 @@ try {
   await new Promise((r) => setTimeout(r, 2000)); // stragglers
   const cpu = cpuTimes().map((t, i) => t - cpuBefore[i]!);
 
+  // arrival times: case id → times at which readers got its submit event; the server's own clock: when it sent it
+  const arrivals = new Map<string, number[]>(caseIds.map((id) => [id, []]));
+  const emittedAt = new Map<string, number>();
+  for (const r of readerProcesses) {
+    for (const [id, at, emitted] of (await r.ask({ type: 'report' }, 'report')).arrivals) {
+      arrivals.get(id)?.push(at);
+      emittedAt.set(id, emitted);
+    }
+  }
+
   const latencies: number[] = [];
   let missed = 0;
   for (const id of caseIds) {
@@ -183,13 +168,13 @@ try {
   }
   const ms = (values: number[], p: number) => percentile(values, p).toFixed(0);
   console.log(
-    `queue: ${R} readers (${args.client} clients) on 2 instances (PostgreSQL adapter), ${S} submits/s for ${T} s (${total} cases)`,
+    `queue: ${R} readers (${args.client} clients in ${P} processes) on 2 instances (PostgreSQL adapter), ${S} submits/s for ${T} s (${total} cases)`,
   );
   console.log(
     `  submit → event at every reader: p50 ${ms(latencies, 50)} ms, p95 ${ms(latencies, 95)} ms, p99 ${ms(latencies, 99)} ms, max ${ms(latencies, 100)} ms`,
   );
   const serverSide = caseIds.map((id) => emittedAt.get(id)! - sentAt.get(id)!);
-  // from the server's emit to the last of the R readers (sockets on both instances, the clients all in this process)
+  // from the server's emit to the last of the R readers (sockets on both instances)
   const spread = caseIds.filter((id) => arrivals.get(id)!.length > 0).map((id) => Math.max(...arrivals.get(id)!) - emittedAt.get(id)!);
   console.log(`  of which submit → event sent by the server: p50 ${ms(serverSide, 50)} ms, p99 ${ms(serverSide, 99)} ms;`);
   console.log(`  event sent → its last reader: p50 ${ms(spread, 50)} ms, p99 ${ms(spread, 99)} ms`);
@@ -198,7 +183,7 @@ try {
   );
   const perCase = (ms: number) => (ms / total).toFixed(1);
   console.log(
-    `  CPU per case submitted: server A ${perCase(cpu[0]!)} ms, server B ${perCase(cpu[1]!)} ms, the ${R} readers (this process) ${perCase(cpu[2]!)} ms`,
+    `  CPU per case submitted: server A ${perCase(cpu[0]!)} ms, server B ${perCase(cpu[1]!)} ms, the ${R} readers ${perCase(cpu[2]!)} ms`,
   );
 
   // claim race: K readers (on alternating instances) claim each case at once
@@ -222,7 +207,7 @@ try {
     `  claims: ${(winners / claimSeconds).toFixed(0)} cases claimed/s (${((winners * K) / claimSeconds).toFixed(0)} claim requests/s, ${K} readers racing per case, one winner each)`,
   );
 } finally {
-  sockets.forEach((s) => s.close());
+  readerProcesses.forEach((r) => r.child.disconnect());
   await db.$disconnect();
   await Promise.all([a.kill('SIGTERM'), b.kill('SIGTERM')]);
   await database.drop();
