@@ -16,6 +16,7 @@ it('npm run bench:queue runs and prints its figures', async () => {
   expect(Number(/p99 (\d+) ms, max/.exec(stdout)?.[1])).toBeGreaterThan(0);
   expect(stdout).toMatch(/event sent → its last reader: p50 \d+ ms, p99 \d+ ms/);
   expect(stdout).toContain('deliveries 200 of 200 (missed 0)');
+  expect(stdout).toMatch(/floor on this machine .*: one message to 10 loopback sockets takes [\d.]+ ms/);
   expect(Number(/server A ([\d.]+) ms/.exec(stdout)?.[1])).toBeGreaterThan(0);
   expect(Number(/(\d+) cases claimed\/s/.exec(stdout)?.[1])).toBeGreaterThan(0);
 }, 130_000);

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fork } from 'node:child_process';
 import type { ReadersReply, ReadersRequest } from './queue-readers.ts';
+import { measureLoopbackFloor } from './loopback-floor.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createSession, SESSION_COOKIE } from '../../server/auth/sessions.ts';
 import { openDatabase } from '../../server/db/client.ts';
@@ -68,6 +69,8 @@ function percentile(values: number[], p: number): number {
 }
 
 const loadBefore = loadavg()[0]!.toFixed(1); // the machine is shared: say how busy it was
+// each instance writes to half the readers: what the kernel alone charges for that here, before any of our code
+const floor = await measureLoopbackFloor(Math.ceil(R / 2));
 const database = await createPostgresDatabase();
 const dataDir = await mkdtemp(join(tmpdir(), 'teledx-bench-queue-'));
 const env = { DATA_DIR: dataDir, DATABASE_URL: database.url, TELEDX_DEMO_PASSWORD: DEMO_PASSWORD, LOG_LEVEL: 'warn' };
@@ -180,6 +183,9 @@ try {
   console.log(`  event sent → its last reader: p50 ${ms(spread, 50)} ms, p99 ${ms(spread, 99)} ms`);
   console.log(
     `  deliveries ${latencies.length} of ${total * R} (missed ${missed}); load average ${loadBefore} before, ${loadavg()[0]!.toFixed(1)} after`,
+  );
+  console.log(
+    `  floor on this machine (plain TCP, no Socket.IO): one message to ${floor.sockets} loopback sockets takes ${floor.writeMs.toFixed(1)} ms to write, ${floor.lastReaderMs.toFixed(1)} ms to reach the last`,
   );
   const perCase = (ms: number) => (ms / total).toFixed(1);
   console.log(
