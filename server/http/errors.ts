@@ -36,6 +36,13 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
       return;
     }
+    if (isDatabaseBusy(error)) {
+      // the request did nothing (its transaction never started): the client may simply send it again
+      log.warn({ url: req.originalUrl, prismaCode: error.code }, 'database busy');
+      res.set('Retry-After', '1');
+      res.status(503).json({ error: { code: 'BUSY', message: 'the server is busy; try again in a moment' } });
+      return;
+    }
     // body-parser and friends set status/type on their errors
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) log.error({ err: error, url: req.originalUrl }, 'unhandled error');
@@ -47,6 +54,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
             .replaceAll('.', '_');
     res.status(status).json({ error: { code, message: status === 500 ? 'internal error' : String(error.message) } });
   };
+}
+
+/**
+ * Prisma could not get a connection from the pool (P2024) or start a transaction (P2028) within its wait: the
+ * machine is overloaded and nothing was written, which is a 503 to retry, not an internal error.
+ */
+function isDatabaseBusy(error: unknown): error is { code: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'P2024' || code === 'P2028';
 }
 
 /**

@@ -109,12 +109,16 @@ function responses(spec: RouteSpec) {
   return answers;
 }
 
-/** The statuses a declaration implies: validation (400), login (401), role (403), a record not found (404). */
+/**
+ * The statuses a declaration implies: validation (400), login (401), role or a cross-origin write (403), a record
+ * not found (404), and the database too busy to start (503 BUSY, to retry) on any route.
+ */
 function impliedErrors(spec: RouteSpec): number[] {
   const statuses = new Set<number>(spec.errors ?? []);
   if (spec.body || spec.query || spec.multipart) statuses.add(400);
   if (spec.access !== 'public') statuses.add(401);
-  if (Array.isArray(spec.access)) statuses.add(403);
+  if (Array.isArray(spec.access) || spec.method !== 'get') statuses.add(403);
   if (isCaseRoute(spec) || spec.path.includes('/:')) statuses.add(404);
+  statuses.add(503);
   return [...statuses].sort();
 }
