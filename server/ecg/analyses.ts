@@ -12,7 +12,9 @@ import { escalateCase } from '../cases/lifecycle.ts';
 import type { AppContext } from '../context.ts';
 import { isUniqueViolation, type Prisma } from '../db/client.ts';
 import { notFound } from '../http/errors.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
 import { decodeEcg, type EcgFileKind } from './decode.ts';
+import { MAX_AECG_BYTES } from './decode-aecg.ts';
 import { GENERAL_ECG_STORAGE, TWELVE_LEAD_ECG_STORAGE } from './decode-dicom.ts';
 import { measureEcg } from './measure.ts';
 
@@ -33,8 +35,11 @@ type AnalysisRow = Prisma.EcgAnalysisGetPayload<object>;
  */
 export async function analyseNewEcgFiles(ctx: AppContext, caseId: string): Promise<void> {
   for (const source of await unanalysedSources(ctx, caseId)) {
-    const bytes = new Uint8Array(await buffer(ctx.store.get(source.storageKey)));
-    const outcome = analyse(bytes, source.kind);
+    const file = await readEcgFile(ctx.store, source.storageKey);
+    const outcome =
+      'problem' in file
+        ? { columns: { errorCode: file.problem.code, errorMessage: file.problem.reason } }
+        : analyse(file.bytes, source.kind);
     let row: AnalysisRow;
     try {
       row = await ctx.db.ecgAnalysis.create({
@@ -86,6 +91,25 @@ type Outcome = { columns: Omit<Prisma.EcgAnalysisUncheckedCreateInput, 'caseId'>
  * The file's analysis, or why there is none. An unexpected failure of the algorithm is recorded like a decoding
  * problem (ANALYSIS_FAILED): left unrecorded, every reading of the case would try again and fail again.
  */
+/**
+ * The largest ECG file read into memory: a resting 12-lead ECG is well under 1 MB, and neither decoder takes more
+ * than the aECG document limit. Larger files are refused by their stored size, before a byte is read.
+ */
+export const MAX_ECG_FILE_BYTES = MAX_AECG_BYTES;
+
+export async function readEcgFile(
+  store: BlobStore,
+  key: string,
+): Promise<{ bytes: Uint8Array } | { problem: { code: 'TOO_LARGE'; reason: string } }> {
+  const size = (await store.size(key)) ?? 0;
+  if (size > MAX_ECG_FILE_BYTES) {
+    return {
+      problem: { code: 'TOO_LARGE', reason: `the ECG file is ${size} bytes, more than the ${MAX_ECG_FILE_BYTES} an ECG is read with` },
+    };
+  }
+  return { bytes: new Uint8Array(await buffer(store.get(key))) };
+}
+
 function analyse(bytes: Uint8Array, kind: EcgFileKind): Outcome {
   try {
     return decodeAndMeasure(bytes, kind);
@@ -131,7 +155,8 @@ export async function ecgWaveform(ctx: AppContext, actor: Actor, analysisId: str
       ? { kind: 'aecg' as const, ...row.attachment }
       : null;
   if (!source) throw notFound('ECG analysis');
-  const decoded = decodeEcg(new Uint8Array(await buffer(ctx.store.get(source.storageKey))), source.kind);
+  const file = await readEcgFile(ctx.store, source.storageKey);
+  const decoded = 'problem' in file ? file : decodeEcg(file.bytes, source.kind);
   if ('problem' in decoded) throw notFound('ECG signal');
   return waveformDto(decoded.recording);
 }
