@@ -33,6 +33,20 @@ export async function openDatabase(url: string): Promise<Db> {
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
 }
 
+/**
+ * Runs a transaction again when it lost a race on a unique key (another request inserted the same row first): the
+ * next attempt sees that row and takes the path for an existing one.
+ */
+export async function retryOnUniqueViolation<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= attempts) throw error;
+    }
+  }
+}
+
 /** True when an error is Prisma's unique-constraint violation (P2002). */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
