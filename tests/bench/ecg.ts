@@ -1,11 +1,13 @@
-// npm run bench:ecg -- [--count N] [--runs N]
+// npm run bench:ecg -- [--count N (0: no synthetic set)] [--runs N] [--mitdb DIR]
 //
 // Accuracy and speed of the ECG core. Accuracy: N synthetic 10 s 12-lead ECGs (500 Hz, varied rate, PR, QRS, QT,
 // axis, amplitudes; 20 % atrial fibrillation) per noise level, measured against the exact wave boundaries they were
 // synthesised with: beat sensitivity / positive predictivity (ANSI/AAMI EC57 matching, 150 ms), mean ± SD error of
 // PR, QRS, QT, heart rate and QRS axis, rhythm hints. Then the one real annotated ECG available offline (pydicom's
 // Mortara ELI 250 file) against the cart's own beat marks and measurements. Speed: DICOM bytes → recording and
-// recording → measurements for one 10 s 12-lead ECG at 500 Hz, median over many runs.
+// recording → measurements for one 10 s 12-lead ECG at 500 Hz, median over many runs. With --mitdb DIR: the WFDB
+// records in DIR (PhysioNet's MIT-BIH Arrhythmia Database, not shipped with the project) in consecutive 10 s
+// windows against their reference annotations (tests/bench/ecg-mitdb.ts).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { decodeEcg } from '../../server/ecg/decode.ts';
@@ -25,8 +27,11 @@ import {
 } from '../fixtures/ecg-accuracy.ts';
 import { writeAecg, writeDicomEcg } from '../fixtures/ecg-files.ts';
 import { randomParams, synthesizeEcg, type NoiseLevel, type SynthParams } from '../fixtures/ecg-synth.ts';
+import { benchMitdb } from './ecg-mitdb.ts';
 
-const { values: args } = parseArgs({ options: { count: { type: 'string', default: '200' }, runs: { type: 'string', default: '50' } } });
+const { values: args } = parseArgs({
+  options: { count: { type: 'string', default: '200' }, runs: { type: 'string', default: '50' }, mitdb: { type: 'string' } },
+});
 const COUNT = Number(args.count);
 const RUNS = Number(args.runs);
 const AF_SHARE = 0.2;
@@ -147,8 +152,11 @@ function speed(): void {
 }
 
 console.log('ECG core benchmark: automatic measurements vs known truth (all figures are automatic suggestions)');
-for (const level of ['clean', 'moderate', 'strong'] as NoiseLevel[]) accuracy(level, 500, COUNT);
-for (const rate of [250, 1000]) accuracy('moderate', rate, Math.max(1, Math.round(COUNT / 4)));
+if (COUNT > 0) {
+  for (const level of ['clean', 'moderate', 'strong'] as NoiseLevel[]) accuracy(level, 500, COUNT);
+  for (const rate of [250, 1000]) accuracy('moderate', rate, Math.max(1, Math.round(COUNT / 4)));
+}
 realRecord();
 speed();
-console.log('  no annotated ECG database (MIT-BIH, PhysioNet) is installable offline from npm or Debian: the real-data line is one record');
+if (args.mitdb) benchMitdb(args.mitdb);
+else console.log('  annotated records (MIT-BIH, PhysioNet): none given; pass --mitdb DIR (a folder of WFDB records with .atr annotations)');
