@@ -104,7 +104,6 @@ function toHeader(parsed: Parsed, instance: StoredInstance, bulkBase: string, fi
     bulk.set(tag, bytes);
     return `${bulkBase}/bulkdata/${tag}`;
   });
-  delete dataset[PIXEL_DATA_TAG];
   const pixel = parsed.pixel;
   if (pixel) {
     if (pixel.length !== null && pixel.offset + pixel.length > fileSize) throw new HttpError(500, 'UNREADABLE_INSTANCE', 'pixel data runs past the file');
@@ -121,6 +120,8 @@ function convert(
 ): DicomJsonDataset {
   const out: DicomJsonDataset = {};
   for (const [tag, element] of Object.entries(dict)) {
+    // dcmjs leaves a placeholder for the tag it stopped at (Pixel Data): the caller describes pixel data itself
+    if (tag === PIXEL_DATA_TAG && !Array.isArray(element.Value)) continue;
     const vr = element.vr;
     const next: DicomJsonElement = { vr };
     if (vr === 'SQ') {
@@ -130,7 +131,7 @@ function convert(
       const bytes = binaryOf(element.Value);
       if (bytes.length > INLINE_BINARY_MAX && bulkUri) next.BulkDataURI = bulkUri(tag, bytes);
       else if (bytes.length) next.InlineBinary = Buffer.from(bytes).toString('base64');
-    } else if (element.Value !== undefined) {
+    } else if (Array.isArray(element.Value)) {
       const values = (element.Value as unknown[]).filter((v) => v !== undefined);
       if (values.length && !(values.length === 1 && values[0] === '')) next.Value = values;
     }
