@@ -63,13 +63,13 @@ export const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
 
 /**
  * An MR study dated 2025-03-15 with an accession number and a two-frame instance in JPEG baseline syntax
- * (encapsulated, one fragment per frame: the bytes are opaque to the server, which serves them as stored).
+ * (encapsulated, one even-length fragment per frame: the bytes are opaque to the server, which serves them as stored).
  */
 export function encapsulatedMr(): { bytes: Buffer; studyUid: string; seriesUid: string; sopInstanceUid: string; fragments: Buffer[] } {
   const studyUid = newUid();
   const seriesUid = newUid();
   const sopInstanceUid = newUid();
-  const fragments = [Buffer.from('\xff\xd8frame-one-bytes\xff\xd9', 'latin1'), Buffer.from('\xff\xd8frame-two!\xff\xd9', 'latin1')];
+  const fragments = [Buffer.from('\xff\xd8frame-one-byte\xff\xd9', 'latin1'), Buffer.from('\xff\xd8frame-two!\xff\xd9', 'latin1')];
   const dataSet: Element[] = [
     { tag: 0x00080016, vr: 'UI', value: CT_IMAGE_STORAGE },
     { tag: 0x00080018, vr: 'UI', value: sopInstanceUid },
