@@ -2,24 +2,27 @@
 // after the server has turned tags (00100010) into keywords (PatientName). Bounded: a value is at most 1024
 // characters, a UID list at most 1000 UIDs.
 import { z } from 'zod';
+import { SINGLE_LINE_CONTROLS } from './input.ts';
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
-const noControls = /^[^\u0000-\u001F\u007F]*$/;
 
 /** A UID or a comma-separated list of UIDs (PS3.18 8.3.4.1: "UID list matching"). */
 export const uidList = z
   .string()
   .max(65 * 1000)
-  .transform((s) => s.split(/[,\\]/).map((u) => u.trim()).filter(Boolean))
-  .pipe(
-    z
-      .array(z.string().max(64).regex(UID, 'not a UID'))
-      .min(1)
-      .max(1000),
-  );
+  .transform((s) =>
+    s
+      .split(/[,\\]/)
+      .map((u) => u.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().max(64).regex(UID, 'not a UID')).min(1).max(1000));
 
 /** A matching value: text with the * and ? wildcards. */
-const matchText = z.string().max(1024).regex(noControls, 'control characters are not allowed');
+const matchText = z
+  .string()
+  .max(1024)
+  .refine((s) => !SINGLE_LINE_CONTROLS.test(s), 'control characters are not allowed');
 
 const DA = /^\d{8}$/;
 /** A DA value or range: 20260101, 20260101-20261231, -20261231, 20260101- */
@@ -53,7 +56,12 @@ export const qidoQuerySchema = z
     ModalitiesInStudy: z
       .string()
       .max(1024)
-      .transform((s) => s.split(/[,\\]/).map((m) => m.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(/[,\\]/)
+          .map((m) => m.trim())
+          .filter(Boolean),
+      )
       .optional(),
     StudyInstanceUID: uidList.optional(),
     SeriesInstanceUID: uidList.optional(),

@@ -12,7 +12,8 @@ import { retrieveBulkdata, retrieveFrames, retrieveInstances, retrieveMetadata, 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
 
 function uid(segment: string | undefined, what: string): string {
-  if (!segment || segment.length > 64 || !UID.test(segment)) throw new HttpError(400, 'BAD_UID', `${what} is not a UID: ${String(segment).slice(0, 80)}`);
+  if (!segment || segment.length > 64 || !UID.test(segment))
+    throw new HttpError(400, 'BAD_UID', `${what} is not a UID: ${String(segment).slice(0, 80)}`);
   return segment;
 }
 
@@ -71,7 +72,8 @@ async function dispatch(ctx: AppContext, req: Request, res: Response): Promise<v
   if (s.length === 7 && (s[6] === 'rendered' || s[6] === 'thumbnail')) return retrieveRendered(w, target, res);
   if (s.length === 8 && s[6] === 'frames') return retrieveFrames(w, target, s[7]!, res, accept);
   if (s.length === 8 && s[6] === 'bulkdata') {
-    if (!/^[0-9A-Fa-f]{8}$/.test(s[7]!)) throw new HttpError(400, 'BAD_TAG', `bulk data is named by its tag (8 hex digits): ${s[7]!.slice(0, 40)}`);
+    if (!/^[0-9A-Fa-f]{8}$/.test(s[7]!))
+      throw new HttpError(400, 'BAD_TAG', `bulk data is named by its tag (8 hex digits): ${s[7]!.slice(0, 40)}`);
     return retrieveBulkdata(w, target, s[7]!, res);
   }
   throw notRoute();

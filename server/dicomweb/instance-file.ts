@@ -69,7 +69,8 @@ export async function readInstanceHeader(store: BlobStore, instance: StoredInsta
     const prefix = await readRange(store, instance.storageKey, 0, want);
     const parsed = tryParse(prefix, want === size);
     if (parsed) return toHeader(parsed, instance, bulkBase, size);
-    if (want >= size || want >= MAX_HEADER_READ) throw new HttpError(500, 'UNREADABLE_INSTANCE', 'the stored instance header cannot be read');
+    if (want >= size || want >= MAX_HEADER_READ)
+      throw new HttpError(500, 'UNREADABLE_INSTANCE', 'the stored instance header cannot be read');
     want = Math.min(size, want * 4, MAX_HEADER_READ);
   }
 }
@@ -106,8 +107,12 @@ function toHeader(parsed: Parsed, instance: StoredInstance, bulkBase: string, fi
   });
   const pixel = parsed.pixel;
   if (pixel) {
-    if (pixel.length !== null && pixel.offset + pixel.length > fileSize) throw new HttpError(500, 'UNREADABLE_INSTANCE', 'pixel data runs past the file');
-    dataset[PIXEL_DATA_TAG] = { vr: pixel.vr === 'OB' || pixel.length === null ? 'OB' : 'OW', BulkDataURI: `${bulkBase}/bulkdata/${PIXEL_DATA_TAG}` };
+    if (pixel.length !== null && pixel.offset + pixel.length > fileSize)
+      throw new HttpError(500, 'UNREADABLE_INSTANCE', 'pixel data runs past the file');
+    dataset[PIXEL_DATA_TAG] = {
+      vr: pixel.vr === 'OB' || pixel.length === null ? 'OB' : 'OW',
+      BulkDataURI: `${bulkBase}/bulkdata/${PIXEL_DATA_TAG}`,
+    };
   }
   const ts = parsed.message.meta['00020010']?.Value?.[0];
   return { dataset, transferSyntaxUid: typeof ts === 'string' ? ts : instance.transferSyntaxUid, pixelData: pixel, bulk };
@@ -176,7 +181,8 @@ export async function locateFrames(store: BlobStore, key: string, header: Instan
     const samples = num(header.dataset, '00280002') ?? 1;
     const bits = num(header.dataset, '00280100') ?? 16;
     const frameBits = rows * columns * samples * bits;
-    if (frameBits % 8 !== 0 || frameBits === 0) throw new HttpError(501, 'FRAME_LAYOUT_UNSUPPORTED', 'frames that do not fill whole bytes are not served');
+    if (frameBits % 8 !== 0 || frameBits === 0)
+      throw new HttpError(501, 'FRAME_LAYOUT_UNSUPPORTED', 'frames that do not fill whole bytes are not served');
     const frameSize = frameBits / 8;
     return frames.map((n) => {
       const start = pixel.offset + (n - 1) * frameSize;
@@ -214,7 +220,8 @@ async function readFragments(store: BlobStore, key: string, valueOffset: number)
   };
   let pos = valueOffset;
   const bot = await item(pos);
-  if (bot.group !== 0xfffe || bot.element !== 0xe000) throw new HttpError(500, 'UNREADABLE_INSTANCE', 'encapsulated pixel data has no offset table');
+  if (bot.group !== 0xfffe || bot.element !== 0xe000)
+    throw new HttpError(500, 'UNREADABLE_INSTANCE', 'encapsulated pixel data has no offset table');
   const table = await readAt(pos + 8, bot.length);
   const offsets: number[] = [];
   for (let i = 0; i + 4 <= table.length; i += 4) offsets.push(table.readUInt32LE(i));

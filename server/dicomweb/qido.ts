@@ -21,7 +21,8 @@ export function parseQidoQuery(search: URLSearchParams): QidoQuery {
     if (key === 'includefield') {
       for (const field of value.split(',').map((f) => f.trim())) {
         if (!field) continue;
-        if (field !== 'all' && !keywordOf(field)) throw new HttpError(400, 'UNKNOWN_ATTRIBUTE', `includefield: ${field} is not a DICOM attribute`);
+        if (field !== 'all' && !keywordOf(field))
+          throw new HttpError(400, 'UNKNOWN_ATTRIBUTE', `includefield: ${field} is not a DICOM attribute`);
         includefield.push(field);
       }
       continue;
@@ -29,7 +30,11 @@ export function parseQidoQuery(search: URLSearchParams): QidoQuery {
     const name = ['limit', 'offset', 'fuzzymatching'].includes(key) ? key : keywordOf(key);
     if (!name) throw new HttpError(400, 'UNKNOWN_ATTRIBUTE', `${key} is not a DICOM attribute or a QIDO-RS parameter`);
     if (/^[A-Z]/.test(name) && !QIDO_MATCHING_KEYS.includes(name)) {
-      throw new HttpError(400, 'UNSUPPORTED_MATCHING_KEY', `matching on ${name} is not supported (supported: ${QIDO_MATCHING_KEYS.join(', ')})`);
+      throw new HttpError(
+        400,
+        'UNSUPPORTED_MATCHING_KEY',
+        `matching on ${name} is not supported (supported: ${QIDO_MATCHING_KEYS.join(', ')})`,
+      );
     }
     if (name in raw) throw new HttpError(400, 'DUPLICATE_PARAMETER', `${name} is given more than once`);
     raw[name] = value;
@@ -84,7 +89,13 @@ export function personNameMatches(pattern: string, value: string | null | undefi
 }
 
 const textMatches = (pattern: string, value: string | null | undefined, insensitive = false) =>
-  value !== null && value !== undefined && (hasWildcard(pattern) ? wildcardRegex(pattern).test(value) : insensitive ? value.toLowerCase() === pattern.toLowerCase() : value === pattern);
+  value !== null &&
+  value !== undefined &&
+  (hasWildcard(pattern)
+    ? wildcardRegex(pattern).test(value)
+    : insensitive
+      ? value.toLowerCase() === pattern.toLowerCase()
+      : value === pattern);
 
 // ---- the rows ----
 
@@ -170,13 +181,21 @@ function studyWhere(actor: Actor, provider: Provider, q: QidoQuery, studyUid?: s
   }
   if (q.StudyDate) {
     const iso = (d: string) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
-    and.push({ studyDate: { ...(q.StudyDate.from ? { gte: iso(q.StudyDate.from) } : {}), ...(q.StudyDate.to ? { lte: iso(q.StudyDate.to) } : {}) } });
+    and.push({
+      studyDate: { ...(q.StudyDate.from ? { gte: iso(q.StudyDate.from) } : {}), ...(q.StudyDate.to ? { lte: iso(q.StudyDate.to) } : {}) },
+    });
   }
   if (q.ModalitiesInStudy?.length) and.push({ series: { some: { modality: { in: q.ModalitiesInStudy } } } });
   return { where: { AND: and }, post: post.length ? (s) => post.every((p) => p(s)) : null };
 }
 
-function seriesWhere(actor: Actor, provider: Provider, q: QidoQuery, studyUid?: string, seriesUid?: string): Built<Prisma.SeriesWhereInput> {
+function seriesWhere(
+  actor: Actor,
+  provider: Provider,
+  q: QidoQuery,
+  studyUid?: string,
+  seriesUid?: string,
+): Built<Prisma.SeriesWhereInput> {
   const study = studyWhere(actor, provider, q, studyUid);
   const and: Prisma.SeriesWhereInput[] = [{ study: study.where }];
   const post: ((s: StudyRow, series?: { modality: string | null; seriesDescription?: string | null }) => boolean)[] = [];
@@ -267,7 +286,10 @@ export async function searchStudies(c: QidoContext, q: QidoQuery): Promise<Dicom
       '00080056': attr('CS', 'ONLINE'),
       '00080061': attr('CS', ...modalities),
       '00201206': attr('IS', s.series.length),
-      '00201208': attr('IS', s.series.reduce((n, x) => n + x._count.instances, 0)),
+      '00201208': attr(
+        'IS',
+        s.series.reduce((n, x) => n + x._count.instances, 0),
+      ),
     };
   });
 }
@@ -289,7 +311,9 @@ export async function searchSeries(c: QidoContext, q: QidoQuery, studyUid?: stri
     q.limit ?? DEFAULT_LIMIT,
   );
   return rows.map((x) => ({
-    ...(studyUid ? { '00080005': attr('CS', 'ISO_IR 192'), '0020000D': attr('UI', x.study.studyInstanceUid) } : studyAttributes(x.study, c.base)),
+    ...(studyUid
+      ? { '00080005': attr('CS', 'ISO_IR 192'), '0020000D': attr('UI', x.study.studyInstanceUid) }
+      : studyAttributes(x.study, c.base)),
     '00080060': attr('CS', x.modality),
     '00080021': attr('DA'),
     '0008103E': attr('LO', x.seriesDescription),
@@ -348,13 +372,31 @@ export async function instancesToRetrieve(
   db: Db,
   actor: Actor,
   target: { study: string; series?: string; sop?: string },
-): Promise<{ sopInstanceUid: string; seriesInstanceUid: string; studyInstanceUid: string; storageKey: string; transferSyntaxUid: string; sha256: string }[]> {
+): Promise<
+  {
+    sopInstanceUid: string;
+    seriesInstanceUid: string;
+    studyInstanceUid: string;
+    storageKey: string;
+    transferSyntaxUid: string;
+    sha256: string;
+  }[]
+> {
   const rows = await db.instance.findMany({
     where: {
       ...(target.sop ? { sopInstanceUid: target.sop } : {}),
-      series: { ...(target.series ? { seriesInstanceUid: target.series } : {}), study: { studyInstanceUid: target.study, case: caseScope(actor) } },
+      series: {
+        ...(target.series ? { seriesInstanceUid: target.series } : {}),
+        study: { studyInstanceUid: target.study, case: caseScope(actor) },
+      },
     },
-    select: { sopInstanceUid: true, storageKey: true, transferSyntaxUid: true, sha256: true, series: { select: { seriesInstanceUid: true } } },
+    select: {
+      sopInstanceUid: true,
+      storageKey: true,
+      transferSyntaxUid: true,
+      sha256: true,
+      series: { select: { seriesInstanceUid: true } },
+    },
     orderBy: [{ series: { seriesNumber: 'asc' } }, { instanceNumber: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
     take: 100_000,
   });

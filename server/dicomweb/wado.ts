@@ -9,7 +9,15 @@ import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { renderKeyImage } from '../reporting/key-image.ts';
-import { frameCount, locateFrames, PIXEL_DATA_TAG, rangesStream, readInstanceHeader, UNCOMPRESSED_SYNTAXES, type DicomJsonDataset } from './instance-file.ts';
+import {
+  frameCount,
+  locateFrames,
+  PIXEL_DATA_TAG,
+  rangesStream,
+  readInstanceHeader,
+  UNCOMPRESSED_SYNTAXES,
+  type DicomJsonDataset,
+} from './instance-file.ts';
 import { instancesToRetrieve } from './qido.ts';
 
 export interface WadoContext {
@@ -39,13 +47,16 @@ async function sendMultipart(res: Response, type: string, parts: Part[], extraTy
   res.setHeader('Cache-Control', 'private, no-store');
   const write = async (chunk: Buffer | string) => {
     if (res.destroyed) throw new Error('client went away');
-    if (!res.write(chunk)) await new Promise<void>((resolve, reject) => {
-      res.once('drain', resolve);
-      res.once('close', () => reject(new Error('client went away')));
-    });
+    if (!res.write(chunk))
+      await new Promise<void>((resolve, reject) => {
+        res.once('drain', resolve);
+        res.once('close', () => reject(new Error('client went away')));
+      });
   };
   for (const part of parts) {
-    await write(`--${boundary}\r\nContent-Type: ${part.contentType}\r\n${part.location ? `Content-Location: ${part.location}\r\n` : ''}\r\n`);
+    await write(
+      `--${boundary}\r\nContent-Type: ${part.contentType}\r\n${part.location ? `Content-Location: ${part.location}\r\n` : ''}\r\n`,
+    );
     for await (const chunk of part.body()) await write(chunk as Buffer);
     await write('\r\n');
   }
@@ -66,7 +77,9 @@ const instanceUrl = (base: string, i: { studyInstanceUid: string; seriesInstance
 function checkAccept(accept: string | undefined, type: string): string | null {
   if (!accept || accept.includes('*/*')) return null;
   const ranges = accept.split(',').map((r) => r.trim());
-  const ours = ranges.filter((r) => r.startsWith('multipart/related') && (!/type=/.test(r) || r.includes(`"${type}"`) || r.includes(`type=${type}`)));
+  const ours = ranges.filter(
+    (r) => r.startsWith('multipart/related') && (!/type=/.test(r) || r.includes(`"${type}"`) || r.includes(`type=${type}`)),
+  );
   if (!ours.length) throw new HttpError(406, 'NOT_ACCEPTABLE', `only multipart/related; type="${type}" is offered`);
   const syntax = ours.map((r) => /transfer-syntax=([^;\s]+)/.exec(r)?.[1]);
   return syntax.includes(undefined) ? null : syntax.includes('*') ? '*' : (syntax[0] ?? null);
@@ -123,7 +136,12 @@ export async function retrieveFrames(c: WadoContext, target: Required<Target>, l
   const [instance] = await found(c, target);
   const header = await readInstanceHeader(c.store, instance!, instanceUrl(c.base, instance!));
   const ts = header.transferSyntaxUid;
-  if (wanted && wanted !== '*' && wanted !== ts && !(wanted === '1.2.840.10008.1.2.1' && UNCOMPRESSED_SYNTAXES.has(ts) && ts !== '1.2.840.10008.1.2.2')) {
+  if (
+    wanted &&
+    wanted !== '*' &&
+    wanted !== ts &&
+    !(wanted === '1.2.840.10008.1.2.1' && UNCOMPRESSED_SYNTAXES.has(ts) && ts !== '1.2.840.10008.1.2.2')
+  ) {
     throw new HttpError(406, 'NOT_ACCEPTABLE', `frames are offered in ${ts} (ask with transfer-syntax=*)`);
   }
   const located = await locateFrames(c.store, instance!.storageKey, header, frames);
@@ -150,7 +168,9 @@ export async function retrieveBulkdata(c: WadoContext, target: Required<Target>,
     if (!pixel) throw notFound('bulk data');
     if (pixel.length !== null) {
       const ranges = [{ start: pixel.offset, end: pixel.offset + pixel.length }];
-      await sendMultipart(res, 'application/octet-stream', [{ contentType, body: () => rangesStream(c.store, instance!.storageKey, ranges) }]);
+      await sendMultipart(res, 'application/octet-stream', [
+        { contentType, body: () => rangesStream(c.store, instance!.storageKey, ranges) },
+      ]);
       return;
     }
     const all = Array.from({ length: frameCount(header) }, (_, k) => k + 1);
@@ -178,7 +198,8 @@ export async function retrieveBulkdata(c: WadoContext, target: Required<Target>,
 export async function retrieveRendered(c: WadoContext, target: Required<Target>, res: Response) {
   const [instance] = await found(c, target);
   const png = await renderKeyImage(c.store, instance!.storageKey);
-  if (!png) throw new HttpError(406, 'NOT_RENDERABLE', 'this instance cannot be rendered by the server (compressed or not a grayscale image)');
+  if (!png)
+    throw new HttpError(406, 'NOT_RENDERABLE', 'this instance cannot be rendered by the server (compressed or not a grayscale image)');
   res.status(200).setHeader('Content-Type', 'image/png');
   res.setHeader('Cache-Control', 'private, max-age=3600');
   res.end(png);

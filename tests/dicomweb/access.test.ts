@@ -85,7 +85,8 @@ describe.each(BACKENDS)('DICOMweb access (%s)', (backend) => {
       ['admin', [township1.seriesUid, township2.seriesUid].sort()],
     ] as const) {
       const res = await get(user, '/series');
-      const found = res.status === 204 ? [] : ((await res.json()) as { '0020000E': { Value: string[] } }[]).map((s) => s['0020000E'].Value[0]);
+      const found =
+        res.status === 204 ? [] : ((await res.json()) as { '0020000E': { Value: string[] } }[]).map((s) => s['0020000E'].Value[0]);
       expect(found.sort(), user).toEqual(sees);
       const inst = await get(user, `/instances?SOPInstanceUID=${township1.files[0]!.sopInstanceUid}`);
       expect(inst.status, user).toBe(sees.includes(township1.seriesUid as never) ? 200 : 204);

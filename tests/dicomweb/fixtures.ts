@@ -3,7 +3,15 @@
 import iconv from 'iconv-lite';
 import { createRequire } from 'node:module';
 import { api } from 'dicomweb-client';
-import { CT_IMAGE_STORAGE, encapsulatedPixelData, newUid, syntheticCt, syntheticUsCine, writeDicom, type Element } from '../fixtures/dicom-writer.ts';
+import {
+  CT_IMAGE_STORAGE,
+  encapsulatedPixelData,
+  newUid,
+  syntheticCt,
+  syntheticUsCine,
+  writeDicom,
+  type Element,
+} from '../fixtures/dicom-writer.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 
 type XhrClass = { prototype: { _restrictedHeaders: Record<string, boolean> } };
@@ -12,8 +20,26 @@ const XHR = createRequire(import.meta.url)('xhr2') as XhrClass;
 XHR.prototype._restrictedHeaders = { ...XHR.prototype._restrictedHeaders, cookie: false };
 (globalThis as { XMLHttpRequest?: unknown }).XMLHttpRequest = XHR;
 
-export function dicomWebClient(baseUrl: string, session: ApiClient): api.DICOMwebClient {
-  return new api.DICOMwebClient({ url: `${baseUrl}/dicom-web`, headers: { cookie: session.cookie }, verbose: false });
+/** The calls the tests make (dicomweb-client's generated types mark every documented option as required). */
+type Call<R = unknown> = (options: Record<string, unknown>) => Promise<R>;
+export interface DicomWebCalls {
+  headers: Record<string, string>;
+  searchForStudies: Call<unknown[]>;
+  searchForSeries: Call<unknown[]>;
+  searchForInstances: Call<unknown[]>;
+  retrieveStudyMetadata: Call<unknown[]>;
+  retrieveSeriesMetadata: Call<unknown[]>;
+  retrieveInstanceMetadata: Call<unknown[]>;
+  retrieveInstanceFrames: Call<ArrayBuffer[]>;
+  retrieveInstance: Call<ArrayBuffer>;
+  retrieveSeries: Call<ArrayBuffer[]>;
+  retrieveStudy: Call<ArrayBuffer[]>;
+  retrieveBulkData: Call<ArrayBuffer[]>;
+}
+
+export function dicomWebClient(baseUrl: string, session: ApiClient): DicomWebCalls {
+  const options = { url: `${baseUrl}/dicom-web`, headers: { cookie: session.cookie }, verbose: false };
+  return new api.DICOMwebClient(options as unknown as ConstructorParameters<typeof api.DICOMwebClient>[0]) as unknown as DicomWebCalls;
 }
 
 /** a GB18030 name, declared as such (Zhang^San=张^三) */
@@ -26,7 +52,13 @@ export interface Uploaded {
   files: { sopInstanceUid: string; bytes: Buffer }[];
 }
 
-async function uploadCase(tech: ApiClient, name: string, files: { sopInstanceUid: string; bytes: Buffer }[], submit: boolean, examKind = 'CT') {
+async function uploadCase(
+  tech: ApiClient,
+  name: string,
+  files: { sopInstanceUid: string; bytes: Buffer }[],
+  submit: boolean,
+  examKind = 'CT',
+) {
   const created = await tech.post('/api/cases', { patient: { name }, examKind, bodyPart: '头部', priority: 'ROUTINE' });
   if (created.status !== 201) throw new Error(`create: ${JSON.stringify(created.body)}`);
   const id = created.body.id as string;
@@ -46,13 +78,17 @@ async function uploadCase(tech: ApiClient, name: string, files: { sopInstanceUid
 export async function uploadChineseCt(tech: ApiClient): Promise<Uploaded> {
   const studyUid = newUid();
   const seriesUid = newUid();
-  const files = [1, 2, 3].map((n) => syntheticCt({ rows: 32, columns: 32, studyUid, seriesUid, instanceNumber: n, seed: n, charset: 'GB18030', patientName: GB_NAME }));
+  const files = [1, 2, 3].map((n) =>
+    syntheticCt({ rows: 32, columns: 32, studyUid, seriesUid, instanceNumber: n, seed: n, charset: 'GB18030', patientName: GB_NAME }),
+  );
   const caseId = await uploadCase(tech, '张三', files, true);
   return { caseId, studyUid, seriesUid, files };
 }
 
 /** One CT of 李四 (UTF-8), and a 4-frame ultrasound cine in the same study, submitted. */
-export async function uploadUtf8Study(tech: ApiClient): Promise<Uploaded & { cine: { sopInstanceUid: string; bytes: Buffer; seriesUid: string } }> {
+export async function uploadUtf8Study(
+  tech: ApiClient,
+): Promise<Uploaded & { cine: { sopInstanceUid: string; bytes: Buffer; seriesUid: string } }> {
   const ct = syntheticCt({ rows: 16, columns: 16, charset: 'ISO_IR 192', patientName: Buffer.from('李^四', 'utf8') });
   const cine = syntheticUsCine({ frames: 4, rows: 8, columns: 8, studyUid: ct.studyUid });
   const caseId = await uploadCase(tech, '李四', [ct, cine], true, 'OTHER');

@@ -7,11 +7,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { api } from 'dicomweb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { BACKENDS, startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { dicomWebClient, JPEG_BASELINE, nativePixels, uploadChineseCt, uploadEncapsulatedMr, uploadUtf8Study, type Uploaded } from './fixtures.ts';
+import {
+  dicomWebClient,
+  type DicomWebCalls,
+  JPEG_BASELINE,
+  nativePixels,
+  uploadChineseCt,
+  uploadEncapsulatedMr,
+  uploadUtf8Study,
+  type Uploaded,
+} from './fixtures.ts';
 
 type Dataset = Record<string, { vr?: string; Value?: unknown[]; BulkDataURI?: string; InlineBinary?: string }>;
 const value = (d: Dataset, tag: string) => d[tag]?.Value?.[0];
@@ -20,7 +28,7 @@ const OHIF_STUDY_FIELDS = '00081030,00080060,00080090,00100030';
 describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
   let server: TestServer;
   let tech1: ApiClient;
-  let reader: api.DICOMwebClient;
+  let reader: DicomWebCalls;
   let zhang: Uploaded;
   let li: Awaited<ReturnType<typeof uploadUtf8Study>>;
   let mr: Awaited<ReturnType<typeof uploadEncapsulatedMr>>;
@@ -95,7 +103,7 @@ describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
   });
 
   it('answers 204 for no match and 400 with a reason for bad parameters', async () => {
-    const cookie = { cookie: (reader as unknown as { headers: { cookie: string } }).headers.cookie };
+    const cookie = { cookie: reader.headers.cookie! };
     const get = (q: string) => fetch(`${server.url}/dicom-web/studies?${q}`, { headers: cookie });
     expect((await get('PatientName=nobody*')).status).toBe(204);
     for (const [q, code] of [
@@ -118,9 +126,15 @@ describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
   });
 
   it("answers OHIF's series search and the instance searches", async () => {
-    const series = (await reader.searchForSeries({ studyInstanceUID: li.studyUid, queryParams: { includefield: '0008103E,00080021' } })) as Dataset[];
+    const series = (await reader.searchForSeries({
+      studyInstanceUID: li.studyUid,
+      queryParams: { includefield: '0008103E,00080021' },
+    })) as Dataset[];
     expect(series.map((s) => value(s, '00080060')).sort()).toEqual(['CT', 'US']);
-    const ct = (await reader.searchForSeries({ studyInstanceUID: zhang.studyUid, queryParams: { includefield: '0008103E,00080021' } })) as Dataset[];
+    const ct = (await reader.searchForSeries({
+      studyInstanceUID: zhang.studyUid,
+      queryParams: { includefield: '0008103E,00080021' },
+    })) as Dataset[];
     expect(ct).toHaveLength(1);
     expect(value(ct[0]!, '0020000E')).toBe(zhang.seriesUid);
     expect(value(ct[0]!, '00201209')).toBe(3);
@@ -128,7 +142,10 @@ describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
     expect(ct[0]!['00080021']).toBeDefined();
     expect(await reader.searchForSeries({ studyInstanceUID: zhang.studyUid, queryParams: { Modality: 'MR' } })).toEqual([]);
 
-    const inSeries = (await reader.searchForInstances({ studyInstanceUID: zhang.studyUid, seriesInstanceUID: zhang.seriesUid })) as Dataset[];
+    const inSeries = (await reader.searchForInstances({
+      studyInstanceUID: zhang.studyUid,
+      seriesInstanceUID: zhang.seriesUid,
+    })) as Dataset[];
     expect(inSeries.map((i) => value(i, '00080018'))).toEqual(zhang.files.map((f) => f.sopInstanceUid));
     expect(inSeries.map((i) => value(i, '00200013'))).toEqual([1, 2, 3]);
     expect(value(inSeries[0]!, '00280010')).toBe(32);
@@ -142,7 +159,10 @@ describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
   });
 
   it('retrieves series metadata as DICOM JSON of the full header, Chinese decoded, pixel data as a bulk data URI', async () => {
-    const metadata = (await reader.retrieveSeriesMetadata({ studyInstanceUID: zhang.studyUid, seriesInstanceUID: zhang.seriesUid })) as Dataset[];
+    const metadata = (await reader.retrieveSeriesMetadata({
+      studyInstanceUID: zhang.studyUid,
+      seriesInstanceUID: zhang.seriesUid,
+    })) as Dataset[];
     expect(metadata.map((m) => value(m, '00080018'))).toEqual(zhang.files.map((f) => f.sopInstanceUid));
     const first = metadata[0]!;
     expect(first['00100010']).toEqual({ vr: 'PN', Value: [{ Alphabetic: 'Zhang^San', Ideographic: '张^三' }] });
@@ -152,7 +172,9 @@ describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
     expect(JSON.stringify(metadata)).not.toContain('_rawValue');
     const pixel = first['7FE00010']!;
     expect(pixel.vr).toBe('OW');
-    expect(pixel.BulkDataURI).toBe(`${server.url}/dicom-web/studies/${zhang.studyUid}/series/${zhang.seriesUid}/instances/${zhang.files[0]!.sopInstanceUid}/bulkdata/7FE00010`);
+    expect(pixel.BulkDataURI).toBe(
+      `${server.url}/dicom-web/studies/${zhang.studyUid}/series/${zhang.seriesUid}/instances/${zhang.files[0]!.sopInstanceUid}/bulkdata/7FE00010`,
+    );
     const [bulk] = (await reader.retrieveBulkData({ BulkDataURI: pixel.BulkDataURI! })) as ArrayBuffer[];
     expect(Buffer.from(bulk!).equals(nativePixels(zhang.files[0]!.bytes, 32 * 32 * 2))).toBe(true);
 
@@ -195,14 +217,18 @@ describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
     })) as ArrayBuffer[];
     expect(jpeg.map((f) => Buffer.from(f))).toEqual([mr.fragments[1], mr.fragments[0]]);
 
-    const cookie = { cookie: (reader as unknown as { headers: { cookie: string } }).headers.cookie };
+    const cookie = { cookie: reader.headers.cookie! };
     const url = `${server.url}/dicom-web/studies/${mr.studyUid}/series/${mr.seriesUid}/instances/${mr.sopInstanceUid}/frames`;
-    const raw = await fetch(`${url}/1`, { headers: { ...cookie, accept: 'multipart/related; type=application/octet-stream; transfer-syntax=*' } });
+    const raw = await fetch(`${url}/1`, {
+      headers: { ...cookie, accept: 'multipart/related; type=application/octet-stream; transfer-syntax=*' },
+    });
     expect(raw.headers.get('content-type')).toMatch(/^multipart\/related; type="application\/octet-stream"/);
     expect(await raw.text()).toContain(`Content-Type: application/octet-stream; transfer-syntax=${JPEG_BASELINE}`);
     expect((await fetch(`${url}/3`, { headers: cookie })).status).toBe(404);
     expect((await fetch(`${url}/0`, { headers: cookie })).status).toBe(400);
-    const explicit = await fetch(`${url}/1`, { headers: { ...cookie, accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1' } });
+    const explicit = await fetch(`${url}/1`, {
+      headers: { ...cookie, accept: 'multipart/related; type="application/octet-stream"; transfer-syntax=1.2.840.10008.1.2.1' },
+    });
     expect(explicit.status).toBe(406);
   });
 
@@ -234,13 +260,17 @@ describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
   });
 
   it('renders an instance and its thumbnail as PNG', async () => {
-    const cookie = { cookie: (reader as unknown as { headers: { cookie: string } }).headers.cookie };
+    const cookie = { cookie: reader.headers.cookie! };
     const base = `${server.url}/dicom-web/studies/${zhang.studyUid}/series/${zhang.seriesUid}/instances/${zhang.files[0]!.sopInstanceUid}`;
     for (const kind of ['rendered', 'thumbnail']) {
       const res = await fetch(`${base}/${kind}`, { headers: cookie });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/png');
-      expect(Buffer.from(await res.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+      expect(
+        Buffer.from(await res.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
     }
   });
 });
