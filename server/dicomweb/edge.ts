@@ -37,7 +37,16 @@ async function dispatch(ctx: AppContext, req: Request, res: Response): Promise<v
   const q: QidoContext = { db: ctx.db, provider: ctx.provider, actor: req.actor, base };
   const w: WadoContext = { db: ctx.db, store: ctx.store, actor: req.actor, base };
   const search = () => parseQidoQuery(new URL(req.originalUrl, 'http://localhost').searchParams);
-  const s = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+  const s = req.path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        throw new HttpError(400, 'BAD_PATH', 'the path is not valid percent-encoding');
+      }
+    });
   const accept = req.headers.accept;
   const notRoute = () => new HttpError(404, 'NOT_FOUND', `no DICOMweb resource ${req.path}`);
 

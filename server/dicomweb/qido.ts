@@ -141,7 +141,6 @@ const instanceSelect = {
 } satisfies Prisma.InstanceSelect;
 
 type StudyRow = Prisma.StudyGetPayload<{ select: typeof studySelect }>;
-type StudyListRow = Prisma.StudyGetPayload<{ select: typeof studyListSelect }>;
 type SeriesRow = Prisma.SeriesGetPayload<{ select: typeof seriesSelect }>;
 type InstanceRow = Prisma.InstanceGetPayload<{ select: typeof instanceSelect }>;
 
@@ -270,14 +269,28 @@ function studyAttributes(s: StudyRow, base: string): DicomJsonDataset {
   };
 }
 
+/**
+ * The rows of a page in the order of `ids`, read in a second query: the page is chosen on narrow rows first, since
+ * the relation counts (series, instances) computed for every matching row before the limit cost ~0.1 ms a row.
+ */
+async function inOrder<Row extends { id: string }>(ids: string[], read: (ids: string[]) => Promise<Row[]>): Promise<Row[]> {
+  if (!ids.length) return [];
+  const byId = new Map((await read(ids)).map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export async function searchStudies(c: QidoContext, q: QidoQuery): Promise<DicomJsonDataset[]> {
   const built = studyWhere(c.actor, c.provider, q);
-  const rows = await page<StudyListRow>(
-    (skip, take) =>
-      c.db.study.findMany({ where: built.where, select: studyListSelect, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take }),
-    built.post,
+  const orderBy = [{ createdAt: 'desc' }, { id: 'desc' }] satisfies Prisma.StudyOrderByWithRelationInput[];
+  const chosen = await page<{ id: string } & Partial<StudyRow>>(
+    (skip, take) => c.db.study.findMany({ where: built.where, select: built.post ? studySelect : { id: true }, orderBy, skip, take }),
+    built.post ? (row) => built.post!(row as StudyRow) : null,
     q.offset ?? 0,
     q.limit ?? DEFAULT_LIMIT,
+  );
+  const rows = await inOrder(
+    chosen.map((row) => row.id),
+    (ids) => c.db.study.findMany({ where: { id: { in: ids } }, select: studyListSelect }),
   );
   return rows.map((s) => {
     const modalities = [...new Set(s.series.map((x) => x.modality).filter((m): m is string => !!m))].sort();
@@ -297,11 +310,12 @@ export async function searchStudies(c: QidoContext, q: QidoQuery): Promise<Dicom
 export async function searchSeries(c: QidoContext, q: QidoQuery, studyUid?: string): Promise<DicomJsonDataset[]> {
   const built = seriesWhere(c.actor, c.provider, q, studyUid);
   const post = built.post;
-  const rows = await page<SeriesRow>(
+  const narrow = { id: true, modality: true, seriesDescription: true, study: { select: studySelect } } satisfies Prisma.SeriesSelect;
+  const chosen = await page<Prisma.SeriesGetPayload<{ select: typeof narrow }>>(
     (skip, take) =>
       c.db.series.findMany({
         where: built.where,
-        select: seriesSelect,
+        select: narrow,
         orderBy: [{ seriesNumber: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
         skip,
         take,
@@ -309,6 +323,10 @@ export async function searchSeries(c: QidoContext, q: QidoQuery, studyUid?: stri
     post ? (row) => post(row.study, row) : null,
     q.offset ?? 0,
     q.limit ?? DEFAULT_LIMIT,
+  );
+  const rows = await inOrder<SeriesRow>(
+    chosen.map((row) => row.id),
+    (ids) => c.db.series.findMany({ where: { id: { in: ids } }, select: seriesSelect }),
   );
   return rows.map((x) => ({
     ...(studyUid

@@ -122,6 +122,7 @@ describe.each(BACKENDS)('DICOMweb with dicomweb-client (%s)', (backend) => {
       expect(((await res.json()) as { error: { code: string } }).error.code, q).toBe(code);
     }
     expect((await fetch(`${server.url}/dicom-web/studies/not-a-uid/series`, { headers: cookie })).status).toBe(400);
+    expect((await fetch(`${server.url}/dicom-web/studies/%E0%A4%A/series`, { headers: cookie })).status).toBe(400);
     expect((await get('includefield=all&fuzzymatching=false')).status).toBe(200);
   });
 
