@@ -31,6 +31,7 @@ const BINARY_VRS = new Set(['OB', 'OW', 'OF', 'OD', 'OL', 'OV', 'UN']);
 const MAX_FRAGMENTS = 1_000_000;
 
 export const PIXEL_DATA_TAG = '7FE00010';
+const DEFLATED_LE = '1.2.840.10008.1.2.1.99';
 
 export interface PixelDataLocation {
   /** offset of the value (after the element header) */
@@ -62,6 +63,10 @@ async function readRange(store: BlobStore, key: string, start: number, end: numb
 
 /** Reads and decodes an instance's header. `bulkBase` is the instance's URL, under which /bulkdata/<tag> lies. */
 export async function readInstanceHeader(store: BlobStore, instance: StoredInstance, bulkBase: string): Promise<InstanceHeader> {
+  if (instance.transferSyntaxUid === DEFLATED_LE) {
+    // the whole file is retrievable as stored; its header would have to be inflated first
+    throw new HttpError(501, 'DEFLATED_NOT_SUPPORTED', 'metadata and frames of deflated instances are not offered; retrieve the instance');
+  }
   const size = await store.size(instance.storageKey);
   if (size === null) throw new HttpError(500, 'BLOB_MISSING', 'the stored file is missing');
   let want = Math.min(size, FIRST_READ);
