@@ -1,4 +1,4 @@
-// The Express application: JSON API under /api, the built client everywhere else.
+// The Express application: JSON API under /api, DICOMweb under /dicom-web, the built client everywhere else.
 import compression from 'compression';
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authenticate } from './auth/middleware.ts';
 import type { AppContext } from './context.ts';
+import { dicomWebEdge } from './dicomweb/edge.ts';
 import { buildApiRouter } from './http/api-router.ts';
 import { API_ROUTES } from './http/api-routes.ts';
 import { errorHandler, HttpError } from './http/errors.ts';
@@ -33,11 +34,13 @@ export function createApp(ctx: AppContext): Express {
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);
+  // DICOMweb (QIDO-RS, WADO-RS) for viewers such as OHIF: the same session and case scope as /api (dicomweb/edge.ts)
+  app.use('/dicom-web', ...dicomWebEdge(ctx));
 
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
     // The client routes in the browser: every other GET gets the app shell.
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(join(CLIENT_DIST, 'index.html')));
+    app.get(/^\/(?!api\/|dicom-web\/).*/, (_req, res) => res.sendFile(join(CLIENT_DIST, 'index.html')));
   }
   return app;
 }
