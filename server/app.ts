@@ -11,6 +11,7 @@ import { API_ROUTES } from './http/api-routes.ts';
 import { errorHandler, HttpError } from './http/errors.ts';
 import { sameOriginWrites } from './http/same-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { resumableUploads } from './ingest/resumable.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
 
@@ -33,6 +34,8 @@ export function createApp(ctx: AppContext): Express {
   api.use((req, _res, next) => next(new HttpError(404, 'NOT_FOUND', `no API route ${req.method} ${req.path}`)));
   api.use(errorHandler(ctx.log));
   app.use('/api', api);
+  // resumable uploads (tus): outside /api, so that neither the JSON parser nor multer touches their bodies
+  app.all(['/uploads', '/uploads/{*splat}'], ...resumableUploads(ctx).handlers());
 
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
