@@ -27,7 +27,7 @@ import type { IncomingMessage } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Server as TusServer, type Upload } from '@tus/server';
 import type { UploadResponse } from '../../shared/api.ts';
@@ -114,17 +114,17 @@ export class ResumableUploads {
   }
 
   /** Express handlers for `/uploads` and `/uploads/{*splat}`: same-origin check, session, authorisation, then tus. */
-  handlers(): RequestHandler[] {
+  handlers(): (RequestHandler | ErrorRequestHandler)[] {
     const { ctx } = this;
-    const onError = errorHandler(ctx.log);
     return [
       sameOriginWrites(ctx.config.publicOrigins),
       authenticate(ctx.db),
       (req: Request, res: Response, next: NextFunction) => {
         this.guard(req as GuardedRequest, res)
           .then((answered) => (answered ? undefined : this.tus.handle(req, res)))
-          .catch((error: unknown) => onError(error, req, res, next));
+          .catch(next);
       },
+      errorHandler(ctx.log),
     ];
   }
 
