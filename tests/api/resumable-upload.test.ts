@@ -218,15 +218,19 @@ describe('resumable uploads: refusals by the ingest, and expiry', () => {
     // two days without a byte: the next start reclaims it
     const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
     for (const name of [oldId, `${oldId}.json`]) await utimes(join(dataDir, 'uploads', name), twoDaysAgo, twoDaysAgo);
-    // a short expiry and sweep interval for the periodic half of the test
-    server = await spawnServer({ ...env, TELEDX_UPLOAD_EXPIRY_HOURS: String(3 / 3600), TELEDX_UPLOAD_SWEEP_MINUTES: String(0.5 / 60) });
+    // the default expiry (24 h) and sweep interval (1 h): only the start-up sweep can take it
+    server = await spawnServer(env);
     await expect.poll(async () => (await staging()).filter((n) => n.startsWith(oldId)), { timeout: 10_000 }).toEqual([]);
-    expect((await head(server.url + new URL(old.url).pathname, tech1.cookie)).status).toBe(404);
+    const again = await login(server.url);
+    expect((await head(server.url + new URL(old.url).pathname, again.cookie)).status).toBe(404);
+    await server.kill();
 
+    // a short expiry and sweep interval for the periodic half
+    server = await spawnServer({ ...env, TELEDX_UPLOAD_EXPIRY_HOURS: String(6 / 3600), TELEDX_UPLOAD_SWEEP_MINUTES: String(0.5 / 60) });
     const fresh = await send(server.url, tech1.cookie, ct.bytes, { caseId, filename: 'fresh.dcm' }, { stopAt: CHUNK });
     const freshId = fresh.url.split('/').pop()!;
     expect((await staging()).filter((n) => n.startsWith(freshId)).length).toBe(2);
-    // idle past the 3 s expiry: the periodic sweep takes it without a restart
-    await expect.poll(async () => (await staging()).filter((n) => n.startsWith(freshId)), { timeout: 15_000, interval: 500 }).toEqual([]);
+    // idle past the 6 s expiry: the periodic sweep takes it without a restart
+    await expect.poll(async () => (await staging()).filter((n) => n.startsWith(freshId)), { timeout: 20_000, interval: 500 }).toEqual([]);
   });
 });

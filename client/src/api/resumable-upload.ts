@@ -39,6 +39,7 @@ export function sendResumable(
       removeFingerprintOnSuccess: true,
       // the same file of the same user for the same case, under the same folder path
       fingerprint: async () => `${fingerprintPrefix(ids.userId, ids.caseId)}${fileName}:${file.size}:${file.lastModified}`,
+      onShouldRetry: (error) => shouldRetry(error),
       onProgress: (sent) => onProgress(sent),
       onSuccess: () => {
         signal.removeEventListener('abort', onAbort);
@@ -83,6 +84,20 @@ export async function unfinishedUploads(userId: string, caseId: string): Promise
   return stored
     .filter((u) => u.urlStorageKey.startsWith(`tus::${prefix}`) && u.metadata.filename)
     .map((u) => ({ fileName: u.metadata.filename!, size: u.size ?? 0 }));
+}
+
+/**
+ * Retry what may pass next time: no answer (the link dropped), a server error, a locked upload (423), or tus's own
+ * offset conflict (409 without a teledx error code: the client re-reads the offset). Not teledx's refusals (a case
+ * submitted meanwhile: 409 CASE_NOT_UPLOADABLE; 401, 403, 404, 410, 413): they are final.
+ */
+function shouldRetry(error: tus.DetailedError | Error): boolean {
+  const response = (error as tus.DetailedError).originalResponse;
+  if (!response) return true;
+  const status = response.getStatus();
+  if (status >= 500 || status === 423) return true;
+  if (status === 409) return !(parseJson(response.getBody()) as { error?: { code?: string } } | undefined)?.error?.code;
+  return false;
 }
 
 function parseJson(text: string): unknown {
