@@ -87,7 +87,7 @@ describe.each(BACKENDS)('a resumable upload across a server restart (%s)', (back
     await server?.kill();
     await dropDatabase();
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it('resumes from the offset the first process kept, and the case holds the identical file', async () => {
     server = await spawnServer(env);
@@ -163,7 +163,7 @@ describe.each(BACKENDS)('a resumable upload across a server restart (%s)', (back
     // the staging is gone; only the result is kept (until it expires)
     expect(await readdir(join(dataDir, 'uploads'))).toEqual([`${id}.result.json`]);
     expect(await readdir(join(dataDir, 'blobs', '.staging'))).toEqual([]);
-  });
+  }, 180_000);
 });
 
 describe('resumable uploads: refusals by the ingest, and expiry', () => {
@@ -178,7 +178,7 @@ describe('resumable uploads: refusals by the ingest, and expiry', () => {
   afterAll(async () => {
     await server?.kill();
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it('a corrupt DICOM completes its upload and is refused by the ingest with the precise code', async () => {
     server = await spawnServer(env);
@@ -202,7 +202,7 @@ describe('resumable uploads: refusals by the ingest, and expiry', () => {
     const multipart = await tech1.upload(caseId, [{ name: 'corrupt.dcm', data: corrupt }]);
     expect([multipart.status, multipart.body.rejected[0].code]).toEqual([422, 'DICOM_CORRUPT']);
     await server.kill();
-  });
+  }, 180_000);
 
   it("reclaims an expired upload's staging at start-up and periodically", async () => {
     server = await spawnServer(env);
@@ -232,5 +232,5 @@ describe('resumable uploads: refusals by the ingest, and expiry', () => {
     expect((await staging()).filter((n) => n.startsWith(freshId)).length).toBe(2);
     // idle past the 6 s expiry: the periodic sweep takes it without a restart
     await expect.poll(async () => (await staging()).filter((n) => n.startsWith(freshId)), { timeout: 20_000, interval: 500 }).toEqual([]);
-  });
+  }, 180_000);
 });

@@ -28,7 +28,7 @@ describe('a resumable upload in Chromium', () => {
   });
   afterAll(async () => {
     if (files) await rm(files, { recursive: true, force: true });
-  });
+  }, 180_000);
 
   it('continues after a cut connection and a page reload from where it stopped, with identical bytes', async () => {
     const { server, browser } = running;
@@ -94,5 +94,5 @@ describe('a resumable upload in Chromium', () => {
     const stored = await tech1.get(`/api/instances/${instances[0].id}/file`);
     expect(sha(stored.body)).toBe(sha(bytes));
     await page.close();
-  });
+  }, 180_000);
 });
