@@ -1,9 +1,11 @@
 // Resumable uploads (tus at /uploads) with tus-js-client, against a teledx running as its own process: a DICOM sent
 // in chunks, stopped halfway, the server killed and restarted on the same DATA_DIR and database, the upload resumed
-// from the offset the server kept, and the file in the case byte for byte. Also: a corrupt file completes its upload
+// from the offset the server kept, and the file in the case byte for byte; the same when the server is killed in the
+// middle of a PATCH (the bytes that reached the disk are the offset). Also: a corrupt file completes its upload
 // and is refused by the ingest with the multipart upload's precise code, and expired uploads' staging is reclaimed.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tus from 'tus-js-client';
@@ -163,6 +165,75 @@ describe.each(BACKENDS)('a resumable upload across a server restart (%s)', (back
     // the staging is gone; only the result is kept (until it expires)
     expect(await readdir(join(dataDir, 'uploads'))).toEqual([`${id}.result.json`]);
     expect(await readdir(join(dataDir, 'blobs', '.staging'))).toEqual([]);
+  }, 180_000);
+});
+
+describe('a resumable upload whose server is killed in the middle of a PATCH', () => {
+  let dataDir: string;
+  let server: ServerProcess | undefined;
+
+  afterAll(async () => {
+    await server?.kill();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the bytes that arrived before the kill and resumes from exactly there', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'teledx-tus-'));
+    const env = { DATA_DIR: dataDir, TELEDX_DEMO_PASSWORD: DEMO_PASSWORD };
+    server = await spawnServer(env);
+    const tech1 = await login(server.url);
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '赵六' }, examKind: 'CT' })).body.id;
+    const ct = syntheticCt({ rows: 1024, columns: 1024 });
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    const created = await fetch(`${server.url}/uploads`, {
+      method: 'POST',
+      headers: {
+        cookie: tech1.cookie,
+        'tus-resumable': '1.0.0',
+        'upload-length': String(ct.bytes.length),
+        'upload-metadata': `caseId ${b64(caseId)},filename ${b64('trickle.dcm')}`,
+      },
+    });
+    const path = created.headers.get('location')!;
+    const staged = join(dataDir, 'uploads', path.split('/').pop()!);
+
+    // one PATCH for the whole file, trickling in 64 KiB pieces; the server dies once it holds about half
+    const patch = request(server.url + path, {
+      method: 'PATCH',
+      headers: {
+        cookie: tech1.cookie,
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(ct.bytes.length),
+      },
+    });
+    patch.on('error', () => {}); // the server dies under it
+    let sent = 0;
+    const piece = 64 * 1024;
+    const trickle = setInterval(() => {
+      if (sent >= ct.bytes.length / 2 + 4 * piece || patch.destroyed) return;
+      patch.write(ct.bytes.subarray(sent, sent + piece));
+      sent += piece;
+    }, 10);
+    await expect.poll(async () => (await stat(staged)).size, { timeout: 30_000 }).toBeGreaterThanOrEqual(ct.bytes.length / 2);
+    await server.kill('SIGKILL');
+    clearInterval(trickle);
+    patch.destroy();
+
+    server = await spawnServer(env);
+    const head = await fetch(server.url + path, { method: 'HEAD', headers: { cookie: tech1.cookie, 'tus-resumable': '1.0.0' } });
+    const offset = Number(head.headers.get('upload-offset'));
+    expect(offset).toBe((await stat(staged)).size);
+    expect(offset).toBeGreaterThanOrEqual(ct.bytes.length / 2);
+    expect(offset).toBeLessThan(ct.bytes.length);
+
+    const done = await send(server.url, tech1.cookie, ct.bytes, {}, { uploadUrl: server.url + path });
+    expect(done.ingestStatus).toBe('200');
+    const again = new ApiClient(server.url);
+    again.cookie = tech1.cookie;
+    const id = (done.body as any).accepted[0].id;
+    expect(sha((await again.get(`/api/instances/${id}/file`)).body)).toBe(sha(ct.bytes));
   }, 180_000);
 });
 
