@@ -1,4 +1,5 @@
-// The Express application: JSON API under /api, DICOMweb under /dicom-web, the built client everywhere else.
+// The Express application: JSON API under /api, DICOMweb under /dicom-web, resumable uploads (tus) under /uploads,
+// the built client everywhere else.
 import compression from 'compression';
 import express, { type Express } from 'express';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { API_ROUTES } from './http/api-routes.ts';
 import { errorHandler, HttpError } from './http/errors.ts';
 import { sameOriginWrites } from './http/same-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { resumableUploads } from './ingest/resumable.ts';
 
 export const CLIENT_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'client', 'dist');
 
@@ -36,6 +38,8 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api', api);
   // DICOMweb (QIDO-RS, WADO-RS) for viewers such as OHIF: the same session and case scope as /api (dicomweb/edge.ts)
   app.use('/dicom-web', ...dicomWebEdge(ctx));
+  // resumable uploads (tus): outside /api, so that neither the JSON parser nor multer touches their bodies
+  app.all(['/uploads', '/uploads/{*splat}'], ...resumableUploads(ctx).handlers());
 
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));

@@ -28,6 +28,10 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 ** 3),
+  /** a resumable upload (tus, /uploads) that received nothing for this long is discarded, hours */
+  TELEDX_UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
+  /** how often expired resumable uploads are reclaimed (also at start-up), minutes */
+  TELEDX_UPLOAD_SWEEP_MINUTES: z.coerce.number().positive().default(60),
   TELEDX_MAX_FILES_PER_REQUEST: z.coerce.number().int().positive().default(1000),
   /** session lifetime in hours: one working day by default */
   TELEDX_SESSION_HOURS: z.coerce.number().positive().default(12),
@@ -85,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultCharset: e.TELEDX_DEFAULT_CHARSET,
     maxFileBytes: e.TELEDX_MAX_FILE_BYTES,
     maxFilesPerRequest: e.TELEDX_MAX_FILES_PER_REQUEST,
+    uploads: { expiryMs: e.TELEDX_UPLOAD_EXPIRY_HOURS * 3_600_000, sweepMs: e.TELEDX_UPLOAD_SWEEP_MINUTES * 60_000 },
     sessionHours: e.TELEDX_SESSION_HOURS,
     loginAttempts: e.TELEDX_LOGIN_ATTEMPTS,
     secureCookies: e.TELEDX_SECURE_COOKIES,

@@ -15,6 +15,7 @@ import { MediaServerHolder } from './consult/media/media-server.ts';
 import { mediaWorkerStatus } from './consult/media/worker-binary.ts';
 import { ConsultSignalling } from './consult/signalling.ts';
 import { startOrphanSweep, type ReclaimResult } from './ingest/orphan-blobs.ts';
+import { resumableUploads } from './ingest/resumable.ts';
 import { createLogger } from './logger.ts';
 import { startQueueWatch } from './reading/claims.ts';
 import type { Notifier } from './realtime/notifier.ts';
@@ -68,6 +69,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   signalling.attach(await hub.attach(http));
   const queueWatch = startQueueWatch(ctx);
+  const uploadSweep = resumableUploads(ctx).startSweeping();
   // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
   http.requestTimeout = 0;
   const { port } = http.address() as AddressInfo;
@@ -81,6 +83,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     orphanSweep,
     async close() {
       queueWatch.stop();
+      uploadSweep.stop();
+      await uploadSweep.first;
       await orphanSweep;
       await hub.close();
       await signalling.drain(); // the leaves of the sockets just closed write to the database

@@ -72,7 +72,8 @@ async function analyseEcgAfterUpload(ctx: AppContext, caseId: string): Promise<v
   }
 }
 
-async function loadWritableCase(ctx: AppContext, actor: Actor, caseId: string) {
+/** The case the actor may add files to (township staff of its organization), in a status that takes files. */
+export async function loadWritableCase(ctx: AppContext, actor: Actor, caseId: string) {
   const scope = townshipWriteScope(actor);
   const kase = scope ? await ctx.db.case.findFirst({ where: { AND: [{ id: caseId }, scope] }, include: { patient: true } }) : null;
   if (!kase) throw notFound('case');
@@ -350,6 +351,16 @@ export function compareDemographics(
     out.push({ field: 'birthDate', caseValue: patient.birthDate, dicomValue: dicom.birthDate });
   }
   return out;
+}
+
+/**
+ * 200 when anything was accepted. When every file was refused, the status of the refusals if they agree
+ * (409 for conflicts, 413 too large, 415 wrong type), else 422.
+ */
+export function batchStatus({ accepted, rejected }: UploadResponse): number {
+  if (accepted.length > 0) return 200;
+  const statuses = new Set(rejected.map((r) => r.status));
+  return statuses.size === 1 ? [...statuses][0]! : 422;
 }
 
 function toRejected(file: string, r: Extract<Classified, { type: 'rejected' }>): RejectedFile {

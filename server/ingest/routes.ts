@@ -1,10 +1,13 @@
 // POST /api/cases/:id/files: multipart field `files`, any number of them.
-import { uploadResponseSchema, type UploadResponse } from '../../shared/api.ts';
+import { uploadResponseSchema } from '../../shared/api.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
-import { badRequest } from '../http/errors.ts';
+import { badRequest, HttpError } from '../http/errors.ts';
 import { route } from '../http/route-spec.ts';
-import { ingestFiles } from './ingest.ts';
+import { batchStatus, ingestFiles } from './ingest.ts';
+
+export { batchStatus };
 import { receiveFiles } from './multipart.ts';
+import { resumableUploads } from './resumable.ts';
 import type { StagedUpload } from './upload-storage.ts';
 
 export const ingestRoutes = [
@@ -28,14 +31,22 @@ export const ingestRoutes = [
       res.status(batchStatus(result)).json(result);
     },
   }),
+  route({
+    method: 'get',
+    path: '/uploads/:id/result',
+    summary:
+      'The ingest answer of a finished resumable (tus, /uploads) upload of the caller: what POST /cases/:id/files would have answered for that file.',
+    access: TOWNSHIP_ROLES,
+    ok: {
+      status: 200,
+      description: 'the file was accepted; a refused file answers its refusal status (409, 413, 415, 422) with the same body',
+      schema: uploadResponseSchema,
+    },
+    errors: [404, 409, 413, 415, 422],
+    handle: async ({ ctx, actor, params, res, ip }) => {
+      const result = await resumableUploads(ctx).result(params.id!, actor, ip);
+      if ('error' in result.body) throw new HttpError(result.status, result.body.error.code, result.body.error.message);
+      res.status(result.status).json(result.body);
+    },
+  }),
 ];
-
-/**
- * 200 when anything was accepted. When every file was refused, the status of the refusals if they agree
- * (409 for conflicts, 413 too large, 415 wrong type), else 422.
- */
-export function batchStatus({ accepted, rejected }: UploadResponse): number {
-  if (accepted.length > 0) return 200;
-  const statuses = new Set(rejected.map((r) => r.status));
-  return statuses.size === 1 ? [...statuses][0]! : 422;
-}

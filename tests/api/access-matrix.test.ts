@@ -42,7 +42,8 @@ type Fixture =
   | 'requested'
   | 'started'
   | 'rule'
-  | 'ecg';
+  | 'ecg'
+  | 'resumable';
 
 interface Row {
   fixture: Fixture;
@@ -65,6 +66,7 @@ const MATRIX: Record<string, Row> = {
   'POST /cases/:id/submit': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
   'POST /cases/:id/cancel': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
   'POST /cases/:id/files': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'GET /uploads/:id/result': { fixture: 'resumable', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
   'GET /instances/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /attachments/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
@@ -215,6 +217,32 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     return (await as('tech1', 'GET', `/api/cases/${id}`)).body.ecg[0].id;
   }
 
+  /** A finished resumable (tus) upload of a CT by tech1, in two requests: create, then all the bytes. */
+  async function resumableUpload(): Promise<string> {
+    const caseId = await newCase();
+    const bytes = syntheticCt({ patientName: 'MATRIX^TUS', rows: 64, columns: 64 }).bytes;
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    const cookie = cookies.get('tech1')!;
+    const created = await fetch(`${server.url}/uploads`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        'tus-resumable': '1.0.0',
+        'upload-length': String(bytes.length),
+        'upload-metadata': `caseId ${b64(caseId)},filename ${b64(`tus${++ctFiles}.dcm`)}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    const location = created.headers.get('location')!;
+    const patched = await fetch(server.url + location, {
+      method: 'PATCH',
+      headers: { cookie, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      body: new Uint8Array(bytes),
+    });
+    expect(patched.status).toBe(200);
+    return location.split('/').pop()!;
+  }
+
   /** Makes what a cell acts on; returns the path parameters and the body to send. */
   async function prepare(spec: RouteSpec, fixture: Fixture): Promise<{ params: Record<string, string>; body?: unknown; form?: FormData }> {
     switch (fixture) {
@@ -268,6 +296,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
       }
       case 'ecg':
         return { params: { analysisId: await ecgAnalysis() } };
+      case 'resumable':
+        return { params: { id: await resumableUpload() } };
     }
   }
 

@@ -572,6 +572,10 @@ export const en: Messages = {
     retryFailed: 'Retry failed files',
     clearDone: 'Clear finished',
     leaveWarning: 'Files are still uploading; leaving the page stops the upload.',
+    unfinished: {
+      title: '{{count}} large files did not finish uploading last time:',
+      hint: 'Choose or drop the same file again: it continues where it stopped, without sending again what was sent.',
+    },
     status: {
       queued: 'Waiting',
       uploading: 'Uploading',

@@ -582,6 +582,10 @@ export const zhCN = {
     retryFailed: '重新上传失败的文件',
     clearDone: '清除已完成',
     leaveWarning: '文件仍在上传，离开页面会中断上传。',
+    unfinished: {
+      title: '有 {{count}} 个大文件上次未传完：',
+      hint: '重新选择或拖入同一个文件，将从中断处继续上传，已传的部分不必重传。',
+    },
     status: {
       queued: '等待中',
       uploading: '上传中',

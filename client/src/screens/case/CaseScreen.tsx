@@ -114,7 +114,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <CaseFacts kase={kase} />
       <Turnaround kase={kase} />
       <CaseHistory caseId={kase.id} />
-      {canUpload && <UploadPanel queue={uploads.queue} snapshot={uploads.snapshot} />}
+      {canUpload && <UploadPanel queue={uploads.queue} snapshot={uploads.snapshot} caseId={caseId} />}
       <CaseFiles kase={kase} />
     </section>
   );

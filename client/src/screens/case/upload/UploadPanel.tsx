@@ -3,9 +3,10 @@ import { isIgnorable, type PickedFile } from './collect-files.ts';
 import { DropZone } from './DropZone.tsx';
 import { UploadList } from './UploadList.tsx';
 import { UploadOverall } from './UploadOverall.tsx';
+import { UnfinishedUploads } from './UnfinishedUploads.tsx';
 import { isFinished, type UploadQueue, type UploadSnapshot } from './upload-queue.ts';
 
-export function UploadPanel({ queue, snapshot }: { queue: UploadQueue; snapshot: UploadSnapshot }) {
+export function UploadPanel({ queue, snapshot, caseId }: { queue: UploadQueue; snapshot: UploadSnapshot; caseId: string }) {
   const { t } = useTranslation();
   const add = (picked: PickedFile[]) => {
     const wanted = picked.filter((p) => !isIgnorable(p.path));
@@ -19,6 +20,7 @@ export function UploadPanel({ queue, snapshot }: { queue: UploadQueue; snapshot:
     <section className="card upload-panel">
       <h2>{t('upload.title')}</h2>
       <DropZone onFiles={add} />
+      <UnfinishedUploads caseId={caseId} snapshot={snapshot} />
       {skipped > 0 && <p className="muted small">{t('upload.skipped', { count: skipped })}</p>}
       {items.length > 0 && (
         <>
