@@ -105,6 +105,10 @@ export type PatientDto = z.infer<typeof patientDtoSchema>;
 
 export const caseSummaryDtoSchema = z.strictObject({
   id: z.string(),
+  /** the exam number (检查号), <organization code>-<YYYYMMDD>-<sequence>; modalities send it back in (0008,0050) */
+  accessionNumber: z.string(),
+  /** the case was opened by images a registered device sent (DICOM C-STORE): the technician checks and submits it */
+  fromDevice: z.strictObject({ aeTitle: z.string() }).nullable(),
   status: z.enum(CASE_STATUSES),
   examKind: examKindSchema,
   bodyPart: z.string().nullable(),

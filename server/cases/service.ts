@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { conflict, forbidden } from '../http/errors.ts';
+import { nextAccessionNumber } from './accession.ts';
 import { townshipWriteScope } from './access.ts';
 
 /** Registers the patient (or finds them by resident ID number) and a DRAFT case; returns the case's id. */
@@ -16,8 +17,10 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
   const input = createCaseRequestSchema.parse(body);
   const caseId = await db.$transaction(async (tx) => {
     const patientId = await resolvePatient(tx, actor, input.patient);
+    const accessionNumber = await nextAccessionNumber(tx, actor.organizationId);
     const created = await tx.case.create({
       data: {
+        accessionNumber,
         patientId,
         originOrgId: actor.organizationId,
         createdById: actor.id,
@@ -34,7 +37,7 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
       entityType: 'Case',
       entityId: created.id,
       ip,
-      details: { examKind: input.examKind, priority: input.priority, patientId },
+      details: { examKind: input.examKind, priority: input.priority, patientId, accessionNumber },
     });
     return created.id;
   });

@@ -88,6 +88,8 @@ export const en: Messages = {
     },
   },
   case: {
+    accessionNumber: 'Exam no. {{number}}',
+    fromDevice: 'Sent by device {{aeTitle}}: check and submit',
     back: '← My cases',
     backToWorklist: '← Worklist',
     patient: 'Patient',
