@@ -17,6 +17,7 @@ export const en: Messages = {
     quality: 'Quality',
     audit: 'Audit log',
     routingRules: 'Routing rules',
+    devices: 'DICOM devices',
     logout: 'Log out',
   },
   realtime: {
@@ -333,6 +334,20 @@ export const en: Messages = {
     overdueReader: 'being read by {{name}}',
     overdueUnclaimed: 'not claimed yet',
     open: 'Open',
+  },
+  devices: {
+    title: 'DICOM devices',
+    explain:
+      'A township device can send images to the DICOM port once its AE title is registered here; its images go into exams of its township.',
+    add: 'Register device',
+    empty: 'No devices registered yet.',
+    invalidAeTitle: 'An AE title is 1–16 ASCII letters, digits or symbols (no backslash)',
+    active: 'Active',
+    inactive: 'Off',
+    activate: 'Switch on',
+    deactivate: 'Switch off',
+    remove: 'Remove',
+    col: { aeTitle: 'AE title', township: 'Township', host: 'Address', description: 'Description', cases: 'Exams sent', state: 'State' },
   },
   rules: {
     title: 'Routing rules',

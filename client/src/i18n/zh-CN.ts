@@ -30,6 +30,7 @@ export const zhCN = {
     quality: '质控统计',
     audit: '审计日志',
     routingRules: '分诊规则',
+    devices: 'DICOM 设备',
     logout: '退出登录',
   },
   realtime: {
@@ -344,6 +345,19 @@ export const zhCN = {
     overdueReader: '{{name}} 阅片中',
     overdueUnclaimed: '尚无人领取',
     open: '查看',
+  },
+  devices: {
+    title: 'DICOM 设备',
+    explain: '乡镇的影像设备按 AE 名称登记后，才能向本平台的 DICOM 端口发送图像；图像进入该设备所属乡镇的检查。',
+    add: '登记设备',
+    empty: '还没有登记的设备。',
+    invalidAeTitle: 'AE 名称为 1–16 个英文字母、数字或符号（不含反斜杠）',
+    active: '启用',
+    inactive: '停用',
+    activate: '启用',
+    deactivate: '停用',
+    remove: '删除',
+    col: { aeTitle: 'AE 名称', township: '所属乡镇', host: '地址', description: '说明', cases: '传入检查', state: '状态' },
   },
   rules: {
     title: '分诊规则',
