@@ -9,6 +9,8 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseDetailDtoSchema } from '../../shared/api.ts';
 import { CT_IMAGE_STORAGE, newUid, syntheticCt, writeDicom } from '../fixtures/dicom-writer.ts';
+import { writeDicomEcg } from '../fixtures/ecg-files.ts';
+import { synthesizeEcg } from '../fixtures/ecg-synth.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { BACKENDS, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
@@ -175,5 +177,18 @@ describe.each(BACKENDS)('DICOM service (%s)', (backend) => {
     });
     expect(landed.caseId).not.toBe(created.body.id);
     expect(landed.case.originOrg.code).toBe('T-SHIQIAO');
+  });
+
+  it('opens an ECG case for a 12-lead waveform and analyses it, as the browser upload does', async () => {
+    const ecg = writeDicomEcg(synthesizeEcg().recording);
+    const sent = await storescu('TOWNSHIP2', await files(Buffer.from(ecg.bytes)));
+    expect(sent.code, sent.output).toBe(0);
+    const list = (await tech2.get('/api/cases?limit=50')).body as { id: string; examKind: string; fromDevice: unknown }[];
+    const kase = list.find((c) => c.examKind === 'ECG' && c.fromDevice);
+    expect(kase).toBeDefined();
+    const detail = caseDetailDtoSchema.parse((await tech2.get(`/api/cases/${kase!.id}`)).body);
+    expect(detail.ecg).toHaveLength(1);
+    expect(detail.ecg[0]!.error).toBeNull();
+    expect(detail.ecg[0]!.measurements).not.toBeNull();
   });
 });
