@@ -1,9 +1,9 @@
 // A large multi-frame instance over C-STORE: streamed to staging with the socket paused while staging is behind,
 // so the server's buffers stay far below the instance's size; stored whole, byte for byte. SQLite only: what is
 // tested is the network path to the blob store, the same for both databases.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,4 +103,23 @@ it('receives a 128 MB ultrasound cine with bounded buffers, bytes intact', { tim
   const dataSet = (file: Buffer) => file.subarray(132 + 12 + file.readUInt32LE(140));
   expect(dataSet(stored).equals(dataSet(original))).toBe(true);
   expect(stored.length).toBe(Number(instance.byteSize));
+});
+
+it('a C-STORE killed halfway leaves nothing visible and nothing staged', { timeout: 120_000 }, async () => {
+  const path = join(dir, 'killed.dcm');
+  const { sopInstanceUid } = await writeLargeCine(path);
+  const peer = spawn('/usr/bin/storescu', ['-aet', 'TOWNSHIP1', '-aec', 'TELEDX', '127.0.0.1', String(server.server.dicomPort), path]);
+  const staging = join(server.dataDir, 'blobs', '.staging');
+  // kill the device once its data set is arriving
+  for (let i = 0; i < 200 && (await readdir(staging)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  expect((await readdir(staging)).length).toBeGreaterThan(0);
+  peer.kill('SIGKILL');
+  await once(peer, 'exit');
+  let left = (await readdir(staging)).length;
+  for (let i = 0; i < 200 && left > 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    left = (await readdir(staging)).length;
+  }
+  expect(left).toBe(0);
+  expect(await server.server.ctx.db.instance.findUnique({ where: { sopInstanceUid } })).toBeNull();
 });
