@@ -69,6 +69,17 @@ const envSchema = z.object({
   TELEDX_TURN_URLS: z.string().optional(),
   TELEDX_TURN_USERNAME: z.string().optional(),
   TELEDX_TURN_CREDENTIAL: z.string().optional(),
+  /** the DICOM port (C-ECHO, C-STORE) for the townships' devices, on HOST; 0 picks a free port, `off` turns it off */
+  TELEDX_DICOM_PORT: z
+    .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+    .default(11112)
+    .transform((v) => (v === 'off' ? null : v)),
+  /** the AE title devices call teledx by */
+  TELEDX_AE_TITLE: z
+    .string()
+    .trim()
+    .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, 'an AE title: up to 16 printable ASCII characters, no backslash')
+    .default('TELEDX'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -101,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaseSweepMs: e.TELEDX_LEASE_SWEEP_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     media: mediaSettings(e),
+    dicom: { port: e.TELEDX_DICOM_PORT, aeTitle: e.TELEDX_AE_TITLE },
   };
 }
 

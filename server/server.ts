@@ -14,6 +14,7 @@ import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
 import { MediaServerHolder } from './consult/media/media-server.ts';
 import { mediaWorkerStatus } from './consult/media/worker-binary.ts';
 import { ConsultSignalling } from './consult/signalling.ts';
+import { startDicomService, type DicomService } from './dimse/service.ts';
 import { startOrphanSweep, type ReclaimResult } from './ingest/orphan-blobs.ts';
 import { resumableUploads } from './ingest/resumable.ts';
 import { createLogger } from './logger.ts';
@@ -33,6 +34,8 @@ export interface RunningServer {
   media: MediaServerHolder;
   /** the start-up sweep of blobs no row references (runs in the background; null if it failed) */
   orphanSweep: Promise<ReclaimResult | null>;
+  /** the DICOM port actually listened on (TELEDX_DICOM_PORT=0 picks one), or null when it is off */
+  dicomPort: number | null;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const server = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
   signalling.attach(await hub.attach(http));
+  const dicom: DicomService | null =
+    config.dicom.port === null
+      ? null
+      : await startDicomService(ctx, config.host, { port: config.dicom.port, aeTitle: config.dicom.aeTitle });
   const queueWatch = startQueueWatch(ctx);
   const uploadSweep = resumableUploads(ctx).startSweeping();
   // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
@@ -81,10 +88,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     seeded,
     media,
     orphanSweep,
+    dicomPort: dicom?.port ?? null,
     async close() {
       queueWatch.stop();
       uploadSweep.stop();
       await uploadSweep.first;
+      await dicom?.close();
       await orphanSweep;
       await hub.close();
       await signalling.drain(); // the leaves of the sockets just closed write to the database

@@ -105,6 +105,10 @@ export type PatientDto = z.infer<typeof patientDtoSchema>;
 
 export const caseSummaryDtoSchema = z.strictObject({
   id: z.string(),
+  /** the exam number (检查号), <organization code>-<YYYYMMDD>-<sequence>; modalities send it back in (0008,0050) */
+  accessionNumber: z.string(),
+  /** the case was opened by images a registered device sent (DICOM C-STORE): the technician checks and submits it */
+  fromDevice: z.strictObject({ aeTitle: z.string() }).nullable(),
   status: z.enum(CASE_STATUSES),
   examKind: examKindSchema,
   bodyPart: z.string().nullable(),
@@ -237,7 +241,7 @@ export const caseDetailDtoSchema = z.strictObject({
 export type CaseDetailDto = z.infer<typeof caseDetailDtoSchema>;
 
 /** The kinds of act the audit log can be narrowed to, by the first part of their verb. */
-export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium'] as const;
+export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium', 'device', 'dicom'] as const;
 export type AuditArea = (typeof AUDIT_AREAS)[number];
 
 /** GET /api/audit: newest first, a page at a time (`before`: the id of the last entry already shown). */

@@ -18,6 +18,7 @@ import { LoginScreen } from './screens/login/LoginScreen.tsx';
 import { NewExamScreen } from './screens/new-exam/NewExamScreen.tsx';
 import { QualityScreen } from './screens/quality/QualityScreen.tsx';
 import { AuditScreen } from './screens/audit/AuditScreen.tsx';
+import { DevicesScreen } from './screens/devices/DevicesScreen.tsx';
 import { RoutingRulesScreen } from './screens/routing-rules/RoutingRulesScreen.tsx';
 import { WorklistScreen } from './screens/worklist/WorklistScreen.tsx';
 import { homePath, SCREEN_ROLES, SessionContext } from './session.ts';
@@ -33,6 +34,7 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.worklist()) return SCREEN_ROLES.worklist.includes(role) ? <WorklistScreen /> : <Forbidden />;
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
   if (pathname === paths.quality()) return SCREEN_ROLES.quality.includes(role) ? <QualityScreen /> : <Forbidden />;
+  if (pathname === paths.devices()) return SCREEN_ROLES.devices.includes(role) ? <DevicesScreen /> : <Forbidden />;
   if (pathname === paths.audit()) return SCREEN_ROLES.audit.includes(role) ? <AuditScreen /> : <Forbidden />;
   if (pathname === paths.caseHistory()) return <CasesScreen />;
   if (pathname === paths.consultations()) return SCREEN_ROLES.consultations.includes(role) ? <ConsultationsScreen /> : <Forbidden />;

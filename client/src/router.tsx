@@ -51,6 +51,7 @@ export const paths = {
   quality: () => '/quality',
   /** administrators: the audit trail */
   audit: () => '/audit',
+  devices: () => '/devices',
   /** live consultations (远程会诊): requested by the township, asked of a reading centre */
   consultations: () => '/consultations',
   consultRoom: (id: string) => `/consultations/${encodeURIComponent(id)}/room`,

@@ -28,11 +28,15 @@ export function homePath(role: Role): string {
 }
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
-export const SCREEN_ROLES: Record<'worklist' | 'routingRules' | 'quality' | 'audit' | 'consultations' | 'consultRoom', readonly Role[]> = {
+export const SCREEN_ROLES: Record<
+  'worklist' | 'routingRules' | 'quality' | 'audit' | 'devices' | 'consultations' | 'consultRoom',
+  readonly Role[]
+> = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
   routingRules: ['ADMIN', 'SUPERVISOR'],
   quality: ['SUPERVISOR', 'ADMIN'],
   audit: ['ADMIN'],
+  devices: ['ADMIN'],
   /** the township asks, the reading centre answers; administrators read the record of them all */
   consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'READER', 'SUPERVISOR', 'ADMIN'],
   /** the room, and the notices and reminders that lead there: those who take part (administrators do not) */

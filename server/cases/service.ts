@@ -3,10 +3,12 @@
 import type { CreateCaseRequest } from '../../shared/api.ts';
 import { createCaseRequestSchema } from '../../shared/api.ts';
 import type { CaseStatus } from '../../shared/case-status.ts';
+import type { ExamKind, Priority, Sex } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { conflict, forbidden } from '../http/errors.ts';
+import { nextAccessionNumber } from './accession.ts';
 import { townshipWriteScope } from './access.ts';
 
 /** Registers the patient (or finds them by resident ID number) and a DRAFT case; returns the case's id. */
@@ -16,8 +18,10 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
   const input = createCaseRequestSchema.parse(body);
   const caseId = await db.$transaction(async (tx) => {
     const patientId = await resolvePatient(tx, actor, input.patient);
+    const accessionNumber = await nextAccessionNumber(tx, actor.organizationId);
     const created = await tx.case.create({
       data: {
+        accessionNumber,
         patientId,
         originOrgId: actor.organizationId,
         createdById: actor.id,
@@ -34,7 +38,7 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
       entityType: 'Case',
       entityId: created.id,
       ip,
-      details: { examKind: input.examKind, priority: input.priority, patientId },
+      details: { examKind: input.examKind, priority: input.priority, patientId, accessionNumber },
     });
     return created.id;
   });
@@ -77,4 +81,78 @@ async function resolvePatient(tx: Tx, actor: Actor, p: PatientFields): Promise<s
     },
   });
   return created.id;
+}
+
+/** What a device's first image of an exam says about it (decoded from the DICOM header by the DICOM service). */
+export interface DeviceCaseInput {
+  examKind: ExamKind;
+  bodyPart: string | null;
+  patient: { name: string; sex: Sex; birthDate: string | null; dicomPatientId: string | null };
+}
+
+/**
+ * A DRAFT case opened by images a registered device sent without a known accession number or study: the device's
+ * township, authored by the device's service account and marked with the device, for the technician to check and
+ * submit. The patient is the township's existing record only when the DICOM patient ID (as the record's resident ID
+ * number or as the patient ID of one of its earlier studies) comes with the same name and birth date; anything less
+ * is a new record, never a guess.
+ */
+export async function createCaseFromDevice(
+  ctx: { db: Db },
+  device: { id: string; userId: string; organizationId: string; aeTitle: string },
+  input: DeviceCaseInput,
+  ip?: string,
+): Promise<string> {
+  return ctx.db.$transaction(async (tx) => {
+    const p = input.patient;
+    const match =
+      p.dicomPatientId && p.birthDate
+        ? await tx.patient.findFirst({
+            where: {
+              organizationId: device.organizationId,
+              name: p.name,
+              birthDate: p.birthDate,
+              OR: [{ nationalId: p.dicomPatientId }, { cases: { some: { studies: { some: { dicomPatientId: p.dicomPatientId } } } } }],
+            },
+            orderBy: { createdAt: 'asc' },
+          })
+        : null;
+    const patientId =
+      match?.id ??
+      (
+        await tx.patient.create({
+          data: { name: p.name, sex: p.sex, birthDate: p.birthDate, organizationId: device.organizationId },
+        })
+      ).id;
+    const accessionNumber = await nextAccessionNumber(tx, device.organizationId);
+    const created = await tx.case.create({
+      data: {
+        accessionNumber,
+        patientId,
+        originOrgId: device.organizationId,
+        createdById: device.userId,
+        deviceId: device.id,
+        examKind: input.examKind,
+        bodyPart: input.bodyPart,
+        priority: 'ROUTINE' satisfies Priority,
+        status: 'DRAFT' satisfies CaseStatus,
+      },
+    });
+    await recordAudit(tx, {
+      actorId: device.userId,
+      action: 'case.create',
+      entityType: 'Case',
+      entityId: created.id,
+      ip,
+      details: {
+        examKind: input.examKind,
+        priority: 'ROUTINE',
+        patientId,
+        accessionNumber,
+        device: device.aeTitle,
+        patientMatched: !!match,
+      },
+    });
+    return created.id;
+  });
 }

@@ -1,11 +1,13 @@
 // The demo consortium seeded into an empty database on first start, so that `npm start` shows a working
 // 医共体 at once: one county hospital with an imaging and an ECG centre, three township health centres, one
 // village clinic, and one account per role. In production only when asked for (server/config.ts, demoSettings).
+import { deviceInputSchema } from '../../shared/devices.ts';
 import type { Role } from '../../shared/domain.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { DemoSettings } from '../config.ts';
 import { isUniqueViolation, type Db } from '../db/client.ts';
+import { insertDevice } from '../devices/service.ts';
 
 export interface DemoAccount {
   username: string;
@@ -58,6 +60,9 @@ const ORGANIZATIONS = [
   { code: 'V-DONGSHAN', name: '东山村卫生室', kind: 'VILLAGE_CLINIC', parent: 'T-SHIQIAO' },
 ] as const;
 
+/** the demo devices TOWNSHIP1, 2, 3: tech1's township, tech2's, and the third */
+const DEVICE_TOWNSHIPS = ['T-CHENGGUAN', 'T-SHIQIAO', 'T-HEKOU'] as const;
+
 const CENTRES = [
   { code: 'IMAGING', name: '影像诊断中心', kind: 'IMAGING', examKinds: 'DR,CT,MR,US,OTHER' },
   { code: 'ECG', name: '心电诊断中心', kind: 'ECG', examKinds: 'ECG' },
@@ -108,6 +113,11 @@ export async function seedDemoIfEmpty(db: Db, password: string): Promise<boolean
             centres: { create: (account.centres ?? []).map((code) => ({ centreId: centreIds.get(code)! })) },
           },
         });
+      }
+      // one device per township, so a modality can send at once: storescu -aet TOWNSHIP1 -aec TELEDX host 11112 f.dcm
+      for (const [i, org] of DEVICE_TOWNSHIPS.entries()) {
+        const input = deviceInputSchema.parse({ aeTitle: `TOWNSHIP${i + 1}`, organizationId: orgIds.get(org)!, description: '演示设备' });
+        await insertDevice(tx, input);
       }
       await recordAudit(tx, { actorId: null, action: 'consortium.seed_demo', entityType: 'Organization' });
     });

@@ -7,6 +7,7 @@ import { authRoutes } from '../auth/routes.ts';
 import { casesRoutes } from '../cases/routes.ts';
 import { consortiumRoutes } from '../consortium/routes.ts';
 import { consultationRoutes } from '../consult/routes.ts';
+import { deviceRoutes } from '../devices/routes.ts';
 import { ecgRoutes } from '../ecg/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { filesRoutes } from '../instances/routes.ts';
@@ -64,6 +65,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...ingestRoutes,
   ...filesRoutes,
   ...routingRoutes,
+  ...deviceRoutes,
   ...readingRoutes,
   ...consortiumRoutes,
   ...reportingRoutes,

@@ -17,6 +17,7 @@ export const summaryInclude = {
   originOrg: true,
   centre: true,
   claimedBy: { select: { id: true, displayName: true } },
+  device: { select: { aeTitle: true } },
   _count: { select: { attachments: true, instances: true } },
 } satisfies Prisma.CaseInclude;
 
@@ -25,6 +26,8 @@ export type SummaryRow = Prisma.CaseGetPayload<{ include: typeof summaryInclude 
 export function toSummary(row: SummaryRow, sla: SlaPolicy): CaseSummaryDto {
   return {
     id: row.id,
+    accessionNumber: row.accessionNumber,
+    fromDevice: row.device ? { aeTitle: row.device.aeTitle } : null,
     status: row.status as CaseStatus,
     examKind: row.examKind as ExamKind,
     bodyPart: row.bodyPart,

@@ -42,6 +42,7 @@ type Fixture =
   | 'requested'
   | 'started'
   | 'rule'
+  | 'device'
   | 'ecg'
   | 'resumable';
 
@@ -72,6 +73,10 @@ const MATRIX: Record<string, Row> = {
   'GET /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
   'POST /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
   'PUT /routing-rules/:id': { fixture: 'rule', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'GET /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'POST /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
+  'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
   'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200] },
   'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
   'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
@@ -117,6 +122,7 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
   const cookies = new Map<Caller, string>();
   const ids: Record<string, string> = {};
   let ctFiles = 0;
+  let deviceCount = 0;
 
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -126,6 +132,7 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     const users = await db.user.findMany({ select: { id: true, username: true } });
     for (const u of users) ids[u.username] = u.id;
     ids.imagingCentre = (await db.readingCentre.findFirstOrThrow({ where: { kind: 'IMAGING' } })).id;
+    ids.township = (await db.user.findUniqueOrThrow({ where: { username: 'tech1' } })).organizationId;
   });
   afterAll(() => server?.close());
 
@@ -298,6 +305,12 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { params: { analysisId: await ecgAnalysis() } };
       case 'resumable':
         return { params: { id: await resumableUpload() } };
+      case 'device': {
+        const device = { aeTitle: `MATRIX${++deviceCount}`, organizationId: ids.township, active: false };
+        const created = await as('admin', 'POST', '/api/devices', device);
+        expect(created.status).toBe(201);
+        return { params: { id: created.body.id }, body: device };
+      }
     }
   }
 
@@ -310,6 +323,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { patient: { name: '矩阵' }, examKind: 'CT' };
       case 'POST /routing-rules':
         return { examKind: 'OTHER', centreId: ids.imagingCentre, active: false };
+      case 'POST /devices':
+        return { aeTitle: `MATRIXNEW${++deviceCount}`, organizationId: ids.township };
       case 'POST /cases/:id/reassign':
         return { readerId: ids.super1 };
       case 'PUT /cases/:id/report':

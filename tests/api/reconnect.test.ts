@@ -42,6 +42,7 @@ it('reconnects after a server restart and resynchronises from the database', asy
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+    TELEDX_DICOM_PORT: 'off',
   });
   server = await startServer(config);
   const login = async (username: string) => {

@@ -43,6 +43,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0007_ecg',
         '0008_consultations',
         '0009_patient_per_organization',
+        '0010_accession_devices',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -71,6 +72,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0007_ecg',
         '0008_consultations',
         '0009_patient_per_organization',
+        '0010_accession_devices',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();

@@ -64,6 +64,8 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'silent',
       TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+      // the DICOM port only where a test asks for it (TELEDX_DICOM_PORT: '0'): the default 11112 is one per machine
+      TELEDX_DICOM_PORT: 'off',
       ...env,
     }),
   );
@@ -123,6 +125,7 @@ export async function startTwoInstances(): Promise<{ a: RunningServer; b: Runnin
     DATABASE_URL: database.url,
     LOG_LEVEL: 'silent',
     TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+    TELEDX_DICOM_PORT: 'off',
   };
   const [a, b] = await Promise.all([startServer(loadConfig(env)), startServer(loadConfig(env))]);
   return {

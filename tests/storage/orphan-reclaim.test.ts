@@ -22,7 +22,16 @@ describe.each(BACKENDS)('orphan blobs at start-up (%s)', (backend) => {
   let dropDatabase = async () => {};
   let server: RunningServer | undefined;
   const start = () =>
-    startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', TELEDX_DEMO_PASSWORD: DEMO_PASSWORD, ...env }));
+    startServer(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
+        TELEDX_DICOM_PORT: 'off',
+        ...env,
+      }),
+    );
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'teledx-orphans-'));

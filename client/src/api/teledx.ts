@@ -16,6 +16,7 @@ import type {
   RoutingRuleInput,
   TurnaroundStatsRow,
 } from '../../../shared/api.ts';
+import type { DeviceDto, DeviceInput } from '../../../shared/devices.ts';
 import type { ExamKind, Priority } from '../../../shared/domain.ts';
 import type {
   amendReportSchema,
@@ -109,6 +110,11 @@ export const api = {
 
   // the consortium and its routing
   consortium: () => apiFetch<ConsortiumDto>('/api/consortium'),
+  devices: () => apiFetch<DeviceDto[]>('/api/devices'),
+  createDevice: (body: DeviceInput) => apiFetch<DeviceDto>('/api/devices', { method: 'POST', json: body }),
+  updateDevice: (id: string, body: DeviceInput) =>
+    apiFetch<DeviceDto>(`/api/devices/${encodeURIComponent(id)}`, { method: 'PUT', json: body }),
+  removeDevice: (id: string) => apiFetch<void>(`/api/devices/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   routingRules: () => apiFetch<RoutingRuleDto[]>('/api/routing-rules'),
   createRoutingRule: (body: RoutingRuleInput) => apiFetch<RoutingRuleDto>('/api/routing-rules', { method: 'POST', json: body }),
   updateRoutingRule: (id: string, body: RoutingRuleInput) =>

@@ -64,6 +64,11 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.routingRules')}
         </Link>
       )}
+      {SCREEN_ROLES.devices.includes(me.role) && (
+        <Link to={paths.devices()} data-testid="nav-devices" aria-current={current(paths.devices())}>
+          {t('header.devices')}
+        </Link>
+      )}
       {SCREEN_ROLES.quality.includes(me.role) && (
         <Link to={paths.quality()} data-testid="nav-quality" aria-current={current(paths.quality())}>
           {t('header.quality')}

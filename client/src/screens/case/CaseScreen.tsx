@@ -89,6 +89,14 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         </h1>
         <StatusBadge status={kase.status} data-testid="case-status" />
         <PriorityBadge priority={kase.priority} />
+        <span className="muted" data-testid="accession-number">
+          {t('case.accessionNumber', { number: kase.accessionNumber })}
+        </span>
+        {kase.fromDevice && (
+          <span className="badge" data-testid="from-device">
+            {t('case.fromDevice', { aeTitle: kase.fromDevice.aeTitle })}
+          </span>
+        )}
         {kase.status === 'SUBMITTED' && kase.centre && <span className="muted">{t('case.submittedTo', { centre: kase.centre.name })}</span>}
         {isTownship && <CaseActions kase={kase} uploadsBusy={uploads.snapshot.busy} onChanged={setData} onStale={reload} />}
         {isTownship && kase.status !== 'CANCELLED' && <RequestConsultationButton kase={kase} onCreated={consultations.apply} />}

@@ -49,6 +49,7 @@ function CaseRow({ summary: c }: { summary: CaseSummaryDto }) {
         <Link to={paths.case(c.id)} className="patient-link">
           {c.patient.name}
         </Link>
+        <div className="muted accession-number">{c.accessionNumber}</div>
       </td>
       <td>
         <SexAge sex={c.patient.sex} birthDate={c.patient.birthDate} />

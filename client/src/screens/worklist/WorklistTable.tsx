@@ -89,6 +89,7 @@ function WorklistRow({
         <div className="muted small">
           <SexAge sex={c.patient.sex} birthDate={c.patient.birthDate} />
         </div>
+        <div className="muted small accession-number">{c.accessionNumber}</div>
       </td>
       <td>{c.originOrg.name}</td>
       <td>

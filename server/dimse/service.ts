@@ -1,0 +1,219 @@
+// The DICOM network service (DIMSE, dcmjs-dimse): associations from registered devices only, C-ECHO, and C-STORE
+// into the ingest core. Listens on its own TCP port beside HTTP, on the same host. Every association is audited,
+// accepted or rejected, with the calling AE title and the peer's address.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { PassThrough, type Writable } from 'node:stream';
+import dcmjsDimse from 'dcmjs-dimse';
+import { recordAudit } from '../audit/audit.ts';
+import type { AppContext } from '../context.ts';
+import { part10Header } from './part10.ts';
+import { LandingLocks, receiveInstance, type Device } from './receive.ts';
+import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
+import type { StagedBlob } from '../../storage/blob-store.ts';
+
+const { Scp, Dataset, log: dimseLog } = dcmjsDimse;
+const { CEchoResponse, CStoreResponse } = dcmjsDimse.responses;
+const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason } = dcmjsDimse.constants;
+type Association = dcmjsDimse.association.Association;
+type PresentationContext = dcmjsDimse.association.PresentationContext;
+type CStoreRequest = dcmjsDimse.requests.CStoreRequest;
+type CEchoRequest = dcmjsDimse.requests.CEchoRequest;
+
+export interface DicomSettings {
+  /** null: the service is off */
+  port: number | null;
+  aeTitle: string;
+}
+
+export interface DicomService {
+  /** the port actually listened on */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** the Error Comment (0000,0902) is an LO: 64 characters */
+const comment = (text: string) => text.replace(/[\\\r\n]/g, ' ').slice(0, 64);
+
+export async function startDicomService(ctx: AppContext, host: string, settings: { port: number; aeTitle: string }): Promise<DicomService> {
+  dimseLog.setLevel('silent');
+  const locks = new LandingLocks();
+  const sockets = new Set<Socket>();
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  class TeledxScp extends Scp {
+    private device: Device | null = null;
+    private readonly peer: string | undefined;
+    private readonly tcp: Socket;
+    private staging: Promise<StagedBlob> | null = null;
+    private staged: StagedBlob | null = null;
+    private receiving: PassThrough | null = null;
+
+    constructor(socket: Socket) {
+      super(socket, { associationTimeout: 60_000, pduTimeout: 60_000 });
+      this.tcp = socket;
+      this.peer = socket.remoteAddress?.replace(/^::ffff:/, '');
+      // a peer that goes away mid-instance: its partial data set is staged no further (and discarded)
+      socket.on('close', () => this.receiving?.destroy(new Error('association closed during a C-STORE')));
+    }
+
+    override associationRequested(association: Association): void {
+      void track(this.decide(association)).catch((error: unknown) => {
+        ctx.log.error({ err: error }, 'DICOM association handling failed');
+        this.tcp.destroy();
+      });
+    }
+
+    private async decide(association: Association): Promise<void> {
+      const calling = association.getCallingAeTitle().trim();
+      const called = association.getCalledAeTitle().trim();
+      const device = await ctx.db.dicomDevice.findUnique({ where: { aeTitle: calling } });
+      const reason =
+        !device || !device.active
+          ? 'calling AE title not recognized'
+          : called !== settings.aeTitle
+            ? 'called AE title not recognized'
+            : null;
+      await recordAudit(ctx.db, {
+        actorId: device?.userId ?? null,
+        action: reason ? 'dicom.association_rejected' : 'dicom.association',
+        entityType: 'DicomDevice',
+        entityId: device?.id ?? null,
+        ip: this.peer,
+        details: { callingAeTitle: calling, calledAeTitle: called, ...(reason ? { reason } : {}) },
+      });
+      if (reason) {
+        this.sendAssociationReject(
+          RejectResult.Permanent,
+          RejectSource.ServiceUser,
+          reason.startsWith('calling') ? RejectReason.CallingAeNotRecognized : RejectReason.CalledAeNotRecognized,
+        );
+        return;
+      }
+      this.device = { id: device!.id, aeTitle: device!.aeTitle, organizationId: device!.organizationId, userId: device!.userId };
+      for (const { id } of association.getPresentationContexts()) {
+        const context = association.getPresentationContext(id);
+        const abstract = context.getAbstractSyntaxUid();
+        if (abstract !== VERIFICATION && !(abstract in STORAGE_SOP_CLASSES)) {
+          context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
+          continue;
+        }
+        const offered = context.getTransferSyntaxUids();
+        const chosen = TRANSFER_SYNTAXES.find((ts) => offered.includes(ts));
+        if (chosen) context.setResult(PresentationContextResult.Accept, chosen);
+        else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
+      }
+      this.sendAssociationAccept();
+    }
+
+    override associationReleaseRequested(): void {
+      this.sendAssociationReleaseResponse();
+    }
+
+    override abort(): void {
+      this.tcp.destroy();
+    }
+
+    override cEchoRequest(request: CEchoRequest, callback: (response: dcmjsDimse.responses.CEchoResponse) => void): void {
+      const response = CEchoResponse.fromRequest(request);
+      response.setStatus(Status.Success);
+      callback(response);
+    }
+
+    /**
+     * The data set streams into the blob store's staging behind a Part 10 header of ours, never whole in memory.
+     * dcmjs-dimse does not wait for the stream, so back-pressure is ours: the socket pauses while staging is behind.
+     */
+    override createStoreWritableStream(context: PresentationContext, request: CStoreRequest): Writable {
+      const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
+      stream.write(
+        part10Header({
+          sopClassUid: request.getAffectedSopClassUid(),
+          sopInstanceUid: request.getAffectedSopInstanceUid(),
+          transferSyntaxUid: context.getAcceptedTransferSyntaxUid() ?? '1.2.840.10008.1.2',
+          sourceAeTitle: this.device?.aeTitle ?? '',
+        }),
+      );
+      const write = stream.write.bind(stream);
+      stream.write = ((chunk: Buffer, ...rest: never[]) => {
+        const ok = write(chunk, ...rest);
+        if (!ok && !this.tcp.isPaused()) {
+          this.tcp.pause();
+          stream.once('drain', () => this.tcp.resume());
+        }
+        return ok;
+      }) as typeof stream.write;
+      this.receiving = stream;
+      this.staging = track(ctx.store.stage(stream, { maxBytes: ctx.config.maxFileBytes }));
+      this.staging.catch(() => undefined);
+      return stream;
+    }
+
+    override createDatasetFromStoreWritableStream(
+      _writable: Writable,
+      _context: PresentationContext,
+      callback: (dataset: dcmjsDimse.Dataset) => void,
+    ): void {
+      const staging = this.staging;
+      this.staging = null;
+      this.receiving = null;
+      void track(
+        (async () => {
+          this.staged = staging ? await staging.catch(() => null) : null;
+          callback(new Dataset());
+        })(),
+      );
+    }
+
+    override cStoreRequest(request: CStoreRequest, callback: (response: dcmjsDimse.responses.CStoreResponse) => void): void {
+      const staged = this.staged;
+      this.staged = null;
+      const device = this.device;
+      void track(
+        (async () => {
+          const response = CStoreResponse.fromRequest(request);
+          if (!staged || !device) {
+            response.setStatus(0xa700);
+            response.setErrorComment('the data set could not be staged');
+            await staged?.discard();
+          } else {
+            const outcome = await receiveInstance(ctx, locks, device, staged, this.peer);
+            response.setStatus(outcome.status);
+            if (outcome.comment && outcome.status !== 0) response.setErrorComment(comment(outcome.comment));
+          }
+          callback(response);
+        })(),
+      );
+    }
+  }
+
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const scp = new TeledxScp(socket);
+    scp.on('networkError', () => socket.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      await Promise.allSettled([...pending]);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// Registered DICOM devices (modalities): the AE titles teledx accepts associations from, each of a township.
+import { z } from 'zod';
+import { idText, safeText } from './input.ts';
+
+/**
+ * A DICOM Application Entity title (PS3.5 6.2, AE): 1–16 characters of the default repertoire without the
+ * backslash and control characters; leading and trailing spaces are not significant.
+ */
+export const AE_TITLE_PATTERN = /^[\x20-\x5b\x5d-\x7e]{1,16}$/;
+export const aeTitleSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(16)
+  .regex(AE_TITLE_PATTERN, 'an AE title: up to 16 printable ASCII characters, no backslash');
+
+/** a host name or an IPv4/IPv6 address, for the record (associations are matched by AE title) */
+const hostSchema = z
+  .string()
+  .trim()
+  .max(253)
+  .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or an IP address');
+
+export const deviceInputSchema = z.object({
+  aeTitle: aeTitleSchema,
+  host: hostSchema.nullable().default(null),
+  organizationId: idText(),
+  description: safeText().trim().max(200).nullable().default(null),
+  active: z.boolean().default(true),
+});
+export type DeviceInput = z.input<typeof deviceInputSchema>;
+
+export const deviceDtoSchema = z.strictObject({
+  id: z.string(),
+  aeTitle: z.string(),
+  host: z.string().nullable(),
+  organization: z.strictObject({ id: z.string(), name: z.string() }),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  createdAt: z.iso.datetime(),
+  /** cases opened by images from this device */
+  caseCount: z.number().int(),
+});
+export type DeviceDto = z.infer<typeof deviceDtoSchema>;

@@ -1,0 +1,24 @@
+// The administrator's DICOM devices screen in Chromium: the demo's devices listed, a new one registered through the
+// form, switched off; in Chinese.
+import { expect, it } from 'vitest';
+import { loginInBrowser, serverAndChromium } from '../helpers/e2e.ts';
+
+const running = serverAndChromium();
+
+it('lists the demo devices, registers one and switches it off', async () => {
+  const page = await loginInBrowser(running.browser, running.server.url, 'admin');
+  await page.getByTestId('nav-devices').click();
+  const rows = page.getByTestId('device-row');
+  await expect.poll(() => rows.count()).toBe(3);
+  await expect.poll(() => page.getByTestId('device-table').textContent()).toContain('TOWNSHIP1');
+  await page.locator('#device-ae').fill('DR_ROOM');
+  await page.locator('#device-host').fill('10.0.8.9');
+  await page.getByTestId('device-form').locator('button[type=submit]').click();
+  await expect.poll(() => rows.count()).toBe(4);
+  const row = rows.filter({ hasText: 'DR_ROOM' });
+  await expect.poll(() => row.textContent()).toContain('启用');
+  await row.getByRole('button', { name: '停用' }).click();
+  await expect
+    .poll(() => running.server.server.ctx.db.dicomDevice.findUnique({ where: { aeTitle: 'DR_ROOM' } }).then((d) => d?.active))
+    .toBe(false);
+});
