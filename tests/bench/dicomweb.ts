@@ -54,7 +54,15 @@ try {
       const month = String(1 + (i % 12)).padStart(2, '0');
       return {
         patient: { id: randomUUID(), name: `${surnames[s]}${i}`, sex: i % 2 ? 'M' : 'F', organizationId: tech.organizationId },
-        kase: { id: randomUUID(), status: 'SUBMITTED', centreId: imaging.id, examKind: 'CT', priority: 'ROUTINE', submittedAt: new Date() },
+        kase: {
+          id: randomUUID(),
+          accessionNumber: `BENCH-${i}`, // made in the database directly, outside the daily sequence
+          status: 'SUBMITTED',
+          centreId: imaging.id,
+          examKind: 'CT',
+          priority: 'ROUTINE',
+          submittedAt: new Date(),
+        },
         study: {
           id: randomUUID(),
           studyInstanceUid: newUid(),
