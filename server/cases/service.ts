@@ -6,7 +6,7 @@ import type { CaseStatus } from '../../shared/case-status.ts';
 import type { ExamKind, Priority, Sex } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
-import type { Db, Tx } from '../db/client.ts';
+import { retryOnUniqueViolation, type Db, type Tx } from '../db/client.ts';
 import { conflict, forbidden } from '../http/errors.ts';
 import { nextAccessionNumber } from './accession.ts';
 import { townshipWriteScope } from './access.ts';
@@ -16,32 +16,35 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
   const { db } = ctx;
   if (!townshipWriteScope(actor)) throw forbidden('only township staff register exams');
   const input = createCaseRequestSchema.parse(body);
-  const caseId = await db.$transaction(async (tx) => {
-    const patientId = await resolvePatient(tx, actor, input.patient);
-    const accessionNumber = await nextAccessionNumber(tx, actor.organizationId);
-    const created = await tx.case.create({
-      data: {
-        accessionNumber,
-        patientId,
-        originOrgId: actor.organizationId,
-        createdById: actor.id,
-        examKind: input.examKind,
-        bodyPart: input.bodyPart || null,
-        clinicalQuestion: input.clinicalQuestion || null,
-        priority: input.priority,
-        status: 'DRAFT' satisfies CaseStatus,
-      },
-    });
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: 'case.create',
-      entityType: 'Case',
-      entityId: created.id,
-      ip,
-      details: { examKind: input.examKind, priority: input.priority, patientId, accessionNumber },
-    });
-    return created.id;
-  });
+  // two registrations of one new resident ID number at once: the one that loses the race finds the patient again
+  const caseId = await retryOnUniqueViolation(() =>
+    db.$transaction(async (tx) => {
+      const patientId = await resolvePatient(tx, actor, input.patient);
+      const accessionNumber = await nextAccessionNumber(tx, actor.organizationId);
+      const created = await tx.case.create({
+        data: {
+          accessionNumber,
+          patientId,
+          originOrgId: actor.organizationId,
+          createdById: actor.id,
+          examKind: input.examKind,
+          bodyPart: input.bodyPart || null,
+          clinicalQuestion: input.clinicalQuestion || null,
+          priority: input.priority,
+          status: 'DRAFT' satisfies CaseStatus,
+        },
+      });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: 'case.create',
+        entityType: 'Case',
+        entityId: created.id,
+        ip,
+        details: { examKind: input.examKind, priority: input.priority, patientId, accessionNumber },
+      });
+      return created.id;
+    }),
+  );
   return caseId;
 }
 
