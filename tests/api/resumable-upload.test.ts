@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { ApiClient } from '../helpers/api-client.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
-import { BACKENDS, createPostgresDatabase, DEMO_PASSWORD } from '../helpers/test-server.ts';
+import { BACKENDS, createServerHome, DEMO_PASSWORD, type ServerHome } from '../helpers/test-server.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const CHUNK = 256 * 1024;
@@ -71,28 +71,19 @@ async function head(url: string, cookie: string): Promise<Response> {
 }
 
 describe.each(BACKENDS)('a resumable upload across a server restart (%s)', (backend) => {
-  let dataDir: string;
-  let env: Record<string, string>;
-  let dropDatabase = async () => {};
+  let home: ServerHome;
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'teledx-tus-'));
-    env = { DATA_DIR: dataDir, TELEDX_DEMO_PASSWORD: DEMO_PASSWORD };
-    if (backend === 'postgresql') {
-      const database = await createPostgresDatabase();
-      env.DATABASE_URL = database.url;
-      dropDatabase = database.drop;
-    }
+    home = await createServerHome(backend, 'teledx-tus-');
   });
   afterAll(async () => {
     await server?.kill();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
+    await home.remove();
   }, 180_000);
 
   it('resumes from the offset the first process kept, and the case holds the identical file', async () => {
-    server = await spawnServer(env);
+    server = await spawnServer(home.env);
     const tech1 = await login(server.url);
     const caseId = (await tech1.post('/api/cases', { patient: { name: '张三' }, examKind: 'CT' })).body.id;
     const ct = syntheticCt({ rows: 1024, columns: 1024 }); // 2 MiB: eight chunks
@@ -107,7 +98,7 @@ describe.each(BACKENDS)('a resumable upload across a server restart (%s)', (back
     expect(offset).toBeLessThan(ct.bytes.length);
     await server.kill('SIGKILL');
 
-    server = await spawnServer(env);
+    server = await spawnServer(home.env);
     // the session is in the database: the same cookie works on the new process
     const cookie = tech1.cookie;
     const again = new ApiClient(server.url);
@@ -163,8 +154,8 @@ describe.each(BACKENDS)('a resumable upload across a server restart (%s)', (back
     const download = await again.get(`/api/instances/${accepted[0].id}/file`);
     expect(sha(download.body)).toBe(sha(ct.bytes));
     // the staging is gone; only the result is kept (until it expires)
-    expect(await readdir(join(dataDir, 'uploads'))).toEqual([`${id}.result.json`]);
-    expect(await readdir(join(dataDir, 'blobs', '.staging'))).toEqual([]);
+    expect(await readdir(join(home.dataDir, 'uploads'))).toEqual([`${id}.result.json`]);
+    expect(await readdir(join(home.dataDir, 'blobs', '.staging'))).toEqual([]);
   }, 180_000);
 });
 

@@ -1,15 +1,14 @@
 // A server killed (SIGKILL, as in a power cut) in the middle of an upload: after a restart the database and
 // the blob store agree, nothing partial is visible, and the upload can simply be repeated.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { ApiClient } from '../helpers/api-client.ts';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.ts';
-import { BACKENDS, createPostgresDatabase, DEMO_PASSWORD } from '../helpers/test-server.ts';
+import { BACKENDS, createServerHome, DEMO_PASSWORD, type ServerHome } from '../helpers/test-server.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -41,38 +40,29 @@ function startEndlessUpload(url: string, caseId: string, cookie: string): Promis
 }
 
 describe.each(BACKENDS)('a server killed mid-upload (%s)', (backend) => {
-  let dataDir: string;
-  let env: Record<string, string>;
-  let dropDatabase = async () => {};
+  let home: ServerHome;
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'teledx-crash-'));
-    env = { DATA_DIR: dataDir, TELEDX_DEMO_PASSWORD: DEMO_PASSWORD };
-    if (backend === 'postgresql') {
-      const database = await createPostgresDatabase();
-      env.DATABASE_URL = database.url;
-      dropDatabase = database.drop;
-    }
+    home = await createServerHome(backend, 'teledx-crash-');
   });
   afterAll(async () => {
     await server?.kill();
-    await dropDatabase();
-    await rm(dataDir, { recursive: true, force: true });
+    await home.remove();
   });
 
   it('restarts consistent, and the interrupted upload can be repeated', async () => {
-    server = await spawnServer(env);
+    server = await spawnServer(home.env);
     let client = await login(server.url);
     const caseId = (await client.post('/api/cases', { patient: { name: '张三' }, examKind: 'CT' })).body.id;
     const kept = syntheticCt({ rows: 128, columns: 128 });
     expect((await client.upload(caseId, [{ name: 'kept.dcm', data: kept.bytes }])).status).toBe(200);
 
     await startEndlessUpload(server.url, caseId, client.cookie);
-    expect((await readdir(join(dataDir, 'blobs', '.staging'))).length).toBeGreaterThan(0); // mid-write
+    expect((await readdir(join(home.dataDir, 'blobs', '.staging'))).length).toBeGreaterThan(0); // mid-write
     await server.kill('SIGKILL');
 
-    server = await spawnServer(env);
+    server = await spawnServer(home.env);
     expect(server.output()).not.toContain('demo consortium seeded'); // never reseeds a database with data
     client = await login(server.url);
     const detail = (await client.get(`/api/cases/${caseId}`)).body;
@@ -82,8 +72,10 @@ describe.each(BACKENDS)('a server killed mid-upload (%s)', (backend) => {
     expect(sha(download.body)).toBe(sha(kept.bytes));
 
     // no partial file anywhere: staging swept, and the store holds exactly the referenced blob
-    expect(await readdir(join(dataDir, 'blobs', '.staging'))).toEqual([]);
-    const stored = (await readdir(join(dataDir, 'blobs', 'sha256'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(await readdir(join(home.dataDir, 'blobs', '.staging'))).toEqual([]);
+    const stored = (await readdir(join(home.dataDir, 'blobs', 'sha256'), { recursive: true, withFileTypes: true })).filter((e) =>
+      e.isFile(),
+    );
     expect(stored.map((e) => e.name)).toEqual([sha(kept.bytes)]);
 
     const retry = syntheticCt({ rows: 128, columns: 128 });

@@ -52,6 +52,27 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
   };
 }
 
+/** A data folder, and for PostgreSQL a fresh database, for server processes that a test starts, kills and restarts. */
+export interface ServerHome {
+  dataDir: string;
+  /** the environment for spawnServer (tests/helpers/server-process.ts) */
+  env: Record<string, string>;
+  remove(): Promise<void>;
+}
+
+export async function createServerHome(backend: Backend, prefix: string): Promise<ServerHome> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  const database = backend === 'postgresql' ? await createPostgresDatabase() : null;
+  return {
+    dataDir,
+    env: { DATA_DIR: dataDir, TELEDX_DEMO_PASSWORD: DEMO_PASSWORD, ...(database ? { DATABASE_URL: database.url } : {}) },
+    async remove() {
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export async function startTestServer(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'teledx-test-'));
   const pgDb = backend === 'postgresql' ? await createPostgresDatabase() : null;
