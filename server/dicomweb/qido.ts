@@ -52,9 +52,32 @@ export function parseQidoQuery(search: URLSearchParams): QidoQuery {
 
 const hasWildcard = (v: string) => /[*?]/.test(v);
 
-function wildcardRegex(pattern: string): RegExp {
-  const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`, 'isu');
+/**
+ * Whether a DICOM wildcard pattern (`*` any run, `?` one character) matches the whole value, case-insensitively,
+ * in time proportional to pattern × value. (A regular expression of `.*` runs backtracks exponentially on a near
+ * miss: `*a*a…*b` with 25 stars against a name of forty "a"s held the event loop for minutes.)
+ */
+export function wildcardMatches(pattern: string, value: string): boolean {
+  const p = [...pattern.toLowerCase()];
+  const v = [...value.toLowerCase()];
+  let i = 0;
+  let j = 0;
+  let star = -1; // the last * seen, and where in the value its run currently ends
+  let resume = 0;
+  while (j < v.length) {
+    if (i < p.length && p[i] !== '*' && (p[i] === '?' || p[i] === v[j])) {
+      i++;
+      j++;
+    } else if (i < p.length && p[i] === '*') {
+      star = i++;
+      resume = j;
+    } else if (star >= 0) {
+      i = star + 1; // let the last * take one more character, and try again from there
+      j = ++resume;
+    } else return false;
+  }
+  while (p[i] === '*') i++;
+  return i === p.length;
 }
 
 type TextFilter = Prisma.StringNullableFilter;
@@ -84,15 +107,15 @@ export function personNameMatches(pattern: string, value: string | null | undefi
   const groups = value.split('=').filter(Boolean);
   const strip = (s: string) => s.replace(NAME_SEPARATORS, '');
   const candidates = [value, ...groups, ...groups.map(strip)];
-  const patterns = [wildcardRegex(pattern), wildcardRegex(strip(pattern))];
-  return patterns.some((p) => candidates.some((c) => p.test(c)));
+  const patterns = [pattern, strip(pattern)];
+  return patterns.some((p) => candidates.some((c) => wildcardMatches(p, c)));
 }
 
 const textMatches = (pattern: string, value: string | null | undefined, insensitive = false) =>
   value !== null &&
   value !== undefined &&
   (hasWildcard(pattern)
-    ? wildcardRegex(pattern).test(value)
+    ? wildcardMatches(pattern, value)
     : insensitive
       ? value.toLowerCase() === pattern.toLowerCase()
       : value === pattern);
