@@ -12,7 +12,7 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { townshipWriteScope } from '../cases/access.ts';
 import type { AppContext } from '../context.ts';
-import { isUniqueViolation, type Prisma, type Tx } from '../db/client.ts';
+import { retryOnUniqueViolation, type Prisma, type Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { analyseNewEcgFiles } from '../ecg/analyses.ts';
 import { displayPersonName, normaliseName, personNameVariants } from './charset.ts';
@@ -43,15 +43,9 @@ export async function ingestFiles(
     );
     // A unique violation means a parallel request indexed the same instance or study first; the second
     // attempt sees its rows and answers duplicate or conflict accordingly.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await indexBatch(ctx, actor, kase, candidates, ip);
-        if (acceptsEcgFiles(kase.examKind as ExamKind)) await analyseEcgAfterUpload(ctx, kase.id);
-        return response;
-      } catch (error) {
-        if (!isUniqueViolation(error) || attempt >= 3) throw error;
-      }
-    }
+    const response = await retryOnUniqueViolation(() => indexBatch(ctx, actor, kase, candidates, ip));
+    if (acceptsEcgFiles(kase.examKind as ExamKind)) await analyseEcgAfterUpload(ctx, kase.id);
+    return response;
   } finally {
     await Promise.all(files.map((f) => f.staged.discard()));
   }
