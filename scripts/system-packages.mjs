@@ -39,11 +39,13 @@ export const PACKAGE_SETS = {
     packages: [{ debian: 'fonts-noto-cjk', path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', provided: 'TELEDX_CJK_FONT' }],
   },
   tests: {
-    purpose: 'the tests (browser, DICOM corpus, transfer syntaxes)',
+    purpose: 'the tests (browser, DICOM corpus, transfer syntaxes, a PACS peer)',
     packages: [
       { debian: 'chromium', path: '/usr/bin/chromium', provided: 'TELEDX_CHROMIUM' },
       { debian: 'python3-pydicom', path: '/usr/lib/python3/dist-packages/pydicom/data', provided: 'TELEDX_PYDICOM_DATA' },
       { debian: 'dcmtk', command: 'dcmcjpeg' },
+      { debian: 'orthanc', path: '/usr/sbin/Orthanc', provided: 'TELEDX_ORTHANC' },
+      { debian: 'orthanc-dicomweb', path: '/usr/share/orthanc/plugins/libOrthancDicomWeb.so', provided: 'TELEDX_ORTHANC_DICOMWEB' },
     ],
   },
 };

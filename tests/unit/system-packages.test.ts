@@ -81,7 +81,7 @@ describe('system packages: what is missing', () => {
     // pydicom's files found elsewhere (TELEDX_PYDICOM_DATA) count as installed
     expect(
       ensurePackages(PACKAGE_SETS.tests, { ...machine.system, env: { ...machine.system.env, TELEDX_NO_SYSTEM_PACKAGES: '1' } }).missing,
-    ).toEqual(['dcmtk']);
+    ).toEqual(['dcmtk', 'orthanc', 'orthanc-dicomweb']);
   });
 });
 
@@ -100,7 +100,7 @@ describe('system packages: installing them', () => {
   it('runs apt-get update first when the package lists do not have them (a fresh machine)', () => {
     const machine = pretendMachine({ lists: 'none' });
     expect(ensurePackages(PACKAGE_SETS.tests, machine.system)).toEqual({ missing: [], installed: debianNames('tests') });
-    expect(machine.commands).toEqual([`${apt} update`, `${apt} install -y chromium python3-pydicom dcmtk`]);
+    expect(machine.commands).toEqual([`${apt} update`, `${apt} install -y chromium python3-pydicom dcmtk orthanc orthanc-dicomweb`]);
     expect(machine.output()).toContain('apt-get update first');
   });
 
@@ -123,12 +123,12 @@ describe('system packages: when they cannot be installed', () => {
     const outcome = ensurePackages(PACKAGE_SETS.tests, machine.system);
     expect(machine.commands).toEqual([]);
     expect(outcome).toEqual({
-      missing: ['python3-pydicom', 'dcmtk'],
+      missing: ['python3-pydicom', 'dcmtk', 'orthanc', 'orthanc-dicomweb'],
       installed: [],
-      command: 'sudo apt-get install -y python3-pydicom dcmtk',
+      command: 'sudo apt-get install -y python3-pydicom dcmtk orthanc orthanc-dicomweb',
     });
     expect(machine.output()).toContain('not root, and sudo would ask for a password');
-    expect(machine.output()).toContain('\n    sudo apt-get install -y python3-pydicom dcmtk\n');
+    expect(machine.output()).toContain('\n    sudo apt-get install -y python3-pydicom dcmtk orthanc orthanc-dicomweb\n');
   });
 
   it('TELEDX_NO_SYSTEM_PACKAGES=1: root installs nothing either; the command has no sudo, and updates the lists first when needed', () => {
