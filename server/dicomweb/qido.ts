@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
 import type { Db, Prisma, Provider } from '../db/client.ts';
 import { HttpError } from '../http/errors.ts';
+import { NAME_SEPARATORS, personNameMatches, wildcardMatches } from '../dicom/wildcard.ts';
 import { attr, daOf, keywordOf, personName } from './dicom-json.ts';
 import type { DicomJsonDataset } from './instance-file.ts';
 
@@ -52,34 +53,6 @@ export function parseQidoQuery(search: URLSearchParams): QidoQuery {
 
 const hasWildcard = (v: string) => /[*?]/.test(v);
 
-/**
- * Whether a DICOM wildcard pattern (`*` any run, `?` one character) matches the whole value, case-insensitively,
- * in time proportional to pattern × value. (A regular expression of `.*` runs backtracks exponentially on a near
- * miss: `*a*a…*b` with 25 stars against a name of forty "a"s held the event loop for minutes.)
- */
-export function wildcardMatches(pattern: string, value: string): boolean {
-  const p = [...pattern.toLowerCase()];
-  const v = [...value.toLowerCase()];
-  let i = 0;
-  let j = 0;
-  let star = -1; // the last * seen, and where in the value its run currently ends
-  let resume = 0;
-  while (j < v.length) {
-    if (i < p.length && p[i] !== '*' && (p[i] === '?' || p[i] === v[j])) {
-      i++;
-      j++;
-    } else if (i < p.length && p[i] === '*') {
-      star = i++;
-      resume = j;
-    } else if (star >= 0) {
-      i = star + 1; // let the last * take one more character, and try again from there
-      j = ++resume;
-    } else return false;
-  }
-  while (p[i] === '*') i++;
-  return i === p.length;
-}
-
 type TextFilter = Prisma.StringNullableFilter;
 
 /** The database side of a text match: exact, or conditions every wildcard match satisfies. */
@@ -94,21 +67,10 @@ function textFilter(provider: Provider, pattern: string, insensitive: boolean): 
   return filters;
 }
 
-const NAME_SEPARATORS = /[\s^=]/g;
 
 /** Every character a name match must contain, whichever way the name is written (^ and = forms, spaces). */
 function nameCharacters(pattern: string): string[] {
   return [...new Set([...pattern.replace(/[*?]/g, '').replace(NAME_SEPARATORS, '').toLowerCase()])];
-}
-
-/** DICOM PN matching, case-insensitive, on the whole value, each component group, and each group without ^. */
-export function personNameMatches(pattern: string, value: string | null | undefined): boolean {
-  if (!value) return false;
-  const groups = value.split('=').filter(Boolean);
-  const strip = (s: string) => s.replace(NAME_SEPARATORS, '');
-  const candidates = [value, ...groups, ...groups.map(strip)];
-  const patterns = [pattern, strip(pattern)];
-  return patterns.some((p) => candidates.some((c) => wildcardMatches(p, c)));
 }
 
 const textMatches = (pattern: string, value: string | null | undefined, insensitive = false) =>

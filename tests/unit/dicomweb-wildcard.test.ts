@@ -1,7 +1,8 @@
 // QIDO-RS wildcard matching (* and ?) in linear-ish time, and the query parser refusing whatever it cannot take
 // with a 400, never another error. A pattern of many * against a near-miss name once held the server for minutes.
 import { describe, expect, it } from 'vitest';
-import { parseQidoQuery, personNameMatches, wildcardMatches } from '../../server/dicomweb/qido.ts';
+import { personNameMatches, wildcardMatches } from '../../server/dicom/wildcard.ts';
+import { parseQidoQuery } from '../../server/dicomweb/qido.ts';
 import { HttpError } from '../../server/http/errors.ts';
 import { seededRandom } from '../fixtures/ecg-synth.ts';
 
