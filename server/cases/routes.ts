@@ -11,10 +11,10 @@ import {
 } from '../../shared/api.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import { caseHistory } from '../audit/case-history.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { notFound } from '../http/errors.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { townshipWriteScope } from './access.ts';
-import { routeCase } from '../routing/service.ts';
+import { prepareSubmission } from '../routing/service.ts';
 import { transitionCase, type TransitionRequest } from './lifecycle.ts';
 import { listPriors } from './priors.ts';
 import { getCase, listCases } from '../case-views/case-detail.ts';
@@ -81,16 +81,7 @@ export const casesRoutes = [
     ok: { status: 200, description: 'the case, status SUBMITTED', schema: caseDetailDtoSchema },
     errors: [409],
     handle: (input) =>
-      township(input, 'submit', async (tx, current) => {
-        const c = await tx.case.findUniqueOrThrow({
-          where: { id: current.id },
-          select: { _count: { select: { studies: true, attachments: true } } },
-        });
-        if (c._count.studies + c._count.attachments === 0) {
-          throw new HttpError(409, 'NO_FILES', 'upload at least one file before submitting');
-        }
-        return routeCase(tx, current.id);
-      }),
+      township(input, 'submit', (tx, current) => prepareSubmission(tx, current.id)),
   }),
   route({
     method: 'post',

@@ -7,18 +7,30 @@ import { PassThrough, type Writable } from 'node:stream';
 import dcmjsDimse from 'dcmjs-dimse';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
+import { captureDeclaredCharsets, declaredCharsetOf, EncodedDataset, IMPLICIT_VR_LITTLE_ENDIAN } from './dataset-bytes.ts';
+import { createPerformedStep, MPPS_SOP_CLASS, updatePerformedStep, type MppsOutcome } from './mpps.ts';
 import { part10Header } from './part10.ts';
 import { LandingLocks, receiveInstance, type Device } from './receive.ts';
 import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
+import { answerWorklistQuery, MODALITY_WORKLIST_FIND } from './worklist.ts';
 import type { StagedBlob } from '../../storage/blob-store.ts';
 
 const { Scp, Dataset, log: dimseLog } = dcmjsDimse;
-const { CEchoResponse, CStoreResponse } = dcmjsDimse.responses;
+const { CEchoResponse, CStoreResponse, CFindResponse, NCreateResponse, NSetResponse } = dcmjsDimse.responses;
 const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason } = dcmjsDimse.constants;
 type Association = dcmjsDimse.association.Association;
 type PresentationContext = dcmjsDimse.association.PresentationContext;
 type CStoreRequest = dcmjsDimse.requests.CStoreRequest;
 type CEchoRequest = dcmjsDimse.requests.CEchoRequest;
+type CFindRequest = dcmjsDimse.requests.CFindRequest;
+type NCreateRequest = dcmjsDimse.requests.NCreateRequest;
+type NSetRequest = dcmjsDimse.requests.NSetRequest;
+
+/**
+ * The worklist and MPPS contexts take Implicit VR Little Endian only (every DICOM AE supports it): the worklist's
+ * answers are written byte by byte in it (dataset-bytes.ts), so that dcmjs-dimse never re-encodes them.
+ */
+const IMPLICIT_ONLY = new Set([MODALITY_WORKLIST_FIND, MPPS_SOP_CLASS]);
 
 export interface DicomSettings {
   /** null: the service is off */
@@ -37,6 +49,7 @@ const comment = (text: string) => text.replace(/[\\\r\n]/g, ' ').slice(0, 64);
 
 export async function startDicomService(ctx: AppContext, host: string, settings: { port: number; aeTitle: string }): Promise<DicomService> {
   dimseLog.setLevel('silent');
+  captureDeclaredCharsets(ctx.config.defaultCharset);
   const locks = new LandingLocks();
   const sockets = new Set<Socket>();
   const pending = new Set<Promise<unknown>>();
@@ -99,12 +112,13 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
       for (const { id } of association.getPresentationContexts()) {
         const context = association.getPresentationContext(id);
         const abstract = context.getAbstractSyntaxUid();
-        if (abstract !== VERIFICATION && !(abstract in STORAGE_SOP_CLASSES)) {
+        if (abstract !== VERIFICATION && !(abstract in STORAGE_SOP_CLASSES) && !IMPLICIT_ONLY.has(abstract)) {
           context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
           continue;
         }
         const offered = context.getTransferSyntaxUids();
-        const chosen = TRANSFER_SYNTAXES.find((ts) => offered.includes(ts));
+        const acceptable = IMPLICIT_ONLY.has(abstract) ? [IMPLICIT_VR_LITTLE_ENDIAN] : TRANSFER_SYNTAXES;
+        const chosen = acceptable.find((ts) => offered.includes(ts));
         if (chosen) context.setResult(PresentationContextResult.Accept, chosen);
         else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
       }
@@ -123,6 +137,77 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
       const response = CEchoResponse.fromRequest(request);
       response.setStatus(Status.Success);
       callback(response);
+    }
+
+    override cFindRequest(request: CFindRequest, callback: (responses: dcmjsDimse.responses.CFindResponse[]) => void): void {
+      const device = this.device;
+      void track(
+        (async () => {
+          const done = CFindResponse.fromRequest(request);
+          if (!device || request.getAffectedSopClassUid() !== MODALITY_WORKLIST_FIND) {
+            done.setStatus(Status.SopClassNotSupported);
+            return callback([done]);
+          }
+          const dataset = request.getDataset();
+          const answer = await answerWorklistQuery(
+            ctx,
+            device,
+            dataset?.getElements(),
+            dataset ? declaredCharsetOf(dataset) : undefined,
+            this.peer,
+          ).catch((error: unknown) => {
+            ctx.log.error({ err: error, device: device.aeTitle }, 'worklist query failed');
+            return { status: 0xc000, comment: 'internal error', matches: [] };
+          });
+          const pending = answer.matches.map((bytes) => {
+            const response = CFindResponse.fromRequest(request);
+            response.setDataset(new EncodedDataset(bytes));
+            response.setStatus(Status.Pending);
+            return response;
+          });
+          done.setStatus(answer.status);
+          if (answer.comment) done.setErrorComment(comment(answer.comment));
+          callback([...pending, done]);
+        })(),
+      );
+    }
+
+    override nCreateRequest(request: NCreateRequest, callback: (response: dcmjsDimse.responses.NCreateResponse) => void): void {
+      const response = NCreateResponse.fromRequest(request);
+      this.performedStep(response, callback, (device) =>
+        createPerformedStep(ctx, device, request.getAffectedSopInstanceUid(), request.getDataset()?.getElements() ?? {}, this.peer),
+      );
+    }
+
+    override nSetRequest(request: NSetRequest, callback: (response: dcmjsDimse.responses.NSetResponse) => void): void {
+      const response = NSetResponse.fromRequest(request);
+      response.setAffectedSopInstanceUid(request.getRequestedSopInstanceUid());
+      this.performedStep(response, callback, (device) =>
+        updatePerformedStep(ctx, device, request.getRequestedSopInstanceUid(), request.getDataset()?.getElements() ?? {}, this.peer),
+      );
+    }
+
+    /** An MPPS request: its outcome's status (and Error Comment and Error ID) on the response. */
+    private performedStep<R extends dcmjsDimse.responses.NCreateResponse | dcmjsDimse.responses.NSetResponse>(
+      response: R,
+      callback: (response: R) => void,
+      work: (device: Device) => Promise<MppsOutcome>,
+    ): void {
+      const device = this.device;
+      void track(
+        (async () => {
+          const outcome: MppsOutcome = device
+            ? await work(device).catch((error: unknown) => {
+                ctx.log.error({ err: error, device: device.aeTitle }, 'MPPS request failed');
+                return { status: 0x0110, comment: 'internal error' };
+              })
+            : { status: 0x0110, comment: 'no device' };
+          response.setStatus(outcome.status);
+          if (outcome.comment && outcome.status !== 0) response.setErrorComment(comment(outcome.comment));
+          if (outcome.errorId !== undefined) response.getCommandDataset().setElement('ErrorID', outcome.errorId as unknown as string);
+          callback(response);
+        })(),
+      );
     }
 
     /**

@@ -67,6 +67,21 @@ async function checkReferences(tx: Tx, input: ReturnType<typeof routingRuleInput
 }
 
 /** The centre and rule for a case about to be submitted, or 409 when no active rule matches. */
+/**
+ * What a submission checks and sets, whoever submits (the township's staff, or a device's MPPS "completed" where
+ * the township wants that): at least one file, then the routed centre and rule.
+ */
+export async function prepareSubmission(tx: Tx, caseId: string): Promise<{ centreId: string; routingRuleId: string }> {
+  const c = await tx.case.findUniqueOrThrow({
+    where: { id: caseId },
+    select: { _count: { select: { studies: true, attachments: true } } },
+  });
+  if (c._count.studies + c._count.attachments === 0) {
+    throw new HttpError(409, 'NO_FILES', 'upload at least one file before submitting');
+  }
+  return routeCase(tx, caseId);
+}
+
 export async function routeCase(tx: Tx, caseId: string): Promise<{ centreId: string; routingRuleId: string }> {
   const kase = await tx.case.findUniqueOrThrow({
     where: { id: caseId },

@@ -1,10 +1,8 @@
 // The DICOM port against dcmtk (echoscu, storescu): associations only from registered devices, C-ECHO, and C-STORE
 // landing in the device's township (by accession number, by study, else a new draft case with the header's patient).
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseDetailDtoSchema } from '../../shared/api.ts';
@@ -12,20 +10,8 @@ import { CT_IMAGE_STORAGE, newUid, syntheticCt, writeDicom } from '../fixtures/d
 import { writeDicomEcg } from '../fixtures/ecg-files.ts';
 import { synthesizeEcg } from '../fixtures/ecg-synth.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
+import { dcmtk } from '../helpers/dcmtk.ts';
 import { BACKENDS, startTestServer, type TestServer } from '../helpers/test-server.ts';
-
-const run = promisify(execFile);
-
-/** runs a dcmtk tool; answers its exit code and output instead of throwing */
-async function dcmtk(tool: string, args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(`/usr/bin/${tool}`, args, { timeout: 60_000 });
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 /** the data set of a Part 10 file: what follows the preamble, "DICM" and the file meta group */
 function dataSetOf(file: Buffer): Buffer {
