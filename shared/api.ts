@@ -229,6 +229,8 @@ export const caseDetailDtoSchema = z.strictObject({
   }),
   /** the last time a reader sent the case back for a retake, and how often that happened */
   qualityReturn: z.strictObject({ codes: z.array(z.string()), note: z.string(), at: isoDateTime, count: z.number().int() }).nullable(),
+  /** when a device reported the exam's procedure step COMPLETED (DICOM MPPS): all images sent */
+  imagesCompleteAt: isoDateTime.nullable(),
   clinicalQuestion: z.string().nullable(),
   createdBy: personRefSchema,
   studies: z.array(studyDtoSchema),

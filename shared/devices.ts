@@ -42,3 +42,9 @@ export const deviceDtoSchema = z.strictObject({
   caseCount: z.number().int(),
 });
 export type DeviceDto = z.infer<typeof deviceDtoSchema>;
+
+/** A township's DICOM settings: whether a device's MPPS "COMPLETED" also submits the case (off by default). */
+export const townshipDicomSettingsSchema = z.strictObject({ mppsAutoSubmit: z.boolean() });
+export type TownshipDicomSettings = z.infer<typeof townshipDicomSettingsSchema>;
+export const townshipDicomSettingsDtoSchema = z.strictObject({ organizationId: z.string(), mppsAutoSubmit: z.boolean() });
+export type TownshipDicomSettingsDto = z.infer<typeof townshipDicomSettingsDtoSchema>;

@@ -54,6 +54,7 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       phone: row.patient.phone,
     },
     clinicalQuestion: row.clinicalQuestion,
+    imagesCompleteAt: row.imagesCompleteAt?.toISOString() ?? null,
     createdBy: row.createdBy,
     turnaround: {
       submittedAt: row.submittedAt?.toISOString() ?? null,

@@ -1,8 +1,8 @@
 // /api/devices: administrators register the townships' DICOM devices (AE titles accepted on the DICOM port).
 import { z } from 'zod';
-import { deviceDtoSchema, deviceInputSchema } from '../../shared/devices.ts';
+import { deviceDtoSchema, deviceInputSchema, townshipDicomSettingsDtoSchema, townshipDicomSettingsSchema } from '../../shared/devices.ts';
 import { route } from '../http/route-spec.ts';
-import { createDevice, listDevices, removeDevice, updateDevice } from './service.ts';
+import { createDevice, listDevices, removeDevice, updateDevice, updateTownshipDicomSettings } from './service.ts';
 
 export const deviceRoutes = [
   route({
@@ -41,5 +41,15 @@ export const deviceRoutes = [
     ok: { status: 204, description: 'removed or switched off' },
     errors: [404],
     handle: ({ ctx, actor, params, ip }) => removeDevice(ctx.db, actor, params.id!, ip),
+  }),
+  route({
+    method: 'put',
+    path: '/organizations/:id/dicom-settings',
+    summary: "A township's DICOM settings: mppsAutoSubmit, a device's MPPS COMPLETED also submits the case (administrators)",
+    access: ['ADMIN'],
+    body: townshipDicomSettingsSchema,
+    ok: { status: 200, description: 'the settings', schema: townshipDicomSettingsDtoSchema },
+    errors: [404],
+    handle: ({ ctx, actor, params, req, ip }) => updateTownshipDicomSettings(ctx.db, actor, params.id!, req.body, ip),
   }),
 ];

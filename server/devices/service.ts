@@ -2,7 +2,14 @@
 // (an inactive user of its township, which can never log in) that authors what the device sends, so that every
 // case, file and audit event from the DICOM port is attributed to the device.
 import { randomUUID } from 'node:crypto';
-import { deviceInputSchema, type DeviceDto, type DeviceInput } from '../../shared/devices.ts';
+import {
+  deviceInputSchema,
+  townshipDicomSettingsSchema,
+  type DeviceDto,
+  type DeviceInput,
+  type TownshipDicomSettings,
+  type TownshipDicomSettingsDto,
+} from '../../shared/devices.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../db/client.ts';
@@ -102,6 +109,31 @@ export async function insertDevice(tx: Tx, input: ReturnType<typeof deviceInputS
     },
   });
   return tx.dicomDevice.create({ data: { ...input, userId: user.id }, include });
+}
+
+/** A township's DICOM settings (MPPS auto-submit): administrators change them, audited. */
+export async function updateTownshipDicomSettings(
+  db: Db,
+  actor: Actor,
+  organizationId: string,
+  body: TownshipDicomSettings,
+  ip?: string,
+): Promise<TownshipDicomSettingsDto> {
+  const input = townshipDicomSettingsSchema.parse(body);
+  return db.$transaction(async (tx) => {
+    const org = await tx.organization.findUnique({ where: { id: organizationId } });
+    if (!org || !DEVICE_ORGANIZATION_KINDS.includes(org.kind)) throw notFound('township');
+    await tx.organization.update({ where: { id: organizationId }, data: input });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'organization.dicom_settings',
+      entityType: 'Organization',
+      entityId: organizationId,
+      ip,
+      details: { from: { mppsAutoSubmit: org.mppsAutoSubmit }, to: input },
+    });
+    return { organizationId, mppsAutoSubmit: input.mppsAutoSubmit };
+  });
 }
 
 async function checkOrganization(tx: Tx, organizationId: string): Promise<void> {

@@ -43,6 +43,7 @@ type Fixture =
   | 'started'
   | 'rule'
   | 'device'
+  | 'township'
   | 'ecg'
   | 'resumable';
 
@@ -77,6 +78,7 @@ const MATRIX: Record<string, Row> = {
   'POST /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
   'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
+  'PUT /organizations/:id/dicom-settings': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200] },
   'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
   'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
@@ -305,6 +307,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { params: { analysisId: await ecgAnalysis() } };
       case 'resumable':
         return { params: { id: await resumableUpload() } };
+      case 'township':
+        return { params: { id: ids.township! }, body: { mppsAutoSubmit: false } };
       case 'device': {
         const device = { aeTitle: `MATRIX${++deviceCount}`, organizationId: ids.township, active: false };
         const created = await as('admin', 'POST', '/api/devices', device);

@@ -91,6 +91,7 @@ export const en: Messages = {
   case: {
     accessionNumber: 'Exam no. {{number}}',
     fromDevice: 'Sent by device {{aeTitle}}: check and submit',
+    imagesComplete: 'Images complete',
     back: '← My cases',
     backToWorklist: '← Worklist',
     patient: 'Patient',
