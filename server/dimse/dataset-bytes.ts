@@ -101,7 +101,7 @@ const ENCODINGS: Record<string, string> = { 'ISO_IR 192': 'utf8', GB18030: 'gb18
 /** The set to answer in: the query's own when it is one we write, else UTF-8 (ISO_IR 192). */
 export function answerCharset(declared: string[] | undefined): string {
   const asked = declared?.find(Boolean)?.toUpperCase();
-  return asked && asked in ENCODINGS ? asked : 'ISO_IR 192';
+  return asked && Object.hasOwn(ENCODINGS, asked) ? asked : 'ISO_IR 192';
 }
 
 export interface OutElement {

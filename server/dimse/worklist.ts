@@ -132,14 +132,14 @@ function matchingValue(key: string, vr: string, value: unknown): string | undefi
 /** The query identifier (a C-FIND data set, naturalised by dcmjs) → the keys asked for and the matching values. */
 export function parseWorklistQuery(elements: Record<string, unknown>): WorklistQuery {
   if (!elements || typeof elements !== 'object') throw new WorklistQueryError('the query has no identifier');
-  const keys = Object.keys(elements).filter((k) => k in TOP_KEYS && k !== 'SpecificCharacterSet');
+  const keys = Object.keys(elements).filter((k) => Object.hasOwn(TOP_KEYS, k) && k !== 'SpecificCharacterSet');
   const sequence = elements.ScheduledProcedureStepSequence;
   if (sequence !== undefined && sequence !== '' && !Array.isArray(sequence))
     throw new WorklistQueryError('ScheduledProcedureStepSequence is not a sequence');
   const items = (Array.isArray(sequence) ? sequence : []) as unknown[];
   if (items.length > 1) throw new WorklistQueryError('ScheduledProcedureStepSequence: a query holds at most one item');
   const step = (items[0] && typeof items[0] === 'object' ? items[0] : {}) as Record<string, unknown>;
-  const stepKeys = Object.keys(step).filter((k) => k in STEP_KEYS);
+  const stepKeys = Object.keys(step).filter((k) => Object.hasOwn(STEP_KEYS, k));
   const pick = (source: Record<string, unknown>, key: string, defs: Record<string, KeyDef>) =>
     matchingValue(key, defs[key]!.vr, source[key]);
   const query: WorklistQuery = { keys, stepKeys };
