@@ -80,8 +80,7 @@ export const casesRoutes = [
     access: TOWNSHIP_ROLES,
     ok: { status: 200, description: 'the case, status SUBMITTED', schema: caseDetailDtoSchema },
     errors: [409],
-    handle: (input) =>
-      township(input, 'submit', (tx, current) => prepareSubmission(tx, current.id)),
+    handle: (input) => township(input, 'submit', (tx, current) => prepareSubmission(tx, current.id)),
   }),
   route({
     method: 'post',

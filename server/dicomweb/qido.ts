@@ -67,7 +67,6 @@ function textFilter(provider: Provider, pattern: string, insensitive: boolean): 
   return filters;
 }
 
-
 /** Every character a name match must contain, whichever way the name is written (^ and = forms, spaces). */
 function nameCharacters(pattern: string): string[] {
   return [...new Set([...pattern.replace(/[*?]/g, '').replace(NAME_SEPARATORS, '').toLowerCase()])];

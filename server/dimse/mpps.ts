@@ -103,7 +103,9 @@ function unknownAttribute(elements: Record<string, unknown>): string | undefined
 
 /** The case a step performs: its scheduled step's accession number, else a study the case holds; in the township. */
 async function linkedCase(ctx: AppContext, device: Device, elements: Record<string, unknown>): Promise<string | null> {
-  const steps = Array.isArray(elements.ScheduledStepAttributesSequence) ? (elements.ScheduledStepAttributesSequence as Record<string, unknown>[]) : [];
+  const steps = Array.isArray(elements.ScheduledStepAttributesSequence)
+    ? (elements.ScheduledStepAttributesSequence as Record<string, unknown>[])
+    : [];
   const township = { originOrgId: device.organizationId };
   for (const step of steps) {
     const accessionNumber = textOf(step.AccessionNumber);
@@ -169,7 +171,11 @@ export async function updatePerformedStep(
   const next = textOf(elements.PerformedProcedureStepStatus) || step.status;
   if (!['IN PROGRESS', ...FINAL].includes(next))
     return { status: MPPS_STATUS.invalidAttributeValue, comment: `${next.slice(0, 20)} is not a step status` };
-  const stale = { status: MPPS_STATUS.processingFailure, comment: `the step is ${step.status} and may no longer be updated`, errorId: NO_LONGER_UPDATABLE };
+  const stale = {
+    status: MPPS_STATUS.processingFailure,
+    comment: `the step is ${step.status} and may no longer be updated`,
+    errorId: NO_LONGER_UPDATABLE,
+  };
   if (FINAL.includes(step.status)) return stale;
   const moved = await ctx.db.$transaction(async (tx) => {
     const { count } = await tx.performedProcedureStep.updateMany({ where: { id: step.id, status: 'IN PROGRESS' }, data: { status: next } });

@@ -116,7 +116,8 @@ export function parseDateRange(value: string): DateRange | undefined {
   const to = value.slice(dash + 1).trim();
   if (!from && !to) throw new WorklistQueryError('ScheduledProcedureStepStartDate: a range needs at least one end');
   const range: DateRange = { ...(from ? { from: checkDate(from) } : {}), ...(to ? { to: checkDate(to) } : {}) };
-  if (range.from && range.to && range.from > range.to) throw new WorklistQueryError('ScheduledProcedureStepStartDate: the range ends before it starts');
+  if (range.from && range.to && range.from > range.to)
+    throw new WorklistQueryError('ScheduledProcedureStepStartDate: the range ends before it starts');
   return range;
 }
 
@@ -289,7 +290,10 @@ export function encodeMatch(match: WorklistMatch, query: WorklistQuery, charset:
   );
   elements.push({ ...TOP_KEYS.SpecificCharacterSet!, value: charset });
   if (query.keys.includes('ScheduledProcedureStepSequence'))
-    elements.push({ ...TOP_KEYS.ScheduledProcedureStepSequence!, value: [elementsOf(sortByTag(query.stepKeys, STEP_KEYS), STEP_KEYS, step)] });
+    elements.push({
+      ...TOP_KEYS.ScheduledProcedureStepSequence!,
+      value: [elementsOf(sortByTag(query.stepKeys, STEP_KEYS), STEP_KEYS, step)],
+    });
   return encodeImplicit(
     elements.sort((a, b) => a.tag - b.tag),
     charset,

@@ -83,7 +83,11 @@ describe.each(BACKENDS)('MPPS (%s)', (backend) => {
     PerformedProcedureStepStatus: 'IN PROGRESS',
     Modality: 'CT',
   });
-  const completed = { PerformedProcedureStepStatus: 'COMPLETED', PerformedProcedureStepEndDate: '20261202', PerformedProcedureStepEndTime: '102000' };
+  const completed = {
+    PerformedProcedureStepStatus: 'COMPLETED',
+    PerformedProcedureStepEndDate: '20261202',
+    PerformedProcedureStepEndTime: '102000',
+  };
 
   /** a registered CT exam of tech1's township, with one image sent by its device when `imaged` */
   async function exam(imaged: boolean): Promise<{ id: string; accessionNumber: string }> {
@@ -122,7 +126,10 @@ describe.each(BACKENDS)('MPPS (%s)', (backend) => {
     expect(await db.auditEvent.count({ where: { action: { in: ['dicom.mpps_create', 'dicom.mpps_set'] }, entityId: step.id } })).toBe(2);
 
     // a finished step may no longer be updated: 0x0110 with Error ID 0xA710 (PS3.4 F.7.2.2)
-    expect(await set('TOWNSHIP1', uid, { PerformedProcedureStepStatus: 'DISCONTINUED' })).toMatchObject({ status: 0x0110, errorId: 0xa710 });
+    expect(await set('TOWNSHIP1', uid, { PerformedProcedureStepStatus: 'DISCONTINUED' })).toMatchObject({
+      status: 0x0110,
+      errorId: 0xa710,
+    });
     expect((await db.performedProcedureStep.findUniqueOrThrow({ where: { sopInstanceUid: uid } })).status).toBe('COMPLETED');
   });
 
@@ -131,7 +138,9 @@ describe.each(BACKENDS)('MPPS (%s)', (backend) => {
     const uid = newUid();
     expect((await create('TOWNSHIP1', uid, inProgress(kase.accessionNumber))).status).toBe(0);
     expect((await create('TOWNSHIP1', uid, inProgress(kase.accessionNumber))).status).toBe(0x0111);
-    expect((await create('TOWNSHIP1', newUid(), { ...inProgress(kase.accessionNumber), PerformedProcedureStepStatus: 'COMPLETED' })).status).toBe(0x0106);
+    expect(
+      (await create('TOWNSHIP1', newUid(), { ...inProgress(kase.accessionNumber), PerformedProcedureStepStatus: 'COMPLETED' })).status,
+    ).toBe(0x0106);
     expect((await create('TOWNSHIP1', newUid(), { ...inProgress(kase.accessionNumber), StudyDate: '20261202' })).status).toBe(0x0105);
     const { PerformedProcedureStepStatus: _status, ...noStatus } = inProgress(kase.accessionNumber);
     expect((await create('TOWNSHIP1', newUid(), noStatus)).status).toBe(0x0120);
@@ -148,9 +157,11 @@ describe.each(BACKENDS)('MPPS (%s)', (backend) => {
     expect((await set('TOWNSHIP1', uid, completed)).status).toBe(0x0110);
   });
 
-  it("submits the case on COMPLETED when the township asks for it, through the lifecycle; without files it waits", async () => {
+  it('submits the case on COMPLETED when the township asks for it, through the lifecycle; without files it waits', async () => {
     const township = (await server.server.ctx.db.user.findUniqueOrThrow({ where: { username: 'tech1' } })).organizationId;
-    expect((await tech1.request('PUT', `/api/organizations/${township}/dicom-settings`, { json: { mppsAutoSubmit: true } })).status).toBe(403);
+    expect((await tech1.request('PUT', `/api/organizations/${township}/dicom-settings`, { json: { mppsAutoSubmit: true } })).status).toBe(
+      403,
+    );
     const on = await admin.request('PUT', `/api/organizations/${township}/dicom-settings`, { json: { mppsAutoSubmit: true } });
     expect(on.status).toBe(200);
     expect(on.body).toEqual({ organizationId: township, mppsAutoSubmit: true });

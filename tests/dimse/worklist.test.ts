@@ -98,7 +98,20 @@ describe.each(BACKENDS)('Modality Worklist (%s)', (backend) => {
     const query = join(dir, `q${n}.dcm`);
     const made = await dcmtk('dump2dcm', [text, query]);
     expect(made.code, made.output).toBe(0);
-    const result = await dcmtk('findscu', ['-v', '-W', '-X', '-od', out, '-aet', opts.aet ?? 'TOWNSHIP1', '-aec', 'TELEDX', '127.0.0.1', String(port), query]);
+    const result = await dcmtk('findscu', [
+      '-v',
+      '-W',
+      '-X',
+      '-od',
+      out,
+      '-aet',
+      opts.aet ?? 'TOWNSHIP1',
+      '-aec',
+      'TELEDX',
+      '127.0.0.1',
+      String(port),
+      query,
+    ]);
     const files = (await readdir(out)).filter((f) => f.startsWith('rsp')).sort();
     const answers = await Promise.all(files.map(async (f) => parseAnswer(await readFile(join(out, f)))));
     return { ...result, answers };
@@ -218,7 +231,13 @@ describe.each(BACKENDS)('Modality Worklist (%s)', (backend) => {
     const again = await find({ charset: 'GB18030', encoding: 'gb18030', top: ['(0010,0010) PN [张三*]'] });
     expect(again.answers).toHaveLength(1);
     const out = join(dir, `q${queryNo}`);
-    const dump = await dcmtk('dcmdump', ['--convert-to-utf8', join(out, (await readdir(out)).find((f) => f.startsWith('rsp'))!)]);
+    const dump = await dcmtk('dcmdump', [
+      '--convert-to-utf8',
+      join(
+        out,
+        (await readdir(out)).find((f) => f.startsWith('rsp'))!,
+      ),
+    ]);
     expect(dump.output).toContain('张三丰');
   });
 
@@ -242,7 +261,10 @@ function sortDump(lines: string[]): string[] {
   const tagOf = (l: string) => l.slice(1, 10).toLowerCase();
   const blocks: [string, string[]][] = [
     ...top.map((l): [string, string[]] => [tagOf(l), [l]]),
-    ['0040,0100', [sequence[0]!, sequence[itemStart]!, ...item.sort((a, b) => tagOf(a).localeCompare(tagOf(b))), sequence[itemEnd]!, sequence.at(-1)!]],
+    [
+      '0040,0100',
+      [sequence[0]!, sequence[itemStart]!, ...item.sort((a, b) => tagOf(a).localeCompare(tagOf(b))), sequence[itemEnd]!, sequence.at(-1)!],
+    ],
   ];
   return blocks.sort((a, b) => a[0].localeCompare(b[0])).flatMap(([, l]) => l);
 }
