@@ -126,7 +126,7 @@ export async function updateTownshipDicomSettings(
     await tx.organization.update({ where: { id: organizationId }, data: input });
     await recordAudit(tx, {
       actorId: actor.id,
-      action: 'organization.dicom_settings',
+      action: 'device.township_settings',
       entityType: 'Organization',
       entityId: organizationId,
       ip,

@@ -6,7 +6,7 @@
 import { recordAudit } from '../audit/audit.ts';
 import { transitionCase } from '../cases/lifecycle.ts';
 import type { AppContext } from '../context.ts';
-import type { Tx } from '../db/client.ts';
+import { isUniqueViolation, type Tx } from '../db/client.ts';
 import { HttpError } from '../http/errors.ts';
 import { prepareSubmission } from '../routing/service.ts';
 import { deviceActor, type Device } from './receive.ts';
@@ -139,17 +139,22 @@ export async function createPerformedStep(
   if (await ctx.db.performedProcedureStep.findUnique({ where: { sopInstanceUid } }))
     return { status: MPPS_STATUS.duplicateInstance, comment: 'this step exists already' };
   const caseId = await linkedCase(ctx, device, elements);
-  await ctx.db.$transaction(async (tx) => {
-    const step = await tx.performedProcedureStep.create({ data: { sopInstanceUid, deviceId: device.id, caseId, status } });
-    await recordAudit(tx, {
-      actorId: device.userId,
-      action: 'dicom.mpps_create',
-      entityType: 'PerformedProcedureStep',
-      entityId: step.id,
-      ip,
-      details: { sopInstanceUid, aeTitle: device.aeTitle, caseId, status },
-    });
-  });
+  const created = await ctx.db
+    .$transaction(async (tx) => {
+      const step = await tx.performedProcedureStep.create({ data: { sopInstanceUid, deviceId: device.id, caseId, status } });
+      await recordAudit(tx, {
+        actorId: device.userId,
+        action: 'dicom.mpps_create',
+        entityType: 'PerformedProcedureStep',
+        entityId: step.id,
+        ip,
+        details: { sopInstanceUid, aeTitle: device.aeTitle, caseId, status },
+      });
+    })
+    .then(() => true)
+    // the same UID on two associations at once: the one that loses the race is a duplicate too
+    .catch((error: unknown) => (isUniqueViolation(error) ? false : Promise.reject(error)));
+  if (!created) return { status: MPPS_STATUS.duplicateInstance, comment: 'this step exists already' };
   return { status: MPPS_STATUS.success };
 }
 

@@ -90,17 +90,18 @@ describe.each(BACKENDS)('MPPS (%s)', (backend) => {
   };
 
   /** a registered CT exam of tech1's township, with one image sent by its device when `imaged` */
-  async function exam(imaged: boolean): Promise<{ id: string; accessionNumber: string }> {
+  async function exam(imaged: boolean): Promise<{ id: string; accessionNumber: string; studyUid: string }> {
     const created = await tech1.post('/api/cases', { patient: { name: '张三' }, examKind: 'CT' });
     expect(created.status).toBe(201);
     const { id, accessionNumber } = created.body as { id: string; accessionNumber: string };
+    const studyUid = newUid();
     if (imaged) {
       const file = join(dir, `${id}.dcm`);
-      await writeFile(file, syntheticCt({ rows: 16, columns: 16, accessionNumber }).bytes);
+      await writeFile(file, syntheticCt({ rows: 16, columns: 16, accessionNumber, studyUid }).bytes);
       const sent = await dcmtk('storescu', ['-aet', 'TOWNSHIP1', '-aec', 'TELEDX', '127.0.0.1', String(port), file]);
       expect(sent.code, sent.output).toBe(0);
     }
-    return { id, accessionNumber };
+    return { id, accessionNumber, studyUid };
   }
 
   const actions = async (caseId: string) =>
@@ -131,6 +132,21 @@ describe.each(BACKENDS)('MPPS (%s)', (backend) => {
       errorId: 0xa710,
     });
     expect((await db.performedProcedureStep.findUniqueOrThrow({ where: { sopInstanceUid: uid } })).status).toBe('COMPLETED');
+  });
+
+  it("links by the study the case holds when the step names no accession number, only in the device's township", async () => {
+    const kase = await exam(true);
+    const byStudy = { ...inProgress(''), ScheduledStepAttributesSequence: [{ AccessionNumber: '', StudyInstanceUID: kase.studyUid }] };
+    const uid = newUid();
+    expect((await create('TOWNSHIP1', uid, byStudy)).status).toBe(0);
+    const db = server.server.ctx.db;
+    expect((await db.performedProcedureStep.findUniqueOrThrow({ where: { sopInstanceUid: uid } })).caseId).toBe(kase.id);
+    // the same study named by another township's device: an unscheduled step of its own, linked to nothing
+    const foreign = newUid();
+    expect((await create('TOWNSHIP2', foreign, byStudy)).status).toBe(0);
+    expect((await db.performedProcedureStep.findUniqueOrThrow({ where: { sopInstanceUid: foreign } })).caseId).toBeNull();
+    expect((await set('TOWNSHIP2', foreign, completed)).status).toBe(0);
+    expect((await tech1.get(`/api/cases/${kase.id}`)).body.imagesCompleteAt).toBeNull();
   });
 
   it('refuses with the PS3.4 statuses: duplicate, unknown instance, bad status, unknown attribute, missing status', async () => {
