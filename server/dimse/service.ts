@@ -1,6 +1,7 @@
-// The DICOM network service (DIMSE, dcmjs-dimse): associations from registered devices only, C-ECHO, and C-STORE
-// into the ingest core. Listens on its own TCP port beside HTTP, on the same host. Every association is audited,
-// accepted or rejected, with the calling AE title and the peer's address.
+// The DICOM network service (DIMSE, dcmjs-dimse): associations from registered devices only, C-ECHO, C-STORE
+// into the ingest core, the Modality Worklist (C-FIND, worklist.ts) and MPPS (N-CREATE/N-SET, mpps.ts). Listens on
+// its own TCP port beside HTTP, on the same host. Every association is audited, accepted or rejected, with the
+// calling AE title and the peer's address.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, type Writable } from 'node:stream';
