@@ -7,6 +7,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import dcmjsDimse from 'dcmjs-dimse';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
+import { answerCommitment, STORAGE_COMMITMENT_PUSH } from './commitment.ts';
 import { part10Header } from './part10.ts';
 import { LandingLocks, receiveInstance, type Device } from './receive.ts';
 import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
@@ -19,6 +20,7 @@ type Association = dcmjsDimse.association.Association;
 type PresentationContext = dcmjsDimse.association.PresentationContext;
 type CStoreRequest = dcmjsDimse.requests.CStoreRequest;
 type CEchoRequest = dcmjsDimse.requests.CEchoRequest;
+type NActionRequest = dcmjsDimse.requests.NActionRequest;
 
 export interface DicomSettings {
   /** null: the service is off */
@@ -99,7 +101,7 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
       for (const { id } of association.getPresentationContexts()) {
         const context = association.getPresentationContext(id);
         const abstract = context.getAbstractSyntaxUid();
-        if (abstract !== VERIFICATION && !(abstract in STORAGE_SOP_CLASSES)) {
+        if (abstract !== VERIFICATION && abstract !== STORAGE_COMMITMENT_PUSH && !(abstract in STORAGE_SOP_CLASSES)) {
           context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
           continue;
         }
@@ -123,6 +125,19 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
       const response = CEchoResponse.fromRequest(request);
       response.setStatus(Status.Success);
       callback(response);
+    }
+
+    /** Storage commitment (commitment.ts): the N-ACTION answered here, the report sent after it on a new association. */
+    override nActionRequest(request: NActionRequest, callback: (response: dcmjsDimse.responses.NActionResponse) => void): void {
+      const device = this.device;
+      if (!device) return;
+      void track(
+        (async () => {
+          const { response, report } = await answerCommitment(ctx, settings.aeTitle, device, request, this.peer);
+          callback(response);
+          if (report) await report();
+        })(),
+      ).catch((error: unknown) => ctx.log.error({ err: error }, 'storage commitment failed'));
     }
 
     /**
