@@ -86,7 +86,7 @@ export function parseCommitmentRequest(elements: unknown): ParsedCommitmentReque
     const sopClassUid = uidOf(fields.ReferencedSOPClassUID);
     const sopInstanceUid = uidOf(fields.ReferencedSOPInstanceUID);
     if (!sopClassUid || !sopInstanceUid)
-      return refused(NACTION_STATUS.invalidArgumentValue, 'a Referenced SOP Sequence item lacks its SOP class or instance UID');
+      return refused(NACTION_STATUS.invalidArgumentValue, 'a Referenced SOP item lacks a valid class or instance UID');
     references.push({ sopClassUid, sopInstanceUid });
   }
   return { ok: true, transactionUid, references };
