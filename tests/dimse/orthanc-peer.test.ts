@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCommitment } from '../../server/dimse/commitment.ts';
 import { losslessMrVariants } from '../fixtures/corpus.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
@@ -55,6 +56,8 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
   let deviceId: string;
   /** an instance teledx holds from the first test */
   let heldUid: string;
+  /** another of them, whose bytes the second test removes from the store */
+  let lostUid: string;
 
   beforeAll(async () => {
     server = await startTestServer(backend, { TELEDX_DICOM_PORT: '0' });
@@ -93,7 +96,7 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
     for (const file of study.files) uploaded.push(await orthanc.rest('POST', '/instances', new Uint8Array(file.bytes)));
     const orthancStudy = uploaded[0]!.ParentStudy;
     expect(new Set(uploaded.map((u) => u.ParentStudy)).size).toBe(1);
-    heldUid = study.files[0]!.sopInstanceUid;
+    [heldUid, lostUid] = study.files.map((f) => f.sopInstanceUid);
 
     const job = await orthanc.rest<Record<string, unknown>>('POST', '/modalities/teledx/store', {
       Resources: [orthancStudy],
@@ -135,9 +138,12 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
     );
   }, 120_000);
 
-  it('a commitment request naming instances teledx does not hold lists them as failed, beside the held one', async () => {
-    const held = await server.server.ctx.db.instance.findUniqueOrThrow({ where: { sopInstanceUid: heldUid } });
+  it('a commitment request naming instances teledx does not hold (or lost the bytes of) lists them as failed', async () => {
+    const db = server.server.ctx.db;
+    const held = await db.instance.findUniqueOrThrow({ where: { sopInstanceUid: heldUid } });
     expect(held.sopClassUid).toBe(MR_IMAGE_STORAGE);
+    const lost = await db.instance.findUniqueOrThrow({ where: { sopInstanceUid: lostUid } });
+    await server.server.ctx.store.delete(lost.storageKey);
     const unknownUid = newUid();
     const request = await orthanc.rest<{ ID: string }>('POST', '/modalities/teledx/storage-commitment', {
       DicomInstances: [
@@ -145,6 +151,8 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
         [MR_IMAGE_STORAGE, unknownUid],
         // the held instance under another SOP class: not what teledx committed
         ['1.2.840.10008.5.1.4.1.1.2', held.sopInstanceUid],
+        // a row without its bytes is not committed
+        [MR_IMAGE_STORAGE, lostUid],
       ],
     });
     const state = await commitment(request.ID);
@@ -154,8 +162,15 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
       [
         [unknownUid, 0x0112],
         [held.sopInstanceUid, 0x0119],
+        [lostUid, 0x0110],
       ].sort(),
     );
+    // and to another township's device, teledx holds none of them
+    const elsewhere = await db.user.findUniqueOrThrow({ where: { username: 'tech2' } });
+    const checked = await checkCommitment(server.server.ctx, elsewhere.organizationId, [
+      { sopClassUid: MR_IMAGE_STORAGE, sopInstanceUid: heldUid },
+    ]);
+    expect(checked).toEqual({ committed: [], failed: [{ sopClassUid: MR_IMAGE_STORAGE, sopInstanceUid: heldUid, reason: 0x0112 }] });
   }, 60_000);
 
   it('refuses the N-ACTION, audited, while the device has no port to report to', async () => {
