@@ -96,7 +96,8 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
     for (const file of study.files) uploaded.push(await orthanc.rest('POST', '/instances', new Uint8Array(file.bytes)));
     const orthancStudy = uploaded[0]!.ParentStudy;
     expect(new Set(uploaded.map((u) => u.ParentStudy)).size).toBe(1);
-    [heldUid, lostUid] = study.files.map((f) => f.sopInstanceUid);
+    heldUid = study.files[0]!.sopInstanceUid;
+    lostUid = study.files[1]!.sopInstanceUid;
 
     const job = await orthanc.rest<Record<string, unknown>>('POST', '/modalities/teledx/store', {
       Resources: [orthancStudy],
