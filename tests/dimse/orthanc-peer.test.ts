@@ -1,13 +1,15 @@
 // Debian's Orthanc as the township's modality: registered as a device, it C-STOREs a real multi-instance study
 // (pydicom's MR in its lossless transfer syntaxes) to teledx and asks for storage commitment over its REST API;
-// teledx answers the N-ACTION and reports on a new association to Orthanc's own port (IHE RAD-10).
+// teledx answers the N-ACTION and reports on a new association to Orthanc's own port (IHE RAD-10). A device
+// without an address is refused, as dcmjs-dimse's client sees it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCommitment } from '../../server/dimse/commitment.ts';
+import dcmjsDimse from 'dcmjs-dimse';
+import { checkCommitment, STORAGE_COMMITMENT_INSTANCE, STORAGE_COMMITMENT_PUSH } from '../../server/dimse/commitment.ts';
 import { losslessMrVariants } from '../fixtures/corpus.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
@@ -195,5 +197,28 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
         json: { aeTitle: 'ORTHANC', host: '127.0.0.1', port: orthanc.dicomPort, organizationId: township },
       });
     }
+    // the same refusal as a device sees it on the wire (the demo's TOWNSHIP1 has no address): status and reason
+    const answer = await nAction(server.server.dicomPort!, 'TOWNSHIP1', {
+      TransactionUID: newUid(),
+      ReferencedSOPSequence: [{ ReferencedSOPClassUID: MR_IMAGE_STORAGE, ReferencedSOPInstanceUID: heldUid }],
+    });
+    expect(answer).toEqual({ status: 0x0110, comment: 'device has no address and port registered for the report' });
   }, 60_000);
 });
+
+/** A Request Storage Commitment N-ACTION by dcmjs-dimse's client: the response's status and Error Comment. */
+function nAction(port: number, aeTitle: string, elements: Record<string, unknown>): Promise<{ status: number; comment?: string }> {
+  return new Promise((resolve, reject) => {
+    const client = new dcmjsDimse.Client();
+    const request = new dcmjsDimse.requests.NActionRequest(STORAGE_COMMITMENT_PUSH, STORAGE_COMMITMENT_INSTANCE, 1);
+    request.setDataset(new dcmjsDimse.Dataset(elements));
+    let answer: { status: number; comment?: string } | null = null;
+    request.on('response', (response: dcmjsDimse.responses.NActionResponse) => {
+      answer = { status: response.getStatus(), comment: response.getErrorComment() || undefined };
+    });
+    client.on('networkError', reject);
+    client.on('closed', () => (answer ? resolve(answer) : reject(new Error('no N-ACTION response'))));
+    client.addRequest(request);
+    client.send('127.0.0.1', port, aeTitle, 'TELEDX');
+  });
+}
