@@ -14,26 +14,37 @@ export const aeTitleSchema = z
   .max(16)
   .regex(AE_TITLE_PATTERN, 'an AE title: up to 16 printable ASCII characters, no backslash');
 
-/** a host name or an IPv4/IPv6 address, for the record (associations are matched by AE title) */
+/**
+ * a host name or an IPv4/IPv6 address (associations are matched by AE title): with the port, where teledx sends the
+ * device its storage commitment reports
+ */
 const hostSchema = z
   .string()
   .trim()
   .max(253)
   .regex(/^[A-Za-z0-9.:-]+$/, 'a host name or an IP address');
 
-export const deviceInputSchema = z.object({
-  aeTitle: aeTitleSchema,
-  host: hostSchema.nullable().default(null),
-  organizationId: idText(),
-  description: safeText().trim().max(200).nullable().default(null),
-  active: z.boolean().default(true),
-});
+/** the device's own DICOM port (its SCP) */
+export const devicePortSchema = z.number().int().min(1).max(65535);
+
+export const deviceInputSchema = z
+  .object({
+    aeTitle: aeTitleSchema,
+    host: hostSchema.nullable().default(null),
+    port: devicePortSchema.nullable().default(null),
+    organizationId: idText(),
+    description: safeText().trim().max(200).nullable().default(null),
+    active: z.boolean().default(true),
+  })
+  // a port alone names no peer to connect back to
+  .refine((d) => d.port === null || d.host !== null, { path: ['port'], message: 'a port needs the address of the device' });
 export type DeviceInput = z.input<typeof deviceInputSchema>;
 
 export const deviceDtoSchema = z.strictObject({
   id: z.string(),
   aeTitle: z.string(),
   host: z.string().nullable(),
+  port: z.number().int().nullable(),
   organization: z.strictObject({ id: z.string(), name: z.string() }),
   description: z.string().nullable(),
   active: z.boolean(),

@@ -158,6 +158,7 @@ function toDto(row: DeviceRow): DeviceDto {
     id: row.id,
     aeTitle: row.aeTitle,
     host: row.host,
+    port: row.port,
     organization: { id: row.organization.id, name: row.organization.name },
     description: row.description,
     active: row.active,

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { captureDeclaredCharsets, declaredCharsetOf, EncodedDataset, IMPLICIT_VR_LITTLE_ENDIAN } from './dataset-bytes.ts';
 import { createPerformedStep, MPPS_SOP_CLASS, updatePerformedStep, type MppsOutcome } from './mpps.ts';
+import { answerCommitment, STORAGE_COMMITMENT_PUSH } from './commitment.ts';
 import { part10Header } from './part10.ts';
 import { LandingLocks, receiveInstance, type Device } from './receive.ts';
 import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
@@ -32,6 +33,7 @@ type NSetRequest = dcmjsDimse.requests.NSetRequest;
  * answers are written byte by byte in it (dataset-bytes.ts), so that dcmjs-dimse never re-encodes them.
  */
 const IMPLICIT_ONLY = new Set([MODALITY_WORKLIST_FIND, MPPS_SOP_CLASS]);
+type NActionRequest = dcmjsDimse.requests.NActionRequest;
 
 export interface DicomSettings {
   /** null: the service is off */
@@ -113,7 +115,12 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
       for (const { id } of association.getPresentationContexts()) {
         const context = association.getPresentationContext(id);
         const abstract = context.getAbstractSyntaxUid();
-        if (abstract !== VERIFICATION && !(abstract in STORAGE_SOP_CLASSES) && !IMPLICIT_ONLY.has(abstract)) {
+        const offeredService =
+          abstract === VERIFICATION ||
+          abstract === STORAGE_COMMITMENT_PUSH ||
+          abstract in STORAGE_SOP_CLASSES ||
+          IMPLICIT_ONLY.has(abstract);
+        if (!offeredService) {
           context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
           continue;
         }
@@ -209,6 +216,19 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
           callback(response);
         })(),
       );
+    }
+
+    /** Storage commitment (commitment.ts): the N-ACTION answered here, the report sent after it on a new association. */
+    override nActionRequest(request: NActionRequest, callback: (response: dcmjsDimse.responses.NActionResponse) => void): void {
+      const device = this.device;
+      if (!device) return;
+      void track(
+        (async () => {
+          const { response, report } = await answerCommitment(ctx, settings.aeTitle, device, request, this.peer);
+          callback(response);
+          if (report) await report();
+        })(),
+      ).catch((error: unknown) => ctx.log.error({ err: error }, 'storage commitment failed'));
     }
 
     /**

@@ -33,14 +33,22 @@ describe.each(BACKENDS)('DICOM devices (%s)', (backend) => {
     const created = await admin.post('/api/devices', {
       aeTitle: ' CT_ROOM1 ',
       host: '10.0.3.7',
+      port: 104,
       organizationId: org,
       description: 'CT 室',
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ aeTitle: 'CT_ROOM1', host: '10.0.3.7', active: true, caseCount: 0 });
+    expect(created.body).toMatchObject({ aeTitle: 'CT_ROOM1', host: '10.0.3.7', port: 104, active: true, caseCount: 0 });
     expect((await admin.post('/api/devices', { aeTitle: 'CT_ROOM1', organizationId: org })).body.error.code).toBe('AE_TITLE_TAKEN');
     expect((await admin.post('/api/devices', { aeTitle: 'A\\B', organizationId: org })).status).toBe(400);
     expect((await admin.post('/api/devices', { aeTitle: 'SEVENTEEN_CHARSXX', organizationId: org })).status).toBe(400);
+    // the port where storage commitment reports go: a TCP port, and only with an address to connect to
+    for (const port of [0, 65536, 11.5, '104']) {
+      expect((await admin.post('/api/devices', { aeTitle: 'CT_PORT', host: '10.0.3.8', port, organizationId: org })).status).toBe(400);
+    }
+    const portAlone = await admin.post('/api/devices', { aeTitle: 'CT_PORT', port: 104, organizationId: org });
+    expect(portAlone.status).toBe(400);
+    expect(JSON.stringify(portAlone.body)).toMatch(/port needs the address/);
     const county = await orgOf('admin');
     expect((await admin.post('/api/devices', { aeTitle: 'COUNTYCT', organizationId: county })).body.error.code).toBe('NOT_A_TOWNSHIP');
 
@@ -49,7 +57,7 @@ describe.each(BACKENDS)('DICOM devices (%s)', (backend) => {
       json: { aeTitle: 'CT_ROOM2', organizationId: await orgOf('tech2'), active: false },
     });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ aeTitle: 'CT_ROOM2', active: false, host: null });
+    expect(changed.body).toMatchObject({ aeTitle: 'CT_ROOM2', active: false, host: null, port: null });
     expect((await admin.request('PUT', '/api/devices/nope', { json: { aeTitle: 'X', organizationId: org } })).status).toBe(404);
 
     expect((await admin.delete(`/api/devices/${id}`)).status).toBe(204);

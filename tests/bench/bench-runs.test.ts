@@ -1,5 +1,5 @@
-// The ingest benchmark is a script (npm run bench:ingest), not a timed test; this only proves it runs end
-// to end and prints its figures, on a small load.
+// The ingest and DICOM benchmarks are scripts (npm run bench:ingest, bench:dimse), not timed tests; this only
+// proves they run end to end and print their figures, on a small load.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,3 +18,25 @@ it('npm run bench:ingest runs and prints its figures', async () => {
   expect(stdout).toMatch(/large file: one 32 MiB DICOM file/);
   expect(stdout).toMatch(/server RSS\s+\d+ MB before, \d+ MB peak during the upload/);
 }, 120_000);
+
+it('npm run bench:dimse runs and prints its figures', async () => {
+  const root = join(import.meta.dirname, '..', '..');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'tests/bench/dimse.ts', '--instances', '8', '--parallel', '2'],
+    {
+      cwd: root,
+      timeout: 180_000,
+    },
+  );
+  expect(stdout).toMatch(/dimse: 8 CT instances/);
+  for (const parallel of [1, 2]) {
+    const line = stdout.match(
+      new RegExp(`storescu x${parallel}: teledx ([\\d.]+) instances/s, Orthanc ([\\d.]+) instances/s, ratio ([\\d.]+)x`),
+    );
+    expect(line, stdout).not.toBeNull();
+    expect(Number(line![1])).toBeGreaterThan(0);
+    expect(Number(line![2])).toBeGreaterThan(0);
+  }
+  expect(Number(stdout.match(/teledx peak RSS (\d+) MB/)?.[1])).toBeGreaterThan(0);
+}, 180_000);

@@ -15,6 +15,7 @@ import { ApiClient } from '../helpers/api-client.ts';
 import { spawnServer } from '../helpers/server-process.ts';
 import { createPostgresDatabase, DEMO_PASSWORD } from '../helpers/test-server.ts';
 import { withNewInstanceUid } from '../fixtures/corpus.ts';
+import { cpuSeconds, currentRss, mb, sampleRss } from './process-stats.ts';
 
 const ORTHANC_INSTANCES_PER_SECOND = 250; // Orthanc's published HTTP ingest figure (PostgreSQL, 5 clients)
 
@@ -203,37 +204,4 @@ async function uploadLargeFile(url: string, cookie: string, caseId: string, byte
     req.on('error', reject);
     pipeline(Readable.from(body()), req).catch(reject);
   });
-}
-
-async function currentRss(pid: number): Promise<number> {
-  try {
-    const status = await (await import('node:fs/promises')).readFile(`/proc/${pid}/status`, 'utf8');
-    return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) * 1024;
-  } catch {
-    return 0; // process gone
-  }
-}
-
-function sampleRss(pid: number) {
-  let peak = 0;
-  const read = async () => {
-    peak = Math.max(peak, await currentRss(pid));
-  };
-  const timer = setInterval(read, 50);
-  return {
-    reset: () => (peak = 0),
-    peak: () => peak,
-    stop: () => clearInterval(timer),
-  };
-}
-
-/** user + system CPU time of a process so far, from /proc (clock ticks are 1/100 s on Linux) */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await (await import('node:fs/promises')).readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function mb(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(0);
 }

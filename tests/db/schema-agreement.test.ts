@@ -45,6 +45,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0009_patient_per_organization',
         '0010_accession_devices',
         '0011_mpps',
+        '0012_device_port_study_uid',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -75,6 +76,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0009_patient_per_organization',
         '0010_accession_devices',
         '0011_mpps',
+        '0012_device_port_study_uid',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();

@@ -1,5 +1,5 @@
 // The administrator's DICOM devices screen in Chromium: the demo's devices listed, a new one registered through the
-// form, switched off; in Chinese.
+// form (with its address and port), switched off; in Chinese.
 import { expect, it } from 'vitest';
 import { loginInBrowser, serverAndChromium } from '../helpers/e2e.ts';
 
@@ -13,6 +13,7 @@ it('lists the demo devices, registers one and switches it off', async () => {
   await expect.poll(() => page.getByTestId('device-table').textContent()).toContain('TOWNSHIP1');
   await page.locator('#device-ae').fill('DR_ROOM');
   await page.locator('#device-host').fill('10.0.8.9');
+  await page.locator('#device-port').fill('104');
   await page.getByTestId('device-form').locator('button[type=submit]').click();
   await expect.poll(() => rows.count()).toBe(4);
   const row = rows.filter({ hasText: 'DR_ROOM' });
@@ -21,4 +22,8 @@ it('lists the demo devices, registers one and switches it off', async () => {
   await expect
     .poll(() => running.server.server.ctx.db.dicomDevice.findUnique({ where: { aeTitle: 'DR_ROOM' } }).then((d) => d?.active))
     .toBe(false);
+  expect(await running.server.server.ctx.db.dicomDevice.findUnique({ where: { aeTitle: 'DR_ROOM' } })).toMatchObject({
+    host: '10.0.8.9',
+    port: 104,
+  });
 });

@@ -24,6 +24,8 @@ export interface RunningOrthanc {
   httpUrl: string;
   dicomPort: number;
   aeTitle: string;
+  /** the Orthanc process (for the benchmarks' memory and CPU figures) */
+  pid: number;
   /** Orthanc's REST API: JSON in and out; throws on a status >= 400 with Orthanc's answer */
   rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -102,6 +104,7 @@ export async function startOrthanc(options: OrthancOptions = {}): Promise<Runnin
     httpUrl,
     dicomPort,
     aeTitle,
+    pid: child.pid!,
     rest,
     async stop() {
       if (child.exitCode === null) {

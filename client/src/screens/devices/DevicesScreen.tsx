@@ -1,11 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AE_TITLE_PATTERN, type DeviceDto } from '../../../../shared/devices.ts';
+import { AE_TITLE_PATTERN, devicePortSchema, type DeviceDto } from '../../../../shared/devices.ts';
 import { townshipsOf } from '../../api/consortium.ts';
 import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
+
+const EMPTY_FORM = { aeTitle: '', host: '', port: '', organizationId: '', description: '' };
 
 /** The townships' DICOM devices (administrators): the AE titles the DICOM port accepts, and their township. */
 export function DevicesScreen() {
@@ -13,8 +15,8 @@ export function DevicesScreen() {
   const devices = useApi(() => api.devices(), []);
   const consortium = useApi(() => api.consortium(), []);
   const townships = townshipsOf(consortium.data);
-  const [form, setForm] = useState({ aeTitle: '', host: '', organizationId: '', description: '' });
-  const [invalid, setInvalid] = useState(false);
+  const [form, setForm] = useState(EMPTY_FORM);
+  const [invalid, setInvalid] = useState<'aeTitle' | 'port' | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>();
 
@@ -37,10 +39,14 @@ export function DevicesScreen() {
     e.preventDefault();
     const aeTitle = form.aeTitle.trim();
     const organizationId = form.organizationId || townships[0]?.id || '';
-    if (!AE_TITLE_PATTERN.test(aeTitle) || !organizationId) return setInvalid(true);
-    setInvalid(false);
-    const body = { aeTitle, organizationId, host: form.host.trim() || null, description: form.description.trim() || null };
-    if (await act('new', () => api.createDevice(body))) setForm({ aeTitle: '', host: '', organizationId: '', description: '' });
+    const host = form.host.trim() || null;
+    const port = form.port.trim() ? Number(form.port.trim()) : null;
+    if (!AE_TITLE_PATTERN.test(aeTitle) || !organizationId) return setInvalid('aeTitle');
+    // the port is where storage commitment reports go back: a TCP port, and only beside an address
+    if (port !== null && (!devicePortSchema.safeParse(port).success || !host)) return setInvalid('port');
+    setInvalid(null);
+    const body = { aeTitle, organizationId, host, port, description: form.description.trim() || null };
+    if (await act('new', () => api.createDevice(body))) setForm(EMPTY_FORM);
   };
 
   const toggle = (d: DeviceDto) =>
@@ -48,6 +54,7 @@ export function DevicesScreen() {
       api.updateDevice(d.id, {
         aeTitle: d.aeTitle,
         host: d.host,
+        port: d.port,
         organizationId: d.organization.id,
         description: d.description,
         active: !d.active,
@@ -63,7 +70,12 @@ export function DevicesScreen() {
       <ErrorMessage error={devices.error ?? consortium.error ?? error} />
       <form className="card" data-testid="device-form" onSubmit={(e) => void submit(e)} noValidate>
         <div className="form-grid">
-          <Field id="device-ae" label={t('devices.col.aeTitle')} required error={invalid ? t('devices.invalidAeTitle') : undefined}>
+          <Field
+            id="device-ae"
+            label={t('devices.col.aeTitle')}
+            required
+            error={invalid === 'aeTitle' ? t('devices.invalidAeTitle') : undefined}
+          >
             <input id="device-ae" value={form.aeTitle} maxLength={16} onChange={(e) => setForm({ ...form, aeTitle: e.target.value })} />
           </Field>
           <Field id="device-org" label={t('devices.col.township')} required>
@@ -77,6 +89,15 @@ export function DevicesScreen() {
           </Field>
           <Field id="device-host" label={t('devices.col.host')}>
             <input id="device-host" value={form.host} onChange={(e) => setForm({ ...form, host: e.target.value })} />
+          </Field>
+          <Field id="device-port" label={t('devices.col.port')} error={invalid === 'port' ? t('devices.invalidPort') : undefined}>
+            <input
+              id="device-port"
+              inputMode="numeric"
+              value={form.port}
+              maxLength={5}
+              onChange={(e) => setForm({ ...form, port: e.target.value })}
+            />
           </Field>
           <Field id="device-description" label={t('devices.col.description')}>
             <input
@@ -102,6 +123,7 @@ export function DevicesScreen() {
                 <th>{t('devices.col.aeTitle')}</th>
                 <th>{t('devices.col.township')}</th>
                 <th>{t('devices.col.host')}</th>
+                <th className="numeric">{t('devices.col.port')}</th>
                 <th>{t('devices.col.description')}</th>
                 <th className="numeric">{t('devices.col.cases')}</th>
                 <th>{t('devices.col.state')}</th>
@@ -114,6 +136,7 @@ export function DevicesScreen() {
                   <td>{d.aeTitle}</td>
                   <td>{d.organization.name}</td>
                   <td>{d.host ?? t('common.none')}</td>
+                  <td className="numeric">{d.port ?? t('common.none')}</td>
                   <td>{d.description ?? t('common.none')}</td>
                   <td className="numeric">{d.caseCount}</td>
                   <td>{d.active ? t('devices.active') : t('devices.inactive')}</td>
