@@ -121,14 +121,17 @@ async function compareSingleFileWithOrthanc(client: ApiClient, template: { bytes
   try {
     const rates = { teledx: [] as number[], orthanc: [] as number[] };
     const latencies = { teledx: [] as number[], orthanc: [] as number[] };
+    let teledxCpuSeconds = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const caseId = (await client.post('/api/cases', { patient: { name: '单文件' }, examKind: 'CT' })).body.id as string;
       const variant = (i: number) => 200000 + round * SINGLE + i;
+      const cpuBefore = await cpuSeconds(server.child.pid!);
       const teledx = await runClients(SINGLE, C, 1, async (i) => {
         const res = await uploadBatch(server.url, client.cookie, caseId, template, variant(i), variant(i) + 1);
         if (res.status !== 200 || res.body.accepted?.length !== 1)
           throw new Error(`teledx refused: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       });
+      teledxCpuSeconds += (await cpuSeconds(server.child.pid!)) - cpuBefore;
       const detail = (await client.get(`/api/cases/${caseId}`)).body;
       if (detail.instanceCount !== SINGLE) throw new Error(`expected ${SINGLE} instances in teledx, found ${detail.instanceCount}`);
       const other = await runClients(SINGLE, C, 1, (i) => postToOrthanc(orthanc.httpUrl, template, variant(i)));
@@ -149,6 +152,8 @@ async function compareSingleFileWithOrthanc(client: ApiClient, template: { bytes
     );
     console.log(`  ratio           ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')} teledx/Orthanc`);
     console.log(`  request p50/p95 teledx ${percentiles(latencies.teledx)}, Orthanc ${percentiles(latencies.orthanc)} ms`);
+    // steadier than throughput on a shared machine: what one instance costs the server process
+    console.log(`  teledx server CPU ${((teledxCpuSeconds * 1000) / (SINGLE * ROUNDS)).toFixed(1)} ms per instance`);
   } finally {
     await orthanc.stop();
   }
