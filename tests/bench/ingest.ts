@@ -121,17 +121,19 @@ async function compareSingleFileWithOrthanc(client: ApiClient, template: { bytes
   try {
     const rates = { teledx: [] as number[], orthanc: [] as number[] };
     const latencies = { teledx: [] as number[], orthanc: [] as number[] };
-    let teledxCpuSeconds = 0;
+    const teledxCpu = { user: 0, kernel: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       const caseId = (await client.post('/api/cases', { patient: { name: '单文件' }, examKind: 'CT' })).body.id as string;
       const variant = (i: number) => 200000 + round * SINGLE + i;
-      const cpuBefore = await cpuSeconds(server.child.pid!);
+      const cpuBefore = await cpuTimes(server.child.pid!);
       const teledx = await runClients(SINGLE, C, 1, async (i) => {
         const res = await uploadBatch(server.url, client.cookie, caseId, template, variant(i), variant(i) + 1);
         if (res.status !== 200 || res.body.accepted?.length !== 1)
           throw new Error(`teledx refused: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       });
-      teledxCpuSeconds += (await cpuSeconds(server.child.pid!)) - cpuBefore;
+      const cpuAfter = await cpuTimes(server.child.pid!);
+      teledxCpu.user += cpuAfter.user - cpuBefore.user;
+      teledxCpu.kernel += cpuAfter.kernel - cpuBefore.kernel;
       const detail = (await client.get(`/api/cases/${caseId}`)).body;
       if (detail.instanceCount !== SINGLE) throw new Error(`expected ${SINGLE} instances in teledx, found ${detail.instanceCount}`);
       const other = await runClients(SINGLE, C, 1, (i) => postToOrthanc(orthanc.httpUrl, template, variant(i)));
@@ -153,7 +155,10 @@ async function compareSingleFileWithOrthanc(client: ApiClient, template: { bytes
     console.log(`  ratio           ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')} teledx/Orthanc`);
     console.log(`  request p50/p95 teledx ${percentiles(latencies.teledx)}, Orthanc ${percentiles(latencies.orthanc)} ms`);
     // steadier than throughput on a shared machine: what one instance costs the server process
-    console.log(`  teledx server CPU ${((teledxCpuSeconds * 1000) / (SINGLE * ROUNDS)).toFixed(1)} ms per instance`);
+    const perInstance = (seconds: number) => ((seconds * 1000) / (SINGLE * ROUNDS)).toFixed(1);
+    console.log(
+      `  teledx server CPU ${perInstance(teledxCpu.user + teledxCpu.kernel)} ms per instance (user ${perInstance(teledxCpu.user)}, kernel ${perInstance(teledxCpu.kernel)})`,
+    );
   } finally {
     await orthanc.stop();
   }
@@ -318,11 +323,17 @@ function sampleRss(pid: number) {
   };
 }
 
-/** user + system CPU time of a process so far, from /proc (clock ticks are 1/100 s on Linux) */
+/** user + system CPU time of a process so far */
 async function cpuSeconds(pid: number): Promise<number> {
+  const { user, kernel } = await cpuTimes(pid);
+  return user + kernel;
+}
+
+/** user and system (kernel) CPU seconds of a process so far, from /proc (clock ticks are 1/100 s on Linux) */
+async function cpuTimes(pid: number): Promise<{ user: number; kernel: number }> {
   const stat = await (await import('node:fs/promises')).readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { user: Number(fields[11]) / 100, kernel: Number(fields[12]) / 100 };
 }
 
 function mb(bytes: number): string {
