@@ -43,6 +43,7 @@ export class FsBlobStore implements BlobStore {
     let run: Buffer[] = [];
     let runBytes = 0;
     const file = await open(tempPath, 'w');
+    let durable = Promise.resolve();
     try {
       // Counts and hashes on the way to disk, and keeps the first bytes in memory for the sniffing and header
       // parsing that follow. Past the size limit it keeps reading (so a multipart batch can go on to its next
@@ -64,12 +65,13 @@ export class FsBlobStore implements BlobStore {
           runBytes = 0;
         }
       }
-      if (!tooLarge) {
+      if (tooLarge) await file.close();
+      else {
         await writeAll(file, run);
-        // on disk before the rename can make the file visible
-        await file.sync();
+        // On disk before the rename can make the file visible: commit() waits for this fsync, but the caller does
+        // not, so the sync overlaps the header parsing and database look-ups that decide whether to commit.
+        durable = syncAndClose(file);
       }
-      await file.close();
     } catch (error) {
       await file.close().catch(() => {});
       await rm(tempPath, { force: true });
@@ -77,9 +79,9 @@ export class FsBlobStore implements BlobStore {
     }
     if (tooLarge) {
       await rm(tempPath, { force: true });
-      return new FsStagedBlob(this, null, '', size, true, Buffer.alloc(0));
+      return new FsStagedBlob(this, null, '', size, true, Buffer.alloc(0), durable);
     }
-    return new FsStagedBlob(this, tempPath, hash.digest('hex'), size, false, Buffer.concat(head));
+    return new FsStagedBlob(this, tempPath, hash.digest('hex'), size, false, Buffer.concat(head), durable);
   }
 
   async put(source: Readable, options?: { maxBytes?: number }): Promise<StoredBlob> {
@@ -178,6 +180,8 @@ class FsStagedBlob implements StagedBlob {
     readonly size: number,
     readonly tooLarge: boolean,
     private readonly head: Buffer,
+    /** the staging file's fsync and close, still under way when stage() answered */
+    private readonly durable: Promise<void>,
   ) {}
 
   async read(start: number, end: number): Promise<Buffer> {
@@ -198,6 +202,7 @@ class FsStagedBlob implements StagedBlob {
   async commit(): Promise<StoredBlob> {
     if (this.committed) return this.committed;
     if (!this.tempPath || this.tooLarge) throw new Error('nothing staged to commit');
+    await this.durable;
     const key = await this.store.promote(this.tempPath, this.sha256);
     this.tempPath = null;
     this.committed = { key, sha256: this.sha256, size: this.size };
@@ -208,6 +213,7 @@ class FsStagedBlob implements StagedBlob {
     if (!this.tempPath) return;
     const path = this.tempPath;
     this.tempPath = null;
+    await this.durable.catch(() => {}); // a failed sync changes nothing for bytes being thrown away
     await rm(path, { force: true });
   }
 }
@@ -236,6 +242,19 @@ function dropBytes(buffers: Buffer[], count: number): Buffer[] {
     }
   }
   return out;
+}
+
+/** fsync then close; the promise is marked handled at once (it is awaited only by commit or discard, maybe later) */
+function syncAndClose(file: FileHandle): Promise<void> {
+  const done = file.sync().then(
+    () => file.close(),
+    async (error: unknown) => {
+      await file.close().catch(() => {});
+      throw error;
+    },
+  );
+  done.catch(() => {});
+  return done;
 }
 
 async function fsyncDirectory(dir: string): Promise<void> {

@@ -5,7 +5,7 @@ import dicomParser from 'dicom-parser';
 import type { RejectionCode } from '../../shared/api.ts';
 import { inflateBounded, type InflateResult } from './bounded-inflate.ts';
 import { decodeDicomText } from './charset.ts';
-import { HeaderParseError, parseHeaderOffThread } from './header-parser-pool.ts';
+import { HeaderParseError, IN_PLACE_PARSE_BYTES, parseHeaderBytes } from './header-parser-pool.ts';
 
 export interface ByteSource {
   readonly size: number;
@@ -198,12 +198,13 @@ async function readFileMeta(source: ByteSource): Promise<{ transferSyntax: strin
  * end of the file). A parse error with the whole file in hand means the file itself is broken.
  */
 async function parseGrowing(source: ByteSource): Promise<Parsed> {
-  let length = Math.min(source.size, FIRST_READ);
+  // the first, short prefix is parsed in place (see IN_PLACE_PARSE_BYTES); a longer header goes on in a worker
+  let length = Math.min(source.size, IN_PLACE_PARSE_BYTES);
   for (;;) {
     const bytes = await source.read(0, length);
     const whole = length >= source.size;
     try {
-      const dataSet = await parseHeaderOffThread(bytes, false);
+      const dataSet = await parseHeaderBytes(bytes, false);
       // Without the pixel data in a prefix we cannot know the header ended.
       if (whole || dataSet.elements[PIXEL_DATA]) return { dataSet, content: source };
     } catch (error) {
@@ -229,7 +230,7 @@ async function parseDeflated(source: ByteSource, metaEnd: number, maxInflatedByt
     const plain = Buffer.concat([await source.read(0, metaEnd), inflated.head]);
     const whole = inflated.total === inflated.head.length;
     try {
-      const dataSet = await parseHeaderOffThread(plain, true);
+      const dataSet = await parseHeaderBytes(plain, true);
       if (whole || dataSet.elements[PIXEL_DATA])
         return { dataSet, content: inflatedSource(plain, inflated.tail, metaEnd + inflated.total) };
     } catch (error) {

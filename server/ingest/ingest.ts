@@ -203,8 +203,30 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
   const warnings: string[][] = [];
   const patientFill: { sex?: string; birthDate?: string } = {};
 
+  // The first sight in this batch of a study (found or created): its demographics are compared and may fill blanks.
+  const seeStudy = (header: DicomHeader, id: string, mismatch = compareDemographics(kase.patient, header.patient)) => {
+    const study = { id, mismatch };
+    studyIds.set(header.studyInstanceUid, study);
+    if (kase.patient.sex === 'U' && (header.patient.sex === 'M' || header.patient.sex === 'F')) patientFill.sex = header.patient.sex;
+    if (!kase.patient.birthDate && header.patient.birthDate) patientFill.birthDate = header.patient.birthDate;
+    return study;
+  };
+
   for (const { file, header } of items) {
     let study = studyIds.get(header.studyInstanceUid);
+    let seriesId = seriesIds.get(header.seriesInstanceUid);
+    if (!study && !seriesId) {
+      // Files arrive one per request (STOW-RS, tus, C-STORE) into a series that exists: one statement finds both.
+      const known = await tx.series.findFirst({
+        where: { seriesInstanceUid: header.seriesInstanceUid, study: { caseId: kase.id, studyInstanceUid: header.studyInstanceUid } },
+        select: { id: true, studyId: true },
+      });
+      if (known) {
+        study = seeStudy(header, known.studyId);
+        seriesId = known.id;
+        seriesIds.set(header.seriesInstanceUid, seriesId);
+      }
+    }
     if (!study) {
       const mismatch = compareDemographics(kase.patient, header.patient);
       // find, else create: a native upsert costs SQLite three statements per call. A racing request that
@@ -229,12 +251,8 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
           },
           select: { id: true },
         }));
-      study = { id: row.id, mismatch };
-      studyIds.set(header.studyInstanceUid, study);
-      if (kase.patient.sex === 'U' && (header.patient.sex === 'M' || header.patient.sex === 'F')) patientFill.sex = header.patient.sex;
-      if (!kase.patient.birthDate && header.patient.birthDate) patientFill.birthDate = header.patient.birthDate;
+      study = seeStudy(header, row.id, mismatch);
     }
-    let seriesId = seriesIds.get(header.seriesInstanceUid);
     if (!seriesId) {
       const row =
         (await tx.series.findUnique({

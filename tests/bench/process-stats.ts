@@ -24,11 +24,17 @@ export function sampleRss(pid: number) {
   };
 }
 
-/** user + system CPU time of a process so far, from /proc (clock ticks are 1/100 s on Linux) */
+/** user + system CPU time of a process so far */
 export async function cpuSeconds(pid: number): Promise<number> {
+  const { user, kernel } = await cpuTimes(pid);
+  return user + kernel;
+}
+
+/** user and system (kernel) CPU seconds of a process so far, from /proc (clock ticks are 1/100 s on Linux) */
+export async function cpuTimes(pid: number): Promise<{ user: number; kernel: number }> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { user: Number(fields[11]) / 100, kernel: Number(fields[12]) / 100 };
 }
 
 export function mb(bytes: number): string {
