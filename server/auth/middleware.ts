@@ -1,19 +1,41 @@
-// Small middlewares in Express's own style: authenticate() attaches req.actor when the session cookie is
-// valid; requireAccess() lets a route's declared callers through (the route table declares them).
+// Small middlewares in Express's own style: authenticate() attaches req.actor when the session cookie (or an
+// integration's API token) is valid; requireAccess() lets a route's declared callers through (the route table declares them).
 import { parse as parseCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../../shared/domain.ts';
 import type { Db } from '../db/client.ts';
 import { forbidden, unauthenticated } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
+import { actorForApiToken } from './api-tokens.ts';
 import { actorForToken, SESSION_COOKIE } from './sessions.ts';
 
+/**
+ * An `Authorization` header decides alone: a valid `Bearer` API token is its actor, anything else (a revoked or
+ * expired token, another scheme) is no actor at all, and the cookie is then ignored. So a request never acts
+ * with an ambient cookie once it names a credential, which is what lets same-origin.ts wave bearer requests through.
+ */
 export function authenticate(db: Db): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
-    if (token) req.actor = (await actorForToken(db, token)) ?? undefined;
-    next();
+    try {
+      const authorization = req.headers.authorization;
+      if (authorization !== undefined) {
+        const secret = bearerSecret(authorization);
+        req.actor = (secret && (await actorForApiToken(db, secret))) || undefined;
+        return next();
+      }
+      const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
+      if (token) req.actor = (await actorForToken(db, token)) ?? undefined;
+      next();
+    } catch (error) {
+      next(error);
+    }
   };
+}
+
+/** The secret of an `Authorization: Bearer <secret>` header (RFC 6750 2.1), or null for another scheme. */
+export function bearerSecret(authorization: string): string | null {
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
+  return match ? match[1]! : null;
 }
 
 /** Who may call a route: anyone, anyone logged in, or the listed roles (the route table's `access`). */

@@ -7,6 +7,9 @@
 //   Origin          sent by every browser on a cross-origin request and on any POST/PUT/PATCH/DELETE, including
 //                   over plain http on a LAN address, where there is no Sec-Fetch-Site: it must be our own origin;
 //   neither         not a browser (curl, scripts, DICOM tools, the tests' client): no ambient cookie to abuse, let it be.
+// A request with an `Authorization` header is let through whatever its origin: authenticate() then ignores the
+// cookie, so nothing ambient acts; a browser page can only send that header with a secret it was given (and, to
+// another origin, only after a CORS preflight teledx does not grant).
 // The same judgement guards the Socket.IO handshake, whose cookie would otherwise open a socket for another origin.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -22,7 +25,7 @@ const OWN_FETCH_SITES = new Set(['same-origin', 'none']);
  */
 export function sameOriginWrites(publicOrigins: readonly string[]): RequestHandler {
   return (req, _res, next) => {
-    if (READ_METHODS.has(req.method)) return next();
+    if (READ_METHODS.has(req.method) || req.headers.authorization !== undefined) return next();
     const foreign = foreignOrigin(req, publicOrigins);
     if (foreign) throw new HttpError(403, 'CROSS_ORIGIN', `refused: a ${req.method} sent by a page of ${foreign}, not of teledx`);
     next();
