@@ -109,6 +109,8 @@ export const caseSummaryDtoSchema = z.strictObject({
   accessionNumber: z.string(),
   /** the case was opened by images a registered device sent (DICOM C-STORE): the technician checks and submits it */
   fromDevice: z.strictObject({ aeTitle: z.string() }).nullable(),
+  /** how the images that opened the case arrived (C-STORE from a device, or STOW-RS), else null (registered by hand) */
+  arrivedVia: z.enum(['DIMSE', 'DICOMWEB']).nullable(),
   status: z.enum(CASE_STATUSES),
   examKind: examKindSchema,
   bodyPart: z.string().nullable(),

@@ -8,7 +8,8 @@ import dcmjsDimse from 'dcmjs-dimse';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { part10Header } from './part10.ts';
-import { LandingLocks, receiveInstance, type Device } from './receive.ts';
+import { LandingLocks } from '../ingest/landing.ts';
+import { receiveInstance, type Device } from './receive.ts';
 import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
 import type { StagedBlob } from '../../storage/blob-store.ts';
 

@@ -91,6 +91,7 @@ export const en: Messages = {
   case: {
     accessionNumber: 'Exam no. {{number}}',
     fromDevice: 'Sent by device {{aeTitle}}: check and submit',
+    fromDicomWeb: 'Stored over DICOMweb by an integration: check and submit',
     back: '← My cases',
     backToWorklist: '← Worklist',
     patient: 'Patient',

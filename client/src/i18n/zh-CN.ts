@@ -104,6 +104,7 @@ export const zhCN = {
   case: {
     accessionNumber: '检查号 {{number}}',
     fromDevice: '设备 {{aeTitle}} 传入，请核对后提交',
+    fromDicomWeb: '经 DICOMweb 接口传入，请核对后提交',
     back: '← 我的检查',
     backToWorklist: '← 工作列表',
     patient: '患者',

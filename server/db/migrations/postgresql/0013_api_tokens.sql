@@ -17,3 +17,5 @@ CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
 CREATE INDEX "ApiToken_userId_idx" ON "ApiToken"("userId");
 
 ALTER TABLE "Case" ADD COLUMN "arrivedVia" TEXT;
+-- cases opened by a device before this migration arrived over DIMSE
+UPDATE "Case" SET "arrivedVia" = 'DIMSE' WHERE "deviceId" IS NOT NULL;

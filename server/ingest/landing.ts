@@ -1,0 +1,155 @@
+// Where an instance that arrives without a case lands, for every channel that receives them that way (DICOM C-STORE
+// in dimse/receive.ts, STOW-RS in dicomweb/stow.ts), always within the sender's township: the case of its Accession
+// Number; else the case that already holds its very instance or its study; else a new DRAFT case with the patient
+// of its header, marked as arrived. Then the instance goes through the one ingest core (ingest.ts ingestFiles).
+import type { AcceptedFile, RejectionCode } from '../../shared/api.ts';
+import { EXAM_KINDS, EXAM_KIND_RULES, type ExamKind, type Sex } from '../../shared/domain.ts';
+import type { StagedBlob } from '../../storage/blob-store.ts';
+import type { Actor } from '../auth/actor.ts';
+import { createArrivedCase, type Arrival } from '../cases/service.ts';
+import type { AppContext } from '../context.ts';
+import { displayPersonName } from './charset.ts';
+import { MAX_INFLATED_BYTES, readDicomHeader, type DicomHeader } from './dicom-header.ts';
+import { ingestFiles } from './ingest.ts';
+
+export type { Arrival } from '../cases/service.ts';
+
+/**
+ * PS3.4 C-STORE status codes (PS3.4 B.2.3; 0x0110/0x0111 are PS3.7's general failures), which STOW-RS answers as
+ * its Failure Reasons too (PS3.18 10.5.3)
+ */
+export const STORE_STATUS = {
+  success: 0x0000,
+  outOfResources: 0xa700,
+  dataSetDoesNotMatchSopClass: 0xa900,
+  cannotUnderstand: 0xc000,
+  processingFailure: 0x0110,
+  duplicateSopInstance: 0x0111,
+} as const;
+
+const STATUS_OF_REJECTION: Record<RejectionCode, number> = {
+  EMPTY_FILE: STORE_STATUS.cannotUnderstand,
+  TOO_LARGE: STORE_STATUS.outOfResources,
+  DECOMPRESSION_LIMIT: STORE_STATUS.outOfResources,
+  UNSUPPORTED_TYPE: STORE_STATUS.cannotUnderstand,
+  WRONG_TYPE_FOR_EXAM: STORE_STATUS.dataSetDoesNotMatchSopClass,
+  WRONG_MODALITY: STORE_STATUS.dataSetDoesNotMatchSopClass,
+  DICOM_TRUNCATED: STORE_STATUS.cannotUnderstand,
+  DICOM_CORRUPT: STORE_STATUS.cannotUnderstand,
+  DICOM_MISSING_ATTRIBUTE: STORE_STATUS.dataSetDoesNotMatchSopClass,
+  DICOMDIR: STORE_STATUS.dataSetDoesNotMatchSopClass,
+  DICOM_NOT_PART10: STORE_STATUS.cannotUnderstand,
+  INSTANCE_CONFLICT: STORE_STATUS.duplicateSopInstance,
+  INSTANCE_IN_OTHER_CASE: STORE_STATUS.duplicateSopInstance,
+};
+
+/** The store status of an instance the ingest core refused. */
+export const storeStatusOf = (code: RejectionCode): number => STATUS_OF_REJECTION[code];
+
+/**
+ * Serialises the "find the case, else open one" step per township on this instance, so that the instances of one
+ * new study arriving on parallel associations or requests open one case, not several.
+ */
+export class LandingLocks {
+  private tails = new Map<string, Promise<unknown>>();
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}
+
+/** One landed instance: stored (or a duplicate of what was), or refused with the ingest core's reason. */
+export type Landed =
+  | { ok: true; caseId: string; accepted: AcceptedFile; header: DicomHeader }
+  | { ok: false; code: RejectionCode; reason: string; caseId?: string; header?: DicomHeader };
+
+/**
+ * Reads the instance's header, finds or opens its case, and ingests it there as `actor` (a township actor of
+ * `arrival.organizationId`). Errors of the ingest core other than a file's refusal (an HttpError such as a case no
+ * longer uploadable) are thrown. The staged bytes are discarded in every case.
+ */
+export async function landInstance(
+  ctx: AppContext,
+  locks: LandingLocks,
+  arrival: Arrival,
+  actor: Actor,
+  staged: StagedBlob,
+  ip: string | undefined,
+): Promise<Landed> {
+  try {
+    const parsed = await readDicomHeader(staged, {
+      defaultCharset: ctx.config.defaultCharset,
+      maxInflatedBytes: Math.min(ctx.config.maxFileBytes, MAX_INFLATED_BYTES),
+    });
+    if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
+    const header = parsed.header;
+    const caseId = await locks.run(arrival.organizationId, () => landingCase(ctx, arrival, header, ip));
+    if (!caseId) {
+      return {
+        ok: false,
+        code: 'INSTANCE_IN_OTHER_CASE',
+        reason: `SOP Instance UID ${header.sopInstanceUid} is already stored in another case`,
+        header,
+      };
+    }
+    const result = await ingestFiles(ctx, actor, caseId, [{ name: header.sopInstanceUid, staged }], ip);
+    const rejected = result.rejected[0];
+    if (rejected) return { ok: false, code: rejected.code, reason: rejected.reason, caseId, header };
+    return { ok: true, caseId, accepted: result.accepted[0]!, header };
+  } finally {
+    await staged.discard();
+  }
+}
+
+/** The case the instance lands in, or null when its SOP Instance UID is already another township's. */
+async function landingCase(ctx: AppContext, arrival: Arrival, header: DicomHeader, ip: string | undefined): Promise<string | null> {
+  const { db } = ctx;
+  const township = { originOrgId: arrival.organizationId };
+  if (header.accessionNumber) {
+    const byAccession = await db.case.findFirst({ where: { ...township, accessionNumber: header.accessionNumber }, select: { id: true } });
+    if (byAccession) return byAccession.id;
+  }
+  const known = await db.instance.findUnique({
+    where: { sopInstanceUid: header.sopInstanceUid },
+    select: { caseId: true, case: { select: { originOrgId: true } } },
+  });
+  if (known) return known.case.originOrgId === arrival.organizationId ? known.caseId : null;
+  const byStudy = await db.study.findFirst({
+    where: { studyInstanceUid: header.studyInstanceUid, case: township },
+    orderBy: { createdAt: 'desc' },
+    select: { caseId: true },
+  });
+  if (byStudy) return byStudy.caseId;
+  const rawName = header.patient.name ? displayPersonName(header.patient.name) : '';
+  return createArrivedCase(
+    ctx,
+    arrival,
+    {
+      examKind: examKindOf(header.modality),
+      bodyPart: header.bodyPart?.slice(0, 100) ?? null,
+      patient: {
+        name: rawName || header.patient.id || '未知',
+        sex: (['M', 'F', 'O'].includes(header.patient.sex ?? '') ? header.patient.sex : 'U') as Sex,
+        birthDate: header.patient.birthDate ?? null,
+        dicomPatientId: header.patient.id ?? null,
+      },
+    },
+    ip,
+  );
+}
+
+/** The exam kind whose rules name the modality (CT → CT, DX/CR → DR, ECG → ECG …), else OTHER. */
+export function examKindOf(modality: string | undefined): ExamKind {
+  if (!modality) return 'OTHER';
+  for (const kind of EXAM_KINDS) {
+    const allowed = EXAM_KIND_RULES[kind].modalities;
+    if (allowed !== 'any' && allowed.includes(modality)) return kind;
+  }
+  return 'OTHER';
+}
