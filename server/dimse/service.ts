@@ -8,7 +8,7 @@ import dcmjsDimse from 'dcmjs-dimse';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
 import { part10Header } from './part10.ts';
-import { LandingLocks } from '../ingest/landing.ts';
+import { landingLocksOf } from '../ingest/landing.ts';
 import { receiveInstance, type Device } from './receive.ts';
 import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
 import type { StagedBlob } from '../../storage/blob-store.ts';
@@ -38,7 +38,7 @@ const comment = (text: string) => text.replace(/[\\\r\n]/g, ' ').slice(0, 64);
 
 export async function startDicomService(ctx: AppContext, host: string, settings: { port: number; aeTitle: string }): Promise<DicomService> {
   dimseLog.setLevel('silent');
-  const locks = new LandingLocks();
+  const locks = landingLocksOf(ctx);
   const sockets = new Set<Socket>();
   const pending = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {

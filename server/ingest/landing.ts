@@ -43,8 +43,12 @@ const STATUS_OF_REJECTION: Record<RejectionCode, number> = {
   INSTANCE_IN_OTHER_CASE: STORE_STATUS.duplicateSopInstance,
 };
 
-/** The store status of an instance the ingest core refused. */
-export const storeStatusOf = (code: RejectionCode): number => STATUS_OF_REJECTION[code];
+/** Why an instance did not land: the ingest core's refusal, or a study other than the one the sender named. */
+export type LandingFailure = RejectionCode | 'STUDY_MISMATCH';
+
+/** The store status of an instance that did not land. */
+export const storeStatusOf = (code: LandingFailure): number =>
+  code === 'STUDY_MISMATCH' ? STORE_STATUS.dataSetDoesNotMatchSopClass : STATUS_OF_REJECTION[code];
 
 /**
  * Serialises the "find the case, else open one" step per township on this instance, so that the instances of one
@@ -64,14 +68,23 @@ export class LandingLocks {
   }
 }
 
+const locksOfServer = new WeakMap<object, LandingLocks>();
+
+/** The locks of one server (its AppContext): DICOM C-STORE and STOW-RS of a township wait for each other. */
+export function landingLocksOf(ctx: AppContext): LandingLocks {
+  let locks = locksOfServer.get(ctx);
+  if (!locks) locksOfServer.set(ctx, (locks = new LandingLocks()));
+  return locks;
+}
+
 /** One landed instance: stored (or a duplicate of what was), or refused with the ingest core's reason. */
 export type Landed =
   | { ok: true; caseId: string; accepted: AcceptedFile; header: DicomHeader }
-  | { ok: false; code: RejectionCode; reason: string; caseId?: string; header?: DicomHeader };
+  | { ok: false; code: LandingFailure; reason: string; caseId?: string; header?: DicomHeader };
 
 /**
  * Reads the instance's header, finds or opens its case, and ingests it there as `actor` (a township actor of
- * `arrival.organizationId`). Errors of the ingest core other than a file's refusal (an HttpError such as a case no
+ * `arrival.organizationId`); with `study`, only an instance of that study (STOW-RS to /studies/{uid}). Errors of the ingest core other than a file's refusal (an HttpError such as a case no
  * longer uploadable) are thrown. The staged bytes are discarded in every case.
  */
 export async function landInstance(
@@ -81,14 +94,20 @@ export async function landInstance(
   actor: Actor,
   staged: StagedBlob,
   ip: string | undefined,
+  study?: string,
 ): Promise<Landed> {
   try {
+    // before the header is read: nothing of a file over the limit was kept
+    if (staged.tooLarge) return { ok: false, code: 'TOO_LARGE', reason: `larger than the limit of ${ctx.config.maxFileBytes} bytes` };
     const parsed = await readDicomHeader(staged, {
       defaultCharset: ctx.config.defaultCharset,
       maxInflatedBytes: Math.min(ctx.config.maxFileBytes, MAX_INFLATED_BYTES),
     });
     if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
     const header = parsed.header;
+    if (study !== undefined && header.studyInstanceUid !== study) {
+      return { ok: false, code: 'STUDY_MISMATCH', reason: `the instance is of study ${header.studyInstanceUid}, not ${study}`, header };
+    }
     const caseId = await locks.run(arrival.organizationId, () => landingCase(ctx, arrival, header, ip));
     if (!caseId) {
       return {
