@@ -115,6 +115,9 @@ export class MultipartRelatedParser extends Writable {
           this.pending = this.pending.subarray(blockEnd);
           if (++this.parts > this.limits.maxParts) throw new MultipartRelatedError(`more than ${this.limits.maxParts} parts`);
           this.part = new Readable({ read: () => this.resume() });
+          // a cut-off body fails the parser, which is how it is reported; the part's reader, which may not have
+          // started reading yet, sees the same error from the part's errored state
+          this.part.on('error', () => undefined);
           this.state = 'body';
           this.onPart({ headers, body: this.part });
           break;

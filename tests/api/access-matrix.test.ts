@@ -43,6 +43,7 @@ type Fixture =
   | 'started'
   | 'rule'
   | 'device'
+  | 'apiToken'
   | 'ecg'
   | 'resumable';
 
@@ -77,6 +78,9 @@ const MATRIX: Record<string, Row> = {
   'POST /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
   'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
+  'GET /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'POST /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
+  'DELETE /api-tokens/:id': { fixture: 'apiToken', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
   'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200] },
   'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
   'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
@@ -305,6 +309,11 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { params: { analysisId: await ecgAnalysis() } };
       case 'resumable':
         return { params: { id: await resumableUpload() } };
+      case 'apiToken': {
+        const created = await as('admin', 'POST', '/api/api-tokens', { name: 'matrix', owner: { organizationId: ids.township } });
+        expect(created.status).toBe(201);
+        return { params: { id: created.body.token.id } };
+      }
       case 'device': {
         const device = { aeTitle: `MATRIX${++deviceCount}`, organizationId: ids.township, active: false };
         const created = await as('admin', 'POST', '/api/devices', device);
@@ -325,6 +334,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { examKind: 'OTHER', centreId: ids.imagingCentre, active: false };
       case 'POST /devices':
         return { aeTitle: `MATRIXNEW${++deviceCount}`, organizationId: ids.township };
+      case 'POST /api-tokens':
+        return { name: 'matrix', owner: { username: 'tech1' }, expiresInDays: 30 };
       case 'POST /cases/:id/reassign':
         return { readerId: ids.super1 };
       case 'PUT /cases/:id/report':
