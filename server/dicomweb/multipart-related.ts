@@ -88,12 +88,15 @@ export class MultipartRelatedParser extends Writable {
         case 'delimiter': {
           if (this.pending.length < 2) return;
           if (this.pending[0] === 0x2d && this.pending[1] === 0x2d) {
+            if (this.parts === 0) throw new MultipartRelatedError('the body has no parts');
             this.state = 'done'; // the close delimiter: what follows is the epilogue
             this.pending = Buffer.alloc(0);
             return;
           }
           const eol = this.pending.indexOf(CRLF);
-          const padding = eol === -1 ? this.pending : this.pending.subarray(0, eol);
+          // without the line end yet, a last CR may be its first half
+          const seen = eol === -1 && this.pending.at(-1) === 0x0d ? this.pending.length - 1 : this.pending.length;
+          const padding = this.pending.subarray(0, eol === -1 ? seen : eol);
           if (padding.some((byte) => byte !== 0x20 && byte !== 0x09) || padding.length > MAX_PADDING) {
             throw new MultipartRelatedError('a boundary is followed by something other than a line end');
           }
