@@ -26,9 +26,13 @@ const HEADERS_END = Buffer.from('\r\n\r\n');
 /** transport padding allowed after a boundary (RFC 2046: linear white space) before its line ends */
 const MAX_PADDING = 256;
 
-/** A boundary as RFC 2046 allows it: 1–70 characters of its set, not ending in a space. */
+/**
+ * A boundary of RFC 2046's characters, not ending in a space. RFC 2046 allows 70 of them, but the Orthanc DICOMweb
+ * plugin (1.7) sends two UUIDs joined, 73: longer ones are taken, up to MAX_BOUNDARY.
+ */
+const MAX_BOUNDARY = 200;
 export function validBoundary(boundary: string): boolean {
-  return /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/.test(boundary);
+  return boundary.length <= MAX_BOUNDARY && /^[0-9A-Za-z'()+_,\-./:=? ]*[0-9A-Za-z'()+_,\-./:=?]$/.test(boundary);
 }
 
 /**

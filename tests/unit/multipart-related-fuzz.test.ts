@@ -157,7 +157,8 @@ describe('the multipart/related parser', () => {
     ];
     for (const body of bad) await expect(parse('b', [Buffer.from(body)]), JSON.stringify(body.slice(0, 40))).rejects.toBeInstanceOf(MultipartRelatedError);
     expect(() => new MultipartRelatedParser('', LIMITS, () => undefined)).toThrow(MultipartRelatedError);
-    expect(validBoundary('a'.repeat(71))).toBe(false);
+    expect(validBoundary('a'.repeat(201))).toBe(false);
+    expect(validBoundary(`${'9c31fc7f-3159-4cf0-b874-38c3e6abc39d'}-${'9c31fc7f-3159-4cf0-b874-38c3e6abc39d'}`)).toBe(true); // Orthanc's
     expect(validBoundary('ends with space ')).toBe(false);
   });
 });
