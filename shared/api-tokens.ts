@@ -3,6 +3,7 @@
 // account of that organization made for it (a township's as a technician, a county hospital's as a reader of its
 // reading centres). The secret is shown once, when issued.
 import { z } from 'zod';
+import { ROLES } from './domain.ts';
 import { idText, safeText } from './input.ts';
 
 /** every secret starts with this, so that a leaked one is recognisable (secret scanners, logs) */
@@ -28,7 +29,7 @@ export const apiTokenDtoSchema = z.strictObject({
     z.strictObject({ kind: z.literal('organization'), organization: z.strictObject({ id: z.string(), name: z.string() }) }),
   ]),
   /** the role the token acts with */
-  role: z.string(),
+  role: z.enum(ROLES),
   state: z.enum(API_TOKEN_STATES),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),

@@ -243,7 +243,7 @@ export const caseDetailDtoSchema = z.strictObject({
 export type CaseDetailDto = z.infer<typeof caseDetailDtoSchema>;
 
 /** The kinds of act the audit log can be narrowed to, by the first part of their verb. */
-export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium', 'device', 'dicom'] as const;
+export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium', 'device', 'dicom', 'api_token'] as const;
 export type AuditArea = (typeof AUDIT_AREAS)[number];
 
 /** GET /api/audit: newest first, a page at a time (`before`: the id of the last entry already shown). */

@@ -110,7 +110,7 @@ function toDto(row: TokenRow): ApiTokenDto {
     owner: row.organizationId
       ? { kind: 'organization', organization: { id: user.organization.id, name: user.organization.name } }
       : { kind: 'user', user: { id: user.id, username: user.username, displayName: user.displayName } },
-    role: user.role,
+    role: user.role as Role,
     state: stateOf(row),
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt.toISOString(),
