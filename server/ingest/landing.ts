@@ -52,10 +52,13 @@ export const storeStatusOf = (code: LandingFailure): number =>
 
 /**
  * Serialises the "find the case, else open one" step per township on this instance, so that the instances of one
- * new study arriving on parallel associations or requests open one case, not several.
+ * new study arriving on parallel associations or requests open one case, not several. It also remembers the case it
+ * opened for a new study for a while: the instances placed before the first is ingested (a STOW-RS body is placed
+ * whole, then ingested) find it, though no row of the study exists yet.
  */
 export class LandingLocks {
   private tails = new Map<string, Promise<unknown>>();
+  private opened = new Map<string, { caseId: string; until: number }>();
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const next = previous.then(work, work);
@@ -66,7 +69,22 @@ export class LandingLocks {
     });
     return next;
   }
+  remember(township: string, studyInstanceUid: string, caseId: string): void {
+    if (this.opened.size >= REMEMBERED_MAX) this.opened.delete(this.opened.keys().next().value!); // oldest first
+    this.opened.set(`${township} ${studyInstanceUid}`, { caseId, until: Date.now() + REMEMBERED_MS });
+  }
+  recall(township: string, studyInstanceUid: string): string | undefined {
+    const key = `${township} ${studyInstanceUid}`;
+    const entry = this.opened.get(key);
+    if (entry && entry.until > Date.now()) return entry.caseId;
+    this.opened.delete(key);
+    return undefined;
+  }
 }
+
+/** how long, and for how many studies, a case opened for a new study is remembered (by then its rows exist) */
+const REMEMBERED_MS = 10 * 60_000;
+const REMEMBERED_MAX = 10_000;
 
 const locksOfServer = new WeakMap<object, LandingLocks>();
 
@@ -77,15 +95,49 @@ export function landingLocksOf(ctx: AppContext): LandingLocks {
   return locks;
 }
 
+/** Why an instance did not land, with its header when that could be read. */
+export type NotLanded = { ok: false; code: LandingFailure; reason: string; caseId?: string; header?: DicomHeader };
+
+/** The case an instance goes to, once its header is read; not yet ingested. */
+export type Placed = { ok: true; caseId: string; header: DicomHeader } | NotLanded;
+
 /** One landed instance: stored (or a duplicate of what was), or refused with the ingest core's reason. */
-export type Landed =
-  | { ok: true; caseId: string; accepted: AcceptedFile; header: DicomHeader }
-  | { ok: false; code: LandingFailure; reason: string; caseId?: string; header?: DicomHeader };
+export type Landed = { ok: true; caseId: string; accepted: AcceptedFile; header: DicomHeader } | NotLanded;
 
 /**
- * Reads the instance's header, finds or opens its case, and ingests it there as `actor` (a township actor of
- * `arrival.organizationId`); with `study`, only an instance of that study (STOW-RS to /studies/{uid}). Errors of the ingest core other than a file's refusal (an HttpError such as a case no
- * longer uploadable) are thrown. The staged bytes are discarded in every case.
+ * Reads the instance's header and finds or opens its case (the rule at the top of this file); with `study`, only an
+ * instance of that study is placed (STOW-RS to /studies/{uid}). The staged bytes are kept for the ingest.
+ */
+export async function placeInstance(
+  ctx: AppContext,
+  locks: LandingLocks,
+  arrival: Arrival,
+  staged: StagedBlob,
+  ip: string | undefined,
+  study?: string,
+): Promise<Placed> {
+  // before the header is read: nothing of a file over the limit was kept
+  if (staged.tooLarge) return { ok: false, code: 'TOO_LARGE', reason: `larger than the limit of ${ctx.config.maxFileBytes} bytes` };
+  const parsed = await readDicomHeader(staged, {
+    defaultCharset: ctx.config.defaultCharset,
+    maxInflatedBytes: Math.min(ctx.config.maxFileBytes, MAX_INFLATED_BYTES),
+  });
+  if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
+  const header = parsed.header;
+  if (study !== undefined && header.studyInstanceUid !== study) {
+    return { ok: false, code: 'STUDY_MISMATCH', reason: `the instance is of study ${header.studyInstanceUid}, not ${study}`, header };
+  }
+  const caseId = await locks.run(arrival.organizationId, () => landingCase(ctx, locks, arrival, header, ip));
+  if (!caseId) {
+    return { ok: false, code: 'INSTANCE_IN_OTHER_CASE', reason: `SOP Instance UID ${header.sopInstanceUid} is already stored in another case`, header };
+  }
+  return { ok: true, caseId, header };
+}
+
+/**
+ * One instance placed and ingested in its case as `actor` (a township actor of `arrival.organizationId`), as C-STORE
+ * receives them. Errors of the ingest core other than a file's refusal (an HttpError such as a case no longer
+ * uploadable) are thrown. The staged bytes are discarded in every case.
  */
 export async function landInstance(
   ctx: AppContext,
@@ -94,40 +146,27 @@ export async function landInstance(
   actor: Actor,
   staged: StagedBlob,
   ip: string | undefined,
-  study?: string,
 ): Promise<Landed> {
   try {
-    // before the header is read: nothing of a file over the limit was kept
-    if (staged.tooLarge) return { ok: false, code: 'TOO_LARGE', reason: `larger than the limit of ${ctx.config.maxFileBytes} bytes` };
-    const parsed = await readDicomHeader(staged, {
-      defaultCharset: ctx.config.defaultCharset,
-      maxInflatedBytes: Math.min(ctx.config.maxFileBytes, MAX_INFLATED_BYTES),
-    });
-    if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
-    const header = parsed.header;
-    if (study !== undefined && header.studyInstanceUid !== study) {
-      return { ok: false, code: 'STUDY_MISMATCH', reason: `the instance is of study ${header.studyInstanceUid}, not ${study}`, header };
-    }
-    const caseId = await locks.run(arrival.organizationId, () => landingCase(ctx, arrival, header, ip));
-    if (!caseId) {
-      return {
-        ok: false,
-        code: 'INSTANCE_IN_OTHER_CASE',
-        reason: `SOP Instance UID ${header.sopInstanceUid} is already stored in another case`,
-        header,
-      };
-    }
-    const result = await ingestFiles(ctx, actor, caseId, [{ name: header.sopInstanceUid, staged }], ip);
+    const placed = await placeInstance(ctx, locks, arrival, staged, ip);
+    if (!placed.ok) return placed;
+    const result = await ingestFiles(ctx, actor, placed.caseId, [{ name: placed.header.sopInstanceUid, staged }], ip);
     const rejected = result.rejected[0];
-    if (rejected) return { ok: false, code: rejected.code, reason: rejected.reason, caseId, header };
-    return { ok: true, caseId, accepted: result.accepted[0]!, header };
+    if (rejected) return { ok: false, code: rejected.code, reason: rejected.reason, caseId: placed.caseId, header: placed.header };
+    return { ...placed, accepted: result.accepted[0]! };
   } finally {
     await staged.discard();
   }
 }
 
 /** The case the instance lands in, or null when its SOP Instance UID is already another township's. */
-async function landingCase(ctx: AppContext, arrival: Arrival, header: DicomHeader, ip: string | undefined): Promise<string | null> {
+async function landingCase(
+  ctx: AppContext,
+  locks: LandingLocks,
+  arrival: Arrival,
+  header: DicomHeader,
+  ip: string | undefined,
+): Promise<string | null> {
   const { db } = ctx;
   const township = { originOrgId: arrival.organizationId };
   if (header.accessionNumber) {
@@ -145,8 +184,10 @@ async function landingCase(ctx: AppContext, arrival: Arrival, header: DicomHeade
     select: { caseId: true },
   });
   if (byStudy) return byStudy.caseId;
+  const opened = locks.recall(arrival.organizationId, header.studyInstanceUid);
+  if (opened) return opened;
   const rawName = header.patient.name ? displayPersonName(header.patient.name) : '';
-  return createArrivedCase(
+  const caseId = await createArrivedCase(
     ctx,
     arrival,
     {
@@ -161,6 +202,8 @@ async function landingCase(ctx: AppContext, arrival: Arrival, header: DicomHeade
     },
     ip,
   );
+  locks.remember(arrival.organizationId, header.studyInstanceUid, caseId);
+  return caseId;
 }
 
 /** The exam kind whose rules name the modality (CT → CT, DX/CR → DR, ECG → ECG …), else OTHER. */

@@ -104,6 +104,11 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     // four studies (the two secondary captures share one): four drafts of tech1's township, authored by the token
     const arrived = (await casesOf(tech1)).filter((c) => c.arrivedVia === 'DICOMWEB');
     expect(arrived).toHaveLength(4);
+    // each case's instances went through the ingest core as one batch: one audit event per case, by the token's account
+    const { db } = server.server.ctx;
+    const { userId } = await db.apiToken.findUniqueOrThrow({ where: { id: tokenIds.township1 } });
+    const batches = await db.auditEvent.findMany({ where: { action: 'ingest.batch', actorId: userId } });
+    expect(batches.map((b) => b.entityId).sort()).toEqual(arrived.map((c) => c.id).sort());
     const detail = caseDetailDtoSchema.parse((await tech1.get(`/api/cases/${arrived[0]!.id}`)).body);
     expect(detail).toMatchObject({ status: 'DRAFT', fromDevice: null, arrivedVia: 'DICOMWEB' });
     // sent again: the same instances, referenced again, nothing new
