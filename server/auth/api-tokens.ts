@@ -8,7 +8,13 @@
 //                           reader of every reading centre the hospital runs. What it stores or reads is attributed
 //                           to that account, whose display name names the token.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { API_TOKEN_PREFIX, apiTokenInputSchema, type ApiTokenDto, type ApiTokenInput, type IssuedApiToken } from '../../shared/api-tokens.ts';
+import {
+  API_TOKEN_PREFIX,
+  apiTokenInputSchema,
+  type ApiTokenDto,
+  type ApiTokenInput,
+  type IssuedApiToken,
+} from '../../shared/api-tokens.ts';
 import type { Role } from '../../shared/domain.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
@@ -32,7 +38,10 @@ export async function issueApiToken(db: Db, actor: Actor, body: ApiTokenInput, i
   const input = apiTokenInputSchema.parse(body);
   const secret = API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
   return db.$transaction(async (tx) => {
-    const owner = 'username' in input.owner ? await userOwner(tx, input.owner.username) : await organizationOwner(tx, input.owner.organizationId, input.name);
+    const owner =
+      'username' in input.owner
+        ? await userOwner(tx, input.owner.username)
+        : await organizationOwner(tx, input.owner.organizationId, input.name);
     const row = await tx.apiToken.create({
       data: {
         name: input.name,
@@ -62,7 +71,14 @@ export async function revokeApiToken(db: Db, actor: Actor, id: string, ip?: stri
     const row = await tx.apiToken.findUnique({ where: { id } });
     if (!row) throw notFound('API token');
     if (!row.revokedAt) await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, { actorId: actor.id, action: 'api_token.revoke', entityType: 'ApiToken', entityId: id, ip, details: { name: row.name } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'api_token.revoke',
+      entityType: 'ApiToken',
+      entityId: id,
+      ip,
+      details: { name: row.name },
+    });
     recent.delete(row.tokenHash);
   });
 }

@@ -108,12 +108,7 @@ export interface ArrivedCaseInput {
  * the patient ID of one of its earlier studies) comes with the same name and birth date; anything less is a new
  * record, never a guess.
  */
-export async function createArrivedCase(
-  ctx: { db: Db },
-  arrival: Arrival,
-  input: ArrivedCaseInput,
-  ip?: string,
-): Promise<string> {
+export async function createArrivedCase(ctx: { db: Db }, arrival: Arrival, input: ArrivedCaseInput, ip?: string): Promise<string> {
   const device = arrival.device;
   return ctx.db.$transaction(async (tx) => {
     const p = input.patient;

@@ -54,7 +54,8 @@ async function dispatch(ctx: AppContext, req: Request, res: Response): Promise<v
   }
   if (!req.actor) throw unauthenticated();
   const base = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
-  if (req.method === 'POST') return storeInstances(ctx, req.actor, req, res, base, s[1] === undefined ? undefined : uid(s[1], 'the Study Instance UID'));
+  if (req.method === 'POST')
+    return storeInstances(ctx, req.actor, req, res, base, s[1] === undefined ? undefined : uid(s[1], 'the Study Instance UID'));
   const q: QidoContext = { db: ctx.db, provider: ctx.provider, actor: req.actor, base };
   const w: WadoContext = { db: ctx.db, store: ctx.store, actor: req.actor, base };
   const search = () => parseQidoQuery(new URL(req.originalUrl, 'http://localhost').searchParams);

@@ -2,8 +2,9 @@
 // application/dicom parts. Each part is streamed to staging as it arrives (multipart-related.ts, capped like every
 // channel at TELEDX_MAX_FILE_BYTES); once the whole body has been read, each instance is placed by the rule C-STORE
 // uses (ingest/landing.ts: by accession, by study, else a new draft of the caller's township), and the instances of
-// each case go through the one ingest core together (one batch, one audit event). A malformed body stores nothing. The answer is DICOM JSON with the Referenced and Failed SOP
-// sequences: 200 when all were stored, 202 when some failed, 409 when all did.
+// each case go through the one ingest core together (one batch, one audit event). A malformed body stores nothing.
+// The answer is DICOM JSON with the Referenced and Failed SOP sequences: 200 when all were stored, 202 when some
+// failed, 409 when all did.
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
@@ -98,7 +99,13 @@ async function ingestBatch(
   // the ingest core names its answers by file: the part's number keeps two copies of one instance apart
   const nameOf = (f: (typeof files)[number]) => `part ${f.index + 1}: ${f.header.sopInstanceUid}`;
   try {
-    const result = await ingestFiles(ctx, actor, caseId, files.map((f) => ({ name: nameOf(f), staged: f.staged })), ip);
+    const result = await ingestFiles(
+      ctx,
+      actor,
+      caseId,
+      files.map((f) => ({ name: nameOf(f), staged: f.staged })),
+      ip,
+    );
     const refused = new Map(result.rejected.map((r) => [r.file, r.code]));
     for (const f of files) {
       const code = refused.get(nameOf(f));
@@ -129,23 +136,28 @@ async function receiveParts(ctx: AppContext, req: Request, boundary: string): Pr
   const received: Received[] = [];
   let parser: MultipartRelatedParser;
   try {
-    parser = new MultipartRelatedParser(boundary, { maxHeaderBytes: MAX_PART_HEADER_BYTES, maxParts: ctx.config.maxFilesPerRequest }, (part) => {
-      const type = part.headers.get('content-type');
-      const media = type === undefined ? null : parseMediaType(type);
-      if (type !== undefined && media?.type !== DICOM) {
-        part.body.resume(); // a part we do not take is read past, not kept
-        received.push({ refused: STORE_STATUS.cannotUnderstand });
-        return;
-      }
-      const staged = ctx.store.stage(part.body, { maxBytes: ctx.config.maxFileBytes });
-      staged.catch(() => undefined); // awaited below; a cut-off part fails the whole body
-      received.push({ staged });
-    });
+    parser = new MultipartRelatedParser(
+      boundary,
+      { maxHeaderBytes: MAX_PART_HEADER_BYTES, maxParts: ctx.config.maxFilesPerRequest },
+      (part) => {
+        const type = part.headers.get('content-type');
+        const media = type === undefined ? null : parseMediaType(type);
+        if (type !== undefined && media?.type !== DICOM) {
+          part.body.resume(); // a part we do not take is read past, not kept
+          received.push({ refused: STORE_STATUS.cannotUnderstand });
+          return;
+        }
+        const staged = ctx.store.stage(part.body, { maxBytes: ctx.config.maxFileBytes });
+        staged.catch(() => undefined); // awaited below; a cut-off part fails the whole body
+        received.push({ staged });
+      },
+    );
     await pipeline(req, parser);
     return received;
   } catch (error) {
     await Promise.all(received.map(async (r) => 'staged' in r && (await r.staged.catch(() => null))?.discard()));
-    if (error instanceof MultipartRelatedError) throw new HttpError(400, 'MALFORMED_MULTIPART', `the multipart/related body is not valid: ${error.message}`);
+    if (error instanceof MultipartRelatedError)
+      throw new HttpError(400, 'MALFORMED_MULTIPART', `the multipart/related body is not valid: ${error.message}`);
     throw new HttpError(400, 'REQUEST_ABORTED', 'the upload was interrupted');
   }
 }
@@ -154,7 +166,10 @@ function referencedSop(header: DicomHeader, base: string): DicomJsonDataset {
   return {
     '00081150': attr('UI', header.sopClassUid),
     '00081155': attr('UI', header.sopInstanceUid),
-    '00081190': attr('UR', `${base}/studies/${header.studyInstanceUid}/series/${header.seriesInstanceUid}/instances/${header.sopInstanceUid}`),
+    '00081190': attr(
+      'UR',
+      `${base}/studies/${header.studyInstanceUid}/series/${header.seriesInstanceUid}/instances/${header.sopInstanceUid}`,
+    ),
   };
 }
 

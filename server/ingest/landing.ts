@@ -129,7 +129,12 @@ export async function placeInstance(
   }
   const caseId = await locks.run(arrival.organizationId, () => landingCase(ctx, locks, arrival, header, ip));
   if (!caseId) {
-    return { ok: false, code: 'INSTANCE_IN_OTHER_CASE', reason: `SOP Instance UID ${header.sopInstanceUid} is already stored in another case`, header };
+    return {
+      ok: false,
+      code: 'INSTANCE_IN_OTHER_CASE',
+      reason: `SOP Instance UID ${header.sopInstanceUid} is already stored in another case`,
+      header,
+    };
   }
   return { ok: true, caseId, header };
 }

@@ -56,7 +56,10 @@ describe.each(BACKENDS)('Orthanc DICOMweb plugin against teledx (%s)', (backend)
   };
 
   it("queries teledx's studies and series through the plugin (QIDO-RS), scoped to the token's township", async () => {
-    const studies = await orthanc.rest<Simplified[]>('POST', '/dicom-web/servers/teledx/qido', { Uri: '/studies', Arguments: { PatientName: '张*' } });
+    const studies = await orthanc.rest<Simplified[]>('POST', '/dicom-web/servers/teledx/qido', {
+      Uri: '/studies',
+      Arguments: { PatientName: '张*' },
+    });
     expect(studies.map((s) => s['0020000D']!.Value)).toEqual([study.studyUid]);
     expect(studies[0]!['00100010']!.Value).toBe('Zhang^San');
     expect(studies[0]!['00081190']!.Value).toBe(`${server.url}/dicom-web/studies/${study.studyUid}`);
@@ -83,7 +86,8 @@ describe.each(BACKENDS)('Orthanc DICOMweb plugin against teledx (%s)', (backend)
     const studies = [...new Set(instances.map((i) => i.ParentStudy))];
     await orthanc.rest('POST', '/dicom-web/servers/teledx/stow', { Resources: studies, Synchronous: true });
 
-    const sopOf = async (id: string) => (await orthanc.rest<{ MainDicomTags: { SOPInstanceUID: string } }>('GET', `/instances/${id}`)).MainDicomTags.SOPInstanceUID;
+    const sopOf = async (id: string) =>
+      (await orthanc.rest<{ MainDicomTags: { SOPInstanceUID: string } }>('GET', `/instances/${id}`)).MainDicomTags.SOPInstanceUID;
     const [ctSop, mrSop] = [await sopOf(instances[0]!.ID), await sopOf(instances[1]!.ID)];
     const ct = await teledxFile(ctSop);
     const mr = await teledxFile(mrSop);

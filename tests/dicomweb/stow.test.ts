@@ -38,7 +38,12 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
   let server: TestServer;
   let admin: ApiClient;
   let tech1: ApiClient;
-  const secrets: Record<'township1' | 'township2' | 'centre' | 'reader1', string> = { township1: '', township2: '', centre: '', reader1: '' };
+  const secrets: Record<'township1' | 'township2' | 'centre' | 'reader1', string> = {
+    township1: '',
+    township2: '',
+    centre: '',
+    reader1: '',
+  };
   const tokenIds: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -65,7 +70,9 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
 
   const bearer = (secret: string) => ({ Authorization: `Bearer ${secret}` });
   const client = (secret: string) =>
-    new api.DICOMwebClient({ url: `${server.url}/dicom-web`, headers: bearer(secret) } as ConstructorParameters<typeof api.DICOMwebClient>[0]) as unknown as {
+    new api.DICOMwebClient({ url: `${server.url}/dicom-web`, headers: bearer(secret) } as ConstructorParameters<
+      typeof api.DICOMwebClient
+    >[0]) as unknown as {
       storeInstances(o: { datasets: ArrayBuffer[]; studyInstanceUID?: string }): Promise<string>;
       searchForStudies(o?: object): Promise<Dataset[]>;
     };
@@ -90,7 +97,9 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
   };
 
   it('stores real corpus files sent by dicomweb-client with a township token, byte for byte, in new drafts marked as arrived', async () => {
-    const answer = JSON.parse(await client(secrets.township1).storeInstances({ datasets: CORPUS.map((f) => arrayBuffer(f.bytes)) })) as Dataset;
+    const answer = JSON.parse(
+      await client(secrets.township1).storeInstances({ datasets: CORPUS.map((f) => arrayBuffer(f.bytes)) }),
+    ) as Dataset;
     const referenced = items(answer, '00081199');
     expect(referenced).toHaveLength(CORPUS.length);
     expect(answer['00081198']).toBeUndefined();
@@ -173,7 +182,9 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     expect(items(answer, '00081199').map((r) => value(r, '00081155'))).toEqual([ct.sopInstanceUid]);
     expect(items(answer, '00081198').map((f) => [value(f, '00081155'), value(f, '00081197')])).toEqual([[other.sopInstanceUid, 0xa900]]);
     expect((await stow(secrets.township1, [ct.bytes], '/studies/not-a-uid')).status).toBe(400);
-    expect((await fetch(`${server.url}/dicom-web/studies/${ct.studyUid}/series`, { method: 'POST', headers: bearer(secrets.township1) })).status).toBe(405);
+    expect(
+      (await fetch(`${server.url}/dicom-web/studies/${ct.studyUid}/series`, { method: 'POST', headers: bearer(secrets.township1) })).status,
+    ).toBe(405);
   });
 
   it('lands an instance by its accession number, then further instances of its study in the same case', async () => {
@@ -194,7 +205,9 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     expect((await stow(secrets.township1, [ct.bytes])).status).toBe(200);
     expect(await studyUids(secrets.township1)).toContain(ct.studyUid);
     expect(await studyUids(secrets.township2)).not.toContain(ct.studyUid);
-    expect((await fetch(`${server.url}/dicom-web/studies/${ct.studyUid}/metadata`, { headers: bearer(secrets.township2) })).status).toBe(404);
+    expect((await fetch(`${server.url}/dicom-web/studies/${ct.studyUid}/metadata`, { headers: bearer(secrets.township2) })).status).toBe(
+      404,
+    );
     // the same instance from the other township: already another township's, refused
     const foreign = await stow(secrets.township2, [ct.bytes]);
     expect(foreign.status).toBe(409);
@@ -226,7 +239,11 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     expect(withCookie.status).toBe(403);
     expect(((await withCookie.json()) as { error: { code: string } }).error.code).toBe('CROSS_ORIGIN');
     // the technician's own session stores over STOW-RS too
-    const own = await fetch(`${server.url}/dicom-web/studies`, { method: 'POST', headers: { cookie: tech1.cookie, 'Content-Type': contentType }, body: new Uint8Array(body) });
+    const own = await fetch(`${server.url}/dicom-web/studies`, {
+      method: 'POST',
+      headers: { cookie: tech1.cookie, 'Content-Type': contentType },
+      body: new Uint8Array(body),
+    });
     expect(own.status).toBe(200);
     for (const authorization of ['Bearer tdx_not-a-token', 'Basic dGVjaDE6eA==', `Bearer ${secrets.township1}x`]) {
       const res = await fetch(`${server.url}/dicom-web/studies`, { headers: { cookie: tech1.cookie, Authorization: authorization } });
@@ -240,7 +257,10 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     expect(township1).toMatchObject({ state: 'active', role: 'TECHNICIAN', owner: { kind: 'organization' } });
     expect(township1.lastUsedAt).not.toBeNull();
     expect(list.find((t) => t.id === tokenIds.centre)).toMatchObject({ role: 'READER' });
-    expect(list.find((t) => t.id === tokenIds.reader1)).toMatchObject({ owner: { kind: 'user', user: { username: 'reader1' } }, role: 'READER' });
+    expect(list.find((t) => t.id === tokenIds.reader1)).toMatchObject({
+      owner: { kind: 'user', user: { username: 'reader1' } },
+      role: 'READER',
+    });
     expect(JSON.stringify(list)).not.toContain(secrets.township1.slice(10));
     expect(township1.prefix).toBe(secrets.township1.slice(0, township1.prefix.length));
 
@@ -251,7 +271,9 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     expect(((await admin.get('/api/api-tokens')).body as ApiTokenDto[]).find((t) => t.id === tokenIds.township2)!.state).toBe('revoked');
 
     // expiry: a token issued now, pushed past its end in the database before its first use
-    const issued = issuedApiTokenSchema.parse((await admin.post('/api/api-tokens', { name: 'short', owner: { username: 'tech1' }, expiresInDays: 1 })).body);
+    const issued = issuedApiTokenSchema.parse(
+      (await admin.post('/api/api-tokens', { name: 'short', owner: { username: 'tech1' }, expiresInDays: 1 })).body,
+    );
     await server.server.ctx.db.apiToken.update({ where: { id: issued.token.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await fetch(`${server.url}/dicom-web/studies`, { headers: bearer(issued.secret) })).status).toBe(401);
     expect(((await admin.get('/api/api-tokens')).body as ApiTokenDto[]).find((t) => t.id === issued.token.id)!.state).toBe('expired');

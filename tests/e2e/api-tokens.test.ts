@@ -10,15 +10,17 @@ it('issues a township token, shows its secret once, and revokes it', async () =>
   await page.getByTestId('nav-api-tokens').click();
   await expect.poll(() => page.getByTestId('api-token-form').isVisible()).toBe(true);
   await page.locator('#token-name').fill('乡镇 PACS');
-  const township = (await running.server.server.ctx.db.user.findUniqueOrThrow({ where: { username: 'tech1' }, include: { organization: true } }))
-    .organization;
+  const township = (
+    await running.server.server.ctx.db.user.findUniqueOrThrow({ where: { username: 'tech1' }, include: { organization: true } })
+  ).organization;
   await page.locator('#token-org').selectOption(township.id);
   await page.getByTestId('api-token-form').locator('button[type=submit]').click();
   const secretBox = page.getByTestId('api-token-secret');
   await expect.poll(() => secretBox.isVisible()).toBe(true);
   const secret = (await secretBox.locator('code').textContent())!.trim();
   expect(secret).toMatch(/^tdx_/);
-  const studies = () => fetch(`${running.server.url}/dicom-web/studies`, { headers: { Authorization: `Bearer ${secret}` } }).then((r) => r.status);
+  const studies = () =>
+    fetch(`${running.server.url}/dicom-web/studies`, { headers: { Authorization: `Bearer ${secret}` } }).then((r) => r.status);
   expect(await studies()).toBe(204); // the township has no studies yet: an empty answer, not a refusal
 
   const row = page.getByTestId('api-token-row').filter({ hasText: '乡镇 PACS' });

@@ -43,7 +43,16 @@ async function parse(boundary: string, chunks: Buffer[], slowReader = false): Pr
 }
 
 function randomBytes(random: () => number, boundary: string): Buffer {
-  const pieces = ['\r\n', '--', `--${boundary}`.slice(0, 1 + Math.floor(random() * (boundary.length + 1))), '\r\n-', 'DICM', '\r', '\n', '-'];
+  const pieces = [
+    '\r\n',
+    '--',
+    `--${boundary}`.slice(0, 1 + Math.floor(random() * (boundary.length + 1))),
+    '\r\n-',
+    'DICM',
+    '\r',
+    '\n',
+    '-',
+  ];
   const out: Buffer[] = [];
   const n = Math.floor(random() * 12);
   for (let i = 0; i < n; i++) {
@@ -68,7 +77,9 @@ function encode(boundary: string, parts: Parsed[], random: () => number): Buffer
     // the first delimiter may open the body without a CRLF before it
     const lead = i === 0 && out.length === 0 && random() < 0.5 ? '' : '\r\n';
     const padding = random() < 0.2 ? ' \t ' : '';
-    const headers = Object.entries(part.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const headers = Object.entries(part.headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     out.push(Buffer.from(`${lead}--${boundary}${padding}\r\n${headers}\r\n`, 'latin1'), part.body);
   });
   out.push(Buffer.from(`\r\n--${boundary}--`, 'latin1'));
@@ -78,7 +89,7 @@ function encode(boundary: string, parts: Parsed[], random: () => number): Buffer
 
 function chunked(body: Buffer, random: () => number): Buffer[] {
   const chunks: Buffer[] = [];
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     const size = random() < 0.3 ? 1 + Math.floor(random() * 3) : 1 + Math.floor(random() * 700);
     chunks.push(body.subarray(at, at + size));
     at += size;
@@ -88,7 +99,9 @@ function chunked(body: Buffer, random: () => number): Buffer[] {
 
 describe('the multipart/related parser', () => {
   it('reads a body as dicomweb-client writes it, and one byte at a time', async () => {
-    const body = Buffer.from('\r\n--b1\r\nContent-Type: application/dicom\r\n\r\nONE\r\n--b1\r\nContent-Type: application/dicom\r\n\r\nTWO\r\n--b1--');
+    const body = Buffer.from(
+      '\r\n--b1\r\nContent-Type: application/dicom\r\n\r\nONE\r\n--b1\r\nContent-Type: application/dicom\r\n\r\nTWO\r\n--b1--',
+    );
     expect(await parse('b1', [body])).toEqual([
       { headers: { 'content-type': 'application/dicom' }, body: Buffer.from('ONE') },
       { headers: { 'content-type': 'application/dicom' }, body: Buffer.from('TWO') },
@@ -121,7 +134,10 @@ describe('the multipart/related parser', () => {
     let refused = 0;
     for (let n = 0; n < 1000; n++) {
       const boundary = randomBoundary(random);
-      const parts = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({ headers: { 'content-type': 'application/dicom' }, body: randomBytes(random, boundary) }));
+      const parts = Array.from({ length: 1 + Math.floor(random() * 3) }, () => ({
+        headers: { 'content-type': 'application/dicom' },
+        body: randomBytes(random, boundary),
+      }));
       const body = Buffer.from(encode(boundary, parts, random));
       const mutations = 1 + Math.floor(random() * 4);
       let mutated = body;
@@ -155,7 +171,8 @@ describe('the multipart/related parser', () => {
       '\r\n--bogus\r\n\r\nabc\r\n--b--',
       '\r\n--b\r\nno colon here\r\n\r\nabc\r\n--b--',
     ];
-    for (const body of bad) await expect(parse('b', [Buffer.from(body)]), JSON.stringify(body.slice(0, 40))).rejects.toBeInstanceOf(MultipartRelatedError);
+    for (const body of bad)
+      await expect(parse('b', [Buffer.from(body)]), JSON.stringify(body.slice(0, 40))).rejects.toBeInstanceOf(MultipartRelatedError);
     expect(() => new MultipartRelatedParser('', LIMITS, () => undefined)).toThrow(MultipartRelatedError);
     expect(validBoundary('a'.repeat(201))).toBe(false);
     expect(validBoundary(`${'9c31fc7f-3159-4cf0-b874-38c3e6abc39d'}-${'9c31fc7f-3159-4cf0-b874-38c3e6abc39d'}`)).toBe(true); // Orthanc's
@@ -166,16 +183,41 @@ describe('the multipart/related parser', () => {
 describe('the Content-Type parser', () => {
   it('reads the forms clients send', () => {
     const dicomweb = parseMediaType('multipart/related; type="application/dicom"; boundary="abc-123"')!;
-    expect([dicomweb.type, dicomweb.params.get('type'), dicomweb.params.get('boundary')]).toEqual(['multipart/related', 'application/dicom', 'abc-123']);
+    expect([dicomweb.type, dicomweb.params.get('type'), dicomweb.params.get('boundary')]).toEqual([
+      'multipart/related',
+      'application/dicom',
+      'abc-123',
+    ]);
     const bare = parseMediaType('Multipart/Related;type=application/dicom;boundary=----=_Part_1')!;
-    expect([bare.type, bare.params.get('type'), bare.params.get('boundary')]).toEqual(['multipart/related', 'application/dicom', '----=_Part_1']);
+    expect([bare.type, bare.params.get('type'), bare.params.get('boundary')]).toEqual([
+      'multipart/related',
+      'application/dicom',
+      '----=_Part_1',
+    ]);
     expect(parseMediaType('multipart/related; boundary="a\\"b"')!.params.get('boundary')).toBe('a"b');
-    for (const bad of ['', 'multipart', 'a/b/c', 'a/b; x', 'a/b; x="open', 'a/b; x=1; x=2', 'a/b; x="1" y']) expect(parseMediaType(bad), bad).toBeNull();
+    for (const bad of ['', 'multipart', 'a/b/c', 'a/b; x', 'a/b; x="open', 'a/b; x=1; x=2', 'a/b; x="1" y'])
+      expect(parseMediaType(bad), bad).toBeNull();
   });
 
   it('answers a media type or null for 2,000 seeded random values, never throws', () => {
     const random = seededRandom(77);
-    const pieces = ['multipart/related', ';', ' ', '"', '\\', '=', 'type', 'boundary', 'application/dicom', '\t', ',', '/', 'x', '张', '\u0000'];
+    const pieces = [
+      'multipart/related',
+      ';',
+      ' ',
+      '"',
+      '\\',
+      '=',
+      'type',
+      'boundary',
+      'application/dicom',
+      '\t',
+      ',',
+      '/',
+      'x',
+      '张',
+      '\u0000',
+    ];
     for (let n = 0; n < 2000; n++) {
       const value = Array.from({ length: Math.floor(random() * 12) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
       const parsed = parseMediaType(value);
@@ -186,4 +228,3 @@ describe('the Content-Type parser', () => {
     }
   });
 });
-

@@ -96,7 +96,12 @@ export function ApiTokensScreen() {
             </Field>
           ) : (
             <Field id="token-user" label={t('apiTokens.username')} required>
-              <input id="token-user" value={form.username} maxLength={64} onChange={(e) => setForm({ ...form, username: e.target.value })} />
+              <input
+                id="token-user"
+                value={form.username}
+                maxLength={64}
+                onChange={(e) => setForm({ ...form, username: e.target.value })}
+              />
             </Field>
           )}
           <Field id="token-days" label={t('apiTokens.days')} required>
