@@ -87,6 +87,8 @@ async function userOwner(tx: Tx, username: string): Promise<{ userId: string; or
   const user = await tx.user.findUnique({ where: { username } });
   // a service account (a device's, another token's) is inactive: it cannot be a token's user either
   if (!user || !user.active) throw new HttpError(400, 'UNKNOWN_USER', `no active user ${username}`);
+  // an integration never needs to administer: a leaked administrator's token could issue further tokens
+  if (user.role === 'ADMIN') throw new HttpError(400, 'ADMIN_TOKEN_REFUSED', 'tokens are not issued for administrators');
   return { userId: user.id, organizationId: null };
 }
 

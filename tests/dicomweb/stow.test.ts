@@ -282,5 +282,6 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     expect(audit.filter((a) => a.action === 'api_token.issue')).toHaveLength(5);
     expect(audit.filter((a) => a.action === 'api_token.revoke').map((a) => a.entityId)).toEqual([tokenIds.township2]);
     expect((await admin.post('/api/api-tokens', { name: 'x', owner: { username: 'nobody' } })).status).toBe(400);
+    expect((await admin.post('/api/api-tokens', { name: 'x', owner: { username: 'admin' } })).body.error.code).toBe('ADMIN_TOKEN_REFUSED');
   });
 });
