@@ -1,6 +1,7 @@
 // STOW-RS and API tokens, on SQLite and PostgreSQL: dicomweb-client (the client OHIF uses) stores real corpus files
 // with a township's token, which land by the C-STORE rule (accession, study, else a new draft marked as arrived over
-// DICOMweb); partial failures answer 202 with the Failed SOP sequence and the rest stored; the tokens are scoped
+// DICOMweb); partial failures (a corrupt file, a conflicting instance, one over the size cap) answer 202 with the
+// Failed SOP sequence and the rest stored; the tokens are scoped
 // like their owners (a township's sees and stores only its own, a centre's reads only what is routed to it and
 // stores nothing), revoked or expired ones are refused, and bearer requests pass the same-origin rule that cookie
 // requests from another origin do not.
@@ -26,6 +27,7 @@ const CORPUS = ['CT_small.dcm', 'MR_small.dcm', 'SC_rgb_jpeg_dcmtk.dcm', 'SC_rgb
 }));
 /** the UIDs in the corpus files (dcmdump): MR_small_implicit.dcm is the same MR instance, encoded otherwise */
 const MR_SOP = '1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457';
+const MAX_FILE_BYTES = 1_000_000;
 
 function multipart(parts: Buffer[], boundary = `b-${newUid()}`, type = 'application/dicom') {
   const chunks: Buffer[] = [];
@@ -47,7 +49,8 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
   const tokenIds: Record<string, string> = {};
 
   beforeAll(async () => {
-    server = await startTestServer(backend);
+    // a small cap on one file, to see a part over it refused alone (the corpus files are at most 40 KB)
+    server = await startTestServer(backend, { TELEDX_MAX_FILE_BYTES: String(MAX_FILE_BYTES) });
     admin = await server.login('admin');
     tech1 = await server.login('tech1');
     const { db } = server.server.ctx;
@@ -131,7 +134,9 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     const corrupt = Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.from([0x02, 0x00, 0x10, 0x00, 0xff])]);
     // the corpus's MR instance again, implicit VR this time: other bytes under a SOP Instance UID already stored
     const conflicting = readFileSync(corpusFile('test_files/MR_small_implicit.dcm'));
-    const res = await stow(secrets.township1, [fresh.bytes, corrupt, conflicting]);
+    const large = syntheticCt({ rows: 800, columns: 800 }); // 1.28 MB of pixels: over the cap, drained, not kept
+    expect(large.bytes.length).toBeGreaterThan(MAX_FILE_BYTES);
+    const res = await stow(secrets.township1, [fresh.bytes, corrupt, conflicting, large.bytes]);
     expect(res.status).toBe(202);
     expect(res.headers.get('content-type')).toBe('application/dicom+json');
     const answer = (await res.json()) as Dataset;
@@ -140,9 +145,11 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
     expect(failed.map((f) => [value(f, '00081155') ?? null, value(f, '00081197')])).toEqual([
       [null, 0xc000],
       [MR_SOP, 0x0111],
+      [null, 0xa700],
     ]);
     expect(failed[1]!['00081197']!.vr).toBe('US');
     expect(await studyUids(secrets.township1)).toContain(fresh.studyUid);
+    expect(await studyUids(secrets.township1)).not.toContain(large.studyUid);
 
     const allFailed = await stow(secrets.township1, [corrupt, conflicting]);
     expect(allFailed.status).toBe(409);
