@@ -1,10 +1,9 @@
 // STOW-RS and API tokens, on SQLite and PostgreSQL: dicomweb-client (the client OHIF uses) stores real corpus files
 // with a township's token, which land by the C-STORE rule (accession, study, else a new draft marked as arrived over
 // DICOMweb); partial failures (a corrupt file, a conflicting instance, one over the size cap) answer 202 with the
-// Failed SOP sequence and the rest stored; the tokens are scoped
-// like their owners (a township's sees and stores only its own, a centre's reads only what is routed to it and
-// stores nothing), revoked or expired ones are refused, and bearer requests pass the same-origin rule that cookie
-// requests from another origin do not.
+// Failed SOP sequence and the rest stored; the tokens are scoped like their owners (a township's sees and stores
+// only its own, a centre's reads only what is routed to it and stores nothing), revoked or expired ones are refused,
+// and bearer requests pass the same-origin rule that cookie requests from another origin do not.
 import { readFileSync } from 'node:fs';
 import { api } from 'dicomweb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
