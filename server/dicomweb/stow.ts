@@ -17,7 +17,7 @@ import { ingestFiles } from '../ingest/ingest.ts';
 import { landingLocksOf, placeInstance, STORE_STATUS, storeStatusOf } from '../ingest/landing.ts';
 import { attr } from './dicom-json.ts';
 import type { DicomJsonDataset } from './instance-file.ts';
-import { MultipartRelatedError, MultipartRelatedParser, parseMediaType } from './multipart-related.ts';
+import { MultipartRelatedError, MultipartRelatedParser, parseMediaType, type RelatedPart } from './multipart-related.ts';
 
 const DICOM = 'application/dicom';
 /** a part header block: Content-Type, Content-Length, Content-ID and the like */
@@ -134,30 +134,26 @@ function dicomBoundary(contentType: string | undefined): string {
  */
 async function receiveParts(ctx: AppContext, req: Request, boundary: string): Promise<Received[]> {
   const received: Received[] = [];
-  let parser: MultipartRelatedParser;
+  const take = (part: RelatedPart) => {
+    const type = part.headers.get('content-type');
+    if (type !== undefined && parseMediaType(type)?.type !== DICOM) {
+      part.body.resume(); // a part we do not take is read past, not kept
+      received.push({ refused: STORE_STATUS.cannotUnderstand });
+      return;
+    }
+    const staged = ctx.store.stage(part.body, { maxBytes: ctx.config.maxFileBytes });
+    staged.catch(() => undefined); // awaited later; a cut-off part fails the whole body
+    received.push({ staged });
+  };
   try {
-    parser = new MultipartRelatedParser(
-      boundary,
-      { maxHeaderBytes: MAX_PART_HEADER_BYTES, maxParts: ctx.config.maxFilesPerRequest },
-      (part) => {
-        const type = part.headers.get('content-type');
-        const media = type === undefined ? null : parseMediaType(type);
-        if (type !== undefined && media?.type !== DICOM) {
-          part.body.resume(); // a part we do not take is read past, not kept
-          received.push({ refused: STORE_STATUS.cannotUnderstand });
-          return;
-        }
-        const staged = ctx.store.stage(part.body, { maxBytes: ctx.config.maxFileBytes });
-        staged.catch(() => undefined); // awaited below; a cut-off part fails the whole body
-        received.push({ staged });
-      },
-    );
-    await pipeline(req, parser);
+    const limits = { maxHeaderBytes: MAX_PART_HEADER_BYTES, maxParts: ctx.config.maxFilesPerRequest };
+    await pipeline(req, new MultipartRelatedParser(boundary, limits, take));
     return received;
   } catch (error) {
     await Promise.all(received.map(async (r) => 'staged' in r && (await r.staged.catch(() => null))?.discard()));
     if (error instanceof MultipartRelatedError)
       throw new HttpError(400, 'MALFORMED_MULTIPART', `the multipart/related body is not valid: ${error.message}`);
+    // the client went away (or its connection broke): nobody reads the answer, but it is no server fault
     throw new HttpError(400, 'REQUEST_ABORTED', 'the upload was interrupted');
   }
 }
