@@ -10,16 +10,16 @@ import { actorForApiToken } from './api-tokens.ts';
 import { actorForToken, SESSION_COOKIE } from './sessions.ts';
 
 /**
- * An `Authorization` header decides alone: a valid `Bearer` API token is its actor, anything else (a revoked or
- * expired token, another scheme) is no actor at all, and the cookie is then ignored. So a request never acts
- * with an ambient cookie once it names a credential, which is what lets same-origin.ts wave bearer requests through.
+ * An `Authorization: Bearer` header decides alone: a valid API token is its actor, anything else (a revoked,
+ * expired or malformed token) is no actor at all, and the cookie is then ignored. So a request never acts with an
+ * ambient cookie once it names a token, which is what lets same-origin.ts wave bearer requests through. Another
+ * scheme (a proxy's Basic credentials, which browsers do attach by themselves) leaves the cookie to decide.
  */
 export function authenticate(db: Db): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      const authorization = req.headers.authorization;
-      if (authorization !== undefined) {
-        const secret = bearerSecret(authorization);
+      if (hasBearer(req.headers.authorization)) {
+        const secret = bearerSecret(req.headers.authorization!);
         req.actor = (secret && (await actorForApiToken(db, secret))) || undefined;
         return next();
       }
@@ -32,7 +32,11 @@ export function authenticate(db: Db): RequestHandler {
   };
 }
 
-/** The secret of an `Authorization: Bearer <secret>` header (RFC 6750 2.1), or null for another scheme. */
+/** Whether an `Authorization` header names the Bearer scheme (whatever follows it). */
+export const hasBearer = (authorization: string | undefined): boolean =>
+  authorization !== undefined && /^bearer(\s|$)/i.test(authorization);
+
+/** The secret of an `Authorization: Bearer <secret>` header (RFC 6750 2.1), or null when it is malformed. */
 export function bearerSecret(authorization: string): string | null {
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
   return match ? match[1]! : null;

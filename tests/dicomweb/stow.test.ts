@@ -251,10 +251,19 @@ describe.each(BACKENDS)('STOW-RS and API tokens (%s)', (backend) => {
       body: new Uint8Array(body),
     });
     expect(own.status).toBe(200);
-    for (const authorization of ['Bearer tdx_not-a-token', 'Basic dGVjaDE6eA==', `Bearer ${secrets.township1}x`]) {
+    for (const authorization of ['Bearer tdx_not-a-token', 'Bearer', 'bearer  ', `Bearer ${secrets.township1}x`]) {
       const res = await fetch(`${server.url}/dicom-web/studies`, { headers: { cookie: tech1.cookie, Authorization: authorization } });
       expect(res.status, authorization).toBe(401);
     }
+    // a proxy's Basic credentials (which browsers attach by themselves) leave the cookie to decide, origin rule included
+    const basic = { cookie: tech1.cookie, Authorization: 'Basic dGVjaDE6eA==' };
+    expect((await fetch(`${server.url}/dicom-web/studies`, { headers: basic })).status).toBe(200);
+    const basicFromElsewhere = await fetch(`${server.url}/dicom-web/studies`, {
+      method: 'POST',
+      headers: { ...basic, 'Content-Type': contentType, ...fromElsewhere },
+      body: new Uint8Array(body),
+    });
+    expect(basicFromElsewhere.status).toBe(403);
   });
 
   it('refuses revoked and expired tokens (401), lists tokens with their last use and never their secrets, audits issue and revoke', async () => {
