@@ -109,6 +109,8 @@ export const caseSummaryDtoSchema = z.strictObject({
   accessionNumber: z.string(),
   /** the case was opened by images a registered device sent (DICOM C-STORE): the technician checks and submits it */
   fromDevice: z.strictObject({ aeTitle: z.string() }).nullable(),
+  /** how the images that opened the case arrived (C-STORE from a device, or STOW-RS), else null (registered by hand) */
+  arrivedVia: z.enum(['DIMSE', 'DICOMWEB']).nullable(),
   status: z.enum(CASE_STATUSES),
   examKind: examKindSchema,
   bodyPart: z.string().nullable(),
@@ -243,7 +245,7 @@ export const caseDetailDtoSchema = z.strictObject({
 export type CaseDetailDto = z.infer<typeof caseDetailDtoSchema>;
 
 /** The kinds of act the audit log can be narrowed to, by the first part of their verb. */
-export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium', 'device', 'dicom'] as const;
+export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium', 'device', 'dicom', 'api_token'] as const;
 export type AuditArea = (typeof AUDIT_AREAS)[number];
 
 /** GET /api/audit: newest first, a page at a time (`before`: the id of the last entry already shown). */

@@ -19,6 +19,7 @@ import { NewExamScreen } from './screens/new-exam/NewExamScreen.tsx';
 import { QualityScreen } from './screens/quality/QualityScreen.tsx';
 import { AuditScreen } from './screens/audit/AuditScreen.tsx';
 import { DevicesScreen } from './screens/devices/DevicesScreen.tsx';
+import { ApiTokensScreen } from './screens/api-tokens/ApiTokensScreen.tsx';
 import { RoutingRulesScreen } from './screens/routing-rules/RoutingRulesScreen.tsx';
 import { WorklistScreen } from './screens/worklist/WorklistScreen.tsx';
 import { homePath, SCREEN_ROLES, SessionContext } from './session.ts';
@@ -35,6 +36,7 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
   if (pathname === paths.quality()) return SCREEN_ROLES.quality.includes(role) ? <QualityScreen /> : <Forbidden />;
   if (pathname === paths.devices()) return SCREEN_ROLES.devices.includes(role) ? <DevicesScreen /> : <Forbidden />;
+  if (pathname === paths.apiTokens()) return SCREEN_ROLES.apiTokens.includes(role) ? <ApiTokensScreen /> : <Forbidden />;
   if (pathname === paths.audit()) return SCREEN_ROLES.audit.includes(role) ? <AuditScreen /> : <Forbidden />;
   if (pathname === paths.caseHistory()) return <CasesScreen />;
   if (pathname === paths.consultations()) return SCREEN_ROLES.consultations.includes(role) ? <ConsultationsScreen /> : <Forbidden />;

@@ -52,6 +52,8 @@ export const paths = {
   /** administrators: the audit trail */
   audit: () => '/audit',
   devices: () => '/devices',
+  /** administrators: the API tokens of integrations */
+  apiTokens: () => '/api-tokens',
   /** live consultations (远程会诊): requested by the township, asked of a reading centre */
   consultations: () => '/consultations',
   consultRoom: (id: string) => `/consultations/${encodeURIComponent(id)}/room`,

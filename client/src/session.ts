@@ -29,7 +29,7 @@ export function homePath(role: Role): string {
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
 export const SCREEN_ROLES: Record<
-  'worklist' | 'routingRules' | 'quality' | 'audit' | 'devices' | 'consultations' | 'consultRoom',
+  'worklist' | 'routingRules' | 'quality' | 'audit' | 'devices' | 'apiTokens' | 'consultations' | 'consultRoom',
   readonly Role[]
 > = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
@@ -37,6 +37,7 @@ export const SCREEN_ROLES: Record<
   quality: ['SUPERVISOR', 'ADMIN'],
   audit: ['ADMIN'],
   devices: ['ADMIN'],
+  apiTokens: ['ADMIN'],
   /** the township asks, the reading centre answers; administrators read the record of them all */
   consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'READER', 'SUPERVISOR', 'ADMIN'],
   /** the room, and the notices and reminders that lead there: those who take part (administrators do not) */

@@ -86,33 +86,37 @@ async function resolvePatient(tx: Tx, actor: Actor, p: PatientFields): Promise<s
   return created.id;
 }
 
-/** What a device's first image of an exam says about it (decoded from the DICOM header by the DICOM service). */
-export interface DeviceCaseInput {
+/** Who sent images that open a case: a township's user, and the device they came from if by DICOM C-STORE. */
+export interface Arrival {
+  organizationId: string;
+  userId: string;
+  device: { id: string; aeTitle: string } | null;
+}
+
+/** What the first image of an arrived exam says about it (decoded from its DICOM header). */
+export interface ArrivedCaseInput {
   examKind: ExamKind;
   bodyPart: string | null;
   patient: { name: string; sex: Sex; birthDate: string | null; dicomPatientId: string | null };
 }
 
 /**
- * A DRAFT case opened by images a registered device sent without a known accession number or study: the device's
- * township, authored by the device's service account and marked with the device, for the technician to check and
- * submit. The patient is the township's existing record only when the DICOM patient ID (as the record's resident ID
- * number or as the patient ID of one of its earlier studies) comes with the same name and birth date; anything less
- * is a new record, never a guess.
+ * A DRAFT case opened by images that arrived without a known accession number or study: from a registered device
+ * (DICOM C-STORE, authored by its service account and marked with it) or over DICOMweb (STOW-RS, authored by the
+ * township user or token that stored them), in the sender's township, for the technician to check and submit. The
+ * patient is the township's existing record only when the DICOM patient ID (as the record's resident ID number or as
+ * the patient ID of one of its earlier studies) comes with the same name and birth date; anything less is a new
+ * record, never a guess.
  */
-export async function createCaseFromDevice(
-  ctx: { db: Db },
-  device: { id: string; userId: string; organizationId: string; aeTitle: string },
-  input: DeviceCaseInput,
-  ip?: string,
-): Promise<string> {
+export async function createArrivedCase(ctx: { db: Db }, arrival: Arrival, input: ArrivedCaseInput, ip?: string): Promise<string> {
+  const device = arrival.device;
   return ctx.db.$transaction(async (tx) => {
     const p = input.patient;
     const match =
       p.dicomPatientId && p.birthDate
         ? await tx.patient.findFirst({
             where: {
-              organizationId: device.organizationId,
+              organizationId: arrival.organizationId,
               name: p.name,
               birthDate: p.birthDate,
               OR: [{ nationalId: p.dicomPatientId }, { cases: { some: { studies: { some: { dicomPatientId: p.dicomPatientId } } } } }],
@@ -124,17 +128,18 @@ export async function createCaseFromDevice(
       match?.id ??
       (
         await tx.patient.create({
-          data: { name: p.name, sex: p.sex, birthDate: p.birthDate, organizationId: device.organizationId },
+          data: { name: p.name, sex: p.sex, birthDate: p.birthDate, organizationId: arrival.organizationId },
         })
       ).id;
-    const accessionNumber = await nextAccessionNumber(tx, device.organizationId);
+    const accessionNumber = await nextAccessionNumber(tx, arrival.organizationId);
     const created = await tx.case.create({
       data: {
         accessionNumber,
         patientId,
-        originOrgId: device.organizationId,
-        createdById: device.userId,
-        deviceId: device.id,
+        originOrgId: arrival.organizationId,
+        createdById: arrival.userId,
+        deviceId: device?.id ?? null,
+        arrivedVia: device ? 'DIMSE' : 'DICOMWEB',
         examKind: input.examKind,
         bodyPart: input.bodyPart,
         priority: 'ROUTINE' satisfies Priority,
@@ -142,7 +147,7 @@ export async function createCaseFromDevice(
       },
     });
     await recordAudit(tx, {
-      actorId: device.userId,
+      actorId: arrival.userId,
       action: 'case.create',
       entityType: 'Case',
       entityId: created.id,
@@ -152,7 +157,7 @@ export async function createCaseFromDevice(
         priority: 'ROUTINE',
         patientId,
         accessionNumber,
-        device: device.aeTitle,
+        ...(device ? { device: device.aeTitle } : { via: 'DICOMWEB' }),
         patientMatched: !!match,
       },
     });

@@ -1,12 +1,15 @@
-// The DICOMweb edge under /dicom-web (PS3.18 QIDO-RS and WADO-RS, GET only), outside the /api route table:
-// the same session cookie as the REST API (auth/middleware.ts authenticate), 401 without one, and every lookup
-// scoped by cases/access.ts caseScope inside qido.ts, so a study outside the caller's scope is 404 like a missing
-// one. The paths are matched here, segment by segment, and handed to the plain functions of qido.ts and wado.ts.
+// The DICOMweb edge under /dicom-web (PS3.18 QIDO-RS and WADO-RS by GET, STOW-RS by POST), outside the /api route
+// table: the same session cookie or API token as the REST API (auth/middleware.ts authenticate), 401 without one,
+// the same refusal of cross-origin writes (http/same-origin.ts), and every lookup scoped by cases/access.ts
+// caseScope inside qido.ts, so a study outside the caller's scope is 404 like a missing one. The paths are matched
+// here, segment by segment, and handed to the plain functions of qido.ts, wado.ts and stow.ts.
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { authenticate } from '../auth/middleware.ts';
 import type { AppContext } from '../context.ts';
 import { errorHandler, HttpError, unauthenticated } from '../http/errors.ts';
+import { sameOriginWrites } from '../http/same-origin.ts';
 import { parseQidoQuery, searchInstances, searchSeries, searchStudies, type QidoContext } from './qido.ts';
+import { storeInstances } from './stow.ts';
 import { retrieveBulkdata, retrieveFrames, retrieveInstances, retrieveMetadata, retrieveRendered, type WadoContext } from './wado.ts';
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
@@ -27,17 +30,8 @@ function sendJson(res: Response, body: unknown[]): void {
   res.end(JSON.stringify(body));
 }
 
-async function dispatch(ctx: AppContext, req: Request, res: Response): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('Allow', 'GET');
-    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not offered under /dicom-web (QIDO-RS and WADO-RS only)`);
-  }
-  if (!req.actor) throw unauthenticated();
-  const base = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
-  const q: QidoContext = { db: ctx.db, provider: ctx.provider, actor: req.actor, base };
-  const w: WadoContext = { db: ctx.db, store: ctx.store, actor: req.actor, base };
-  const search = () => parseQidoQuery(new URL(req.originalUrl, 'http://localhost').searchParams);
-  const s = req.path
+function pathSegments(req: Request): string[] {
+  return req.path
     .split('/')
     .filter(Boolean)
     .map((segment) => {
@@ -47,6 +41,24 @@ async function dispatch(ctx: AppContext, req: Request, res: Response): Promise<v
         throw new HttpError(400, 'BAD_PATH', 'the path is not valid percent-encoding');
       }
     });
+}
+
+/** STOW-RS takes POST on /studies and /studies/{uid}; every other resource is read-only. */
+const isStowPath = (s: string[]) => s[0] === 'studies' && s.length <= 2;
+
+async function dispatch(ctx: AppContext, req: Request, res: Response): Promise<void> {
+  const s = pathSegments(req);
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !(req.method === 'POST' && isStowPath(s))) {
+    res.setHeader('Allow', isStowPath(s) ? 'GET, POST' : 'GET');
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not offered on this DICOMweb resource`);
+  }
+  if (!req.actor) throw unauthenticated();
+  const base = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+  if (req.method === 'POST')
+    return storeInstances(ctx, req.actor, req, res, base, s[1] === undefined ? undefined : uid(s[1], 'the Study Instance UID'));
+  const q: QidoContext = { db: ctx.db, provider: ctx.provider, actor: req.actor, base };
+  const w: WadoContext = { db: ctx.db, store: ctx.store, actor: req.actor, base };
+  const search = () => parseQidoQuery(new URL(req.originalUrl, 'http://localhost').searchParams);
   const accept = req.headers.accept;
   const notRoute = () => new HttpError(404, 'NOT_FOUND', `no DICOMweb resource ${req.path}`);
 
@@ -88,9 +100,11 @@ async function dispatch(ctx: AppContext, req: Request, res: Response): Promise<v
   throw notRoute();
 }
 
-/** The handlers app.ts mounts at /dicom-web: the session, the dispatch, the JSON error answer. */
+/** The handlers app.ts mounts at /dicom-web: the origin check, the session or token, the dispatch, the JSON error answer. */
 export function dicomWebEdge(ctx: AppContext): (RequestHandler | ErrorRequestHandler)[] {
   return [
+    // before any body is read: a cross-origin STOW with the user's cookie is refused before a byte is staged
+    sameOriginWrites(ctx.config.publicOrigins),
     authenticate(ctx.db),
     (req: Request, res: Response, next: NextFunction) => {
       dispatch(ctx, req, res).catch(next);

@@ -12,7 +12,8 @@ import { captureDeclaredCharsets, declaredCharsetOf, EncodedDataset, IMPLICIT_VR
 import { createPerformedStep, MPPS_SOP_CLASS, updatePerformedStep, type MppsOutcome } from './mpps.ts';
 import { answerCommitment, STORAGE_COMMITMENT_PUSH } from './commitment.ts';
 import { part10Header } from './part10.ts';
-import { LandingLocks, receiveInstance, type Device } from './receive.ts';
+import { landingLocksOf } from '../ingest/landing.ts';
+import { receiveInstance, type Device } from './receive.ts';
 import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
 import { answerWorklistQuery, MODALITY_WORKLIST_FIND } from './worklist.ts';
 import type { StagedBlob } from '../../storage/blob-store.ts';
@@ -53,7 +54,7 @@ const comment = (text: string) => text.replace(/[\\\r\n]/g, ' ').slice(0, 64);
 export async function startDicomService(ctx: AppContext, host: string, settings: { port: number; aeTitle: string }): Promise<DicomService> {
   dimseLog.setLevel('silent');
   captureDeclaredCharsets(ctx.config.defaultCharset);
-  const locks = new LandingLocks();
+  const locks = landingLocksOf(ctx);
   const sockets = new Set<Socket>();
   const pending = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {

@@ -3,6 +3,7 @@
 // access-matrix test are all made from it.
 import { z } from 'zod';
 import { auditRoutes } from '../audit/routes.ts';
+import { apiTokenRoutes } from '../auth/api-token-routes.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { casesRoutes } from '../cases/routes.ts';
 import { consortiumRoutes } from '../consortium/routes.ts';
@@ -66,6 +67,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...filesRoutes,
   ...routingRoutes,
   ...deviceRoutes,
+  ...apiTokenRoutes,
   ...readingRoutes,
   ...consortiumRoutes,
   ...reportingRoutes,

@@ -7,10 +7,15 @@
 //   Origin          sent by every browser on a cross-origin request and on any POST/PUT/PATCH/DELETE, including
 //                   over plain http on a LAN address, where there is no Sec-Fetch-Site: it must be our own origin;
 //   neither         not a browser (curl, scripts, DICOM tools, the tests' client): no ambient cookie to abuse, let it be.
+// A request with an `Authorization: Bearer` header is let through whatever its origin: authenticate() then ignores
+// the cookie, so nothing ambient acts; a browser never adds that header by itself (unlike a proxy's Basic
+// credentials), and a page can send it only with a token it was given (to another origin, only after a CORS
+// preflight teledx does not grant).
 // The same judgement guards the Socket.IO handshake, whose cookie would otherwise open a socket for another origin.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { RequestHandler } from 'express';
+import { hasBearer } from '../auth/middleware.ts';
 import { HttpError } from './errors.ts';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -22,7 +27,7 @@ const OWN_FETCH_SITES = new Set(['same-origin', 'none']);
  */
 export function sameOriginWrites(publicOrigins: readonly string[]): RequestHandler {
   return (req, _res, next) => {
-    if (READ_METHODS.has(req.method)) return next();
+    if (READ_METHODS.has(req.method) || hasBearer(req.headers.authorization)) return next();
     const foreign = foreignOrigin(req, publicOrigins);
     if (foreign) throw new HttpError(403, 'CROSS_ORIGIN', `refused: a ${req.method} sent by a page of ${foreign}, not of teledx`);
     next();

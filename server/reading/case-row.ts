@@ -28,6 +28,7 @@ export function toSummary(row: SummaryRow, sla: SlaPolicy): CaseSummaryDto {
     id: row.id,
     accessionNumber: row.accessionNumber,
     fromDevice: row.device ? { aeTitle: row.device.aeTitle } : null,
+    arrivedVia: (row.arrivedVia as CaseSummaryDto['arrivedVia']) ?? null,
     status: row.status as CaseStatus,
     examKind: row.examKind as ExamKind,
     bodyPart: row.bodyPart,

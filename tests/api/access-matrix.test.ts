@@ -44,6 +44,7 @@ type Fixture =
   | 'rule'
   | 'device'
   | 'township'
+  | 'apiToken'
   | 'ecg'
   | 'resumable';
 
@@ -79,6 +80,9 @@ const MATRIX: Record<string, Row> = {
   'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
   'PUT /organizations/:id/dicom-settings': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'GET /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'POST /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
+  'DELETE /api-tokens/:id': { fixture: 'apiToken', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
   'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200] },
   'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
   'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
@@ -309,6 +313,11 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { params: { id: await resumableUpload() } };
       case 'township':
         return { params: { id: ids.township! }, body: { mppsAutoSubmit: false } };
+      case 'apiToken': {
+        const created = await as('admin', 'POST', '/api/api-tokens', { name: 'matrix', owner: { organizationId: ids.township } });
+        expect(created.status).toBe(201);
+        return { params: { id: created.body.token.id } };
+      }
       case 'device': {
         const device = { aeTitle: `MATRIX${++deviceCount}`, organizationId: ids.township, active: false };
         const created = await as('admin', 'POST', '/api/devices', device);
@@ -329,6 +338,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { examKind: 'OTHER', centreId: ids.imagingCentre, active: false };
       case 'POST /devices':
         return { aeTitle: `MATRIXNEW${++deviceCount}`, organizationId: ids.township };
+      case 'POST /api-tokens':
+        return { name: 'matrix', owner: { username: 'tech1' }, expiresInDays: 30 };
       case 'POST /cases/:id/reassign':
         return { readerId: ids.super1 };
       case 'PUT /cases/:id/report':

@@ -46,6 +46,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0010_accession_devices',
         '0011_mpps',
         '0012_device_port_study_uid',
+        '0013_api_tokens',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -77,6 +78,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0010_accession_devices',
         '0011_mpps',
         '0012_device_port_study_uid',
+        '0013_api_tokens',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();

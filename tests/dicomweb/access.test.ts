@@ -50,14 +50,30 @@ describe.each(BACKENDS)('DICOMweb access (%s)', (backend) => {
     ];
   };
 
-  it('answers 401 without a session, on QIDO-RS and WADO-RS alike, and 405 for anything but GET', async () => {
+  it('answers 401 without a session, on QIDO-RS, WADO-RS and STOW-RS alike, 403 to STOW-RS but by a township, and 405 elsewhere', async () => {
     for (const path of ['/studies', '/series', '/instances', ...wadoPaths(township1)]) {
       const res = await get(null, path);
       expect(res.status, path).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
     }
-    const post = await fetch(`${server.url}/dicom-web/studies`, { method: 'POST', headers: { cookie: clients.get('admin')!.cookie } });
-    expect(post.status).toBe(405);
+    const as = (user: string | null, method: string, path: string) =>
+      fetch(`${server.url}/dicom-web${path}`, { method, headers: user ? { cookie: clients.get(user)!.cookie } : {} });
+    expect((await as(null, 'POST', '/studies')).status).toBe(401);
+    // STOW-RS is the township's: a reading centre or an administrator stores nothing (403 before the body is read)
+    for (const user of ['reader1', 'ecg1', 'super1', 'admin']) {
+      expect((await as(user, 'POST', '/studies')).status, user).toBe(403);
+      expect((await as(user, 'POST', `/studies/${township1.studyUid}`)).status, user).toBe(403);
+    }
+    // a township without a multipart/related body: past the access check, refused for its content type
+    expect((await as('tech2', 'POST', '/studies')).status).toBe(415);
+    for (const [method, path] of [
+      ['PUT', '/studies'],
+      ['DELETE', `/studies/${township1.studyUid}`],
+      ['POST', `/studies/${township1.studyUid}/series`],
+      ['POST', '/series'],
+    ]) {
+      expect((await as('tech1', method!, path!)).status, `${method} ${path}`).toBe(405);
+    }
   });
 
   it('shows each caller exactly the studies the REST API shows them', async () => {

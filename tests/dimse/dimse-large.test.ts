@@ -2,63 +2,16 @@
 // so the server's buffers stay far below the instance's size; stored whole, byte for byte. SQLite only: what is
 // tested is the network path to the blob store, the same for both databases.
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newUid, US_MULTIFRAME_STORAGE, writeDicom } from '../fixtures/dicom-writer.ts';
+import { FRAMES, writeLargeCine } from '../fixtures/large-cine.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const run = promisify(execFile);
-const FRAMES = 2048;
-const SIDE = 256;
-
-/** an 8-bit multi-frame ultrasound file written frame by frame, so the test itself never holds it in memory */
-async function writeLargeCine(path: string): Promise<{ sopInstanceUid: string; size: number }> {
-  const sopInstanceUid = newUid();
-  const frameBytes = SIDE * SIDE;
-  const pixelHead = Buffer.alloc(12);
-  pixelHead.writeUInt16LE(0x7fe0, 0);
-  pixelHead.writeUInt16LE(0x0010, 2);
-  pixelHead.write('OB', 4, 'latin1');
-  pixelHead.writeUInt32LE(FRAMES * frameBytes, 8);
-  const head = writeDicom(
-    [
-      { tag: 0x00080016, vr: 'UI', value: US_MULTIFRAME_STORAGE },
-      { tag: 0x00080018, vr: 'UI', value: sopInstanceUid },
-      { tag: 0x00080060, vr: 'CS', value: 'US' },
-      { tag: 0x00100010, vr: 'PN', value: 'Large^Cine' },
-      { tag: 0x0020000d, vr: 'UI', value: newUid() },
-      { tag: 0x0020000e, vr: 'UI', value: newUid() },
-      { tag: 0x00280002, vr: 'US', value: [1] },
-      { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
-      { tag: 0x00280008, vr: 'IS', value: String(FRAMES) },
-      { tag: 0x00280010, vr: 'US', value: [SIDE] },
-      { tag: 0x00280011, vr: 'US', value: [SIDE] },
-      { tag: 0x00280100, vr: 'US', value: [8] },
-      { tag: 0x00280101, vr: 'US', value: [8] },
-      { tag: 0x00280102, vr: 'US', value: [7] },
-      { tag: 0x00280103, vr: 'US', value: [0] },
-    ],
-    US_MULTIFRAME_STORAGE,
-    sopInstanceUid,
-    undefined,
-    pixelHead,
-  );
-  const out = createWriteStream(path);
-  out.write(head);
-  const frame = Buffer.alloc(frameBytes);
-  for (let f = 0; f < FRAMES; f++) {
-    frame.fill(f & 0xff);
-    if (!out.write(Buffer.from(frame))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return { sopInstanceUid, size: head.length + FRAMES * frameBytes };
-}
 let server: TestServer;
 let dir: string;
 

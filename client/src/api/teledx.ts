@@ -17,6 +17,7 @@ import type {
   TurnaroundStatsRow,
 } from '../../../shared/api.ts';
 import type { DeviceDto, DeviceInput } from '../../../shared/devices.ts';
+import type { ApiTokenDto, ApiTokenInput, IssuedApiToken } from '../../../shared/api-tokens.ts';
 import type { ExamKind, Priority } from '../../../shared/domain.ts';
 import type {
   amendReportSchema,
@@ -115,6 +116,9 @@ export const api = {
   updateDevice: (id: string, body: DeviceInput) =>
     apiFetch<DeviceDto>(`/api/devices/${encodeURIComponent(id)}`, { method: 'PUT', json: body }),
   removeDevice: (id: string) => apiFetch<void>(`/api/devices/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  apiTokens: () => apiFetch<ApiTokenDto[]>('/api/api-tokens'),
+  issueApiToken: (body: ApiTokenInput) => apiFetch<IssuedApiToken>('/api/api-tokens', { method: 'POST', json: body }),
+  revokeApiToken: (id: string) => apiFetch<void>(`/api/api-tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   routingRules: () => apiFetch<RoutingRuleDto[]>('/api/routing-rules'),
   createRoutingRule: (body: RoutingRuleInput) => apiFetch<RoutingRuleDto>('/api/routing-rules', { method: 'POST', json: body }),
   updateRoutingRule: (id: string, body: RoutingRuleInput) =>

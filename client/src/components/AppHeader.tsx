@@ -69,6 +69,11 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.devices')}
         </Link>
       )}
+      {SCREEN_ROLES.apiTokens.includes(me.role) && (
+        <Link to={paths.apiTokens()} data-testid="nav-api-tokens" aria-current={current(paths.apiTokens())}>
+          {t('header.apiTokens')}
+        </Link>
+      )}
       {SCREEN_ROLES.quality.includes(me.role) && (
         <Link to={paths.quality()} data-testid="nav-quality" aria-current={current(paths.quality())}>
           {t('header.quality')}

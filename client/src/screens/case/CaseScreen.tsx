@@ -102,6 +102,11 @@ export function CaseScreen({ caseId }: { caseId: string }) {
             {t('case.imagesComplete')}
           </span>
         )}
+        {kase.arrivedVia === 'DICOMWEB' && (
+          <span className="badge" data-testid="from-dicomweb">
+            {t('case.fromDicomWeb')}
+          </span>
+        )}
         {kase.status === 'SUBMITTED' && kase.centre && <span className="muted">{t('case.submittedTo', { centre: kase.centre.name })}</span>}
         {isTownship && <CaseActions kase={kase} uploadsBusy={uploads.snapshot.busy} onChanged={setData} onStale={reload} />}
         {isTownship && kase.status !== 'CANCELLED' && <RequestConsultationButton kase={kase} onCreated={consultations.apply} />}
