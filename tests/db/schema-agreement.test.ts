@@ -44,6 +44,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0008_consultations',
         '0009_patient_per_organization',
         '0010_accession_devices',
+        '0014_his_outbox',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -73,6 +74,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0008_consultations',
         '0009_patient_per_organization',
         '0010_accession_devices',
+        '0014_his_outbox',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
