@@ -108,7 +108,9 @@ describe.each(BACKENDS)('the HIS outbox (%s)', (backend) => {
   beforeAll(async () => {
     receiver = await Receiver.onFreePort();
     server = await startTestServer(backend, hisEnv(receiver));
-    [tech1, reader1, admin] = await Promise.all(['tech1', 'reader1', 'admin'].map((u) => server.login(u)));
+    tech1 = await server.login('tech1');
+    reader1 = await server.login('reader1');
+    admin = await server.login('admin');
   });
   afterAll(async () => {
     await server?.close();

@@ -17,6 +17,7 @@ import type {
   TurnaroundStatsRow,
 } from '../../../shared/api.ts';
 import type { DeviceDto, DeviceInput } from '../../../shared/devices.ts';
+import type { HisDeliveriesDto } from '../../../shared/his.ts';
 import type { ExamKind, Priority } from '../../../shared/domain.ts';
 import type {
   amendReportSchema,
@@ -115,6 +116,7 @@ export const api = {
   updateDevice: (id: string, body: DeviceInput) =>
     apiFetch<DeviceDto>(`/api/devices/${encodeURIComponent(id)}`, { method: 'PUT', json: body }),
   removeDevice: (id: string) => apiFetch<void>(`/api/devices/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  hisDeliveries: () => apiFetch<HisDeliveriesDto>('/api/his-deliveries'),
   routingRules: () => apiFetch<RoutingRuleDto[]>('/api/routing-rules'),
   createRoutingRule: (body: RoutingRuleInput) => apiFetch<RoutingRuleDto>('/api/routing-rules', { method: 'POST', json: body }),
   updateRoutingRule: (id: string, body: RoutingRuleInput) =>

@@ -6,6 +6,7 @@ import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
+import { HisOutbox } from './HisOutbox.tsx';
 
 /** The townships' DICOM devices (administrators): the AE titles the DICOM port accepts, and their township. */
 export function DevicesScreen() {
@@ -130,6 +131,7 @@ export function DevicesScreen() {
             </tbody>
           </table>
         ))}
+      <HisOutbox />
     </section>
   );
 }
