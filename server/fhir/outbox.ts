@@ -84,17 +84,35 @@ async function post(his: HisSettings, body: string): Promise<{ status: number | 
   }
 }
 
-export async function deliver(ctx: Pick<AppContext, 'db' | 'store'>, his: HisSettings, base: string, owner: string, row: Claimed): Promise<boolean> {
+export async function deliver(
+  ctx: Pick<AppContext, 'db' | 'store'>,
+  his: HisSettings,
+  base: string,
+  owner: string,
+  row: Claimed,
+): Promise<boolean> {
   const kase = await loadFhirCase(ctx.db, { id: row.caseId }, row.reportId);
   const result = kase
-    ? await post(his, JSON.stringify(hisTransactionBundle(kase, await printReport(ctx, kase.id, {}, row.reportId), base, row.id, new Date().toISOString())))
+    ? await post(
+        his,
+        JSON.stringify(
+          hisTransactionBundle(kase, await printReport(ctx, kase.id, {}, row.reportId), base, row.id, new Date().toISOString()),
+        ),
+      )
     : { status: null, error: 'the report version is gone' };
   const mine = { id: row.id, leaseOwner: owner };
   if (result.error === null) {
     await ctx.db.$transaction(async (tx) => {
       const { count } = await tx.hisDelivery.updateMany({
         where: mine,
-        data: { status: 'DELIVERED', deliveredAt: new Date(), attempts: { increment: 1 }, leaseOwner: null, leaseUntil: null, lastError: null },
+        data: {
+          status: 'DELIVERED',
+          deliveredAt: new Date(),
+          attempts: { increment: 1 },
+          leaseOwner: null,
+          leaseUntil: null,
+          lastError: null,
+        },
       });
       if (count !== 1) return; // the lease ran out and another instance took over: it records the delivery
       await recordAudit(tx, {

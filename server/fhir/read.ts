@@ -62,7 +62,11 @@ export async function readPatient(f: FhirContext, id: string): Promise<Patient> 
 
 export async function readImagingStudy(f: FhirContext, id: string): Promise<ImagingStudy> {
   const kase = await caseOrNotFound(f, 'ImagingStudy', { studies: { some: { id } } });
-  return imagingStudyResource(kase, kase.studies.find((s) => s.id === id)!, f.base);
+  return imagingStudyResource(
+    kase,
+    kase.studies.find((s) => s.id === id)!,
+    f.base,
+  );
 }
 
 /** Observation ids are `<case id>-<measurement>` (resources.ts). */
@@ -76,7 +80,10 @@ export async function readObservation(f: FhirContext, id: string): Promise<Obser
 
 /** The consortium's organizations are no secret to its members (GET /api/consortium lists them too). */
 export async function readOrganization(f: FhirContext, id: string): Promise<Organization> {
-  const org = await f.ctx.db.organization.findUnique({ where: { id }, select: { id: true, code: true, name: true, kind: true, parentId: true } });
+  const org = await f.ctx.db.organization.findUnique({
+    where: { id },
+    select: { id: true, code: true, name: true, kind: true, parentId: true },
+  });
   if (!org) throw notFound('Organization');
   return organizationResource(org);
 }

@@ -87,7 +87,11 @@ export const SIGNED: Prisma.CaseWhereInput = { reports: { some: { status: 'SIGNE
  * The cases matching `where` with their current signed report (or, with `reportId`, that signed or superseded
  * version: the outbox sends the version it queued). Cases without one are left out.
  */
-export async function loadFhirCases(db: Db, where: Prisma.CaseWhereInput, options: { reportId?: string; take?: number } = {}): Promise<FhirCase[]> {
+export async function loadFhirCases(
+  db: Db,
+  where: Prisma.CaseWhereInput,
+  options: { reportId?: string; take?: number } = {},
+): Promise<FhirCase[]> {
   const cases = await db.case.findMany({
     where: { AND: [where, SIGNED] },
     include: {

@@ -62,7 +62,12 @@ export function patientResource(p: FhirPatient): Patient {
     ...(p.nationalId
       ? {
           identifier: [
-            { use: 'official', type: identifierType('NI', 'National unique individual identifier'), system: RESIDENT_ID_SYSTEM, value: p.nationalId },
+            {
+              use: 'official',
+              type: identifierType('NI', 'National unique individual identifier'),
+              system: RESIDENT_ID_SYSTEM,
+              value: p.nationalId,
+            },
           ],
         }
       : {}),
@@ -161,7 +166,9 @@ export function ecgObservations(kase: FhirCase): Observation[] {
     if (value === null) return [];
     return [{ ...common(m.key, m.loinc, m.display), valueQuantity: { value, unit: m.unitText, system: UCUM, code: m.unit } }];
   });
-  const rhythm: Observation[] = fields.rhythm ? [{ ...common(ECG_RHYTHM.key, ECG_RHYTHM.loinc, ECG_RHYTHM.display), valueString: fields.rhythm }] : [];
+  const rhythm: Observation[] = fields.rhythm
+    ? [{ ...common(ECG_RHYTHM.key, ECG_RHYTHM.loinc, ECG_RHYTHM.display), valueString: fields.rhythm }]
+    : [];
   return [...measured, ...rhythm];
 }
 
@@ -169,7 +176,13 @@ export function ecgObservations(kase: FhirCase): Observation[] {
 function presentedForm(kase: FhirCase, pdf: Buffer): Attachment[] {
   const text = `检查所见：\n${kase.report.findings || '—'}\n\n诊断意见：\n${kase.report.impression}`;
   return [
-    { contentType: 'application/pdf', language: 'zh-CN', data: pdf.toString('base64'), title: `诊断报告 ${kase.accessionNumber}`, creation: kase.report.signedAt },
+    {
+      contentType: 'application/pdf',
+      language: 'zh-CN',
+      data: pdf.toString('base64'),
+      title: `诊断报告 ${kase.accessionNumber}`,
+      creation: kase.report.signedAt,
+    },
     { contentType: 'text/plain; charset=utf-8', language: 'zh-CN', data: Buffer.from(text).toString('base64'), title: '报告正文' },
   ];
 }
@@ -220,13 +233,11 @@ export function hisTransactionBundle(kase: FhirCase, pdf: Buffer, base: string, 
     id: deliveryId,
     type: 'transaction',
     timestamp: now,
-    entry: reportResources(kase, pdf, base).map(
-      (resource): BundleEntry => ({
-        fullUrl: fullUrl(base, resource),
-        resource,
-        request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
-      }),
-    ),
+    entry: reportResources(kase, pdf, base).map((resource): BundleEntry => ({
+      fullUrl: fullUrl(base, resource),
+      resource,
+      request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
+    })),
   };
 }
 

@@ -102,10 +102,16 @@ describe.each(BACKENDS)('FHIR R4 (%s)', (backend) => {
     expect(study.series![0]!.instance!.map((i) => i.uid).sort()).toEqual([...ct.sopInstanceUids].sort());
     expect(study.series![0]!.instance![0]!.sopClass).toEqual({ system: 'urn:ietf:rfc:3986', code: 'urn:oid:1.2.840.10008.5.1.4.1.1.2' });
     const endpoint = study.contained![0]!;
-    expect(endpoint).toMatchObject({ resourceType: 'Endpoint', address: `${server.url}/dicom-web`, connectionType: { code: 'dicom-wado-rs' } });
+    expect(endpoint).toMatchObject({
+      resourceType: 'Endpoint',
+      address: `${server.url}/dicom-web`,
+      connectionType: { code: 'dicom-wado-rs' },
+    });
     expect(study.endpoint).toEqual([{ reference: '#dicomweb' }]);
     // the address serves the study
-    const qido = await fetch(`${server.url}/dicom-web/studies?StudyInstanceUID=${ct.studyUid}`, { headers: { cookie: clients.get('tech1')!.cookie } });
+    const qido = await fetch(`${server.url}/dicom-web/studies?StudyInstanceUID=${ct.studyUid}`, {
+      headers: { cookie: clients.get('tech1')!.cookie },
+    });
     expect(qido.status).toBe(200);
   });
 

@@ -127,7 +127,10 @@ describe.each(BACKENDS)('the HIS outbox (%s)', (backend) => {
     expect(failing).toMatchObject({ event: 'sign', lastHttpStatus: null, lastError: expect.stringContaining('fetch failed') });
 
     await receiver.up();
-    const [row] = await until('the delivery', async () => (await deliveredRows(admin, kase.caseId)).length > 0 && deliveredRows(admin, kase.caseId));
+    const [row] = await until(
+      'the delivery',
+      async () => (await deliveredRows(admin, kase.caseId)).length > 0 && deliveredRows(admin, kase.caseId),
+    );
     expect(row).toMatchObject({ event: 'sign', reportVersion: 1 });
     // a delivered row is never taken again: what the receiver has now is all it will get
     expect(receiver.reportsOf(kase.caseId)).toHaveLength(1);
@@ -157,7 +160,10 @@ describe.each(BACKENDS)('the HIS outbox (%s)', (backend) => {
     const before = receiver.received.length;
     const kase = await submittedCase(tech1, { name: '孙七' });
     await signCase(reader1, kase.caseId);
-    const [row] = await until('the delivery', async () => (await deliveredRows(admin, kase.caseId)).length > 0 && deliveredRows(admin, kase.caseId));
+    const [row] = await until(
+      'the delivery',
+      async () => (await deliveredRows(admin, kase.caseId)).length > 0 && deliveredRows(admin, kase.caseId),
+    );
     expect(row!.attempts).toBe(4); // three 500s, then the 200
     expect(receiver.failures).toBe(0);
     expect(receiver.received.length - before).toBe(1);

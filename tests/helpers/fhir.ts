@@ -106,7 +106,10 @@ export async function submittedCase(
   expect(up.rejected).toEqual([]);
   await ok(tech.post(`/api/cases/${caseId}/submit`), 200, 'submit');
   const detail = await ok(tech.get(`/api/cases/${caseId}`), 200, 'detail');
-  const studies = detail.studies as { studyInstanceUid: string; series: { seriesInstanceUid: string; instances: { sopInstanceUid: string }[] }[] }[];
+  const studies = detail.studies as {
+    studyInstanceUid: string;
+    series: { seriesInstanceUid: string; instances: { sopInstanceUid: string }[] }[];
+  }[];
   return {
     caseId,
     accessionNumber: detail.accessionNumber as string,
