@@ -64,7 +64,17 @@ describe('the FHIR mapping', () => {
     const bundle = hisTransactionBundle(aCase(), pdf, 'https://teledx.example', 'd1', '2026-12-02T08:00:01.000Z');
     expectValidR4(bundle);
     expect(bundle.entry!.every((e) => e.request!.method === 'PUT' && e.fullUrl!.startsWith('https://teledx.example/fhir/'))).toBe(true);
-    expectValidR4(operationOutcome(404, 'NOT_FOUND', 'case not found'));
+    for (const [status, code] of [
+      [400, 'invalid'],
+      [401, 'login'],
+      [403, 'forbidden'],
+      [404, 'not-found'],
+      [500, 'exception'],
+    ] as const) {
+      const outcome = operationOutcome(status, 'CODE', 'why');
+      expectValidR4(outcome);
+      expect(outcome.issue![0]!.code).toBe(code);
+    }
   });
 
   it('marks a later version amended and measures only what the reader confirmed', () => {
