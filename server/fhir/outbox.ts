@@ -84,6 +84,13 @@ async function post(his: HisSettings, body: string): Promise<{ status: number | 
   }
 }
 
+async function bundleOf(ctx: Pick<AppContext, 'db' | 'store'>, base: string, row: Claimed): Promise<string | null> {
+  const kase = await loadFhirCase(ctx.db, { id: row.caseId }, row.reportId);
+  if (!kase) return null;
+  const pdf = await printReport(ctx, kase.id, {}, row.reportId);
+  return JSON.stringify(hisTransactionBundle(kase, pdf, base, row.id, new Date().toISOString()));
+}
+
 export async function deliver(
   ctx: Pick<AppContext, 'db' | 'store'>,
   his: HisSettings,
@@ -91,15 +98,11 @@ export async function deliver(
   owner: string,
   row: Claimed,
 ): Promise<boolean> {
-  const kase = await loadFhirCase(ctx.db, { id: row.caseId }, row.reportId);
-  const result = kase
-    ? await post(
-        his,
-        JSON.stringify(
-          hisTransactionBundle(kase, await printReport(ctx, kase.id, {}, row.reportId), base, row.id, new Date().toISOString()),
-        ),
-      )
-    : { status: null, error: 'the report version is gone' };
+  const result = await bundleOf(ctx, base, row).then(
+    (body) => (body ? post(his, body) : { status: null, error: 'the report version is gone' }),
+    // a Bundle that cannot be made (the PDF's font, a stored image) is a failed attempt like any other
+    (error: unknown) => ({ status: null, error: `building the Bundle: ${(error as Error).message}`.slice(0, 300) }),
+  );
   const mine = { id: row.id, leaseOwner: owner };
   if (result.error === null) {
     await ctx.db.$transaction(async (tx) => {
