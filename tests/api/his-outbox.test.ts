@@ -66,7 +66,7 @@ class Receiver {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, deadlineMs = 60_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, deadlineMs = 25_000): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const value = await probe();
@@ -230,5 +230,6 @@ describe.each(BACKENDS)('the HIS outbox (%s)', (backend) => {
       await his.down();
       await home.remove();
     }
-  });
+    // two server processes start one after the other (each migrates, seeds, loads the app)
+  }, 180_000);
 });
