@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { authenticate } from './auth/middleware.ts';
 import type { AppContext } from './context.ts';
 import { dicomWebEdge } from './dicomweb/edge.ts';
+import { fhirEdge } from './fhir/edge.ts';
 import { buildApiRouter } from './http/api-router.ts';
 import { API_ROUTES } from './http/api-routes.ts';
 import { errorHandler, HttpError } from './http/errors.ts';
@@ -38,13 +39,15 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api', api);
   // DICOMweb (QIDO-RS, WADO-RS) for viewers such as OHIF: the same session and case scope as /api (dicomweb/edge.ts)
   app.use('/dicom-web', ...dicomWebEdge(ctx));
+  // FHIR R4, read-only, for the HIS and other integrations: the same authentication and case scope (fhir/edge.ts)
+  app.use('/fhir', ...fhirEdge(ctx));
   // resumable uploads (tus): outside /api, so that neither the JSON parser nor multer touches their bodies
   app.all(['/uploads', '/uploads/{*splat}'], ...resumableUploads(ctx).handlers());
 
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
     // The client routes in the browser: every other GET gets the app shell.
-    app.get(/^\/(?!api\/|dicom-web\/).*/, (_req, res) => res.sendFile(join(CLIENT_DIST, 'index.html')));
+    app.get(/^\/(?!api\/|dicom-web\/|fhir\/).*/, (_req, res) => res.sendFile(join(CLIENT_DIST, 'index.html')));
   }
   return app;
 }

@@ -80,6 +80,16 @@ const envSchema = z.object({
     .trim()
     .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, 'an AE title: up to 16 printable ASCII characters, no backslash')
     .default('TELEDX'),
+  /** the HIS endpoint signed reports are POSTed to as FHIR Bundles (server/fhir/outbox.ts); unset: no delivery */
+  TELEDX_HIS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** the Authorization header value sent to the HIS, e.g. `Bearer <token>` or `Basic <base64>` */
+  TELEDX_HIS_AUTHORIZATION: z.string().optional(),
+  /** the first retry after a failed delivery, seconds; each further one waits twice as long, up to the maximum */
+  TELEDX_HIS_RETRY_SECONDS: z.coerce.number().positive().default(30),
+  TELEDX_HIS_RETRY_MAX_SECONDS: z.coerce.number().positive().default(3600),
+  /** how often the outbox looks for due deliveries, and how long one instance holds a claimed delivery */
+  TELEDX_HIS_POLL_SECONDS: z.coerce.number().positive().default(5),
+  TELEDX_HIS_LEASE_SECONDS: z.coerce.number().positive().default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -113,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     media: mediaSettings(e),
     dicom: { port: e.TELEDX_DICOM_PORT, aeTitle: e.TELEDX_AE_TITLE },
+    his: hisSettings(e),
   };
 }
 
@@ -150,6 +161,20 @@ function demoSettings(e: z.infer<typeof envSchema>): DemoSettings {
   if (!production) return { seed, password: PUBLISHED_DEMO_PASSWORD, passwordGenerated: false };
   return { seed, password: randomBytes(12).toString('base64url'), passwordGenerated: true };
 }
+
+/** The HIS outbox's settings, or null when no HIS endpoint is configured (nothing is queued then). */
+function hisSettings(e: z.infer<typeof envSchema>) {
+  if (!e.TELEDX_HIS_URL) return null;
+  return {
+    url: e.TELEDX_HIS_URL,
+    authorization: e.TELEDX_HIS_AUTHORIZATION ?? null,
+    retryMs: e.TELEDX_HIS_RETRY_SECONDS * 1000,
+    retryMaxMs: e.TELEDX_HIS_RETRY_MAX_SECONDS * 1000,
+    pollMs: e.TELEDX_HIS_POLL_SECONDS * 1000,
+    leaseMs: e.TELEDX_HIS_LEASE_SECONDS * 1000,
+  };
+}
+export type HisSettings = NonNullable<ReturnType<typeof hisSettings>>;
 
 function mediaSettings(e: z.infer<typeof envSchema>): MediaSettings {
   if (e.TELEDX_MEDIA_RTC_MIN_PORT > e.TELEDX_MEDIA_RTC_MAX_PORT) {

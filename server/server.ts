@@ -15,6 +15,7 @@ import { MediaServerHolder } from './consult/media/media-server.ts';
 import { mediaWorkerStatus } from './consult/media/worker-binary.ts';
 import { ConsultSignalling } from './consult/signalling.ts';
 import { startDicomService, type DicomService } from './dimse/service.ts';
+import { startHisOutbox } from './fhir/outbox.ts';
 import { startOrphanSweep, type ReclaimResult } from './ingest/orphan-blobs.ts';
 import { resumableUploads } from './ingest/resumable.ts';
 import { createLogger } from './logger.ts';
@@ -77,14 +78,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
       : await startDicomService(ctx, config.host, { port: config.dicom.port, aeTitle: config.dicom.aeTitle });
   const queueWatch = startQueueWatch(ctx);
   const uploadSweep = resumableUploads(ctx).startSweeping();
-  // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
-  http.requestTimeout = 0;
   const { port } = http.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${port}`;
+  // signed reports to the HIS: resumes whatever a previous run left pending (fhir/outbox.ts)
+  const hisOutbox = config.his ? startHisOutbox(ctx, config.his, config.publicOrigins[0] ?? url) : null;
+  // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
+  http.requestTimeout = 0;
   return {
     ctx,
     http,
-    url: `http://${host}:${port}`,
+    url,
     seeded,
     media,
     orphanSweep,
@@ -93,6 +97,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       queueWatch.stop();
       uploadSweep.stop();
       await uploadSweep.first;
+      await hisOutbox?.stop();
       await dicom?.close();
       await orphanSweep;
       await hub.close();

@@ -308,6 +308,7 @@ export type CaseHistoryAction =
   | 'case.escalate'
   | 'case.overdue'
   | 'case.acknowledge'
+  | 'case.his_delivered'
   | 'case.priors_viewed'
   | 'case.prior_files_viewed'
   | `consultation.${ConsultationEvent | 'request' | 'join' | 'leave' | 'opinion'}`;

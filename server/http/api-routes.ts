@@ -11,6 +11,7 @@ import { consultationRoutes } from '../consult/routes.ts';
 import { deviceRoutes } from '../devices/routes.ts';
 import { ecgRoutes } from '../ecg/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
+import { hisRoutes } from '../fhir/routes.ts';
 import { filesRoutes } from '../instances/routes.ts';
 import { readingRoutes } from '../reading/routes.ts';
 import { reportingRoutes } from '../reporting/routes.ts';
@@ -74,4 +75,5 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...ecgRoutes,
   ...consultationRoutes,
   ...auditRoutes,
+  ...hisRoutes,
 ];

@@ -5,6 +5,7 @@ import type { EcgReportFields } from '../../shared/reports.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
 import type { AppContext } from '../context.ts';
+import type { Prisma } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { findCjkFont } from './cjk-font.ts';
 import { renderKeyImage } from './key-image.ts';
@@ -14,12 +15,28 @@ const EXAM_TITLES: Record<string, string> = { DR: 'X线', CT: 'CT', MR: '磁共�
 const SEX = { M: '男', F: '女', O: '其他', U: '未知' } as Record<string, string>;
 
 export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string): Promise<Buffer> {
+  return printReport(ctx, caseId, caseScope(actor));
+}
+
+/**
+ * The printed report of a case within a scope: the current signed version, or the given signed or superseded
+ * version (the HIS outbox sends the version it was queued for, server/fhir/outbox.ts).
+ */
+export async function printReport(
+  ctx: Pick<AppContext, 'db' | 'store'>,
+  caseId: string,
+  scope: Prisma.CaseWhereInput,
+  reportId?: string,
+): Promise<Buffer> {
   const kase = await ctx.db.case.findFirst({
-    where: { AND: [{ id: caseId }, caseScope(actor)] },
+    where: { AND: [{ id: caseId }, scope] },
     include: { patient: true, originOrg: true, centre: { include: { hospital: true } } },
   });
   if (!kase) throw notFound('case');
-  const report = await ctx.db.report.findFirst({ where: { caseId, status: 'SIGNED' }, include: { signedBy: true } });
+  const report = await ctx.db.report.findFirst({
+    where: reportId ? { caseId, id: reportId, status: { not: 'DRAFT' } } : { caseId, status: 'SIGNED' },
+    include: { signedBy: true },
+  });
   if (!report) throw new HttpError(409, 'NO_SIGNED_REPORT', 'the report is not signed yet');
   const font = findCjkFont();
   const keyImageIds = JSON.parse(report.keyImageIds) as string[];

@@ -19,6 +19,10 @@ import type { Db, Prisma, Tx } from '../db/client.ts';
 import { forbidden, HttpError, notFound } from '../http/errors.ts';
 import { centreScope } from '../cases/access.ts';
 import { routeCase } from '../routing/service.ts';
+import { queueHisDelivery, type HisOutboxConfig } from '../fhir/outbox-queue.ts';
+
+/** Signing and amending move the case and, when a HIS is configured, queue the report for it in the same transaction. */
+export type ReportMover = CaseMover & HisOutboxConfig;
 
 const include = {
   author: { select: { id: true, displayName: true } },
@@ -67,7 +71,7 @@ export async function saveDraft(db: Db, actor: Actor, caseId: string, body: unkn
   });
 }
 
-export async function signReport(mover: CaseMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
+export async function signReport(mover: ReportMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
   const { password } = signReportSchema.parse(body);
   await checkSigner(mover.db, actor, password);
   const now = new Date();
@@ -84,6 +88,7 @@ export async function signReport(mover: CaseMover, actor: Actor, caseId: string,
       if (!draft || !draft.impression.trim())
         throw new HttpError(409, 'NO_REPORT', 'write the report (at least an impression) before signing');
       await tx.report.update({ where: { id: draft.id }, data: { status: 'SIGNED', signedById: actor.id, signedAt: now } });
+      await queueHisDelivery(tx, mover, { caseId, reportId: draft.id, event: 'sign' });
       return {
         signedAt: now,
         leaseExpiresAt: null,
@@ -98,7 +103,7 @@ export async function signReport(mover: CaseMover, actor: Actor, caseId: string,
  * their responsibility: a signer who has left, a correction found in review); the audit line says which. Other
  * readers of the centre may not (403), and anyone outside it does not find the case (404).
  */
-export async function amendReport(mover: CaseMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
+export async function amendReport(mover: ReportMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
   const { password, reason, ...input } = amendReportSchema.parse(body);
   await checkSigner(mover.db, actor, password);
   const now = new Date();
@@ -117,7 +122,7 @@ export async function amendReport(mover: CaseMover, actor: Actor, caseId: string
       const signed = await tx.report.findFirstOrThrow({ where: { caseId, status: 'SIGNED' } });
       details.amendedBy = amenderStanding(actor, signed.signedById);
       await tx.report.update({ where: { id: signed.id }, data: { status: 'SUPERSEDED' } });
-      await tx.report.create({
+      const amended = await tx.report.create({
         data: {
           ...storedReportBody(input),
           caseId,
@@ -129,6 +134,7 @@ export async function amendReport(mover: CaseMover, actor: Actor, caseId: string
           amendmentReason: reason,
         },
       });
+      await queueHisDelivery(tx, mover, { caseId, reportId: amended.id, event: 'amend' });
       // a critical finding added by an amendment must be acknowledged again
       return input.criticalFinding && !signed.criticalFinding ? { criticalFlaggedAt: now, criticalAckAt: null, criticalAckById: null } : {};
     },

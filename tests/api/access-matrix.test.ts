@@ -113,6 +113,7 @@ const MATRIX: Record<string, Row> = {
   'POST /consultations/:id/end': { fixture: 'started', expect: [401, 200, 404, 200, 404, 403, 404, 403] },
   'PUT /consultations/:id/opinion': { fixture: 'started', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
   'GET /audit': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'GET /his-deliveries': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
 };
 
 const keyOf = (spec: Pick<RouteSpec, 'method' | 'path'>) => `${spec.method.toUpperCase()} ${spec.path}`;

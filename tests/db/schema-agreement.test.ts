@@ -47,6 +47,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0011_mpps',
         '0012_device_port_study_uid',
         '0013_api_tokens',
+        '0014_his_outbox',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -79,6 +80,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0011_mpps',
         '0012_device_port_study_uid',
         '0013_api_tokens',
+        '0014_his_outbox',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();

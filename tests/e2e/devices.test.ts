@@ -11,6 +11,8 @@ it('lists the demo devices, registers one and switches it off', async () => {
   const rows = page.getByTestId('device-row');
   await expect.poll(() => rows.count()).toBe(3);
   await expect.poll(() => page.getByTestId('device-table').textContent()).toContain('TOWNSHIP1');
+  // the HIS outbox's line: this server has no HIS endpoint configured
+  await expect.poll(() => page.getByTestId('his-outbox').textContent()).toContain('未配置 HIS 接口');
   await page.locator('#device-ae').fill('DR_ROOM');
   await page.locator('#device-host').fill('10.0.8.9');
   await page.locator('#device-port').fill('104');

@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/api.ts';
 import type { DeviceDto, DeviceInput } from '../../../shared/devices.ts';
 import type { ApiTokenDto, ApiTokenInput, IssuedApiToken } from '../../../shared/api-tokens.ts';
+import type { HisDeliveriesDto } from '../../../shared/his.ts';
 import type { ExamKind, Priority } from '../../../shared/domain.ts';
 import type {
   amendReportSchema,
@@ -119,6 +120,7 @@ export const api = {
   apiTokens: () => apiFetch<ApiTokenDto[]>('/api/api-tokens'),
   issueApiToken: (body: ApiTokenInput) => apiFetch<IssuedApiToken>('/api/api-tokens', { method: 'POST', json: body }),
   revokeApiToken: (id: string) => apiFetch<void>(`/api/api-tokens/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  hisDeliveries: () => apiFetch<HisDeliveriesDto>('/api/his-deliveries'),
   routingRules: () => apiFetch<RoutingRuleDto[]>('/api/routing-rules'),
   createRoutingRule: (body: RoutingRuleInput) => apiFetch<RoutingRuleDto>('/api/routing-rules', { method: 'POST', json: body }),
   updateRoutingRule: (id: string, body: RoutingRuleInput) =>

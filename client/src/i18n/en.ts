@@ -360,6 +360,13 @@ export const en: Messages = {
       cases: 'Exams sent',
       state: 'State',
     },
+    his: {
+      title: 'Reports to the HIS (FHIR)',
+      off: 'No HIS endpoint is configured (TELEDX_HIS_URL): signed reports are not sent.',
+      summary: '{{pending}} signed reports waiting for the HIS, {{failing}} of them failing.',
+      attempts_one: '{{count}} attempt',
+      attempts_other: '{{count}} attempts',
+    },
   },
   apiTokens: {
     title: 'API tokens',
@@ -575,6 +582,7 @@ export const en: Messages = {
       case_escalate: 'Raised the priority',
       case_overdue: 'Overdue',
       case_acknowledge: 'Acknowledged the critical finding',
+      case_his_delivered: 'Report delivered to the HIS',
       case_priors_viewed: 'Viewed earlier exams',
       case_prior_files_viewed: 'Opened an earlier exam’s images',
       consultation_request: 'Requested a consultation',

@@ -362,6 +362,13 @@ export const zhCN = {
     deactivate: '停用',
     remove: '删除',
     col: { aeTitle: 'AE 名称', township: '所属乡镇', host: '地址', port: '端口', description: '说明', cases: '传入检查', state: '状态' },
+    his: {
+      title: '报告推送 HIS（FHIR）',
+      off: '未配置 HIS 接口（TELEDX_HIS_URL），签发的报告不推送。',
+      summary: '{{pending}} 份已签发报告等待 HIS 接收，其中 {{failing}} 份推送失败待重试。',
+      attempts_one: '已尝试 {{count}} 次',
+      attempts_other: '已尝试 {{count}} 次',
+    },
   },
   apiTokens: {
     title: '接口令牌',
@@ -576,6 +583,7 @@ export const zhCN = {
       case_escalate: '提高优先级',
       case_overdue: '超时未完成',
       case_acknowledge: '确认知晓危急值',
+      case_his_delivered: '报告已推送至 HIS',
       case_priors_viewed: '查阅既往检查',
       case_prior_files_viewed: '打开既往检查的影像',
       consultation_request: '申请会诊',
