@@ -32,9 +32,13 @@ it('receives a 128 MB ultrasound cine with bounded buffers, bytes intact', { tim
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().arrayBuffers)), 20);
   try {
-    await run('/usr/bin/storescu', ['-ta', '120', '-aet', 'TOWNSHIP1', '-aec', 'TELEDX', '127.0.0.1', String(server.server.dicomPort), path], {
-      timeout: 100_000,
-    });
+    await run(
+      '/usr/bin/storescu',
+      ['-ta', '120', '-aet', 'TOWNSHIP1', '-aec', 'TELEDX', '127.0.0.1', String(server.server.dicomPort), path],
+      {
+        timeout: 100_000,
+      },
+    );
   } finally {
     clearInterval(sampler);
   }
