@@ -7,7 +7,7 @@
 //                           device's: a township's acts as a technician of the township, a county hospital's as a
 //                           reader of every reading centre the hospital runs. What it stores or reads is attributed
 //                           to that account, whose display name names the token.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   API_TOKEN_PREFIX,
   apiTokenInputSchema,
@@ -18,6 +18,7 @@ import {
 import type { Role } from '../../shared/domain.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
+import { createServiceAccount } from './service-accounts.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
 
@@ -100,16 +101,12 @@ async function organizationOwner(tx: Tx, organizationId: string, name: string): 
     throw new HttpError(400, 'NO_READING_CENTRE', 'a token of an organization that registers no exams needs a reading centre to read for');
   }
   const role: Role = township ? 'TECHNICIAN' : 'READER';
-  const user = await tx.user.create({
-    data: {
-      username: `token:${randomUUID()}`,
-      displayName: `接口 ${name}`.slice(0, 100),
-      role,
-      passwordHash: '!',
-      active: false,
-      organizationId,
-      centres: township ? undefined : { create: org.centres.map((c) => ({ centreId: c.id })) },
-    },
+  const user = await createServiceAccount(tx, {
+    kind: 'token',
+    displayName: `接口 ${name}`,
+    role,
+    organizationId,
+    centreIds: township ? undefined : org.centres.map((c) => c.id),
   });
   return { userId: user.id, organizationId };
 }

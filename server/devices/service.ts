@@ -1,7 +1,6 @@
 // Registered DICOM devices: administrators list, add, change and remove them. Each device has a service account
 // (an inactive user of its township, which can never log in) that authors what the device sends, so that every
 // case, file and audit event from the DICOM port is attributed to the device.
-import { randomUUID } from 'node:crypto';
 import {
   deviceInputSchema,
   townshipDicomSettingsSchema,
@@ -11,6 +10,7 @@ import {
   type TownshipDicomSettingsDto,
 } from '../../shared/devices.ts';
 import type { Actor } from '../auth/actor.ts';
+import { createServiceAccount } from '../auth/service-accounts.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
@@ -98,15 +98,11 @@ export async function removeDevice(db: Db, actor: Actor, id: string, ip?: string
 
 /** The device row and its service account, in the caller's transaction (also the demo seed's). */
 export async function insertDevice(tx: Tx, input: ReturnType<typeof deviceInputSchema.parse>): Promise<DeviceRow> {
-  const user = await tx.user.create({
-    data: {
-      username: `device:${randomUUID()}`,
-      displayName: `设备 ${input.aeTitle}`,
-      role: 'TECHNICIAN',
-      passwordHash: '!',
-      active: false,
-      organizationId: input.organizationId,
-    },
+  const user = await createServiceAccount(tx, {
+    kind: 'device',
+    displayName: `设备 ${input.aeTitle}`,
+    role: 'TECHNICIAN',
+    organizationId: input.organizationId,
   });
   return tx.dicomDevice.create({ data: { ...input, userId: user.id }, include });
 }
