@@ -161,6 +161,30 @@ describe.each(BACKENDS)('FHIR R4 (%s)', (backend) => {
     expect(await ids('tech1', `identifier=${encodeURIComponent(unsigned.accessionNumber)}`)).toEqual([]);
   });
 
+  it('takes an API token like the session: a township token reads its own reports, another township’s is 404, a revoked one 401', async () => {
+    const { db } = server.server.ctx;
+    const orgOf = async (username: string) => (await db.user.findUniqueOrThrow({ where: { username } })).organizationId;
+    const issue = async (username: string) => {
+      const res = await clients
+        .get('admin')!
+        .post('/api/api-tokens', { name: `HIS ${username}`, owner: { organizationId: await orgOf(username) }, expiresInDays: 1 });
+      expect(res.status).toBe(201);
+      return res.body as { secret: string; token: { id: string } };
+    };
+    const withToken = (secret: string, path: string) =>
+      fetch(`${server.url}/fhir${path}`, { headers: { accept: 'application/fhir+json', authorization: `Bearer ${secret}` } });
+    const own = await issue('tech1');
+    const other = await issue('tech2');
+    const read = await withToken(own.secret, `/DiagnosticReport/${ct.caseId}`);
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as DiagnosticReport).id).toBe(ct.caseId);
+    expect((await withToken(other.secret, `/DiagnosticReport/${ct.caseId}`)).status).toBe(404);
+    expect((await clients.get('admin')!.delete(`/api/api-tokens/${own.token.id}`)).status).toBe(204);
+    const revoked = await withToken(own.secret, `/DiagnosticReport/${ct.caseId}`);
+    expect(revoked.status).toBe(401);
+    expect(((await revoked.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');
+  });
+
   it('answers errors as OperationOutcomes: 400, 401, 404, 405', async () => {
     const cases: [Caller, string, number, string][] = [
       ['tech1', '/DiagnosticReport', 400, 'invalid'],
