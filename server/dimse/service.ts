@@ -12,6 +12,7 @@ import { captureDeclaredCharsets, declaredCharsetOf, EncodedDataset, IMPLICIT_VR
 import { createPerformedStep, MPPS_SOP_CLASS, updatePerformedStep, type MppsOutcome } from './mpps.ts';
 import { answerCommitment, STORAGE_COMMITMENT_PUSH } from './commitment.ts';
 import { part10Header } from './part10.ts';
+import { pauseSocketWhileFull } from './backpressure.ts';
 import { landingLocksOf } from '../ingest/landing.ts';
 import { receiveInstance, type Device } from './receive.ts';
 import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
@@ -234,7 +235,7 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
 
     /**
      * The data set streams into the blob store's staging behind a Part 10 header of ours, never whole in memory.
-     * dcmjs-dimse does not wait for the stream, so back-pressure is ours: the socket pauses while staging is behind.
+     * dcmjs-dimse does not wait for the stream, so back-pressure is ours (backpressure.ts).
      */
     override createStoreWritableStream(context: PresentationContext, request: CStoreRequest): Writable {
       const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
@@ -246,15 +247,7 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
           sourceAeTitle: this.device?.aeTitle ?? '',
         }),
       );
-      const write = stream.write.bind(stream);
-      stream.write = ((chunk: Buffer, ...rest: never[]) => {
-        const ok = write(chunk, ...rest);
-        if (!ok && !this.tcp.isPaused()) {
-          this.tcp.pause();
-          stream.once('drain', () => this.tcp.resume());
-        }
-        return ok;
-      }) as typeof stream.write;
+      pauseSocketWhileFull(this.tcp, stream);
       this.receiving = stream;
       this.staging = track(ctx.store.stage(stream, { maxBytes: ctx.config.maxFileBytes }));
       this.staging.catch(() => undefined);
