@@ -1,8 +1,8 @@
 // Opens the database named by DATABASE_URL with the matching generated Prisma client and driver adapter.
 // Both generated clients come from one schema, so they have the same shape; the rest of the server is typed
 // against the SQLite one.
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.ts';
+import { CachingBetterSqlite3 } from './statement-cache.ts';
 
 export type Db = SqliteClient;
 /** The client inside an interactive transaction. */
@@ -23,7 +23,7 @@ export function sqlitePath(url: string): string {
 
 export async function openDatabase(url: string): Promise<Db> {
   if (providerOf(url) === 'sqlite') {
-    return new SqliteClient({ adapter: new PrismaBetterSqlite3({ url }) });
+    return new SqliteClient({ adapter: new CachingBetterSqlite3({ url }) });
   }
   // Loaded only when used: each generated client brings its own query compiler (tens of MB of memory).
   const [{ PrismaClient: PostgresClient }, { PrismaPg }] = await Promise.all([
