@@ -14,7 +14,7 @@ import type { AppContext } from '../context.ts';
 import { forbidden, HttpError } from '../http/errors.ts';
 import type { DicomHeader } from '../ingest/dicom-header.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
-import { landingLocksOf, placeInstance, STORE_STATUS, storeStatusOf } from '../ingest/landing.ts';
+import { LandingMemo, landingLocksOf, placeInstance, STORE_STATUS, storeStatusOf } from '../ingest/landing.ts';
 import { attr } from './dicom-json.ts';
 import type { DicomJsonDataset } from './instance-file.ts';
 import { MultipartRelatedError, MultipartRelatedParser, parseMediaType, type RelatedPart } from './multipart-related.ts';
@@ -32,12 +32,13 @@ export async function storeInstances(ctx: AppContext, actor: Actor, req: Request
   const boundary = dicomBoundary(req.headers['content-type']);
   const received = await receiveParts(ctx, req, boundary);
   const outcomes: Outcome[] = [];
-  const byCase = new Map<string, { index: number; header: DicomHeader; staged: StagedBlob }[]>();
+  const byCase = new Map<string, PlacedPart[]>();
+  const memo = new LandingMemo();
   try {
     for (const [index, part] of received.entries()) {
-      const placed = await placePart(ctx, actor, part, req.ip, study);
+      const placed = await placePart(ctx, actor, part, req.ip, { study, memo });
       if ('failure' in placed) outcomes[index] = placed;
-      else byCase.set(placed.caseId, [...(byCase.get(placed.caseId) ?? []), { index, header: placed.header, staged: placed.staged }]);
+      else byCase.set(placed.caseId, [...(byCase.get(placed.caseId) ?? []), { index, ...placed }]);
     }
     // one batch per case: one pass through the ingest core and one audit event, as an upload of those files
     for (const [caseId, files] of byCase) await ingestBatch(ctx, actor, caseId, files, req.ip, outcomes);
@@ -59,6 +60,7 @@ export async function storeInstances(ctx: AppContext, actor: Actor, req: Request
 type Stored = { stored: DicomHeader };
 type Failed = { failure: number; header?: DicomHeader };
 type Outcome = Stored | Failed;
+type PlacedPart = { index: number; header: DicomHeader; staged: StagedBlob; isNew?: boolean };
 
 /** A received part placed in its case (landing.ts), or why not; a failure discards its staged bytes. */
 async function placePart(
@@ -66,15 +68,15 @@ async function placePart(
   actor: Actor,
   part: Received,
   ip: string | undefined,
-  study: string | undefined,
-): Promise<Failed | { caseId: string; header: DicomHeader; staged: StagedBlob }> {
+  placing: { study?: string; memo: LandingMemo },
+): Promise<Failed | ({ caseId: string } & Omit<PlacedPart, 'index'>)> {
   if ('refused' in part) return { failure: part.refused };
   const staged = await part.staged.catch((error: unknown) => (ctx.log.error({ err: error }, 'STOW-RS staging failed'), null));
   if (!staged) return { failure: STORE_STATUS.outOfResources };
   const arrival = { organizationId: actor.organizationId, userId: actor.id, device: null };
   try {
-    const placed = await placeInstance(ctx, landingLocksOf(ctx), arrival, staged, ip, study);
-    if (placed.ok) return { caseId: placed.caseId, header: placed.header, staged };
+    const placed = await placeInstance(ctx, landingLocksOf(ctx), arrival, staged, ip, placing);
+    if (placed.ok) return { caseId: placed.caseId, header: placed.header, staged, isNew: placed.isNew };
     await staged.discard();
     return { failure: storeStatusOf(placed.code), header: placed.header };
   } catch (error) {
@@ -92,7 +94,7 @@ async function ingestBatch(
   ctx: AppContext,
   actor: Actor,
   caseId: string,
-  files: { index: number; header: DicomHeader; staged: StagedBlob }[],
+  files: PlacedPart[],
   ip: string | undefined,
   outcomes: Outcome[],
 ): Promise<void> {
@@ -103,7 +105,7 @@ async function ingestBatch(
       ctx,
       actor,
       caseId,
-      files.map((f) => ({ name: nameOf(f), staged: f.staged })),
+      files.map((f) => ({ name: nameOf(f), staged: f.staged, header: f.header, isNew: f.isNew })),
       ip,
     );
     const refused = new Map(result.rejected.map((r) => [r.file, r.code]));

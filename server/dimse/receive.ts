@@ -5,7 +5,7 @@ import type { StagedBlob } from '../../storage/blob-store.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { landInstance, STORE_STATUS, storeStatusOf, type LandingLocks } from '../ingest/landing.ts';
+import { landInstance, STORE_STATUS, storeStatusOf, type LandingLocks, type LandingMemo } from '../ingest/landing.ts';
 
 export interface Device {
   id: string;
@@ -42,10 +42,11 @@ export async function receiveInstance(
   device: Device,
   staged: StagedBlob,
   ip: string | undefined,
+  memo?: LandingMemo,
 ): Promise<StoreOutcome> {
   try {
     const arrival = { organizationId: device.organizationId, userId: device.userId, device: { id: device.id, aeTitle: device.aeTitle } };
-    const landed = await landInstance(ctx, locks, arrival, deviceActor(device), staged, ip);
+    const landed = await landInstance(ctx, locks, arrival, deviceActor(device), staged, ip, memo);
     if (!landed.ok) return { status: storeStatusOf(landed.code), comment: landed.reason, code: landed.code, caseId: landed.caseId };
     return { status: STORE_STATUS.success, caseId: landed.caseId };
   } catch (error) {

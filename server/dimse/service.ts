@@ -13,7 +13,7 @@ import { createPerformedStep, MPPS_SOP_CLASS, updatePerformedStep, type MppsOutc
 import { answerCommitment, STORAGE_COMMITMENT_PUSH } from './commitment.ts';
 import { part10Header } from './part10.ts';
 import { pauseSocketWhileFull } from './backpressure.ts';
-import { landingLocksOf } from '../ingest/landing.ts';
+import { LandingMemo, landingLocksOf } from '../ingest/landing.ts';
 import { receiveInstance, type Device } from './receive.ts';
 import { STORAGE_SOP_CLASSES, TRANSFER_SYNTAXES, VERIFICATION } from './storage-classes.ts';
 import { answerWorklistQuery, MODALITY_WORKLIST_FIND } from './worklist.ts';
@@ -70,6 +70,8 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
     private readonly tcp: Socket;
     private staging: Promise<StagedBlob> | null = null;
     private staged: StagedBlob | null = null;
+    /** where this association's studies landed: a modality sends a series in one association */
+    private readonly landed = new LandingMemo();
     private receiving: PassThrough | null = null;
 
     constructor(socket: Socket) {
@@ -282,7 +284,7 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
             response.setErrorComment('the data set could not be staged');
             await staged?.discard();
           } else {
-            const outcome = await receiveInstance(ctx, locks, device, staged, this.peer);
+            const outcome = await receiveInstance(ctx, locks, device, staged, this.peer, this.landed);
             response.setStatus(outcome.status);
             if (outcome.comment && outcome.status !== 0) response.setErrorComment(comment(outcome.comment));
           }

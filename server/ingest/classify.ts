@@ -37,25 +37,27 @@ export function reject(code: RejectionCode, reason: string, params?: Record<stri
   return { type: 'rejected', code, reason, status: STATUS_OF[code], ...(params ? { params } : {}) };
 }
 
+/**
+ * `header`: the file's header when the channel already read it, with these options, to place the file in its case
+ * (C-STORE, STOW-RS); it is not parsed again.
+ */
 export async function classifyFile(
   staged: StagedBlob,
   examKind: ExamKind,
   options: { defaultCharset: string; maxFileBytes: number },
+  header?: DicomHeader,
 ): Promise<Classified> {
   if (staged.tooLarge) {
     return reject('TOO_LARGE', `larger than the limit of ${options.maxFileBytes} bytes`, { limit: options.maxFileBytes });
   }
   if (staged.size === 0) return reject('EMPTY_FILE', 'the file is empty');
+  if (header) return dicomOfKind(header, examKind);
 
   if (await isDicomPart10(staged)) {
     const maxInflatedBytes = Math.min(options.maxFileBytes, MAX_INFLATED_BYTES);
     const result = await readDicomHeader(staged, { defaultCharset: options.defaultCharset, maxInflatedBytes });
     if (!result.ok) return reject(result.code, result.reason, result.params);
-    const { modality } = result.header;
-    if (!examKindAcceptsModality(examKind, modality)) {
-      return reject('WRONG_MODALITY', `a ${modality} image does not belong in a ${examKind} exam`, { modality: modality ?? '', examKind });
-    }
-    return { type: 'dicom', header: result.header };
+    return dicomOfKind(result.header, examKind);
   }
 
   if (await isBareDataSet(staged)) {
@@ -75,4 +77,12 @@ export async function classifyFile(
     });
   }
   return { type: 'attachment', ...sniffed };
+}
+
+function dicomOfKind(header: DicomHeader, examKind: ExamKind): Classified {
+  const { modality } = header;
+  if (!examKindAcceptsModality(examKind, modality)) {
+    return reject('WRONG_MODALITY', `a ${modality} image does not belong in a ${examKind} exam`, { modality: modality ?? '', examKind });
+  }
+  return { type: 'dicom', header };
 }

@@ -22,6 +22,10 @@ import type { DicomHeader } from './dicom-header.ts';
 export interface ReceivedFile {
   name: string;
   staged: StagedBlob;
+  /** its header, when the channel read it to place the file (C-STORE, STOW-RS): not parsed a second time */
+  header?: DicomHeader;
+  /** the channel looked its SOP Instance UID up just before and found none stored: the first attempt skips that look-up */
+  isNew?: boolean;
 }
 
 type Candidate = { file: ReceivedFile; classified: Classified };
@@ -39,11 +43,12 @@ export async function ingestFiles(
     const kase = await loadWritableCase(ctx, actor, caseId);
     const options = { defaultCharset: ctx.config.defaultCharset, maxFileBytes: ctx.config.maxFileBytes };
     const candidates: Candidate[] = await Promise.all(
-      files.map(async (file) => ({ file, classified: await classifyFile(file.staged, kase.examKind as ExamKind, options) })),
+      files.map(async (file) => ({ file, classified: await classifyFile(file.staged, kase.examKind as ExamKind, options, file.header) })),
     );
     // A unique violation means a parallel request indexed the same instance or study first; the second
-    // attempt sees its rows and answers duplicate or conflict accordingly.
-    const response = await retryOnUniqueViolation(() => indexBatch(ctx, actor, kase, candidates, ip));
+    // attempt looks every instance up again (`isNew` or not), sees its rows and answers duplicate or conflict.
+    let attempt = 0;
+    const response = await retryOnUniqueViolation(() => indexBatch(ctx, actor, kase, candidates, ip, attempt++ === 0));
     if (acceptsEcgFiles(kase.examKind as ExamKind)) await analyseEcgAfterUpload(ctx, kase.id);
     return response;
   } finally {
@@ -84,7 +89,8 @@ async function indexBatch(
   actor: Actor,
   kase: WritableCase,
   candidates: Candidate[],
-  ip?: string,
+  ip: string | undefined,
+  firstAttempt: boolean,
 ): Promise<UploadResponse> {
   const accepted: AcceptedFile[] = [];
   const rejected: RejectedFile[] = [];
@@ -95,10 +101,11 @@ async function indexBatch(
     (c): c is { file: ReceivedFile; classified: Extract<Classified, { type: 'dicom' }> } => c.classified.type === 'dicom',
   );
   const attachmentShas = candidates.filter((c) => c.classified.type === 'attachment').map((c) => c.file.staged.sha256);
-  // Skip the look-ups a batch does not need: most batches are all DICOM.
-  const existing = dicom.length
+  // Skip the look-ups a batch does not need: most batches are all DICOM, and C-STORE has just looked its instance up.
+  const unknown = dicom.filter((c) => !(firstAttempt && c.file.isNew));
+  const existing = unknown.length
     ? await ctx.db.instance.findMany({
-        where: { sopInstanceUid: { in: dicom.map((c) => c.classified.header.sopInstanceUid) } },
+        where: { sopInstanceUid: { in: unknown.map((c) => c.classified.header.sopInstanceUid) } },
         select: { id: true, sopInstanceUid: true, sha256: true, caseId: true },
       })
     : [];

@@ -95,11 +95,32 @@ export function landingLocksOf(ctx: AppContext): LandingLocks {
   return locks;
 }
 
+/**
+ * Where the instances of one association (or one STOW-RS request) went, and by which step of the rule: the next
+ * instance with the same accession number and study skips that step's look-up. The look-up of its very instance
+ * still runs wherever the rule has it, so an instance already stored keeps its case.
+ */
+export class LandingMemo {
+  private readonly cases = new Map<string, { caseId: string; by: LandingStep }>();
+  private static key = (header: DicomHeader) => `${header.accessionNumber ?? ''}\\${header.studyInstanceUid}`;
+  recall(header: DicomHeader, by: LandingStep): string | undefined {
+    const entry = this.cases.get(LandingMemo.key(header));
+    return entry?.by === by ? entry.caseId : undefined;
+  }
+  remember(header: DicomHeader, by: LandingStep, caseId: string): void {
+    this.cases.set(LandingMemo.key(header), { caseId, by });
+  }
+}
+type LandingStep = 'accession' | 'study';
+
 /** Why an instance did not land, with its header when that could be read. */
 export type NotLanded = { ok: false; code: LandingFailure; reason: string; caseId?: string; header?: DicomHeader };
 
-/** The case an instance goes to, once its header is read; not yet ingested. */
-export type Placed = { ok: true; caseId: string; header: DicomHeader } | NotLanded;
+/**
+ * The case an instance goes to, once its header is read; not yet ingested. `isNew`: no instance of its SOP Instance
+ * UID was stored when it was placed (the ingest core need not look again).
+ */
+export type Placed = { ok: true; caseId: string; header: DicomHeader; isNew?: boolean } | NotLanded;
 
 /** One landed instance: stored (or a duplicate of what was), or refused with the ingest core's reason. */
 export type Landed = { ok: true; caseId: string; accepted: AcceptedFile; header: DicomHeader } | NotLanded;
@@ -114,7 +135,7 @@ export async function placeInstance(
   arrival: Arrival,
   staged: StagedBlob,
   ip: string | undefined,
-  study?: string,
+  { study, memo }: { study?: string; memo?: LandingMemo } = {},
 ): Promise<Placed> {
   // before the header is read: nothing of a file over the limit was kept
   if (staged.tooLarge) return { ok: false, code: 'TOO_LARGE', reason: `larger than the limit of ${ctx.config.maxFileBytes} bytes` };
@@ -127,7 +148,7 @@ export async function placeInstance(
   if (study !== undefined && header.studyInstanceUid !== study) {
     return { ok: false, code: 'STUDY_MISMATCH', reason: `the instance is of study ${header.studyInstanceUid}, not ${study}`, header };
   }
-  const caseId = await locks.run(arrival.organizationId, () => landingCase(ctx, locks, arrival, header, ip));
+  const { caseId, isNew } = await locks.run(arrival.organizationId, () => landingCase(ctx, locks, arrival, header, ip, memo));
   if (!caseId) {
     return {
       ok: false,
@@ -136,7 +157,7 @@ export async function placeInstance(
       header,
     };
   }
-  return { ok: true, caseId, header };
+  return { ok: true, caseId, header, isNew };
 }
 
 /**
@@ -151,11 +172,13 @@ export async function landInstance(
   actor: Actor,
   staged: StagedBlob,
   ip: string | undefined,
+  memo?: LandingMemo,
 ): Promise<Landed> {
   try {
-    const placed = await placeInstance(ctx, locks, arrival, staged, ip);
+    const placed = await placeInstance(ctx, locks, arrival, staged, ip, { memo });
     if (!placed.ok) return placed;
-    const result = await ingestFiles(ctx, actor, placed.caseId, [{ name: placed.header.sopInstanceUid, staged }], ip);
+    const file = { name: placed.header.sopInstanceUid, staged, header: placed.header, isNew: placed.isNew };
+    const result = await ingestFiles(ctx, actor, placed.caseId, [file], ip);
     const rejected = result.rejected[0];
     if (rejected) return { ok: false, code: rejected.code, reason: rejected.reason, caseId: placed.caseId, header: placed.header };
     return { ...placed, accepted: result.accepted[0]! };
@@ -164,33 +187,46 @@ export async function landInstance(
   }
 }
 
-/** The case the instance lands in, or null when its SOP Instance UID is already another township's. */
+/**
+ * The case the instance lands in, or null when its SOP Instance UID is already another township's; `isNew` when the
+ * rule looked its instance up and found none.
+ */
 async function landingCase(
   ctx: AppContext,
   locks: LandingLocks,
   arrival: Arrival,
   header: DicomHeader,
   ip: string | undefined,
-): Promise<string | null> {
+  memo?: LandingMemo,
+): Promise<{ caseId: string | null; isNew?: boolean }> {
   const { db } = ctx;
   const township = { originOrgId: arrival.organizationId };
+  const found = (by: LandingStep, caseId: string) => {
+    memo?.remember(header, by, caseId);
+    return caseId;
+  };
   if (header.accessionNumber) {
-    const byAccession = await db.case.findFirst({ where: { ...township, accessionNumber: header.accessionNumber }, select: { id: true } });
-    if (byAccession) return byAccession.id;
+    const byAccession =
+      memo?.recall(header, 'accession') ??
+      (await db.case.findFirst({ where: { ...township, accessionNumber: header.accessionNumber }, select: { id: true } }))?.id;
+    if (byAccession) return { caseId: found('accession', byAccession) };
   }
   const known = await db.instance.findUnique({
     where: { sopInstanceUid: header.sopInstanceUid },
     select: { caseId: true, case: { select: { originOrgId: true } } },
   });
-  if (known) return known.case.originOrgId === arrival.organizationId ? known.caseId : null;
-  const byStudy = await db.study.findFirst({
-    where: { studyInstanceUid: header.studyInstanceUid, case: township },
-    orderBy: { createdAt: 'desc' },
-    select: { caseId: true },
-  });
-  if (byStudy) return byStudy.caseId;
-  const opened = locks.recall(arrival.organizationId, header.studyInstanceUid);
-  if (opened) return opened;
+  if (known) return { caseId: known.case.originOrgId === arrival.organizationId ? known.caseId : null };
+  const byStudy =
+    memo?.recall(header, 'study') ??
+    (
+      await db.study.findFirst({
+        where: { studyInstanceUid: header.studyInstanceUid, case: township },
+        orderBy: { createdAt: 'desc' },
+        select: { caseId: true },
+      })
+    )?.caseId ??
+    locks.recall(arrival.organizationId, header.studyInstanceUid);
+  if (byStudy) return { caseId: found('study', byStudy), isNew: true };
   const rawName = header.patient.name ? displayPersonName(header.patient.name) : '';
   const caseId = await createArrivedCase(
     ctx,
@@ -208,7 +244,7 @@ async function landingCase(
     ip,
   );
   locks.remember(arrival.organizationId, header.studyInstanceUid, caseId);
-  return caseId;
+  return { caseId: found('study', caseId), isNew: true };
 }
 
 /** The exam kind whose rules name the modality (CT → CT, DX/CR → DR, ECG → ECG …), else OTHER. */

@@ -32,6 +32,15 @@ describe('classifying uploaded files', () => {
     });
   });
 
+  it('takes the header a channel already read instead of parsing the file again, and still checks its modality', async () => {
+    const first = await classify(corpus('test_files/CT_small.dcm'), 'CT');
+    if (first.type !== 'dicom') throw new Error('expected a DICOM header');
+    const staged = stagedFromBuffer(corpus('test_files/CT_small.dcm'));
+    staged.read = () => Promise.reject(new Error('the file was read again'));
+    expect(await classifyFile(staged, 'CT', options, first.header)).toEqual(first);
+    expect(await classifyFile(staged, 'ECG', options, first.header)).toMatchObject({ type: 'rejected', code: 'WRONG_MODALITY' });
+  });
+
   it('reports a file cut inside its pixel data as truncated, with the sizes', async () => {
     const result = await classify(corpus('test_files/MR_truncated.dcm'));
     expect(result).toMatchObject({ type: 'rejected', code: 'DICOM_TRUNCATED', status: 422, params: { expected: 9692, actual: 9630 } });
