@@ -2,7 +2,7 @@
 // Both generated clients come from one schema, so they have the same shape; the rest of the server is typed
 // against the SQLite one.
 import { PrismaClient as SqliteClient, Prisma } from './generated/sqlite/client.ts';
-import { CachingBetterSqlite3 } from './statement-cache.ts';
+import { CachingBetterSqlite3, postgresStatementName } from './statement-cache.ts';
 
 export type Db = SqliteClient;
 /** The client inside an interactive transaction. */
@@ -30,7 +30,9 @@ export async function openDatabase(url: string): Promise<Db> {
     import('./generated/postgresql/client.ts'),
     import('@prisma/adapter-pg'),
   ]);
-  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  return new PostgresClient({
+    adapter: new PrismaPg({ connectionString: url }, { statementNameGenerator: postgresStatementName }),
+  }) as unknown as Db;
 }
 
 /**

@@ -1,8 +1,14 @@
-// Prepared statements kept for the SQLite driver adapter. @prisma/adapter-better-sqlite3 prepares every query anew;
-// SQLite's parsing and planning of Prisma's wide SELECTs was the largest native cost of ingesting one instance (a
-// C-STORE or one-file upload runs about ten statements). better-sqlite3 statements can run again with new
-// parameters, so each SQL text is prepared once; the adapter's one-shot bind() is answered by a view that passes
-// the parameters to each run instead of binding them to the shared statement for good.
+// Prepared statements kept by both drivers.
+//
+// SQLite: @prisma/adapter-better-sqlite3 prepares every query anew; SQLite's parsing and planning of Prisma's wide
+// SELECTs was the largest native cost of ingesting one instance (a C-STORE or one-file upload runs about ten
+// statements). better-sqlite3 statements can run again with new parameters, so each SQL text is prepared once; the
+// adapter's one-shot bind() is answered by a view that passes the parameters to each run instead of binding them to
+// the shared statement for good.
+//
+// PostgreSQL: @prisma/adapter-pg sends every query unnamed, so the server parses and plans it each time; a name
+// derived from the SQL text makes node-postgres prepare it once per connection (statementNameGenerator).
+import { createHash } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 
@@ -52,4 +58,16 @@ export class CachingBetterSqlite3 extends PrismaBetterSqlite3 {
     cachePreparedStatements(client);
     return adapter;
   }
+}
+
+/**
+ * IN lists make a new text for each length: statements with more parameters than this stay unnamed, so that a
+ * connection holds a bounded number of prepared statements.
+ */
+const MAX_NAMED_PARAMETERS = 32;
+
+/** The prepared statement name of a query for node-postgres, or undefined to send it unnamed. */
+export function postgresStatementName(query: { sql: string; args: unknown[] }): string {
+  if (query.args.length > MAX_NAMED_PARAMETERS) return undefined as unknown as string; // node-postgres: unnamed
+  return `teledx_${createHash('sha1').update(query.sql).digest('hex').slice(0, 24)}`;
 }

@@ -1,4 +1,5 @@
-// The SQLite adapter's statements are prepared once per SQL text and still run with each call's own parameters.
+// Both drivers' statements are prepared once per SQL text (per connection on PostgreSQL) and still run with each
+// call's own parameters.
 import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../server/db/client.ts';
 import { migrate } from '../../server/db/migrate.ts';
-import { cachePreparedStatements } from '../../server/db/statement-cache.ts';
+import { cachePreparedStatements, postgresStatementName } from '../../server/db/statement-cache.ts';
+import { createPostgresDatabase } from '../helpers/test-server.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -76,4 +78,32 @@ it('serves Prisma through the cache with the same answers, in and out of transac
     await db.$disconnect();
     native.mockRestore();
   }
+});
+
+it('names PostgreSQL statements by their text, so each connection prepares them once', async () => {
+  const database = await createPostgresDatabase();
+  try {
+    await migrate(database.url);
+    const db: Db = await openDatabase(database.url);
+    try {
+      const names = await db.$transaction(async (tx) => {
+        // one transaction: one connection, whose prepared statements the view lists
+        for (const code of ['A1', 'B2', 'A1']) await tx.organization.findUnique({ where: { code }, select: { id: true } });
+        return tx.$queryRaw<{ name: string; statement: string }[]>`SELECT name, statement FROM pg_prepared_statements`;
+      });
+      const lookups = names.filter((n) => n.statement.includes('"code" = $1'));
+      expect(lookups).toHaveLength(1);
+      expect(lookups[0]!.name).toMatch(/^teledx_[0-9a-f]{24}$/);
+    } finally {
+      await db.$disconnect();
+    }
+  } finally {
+    await database.drop();
+  }
+});
+
+it('leaves long IN lists unnamed, so a connection keeps a bounded number of statements', () => {
+  expect(postgresStatementName({ sql: 'SELECT 1', args: [] })).toBe(postgresStatementName({ sql: 'SELECT 1', args: [] }));
+  expect(postgresStatementName({ sql: 'SELECT 1', args: [] })).not.toBe(postgresStatementName({ sql: 'SELECT 2', args: [] }));
+  expect(postgresStatementName({ sql: 'SELECT … IN (…)', args: Array.from({ length: 33 }, (_, i) => i) })).toBeUndefined();
 });
