@@ -78,7 +78,11 @@ async function examsOf(db: Db, events: readonly { entityType: string; entityId: 
     db.case.findMany({ where: { id: { in: idsOf('Case') } }, select: examSelect }),
     db.consultation.findMany({ where: { id: { in: idsOf('Consultation') } }, select: { id: true, case: { select: examSelect } } }),
   ]);
-  const exam = (c: (typeof cases)[number]): AuditExam => ({ caseId: c.id, accessionNumber: c.accessionNumber, patientName: c.patient.name });
+  const exam = (c: (typeof cases)[number]): AuditExam => ({
+    caseId: c.id,
+    accessionNumber: c.accessionNumber,
+    patientName: c.patient.name,
+  });
   return new Map([
     ...cases.map((c) => [c.id, exam(c)] as const),
     ...consultations.flatMap((k) => (k.case ? [[k.id, exam(k.case)] as const] : [])),

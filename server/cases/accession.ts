@@ -32,7 +32,7 @@ export function formatAccessionNumber(examCode: string, day: string, sequence: n
  */
 export async function nextAccessionNumber(tx: Tx, organizationId: string, at = new Date()): Promise<string> {
   const org = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { examCode: true } });
-  if (!org.examCode) throw new HttpError(409, 'NO_EXAM_CODE', "an administrator must first give the township its exam code");
+  if (!org.examCode) throw new HttpError(409, 'NO_EXAM_CODE', 'an administrator must first give the township its exam code');
   const day = accessionDay(at);
   const rows = await tx.$queryRaw<{ value: number | bigint }[]>`
     INSERT INTO "AccessionCounter" ("organizationId", "day", "value") VALUES (${organizationId}, ${day}, 1)

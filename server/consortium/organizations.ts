@@ -7,7 +7,13 @@ import { recordAudit } from '../audit/audit.ts';
 import { isUniqueViolation, type Db } from '../db/client.ts';
 import { conflict, notFound } from '../http/errors.ts';
 
-export async function setExamCode(db: Db, actor: Actor, organizationId: string, body: unknown, ip?: string): Promise<OrganizationExamCodeDto> {
+export async function setExamCode(
+  db: Db,
+  actor: Actor,
+  organizationId: string,
+  body: unknown,
+  ip?: string,
+): Promise<OrganizationExamCodeDto> {
   const { examCode } = examCodeRequestSchema.parse(body);
   try {
     return await db.$transaction(async (tx) => {

@@ -71,7 +71,10 @@ describe.each(BACKENDS)('accession numbers (%s)', (backend) => {
     expect(res.body.accessionNumber).toMatch(/^CGZ-\d{6}-\d{4}$/); // two-digit year: still 16 characters at most
     expect(res.body.accessionNumber.length).toBeLessThanOrEqual(16);
     expect((await put(org('T-CHENGGUAN').id, 'CG')).status).toBe(200);
-    const audited = await server.server.ctx.db.auditEvent.findFirstOrThrow({ where: { action: 'consortium.exam_code' }, orderBy: { at: 'desc' } });
+    const audited = await server.server.ctx.db.auditEvent.findFirstOrThrow({
+      where: { action: 'consortium.exam_code' },
+      orderBy: { at: 'desc' },
+    });
     expect(JSON.parse(audited.details!)).toEqual({ from: 'CGZ', to: 'CG' });
   });
 

@@ -100,7 +100,9 @@ describe.each(BACKENDS)('audit log (%s)', (backend) => {
     const records = lines.slice(1, -1);
     expect(records).toHaveLength(2); // the two registrations: the old act is before the range
     expect(records[1]).toMatch(
-      new RegExp(`^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},case\\.create,李技师,石桥镇卫生院,${mine.accessionNumber},审计筛选,Case,${mine.id},[^,]*,"\\{""examKind"":""DR"",`),
+      new RegExp(
+        `^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},case\\.create,李技师,石桥镇卫生院,${mine.accessionNumber},审计筛选,Case,${mine.id},[^,]*,"\\{""examKind"":""DR"",`,
+      ),
     );
     expect(records[0]).toContain(`,${other.accessionNumber},另一位,`);
     expect((await (await server.login('super1')).get('/api/audit.csv')).status).toBe(403);

@@ -107,7 +107,9 @@ export const api = {
   acknowledgeCritical: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST' }),
   qualityReturns: () => apiFetch<QualityReturnsRow[]>('/api/quality/returns'),
   auditLog: (filter: AuditFilter, page: { before?: string; limit: number }) =>
-    apiFetch<AuditEntryDto[]>(`/api/audit?${auditSearch(filter, { limit: String(page.limit), ...(page.before ? { before: page.before } : {}) })}`),
+    apiFetch<AuditEntryDto[]>(
+      `/api/audit?${auditSearch(filter, { limit: String(page.limit), ...(page.before ? { before: page.before } : {}) })}`,
+    ),
   /** the same selection as a CSV file (a plain link: the browser downloads it with the session cookie) */
   auditCsvUrl: (filter: AuditFilter) => `/api/audit.csv?${auditSearch(filter, {})}`,
   turnaroundStats: (days: number) => apiFetch<TurnaroundStatsRow[]>(`/api/quality/turnaround?days=${days}`),

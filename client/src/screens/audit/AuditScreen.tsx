@@ -80,7 +80,12 @@ export function AuditScreen() {
         </label>
         <label>
           <span>{t('audit.from')}</span>
-          <input type="date" data-testid="audit-from" value={filter.from ?? ''} onChange={(e) => change({ from: e.target.value || undefined })} />
+          <input
+            type="date"
+            data-testid="audit-from"
+            value={filter.from ?? ''}
+            onChange={(e) => change({ from: e.target.value || undefined })}
+          />
         </label>
         <label>
           <span>{t('audit.to')}</span>

@@ -25,9 +25,7 @@ export function CaseFacts({ kase }: { kase: CaseDetailDto }) {
         <Fact label={t('case.examKind')}>{t(`examKind.${kase.examKind}`)}</Fact>
         <Fact label={t('case.bodyPart')}>
           {kase.bodyPart ?? none}
-          {requisition.laterality && (
-            <span data-testid="laterality"> · {t(`requisition.laterality.${requisition.laterality}`)}</span>
-          )}
+          {requisition.laterality && <span data-testid="laterality"> · {t(`requisition.laterality.${requisition.laterality}`)}</span>}
         </Fact>
         <Fact label={t('case.priority')}>
           <PriorityBadge priority={kase.priority} />

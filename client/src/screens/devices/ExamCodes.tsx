@@ -69,7 +69,12 @@ function ExamCodeRow({
         />
       </td>
       <td>
-        <button type="button" data-testid="exam-code-save" disabled={busy || !valid || code === organization.examCode} onClick={() => void save()}>
+        <button
+          type="button"
+          data-testid="exam-code-save"
+          disabled={busy || !valid || code === organization.examCode}
+          onClick={() => void save()}
+        >
           {t('devices.examCodes.save')}
         </button>
       </td>

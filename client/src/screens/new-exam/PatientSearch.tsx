@@ -57,8 +57,7 @@ export function PatientSearch({ onChoose }: { onChoose: (patient: PatientMatchDt
           {matches.map((p) => (
             <li key={p.id}>
               <button type="button" data-testid="patient-match" onClick={() => onChoose(p)}>
-                <strong>{p.name}</strong> {t(`sex.${p.sex}`)} {p.birthDate ?? ''}{' '}
-                <span className="mono">{p.nationalId ?? ''}</span>{' '}
+                <strong>{p.name}</strong> {t(`sex.${p.sex}`)} {p.birthDate ?? ''} <span className="mono">{p.nationalId ?? ''}</span>{' '}
                 <span className="muted">
                   {p.lastExamAt ? (
                     <>
