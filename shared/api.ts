@@ -39,14 +39,50 @@ export const patientInputSchema = z
   });
 export type PatientInput = z.input<typeof patientInputSchema>;
 
-export const createCaseRequestSchema = z.object({
-  patient: patientInputSchema,
-  examKind: examKindSchema,
-  bodyPart: safeText().trim().max(64).optional(),
-  clinicalQuestion: safeText({ multiline: true }).trim().max(2000).optional(),
-  priority: prioritySchema.default('ROUTINE'),
-});
+/** Which visit the requisition's number belongs to: 门诊号 (outpatient) or 住院号 (inpatient). */
+export const VISIT_KINDS = ['OUTPATIENT', 'INPATIENT'] as const;
+export type VisitKind = (typeof VISIT_KINDS)[number];
+/** The side of the body an imaging exam is of: 左, 右, 双侧, 无 (no side: a chest, the abdomen). */
+export const LATERALITIES = ['LEFT', 'RIGHT', 'BILATERAL', 'NONE'] as const;
+export type Laterality = (typeof LATERALITIES)[number];
+
+/**
+ * What a requisition (检查申请单) records beside the exam kind, body part and clinical question: all optional (a
+ * device-opened case has none of it), but a visit number is only meaningful with its kind, and a side only for
+ * imaging (an ECG has none).
+ */
+export const requisitionShape = {
+  visitKind: z.enum(VISIT_KINDS).optional(),
+  visitNumber: safeText()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,32}$/, 'an outpatient or inpatient number: letters, digits, hyphens')
+    .optional(),
+  requestingDepartment: safeText().trim().max(64).optional(),
+  requestingDoctor: safeText().trim().max(64).optional(),
+  clinicalHistory: safeText({ multiline: true }).trim().max(4000).optional(),
+  laterality: z.enum(LATERALITIES).optional(),
+};
+
+export const createCaseRequestSchema = z
+  .object({
+    patient: patientInputSchema,
+    /** the township's existing record of this patient, found with GET /api/patients (the form filled from it) */
+    patientId: idText().optional(),
+    examKind: examKindSchema,
+    bodyPart: safeText().trim().max(64).optional(),
+    clinicalQuestion: safeText({ multiline: true }).trim().max(2000).optional(),
+    priority: prioritySchema.default('ROUTINE'),
+    ...requisitionShape,
+  })
+  .refine((r) => !r.visitNumber || r.visitKind, { path: ['visitKind'], message: 'say whether it is an outpatient or inpatient number' })
+  .refine((r) => !r.laterality || r.examKind !== 'ECG', { path: ['laterality'], message: 'an ECG has no side' });
 export type CreateCaseRequest = z.input<typeof createCaseRequestSchema>;
+
+/** GET /api/patients: the township's own patients whose resident ID number or name begins with q. */
+export const patientSearchQuerySchema = z.object({
+  q: safeText().trim().min(1).max(64),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
 
 export const caseListQuerySchema = z.object({
   status: safeText().optional(),
@@ -105,7 +141,7 @@ export type PatientDto = z.infer<typeof patientDtoSchema>;
 
 export const caseSummaryDtoSchema = z.strictObject({
   id: z.string(),
-  /** the exam number (检查号), <organization code>-<YYYYMMDD>-<sequence>; modalities send it back in (0008,0050) */
+  /** the exam number (检查号), <exam code>-<YYYYMMDD>-<sequence> (≤ 16 characters); modalities send it back in (0008,0050) */
   accessionNumber: z.string(),
   /** the case was opened by images a registered device sent (DICOM C-STORE): the technician checks and submits it */
   fromDevice: z.strictObject({ aeTitle: z.string() }).nullable(),
@@ -219,9 +255,26 @@ export type EcgWaveformDto = z.infer<typeof ecgWaveformDtoSchema>;
 
 // ---- the case page ----
 
+/** The requisition as the case page shows it (null: not given). */
+export const requisitionDtoSchema = z.strictObject({
+  visitKind: z.enum(VISIT_KINDS).nullable(),
+  visitNumber: z.string().nullable(),
+  requestingDepartment: z.string().nullable(),
+  requestingDoctor: z.string().nullable(),
+  clinicalHistory: z.string().nullable(),
+  laterality: z.enum(LATERALITIES).nullable(),
+});
+export type RequisitionDto = z.infer<typeof requisitionDtoSchema>;
+
+/** A patient found by GET /api/patients, with when their last exam in this township was registered. */
+export const patientMatchDtoSchema = z.strictObject({ ...patientDtoSchema.shape, lastExamAt: isoDateTime.nullable() });
+export type PatientMatchDto = z.infer<typeof patientMatchDtoSchema>;
+
 export const caseDetailDtoSchema = z.strictObject({
   ...caseSummaryDtoSchema.shape,
   patient: patientDtoSchema,
+  /** the requisition's visit number, requesting department and doctor, history and side */
+  requisition: requisitionDtoSchema,
   /** submitted, first claimed, signed, critical finding acknowledged */
   turnaround: z.strictObject({
     submittedAt: isoDateTime.nullable(),
@@ -248,9 +301,20 @@ export type CaseDetailDto = z.infer<typeof caseDetailDtoSchema>;
 export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium', 'device', 'dicom', 'api_token'] as const;
 export type AuditArea = (typeof AUDIT_AREAS)[number];
 
-/** GET /api/audit: newest first, a page at a time (`before`: the id of the last entry already shown). */
-export const auditQuerySchema = z.object({
+/** The audit log's filters (GET /api/audit and its CSV export): days are calendar days in China time, inclusive. */
+export const auditFilterSchema = z.object({
   area: z.enum(AUDIT_AREAS).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  /** the acting user's id */
+  userId: idText().optional(),
+  /** words in the verb, the particulars, the address, or the exam number or patient name of the subject */
+  q: safeText().trim().min(1).max(100).optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+/** GET /api/audit: newest first, a page at a time (`before`: the id of the last entry already shown). */
+export const auditQuerySchema = auditFilterSchema.extend({
   before: idText().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
 });
@@ -270,6 +334,8 @@ export const auditEntryDtoSchema = z.strictObject({
   actor: auditActor,
   ip: z.string().nullable(),
   details: auditDetails,
+  /** the exam the act was about (a case's, or a consultation's case), named as people know it */
+  exam: z.strictObject({ caseId: z.string(), accessionNumber: z.string(), patientName: z.string() }).nullable(),
 });
 export type AuditEntryDto = z.infer<typeof auditEntryDtoSchema>;
 
@@ -416,13 +482,29 @@ export const leaseRenewalDtoSchema = z.strictObject({ leaseExpiresAt: isoDateTim
 
 export const consortiumDtoSchema = z.strictObject({
   organizations: z.array(
-    z.strictObject({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), parentId: z.string().nullable() }),
+    z.strictObject({
+      id: z.string(),
+      code: z.string(),
+      /** the first part of its exam numbers (2–4 of A–Z, 0–9); null: it registers no exams */
+      examCode: z.string().nullable(),
+      name: z.string(),
+      kind: z.string(),
+      parentId: z.string().nullable(),
+    }),
   ),
   centres: z.array(
     z.strictObject({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), examKinds: z.array(z.string()) }),
   ),
 });
 export type ConsortiumDto = z.infer<typeof consortiumDtoSchema>;
+
+/** PUT /api/organizations/:id/exam-code: an organization's short exam code, unique in the consortium. */
+export const EXAM_CODE_PATTERN = /^[A-Z0-9]{2,4}$/;
+export const examCodeRequestSchema = z.object({
+  examCode: z.string().trim().toUpperCase().regex(EXAM_CODE_PATTERN, '2–4 letters A–Z or digits'),
+});
+export const organizationExamCodeDtoSchema = z.strictObject({ organizationId: z.string(), examCode: z.string() });
+export type OrganizationExamCodeDto = z.infer<typeof organizationExamCodeDtoSchema>;
 
 export const readerDtoSchema = z.strictObject({
   id: z.string(),

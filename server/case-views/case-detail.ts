@@ -1,7 +1,7 @@
 // What the case screens read: a township's or reader's list of cases, and one case in full. Assembled here, above
 // the domains whose parts it shows (the reading deadline, the ECG analyses, the consultations), so that none of
 // those domains has to import another to be shown with the case.
-import type { CaseDetailDto, CaseSummaryDto } from '../../shared/api.ts';
+import type { CaseDetailDto, CaseSummaryDto, Laterality, VisitKind } from '../../shared/api.ts';
 import type { AttachmentKind, Sex } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
@@ -54,6 +54,14 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       phone: row.patient.phone,
     },
     clinicalQuestion: row.clinicalQuestion,
+    requisition: {
+      visitKind: row.visitKind as VisitKind | null,
+      visitNumber: row.visitNumber,
+      requestingDepartment: row.requestingDepartment,
+      requestingDoctor: row.requestingDoctor,
+      clinicalHistory: row.clinicalHistory,
+      laterality: row.laterality as Laterality | null,
+    },
     imagesCompleteAt: row.imagesCompleteAt?.toISOString() ?? null,
     createdBy: row.createdBy,
     turnaround: {

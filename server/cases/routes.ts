@@ -7,6 +7,8 @@ import {
   caseListQuerySchema,
   caseSummaryDtoSchema,
   createCaseRequestSchema,
+  patientMatchDtoSchema,
+  patientSearchQuerySchema,
   priorCaseDtoSchema,
 } from '../../shared/api.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
@@ -19,6 +21,7 @@ import { transitionCase, type TransitionRequest } from './lifecycle.ts';
 import { listPriors } from './priors.ts';
 import { getCase, listCases } from '../case-views/case-detail.ts';
 import { createCase } from './service.ts';
+import { searchPatients } from './patient-search.ts';
 import { analyseNewEcgFiles, lacksEcgAnalysis } from '../ecg/analyses.ts';
 
 const caseAnswer = { status: 200, description: 'the case', schema: caseDetailDtoSchema };
@@ -33,6 +36,15 @@ export const casesRoutes = [
     ok: { status: 201, description: 'the case, status DRAFT', schema: caseDetailDtoSchema },
     errors: [409],
     handle: async ({ ctx, actor, req, ip }) => getCase(ctx, actor, await createCase(ctx, actor, req.body, ip)),
+  }),
+  route({
+    method: 'get',
+    path: '/patients',
+    summary: "Your township's patients whose resident ID number or name begins with q (to register another exam)",
+    access: TOWNSHIP_ROLES,
+    query: patientSearchQuerySchema,
+    ok: { status: 200, description: 'the matching patients, by name', schema: z.array(patientMatchDtoSchema) },
+    handle: ({ ctx, actor, query }) => searchPatients(ctx.db, actor, query),
   }),
   route({
     method: 'get',

@@ -7,9 +7,16 @@ import type { ExamKind, Priority, Sex } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { retryOnUniqueViolation, type Db, type Tx } from '../db/client.ts';
-import { conflict, forbidden } from '../http/errors.ts';
+import { conflict, forbidden, notFound } from '../http/errors.ts';
 import { nextAccessionNumber } from './accession.ts';
 import { townshipWriteScope } from './access.ts';
+
+/**
+ * How long a registration waits for a connection and for the day's counter (whose row lock serialises one
+ * township's registrations until each commits): a morning's burst at the desk is served a little later rather than
+ * refused with Prisma's 2 s default (503 BUSY), as 50 at once on a loaded server would be.
+ */
+const REGISTRATION_WAIT = { maxWait: 20_000, timeout: 20_000 };
 
 /** Registers the patient (or finds them by resident ID number) and a DRAFT case; returns the case's id. */
 export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCaseRequest, ip?: string): Promise<string> {
@@ -19,7 +26,9 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
   // two registrations of one new resident ID number at once: the one that loses the race finds the patient again
   const caseId = await retryOnUniqueViolation(() =>
     db.$transaction(async (tx) => {
-      const patientId = await resolvePatient(tx, actor, input.patient);
+      const patientId = input.patientId
+        ? await foundPatient(tx, actor, input.patientId, input.patient)
+        : await resolvePatient(tx, actor, input.patient);
       const accessionNumber = await nextAccessionNumber(tx, actor.organizationId);
       const created = await tx.case.create({
         data: {
@@ -30,6 +39,12 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
           examKind: input.examKind,
           bodyPart: input.bodyPart || null,
           clinicalQuestion: input.clinicalQuestion || null,
+          visitKind: input.visitKind ?? null,
+          visitNumber: input.visitNumber || null,
+          requestingDepartment: input.requestingDepartment || null,
+          requestingDoctor: input.requestingDoctor || null,
+          clinicalHistory: input.clinicalHistory || null,
+          laterality: input.laterality ?? null,
           priority: input.priority,
           status: 'DRAFT' satisfies CaseStatus,
         },
@@ -43,12 +58,32 @@ export async function createCase(ctx: { db: Db }, actor: Actor, body: CreateCase
         details: { examKind: input.examKind, priority: input.priority, patientId, accessionNumber },
       });
       return created.id;
-    }),
+    }, REGISTRATION_WAIT),
   );
   return caseId;
 }
 
 type PatientFields = ReturnType<typeof createCaseRequestSchema.parse>['patient'];
+
+/**
+ * The record the form was filled from (GET /api/patients): the township's own only (another's is not found, as a
+ * missing one), and still the person whose name the form shows. Gaps it had are filled, as below.
+ */
+async function foundPatient(tx: Tx, actor: Actor, patientId: string, p: PatientFields): Promise<string> {
+  const existing = await tx.patient.findFirst({ where: { id: patientId, organizationId: actor.organizationId } });
+  if (!existing) throw notFound('patient');
+  if (existing.name !== p.name) throw conflict('PATIENT_MISMATCH', 'the chosen patient has another name than the form');
+  await fillGaps(tx, existing, p);
+  return existing.id;
+}
+
+/** A later exam brings the phone number up to date and adds a birth date the record lacked. */
+async function fillGaps(tx: Tx, existing: { id: string; phone: string | null; birthDate: string | null }, p: PatientFields) {
+  await tx.patient.update({
+    where: { id: existing.id },
+    data: { phone: p.phone ?? existing.phone, birthDate: existing.birthDate ?? p.birthDate ?? null },
+  });
+}
 
 /**
  * The township's own record of the patient: one per resident ID number within the organization. A later exam of
@@ -66,10 +101,7 @@ async function resolvePatient(tx: Tx, actor: Actor, p: PatientFields): Promise<s
       if (existing.name !== p.name) {
         throw conflict('PATIENT_ID_CONFLICT', 'your organization registered this ID number to a patient with a different name');
       }
-      await tx.patient.update({
-        where: { id: existing.id },
-        data: { phone: p.phone ?? existing.phone, birthDate: existing.birthDate ?? p.birthDate ?? null },
-      });
+      await fillGaps(tx, existing, p);
       return existing.id;
     }
   }

@@ -52,12 +52,13 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   },
 ];
 
+/** examCode: the first part of the exam numbers (检查号) an organization issues, CG-20261202-0007 (cases/accession.ts) */
 const ORGANIZATIONS = [
-  { code: 'COUNTY', name: '县人民医院', kind: 'COUNTY_HOSPITAL', parent: null },
-  { code: 'T-CHENGGUAN', name: '城关镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
-  { code: 'T-SHIQIAO', name: '石桥镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
-  { code: 'T-HEKOU', name: '河口镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
-  { code: 'V-DONGSHAN', name: '东山村卫生室', kind: 'VILLAGE_CLINIC', parent: 'T-SHIQIAO' },
+  { code: 'COUNTY', examCode: 'XY', name: '县人民医院', kind: 'COUNTY_HOSPITAL', parent: null },
+  { code: 'T-CHENGGUAN', examCode: 'CG', name: '城关镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
+  { code: 'T-SHIQIAO', examCode: 'SQ', name: '石桥镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
+  { code: 'T-HEKOU', examCode: 'HK', name: '河口镇卫生院', kind: 'TOWNSHIP_CENTRE', parent: 'COUNTY' },
+  { code: 'V-DONGSHAN', examCode: 'DS', name: '东山村卫生室', kind: 'VILLAGE_CLINIC', parent: 'T-SHIQIAO' },
 ] as const;
 
 /** the demo devices TOWNSHIP1, 2, 3: tech1's township, tech2's, and the third */
@@ -89,7 +90,13 @@ export async function seedDemoIfEmpty(db: Db, password: string): Promise<boolean
       const orgIds = new Map<string, string>();
       for (const org of ORGANIZATIONS) {
         const row = await tx.organization.create({
-          data: { code: org.code, name: org.name, kind: org.kind, parentId: org.parent ? orgIds.get(org.parent)! : null },
+          data: {
+            code: org.code,
+            examCode: org.examCode,
+            name: org.name,
+            kind: org.kind,
+            parentId: org.parent ? orgIds.get(org.parent)! : null,
+          },
         });
         orgIds.set(org.code, row.id);
       }

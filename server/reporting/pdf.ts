@@ -60,7 +60,7 @@ export async function printReport(
     .moveDown(0.5)
     .fontSize(9)
     .fillColor('#555')
-    .text(`${kase.centre?.name ?? ''}  ·  检查编号 ${kase.id}`, { align: 'center' })
+    .text(`${kase.centre?.name ?? ''}  ·  检查号 ${kase.accessionNumber}`, { align: 'center' })
     .fillColor('black');
   rule(doc);
 

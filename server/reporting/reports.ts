@@ -73,7 +73,7 @@ export async function saveDraft(db: Db, actor: Actor, caseId: string, body: unkn
 
 export async function signReport(mover: ReportMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
   const { password } = signReportSchema.parse(body);
-  await checkSigner(mover.db, actor, password);
+  await checkSigner(mover.db, actor, password, { caseId, event: 'sign', ip });
   const now = new Date();
   await transitionCase(mover, {
     caseId,
@@ -105,7 +105,7 @@ export async function signReport(mover: ReportMover, actor: Actor, caseId: strin
  */
 export async function amendReport(mover: ReportMover, actor: Actor, caseId: string, body: unknown, ip?: string): Promise<void> {
   const { password, reason, ...input } = amendReportSchema.parse(body);
-  await checkSigner(mover.db, actor, password);
+  await checkSigner(mover.db, actor, password, { caseId, event: 'amend', ip });
   const now = new Date();
   // completed by prepare, which reads the signed version inside the move's transaction; transitionCase writes
   // the audit line after prepare
@@ -237,11 +237,29 @@ async function holdingCase(tx: Tx, actor: Actor, caseId: string): Promise<void> 
     throw new HttpError(409, 'NOT_CLAIMED_BY_YOU', 'claim the case before writing its report');
 }
 
-/** Signing needs the right to sign and the password typed again (someone else at an unlocked screen cannot). */
-async function checkSigner(db: Db, actor: Actor, password: string): Promise<void> {
+/**
+ * Signing needs the right to sign and the password typed again (someone else at an unlocked screen cannot). A wrong
+ * password is audited (`case.sign_failed`, `case.amend_failed`): an administrator looks for someone trying a
+ * colleague's signature, which the guessing limit (auth/throttle.ts) only slows down.
+ */
+async function checkSigner(
+  db: Db,
+  actor: Actor,
+  password: string,
+  attempt: { caseId: string; event: 'sign' | 'amend'; ip?: string },
+): Promise<void> {
   if (!actor.canSign) throw forbidden('you may not sign reports');
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.id }, select: { passwordHash: true } });
-  if (!(await verifyPassword(password, user.passwordHash))) throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong password');
+  if (await verifyPassword(password, user.passwordHash)) return;
+  await recordAudit(db, {
+    actorId: actor.id,
+    action: `case.${attempt.event}_failed`,
+    entityType: 'Case',
+    entityId: attempt.caseId,
+    ip: attempt.ip,
+    details: { code: 'BAD_CREDENTIALS' },
+  });
+  throw new HttpError(401, 'BAD_CREDENTIALS', 'wrong password');
 }
 
 async function checkKeyImages(tx: Tx, caseId: string, ids: string[]): Promise<void> {

@@ -63,6 +63,7 @@ const MATRIX: Record<string, Row> = {
   'GET /me': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
   'POST /cases': { fixture: 'none', expect: [401, 201, 201, 403, 403, 403, 403, 403] },
   'GET /cases': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /patients': { fixture: 'none', expect: [401, 200, 200, 403, 403, 403, 403, 403] },
   'GET /cases/:id': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /cases/:id/history': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /cases/:id/priors': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
@@ -80,6 +81,7 @@ const MATRIX: Record<string, Row> = {
   'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
   'PUT /organizations/:id/dicom-settings': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'PUT /organizations/:id/exam-code': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'GET /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'POST /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
   'DELETE /api-tokens/:id': { fixture: 'apiToken', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
@@ -113,6 +115,7 @@ const MATRIX: Record<string, Row> = {
   'POST /consultations/:id/end': { fixture: 'started', expect: [401, 200, 404, 200, 404, 403, 404, 403] },
   'PUT /consultations/:id/opinion': { fixture: 'started', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
   'GET /audit': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'GET /audit.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'GET /his-deliveries': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
 };
 
@@ -313,7 +316,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
       case 'resumable':
         return { params: { id: await resumableUpload() } };
       case 'township':
-        return { params: { id: ids.township! }, body: { mppsAutoSubmit: false } };
+        // its own exam code again: a change that takes nothing from another township
+        return { params: { id: ids.township! }, body: spec.path.endsWith('/exam-code') ? { examCode: 'CG' } : { mppsAutoSubmit: false } };
       case 'apiToken': {
         const created = await as('admin', 'POST', '/api/api-tokens', { name: 'matrix', owner: { organizationId: ids.township } });
         expect(created.status).toBe(201);
@@ -367,7 +371,11 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     return (await as('tech1', 'GET', `/api/cases/${caseId}`)).body.attachments[0].id;
   }
 
-  const queryFor = (spec: RouteSpec) => (spec.path === '/consultations/specialists' ? `?centreId=${ids.imagingCentre}` : '');
+  const QUERIES: Record<string, () => string> = {
+    '/consultations/specialists': () => `?centreId=${ids.imagingCentre}`,
+    '/patients': () => `?q=${encodeURIComponent('矩阵')}`,
+  };
+  const queryFor = (spec: RouteSpec) => QUERIES[spec.path]?.() ?? '';
 
   /** A cell: a fresh fixture when the call may change something (or acts as a throwaway session), then the call. */
   async function cell(spec: RouteSpec, row: Row, caller: Caller, shared: Awaited<ReturnType<typeof prepare>> | null) {

@@ -63,6 +63,12 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     const wrong = await reader1.post(`/api/cases/${id}/report/sign`, { password: 'not-my-password' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('BAD_CREDENTIALS');
+    // the failed attempt is in the audit log, with the exam it was on
+    const admin = await server.login('admin');
+    const failures = (await admin.get(`/api/audit?area=case&q=sign_failed`)).body as { action: string; exam: { caseId: string } | null }[];
+    expect(failures.filter((e) => e.exam?.caseId === id)).toMatchObject([
+      { action: 'case.sign_failed', actor: { displayName: '陈医生' }, details: { code: 'BAD_CREDENTIALS' } },
+    ]);
     const signed = await reader1.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD });
     expect(signed.body).toMatchObject({ status: 'SIGNED', critical: { acknowledgedAt: null } });
     await waitForEvent(watcher, (e) => e.case.id === id && e.event === 'sign');
@@ -85,9 +91,11 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
       '左侧基底节区脑出血。',
       '危急值',
       '陈医生',
+      `检查号 ${(await tech1.get(`/api/cases/${id}`)).body.accessionNumber}`,
     ]) {
       expect(printed.text).toContain(text);
     }
+    expect(printed.text).not.toContain(id); // the exam number, not the internal id
     expect(printed.images).toBe(1); // the key image
 
     const ack = await tech1.post(`/api/cases/${id}/acknowledge`);

@@ -1,5 +1,7 @@
 // Migration 0010 numbers the cases that existed before it: <organization code>-<YYYYMMDD, China time>-<sequence>,
 // consecutive per organization and day in creation order, and leaves the counters where new cases continue.
+// Migration 0015 gives every organization an exam code (the demo's their initials, others 10, 11, …) and keeps the
+// numbers already issued.
 import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,8 +39,16 @@ const COUNTERS = [
   { organizationId: 'o2', day: '20261201', value: 1 },
 ];
 
+/** 0015's exam codes: the demo's town by its initials, the others ranked by creation (then id) */
+const EXAM_CODES = [
+  { id: 'o1', examCode: '10' },
+  { id: 'o2', examCode: '11' },
+  { id: 'o3', examCode: 'CG' },
+];
+const EXAM_CODES_SQL = 'SELECT "id", "examCode" FROM "Organization" ORDER BY "id"';
+
 const INSERTS = [
-  `INSERT INTO "Organization" ("id", "code", "name", "kind") VALUES ('o1', 'T-A', '甲镇', 'TOWNSHIP_CENTRE'), ('o2', 'T-B', '乙镇', 'TOWNSHIP_CENTRE')`,
+  `INSERT INTO "Organization" ("id", "code", "name", "kind") VALUES ('o1', 'T-A', '甲镇', 'TOWNSHIP_CENTRE'), ('o2', 'T-B', '乙镇', 'TOWNSHIP_CENTRE'), ('o3', 'T-CHENGGUAN', '城关镇', 'TOWNSHIP_CENTRE')`,
   `INSERT INTO "User" ("id", "username", "displayName", "passwordHash", "role", "organizationId") VALUES ('u1', 't', 't', '!', 'TECHNICIAN', 'o1')`,
   `INSERT INTO "Patient" ("id", "name", "sex", "organizationId") VALUES ('p1', '张三', 'M', 'o1'), ('p2', '李四', 'F', 'o2')`,
 ];
@@ -65,6 +75,7 @@ describe('migration 0010 numbers existing cases', () => {
       const rows = after.prepare('SELECT "id", "accessionNumber" FROM "Case"').all() as { id: string; accessionNumber: string }[];
       expect(Object.fromEntries(rows.map((r) => [r.id, r.accessionNumber]))).toEqual(EXPECTED);
       expect(after.prepare('SELECT * FROM "AccessionCounter" ORDER BY "organizationId", "day"').all()).toEqual(COUNTERS);
+      expect(after.prepare(EXAM_CODES_SQL).all()).toEqual(EXAM_CODES);
       after.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -89,6 +100,7 @@ describe('migration 0010 numbers existing cases', () => {
       expect(Object.fromEntries(rows.map((r) => [r.id, r.accessionNumber]))).toEqual(EXPECTED);
       const counters = await client.query('SELECT * FROM "AccessionCounter" ORDER BY "organizationId", "day"');
       expect(counters.rows).toEqual(COUNTERS);
+      expect((await client.query(EXAM_CODES_SQL)).rows).toEqual(EXAM_CODES);
     } finally {
       await client.end();
       await database.drop();

@@ -110,7 +110,7 @@ describe.each(BACKENDS)('DICOM service (%s)', (backend) => {
     const detail = caseDetailDtoSchema.parse((await tech1.get(`/api/cases/${fromDevice[0].id}`)).body);
     expect(detail).toMatchObject({ status: 'DRAFT', examKind: 'CT', fromDevice: { aeTitle: 'TOWNSHIP1' }, instanceCount: 3 });
     expect(detail.patient).toMatchObject({ name: '张三', sex: 'M', birthDate: '1960-01-02' });
-    expect(detail.accessionNumber).toMatch(/^T-CHENGGUAN-\d{8}-\d{4}$/);
+    expect(detail.accessionNumber).toMatch(/^CG-\d{8}-\d{4}$/);
     expect(detail.createdBy.displayName).toBe('设备 TOWNSHIP1');
     // nothing of it in the other township
     expect((await tech2.get(`/api/cases/${detail.id}`)).status).toBe(404);

@@ -1,5 +1,5 @@
 // The administrator's DICOM devices screen in Chromium: the demo's devices listed, a new one registered through the
-// form (with its address and port), switched off; in Chinese.
+// form (with its address and port), switched off; a township's exam code changed; in Chinese.
 import { expect, it } from 'vitest';
 import { loginInBrowser, serverAndChromium } from '../helpers/e2e.ts';
 
@@ -28,4 +28,19 @@ it('lists the demo devices, registers one and switches it off', async () => {
     host: '10.0.8.9',
     port: 104,
   });
+});
+
+it("changes a township's exam code, and refuses one another township has", async () => {
+  const page = await loginInBrowser(running.browser, running.server.url, 'admin');
+  await page.getByTestId('nav-devices').click();
+  const row = (code: string) => page.locator(`[data-testid="exam-code-row"][data-organization="${code}"]`);
+  await expect.poll(() => row('T-HEKOU').getByTestId('exam-code').inputValue()).toBe('HK');
+  await row('T-HEKOU').getByTestId('exam-code').fill('sq');
+  await row('T-HEKOU').getByTestId('exam-code-save').click();
+  await expect.poll(() => page.getByTestId('exam-codes').textContent()).toContain('该检查号代码已被其他机构使用过');
+  await row('T-HEKOU').getByTestId('exam-code').fill('hkz');
+  await row('T-HEKOU').getByTestId('exam-code-save').click();
+  const hekou = () => running.server.server.ctx.db.organization.findUniqueOrThrow({ where: { code: 'T-HEKOU' } });
+  await expect.poll(() => hekou().then((o) => o.examCode)).toBe('HKZ');
+  await page.close();
 });

@@ -1,7 +1,7 @@
 // Reading centre screens in real Chromium: a township submits a STAT case; the imaging reader's worklist shows
 // it live with an alert, the ECG reader's never does; the reader claims it and the supervisor sees the claim
 // live, takes it back, and the reader's row shows it unclaimed again. The supervisor's quality screen shows the
-// centre's reading turnaround.
+// centre's reading turnaround. The administrator's audit log names each act's exam and filters by text and user.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
@@ -92,6 +92,23 @@ describe('reading centre screens in Chromium', () => {
       .poll(() => entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))))
       .toEqual(['routing.rule_update', 'routing.rule_create']);
     expect(await entries.last().textContent()).toContain('新增分诊规则');
+
+    // an exam's acts by its number, named by number and patient; then only one person's; the CSV link the same
+    const kase = await e2e.server.server.ctx.db.case.findFirstOrThrow({ where: { patient: { name: '李四' } } });
+    await page.getByTestId('audit-area').selectOption('case');
+    await page.getByTestId('audit-text').fill(kase.accessionNumber);
+    await page.getByTestId('audit-search').click();
+    const actions = () => entries.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    await expect.poll(actions).toContain('case.claim');
+    expect(new Set(await page.getByTestId('audit-subject').allTextContents())).toEqual(new Set([`${kase.accessionNumber} · 李四`]));
+    expect(await page.getByTestId('audit-csv').getAttribute('href')).toBe(`/api/audit.csv?area=case&q=${kase.accessionNumber}`);
+    await entries
+      .filter({ hasText: '王技师' })
+      .first()
+      .getByRole('button', { name: /王技师/ })
+      .click();
+    await expect.poll(() => page.getByTestId('audit-user').textContent()).toContain('王技师');
+    await expect.poll(actions).toEqual(['case.submit', 'case.create']);
     await screenshot(page, 'audit-log.png');
     await page.close();
   });

@@ -1,5 +1,6 @@
 // A township technician in real Chromium: log in (Chinese UI), register an exam, upload an exam folder and a
-// stray file, see per-file outcomes with reasons, submit; then switch to English.
+// stray file, see per-file outcomes with reasons, submit; find a registered patient for a second exam with its
+// requisition; then switch to English.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,10 +103,47 @@ describe('township screens in Chromium', () => {
     expect(batches.map((b) => b.details).join()).not.toContain('big.dcm');
   });
 
+  it('finds a registered patient for a second exam, records the requisition, and links the exam to the same record', async () => {
+    // 李四 was registered once without an ID number: only the chosen record can link the second exam to him
+    const tech1 = await server.login('tech1');
+    const first = (await tech1.post('/api/cases', { patient: { name: '李四', sex: 'F', phone: '13900000000' }, examKind: 'US' })).body;
+    await page.goto(server.url);
+    await page.getByTestId('new-exam').click();
+    await page.getByTestId('patient-search').fill('李');
+    await expect.poll(() => page.getByTestId('patient-match').count()).toBe(1);
+    await page.getByTestId('patient-match').click();
+    await expect.poll(() => page.getByTestId('patient-chosen').textContent()).toContain('李四');
+    expect(await page.getByTestId('patient-name').inputValue()).toBe('李四');
+    expect(await page.getByTestId('patient-phone').inputValue()).toBe('13900000000');
+    expect(await page.getByTestId('patient-name').isDisabled()).toBe(true);
+
+    await page.getByTestId('exam-kind').selectOption('DR');
+    await page.getByTestId('body-part').fill('膝关节');
+    await page.getByTestId('laterality').selectOption('LEFT');
+    await page.getByTestId('clinical-question').fill('排除骨折');
+    await page.getByTestId('clinical-history').fill('摔伤后左膝肿痛一天');
+    await page.getByTestId('visit-kind').selectOption('OUTPATIENT');
+    await page.getByTestId('visit-number').fill('MZ-20261203-15');
+    await page.getByTestId('requesting-department').fill('骨科');
+    await page.getByTestId('requesting-doctor').fill('孙医生');
+    await page.getByTestId('create-case').click();
+
+    await expect.poll(() => page.getByTestId('case-status').getAttribute('data-status')).toBe('DRAFT');
+    expect(await page.getByTestId('accession-number').textContent()).toMatch(/检查号 CG-\d{8}-\d{4}/);
+    expect(await page.getByTestId('visit-number').textContent()).toBe('MZ-20261203-15');
+    expect(await page.getByTestId('requester').textContent()).toBe('骨科 · 孙医生');
+    expect(await page.getByTestId('laterality').textContent()).toContain('左侧');
+    expect(await page.getByTestId('clinical-history').textContent()).toBe('摔伤后左膝肿痛一天');
+
+    const { db } = server.server.ctx;
+    const second = await db.case.findFirstOrThrow({ where: { examKind: 'DR', bodyPart: '膝关节' } });
+    expect(second.patientId).toBe(first.patient.id);
+    expect(await db.patient.count({ where: { name: '李四' } })).toBe(1);
+  });
+
   it('lists the case and switches to English', async () => {
     await page.goto(server.url);
-    const row = page.getByTestId('case-row').first();
-    await expect.poll(() => row.textContent()).toContain('张三');
+    await expect.poll(() => page.getByTestId('case-row').filter({ hasText: '张三' }).count()).toBe(1);
     await page.getByTestId('lang-switch').click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     await expect.poll(() => page.getByTestId('new-exam').textContent()).toMatch(/[A-Za-z]/);

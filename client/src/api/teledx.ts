@@ -1,7 +1,7 @@
 // The endpoints the client uses, typed with the shared response shapes.
 import type {
-  AuditArea,
   AuditEntryDto,
+  AuditFilter,
   CaseDetailDto,
   CaseHistoryEntryDto,
   CaseSummaryDto,
@@ -10,6 +10,8 @@ import type {
   EcgWaveformDto,
   LoginRequest,
   MeResponse,
+  OrganizationExamCodeDto,
+  PatientMatchDto,
   PriorCaseDto,
   ReaderDto,
   RoutingRuleDto,
@@ -57,6 +59,12 @@ export type ReportDraft = z.input<typeof reportDraftSchema>;
 export type AmendReportRequest = z.input<typeof amendReportSchema>;
 export type QualityReturnRequest = z.input<typeof qualityReturnSchema>;
 
+/** The audit log's filters as query parameters; those not set do not filter. */
+function auditSearch(filter: AuditFilter, extra: Record<string, string>): URLSearchParams {
+  const set = Object.entries(filter).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '');
+  return new URLSearchParams({ ...Object.fromEntries(set), ...extra });
+}
+
 export const api = {
   login: (body: LoginRequest) => apiFetch<MeResponse>('/api/session', { method: 'POST', json: body, expect401: true }),
   logout: () => apiFetch<void>('/api/session', { method: 'DELETE', expect401: true }),
@@ -70,6 +78,8 @@ export const api = {
   /** the same patient's other exams in the consortium, newest first (检查结果互认) */
   priors: (id: string) => apiFetch<PriorCaseDto[]>(`${casePath(id)}/priors`),
   caseHistory: (id: string) => apiFetch<CaseHistoryEntryDto[]>(`${casePath(id)}/history`),
+  /** the township's own patients whose ID number or name begins with q, to register another exam for one */
+  searchPatients: (q: string) => apiFetch<PatientMatchDto[]>(`/api/patients?${new URLSearchParams({ q })}`),
   createCase: (body: CreateCaseRequest) => apiFetch<CaseDetailDto>('/api/cases', { method: 'POST', json: body }),
   submitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/submit`, { method: 'POST' }),
   cancelCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/cancel`, { method: 'POST' }),
@@ -96,14 +106,12 @@ export const api = {
   resubmitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/resubmit`, { method: 'POST' }),
   acknowledgeCritical: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST' }),
   qualityReturns: () => apiFetch<QualityReturnsRow[]>('/api/quality/returns'),
-  auditLog: (query: { area?: AuditArea; before?: string; limit: number }) => {
-    const search = new URLSearchParams({
-      limit: String(query.limit),
-      ...(query.area ? { area: query.area } : {}),
-      ...(query.before ? { before: query.before } : {}),
-    });
-    return apiFetch<AuditEntryDto[]>(`/api/audit?${search}`);
-  },
+  auditLog: (filter: AuditFilter, page: { before?: string; limit: number }) =>
+    apiFetch<AuditEntryDto[]>(
+      `/api/audit?${auditSearch(filter, { limit: String(page.limit), ...(page.before ? { before: page.before } : {}) })}`,
+    ),
+  /** the same selection as a CSV file (a plain link: the browser downloads it with the session cookie) */
+  auditCsvUrl: (filter: AuditFilter) => `/api/audit.csv?${auditSearch(filter, {})}`,
   turnaroundStats: (days: number) => apiFetch<TurnaroundStatsRow[]>(`/api/quality/turnaround?days=${days}`),
   centreReaders: (centreId: string) => apiFetch<ReaderDto[]>(`/api/centres/${encodeURIComponent(centreId)}/readers`),
 
@@ -112,6 +120,11 @@ export const api = {
 
   // the consortium and its routing
   consortium: () => apiFetch<ConsortiumDto>('/api/consortium'),
+  setExamCode: (organizationId: string, examCode: string) =>
+    apiFetch<OrganizationExamCodeDto>(`/api/organizations/${encodeURIComponent(organizationId)}/exam-code`, {
+      method: 'PUT',
+      json: { examCode },
+    }),
   devices: () => apiFetch<DeviceDto[]>('/api/devices'),
   createDevice: (body: DeviceInput) => apiFetch<DeviceDto>('/api/devices', { method: 'POST', json: body }),
   updateDevice: (id: string, body: DeviceInput) =>

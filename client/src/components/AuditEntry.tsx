@@ -4,10 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { useActionLabel } from '../i18n/audit-text.ts';
 import { DateTime } from './format.tsx';
 
+interface Actor {
+  id: string;
+  displayName: string;
+  organization: string;
+}
+
 interface RecordedAct {
   at: string;
   action: string;
-  actor: { displayName: string; organization: string } | null;
+  actor: Actor | null;
   details: Record<string, unknown> | null;
 }
 
@@ -23,15 +29,25 @@ export function AuditEntryHeadings() {
   );
 }
 
-/** When, who (or the system), and what: three table cells. */
-export function AuditEntryCells({ entry }: { entry: RecordedAct }) {
+/** When, who (or the system; pressable when `onActor` is given, as the audit log filters by them), and what. */
+export function AuditEntryCells({ entry, onActor }: { entry: RecordedAct; onActor?: (actor: Actor) => void }) {
   const { t } = useTranslation();
+  const { actor } = entry;
+  const who = actor ? `${actor.displayName} · ${actor.organization}` : t('history.system');
   return (
     <>
       <td>
         <DateTime iso={entry.at} />
       </td>
-      <td>{entry.actor ? `${entry.actor.displayName} · ${entry.actor.organization}` : t('history.system')}</td>
+      <td>
+        {actor && onActor ? (
+          <button type="button" className="link-button" title={t('audit.filterUser')} onClick={() => onActor(actor)}>
+            {who}
+          </button>
+        ) : (
+          who
+        )}
+      </td>
       <td>
         <ActionText entry={entry} />
       </td>

@@ -1,12 +1,12 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseDetailDto } from '../../../../shared/api.ts';
+import type { CaseDetailDto, RequisitionDto } from '../../../../shared/api.ts';
 import { PriorityBadge } from '../../components/badges.tsx';
 import { DateTime, SexAge } from '../../components/format.tsx';
 
 export function CaseFacts({ kase }: { kase: CaseDetailDto }) {
   const { t } = useTranslation();
-  const { patient } = kase;
+  const { patient, requisition } = kase;
   const none = t('common.none');
   return (
     <div className="facts-grid">
@@ -23,13 +23,17 @@ export function CaseFacts({ kase }: { kase: CaseDetailDto }) {
       </FactCard>
       <FactCard title={t('case.exam')}>
         <Fact label={t('case.examKind')}>{t(`examKind.${kase.examKind}`)}</Fact>
-        <Fact label={t('case.bodyPart')}>{kase.bodyPart ?? none}</Fact>
+        <Fact label={t('case.bodyPart')}>
+          {kase.bodyPart ?? none}
+          {requisition.laterality && <span data-testid="laterality"> · {t(`requisition.laterality.${requisition.laterality}`)}</span>}
+        </Fact>
         <Fact label={t('case.priority')}>
           <PriorityBadge priority={kase.priority} />
         </Fact>
         <Fact label={t('case.clinicalQuestion')}>
           <span className="prewrap">{kase.clinicalQuestion ?? none}</span>
         </Fact>
+        <RequisitionFacts requisition={requisition} />
         <Fact label={t('case.origin')}>
           {kase.originOrg.name} · {kase.createdBy.displayName}
         </Fact>
@@ -45,6 +49,35 @@ export function CaseFacts({ kase }: { kase: CaseDetailDto }) {
         {kase.status === 'CLAIMED' && kase.claimedBy && <Fact label={t('case.readBy')}>{kase.claimedBy.displayName}</Fact>}
       </FactCard>
     </div>
+  );
+}
+
+/** What the requisition (检查申请单) adds, beside the clinical question: only what was given. */
+function RequisitionFacts({ requisition: r }: { requisition: RequisitionDto }) {
+  const { t } = useTranslation();
+  const requester = [r.requestingDepartment, r.requestingDoctor].filter(Boolean).join(' · ');
+  return (
+    <>
+      {r.clinicalHistory && (
+        <Fact label={t('requisition.clinicalHistory')}>
+          <span className="prewrap" data-testid="clinical-history">
+            {r.clinicalHistory}
+          </span>
+        </Fact>
+      )}
+      {r.visitKind && r.visitNumber && (
+        <Fact label={t(`requisition.visitNumberOf.${r.visitKind}`)}>
+          <span className="mono" data-testid="visit-number">
+            {r.visitNumber}
+          </span>
+        </Fact>
+      )}
+      {requester && (
+        <Fact label={t('requisition.requester')}>
+          <span data-testid="requester">{requester}</span>
+        </Fact>
+      )}
+    </>
   );
 }
 

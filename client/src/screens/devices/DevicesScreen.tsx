@@ -6,6 +6,7 @@ import { api } from '../../api/teledx.ts';
 import { useApi } from '../../api/useApi.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
+import { ExamCodes } from './ExamCodes.tsx';
 import { HisOutbox } from './HisOutbox.tsx';
 
 const EMPTY_FORM = { aeTitle: '', host: '', port: '', organizationId: '', description: '' };
@@ -154,6 +155,7 @@ export function DevicesScreen() {
             </tbody>
           </table>
         ))}
+      {consortium.data && <ExamCodes organizations={consortium.data.organizations} onChanged={consortium.reload} />}
       <HisOutbox />
     </section>
   );

@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LATERALITIES, VISIT_KINDS, type PatientMatchDto } from '../../../../shared/api.ts';
 import { EXAM_KINDS, PRIORITIES, SEXES } from '../../../../shared/domain.ts';
 import { parseNationalId } from '../../../../shared/national-id.ts';
 import { api } from '../../api/teledx.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { Link, navigate, paths } from '../../router.tsx';
-import { EMPTY_FORM, validateForm, type ExamForm, type FieldErrors, type FieldName } from './exam-form.ts';
+import { EMPTY_FORM, patientFields, validateForm, type ExamForm, type FieldErrors, type FieldName } from './exam-form.ts';
+import { PatientSearch } from './PatientSearch.tsx';
 
 /** Routine first: it is the usual choice and the default. */
 const PRIORITY_ORDER = [...PRIORITIES].reverse();
@@ -16,6 +18,8 @@ export function NewExamScreen() {
   const [form, setForm] = useState<ExamForm>(EMPTY_FORM);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [filledFromId, setFilledFromId] = useState(false);
+  /** the township's record the patient fields come from: the exam is linked to it, its fields are not edited */
+  const [chosen, setChosen] = useState<PatientMatchDto | null>(null);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<unknown>();
 
@@ -34,9 +38,16 @@ export function NewExamScreen() {
     );
   };
 
+  const choosePatient = (patient: PatientMatchDto | null) => {
+    setChosen(patient);
+    setFilledFromId(false);
+    setForm((f) => ({ ...f, ...patientFields(patient) }));
+    setErrors(({ name: _n, nationalId: _i, sex: _s, birthDate: _b, phone: _p, ...rest }) => rest);
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const checked = validateForm(form);
+    const checked = validateForm(form, chosen?.id);
     setServerError(undefined);
     if (checked.errors) {
       setErrors(checked.errors);
@@ -58,6 +69,8 @@ export function NewExamScreen() {
   });
   const controlProps = (field: FieldName) => ({
     id: `exam-${field}`,
+    // a chosen record's fields are its own: choosing another person means undoing the choice
+    disabled: chosen !== null && field in patientFields(null) ? true : undefined,
     'aria-invalid': errors[field] ? true : undefined,
     'aria-describedby': errors[field] ? `exam-${field}-error` : undefined,
   });
@@ -69,6 +82,16 @@ export function NewExamScreen() {
 
       <fieldset>
         <legend>{t('newExam.patientSection')}</legend>
+        {chosen ? (
+          <p className="patient-chosen" data-testid="patient-chosen">
+            {t('requisition.chosen', { name: chosen.name })}{' '}
+            <button type="button" data-testid="patient-clear" onClick={() => choosePatient(null)}>
+              {t('requisition.clearPatient')}
+            </button>
+          </p>
+        ) : (
+          <PatientSearch onChoose={choosePatient} />
+        )}
         <div className="form-grid">
           <Field {...fieldProps('name')} label={t('newExam.name')} required>
             <input
@@ -156,6 +179,23 @@ export function NewExamScreen() {
               onChange={(e) => set('bodyPart', e.target.value)}
             />
           </Field>
+          {form.examKind !== 'ECG' && (
+            <Field {...fieldProps('laterality')} label={t('requisition.laterality.label')}>
+              <select
+                {...controlProps('laterality')}
+                data-testid="laterality"
+                value={form.laterality}
+                onChange={(e) => set('laterality', e.target.value)}
+              >
+                <option value="">{t('requisition.laterality.unset')}</option>
+                {LATERALITIES.map((l) => (
+                  <option key={l} value={l}>
+                    {t(`requisition.laterality.${l}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
           <Field {...fieldProps('priority')} label={t('newExam.priority')}>
             <select
               {...controlProps('priority')}
@@ -179,6 +219,67 @@ export function NewExamScreen() {
               placeholder={t('newExam.clinicalQuestionPlaceholder')}
               value={form.clinicalQuestion}
               onChange={(e) => set('clinicalQuestion', e.target.value)}
+            />
+          </Field>
+          <Field {...fieldProps('clinicalHistory')} label={t('requisition.clinicalHistory')} wide>
+            <textarea
+              {...controlProps('clinicalHistory')}
+              data-testid="clinical-history"
+              rows={3}
+              maxLength={4000}
+              placeholder={t('requisition.clinicalHistoryPlaceholder')}
+              value={form.clinicalHistory}
+              onChange={(e) => set('clinicalHistory', e.target.value)}
+            />
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>{t('requisition.section')}</legend>
+        <div className="form-grid">
+          <Field {...fieldProps('visitKind')} label={t('requisition.visitKind')}>
+            <select
+              {...controlProps('visitKind')}
+              data-testid="visit-kind"
+              value={form.visitKind}
+              onChange={(e) => set('visitKind', e.target.value)}
+            >
+              <option value="">{t('requisition.visitKindUnset')}</option>
+              {VISIT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`requisition.visitKinds.${k}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field {...fieldProps('visitNumber')} label={t('requisition.visitNumber')}>
+            <input
+              {...controlProps('visitNumber')}
+              data-testid="visit-number"
+              className="mono"
+              maxLength={32}
+              autoComplete="off"
+              value={form.visitNumber}
+              onChange={(e) => set('visitNumber', e.target.value)}
+            />
+          </Field>
+          <Field {...fieldProps('requestingDepartment')} label={t('requisition.requestingDepartment')}>
+            <input
+              {...controlProps('requestingDepartment')}
+              data-testid="requesting-department"
+              maxLength={64}
+              value={form.requestingDepartment}
+              onChange={(e) => set('requestingDepartment', e.target.value)}
+            />
+          </Field>
+          <Field {...fieldProps('requestingDoctor')} label={t('requisition.requestingDoctor')}>
+            <input
+              {...controlProps('requestingDoctor')}
+              data-testid="requesting-doctor"
+              maxLength={64}
+              value={form.requestingDoctor}
+              onChange={(e) => set('requestingDoctor', e.target.value)}
             />
           </Field>
         </div>
