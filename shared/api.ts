@@ -125,8 +125,11 @@ export const caseSummaryDtoSchema = z.strictObject({
   claimedBy: personRefSchema.nullable(),
   leaseExpiresAt: isoDateTime.nullable(),
   signedAt: isoDateTime.nullable(),
-  /** the signed report flags a critical finding; acknowledgedAt is when the township confirmed it */
-  critical: z.strictObject({ acknowledgedAt: isoDateTime.nullable() }).nullable(),
+  /**
+   * the signed report flags a critical finding (危急值); acknowledgedAt is when the township confirmed it (which
+   * closes it), escalatedAt when it was escalated for being left unacknowledged
+   */
+  critical: z.strictObject({ acknowledgedAt: isoDateTime.nullable(), escalatedAt: isoDateTime.nullable() }).nullable(),
   instanceCount: z.number().int(),
   attachmentCount: z.number().int(),
 });

@@ -386,6 +386,7 @@ export const en: Messages = {
     role: {
       TECHNICIAN: 'Technician',
       TOWNSHIP_CLINICIAN: 'Township clinician',
+      TOWNSHIP_SUPERVISOR: 'Township supervisor',
       READER: 'Reader',
       SUPERVISOR: 'Supervisor',
       ADMIN: 'Administrator',

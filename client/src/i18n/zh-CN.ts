@@ -388,6 +388,7 @@ export const zhCN = {
     role: {
       TECHNICIAN: '技师',
       TOWNSHIP_CLINICIAN: '乡镇医生',
+      TOWNSHIP_SUPERVISOR: '卫生院负责人',
       READER: '阅片医生',
       SUPERVISOR: '主任',
       ADMIN: '管理员',
