@@ -311,6 +311,7 @@ export type CaseHistoryAction =
   | 'case.escalate'
   | 'case.overdue'
   | 'case.acknowledge'
+  | 'case.critical_escalate'
   | 'case.his_delivered'
   | 'case.priors_viewed'
   | 'case.prior_files_viewed'
