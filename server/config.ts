@@ -54,6 +54,8 @@ const envSchema = z.object({
   TELEDX_DISCONNECT_GRACE_SECONDS: z.coerce.number().positive().default(120),
   /** how often expired claims are returned to the queue and overdue cases announced */
   TELEDX_LEASE_SWEEP_SECONDS: z.coerce.number().positive().default(15),
+  /** a critical value (危急值) the township has not acknowledged after this long escalates to its supervisors and the centre */
+  TELEDX_CRITICAL_ESCALATE_MINUTES: z.coerce.number().positive().default(15),
   /** mediasoup worker processes for live consultations (each uses up to one core): default one per core */
   TELEDX_MEDIA_WORKERS: z.coerce.number().int().positive().optional(),
   /** address the media transports listen on: the LAN address for browsers on other machines */
@@ -120,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaseMs: e.TELEDX_LEASE_SECONDS * 1000,
     disconnectGraceMs: e.TELEDX_DISCONNECT_GRACE_SECONDS * 1000,
     leaseSweepMs: e.TELEDX_LEASE_SWEEP_SECONDS * 1000,
+    criticalEscalateMinutes: e.TELEDX_CRITICAL_ESCALATE_MINUTES,
     logLevel: e.LOG_LEVEL,
     media: mediaSettings(e),
     dicom: { port: e.TELEDX_DICOM_PORT, aeTitle: e.TELEDX_AE_TITLE },

@@ -24,6 +24,7 @@ import type { Notifier } from './realtime/notifier.ts';
 import { SocketHub } from './realtime/socket-server.ts';
 import { caseChangedMessage } from './reading/case-events.ts';
 import { consultationChangedMessage } from './consult/consultation-events.ts';
+import { criticalEscalatedMessage } from './reporting/critical-events.ts';
 import { readerPresence } from './reading/presence.ts';
 
 export interface RunningServer {
@@ -58,6 +59,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // the hub only carries messages: the domain builds them (payload and rooms)
   const notify: Notifier = {
     caseChanged: (caseId, event) => hub.publish(caseChangedMessage(db, config.sla, caseId, event), { caseId }),
+    criticalEscalated: (caseId) => hub.publish(criticalEscalatedMessage(db, config.sla, caseId), { caseId }),
     consultationChanged: (consultationId, event) => {
       hub.publish(consultationChangedMessage(db, consultationId, event), { consultationId });
       // ended over REST as well as in the room: the live room must close either way

@@ -161,8 +161,11 @@ export const caseSummaryDtoSchema = z.strictObject({
   claimedBy: personRefSchema.nullable(),
   leaseExpiresAt: isoDateTime.nullable(),
   signedAt: isoDateTime.nullable(),
-  /** the signed report flags a critical finding; acknowledgedAt is when the township confirmed it */
-  critical: z.strictObject({ acknowledgedAt: isoDateTime.nullable() }).nullable(),
+  /**
+   * the signed report flags a critical finding (危急值); acknowledgedAt is when the township confirmed it (which
+   * closes it), escalatedAt when it was escalated for being left unacknowledged
+   */
+  critical: z.strictObject({ acknowledgedAt: isoDateTime.nullable(), escalatedAt: isoDateTime.nullable() }).nullable(),
   instanceCount: z.number().int(),
   attachmentCount: z.number().int(),
 });
@@ -374,6 +377,7 @@ export type CaseHistoryAction =
   | 'case.escalate'
   | 'case.overdue'
   | 'case.acknowledge'
+  | 'case.critical_escalate'
   | 'case.his_delivered'
   | 'case.priors_viewed'
   | 'case.prior_files_viewed'

@@ -14,8 +14,19 @@ export interface CaseChangedEvent {
 /** a consultation the user may see was requested, moved or given its opinion */
 export type ConsultationChangedEvent = Parameters<ConsultServerToClientEvents['consultation:changed']>[0];
 
+/**
+ * A critical value (危急值) left unacknowledged past TELEDX_CRITICAL_ESCALATE_MINUTES: sent once, to the township's
+ * supervisors, the reading centre that read it and administrators.
+ */
+export interface CriticalEscalatedEvent {
+  case: CaseSummaryDto;
+  flaggedAt: string;
+  escalatedAt: string;
+}
+
 export interface ServerToClientEvents extends ConsultServerToClientEvents {
   'case:changed': (event: CaseChangedEvent) => void;
+  'critical:escalated': (event: CriticalEscalatedEvent) => void;
 }
 
 /** Only consultations' signalling goes from client to server (shared/consult.ts); everything else is REST. */

@@ -2,6 +2,7 @@
 // A signed report is immutable; an amendment is a new signed version with a reason, and the history is kept.
 import { z } from 'zod';
 import { personRefSchema } from './consult.ts';
+import { criticalValueDtoSchema } from './critical.ts';
 import { examKindSchema, type ExamKind } from './domain.ts';
 import { idText, safeText } from './input.ts';
 
@@ -155,9 +156,8 @@ export const caseReportDtoSchema = z.strictObject({
   current: reportDtoSchema.nullable(),
   /** earlier signed versions, newest first */
   history: z.array(reportDtoSchema),
-  critical: z
-    .strictObject({ flaggedAt: isoDateTime, acknowledgedAt: isoDateTime.nullable(), acknowledgedBy: personRefSchema.nullable() })
-    .nullable(),
+  /** the critical value (危急值) the signed report flagged, and how far its loop is (shared/critical.ts) */
+  critical: criticalValueDtoSchema.nullable(),
 });
 export type CaseReportDto = z.infer<typeof caseReportDtoSchema>;
 

@@ -6,12 +6,14 @@ import { ApiError, setUnauthenticatedHandler } from './api/client.ts';
 import { api } from './api/teledx.ts';
 import { AppHeader } from './components/AppHeader.tsx';
 import { ErrorMessage } from './components/ErrorMessage.tsx';
+import { CriticalEscalationNotices } from './reading/CriticalEscalationNotices.tsx';
 import { ReadingAlerts } from './reading/ReadingAlerts.tsx';
 import { connectRealtime, disconnectRealtime } from './realtime/socket.ts';
 import { navigate, paths, useLocation } from './router.tsx';
 import { CaseScreen } from './screens/case/CaseScreen.tsx';
 import { disposeUploadQueues } from './screens/case/upload/useUploadQueue.ts';
 import { CasesScreen } from './screens/cases/CasesScreen.tsx';
+import { CriticalValuesScreen } from './screens/critical/CriticalValuesScreen.tsx';
 import { ConsultationNotices } from './screens/consultations/ConsultationNotices.tsx';
 import { ConsultationsScreen } from './screens/consultations/ConsultationsScreen.tsx';
 import { LoginScreen } from './screens/login/LoginScreen.tsx';
@@ -39,6 +41,7 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.apiTokens()) return SCREEN_ROLES.apiTokens.includes(role) ? <ApiTokensScreen /> : <Forbidden />;
   if (pathname === paths.audit()) return SCREEN_ROLES.audit.includes(role) ? <AuditScreen /> : <Forbidden />;
   if (pathname === paths.caseHistory()) return <CasesScreen />;
+  if (pathname === paths.criticalValues()) return <CriticalValuesScreen />;
   if (pathname === paths.consultations()) return SCREEN_ROLES.consultations.includes(role) ? <ConsultationsScreen /> : <Forbidden />;
   const roomId = /^\/consultations\/([^/]+)\/room$/.exec(pathname)?.[1];
   if (roomId) {
@@ -119,6 +122,7 @@ export function App() {
       <AppHeader me={me} onLogout={() => void logout()} />
       <main className="page">
         <ReadingAlerts />
+        <CriticalEscalationNotices />
         <ConsultationNotices />
         {onLoginPage ? <Loading /> : screenFor(url.pathname, me.role)}
       </main>

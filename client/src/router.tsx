@@ -57,4 +57,6 @@ export const paths = {
   /** live consultations (远程会诊): requested by the township, asked of a reading centre */
   consultations: () => '/consultations',
   consultRoom: (id: string) => `/consultations/${encodeURIComponent(id)}/room`,
+  /** the open critical values (危急值) of the township, the centre, or all */
+  criticalValues: () => '/critical-values',
 };

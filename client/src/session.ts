@@ -39,7 +39,7 @@ export const SCREEN_ROLES: Record<
   devices: ['ADMIN'],
   apiTokens: ['ADMIN'],
   /** the township asks, the reading centre answers; administrators read the record of them all */
-  consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'READER', 'SUPERVISOR', 'ADMIN'],
+  consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR', 'ADMIN'],
   /** the room, and the notices and reminders that lead there: those who take part (administrators do not) */
-  consultRoom: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'READER', 'SUPERVISOR'],
+  consultRoom: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR'],
 };

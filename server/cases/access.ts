@@ -12,6 +12,7 @@ export function caseScope(actor: Actor): Prisma.CaseWhereInput {
       return {};
     case 'TECHNICIAN':
     case 'TOWNSHIP_CLINICIAN':
+    case 'TOWNSHIP_SUPERVISOR':
       return { originOrgId: actor.organizationId };
     case 'READER':
     case 'SUPERVISOR':

@@ -24,6 +24,13 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'tech1', displayName: '王技师', role: 'TECHNICIAN', org: 'T-CHENGGUAN', description: 'technician, 城关镇卫生院' },
   { username: 'tech2', displayName: '李技师', role: 'TECHNICIAN', org: 'T-SHIQIAO', description: 'technician, 石桥镇卫生院' },
   {
+    username: 'head1',
+    displayName: '孙院长',
+    role: 'TOWNSHIP_SUPERVISOR',
+    org: 'T-CHENGGUAN',
+    description: 'township supervisor, 城关镇卫生院 (critical values escalate here)',
+  },
+  {
     username: 'reader1',
     displayName: '陈医生',
     role: 'READER',

@@ -13,6 +13,7 @@ export function consultationScope(actor: Actor): Prisma.ConsultationWhereInput {
       return {};
     case 'TECHNICIAN':
     case 'TOWNSHIP_CLINICIAN':
+    case 'TOWNSHIP_SUPERVISOR':
       return { requestingOrgId: actor.organizationId };
     case 'READER':
     case 'SUPERVISOR':

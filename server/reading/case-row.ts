@@ -42,7 +42,9 @@ export function toSummary(row: SummaryRow, sla: SlaPolicy): CaseSummaryDto {
     claimedBy: row.claimedBy,
     leaseExpiresAt: row.leaseExpiresAt?.toISOString() ?? null,
     signedAt: row.signedAt?.toISOString() ?? null,
-    critical: row.criticalFlaggedAt ? { acknowledgedAt: row.criticalAckAt?.toISOString() ?? null } : null,
+    critical: row.criticalFlaggedAt
+      ? { acknowledgedAt: row.criticalAckAt?.toISOString() ?? null, escalatedAt: row.criticalEscalatedAt?.toISOString() ?? null }
+      : null,
     instanceCount: row._count.instances,
     attachmentCount: row._count.attachments,
   };

@@ -9,6 +9,7 @@ import { forbidden, HttpError } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { SlaPolicy } from './sla.ts';
 import { announceOverdue } from './sla-watch.ts';
+import { escalateCriticalValues } from '../reporting/critical-watch.ts';
 
 export interface ClaimContext extends CaseMover {
   config: Pick<Config, 'leaseMs' | 'leaseSweepMs'>;
@@ -122,11 +123,14 @@ export async function expireLeases(ctx: ClaimContext, now = new Date()): Promise
   return returned;
 }
 
-/** Periodically returns expired claims to the queue and announces cases past their deadline. */
-export function startQueueWatch(ctx: ClaimContext & { log: Logger; config: { sla: SlaPolicy } }): { stop(): void } {
+/** Periodically returns expired claims to the queue, announces cases past their deadline, escalates open critical values. */
+export function startQueueWatch(ctx: ClaimContext & { log: Logger; config: { sla: SlaPolicy; criticalEscalateMinutes: number } }): {
+  stop(): void;
+} {
   const timer = setInterval(() => {
     expireLeases(ctx)
       .then(() => announceOverdue(ctx))
+      .then(() => escalateCriticalValues(ctx))
       .catch((error) => ctx.log.error({ err: error }, 'queue watch failed'));
   }, ctx.config.leaseSweepMs);
   timer.unref();

@@ -3,6 +3,8 @@
 export interface Notifier {
   /** Called after the change is committed; must not throw. */
   caseChanged(caseId: string, event: string): void;
+  /** An unacknowledged critical value was escalated (committed); must not throw. */
+  criticalEscalated(caseId: string): void;
   /** A consultation was requested, moved (accept, start, end, …) or given its opinion; must not throw. */
   consultationChanged(consultationId: string, event: string): void;
   /** The session ended (logout): whatever holds on to it (its sockets, on every instance) lets go; must not throw. */

@@ -1,5 +1,5 @@
 // Reports: drafts written by the claiming reader, signing (password re-entered), amendments as new signed
-// versions, critical-finding acknowledgement by the township, and returning a case for a retake. Status
+// versions (a critical finding flagged on the case: critical-values.ts), and returning a case for a retake. Status
 // changes go through the case state machine; a report row is never changed once signed.
 import type { CaseReportDto, EcgReportFields, ReportDto } from '../../shared/reports.ts';
 import {
@@ -12,7 +12,6 @@ import {
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { verifyPassword } from '../auth/passwords.ts';
-import { recordAudit } from '../audit/audit.ts';
 import { caseScope, townshipWriteScope } from '../cases/access.ts';
 import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
@@ -20,6 +19,7 @@ import { forbidden, HttpError, notFound } from '../http/errors.ts';
 import { centreScope } from '../cases/access.ts';
 import { routeCase } from '../routing/service.ts';
 import { queueHisDelivery, type HisOutboxConfig } from '../fhir/outbox-queue.ts';
+import { criticalValueSelect, newCriticalFlag, toCriticalValue } from './critical-values.ts';
 
 /** Signing and amending move the case and, when a HIS is configured, queue the report for it in the same transaction. */
 export type ReportMover = CaseMover & HisOutboxConfig;
@@ -33,7 +33,7 @@ type ReportRow = Prisma.ReportGetPayload<{ include: typeof include }>;
 export async function getCaseReport(db: Db, actor: Actor, caseId: string): Promise<CaseReportDto> {
   const kase = await db.case.findFirst({
     where: { AND: [{ id: caseId }, caseScope(actor)] },
-    select: { criticalFlaggedAt: true, criticalAckAt: true, criticalAckBy: { select: { id: true, displayName: true } } },
+    select: criticalValueSelect,
   });
   if (!kase) throw notFound('case');
   // the township sees what was signed, never a reader's draft
@@ -43,13 +43,7 @@ export async function getCaseReport(db: Db, actor: Actor, caseId: string): Promi
   return {
     current: current ? toDto(current) : null,
     history: rows.filter((r) => r.status === 'SUPERSEDED').map(toDto),
-    critical: kase.criticalFlaggedAt
-      ? {
-          flaggedAt: kase.criticalFlaggedAt.toISOString(),
-          acknowledgedAt: kase.criticalAckAt?.toISOString() ?? null,
-          acknowledgedBy: kase.criticalAckBy,
-        }
-      : null,
+    critical: toCriticalValue(kase),
   };
 }
 
@@ -92,7 +86,7 @@ export async function signReport(mover: ReportMover, actor: Actor, caseId: strin
       return {
         signedAt: now,
         leaseExpiresAt: null,
-        ...(draft.criticalFinding ? { criticalFlaggedAt: now, criticalAckAt: null, criticalAckById: null } : {}),
+        ...(draft.criticalFinding ? newCriticalFlag(now) : {}),
       };
     },
   });
@@ -136,7 +130,7 @@ export async function amendReport(mover: ReportMover, actor: Actor, caseId: stri
       });
       await queueHisDelivery(tx, mover, { caseId, reportId: amended.id, event: 'amend' });
       // a critical finding added by an amendment must be acknowledged again
-      return input.criticalFinding && !signed.criticalFinding ? { criticalFlaggedAt: now, criticalAckAt: null, criticalAckById: null } : {};
+      return input.criticalFinding && !signed.criticalFinding ? newCriticalFlag(now) : {};
     },
   });
 }
@@ -188,27 +182,6 @@ export async function resubmit(mover: CaseMover, actor: Actor, caseId: string, i
     // a new submission: the SLA clock starts again
     prepare: async (tx) => ({ ...(await routeCase(tx, caseId)), submittedAt: new Date(), overdueNotifiedAt: null }),
   });
-}
-
-/** The township confirms it has seen a critical finding; the time is recorded (not a status change). */
-export async function acknowledgeCritical(mover: CaseMover, actor: Actor, caseId: string, ip?: string): Promise<void> {
-  const scope = townshipWriteScope(actor);
-  if (!scope) throw notFound('case');
-  await mover.db.$transaction(async (tx) => {
-    const kase = await tx.case.findFirst({
-      where: { AND: [{ id: caseId }, scope] },
-      select: { criticalFlaggedAt: true, criticalAckAt: true },
-    });
-    if (!kase) throw notFound('case');
-    if (!kase.criticalFlaggedAt) throw new HttpError(409, 'NO_CRITICAL_FINDING', 'this case has no critical finding to acknowledge');
-    const { count } = await tx.case.updateMany({
-      where: { id: caseId, criticalAckAt: null },
-      data: { criticalAckAt: new Date(), criticalAckById: actor.id },
-    });
-    if (count === 0) return; // acknowledged already: harmless
-    await recordAudit(tx, { actorId: actor.id, action: 'case.acknowledge', entityType: 'Case', entityId: caseId, ip });
-  });
-  mover.notify.caseChanged(caseId, 'acknowledge');
 }
 
 /** Returns for a retake, per sending organization (quality control): a supervisor's centres' cases, or all (admin). */

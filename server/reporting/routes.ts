@@ -1,6 +1,8 @@
-// The reporting edge: templates, the case's report (draft, sign, amend), acknowledgement, quality returns.
+// The reporting edge: templates, the case's report (draft, sign, amend), critical values (acknowledgement, the open
+// list), quality returns.
 import { z } from 'zod';
 import { caseDetailDtoSchema, turnaroundQuerySchema, turnaroundStatsRowSchema } from '../../shared/api.ts';
+import { criticalAcknowledgementSchema, openCriticalValueSchema } from '../../shared/critical.ts';
 import { CENTRE_ROLES, examKindSchema, TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import {
   amendReportSchema,
@@ -20,16 +22,8 @@ import { getCase } from '../case-views/case-detail.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { reportPdf } from './pdf.ts';
 import { turnaroundStats } from './turnaround-stats.ts';
-import {
-  acknowledgeCritical,
-  amendReport,
-  getCaseReport,
-  qualityReturns,
-  resubmit,
-  returnForQuality,
-  saveDraft,
-  signReport,
-} from './reports.ts';
+import { acknowledgeCritical, openCriticalValues } from './critical-values.ts';
+import { amendReport, getCaseReport, qualityReturns, resubmit, returnForQuality, saveDraft, signReport } from './reports.ts';
 
 const QUALITY_ROLES = ['SUPERVISOR', 'ADMIN'] as const;
 
@@ -135,11 +129,20 @@ export const reportingRoutes = [
   route({
     method: 'post',
     path: '/cases/:id/acknowledge',
-    summary: 'Acknowledge a critical finding (township staff)',
+    summary: 'Acknowledge a critical finding (township staff): who took the call, the read-back, the action taken',
     access: TOWNSHIP_ROLES,
+    body: criticalAcknowledgementSchema,
     ok: caseOk,
     errors: [409],
-    handle: caseMove(({ ctx, actor, params, ip }) => acknowledgeCritical(ctx, actor, params.id!, ip)),
+    handle: caseMove(({ ctx, actor, params, req, ip }) => acknowledgeCritical(ctx, actor, params.id!, req.body, ip)),
+  }),
+  route({
+    method: 'get',
+    path: '/critical-values',
+    summary: "Open (unacknowledged) critical values: a township's own, a centre's, or all (administrators); oldest first",
+    access: 'signed-in',
+    ok: { status: 200, description: 'the open critical values', schema: z.array(openCriticalValueSchema) },
+    handle: ({ ctx, actor }) => openCriticalValues(ctx, actor),
   }),
   route({
     method: 'get',

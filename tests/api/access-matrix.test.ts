@@ -102,6 +102,7 @@ const MATRIX: Record<string, Row> = {
   'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
   'POST /cases/:id/resubmit': { fixture: 'returned', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
   'POST /cases/:id/acknowledge': { fixture: 'critical', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'GET /critical-values': { fixture: 'critical', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
   'GET /quality/returns': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
   'GET /quality/turnaround': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
   'GET /ecg/:analysisId/waveform': { fixture: 'ecg', expect: [401, 200, 404, 404, 200, 404, 200, 200] },
@@ -291,7 +292,7 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
       case 'signed':
         return { params: { id: await signed() }, body: bodyFor(spec) };
       case 'critical':
-        return { params: { id: await signed(true) } };
+        return { params: { id: await signed(true) }, body: bodyFor(spec) };
       case 'returned': {
         const id = await claimed();
         expect((await as('reader1', 'POST', `/api/cases/${id}/return-for-quality`, { codes: ['POSITIONING'] })).status).toBe(200);
@@ -353,6 +354,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { password: DEMO_PASSWORD };
       case 'POST /cases/:id/report/amend':
         return { ...draftReport(), impression: '更正', reason: '补充所见', password: DEMO_PASSWORD };
+      case 'POST /cases/:id/acknowledge':
+        return { readBack: '脑出血，已复述', action: 'NOTIFIED_ATTENDING' };
       case 'POST /cases/:id/return-for-quality':
         return { codes: ['POSITIONING'], note: '' };
       case 'POST /consultations/:id/decline':

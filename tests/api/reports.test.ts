@@ -75,7 +75,7 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
 
     const seen = (await tech1.get(`/api/cases/${id}/report`)).body;
     expect(seen.current).toMatchObject({ status: 'SIGNED', impression: '左侧基底节区脑出血。', signedBy: { displayName: '陈医生' } });
-    expect(seen.critical).toMatchObject({ acknowledgedAt: null });
+    expect(seen.critical).toMatchObject({ escalatedAt: null, acknowledgement: null });
     expect((await reader1.request('PUT', `/api/cases/${id}/report`, { json: draft(instanceId) })).status).toBe(409); // signed is final
 
     // the printed report, as the township downloads it for the patient
@@ -98,7 +98,7 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
     expect(printed.text).not.toContain(id); // the exam number, not the internal id
     expect(printed.images).toBe(1); // the key image
 
-    const ack = await tech1.post(`/api/cases/${id}/acknowledge`);
+    const ack = await tech1.post(`/api/cases/${id}/acknowledge`, { readBack: '左侧基底节区脑出血', action: 'NOTIFIED_ATTENDING' });
     expect(ack.body.critical.acknowledgedAt).toMatch(/^\d{4}-/);
     const { turnaround } = ack.body;
     for (const key of ['submittedAt', 'firstClaimedAt', 'signedAt', 'acknowledgedAt']) expect(turnaround[key], key).toMatch(/^\d{4}-/);
@@ -121,7 +121,7 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
       password: DEMO_PASSWORD,
     });
     expect(amended.status).toBe(200);
-    expect(amended.body.critical).toEqual({ acknowledgedAt: null }); // the new critical finding must be acknowledged
+    expect(amended.body.critical).toEqual({ acknowledgedAt: null, escalatedAt: null }); // the new critical finding must be acknowledged
     const report = (await tech1.get(`/api/cases/${id}/report`)).body;
     expect(report.current).toMatchObject({
       version: 2,

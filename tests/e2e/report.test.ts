@@ -1,7 +1,8 @@
 // The whole round trip in Chromium, as the reading issue describes it: a technician uploads a CT series and
 // submits → the reader's worklist shows it without reload → the reader claims it, the image renders, the
 // reader writes and signs a report (critical finding, key image) → the technician's page shows the report and
-// the critical banner, acknowledges it → the PDF downloads and contains the impression.
+// the critical banner, acknowledges it in the dialog (read-back, action, who took the call) while the township
+// supervisor's list of open critical values shows it, then drops it → the PDF downloads and contains the impression.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,9 @@ describe('report round trip in Chromium', () => {
     const reader = await login('reader1');
     await reader.getByTestId('worklist-filter-mine').waitFor();
     const tech = await login('tech1');
+    const head = await login('head1');
+    await head.getByTestId('nav-critical-values').click();
+    await head.getByTestId('critical-list-empty').waitFor();
 
     await tech.getByTestId('new-exam').click();
     await tech.getByTestId('patient-name').fill('赵六');
@@ -81,10 +85,29 @@ describe('report round trip in Chromium', () => {
     // the township's open page shows the report and the critical finding, live
     await expect.poll(() => tech.getByTestId('report-signed-impression').textContent(), { timeout: 5000 }).toContain('左侧基底节区脑出血');
     await expect.poll(() => tech.getByTestId('critical-banner').isVisible()).toBe(true);
+    const openRow = head.locator(`[data-testid="critical-row"][data-case-id="${caseId}"]`);
+    await expect.poll(() => openRow.count(), { timeout: 5000 }).toBe(1); // the supervisor's list, live
+
+    // the acknowledgement dialog: nothing is sent until the read-back and the action are there
     await tech.getByTestId('acknowledge-critical').click();
-    await expect
-      .poll(async () => (await server.server.ctx.db.case.findUniqueOrThrow({ where: { id: caseId } })).criticalAckAt)
-      .not.toBeNull();
+    const dialog = tech.getByTestId('critical-ack-dialog');
+    const confirm = dialog.getByTestId('critical-ack-confirm');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByTestId('critical-read-back').fill('左侧基底节区脑出血');
+    await dialog.getByTestId('critical-action-OTHER').check();
+    expect(await confirm.isDisabled()).toBe(true); // "other" needs a note
+    await dialog.getByTestId('critical-action-TRANSFERRED').check();
+    await dialog.getByTestId('critical-note').fill('120 转县人民医院');
+    await dialog.getByTestId('critical-received-by').fill('张护士');
+    await screenshot(tech, 'critical-ack-dialog.png');
+    await confirm.click();
+    await expect.poll(() => tech.getByTestId('critical-banner').getAttribute('data-acknowledged')).toBe('true');
+    await expect.poll(() => tech.getByTestId('critical-record-read-back').textContent(), { timeout: 5000 }).toBe('左侧基底节区脑出血');
+    expect(await tech.getByTestId('critical-record-action').textContent()).toBe('已转诊 — 120 转县人民医院');
+    expect(await tech.getByTestId('critical-record-received-by').textContent()).toBe('张护士');
+    const stored = await server.server.ctx.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect(stored).toMatchObject({ criticalReadBack: '左侧基底节区脑出血', criticalAction: 'TRANSFERRED', criticalReceivedBy: '张护士' });
+    await expect.poll(() => openRow.count(), { timeout: 5000 }).toBe(0); // closed: off the list
 
     // the printed report
     const href = await tech.getByTestId('report-pdf').getAttribute('href');
@@ -107,5 +130,5 @@ describe('report round trip in Chromium', () => {
     expect(await entries.filter({ hasText: '签发报告' }).textContent()).toContain('陈医生 · 县人民医院');
     expect(await entries.filter({ hasText: '上传文件' }).first().textContent()).toMatch(/\d 个影像，0 个附件/);
     await screenshot(tech, 'case-history.png');
-  });
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 // The endpoints the client uses, typed with the shared response shapes.
+import type { CriticalAcknowledgement, OpenCriticalValue } from '../../../shared/critical.ts';
 import type {
   AuditEntryDto,
   AuditFilter,
@@ -104,7 +105,9 @@ export const api = {
   returnForQuality: (id: string, body: QualityReturnRequest) =>
     apiFetch<CaseDetailDto>(`${casePath(id)}/return-for-quality`, { method: 'POST', json: body }),
   resubmitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/resubmit`, { method: 'POST' }),
-  acknowledgeCritical: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST' }),
+  acknowledgeCritical: (id: string, body: CriticalAcknowledgement) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/acknowledge`, { method: 'POST', json: body }),
+  openCriticalValues: () => apiFetch<OpenCriticalValue[]>('/api/critical-values'),
   qualityReturns: () => apiFetch<QualityReturnsRow[]>('/api/quality/returns'),
   auditLog: (filter: AuditFilter, page: { before?: string; limit: number }) =>
     apiFetch<AuditEntryDto[]>(

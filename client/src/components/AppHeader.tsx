@@ -54,6 +54,9 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {me.role === 'ADMIN' ? t('header.allCases') : t('header.myCases')}
         </Link>
       )}
+      <Link to={paths.criticalValues()} data-testid="nav-critical-values" aria-current={current(paths.criticalValues())}>
+        {t('header.criticalValues')}
+      </Link>
       {SCREEN_ROLES.consultations.includes(me.role) && (
         <Link to={paths.consultations()} data-testid="nav-consultations" aria-current={current(paths.consultations())}>
           {t('consultations.nav')}

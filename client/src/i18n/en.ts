@@ -1,4 +1,5 @@
 import type { AuditArea } from '../../../shared/api.ts';
+import type { CriticalAction } from '../../../shared/critical.ts';
 import type { HistoryActionKey, Messages } from './zh-CN.ts';
 
 export const en: Messages = {
@@ -15,6 +16,7 @@ export const en: Messages = {
     caseHistory: 'Case history',
     worklist: 'Worklist',
     quality: 'Quality',
+    criticalValues: 'Critical values',
     audit: 'Audit log',
     routingRules: 'Routing rules',
     devices: 'DICOM devices',
@@ -357,7 +359,7 @@ export const en: Messages = {
     overdue: 'Overdue by {{time}}',
   },
   alerts: {
-    statTitle: 'New STAT cases waiting to be read: {{count}}',
+    statTitle: 'New emergency cases waiting to be read: {{count}}',
     statTaken: 'claimed by {{name}}',
     dismiss: 'Dismiss',
     soundBlocked: 'The alert sound could not play: click anywhere on the page to enable sound alerts.',
@@ -420,6 +422,7 @@ export const en: Messages = {
     role: {
       TECHNICIAN: 'Technician',
       TOWNSHIP_CLINICIAN: 'Township clinician',
+      TOWNSHIP_SUPERVISOR: 'Township supervisor',
       READER: 'Reader',
       SUPERVISOR: 'Supervisor',
       ADMIN: 'Administrator',
@@ -545,6 +548,37 @@ export const en: Messages = {
     acknowledgedBy: 'Acknowledged by {{name}} at {{time}}',
     pending: 'Waiting for the township to acknowledge',
     listMark: 'Critical, not acknowledged',
+    escalatedMark: 'Escalated',
+    dialogTitle: 'Receiving a critical value',
+    dialogExplain: 'As the critical value procedure requires: the receiver reads the value back, and the action taken is recorded.',
+    receivedBy: 'Taken by (when not you)',
+    receivedByHint: 'e.g. the nurse who took the call or the doctor on duty',
+    readBack: 'Read-back',
+    readBackHint: 'The critical value as the receiver read it back to the reading centre',
+    action: 'Action taken',
+    note: 'Note on the action',
+    noteRequired: 'Say what was done when the action is “Other”',
+    confirm: 'Confirm receipt',
+    cancel: 'Cancel',
+    actions: {
+      NOTIFIED_ATTENDING: 'Notified the attending doctor',
+      PATIENT_RECALLED: 'Patient recalled',
+      TRANSFERRED: 'Transferred',
+      OTHER: 'Other',
+    } satisfies Record<CriticalAction, string>,
+    record: 'Critical value record',
+    recordBy: 'Acknowledged by',
+    recordReceivedBy: 'Taken by',
+    recordReadBack: 'Read-back',
+    recordAction: 'Action',
+    recordEscalated: 'Escalated at',
+    listTitle: 'Open critical values',
+    listEmpty: 'No open critical values.',
+    colFlagged: 'Reported',
+    colImpression: 'Impression',
+    colEscalation: 'Escalation',
+    escalatesAt: 'Escalates at {{time}} if not acknowledged',
+    escalationNotice: 'Critical value not acknowledged in time: {{patient}} · {{origin}}',
   },
   qualityReturn: {
     title: 'Images insufficient: the reading centre returned the case for a retake',
@@ -625,9 +659,10 @@ export const en: Messages = {
       case_amend: 'Amended the report',
       case_returnForQuality: 'Returned for a retake',
       case_resubmit: 'Resubmitted',
-      case_escalate: 'Raised the priority',
+      case_escalate: 'Raised to emergency',
       case_overdue: 'Overdue',
-      case_acknowledge: 'Acknowledged the critical finding',
+      case_acknowledge: 'Acknowledged the critical value (read-back, action)',
+      case_critical_escalate: 'Critical value not acknowledged in time: escalated',
       case_his_delivered: 'Report delivered to the HIS',
       case_priors_viewed: 'Viewed earlier exams',
       case_prior_files_viewed: 'Opened an earlier exam’s images',
@@ -900,7 +935,7 @@ export const en: Messages = {
   priority: {
     ROUTINE: 'Routine',
     URGENT: 'Urgent',
-    STAT: 'STAT',
+    STAT: 'Emergency',
   },
   sex: {
     M: 'Male',
@@ -946,6 +981,8 @@ export const en: Messages = {
   },
   errors: {
     BAD_CREDENTIALS: 'Wrong username or password',
+    CRITICAL_ALREADY_ACKNOWLEDGED: 'Someone has acknowledged this critical value already',
+    NO_CRITICAL_FINDING: 'This case has no critical value to acknowledge',
     TOO_MANY_ATTEMPTS: 'Too many failed attempts; try again in 15 minutes',
     UNAUTHENTICATED: 'Your session has ended; please log in again',
     FORBIDDEN: 'Your role may not do this',

@@ -5,6 +5,7 @@ import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
 import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
+import type { CriticalAction } from '../../../shared/critical.ts';
 import type { QualityReturnCode } from '../../../shared/reports.ts';
 
 /** a history action as a message key: "case.submit" → "case_submit" (i18next reads dots as nesting) */
@@ -28,6 +29,7 @@ export const zhCN = {
     caseHistory: '检查记录',
     worklist: '工作列表',
     quality: '质控统计',
+    criticalValues: '危急值',
     audit: '审计日志',
     routingRules: '分诊规则',
     devices: 'DICOM 设备',
@@ -368,7 +370,7 @@ export const zhCN = {
     overdue: '已超时 {{time}}',
   },
   alerts: {
-    statTitle: '新的危急（STAT）病例待阅片：{{count}} 例',
+    statTitle: '新的急诊病例待阅片：{{count}} 例',
     statTaken: '{{name}} 已领取',
     dismiss: '知道了',
     soundBlocked: '提示音未能播放：点击页面任意位置后即可启用声音提醒。',
@@ -422,6 +424,7 @@ export const zhCN = {
     role: {
       TECHNICIAN: '技师',
       TOWNSHIP_CLINICIAN: '乡镇医生',
+      TOWNSHIP_SUPERVISOR: '卫生院负责人',
       READER: '阅片医生',
       SUPERVISOR: '主任',
       ADMIN: '管理员',
@@ -546,6 +549,37 @@ export const zhCN = {
     acknowledgedBy: '{{name}} 于 {{time}} 确认知晓',
     pending: '等待乡镇确认知晓',
     listMark: '危急值未确认',
+    escalatedMark: '已超时上报',
+    dialogTitle: '危急值接收确认',
+    dialogExplain: '请按危急值报告制度：接听者复述危急值内容，并记录已采取的处置措施。',
+    receivedBy: '接听人（与当前登录人不同时填写）',
+    receivedByHint: '例如接电话的护士或值班医生',
+    readBack: '复述内容',
+    readBackHint: '接听者向诊断中心复述的危急值内容',
+    action: '处置措施',
+    note: '处置说明',
+    noteRequired: '选择“其他”时请说明处置措施',
+    confirm: '确认接收',
+    cancel: '取消',
+    actions: {
+      NOTIFIED_ATTENDING: '已通知主管医生',
+      PATIENT_RECALLED: '已召回患者',
+      TRANSFERRED: '已转诊',
+      OTHER: '其他',
+    } satisfies Record<CriticalAction, string>,
+    record: '危急值闭环记录',
+    recordBy: '确认人',
+    recordReceivedBy: '接听人',
+    recordReadBack: '复述',
+    recordAction: '处置',
+    recordEscalated: '超时上报时间',
+    listTitle: '未闭环的危急值',
+    listEmpty: '没有未闭环的危急值。',
+    colFlagged: '报告时间',
+    colImpression: '诊断意见',
+    colEscalation: '超时上报',
+    escalatesAt: '{{time}} 未确认将上报',
+    escalationNotice: '危急值超时未确认：{{patient}} · {{origin}}',
   },
   qualityReturn: {
     title: '影像质量不合格，诊断中心已退回重拍',
@@ -626,9 +660,10 @@ export const zhCN = {
       case_amend: '修订报告',
       case_returnForQuality: '退回重拍',
       case_resubmit: '重新提交',
-      case_escalate: '提高优先级',
+      case_escalate: '升为急诊',
       case_overdue: '超时未完成',
-      case_acknowledge: '确认知晓危急值',
+      case_acknowledge: '确认危急值（复述、处置）',
+      case_critical_escalate: '危急值超时未确认，已上报',
       case_his_delivered: '报告已推送至 HIS',
       case_priors_viewed: '查阅既往检查',
       case_prior_files_viewed: '打开既往检查的影像',
@@ -901,7 +936,7 @@ export const zhCN = {
   priority: {
     ROUTINE: '常规',
     URGENT: '加急',
-    STAT: '危急',
+    STAT: '急诊',
   } satisfies Record<Priority, string>,
   sex: {
     M: '男',
@@ -947,6 +982,8 @@ export const zhCN = {
   } satisfies Record<RejectionCode, string>,
   errors: {
     BAD_CREDENTIALS: '用户名或密码错误',
+    CRITICAL_ALREADY_ACKNOWLEDGED: '该危急值已由他人确认',
+    NO_CRITICAL_FINDING: '该检查没有需要确认的危急值',
     TOO_MANY_ATTEMPTS: '登录失败次数过多，请 15 分钟后再试',
     UNAUTHENTICATED: '登录已过期，请重新登录',
     FORBIDDEN: '您的角色无权执行此操作',

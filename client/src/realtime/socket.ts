@@ -4,7 +4,7 @@
 // connection was down are lost. The connection also tells the server the reader is still here: a reader
 // whose last connection drops keeps their claims only for a short grace period.
 import { io, type Socket } from 'socket.io-client';
-import type { CaseChangedEvent, ClientToServerEvents, ServerToClientEvents } from '../../../shared/events.ts';
+import type { CaseChangedEvent, ClientToServerEvents, CriticalEscalatedEvent, ServerToClientEvents } from '../../../shared/events.ts';
 import { ApiError } from '../api/client.ts';
 import { api } from '../api/teledx.ts';
 
@@ -24,6 +24,7 @@ const stateListeners = new Set<() => void>();
 const caseListeners = new Set<(event: CaseChangedEvent) => void>();
 const connectListeners = new Set<() => void>();
 const consultationListeners = new Set<(event: ConsultationChangedEvent) => void>();
+const criticalListeners = new Set<(event: CriticalEscalatedEvent) => void>();
 
 function setState(next: ConnectionState): void {
   if (next === state) return;
@@ -53,6 +54,7 @@ export function connectRealtime(): void {
   });
   s.on('case:changed', (event) => caseListeners.forEach((l) => l(event)));
   s.on('consultation:changed', (event) => consultationListeners.forEach((l) => l(event)));
+  s.on('critical:escalated', (event) => criticalListeners.forEach((l) => l(event)));
   socket = s;
   window.addEventListener('offline', dropWhenOffline);
 }
@@ -102,6 +104,12 @@ export function subscribeCaseEvents(listener: (event: CaseChangedEvent) => void)
 export function subscribeConsultationEvents(listener: (event: ConsultationChangedEvent) => void): () => void {
   consultationListeners.add(listener);
   return () => consultationListeners.delete(listener);
+}
+
+/** A critical value left unacknowledged was escalated to this user (a township supervisor, the centre, administrators). */
+export function subscribeCriticalEscalations(listener: (event: CriticalEscalatedEvent) => void): () => void {
+  criticalListeners.add(listener);
+  return () => criticalListeners.delete(listener);
 }
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,13 +1,26 @@
 // Hooks onto the session's socket. Handlers may be fresh closures each render; they always see the latest
 // props and state without resubscribing.
 import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
-import type { CaseChangedEvent } from '../../../shared/events.ts';
-import { connectionState, subscribeCaseEvents, subscribeConnect, subscribeConnectionState, type ConnectionState } from './socket.ts';
+import type { CaseChangedEvent, CriticalEscalatedEvent } from '../../../shared/events.ts';
+import {
+  connectionState,
+  subscribeCaseEvents,
+  subscribeConnect,
+  subscribeConnectionState,
+  subscribeCriticalEscalations,
+  type ConnectionState,
+} from './socket.ts';
 
 /** Every case:changed the server sends this session (it sends only cases the user may see). */
 export function useCaseEvents(handler: (event: CaseChangedEvent) => void): void {
   const onEvent = useEffectEvent(handler);
   useEffect(() => subscribeCaseEvents((event) => onEvent(event)), []);
+}
+
+/** Every critical:escalated the server sends this session. */
+export function useCriticalEscalations(handler: (event: CriticalEscalatedEvent) => void): void {
+  const onEvent = useEffectEvent(handler);
+  useEffect(() => subscribeCriticalEscalations((event) => onEvent(event)), []);
 }
 
 /**

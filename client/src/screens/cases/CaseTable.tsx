@@ -62,8 +62,13 @@ function CaseRow({ summary: c }: { summary: CaseSummaryDto }) {
       <td>
         <StatusBadge status={c.status} />
         {criticalOpen && (
-          <span className="badge critical-badge" data-testid="critical-unacknowledged">
+          <span
+            className="badge critical-badge"
+            data-testid="critical-unacknowledged"
+            data-escalated={String(c.critical?.escalatedAt != null)}
+          >
             {t('critical.listMark')}
+            {c.critical?.escalatedAt && ` · ${t('critical.escalatedMark')}`}
           </span>
         )}
       </td>

@@ -47,7 +47,10 @@ function LoadedReport({
   const { t } = useTranslation();
   const me = useMe();
   // a new signature, an amendment or an acknowledgement changes the report: load it again
-  const report = useApi<CaseReportDto>(() => api.getReport(kase.id), [kase.id, kase.status, kase.signedAt, kase.critical?.acknowledgedAt]);
+  const report = useApi<CaseReportDto>(
+    () => api.getReport(kase.id),
+    [kase.id, kase.status, kase.signedAt, kase.critical?.acknowledgedAt, kase.critical?.escalatedAt],
+  );
   const ofTheCentre =
     CENTRE_ROLES.includes(me.role) && me.canSign && kase.centre !== null && me.centres.some((c) => c.id === kase.centre?.id);
   // as the server rules (reporting/reports.ts amendReport): the version's signer, or a supervisor of the centre

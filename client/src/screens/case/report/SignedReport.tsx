@@ -4,6 +4,7 @@ import type { CaseDetailDto } from '../../../../../shared/api.ts';
 import type { CaseReportDto, ReportDto } from '../../../../../shared/reports.ts';
 import { api } from '../../../api/teledx.ts';
 import { DateTime } from '../../../components/format.tsx';
+import { CriticalRecord } from './CriticalRecord.tsx';
 import { PasswordDialog } from './PasswordDialog.tsx';
 import { withEcgPrefill } from './ecg-fields.ts';
 import { EcgFieldsTable } from './EcgReportFields.tsx';
@@ -69,6 +70,7 @@ export function SignedReport({
         )}
       </div>
       <ReportBody kase={kase} report={current} />
+      {report.critical && <CriticalRecord critical={report.critical} />}
       {report.history.length > 0 && (
         <details className="report-history">
           <summary>
