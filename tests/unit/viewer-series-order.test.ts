@@ -94,8 +94,9 @@ describe('the panes of a layout', () => {
     expect(ids(seriesOfPanes('2x2', order, []))).toEqual(['a', 'b', 'c', null]);
   });
 
-  it('shows the series the reader put in a pane, and falls back when that series is not the case’s', () => {
-    expect(ids(seriesOfPanes('2x2', order, [null, 'a', null, 'c']))).toEqual(['a', 'a', 'c', 'c']);
+  it('shows the series the reader put in a pane, the others fill the rest, and an unknown choice is no choice', () => {
+    expect(ids(seriesOfPanes('2x2', order, ['a', 'c', null, null]))).toEqual(['a', 'c', 'b', null]);
+    expect(ids(seriesOfPanes('2x2', order, [null, 'a', null, 'c']))).toEqual(['b', 'a', null, 'c']);
     expect(ids(seriesOfPanes('1x2', order, ['gone', 'c']))).toEqual(['a', 'c']);
   });
 });

@@ -82,8 +82,13 @@ export function CaseViewer({
   const chosen = panes[active] ?? panes[0]!;
   const several = panes.length > 1;
 
+  // the other panes keep what they show: a pane filled by default would otherwise move on to another series
   const choose = (seriesId: string) =>
-    setChosenIds((ids) => Array.from({ length: Math.max(ids.length, active + 1) }, (_, i) => (i === active ? seriesId : (ids[i] ?? null))));
+    setChosenIds((ids) =>
+      Array.from({ length: Math.max(ids.length, panes.length) }, (_, i) =>
+        i === active ? seriesId : i < panes.length ? (panes[i]?.series.id ?? null) : (ids[i] ?? null),
+      ),
+    );
   const activate = (pane: number) => {
     setActivePane(pane);
     const shown = lastShown.current[pane];

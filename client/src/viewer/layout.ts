@@ -9,15 +9,15 @@ export const PANES_OF_LAYOUT: Record<ViewerLayout, number> = { '1x1': 1, '1x2': 
 
 /**
  * The series of each pane of `layout`: the one the reader put there (`chosen[i]`, a series id), else the next of
- * the reading order (the primary series in the first pane), else none (more panes than series).
+ * the reading order not already in a pane (the primary series first), else none (more panes than series).
  */
 export function seriesOfPanes(
   layout: ViewerLayout,
   inReadingOrder: readonly ViewableSeries[],
   chosen: readonly (string | null)[],
 ): (ViewableSeries | null)[] {
-  return Array.from(
-    { length: PANES_OF_LAYOUT[layout] },
-    (_, pane) => inReadingOrder.find((s) => s.series.id === chosen[pane]) ?? inReadingOrder[pane] ?? null,
-  );
+  const count = PANES_OF_LAYOUT[layout];
+  const placed = Array.from({ length: count }, (_, pane) => inReadingOrder.find((s) => s.series.id === chosen[pane]) ?? null);
+  const unplaced = inReadingOrder.filter((s) => !placed.includes(s));
+  return placed.map((s) => s ?? unplaced.shift() ?? null);
 }

@@ -50,16 +50,11 @@ export function imageCountOf(s: ViewableSeries): number {
 }
 
 /**
- * The series in the order a reader opens them: the primary series first (the series of the exam itself with the
- * most images: a scout has one to three, the axial stack hundreds), then the case's other series as listed, the
- * supplementary ones last. Stable: among equals, the case's own order (series number) stands.
+ * The series in the order a reader opens them: the series of the exam itself, those with the most images first
+ * (the primary one: a scout has one to three images, the axial stack hundreds), then the supplementary ones.
+ * Stable: among equals, the case's own order (series number) stands.
  */
 export function seriesInReadingOrder(all: readonly ViewableSeries[]): ViewableSeries[] {
-  const main = all.filter((s) => !isSupplementarySeries(s));
-  const rest = all.filter((s) => isSupplementarySeries(s));
-  const primary = main.reduce<ViewableSeries | undefined>(
-    (best, s) => (!best || imageCountOf(s) > imageCountOf(best) ? s : best),
-    undefined,
-  );
-  return primary ? [primary, ...main.filter((s) => s !== primary), ...rest] : rest;
+  const main = all.filter((s) => !isSupplementarySeries(s)).sort((a, b) => imageCountOf(b) - imageCountOf(a));
+  return [...main, ...all.filter((s) => isSupplementarySeries(s))];
 }
