@@ -2,7 +2,7 @@
 // Chromium: log in, register an exam, upload its images, submit, and read the report the centre signed. On every
 // screen nothing sticks out to the right: the page does not scroll sideways, and no visible element ends beyond
 // the viewport (tables turn into cards, long rows wrap). The reading screens stay desktop-first and are not checked.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -43,10 +43,14 @@ describe('township screens on a phone and a small tablet', () => {
 
   beforeAll(async () => {
     files = await mkdtemp(join(tmpdir(), 'teledx-e2e-small-'));
-    const first = syntheticCt({ rows: 64, columns: 64, instanceNumber: 1 });
-    const second = syntheticCt({ rows: 64, columns: 64, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid });
-    await writeFile(join(files, 'IM1.dcm'), first.bytes);
-    await writeFile(join(files, 'IM2.dcm'), second.bytes);
+    // a series of its own for each screen: the same instances again would be another case's
+    for (const screen of SCREENS) {
+      const first = syntheticCt({ rows: 64, columns: 64, instanceNumber: 1 });
+      const second = syntheticCt({ rows: 64, columns: 64, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid });
+      await mkdir(join(files, screen.name));
+      await writeFile(join(files, screen.name, 'IM1.dcm'), first.bytes);
+      await writeFile(join(files, screen.name, 'IM2.dcm'), second.bytes);
+    }
   });
   afterAll(async () => {
     if (files) await rm(files, { recursive: true, force: true });
@@ -73,7 +77,7 @@ describe('township screens on a phone and a small tablet', () => {
       await page.addInitScript((language) => localStorage.setItem('teledx.lang', language), screen.language);
       const fitsTheScreen = async (what: string) => {
         await screenshot(page, `small-${screen.name}-${what}.png`);
-        expect(await overflowing(page), what).toEqual([]);
+        expect.soft(await overflowing(page), what).toEqual([]);
       };
 
       await page.goto(running.server.url);
@@ -96,7 +100,7 @@ describe('township screens on a phone and a small tablet', () => {
       await page.getByTestId('create-case').click();
 
       await expect.poll(() => page.getByTestId('case-status').getAttribute('data-status')).toBe('DRAFT');
-      await page.getByTestId('file-input').setInputFiles([join(files, 'IM1.dcm'), join(files, 'IM2.dcm')]);
+      await page.getByTestId('file-input').setInputFiles([join(files, screen.name, 'IM1.dcm'), join(files, screen.name, 'IM2.dcm')]);
       await expect.poll(() => page.getByTestId('instance-count').textContent(), { timeout: 15_000 }).toContain('2');
       await fitsTheScreen('case-uploaded');
       await page.getByTestId('submit-case').click();
