@@ -1,4 +1,4 @@
-// The township's screens on a phone (390×844, in Chinese) and a small tablet (768×1024, in English), in real
+// The township's screens on a phone (390×844, in Chinese and in English) and a small tablet (768×1024, in English), in real
 // Chromium: log in, register an exam, upload its images, submit, and read the report the centre signed. On every
 // screen nothing sticks out to the right: the page does not scroll sideways, and no visible element ends beyond
 // the viewport (tables turn into cards, long rows wrap). The reading screens stay desktop-first and are not checked.
@@ -12,8 +12,9 @@ import { screenshot, serverAndChromium } from '../helpers/e2e.ts';
 import { DEMO_PASSWORD } from '../helpers/test-server.ts';
 
 /**
- * What sticks out to the right of the viewport: the page's own sideways scrolling, and every visible element whose
- * right edge lies beyond it (described by tag, test id or class, and text, so that a failure says what to fix).
+ * What sticks out to the right of the viewport: the page's own sideways scrolling, every visible element whose
+ * right edge lies beyond it, and every button, badge or list whose text is wider than its box (described by test
+ * id, class or tag, and text, so that a failure says what to fix).
  */
 function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -28,12 +29,20 @@ function overflowing(page: Page): Promise<string[]> {
       const name = element.dataset.testid ?? (element.className || element.tagName.toLowerCase());
       found.push(`${name} right=${Math.round(box.right)}: ${(element.textContent ?? '').trim().slice(0, 40)}`);
     }
+    // a label longer than its button (English words are longer than Chinese characters)
+    for (const control of document.querySelectorAll<HTMLElement>('button, .badge, select')) {
+      if (control.offsetParent !== null && control.scrollWidth > control.clientWidth + 1) {
+        found.push(`${control.dataset.testid ?? control.tagName.toLowerCase()} text wider than its box: ${control.textContent?.trim()}`);
+      }
+    }
     return found;
   });
 }
 
 const SCREENS = [
   { name: 'phone', viewport: { width: 390, height: 844 }, language: 'zh-CN' },
+  // English words are longer: the narrowest screen again, in English
+  { name: 'phone-en', viewport: { width: 390, height: 844 }, language: 'en' },
   { name: 'tablet', viewport: { width: 768, height: 1024 }, language: 'en' },
 ] as const;
 
