@@ -90,22 +90,22 @@ export function StackViewer({
     if (!readOnly) images.goTo(images.shownIndex.current + delta);
   });
   const run = (command: ViewerCommand) => {
-    // full screen is the surrounding viewer's, and a follower may use it too: it changes nothing shared
+    // full screen is the surrounding viewer's, and a follower may use it too (by its key): it changes nothing shared
     if (command === 'fullscreen') return fullscreen?.toggle();
     const element = elementRef.current;
     if (element && !readOnly) runViewerCommand(command, { element, images, imageCount: imageIds.length, tools });
   };
-  const onKeyDown = (event: React.KeyboardEvent) => {
-    const command = commandForKey(event);
-    if (!command) return;
-    event.preventDefault();
-    run(command);
-  };
-  usePageKeys(takesPageKeys, (event) => {
+  /** runs the key's command, if it has one; says whether it had */
+  const runKey = (event: Parameters<typeof commandForKey>[0]) => {
     const command = commandForKey(event);
     if (command) run(command);
     return command !== null;
-  });
+  };
+  // keys pressed in this viewport (a pane that is not the active one, a prior's), and the page's for the active one
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (runKey(event)) event.preventDefault();
+  };
+  usePageKeys(takesPageKeys, runKey);
   const cineRange = useCineRange(stack.instanceIds, images.index);
   const toolbar = (
     // a followed viewer's controls are all off: a disabled fieldset disables every button inside

@@ -66,7 +66,7 @@ export function registerViewerTools(element: HTMLElement, askText: AskText): () 
   if (canvas) translateToolText(canvas, (text) => localizeToolText(text, i18next.t));
   tools.addToolForElement(element, tools.WwwcTool);
   tools.addToolForElement(element, tools.ZoomTool, {
-    // dragging up zooms in, as in Weasis, Horos and most PACS viewers (the library's default is the other way)
+    // a drag up zooms in, the way the readers expect; cornerstone-tools' default (invert: false) zooms in on a drag down
     configuration: { invert: true, preventZoomOutsideImage: false, minScale: 0.1, maxScale: 20 },
   });
   tools.addToolForElement(element, tools.PanTool);
