@@ -211,7 +211,7 @@ describe('consultation room in Chromium', () => {
     await presenter.mouse.down();
     await presenter.mouse.move(at.x + at.width / 2 + 100, at.y + at.height / 2, { steps: 10 });
     await presenter.mouse.up();
-    await expect.poll(() => presenterViewer.getByTestId('viewer-measurement').textContent()).toMatch(/\d+(\.\d+)? mm/);
+    await expect.poll(() => presenterViewer.getByTestId('viewer-measurement').textContent()).toMatch(/\d+(\.\d+)? 毫米/);
     await expect.poll(async () => (await canvasStats(followerViewer)).checksum, { timeout: 10_000 }).not.toBe(withoutLength.checksum);
     await screenshot(follower, 'consultation-follower-annotated.png');
 

@@ -222,8 +222,8 @@ describe('image viewer in Chromium', () => {
     await page.mouse.down();
     await page.mouse.move(mx + dragPx / 2, my, { steps: 10 });
     await page.mouse.up();
-    await expect.poll(() => viewer.getByTestId('viewer-measurement').textContent()).toMatch(/\d+(\.\d+)? mm/);
-    const measured = Number(/([\d.]+) mm/.exec((await viewer.getByTestId('viewer-measurement').textContent())!)![1]);
+    await expect.poll(() => viewer.getByTestId('viewer-measurement').textContent()).toMatch(/\d+(\.\d+)? 毫米/);
+    const measured = Number(/([\d.]+) 毫米/.exec((await viewer.getByTestId('viewer-measurement').textContent())!)![1]);
     expect(Math.abs(measured - expectedMm) / expectedMm).toBeLessThan(0.1);
     // the window did not move while measuring
     expect(await viewer.getByTestId('viewer-wl').textContent()).toBe('W 2000 L 300');
@@ -531,7 +531,7 @@ describe('image viewer in Chromium', () => {
     await page.mouse.move(end.x, end.y, { steps: 8 });
     await page.mouse.click(end.x, end.y);
     const readout = viewer.getByTestId('viewer-measurement');
-    await expect.poll(() => readout.textContent()).toMatch(/^角度: [\d.]+°$/);
+    await expect.poll(() => readout.textContent()).toMatch(/^角度：[\d.]+°$/);
     const degrees = Number(/([\d.]+)°/.exec((await readout.textContent())!)![1]);
     expect(Math.abs(degrees - expected)).toBeLessThan(1.5); // expected ≈ 123.7°
     // the window did not move while clicking
@@ -543,13 +543,13 @@ describe('image viewer in Chromium', () => {
     const { page, viewer } = await openViewer(await phantomCase());
     const clean = (await canvasStats(viewer)).checksum;
     const readout = viewer.getByTestId('viewer-measurement');
-    const roi = /均值 (-?[\d.]+) HU, 标准差 ([\d.]+) HU, 面积 ([\d.]+) mm²/;
+    const roi = /均值 (-?[\d.]+) HU，标准差 ([\d.]+) HU，面积 ([\d.]+) 平方毫米/;
 
     await viewer.getByTestId('viewer-tool-rect').click();
     let at = await imageToScreen(viewer);
     // well inside the tissue square (64..192): stored 1054/1074, which the modality LUT turns into 30/50 HU
     await drag(page, at(80, 80), at(176, 176));
-    await expect.poll(() => readout.textContent()).toMatch(new RegExp(`^矩形: ${roi.source}$`));
+    await expect.poll(() => readout.textContent()).toMatch(new RegExp(`^矩形：${roi.source}$`));
     let [, mean, sd, area] = roi.exec((await readout.textContent())!)!.map(Number);
     expect(Math.abs(mean! - TISSUE.meanHu)).toBeLessThanOrEqual(2);
     expect(Math.abs(sd! - TISSUE.sdHu)).toBeLessThanOrEqual(1);
@@ -559,7 +559,7 @@ describe('image viewer in Chromium', () => {
     await viewer.getByTestId('viewer-tool-ellipse').click();
     at = await imageToScreen(viewer);
     await drag(page, at(92, 150), at(172, 180));
-    await expect.poll(() => readout.textContent()).toMatch(new RegExp(`^椭圆: ${roi.source}$`));
+    await expect.poll(() => readout.textContent()).toMatch(new RegExp(`^椭圆：${roi.source}$`));
     [, mean, sd, area] = roi.exec((await readout.textContent())!)!.map(Number);
     expect(Math.abs(mean! - TISSUE.meanHu)).toBeLessThanOrEqual(2);
     expect(Math.abs(sd! - TISSUE.sdHu)).toBeLessThanOrEqual(1);
@@ -607,7 +607,7 @@ describe('image viewer in Chromium', () => {
     await input.pressSequentially('pale ');
     await input.fill('左肺结节');
     await viewer.getByTestId('viewer-annotation-ok').click();
-    await expect.poll(() => readout.textContent()).toBe('标注: 左肺结节');
+    await expect.poll(() => readout.textContent()).toBe('标注：左肺结节');
     expect(await pressed('viewer-tool-arrow')).toBe('true');
     await input.waitFor({ state: 'detached' });
     // a double click on the arrow asks again, starting from its text
@@ -617,7 +617,7 @@ describe('image viewer in Chromium', () => {
     expect(await input.inputValue()).toBe('左肺结节');
     await input.fill('右肺结节');
     await input.press('Enter');
-    await expect.poll(() => readout.textContent()).toBe('标注: 右肺结节');
+    await expect.poll(() => readout.textContent()).toBe('标注：右肺结节');
 
     // a text marker: a click places it, Enter in the prompt names it
     await page.keyboard.press('t'); // the prompt gave the focus back to the image
@@ -627,7 +627,7 @@ describe('image viewer in Chromium', () => {
     await input.waitFor();
     await input.fill('R');
     await input.press('Enter');
-    await expect.poll(() => readout.textContent()).toBe('文字: R');
+    await expect.poll(() => readout.textContent()).toBe('文字：R');
     // and a double click on it renames it
     await page.mouse.dblclick(spot.x, spot.y);
     await input.waitFor();
@@ -635,7 +635,7 @@ describe('image viewer in Chromium', () => {
     await input.fill('L');
     await input.press('Enter');
     await input.waitFor({ state: 'detached' });
-    await expect.poll(() => readout.textContent()).toBe('文字: L');
+    await expect.poll(() => readout.textContent()).toBe('文字：L');
 
     // a cancelled prompt leaves nothing behind
     const beforeCancel = (await canvasStats(viewer)).checksum;
@@ -645,7 +645,7 @@ describe('image viewer in Chromium', () => {
     await viewer.getByTestId('viewer-annotation-cancel').click();
     await input.waitFor({ state: 'detached' });
     await expect.poll(async () => (await canvasStats(viewer)).checksum).toBe(beforeCancel);
-    expect(await readout.textContent()).toBe('文字: L');
+    expect(await readout.textContent()).toBe('文字：L');
     await screenshot(page, 'viewer-annotations.png');
     await page.close();
   });

@@ -75,7 +75,12 @@ function ActionText({ entry }: { entry: Pick<RecordedAct, 'action' | 'details'> 
   return (
     <>
       {label}
-      {extra.length > 0 && <span className="muted">：{extra.join('；')}</span>}
+      {extra.length > 0 && (
+        <span className="muted">
+          {t('common.colon')}
+          {extra.join(t('common.clauseSeparator'))}
+        </span>
+      )}
     </>
   );
 }

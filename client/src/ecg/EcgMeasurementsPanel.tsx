@@ -88,7 +88,7 @@ function CriticalFlag({ finding }: { finding: CriticalFinding }) {
   const value = finding.value !== undefined ? String(Math.round(finding.value)) : t('common.none');
   return (
     <li className="ecg-critical" data-testid="ecg-critical" data-code={finding.code} role="alert">
-      ⚠ {t(`ecg.critical.${finding.code}`, { value, leads: finding.leads?.join('、') ?? t('common.none') })}
+      ⚠ {t(`ecg.critical.${finding.code}`, { value, leads: finding.leads?.join(t('common.listSeparator')) ?? t('common.none') })}
     </li>
   );
 }

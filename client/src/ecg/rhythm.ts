@@ -3,8 +3,8 @@
 import i18next, { type TFunction } from 'i18next';
 import type { RhythmHint } from '../../../shared/ecg/types.ts';
 
-export function rhythmText(hints: readonly RhythmHint[], t: TFunction, separator = '，'): string {
-  return hints.map((hint) => t(`ecg.rhythm.${hint}`)).join(separator);
+export function rhythmText(hints: readonly RhythmHint[], t: TFunction): string {
+  return hints.map((hint) => t(`ecg.rhythm.${hint}`)).join(t('common.comma'));
 }
 
 /** The hints as a report's rhythm field says them: in Chinese. */

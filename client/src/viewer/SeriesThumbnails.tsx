@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { imageIdsOf } from './cornerstone.ts';
 import { BackgroundQueue, LOAD_TIMEOUT_MS, viewerLibraries, withTimeout } from './imageLoading.ts';
-import type { ViewableSeries } from './series.ts';
+import { imageCountOf, type ViewableSeries } from './series.ts';
 
 /** CSS pixels; the canvas is drawn at the screen's resolution */
 const THUMBNAIL_SIZE = 96;
@@ -39,7 +39,7 @@ export function SeriesThumbnails({ series, chosen, onChoose, label, start }: Ser
             <SeriesThumbnail imageId={middleImageId(s)} start={start} />
             <span className="viewer-series-text">
               <span className="viewer-series-name">{label(s) || s.series.seriesInstanceUid}</span>
-              <span className="muted">{t('viewer.images', { count: s.instances.reduce((n, i) => n + (i.frames ?? 1), 0) })}</span>
+              <span className="muted">{t('viewer.images', { count: imageCountOf(s) })}</span>
             </span>
           </button>
         </li>

@@ -4,6 +4,7 @@
 // hook or module of its own (loading the images, the tools, the shared view, the text prompt, the readout, the
 // commands); this component ties them to the element and lays out what they show.
 import { useRef } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { InstanceDto } from '../../../shared/api.ts';
 import { AnnotationDialog } from './AnnotationDialog.tsx';
@@ -13,10 +14,11 @@ import { cineFrameRate } from './cornerstone.ts';
 import { LoadStatus } from './LoadStatus.tsx';
 import { runViewerCommand } from './run-command.ts';
 import type { StackSync } from './sync.ts';
-import { ViewerHelp, ViewerToolbar } from './Toolbar.tsx';
+import { ViewerHelp, ViewerToolbar, type ViewerFullscreen } from './Toolbar.tsx';
 import { formatMeasurement } from './tools.ts';
 import { useImageLoading, useStackImageIds } from './useImageLoading.ts';
 import { followedViewOf, useSharedView } from './useSharedView.ts';
+import { usePageKeys } from './usePageKeys.ts';
 import { useTextPrompt } from './useTextPrompt.ts';
 import { useViewerTools } from './useViewerTools.ts';
 import { useViewportReadout } from './useViewportReadout.ts';
@@ -40,6 +42,14 @@ export interface StackViewerProps {
    * as a badge. See sync.ts.
    */
   sync?: StackSync;
+  /** this pane takes the page's keys (the active pane of the case viewer): see usePageKeys.ts */
+  takesPageKeys?: boolean;
+  /** the pane was pressed: it becomes the active one */
+  onActivate?: () => void;
+  /** full screen for the viewer around this pane (the F key and a toolbar button); none without it */
+  fullscreen?: ViewerFullscreen;
+  /** where the toolbar goes when several panes share one (only the active pane's is shown there); else inline */
+  toolbarSlot?: HTMLElement | null;
 }
 
 export function StackViewer({
@@ -51,6 +61,10 @@ export function StackViewer({
   onFirstImageSettled,
   contextCaseId,
   sync,
+  takesPageKeys = false,
+  onActivate,
+  fullscreen,
+  toolbarSlot,
 }: StackViewerProps) {
   const { t } = useTranslation();
   const elementRef = useRef<HTMLDivElement>(null);
@@ -76,16 +90,46 @@ export function StackViewer({
     if (!readOnly) images.goTo(images.shownIndex.current + delta);
   });
   const run = (command: ViewerCommand) => {
+    // full screen is the surrounding viewer's, and a follower may use it too (by its key): it changes nothing shared
+    if (command === 'fullscreen') return fullscreen?.toggle();
     const element = elementRef.current;
     if (element && !readOnly) runViewerCommand(command, { element, images, imageCount: imageIds.length, tools });
   };
-  const onKeyDown = (event: React.KeyboardEvent) => {
+  /** runs the key's command, if it has one; says whether it had */
+  const runKey = (event: Parameters<typeof commandForKey>[0]) => {
     const command = commandForKey(event);
-    if (!command) return;
-    event.preventDefault();
-    run(command);
+    if (command) run(command);
+    return command !== null;
   };
+  // keys pressed in this viewport (a pane that is not the active one, a prior's), and the page's for the active one
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    if (runKey(event)) event.preventDefault();
+  };
+  usePageKeys(takesPageKeys, runKey);
   const cineRange = useCineRange(stack.instanceIds, images.index);
+  const toolbar = (
+    // a followed viewer's controls are all off: a disabled fieldset disables every button inside
+    <fieldset className="viewer-controls" disabled={readOnly}>
+      <ViewerToolbar
+        tool={tools.tool}
+        toolsReady={tools.ready}
+        inverted={inverted}
+        fullscreen={fullscreen?.on}
+        measurement={tools.measurement && formatMeasurement(tools.measurement, t)}
+        run={run}
+      >
+        {cineRange && (
+          <CineControls
+            key={cineRange.start}
+            range={cineRange}
+            show={images.show}
+            currentIndex={images.shownIndex}
+            fileFrameRate={cineFrameRate(imageIds[cineRange.start]!)}
+          />
+        )}
+      </ViewerToolbar>
+    </fieldset>
+  );
 
   return (
     <div
@@ -94,29 +138,11 @@ export function StackViewer({
       data-tools-ready={tools.ready}
       data-preview={images.preview}
       data-read-only={readOnly || undefined}
+      data-active={(toolbarSlot !== undefined && takesPageKeys) || undefined}
       data-window-width={voi ? Math.round(voi.windowWidth) : undefined}
       data-window-center={voi ? Math.round(voi.windowCenter) : undefined}
     >
-      {/* a followed viewer's controls are all off: a disabled fieldset disables every button inside */}
-      <fieldset className="viewer-controls" disabled={readOnly}>
-        <ViewerToolbar
-          tool={tools.tool}
-          toolsReady={tools.ready}
-          inverted={inverted}
-          measurement={tools.measurement && formatMeasurement(tools.measurement, t)}
-          run={run}
-        >
-          {cineRange && (
-            <CineControls
-              key={cineRange.start}
-              range={cineRange}
-              show={images.show}
-              currentIndex={images.shownIndex}
-              fileFrameRate={cineFrameRate(imageIds[cineRange.start]!)}
-            />
-          )}
-        </ViewerToolbar>
-      </fieldset>
+      {toolbarSlot === undefined ? toolbar : toolbarSlot && takesPageKeys && createPortal(toolbar, toolbarSlot)}
       <div className="viewer-stage">
         <div
           ref={elementRef}
@@ -125,7 +151,10 @@ export function StackViewer({
           tabIndex={0}
           onKeyDown={onKeyDown}
           // without scrolling: a page that moved under the pointer mid-drag would move what is being drawn
-          onMouseDown={(e) => e.currentTarget.focus({ preventScroll: true })}
+          onMouseDown={(e) => {
+            e.currentTarget.focus({ preventScroll: true });
+            onActivate?.();
+          }}
           onContextMenu={(e) => e.preventDefault()}
         />
         <div className="viewer-overlay top-left">
@@ -149,7 +178,8 @@ export function StackViewer({
           </div>
         )}
       </div>
-      <ViewerHelp />
+      {/* panes sharing a toolbar share the help line too: the case viewer shows it once */}
+      {toolbarSlot === undefined && <ViewerHelp />}
     </div>
   );
 }

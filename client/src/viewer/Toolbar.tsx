@@ -20,11 +20,19 @@ const VIEW_BUTTONS: readonly { command: ViewerCommand; testId: string; symbol: s
   { command: 'flipV', testId: 'viewer-flip-v', symbol: '⇅', label: 'flipV' },
 ];
 
+/** the viewer's full-screen mode, which its panes' toolbars and keys switch */
+export interface ViewerFullscreen {
+  on: boolean;
+  toggle: () => void;
+}
+
 export interface ViewerToolbarProps {
   tool: LeftTool;
   /** false until cornerstone-tools has loaded (just after the first image): the tool buttons wait for it */
   toolsReady: boolean;
   inverted: boolean;
+  /** whether the viewer is full screen; no button when undefined (the viewer cannot be) */
+  fullscreen?: boolean;
   /** the last measurement, as the toolbar reads it */
   measurement: string | null;
   run: (command: ViewerCommand) => void;
@@ -32,7 +40,7 @@ export interface ViewerToolbarProps {
   children?: ReactNode;
 }
 
-export function ViewerToolbar({ tool, toolsReady, inverted, measurement, run, children }: ViewerToolbarProps) {
+export function ViewerToolbar({ tool, toolsReady, inverted, fullscreen, measurement, run, children }: ViewerToolbarProps) {
   const { t } = useTranslation();
   /** a button running `command`, titled with its name and key; a symbol, when given, stands for the name */
   const button = (
@@ -70,6 +78,8 @@ export function ViewerToolbar({ tool, toolsReady, inverted, measurement, run, ch
         {VIEW_BUTTONS.map(({ command, testId, symbol, label }) => button(command, testId, label, { symbol }))}
         {button('invert', 'viewer-invert', 'invert', { pressed: inverted })}
         {button('reset', 'viewer-reset', 'reset')}
+        {fullscreen !== undefined &&
+          button('fullscreen', 'viewer-fullscreen', fullscreen ? 'exitFullscreen' : 'fullscreen', { pressed: fullscreen })}
       </div>
       <div className="viewer-group" aria-label={t('viewer.presets')}>
         {PRESET_KEYS.map((key) => button(`preset:${key}`, `viewer-preset-${key}`, WINDOW_PRESETS[key].label))}

@@ -5,7 +5,8 @@ import type { Messages } from '../i18n/zh-CN.ts';
 import type { LeftTool } from './tools.ts';
 import { PRESET_KEYS, WINDOW_PRESETS, type ViewportCommand } from './viewport.ts';
 
-export type ViewerCommand = ViewportCommand | `tool:${LeftTool}` | 'reset' | 'clearAnnotations' | 'next' | 'previous' | 'first' | 'last';
+export type ViewerCommand =
+  ViewportCommand | `tool:${LeftTool}` | 'reset' | 'clearAnnotations' | 'next' | 'previous' | 'first' | 'last' | 'fullscreen';
 
 type ViewerText = keyof Messages['viewer'];
 
@@ -37,6 +38,7 @@ const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['+', '='], command: 'zoomIn', label: 'zoomIn' },
   { keys: ['-'], command: 'zoomOut', label: 'zoomOut' },
   { keys: [' '], command: 'reset', label: 'reset', keyName: 'keySpace' },
+  { keys: ['f'], command: 'fullscreen', label: 'fullscreen' },
   ...PRESET_KEYS.map((preset, i) => ({ keys: [String(i + 1)], command: `preset:${preset}` as const, label: WINDOW_PRESETS[preset].label })),
   { keys: ['Home'], command: 'first', label: 'firstImage' },
   { keys: ['End'], command: 'last', label: 'lastImage' },

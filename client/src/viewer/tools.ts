@@ -2,10 +2,11 @@
 // offers, the in-page text prompt of the text annotations, how a measurement reads in the toolbar, and removing a
 // stack's annotations.
 import type { Image } from 'cornerstone-core';
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
 import type { Messages } from '../i18n/zh-CN.ts';
 import { loadedTools } from './cornerstone.ts';
 import { viewerLibraries } from './imageLoading.ts';
+import { localizeToolText, translateToolText } from './tool-labels.ts';
 
 export type LeftTool = 'Wwwc' | 'Pan' | 'Length' | 'Angle' | 'EllipticalRoi' | 'RectangleRoi' | 'ArrowAnnotate' | 'TextMarker';
 type ViewerText = keyof Messages['viewer'];
@@ -61,9 +62,12 @@ export interface MeasurementEventDetail {
  */
 export function registerViewerTools(element: HTMLElement, askText: AskText): () => void {
   const tools = loadedTools();
+  const canvas = element.querySelector('canvas');
+  if (canvas) translateToolText(canvas, (text) => localizeToolText(text, i18next.t));
   tools.addToolForElement(element, tools.WwwcTool);
   tools.addToolForElement(element, tools.ZoomTool, {
-    configuration: { invert: false, preventZoomOutsideImage: false, minScale: 0.1, maxScale: 20 },
+    // a drag up zooms in, the way the readers expect; cornerstone-tools' default (invert: false) zooms in on a drag down
+    configuration: { invert: true, preventZoomOutsideImage: false, minScale: 0.1, maxScale: 20 },
   });
   tools.addToolForElement(element, tools.PanTool);
   tools.addToolForElement(element, tools.LengthTool);
@@ -195,26 +199,27 @@ export function describeMeasurement(element: HTMLElement, detail: MeasurementEve
   }
 }
 
-/** The toolbar's reading of a measurement: "长度: 12.3 mm", "角度: 45.0°", "矩形: 均值 40.0 HU, 标准差 10.0, 面积 2304.0 mm²". */
+/** The toolbar's reading of a measurement: "长度：12.3 毫米", "角度：45.0°", "矩形：均值 40.0 HU，标准差 10.0，面积 2304.0 平方毫米". */
 export function formatMeasurement(measurement: Measurement, t: TFunction): string {
+  const readout = (label: ViewerText, value: string) => `${t(`viewer.${label}`)}${t('common.colon')}${value}`;
   switch (measurement.kind) {
     case 'length':
-      return `${t('viewer.measurement')}: ${measurement.value.toFixed(1)} ${measurement.unit}`;
+      return readout('measurement', `${measurement.value.toFixed(1)} ${t(`measureUnit.${measurement.unit}`)}`);
     case 'angle':
-      return `${t('viewer.measureAngle')}: ${measurement.degrees.toFixed(1)}°`;
+      return readout('measureAngle', `${measurement.degrees.toFixed(1)}°`);
     case 'ellipse':
     case 'rectangle': {
       const huSuffix = measurement.hounsfield ? ' HU' : '';
       const stats = t('viewer.roiStats', {
         mean: `${measurement.mean.toFixed(1)}${huSuffix}`,
         stdDev: `${measurement.stdDev.toFixed(1)}${huSuffix}`,
-        area: `${measurement.area.toFixed(1)} ${measurement.unit}²`,
+        area: `${measurement.area.toFixed(1)} ${t(`measureUnit.${measurement.unit}2`)}`,
       });
-      return `${t(measurement.kind === 'ellipse' ? 'viewer.measureEllipse' : 'viewer.measureRect')}: ${stats}`;
+      return readout(measurement.kind === 'ellipse' ? 'measureEllipse' : 'measureRect', stats);
     }
     case 'arrow':
     case 'text':
-      return `${t(measurement.kind === 'arrow' ? 'viewer.measureArrow' : 'viewer.measureText')}: ${measurement.text}`;
+      return readout(measurement.kind === 'arrow' ? 'measureArrow' : 'measureText', measurement.text);
   }
 }
 

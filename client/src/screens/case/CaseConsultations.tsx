@@ -162,7 +162,7 @@ function ConsultationRecord({ consultation: c }: { consultation: ConsultationDto
             ` · ${t('consultations.case.duration', { minutes: Math.max(1, Math.round(c.durationSeconds / 60)) })}`}
         </>
       )}
-      {people.length > 0 && ` · ${t('consultations.case.participants', { names: people.join('、') })}`}
+      {people.length > 0 && ` · ${t('consultations.case.participants', { names: people.join(t('common.listSeparator')) })}`}
     </p>
   );
 }

@@ -17,7 +17,9 @@ export function QualityReturnInfo({ kase }: { kase: CaseDetailDto }) {
       <strong>⚠ {t('qualityReturn.title')}</strong>
       <dl className="facts">
         <dt>{t('qualityReturn.reasons')}</dt>
-        <dd data-testid="quality-return-codes">{info.codes.map((c) => (isCode(c) ? t(`qualityCode.${c}`) : c)).join('、')}</dd>
+        <dd data-testid="quality-return-codes">
+          {info.codes.map((c) => (isCode(c) ? t(`qualityCode.${c}`) : c)).join(t('common.listSeparator'))}
+        </dd>
         {info.note && (
           <>
             <dt>{t('qualityReturn.note')}</dt>

@@ -41,7 +41,9 @@ export function Turnaround({ kase }: { kase: CaseDetailDto }) {
       </ol>
       {total && (
         <p className="small">
-          {t('turnaround.total')}：<strong data-testid="turnaround-total">{total}</strong>
+          {t('turnaround.total')}
+          {t('common.colon')}
+          <strong data-testid="turnaround-total">{total}</strong>
         </p>
       )}
     </section>

@@ -8,7 +8,7 @@ import { api } from '../../api/teledx.ts';
 import { subscribeCaseEvents } from '../../realtime/socket.ts';
 import { instanceFileUrl, prefetchInstance } from '../../viewer/instance-bytes.ts';
 import { loadCaseViewer } from '../../viewer/load.ts';
-import { viewableSeries } from '../../viewer/series.ts';
+import { seriesInReadingOrder, viewableSeries } from '../../viewer/series.ts';
 
 /** a press longer ago than this was not the start of a click: its case is asked for again */
 const FRESH_MS = 2_000;
@@ -43,7 +43,7 @@ function fetchCase(caseId: string): Promise<CaseDetailDto> {
  * the loading chain.
  */
 function prefetchFirstImage(kase: CaseDetailDto): CaseDetailDto {
-  const first = viewableSeries(kase.studies)[0]?.instances[0];
+  const first = seriesInReadingOrder(viewableSeries(kase.studies))[0]?.instances[0];
   if (first) {
     prefetchInstance(instanceFileUrl(first.id));
     void loadCaseViewer().then((viewer) => viewer.startImageLoader(kase));

@@ -8,6 +8,7 @@ import { prefetchCase } from '../case/load-case.ts';
 export function CaseTable({ cases }: { cases: readonly CaseSummaryDto[] }) {
   const { t } = useTranslation();
   return (
+    // on a phone each row becomes a card, its cells labelled by data-label (styles.css, "small screens")
     <table className="case-table">
       <thead>
         <tr>
@@ -51,15 +52,15 @@ function CaseRow({ summary: c }: { summary: CaseSummaryDto }) {
         </Link>
         <div className="muted accession-number">{c.accessionNumber}</div>
       </td>
-      <td>
+      <td data-label={t('cases.col.sexAge')}>
         <SexAge sex={c.patient.sex} birthDate={c.patient.birthDate} />
       </td>
-      <td>{t(`examKind.${c.examKind}`)}</td>
-      <td>{c.bodyPart ?? t('common.none')}</td>
-      <td>
+      <td data-label={t('cases.col.examKind')}>{t(`examKind.${c.examKind}`)}</td>
+      <td data-label={t('cases.col.bodyPart')}>{c.bodyPart ?? t('common.none')}</td>
+      <td data-label={t('cases.col.priority')}>
         <PriorityBadge priority={c.priority} />
       </td>
-      <td>
+      <td data-label={t('cases.col.status')}>
         <StatusBadge status={c.status} />
         {criticalOpen && (
           <span
@@ -72,10 +73,12 @@ function CaseRow({ summary: c }: { summary: CaseSummaryDto }) {
           </span>
         )}
       </td>
-      <td>
+      <td data-label={t('cases.col.createdAt')}>
         <DateTime iso={c.createdAt} />
       </td>
-      <td className="numeric">{c.instanceCount + c.attachmentCount}</td>
+      <td className="numeric" data-label={t('cases.col.files')}>
+        {c.instanceCount + c.attachmentCount}
+      </td>
     </tr>
   );
 }

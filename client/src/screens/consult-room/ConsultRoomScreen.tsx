@@ -57,7 +57,9 @@ function Room({ client }: { client: RoomClient }) {
         {consultation && (
           <p className="muted consult-room-topic">
             <span data-testid="consult-topic">
-              {t('consultRoom.topic')}：{consultation.topic}
+              {t('consultRoom.topic')}
+              {t('common.colon')}
+              {consultation.topic}
             </span>
             {consultation.case && (
               <>

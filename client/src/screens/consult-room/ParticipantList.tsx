@@ -35,7 +35,7 @@ export function ParticipantList({
             >
               <span className="consult-participant-name">
                 {peer.user.displayName}
-                {peer.peerId === myPeerId && <span className="muted">（{t('consultRoom.you')}）</span>}
+                {peer.peerId === myPeerId && <span className="muted">{t('common.parenthesised', { text: t('consultRoom.you') })}</span>}
               </span>
               <span className="badge">{peer.side === 'specialist' ? t('consultRoom.sideSpecialist') : t('consultRoom.sideRequester')}</span>
               {peer.peerId === presenterPeerId && (

@@ -121,7 +121,7 @@ function Reminders({ me }: { me: MeResponse }) {
       <span>
         {kind === 'due'
           ? t('consultations.notice.due', { topic: c.topic, time: formatDateTime(c.scheduledAt!, i18n.language), with: otherSide(me, c) })
-          : t('consultations.notice.waiting', { name: inRoom(c).join('、'), topic: c.topic })}
+          : t('consultations.notice.waiting', { name: inRoom(c).join(t('common.listSeparator')), topic: c.topic })}
       </span>
       <Link to={paths.consultRoom(c.id)} data-testid="consultation-reminder-join">
         {t('consultations.join')}

@@ -32,7 +32,7 @@ export function WorklistScreen() {
     <section>
       <div className="page-title">
         <h1>{t('worklist.title')}</h1>
-        {me.centres.length > 0 && <span className="muted">{me.centres.map((c) => c.name).join('、')}</span>}
+        {me.centres.length > 0 && <span className="muted">{me.centres.map((c) => c.name).join(t('common.listSeparator'))}</span>}
         {worklist.rows && <WorklistCounts rows={worklist.rows} />}
       </div>
       <WorklistFilterBar

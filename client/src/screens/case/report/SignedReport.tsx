@@ -117,8 +117,10 @@ function ReportBody({ kase, report }: { kase: CaseDetailDto; report: ReportDto }
         </>
       )}
       <p className="report-signature muted">
-        {t('report.signedBy')}：<strong data-testid="report-signed-by">{report.signedBy?.displayName ?? t('common.none')}</strong> ·{' '}
-        {t('report.signedAt')}：
+        {t('report.signedBy')}
+        {t('common.colon')}
+        <strong data-testid="report-signed-by">{report.signedBy?.displayName ?? t('common.none')}</strong> · {t('report.signedAt')}
+        {t('common.colon')}
         <DateTime iso={report.signedAt} />
       </p>
     </div>
