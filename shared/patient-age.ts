@@ -1,6 +1,11 @@
-// A patient's age as Chinese medical records write it (卫生部《病历书写基本规范》): whole years from one year on
-// ("45岁"), whole months under a year ("8月"), whole days under a month ("12天"). Computed on the exam's date,
-// not today's, so a reprint years later still says how old the patient was when examined.
+// A patient's age the way a clinician states it (and Chinese medical records write it, 《病历书写基本规范》): whole
+// years from one year on, whole months under a year, whole days under a month. The screens compute it on today's
+// date; the printed report on the exam's, so a reprint years later still says how old the patient was when examined.
+
+export interface PatientAge {
+  unit: 'years' | 'months' | 'days';
+  count: number;
+}
 
 interface CalendarDate {
   year: number;
@@ -22,13 +27,21 @@ function wholeMonths(birth: CalendarDate, exam: CalendarDate): number {
   return (exam.year - birth.year) * 12 + (exam.month - birth.month) - (exam.day < monthlyBirthday ? 1 : 0);
 }
 
-/** The age on `examDate` of a patient born on `birthDate` (both YYYY-MM-DD); null if unknown or born after. */
-export function chineseAge(birthDate: string | null, examDate: string): string | null {
+/** The age on `onDate` of a patient born on `birthDate` (both YYYY-MM-DD); null if unknown or born after. */
+export function ageOn(birthDate: string | null, onDate: string): PatientAge | null {
   const birth = birthDate ? parseCalendarDate(birthDate) : null;
-  const exam = parseCalendarDate(examDate);
-  if (!birth || !exam || dayNumber(birth) > dayNumber(exam)) return null;
-  const months = wholeMonths(birth, exam);
-  if (months >= 12) return `${Math.floor(months / 12)}岁`;
-  if (months >= 1) return `${months}月`;
-  return `${dayNumber(exam) - dayNumber(birth)}天`;
+  const on = parseCalendarDate(onDate);
+  if (!birth || !on || dayNumber(birth) > dayNumber(on)) return null;
+  const months = wholeMonths(birth, on);
+  if (months >= 12) return { unit: 'years', count: Math.floor(months / 12) };
+  if (months >= 1) return { unit: 'months', count: months };
+  return { unit: 'days', count: dayNumber(on) - dayNumber(birth) };
+}
+
+const CHINESE_AGE_UNITS: Record<PatientAge['unit'], string> = { years: '岁', months: '月', days: '天' };
+
+/** The age as a Chinese record prints it: 45岁, 8月, 12天. */
+export function chineseAge(birthDate: string | null, onDate: string): string | null {
+  const age = ageOn(birthDate, onDate);
+  return age && `${age.count}${CHINESE_AGE_UNITS[age.unit]}`;
 }

@@ -102,6 +102,11 @@ export const ecgReportFieldsSchema = z.object({
 });
 export type EcgReportFields = z.infer<typeof ecgReportFieldsSchema>;
 
+/** The printed report's labels: Chinese (the default, what the township hands to the patient) or English. */
+export const PRINT_LANGUAGES = ['zh-CN', 'en'] as const;
+export const printLanguageSchema = z.enum(PRINT_LANGUAGES);
+export type PrintLanguage = z.infer<typeof printLanguageSchema>;
+
 const reportBody = {
   templateId: idText(),
   findings: safeText({ multiline: true }).max(20_000),

@@ -5,6 +5,7 @@ import { CENTRE_ROLES, examKindSchema, TOWNSHIP_ROLES } from '../../shared/domai
 import {
   amendReportSchema,
   caseReportDtoSchema,
+  printLanguageSchema,
   qualityReturnSchema,
   qualityReturnsRowSchema,
   REPORT_TEMPLATES,
@@ -69,12 +70,13 @@ export const reportingRoutes = [
   route({
     method: 'get',
     path: '/cases/:id/report.pdf',
-    summary: 'The signed report to print (PDF, with key images)',
+    summary: 'The signed report to print (PDF, with key images; an ECG with its tracing), labels in ?lang= (zh-CN)',
     access: 'signed-in',
+    query: z.object({ lang: printLanguageSchema.default('zh-CN') }),
     ok: { status: 200, description: 'the printed report', contentType: 'application/pdf' },
     errors: [409],
-    handle: async ({ ctx, actor, params, res }) => {
-      const pdf = await reportPdf(ctx, actor, params.id!);
+    handle: async ({ ctx, actor, params, query, res }) => {
+      const pdf = await reportPdf(ctx, actor, params.id!, query.lang);
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="report-${params.id}.pdf"`);
       res.setHeader('Cache-Control', 'private, no-cache');

@@ -1,5 +1,6 @@
 // The printed report's age: years, months under a year, days under a month, on the exam's date.
 import { describe, expect, it } from 'vitest';
+import { ageOf } from '../../client/src/i18n/format.ts';
 import { chineseAge } from '../../shared/patient-age.ts';
 
 describe('chineseAge', () => {
@@ -25,5 +26,12 @@ describe('chineseAge', () => {
     expect(chineseAge(null, '2026-12-03')).toBeNull();
     expect(chineseAge('2026-12-04', '2026-12-03')).toBeNull();
     expect(chineseAge('bogus', '2026-12-03')).toBeNull();
+  });
+});
+
+describe('ageOf (the screens: today in the browser)', () => {
+  it('counts on the local calendar day', () => {
+    expect(ageOf('2026-11-21', new Date(2026, 11, 3, 23, 30))).toEqual({ unit: 'days', count: 12 });
+    expect(ageOf('1980-06-15', new Date(2026, 5, 15, 0, 5))).toEqual({ unit: 'years', count: 46 });
   });
 });
