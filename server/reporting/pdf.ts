@@ -18,6 +18,7 @@ import { drawEcgPaper, printedEcgGeometry, PRINT_SCALE, PT_PER_MM } from './ecg-
 import { renderKeyImage } from './key-image.ts';
 import { PRINT_LABELS, type PrintLabels, type SignatureRole } from './print-labels.ts';
 import { parseEcgFields } from './reports.ts';
+import { contentSha256, signedContentOf, verificationCode } from './verification.ts';
 
 /** One name under the report; a two-level report prints its reviewer as a second one. */
 export interface Signature {
@@ -83,6 +84,9 @@ async function loadPrintable(ctx: Pick<AppContext, 'db' | 'store'>, caseId: stri
   return {
     kase,
     report,
+    verificationCode: report.signedAt
+      ? verificationCode(contentSha256(signedContentOf({ ...report, case: kase, signedAt: report.signedAt })))
+      : null,
     exam: examMoment(
       kase.studies.map((s) => s.studyDate),
       firstFileAt ?? kase.createdAt,
@@ -138,6 +142,7 @@ async function renderPdf(p: Printable, labels: PrintLabels): Promise<Buffer> {
   rule(doc);
   printSignatures(doc, p.signatures, labels);
   if (p.report.version > 1) doc.fontSize(9).text(labels.version(p.report.version, p.report.amendmentReason ?? ''));
+  if (p.verificationCode) doc.moveDown(0.3).fontSize(9).text(labels.verification(p.verificationCode, p.report.version));
   doc.moveDown(0.5).fontSize(8).fillColor('#555').text(labels.disclaimer).fillColor('black');
   for (const recording of p.recordings) printTracingPage(doc, p, recording, labels);
   doc.end();
@@ -182,17 +187,23 @@ function printPatientAndExam(doc: PDFKit.PDFDocument, p: Printable, labels: Prin
   rule(doc);
 }
 
+/** The columns' shares of the width: the first holds the exam number, which should not wrap. */
+const FIELD_COLUMNS = [0.42, 0.33, 0.25];
+
 /** Label–value pairs in three aligned columns, a row at a time; an unknown value prints as a dash. */
 function fieldRows(doc: PDFKit.PDFDocument, labels: PrintLabels, rows: [string, string | null][][]): void {
   const left = doc.page.margins.left;
-  const columnWidth = (doc.page.width - left - doc.page.margins.right) / 3;
+  const width = doc.page.width - left - doc.page.margins.right;
   doc.fontSize(10.5);
   for (const row of rows) {
     const top = doc.y;
     let bottom = top;
+    let x = left;
     row.forEach(([label, value], column) => {
-      doc.text(`${label}${labels.colon}${value || labels.none}`, left + column * columnWidth, top, { width: columnWidth - 8 });
+      const columnWidth = width * FIELD_COLUMNS[column]!;
+      doc.text(`${label}${labels.colon}${value || labels.none}`, x, top, { width: columnWidth - 8 });
       bottom = Math.max(bottom, doc.y);
+      x += columnWidth;
     });
     doc.x = left;
     doc.y = bottom + 2;

@@ -33,6 +33,7 @@ export interface PrintLabels {
   signedAt: string;
   version: (version: number, reason: string) => string;
   disclaimer: string;
+  verification: (code: string, version: number) => string;
   ecgMeasurements: string;
   ecgAutomatic: string;
   ecgTracing: string;
@@ -74,6 +75,7 @@ const ZH: PrintLabels = {
   signedAt: '签发时间',
   version: (version, reason) => `第 ${version} 版（修订：${reason}）`,
   disclaimer: '本报告仅供临床参考，经远程诊断平台签发。',
+  verification: (code, version) => `报告验证码：${code}（凭检查号、第 ${version} 版与此码可在诊断平台查验本报告）`,
   ecgMeasurements: '心电图测量',
   ecgAutomatic: '（自动测量，未经医师确认）',
   ecgTracing: '十二导联心电图',
@@ -119,6 +121,7 @@ const EN: PrintLabels = {
   signedAt: 'Signed',
   version: (version, reason) => `Version ${version} (amended: ${reason})`,
   disclaimer: 'For clinical reference; signed on the teledx remote diagnosis platform.',
+  verification: (code, version) => `Verification code: ${code} (with the exam number and version ${version}, checks this report)`,
   ecgMeasurements: 'ECG measurements',
   ecgAutomatic: '(automatic, not confirmed by a physician)',
   ecgTracing: '12-lead ECG',

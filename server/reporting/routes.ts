@@ -6,6 +6,7 @@ import {
   amendReportSchema,
   caseReportDtoSchema,
   printLanguageSchema,
+  reportVerificationDtoSchema,
   qualityReturnSchema,
   qualityReturnsRowSchema,
   REPORT_TEMPLATES,
@@ -18,9 +19,11 @@ import {
 import { actorOf } from '../auth/middleware.ts';
 import { passwordAttemptLimiter } from '../auth/throttle.ts';
 import { getCase } from '../case-views/case-detail.ts';
+import { notFound } from '../http/errors.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { reportPdf } from './pdf.ts';
 import { turnaroundStats } from './turnaround-stats.ts';
+import { verifyReport } from './verification.ts';
 import {
   acknowledgeCritical,
   amendReport,
@@ -81,6 +84,18 @@ export const reportingRoutes = [
       res.setHeader('Content-Disposition', `inline; filename="report-${params.id}.pdf"`);
       res.setHeader('Cache-Control', 'private, no-cache');
       res.end(pdf);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/report-verification/:accessionNumber/:version/:code',
+    summary: 'Public check of a printed report: signed by whom and when, its content hash (the code printed on it)',
+    access: 'public',
+    ok: { status: 200, description: 'the signed version', schema: reportVerificationDtoSchema },
+    handle: ({ ctx, params }) => {
+      const version = Number(params.version);
+      if (!Number.isSafeInteger(version)) throw notFound('report');
+      return verifyReport(ctx, params.accessionNumber!, version, params.code!);
     },
   }),
   route({

@@ -22,6 +22,9 @@ function foreignWords(items: string[], data: string[]): string[] {
   return words.filter((word) => !LATIN_IN_CHINESE_REPORTS.has(word.replace(/\.$/, '')) && !data.some((d) => d.includes(word)));
 }
 
+/** The verification code a report prints (data, like the exam number). */
+const printedCode = (text: string) => text.match(/报告验证码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})/)?.[1];
+
 /** A calendar date in China, as YYYY-MM-DD. */
 const beijingDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
@@ -90,7 +93,7 @@ describe.each(BACKENDS)('printed report (%s)', (backend) => {
     expect(text).toContain('脑实质未见异常密度影。');
     expect(text.indexOf('检查所见')).toBeLessThan(text.indexOf('诊断意见'));
     expect(text).toMatch(/报告医师：陈医生\s+签发时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
-    expect(foreignWords(items, [kase.accessionNumber, report.impression])).toEqual([]);
+    expect(foreignWords(items, [kase.accessionNumber, printedCode(text)!, report.impression])).toEqual([]);
 
     const english = (await readPdf(await pdfOf(kase.id, '?lang=en'))).text;
     for (const expected of [
@@ -115,7 +118,44 @@ describe.each(BACKENDS)('printed report (%s)', (backend) => {
     expect(text).toContain('年龄：7月'); // on 2020-05-01; today she is years old
     expect(text).toMatch(/检查时间：2020-05-01(?! \d)/);
     expect(text).toContain('X线摄影诊断报告');
-    expect(foreignWords(items, [kase.accessionNumber])).toEqual([]);
+    expect(foreignWords(items, [kase.accessionNumber, printedCode(text)!])).toEqual([]);
+  });
+
+  it('prints a verification code that anyone can check: signer, time, content hash, masked name; amended, not current', async () => {
+    const registration = { patient: { name: '王建国', sex: 'M' }, examKind: 'CT' };
+    const report = { templateId: 'head-ct', findings: '未见异常。', impression: '头颅CT平扫未见异常。' };
+    const kase = await signedCase(registration, syntheticCt({ rows: 16, columns: 16 }).bytes, reader1, report);
+    const codeOf = async () => printedCode((await readPdf(await pdfOf(kase.id))).text);
+    const code = (await codeOf())!;
+    expect(code).toBeDefined();
+    const anonymous = server.anonymous();
+    const verify = (version: number, c: string) => anonymous.get(`/api/report-verification/${kase.accessionNumber}/${version}/${c}`);
+
+    const answer = await verify(1, code);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      accessionNumber: kase.accessionNumber,
+      version: 1,
+      current: true,
+      hospital: '县人民医院',
+      patientName: '王*国',
+      signedBy: '陈医生',
+    });
+    expect(answer.body.contentSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(answer.body.contentSha256.slice(0, 12)).toBe(code.replaceAll('-', '').toLowerCase());
+    expect(JSON.stringify(answer.body)).not.toContain('王建国');
+    // a wrong code, another version, an unknown exam: the same 404
+    const wrong = code.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    for (const res of [await verify(1, wrong), await verify(2, code), await anonymous.get(`/api/report-verification/X-1/1/${code}`)]) {
+      expect(res.status).toBe(404);
+    }
+
+    const amend = { ...report, impression: '头颅CT平扫未见明显异常。', reason: '措辞更正', password: DEMO_PASSWORD };
+    expect((await reader1.post(`/api/cases/${kase.id}/report/amend`, amend)).status).toBe(200);
+    expect((await verify(1, code)).body.current).toBe(false);
+    const amendedCode = (await codeOf())!;
+    expect(amendedCode).not.toBe(code);
+    expect((await verify(2, amendedCode)).body).toMatchObject({ version: 2, current: true });
   });
 
   it('ECG: the 12-lead tracing as vector paths whose R peaks are the waveform’s, the grid, calibration and measurements', async () => {
@@ -134,7 +174,7 @@ describe.each(BACKENDS)('printed report (%s)', (backend) => {
     expect(text).toContain('QRS时限：90 ms');
     expect(text).toContain('QT/QTc：380/424 ms');
     expect(text).toContain('电轴：50 °');
-    expect(foreignWords(items, [kase.accessionNumber])).toEqual([]);
+    expect(foreignWords(items, [kase.accessionNumber, printedCode(text)!])).toEqual([]);
 
     const page = await readPdfStrokes(bytes, 2);
     expect(page.width).toBeGreaterThan(page.height); // landscape
