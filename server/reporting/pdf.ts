@@ -170,12 +170,12 @@ function printPatientAndExam(doc: PDFKit.PDFDocument, p: Printable, labels: Prin
   fieldRows(doc, labels, [
     [
       [labels.name, patient.name],
-      [labels.sexLabel, labels.sex[patient.sex as Sex] ?? patient.sex],
+      [labels.sexLabel, sexText(patient.sex, labels)],
       [labels.ageLabel, labels.age(patient.birthDate, exam.date)],
     ],
     [
       [labels.accessionNumber, kase.accessionNumber],
-      [labels.examTime, exam.time ? `${exam.date} ${exam.time}` : exam.date],
+      [labels.examTime, examTimeText(exam)],
       [labels.examKindLabel, labels.examKind[kase.examKind as ExamKind] ?? kase.examKind],
     ],
     [
@@ -255,10 +255,10 @@ function printTracingPage(doc: PDFKit.PDFDocument, p: Printable, analysed: Analy
   const patient = kase.patient;
   const identity = [
     `${labels.name}${labels.colon}${patient.name}`,
-    `${labels.sexLabel}${labels.colon}${labels.sex[patient.sex as Sex] ?? patient.sex}`,
+    `${labels.sexLabel}${labels.colon}${sexText(patient.sex, labels)}`,
     `${labels.ageLabel}${labels.colon}${labels.age(patient.birthDate, exam.date) ?? labels.none}`,
     `${labels.accessionNumber}${labels.colon}${kase.accessionNumber}`,
-    `${labels.examTime}${labels.colon}${exam.time ? `${exam.date} ${exam.time}` : exam.date}`,
+    `${labels.examTime}${labels.colon}${examTimeText(exam)}`,
   ].join('    ');
   doc.fontSize(12).text(`${p.kase.centre?.hospital.name ?? ''}  ${labels.ecgTracing}`);
   doc.moveDown(0.2).fontSize(9).text(identity);
@@ -310,6 +310,9 @@ function ecgFieldsLine(f: EcgReportFields, labels: PrintLabels): string {
     field(labels.axis, v(f.axisDeg, '°')),
   ].join('    ');
 }
+
+const sexText = (sex: string, labels: PrintLabels) => labels.sex[sex as Sex] ?? sex;
+const examTimeText = ({ date, time }: ExamMoment) => (time ? `${date} ${time}` : date);
 
 function rule(doc: PDFKit.PDFDocument): void {
   doc.moveDown(0.5);
