@@ -103,6 +103,31 @@ export const ecgReportFieldsSchema = z.object({
 });
 export type EcgReportFields = z.infer<typeof ecgReportFieldsSchema>;
 
+/** The printed report's labels: Chinese (the default, what the township hands to the patient) or English. */
+export const PRINT_LANGUAGES = ['zh-CN', 'en'] as const;
+export const printLanguageSchema = z.enum(PRINT_LANGUAGES);
+export type PrintLanguage = z.infer<typeof printLanguageSchema>;
+
+/**
+ * What the public verification of a printed report answers (GET /api/report-verification/…): that this version of
+ * the report with this exam number was signed, by whom and when, and the hash of what it says; of the patient only
+ * the masked name, so that a found printout can be checked without revealing more than it already shows.
+ */
+export const reportVerificationDtoSchema = z.strictObject({
+  accessionNumber: z.string(),
+  version: z.number().int(),
+  /** false when a later amendment superseded this version */
+  current: z.boolean(),
+  hospital: z.string().nullable(),
+  readingCentre: z.string().nullable(),
+  patientName: z.string(),
+  signedBy: z.string().nullable(),
+  signedAt: z.string(),
+  /** SHA-256 (hex) of the signed content: exam number, version, findings, impression, ECG fields, signer, time */
+  contentSha256: z.string(),
+});
+export type ReportVerificationDto = z.infer<typeof reportVerificationDtoSchema>;
+
 const reportBody = {
   templateId: idText(),
   findings: safeText({ multiline: true }).max(20_000),

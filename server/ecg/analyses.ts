@@ -131,6 +131,8 @@ function decodeAndMeasure(bytes: Uint8Array, kind: EcgFileKind): Outcome {
   return { columns: { ...shape, measurements: JSON.stringify(measurements) }, measurements };
 }
 
+const parseMeasurements = (json: string | null) => (json ? ecgMeasurementsSchema.parse(JSON.parse(json)) : null);
+
 export function toEcgAnalysisDto(row: AnalysisRow): EcgAnalysisDto {
   return {
     id: row.id,
@@ -138,27 +140,61 @@ export function toEcgAnalysisDto(row: AnalysisRow): EcgAnalysisDto {
     sampleRateHz: row.sampleRateHz,
     durationMs: row.durationMs,
     leads: row.leads ? (JSON.parse(row.leads) as LeadName[]) : [],
-    measurements: row.measurements ? ecgMeasurementsSchema.parse(JSON.parse(row.measurements)) : null,
+    measurements: parseMeasurements(row.measurements),
     error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
   };
 }
 
 /** The decoded signal of one analysis, for the reader's grid: every lead in microvolts, rounded to whole µV. */
 export async function ecgWaveform(ctx: AppContext, actor: Actor, analysisId: string): Promise<EcgWaveformDto> {
-  const row = await ctx.db.ecgAnalysis.findFirst({
-    where: { id: analysisId, case: caseScope(actor) },
-    select: { instance: { select: { storageKey: true } }, attachment: { select: { storageKey: true } } },
+  const [analysis] = await analysedRecordings(ctx, { id: analysisId, case: caseScope(actor) });
+  if (!analysis) throw notFound('ECG analysis');
+  if (!analysis.recording) throw notFound('ECG signal');
+  return waveformDto(analysis.recording);
+}
+
+export interface AnalysedRecording {
+  analysisId: string;
+  measurements: EcgMeasurements | null;
+  /** null when the file can no longer be decoded (or is too large to read) */
+  recording: EcgRecording | null;
+}
+
+/**
+ * The decoded signals of the analyses matching `where`, oldest first, for the reader's grid and the printed
+ * report. Files are read and decoded one at a time: a case has one or two, and each costs up to a few MB.
+ */
+export async function analysedRecordings(
+  ctx: Pick<AppContext, 'db' | 'store'>,
+  where: Prisma.EcgAnalysisWhereInput,
+): Promise<AnalysedRecording[]> {
+  const rows = await ctx.db.ecgAnalysis.findMany({
+    where,
+    orderBy: { createdAt: 'asc' },
+    select: {
+      id: true,
+      measurements: true,
+      instance: { select: { storageKey: true } },
+      attachment: { select: { storageKey: true } },
+    },
   });
-  const source = row?.instance
-    ? { kind: 'dicom' as const, ...row.instance }
-    : row?.attachment
-      ? { kind: 'aecg' as const, ...row.attachment }
-      : null;
-  if (!source) throw notFound('ECG analysis');
-  const file = await readEcgFile(ctx.store, source.storageKey);
-  const decoded = 'problem' in file ? file : decodeEcg(file.bytes, source.kind);
-  if ('problem' in decoded) throw notFound('ECG signal');
-  return waveformDto(decoded.recording);
+  const analysed: AnalysedRecording[] = [];
+  for (const row of rows) {
+    const source = row.instance
+      ? { kind: 'dicom' as const, ...row.instance }
+      : row.attachment
+        ? { kind: 'aecg' as const, ...row.attachment }
+        : null;
+    if (!source) continue;
+    const file = await readEcgFile(ctx.store, source.storageKey);
+    const decoded = 'problem' in file ? file : decodeEcg(file.bytes, source.kind);
+    analysed.push({
+      analysisId: row.id,
+      measurements: parseMeasurements(row.measurements),
+      recording: 'problem' in decoded ? null : decoded.recording,
+    });
+  }
+  return analysed;
 }
 
 /** The recording as JSON; its leads are already in LEAD_NAMES order (the decoders' contract). */

@@ -1,21 +1,43 @@
-// The printed report the township hands to the patient: the county hospital's header, patient and exam,
-// findings and impression, key images, the signing physician and time. A4, with an embedded CJK font.
+// The printed report the township hands to the patient: the reading centre's hospital as the header and the
+// township that examined; patient (name, sex, age at the exam) and exam (exam number, time, kind, body part,
+// clinical question); findings and impression, key images; the signatures and signing time. An ECG report adds a
+// landscape page per recording with the 12-lead tracing and its measurements (ecg-print.ts). A4, with an embedded
+// CJK font; labels in Chinese (default) or English (print-labels.ts).
 import PDFDocument from 'pdfkit';
-import type { EcgReportFields } from '../../shared/reports.ts';
+import type { ExamKind, Sex } from '../../shared/domain.ts';
+import type { EcgMeasurements } from '../../shared/ecg/types.ts';
+import type { EcgReportFields, PrintLanguage } from '../../shared/reports.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
 import type { AppContext } from '../context.ts';
 import type { Prisma } from '../db/client.ts';
+import { analysedRecordings, type AnalysedRecording } from '../ecg/analyses.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { findCjkFont } from './cjk-font.ts';
+import { drawEcgPaper, printedEcgGeometry, PRINT_SCALE, PT_PER_MM } from './ecg-print.ts';
 import { renderKeyImage } from './key-image.ts';
+import { PRINT_LABELS, type PrintLabels, type SignatureRole } from './print-labels.ts';
 import { parseEcgFields } from './reports.ts';
+import { contentSha256, signedContentOf, verificationCode } from './verification.ts';
 
-const EXAM_TITLES: Record<string, string> = { DR: 'X线', CT: 'CT', MR: '磁共振', US: '超声', ECG: '心电图', OTHER: '' };
-const SEX = { M: '男', F: '女', O: '其他', U: '未知' } as Record<string, string>;
+/** One name under the report; a two-level report prints its reviewer as a second one. */
+export interface Signature {
+  role: SignatureRole;
+  name: string;
+  at: Date | null;
+}
 
-export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string): Promise<Buffer> {
-  return printReport(ctx, caseId, caseScope(actor));
+/** The exam's moment as printed: its date always, its time where known. */
+export interface ExamMoment {
+  date: string;
+  time: string | null;
+}
+
+/** At most this many recordings get a tracing page (a case has one or two; the rest stay on screen). */
+const MAX_TRACING_PAGES = 4;
+
+export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string, language: PrintLanguage = 'zh-CN'): Promise<Buffer> {
+  return printReport(ctx, caseId, caseScope(actor), undefined, language);
 }
 
 /**
@@ -27,10 +49,23 @@ export async function printReport(
   caseId: string,
   scope: Prisma.CaseWhereInput,
   reportId?: string,
+  language: PrintLanguage = 'zh-CN',
 ): Promise<Buffer> {
+  const printable = await loadPrintable(ctx, caseId, scope, reportId);
+  return renderPdf(printable, PRINT_LABELS[language]);
+}
+
+type Printable = Awaited<ReturnType<typeof loadPrintable>>;
+
+async function loadPrintable(ctx: Pick<AppContext, 'db' | 'store'>, caseId: string, scope: Prisma.CaseWhereInput, reportId?: string) {
   const kase = await ctx.db.case.findFirst({
     where: { AND: [{ id: caseId }, scope] },
-    include: { patient: true, originOrg: true, centre: { include: { hospital: true } } },
+    include: {
+      patient: true,
+      originOrg: true,
+      centre: { include: { hospital: true } },
+      studies: { select: { studyDate: true }, orderBy: { createdAt: 'asc' } },
+    },
   });
   if (!kase) throw notFound('case');
   const report = await ctx.db.report.findFirst({
@@ -38,99 +73,246 @@ export async function printReport(
     include: { signedBy: true },
   });
   if (!report) throw new HttpError(409, 'NO_SIGNED_REPORT', 'the report is not signed yet');
-  const font = findCjkFont();
   const keyImageIds = JSON.parse(report.keyImageIds) as string[];
-  const keyInstances = await ctx.db.instance.findMany({
-    where: { id: { in: keyImageIds }, caseId },
-    select: { id: true, storageKey: true },
-  });
+  const [keyInstances, firstFileAt, recordings] = await Promise.all([
+    ctx.db.instance.findMany({ where: { id: { in: keyImageIds }, caseId }, select: { id: true, storageKey: true } }),
+    firstFileReceived(ctx.db, caseId),
+    kase.examKind === 'ECG' ? analysedRecordings(ctx, { caseId, errorCode: null }) : Promise.resolve([]),
+  ]);
   const images = await Promise.all(keyInstances.map((i) => renderKeyImage(ctx.store, i.storageKey).catch(() => null)));
+  const signatures: Signature[] = [{ role: 'REPORTER', name: report.signedBy?.displayName ?? '', at: report.signedAt }];
+  return {
+    kase,
+    report,
+    verificationCode: report.signedAt
+      ? verificationCode(contentSha256(signedContentOf({ ...report, case: kase, signedAt: report.signedAt })))
+      : null,
+    exam: examMoment(
+      kase.studies.map((s) => s.studyDate),
+      firstFileAt ?? kase.createdAt,
+    ),
+    keyImages: { asked: keyImageIds.length, printable: images.filter((i): i is Buffer => i !== null) },
+    recordings: recordings.slice(0, MAX_TRACING_PAGES),
+    signatures,
+  };
+}
 
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${kase.centre?.hospital.name ?? ''} 诊断报告` } });
+async function firstFileReceived(db: AppContext['db'], caseId: string): Promise<Date | null> {
+  const [instance, attachment] = await Promise.all([
+    db.instance.findFirst({ where: { caseId }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+    db.attachment.findFirst({ where: { caseId }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+  ]);
+  const times = [instance?.createdAt, attachment?.createdAt].filter((t): t is Date => t !== undefined);
+  return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : null;
+}
+
+/**
+ * When the exam took place. The files come from the modality (or the technician) right after the exam, so the
+ * first one's arrival gives the date and time; the DICOM Study Date, where it says another day (images sent
+ * later), is the truer date, and then no time is printed rather than the arrival's (Study Time is not indexed).
+ */
+export function examMoment(studyDates: (string | null)[], firstFileAt: Date): ExamMoment {
+  const received = beijingTime(firstFileAt);
+  const studyDate = studyDates.find((d): d is string => d !== null && /^\d{4}-\d{2}-\d{2}$/.test(d));
+  if (studyDate && studyDate !== received.date) return { date: studyDate, time: null };
+  return received;
+}
+
+async function renderPdf(p: Printable, labels: PrintLabels): Promise<Buffer> {
+  const font = findCjkFont();
+  const hospital = p.kase.centre?.hospital.name ?? '';
+  const examKind = p.kase.examKind as ExamKind;
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${hospital} ${labels.title(examKind)}` } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve) => doc.on('end', resolve));
   doc.registerFont('cjk', font.path, font.family);
   doc.font('cjk');
 
-  const hospital = kase.centre?.hospital.name ?? '';
-  doc.fontSize(18).text(hospital, { align: 'center' });
-  doc.fontSize(14).text(`${EXAM_TITLES[kase.examKind] ?? ''}诊断报告`, { align: 'center' });
-  doc
-    .moveDown(0.5)
-    .fontSize(9)
-    .fillColor('#555')
-    .text(`${kase.centre?.name ?? ''}  ·  检查号 ${kase.accessionNumber}`, { align: 'center' })
-    .fillColor('black');
-  rule(doc);
-
-  const p = kase.patient;
-  const line = (label: string, value: string) => doc.fontSize(10.5).text(`${label}：${value}`, { continued: false });
-  line('姓名', `${p.name}    性别：${SEX[p.sex] ?? p.sex}    出生日期：${p.birthDate ?? '—'}`);
-  line('身份证号', p.nationalId ? maskId(p.nationalId) : '—');
-  line('送检机构', `${kase.originOrg.name}    检查部位：${kase.bodyPart ?? '—'}    检查类型：${kase.examKind}`);
-  line('提交时间', kase.submittedAt ? beijingTime(kase.submittedAt) : '—');
-  if (kase.clinicalQuestion) line('临床问题', kase.clinicalQuestion);
-  rule(doc);
-
-  const ecg = parseEcgFields(report.ecgFields);
+  printHeader(doc, p, labels);
+  printPatientAndExam(doc, p, labels);
+  const ecg = ecgFieldsToPrint(p, labels);
   if (ecg) {
-    doc.fontSize(12).text('心电图测量');
-    doc.moveDown(0.3).fontSize(10.5).text(ecgFieldsLine(ecg), { lineGap: 3 });
+    doc.fontSize(12).text(`${labels.ecgMeasurements}${ecg.automatic ? labels.ecgAutomatic : ''}`);
+    doc.moveDown(0.3).fontSize(10.5).text(ecgFieldsLine(ecg.fields, labels), { lineGap: 3 });
     doc.moveDown(0.8);
   }
-  doc.fontSize(12).text('检查所见');
-  doc
-    .moveDown(0.3)
-    .fontSize(10.5)
-    .text(report.findings || '—', { lineGap: 3 });
-  doc.moveDown(0.8).fontSize(12).text('诊断意见');
-  doc.moveDown(0.3).fontSize(11).text(report.impression, { lineGap: 3 });
-  if (report.criticalFinding) doc.moveDown(0.5).fontSize(11).fillColor('#b00020').text('【危急值】已通知送检机构').fillColor('black');
-
-  const printable = images.filter((i): i is Buffer => i !== null);
-  if (keyImageIds.length > 0) {
-    doc.moveDown(0.8).fontSize(12).text('关键图像');
-    const size = 150;
-    let x = doc.page.margins.left;
-    const y = doc.y + 6;
-    for (const png of printable.slice(0, 3)) {
-      doc.image(png, x, y, { fit: [size, size] });
-      x += size + 12;
-    }
-    doc.y = y + (printable.length ? size + 8 : 0);
-    if (printable.length < keyImageIds.length) {
-      doc
-        .fontSize(9)
-        .fillColor('#555')
-        .text(`（${keyImageIds.length - printable.length} 幅为压缩格式，未嵌入）`)
-        .fillColor('black');
-    }
-  }
-
+  printReportText(doc, p, labels);
+  printKeyImages(doc, p, labels);
   rule(doc);
-  doc
-    .fontSize(10.5)
-    .text(`报告医师：${report.signedBy?.displayName ?? ''}    签发时间：${report.signedAt ? beijingTime(report.signedAt) : ''}`);
-  if (report.version > 1) doc.fontSize(9).text(`第 ${report.version} 版（修订：${report.amendmentReason ?? ''}）`);
-  doc.moveDown(0.5).fontSize(8).fillColor('#555').text('本报告仅供临床参考，经远程诊断平台 teledx 签发。').fillColor('black');
+  printSignatures(doc, p.signatures, labels);
+  if (p.report.version > 1) doc.fontSize(9).text(labels.version(p.report.version, p.report.amendmentReason ?? ''));
+  if (p.verificationCode) doc.moveDown(0.3).fontSize(9).text(labels.verification(p.verificationCode, p.report.version));
+  doc.moveDown(0.5).fontSize(8).fillColor('#555').text(labels.disclaimer).fillColor('black');
+  for (const recording of p.recordings) printTracingPage(doc, p, recording, labels);
   doc.end();
   await done;
   return Buffer.concat(chunks);
 }
 
-/** 心律、心率、PR、QRS、QT/QTc、电轴 on one line, as ECG reports print them; — where not measured. */
-function ecgFieldsLine(f: EcgReportFields): string {
-  const v = (value: number | null, unit: string) => (value === null ? '—' : `${value} ${unit}`);
+function printHeader(doc: PDFKit.PDFDocument, p: Printable, labels: PrintLabels): void {
+  doc.fontSize(18).text(p.kase.centre?.hospital.name ?? '', { align: 'center' });
+  doc.fontSize(14).text(labels.title(p.kase.examKind as ExamKind), { align: 'center' });
+  const origin = `${labels.performedAt}${labels.colon}${p.kase.originOrg.name}`;
+  const centre = p.kase.centre ? `    ${labels.readingCentre}${labels.colon}${p.kase.centre.name}` : '';
+  doc
+    .moveDown(0.5)
+    .fontSize(10)
+    .fillColor('#333')
+    .text(origin + centre, { align: 'center' })
+    .fillColor('black');
+  rule(doc);
+}
+
+function printPatientAndExam(doc: PDFKit.PDFDocument, p: Printable, labels: PrintLabels): void {
+  const { kase, exam } = p;
+  const patient = kase.patient;
+  fieldRows(doc, labels, [
+    [
+      [labels.name, patient.name],
+      [labels.sexLabel, sexText(patient.sex, labels)],
+      [labels.ageLabel, labels.age(patient.birthDate, exam.date)],
+    ],
+    [
+      [labels.accessionNumber, kase.accessionNumber],
+      [labels.examTime, examTimeText(exam)],
+      [labels.examKindLabel, labels.examKind[kase.examKind as ExamKind] ?? kase.examKind],
+    ],
+    [
+      [labels.bodyPart, kase.bodyPart],
+      [labels.nationalId, patient.nationalId ? maskId(patient.nationalId) : null],
+    ],
+  ]);
+  if (kase.clinicalQuestion) doc.fontSize(10.5).text(`${labels.clinicalQuestion}${labels.colon}${kase.clinicalQuestion}`);
+  rule(doc);
+}
+
+/** The columns' shares of the width: the first holds the exam number, which should not wrap. */
+const FIELD_COLUMNS = [0.42, 0.33, 0.25];
+
+/** Label–value pairs in three aligned columns, a row at a time; an unknown value prints as a dash. */
+function fieldRows(doc: PDFKit.PDFDocument, labels: PrintLabels, rows: [string, string | null][][]): void {
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  doc.fontSize(10.5);
+  for (const row of rows) {
+    const top = doc.y;
+    let bottom = top;
+    let x = left;
+    row.forEach(([label, value], column) => {
+      const columnWidth = width * FIELD_COLUMNS[column]!;
+      doc.text(`${label}${labels.colon}${value || labels.none}`, x, top, { width: columnWidth - 8 });
+      bottom = Math.max(bottom, doc.y);
+      x += columnWidth;
+    });
+    doc.x = left;
+    doc.y = bottom + 2;
+  }
+}
+
+function printReportText(doc: PDFKit.PDFDocument, { report }: Printable, labels: PrintLabels): void {
+  doc.fontSize(12).text(labels.findings);
+  doc
+    .moveDown(0.3)
+    .fontSize(10.5)
+    .text(report.findings || labels.none, { lineGap: 3 });
+  doc.moveDown(0.8).fontSize(12).text(labels.impression);
+  doc.moveDown(0.3).fontSize(11).text(report.impression, { lineGap: 3 });
+  if (report.criticalFinding) doc.moveDown(0.5).fontSize(11).fillColor('#b00020').text(labels.critical).fillColor('black');
+}
+
+function printKeyImages(doc: PDFKit.PDFDocument, { keyImages }: Printable, labels: PrintLabels): void {
+  if (keyImages.asked === 0) return;
+  doc.moveDown(0.8).fontSize(12).text(labels.keyImages);
+  const size = 150;
+  let x = doc.page.margins.left;
+  const y = doc.y + 6;
+  for (const png of keyImages.printable.slice(0, 3)) {
+    doc.image(png, x, y, { fit: [size, size] });
+    x += size + 12;
+  }
+  doc.x = doc.page.margins.left;
+  doc.y = y + (keyImages.printable.length ? size + 8 : 0);
+  const missing = keyImages.asked - keyImages.printable.length;
+  if (missing > 0) doc.fontSize(9).fillColor('#555').text(labels.notEmbedded(missing)).fillColor('black');
+}
+
+/** The signature block: one line per name (the reporter; a reviewer under it), each with its signing time. */
+export function printSignatures(doc: PDFKit.PDFDocument, signatures: Signature[], labels: PrintLabels): void {
+  doc.fontSize(10.5);
+  for (const { role, name, at } of signatures) {
+    const time = at ? beijingTime(at) : null;
+    const signed = time ? `    ${labels.signedAt}${labels.colon}${time.date} ${time.time}` : '';
+    doc.text(`${labels.signatureRole[role]}${labels.colon}${name}${signed}`);
+  }
+}
+
+/** A landscape page: who and which exam, the measurements, the paper's scale, then the tracing. */
+function printTracingPage(doc: PDFKit.PDFDocument, p: Printable, analysed: AnalysedRecording, labels: PrintLabels): void {
+  if (!analysed.recording) return;
+  doc.addPage({ size: 'A4', layout: 'landscape', margin: 28 });
+  const { kase, exam } = p;
+  const patient = kase.patient;
+  const identity = [
+    `${labels.name}${labels.colon}${patient.name}`,
+    `${labels.sexLabel}${labels.colon}${sexText(patient.sex, labels)}`,
+    `${labels.ageLabel}${labels.colon}${labels.age(patient.birthDate, exam.date) ?? labels.none}`,
+    `${labels.accessionNumber}${labels.colon}${kase.accessionNumber}`,
+    `${labels.examTime}${labels.colon}${examTimeText(exam)}`,
+  ].join('    ');
+  doc.fontSize(12).text(`${p.kase.centre?.hospital.name ?? ''}  ${labels.ecgTracing}`);
+  doc.moveDown(0.2).fontSize(9).text(identity);
+  const fields = ecgFieldsToPrint(p, labels, analysed.measurements);
+  if (fields) doc.text(`${ecgFieldsLine(fields.fields, labels)}${fields.automatic ? `  ${labels.ecgAutomatic}` : ''}`);
+  doc.text(labels.paperScale(PRINT_SCALE.speed, PRINT_SCALE.gain));
+  const geometry = printedEcgGeometry(analysed.recording);
+  const x = (doc.page.width - geometry.widthMm * PT_PER_MM) / 2;
+  drawEcgPaper(doc, analysed.recording, x, doc.y + 6);
+}
+
+/**
+ * The measurements to print: the reader's confirmed ones (the report's ECG fields), else the analysis' automatic
+ * ones, marked as such.
+ */
+function ecgFieldsToPrint(
+  { report, recordings }: Printable,
+  labels: PrintLabels,
+  measurements = recordings[0]?.measurements ?? null,
+): { fields: EcgReportFields; automatic: boolean } | null {
+  const confirmed = parseEcgFields(report.ecgFields);
+  if (confirmed) return { fields: confirmed, automatic: false };
+  return measurements ? { fields: automaticFields(measurements, labels), automatic: true } : null;
+}
+
+function automaticFields(m: EcgMeasurements, labels: PrintLabels): EcgReportFields {
+  const round = (value: number | null) => (value === null ? null : Math.round(value));
+  return {
+    rhythm: labels.none,
+    heartRateBpm: round(m.heartRateBpm),
+    prMs: round(m.intervals.prMs),
+    qrsMs: round(m.intervals.qrsMs),
+    qtMs: round(m.intervals.qtMs),
+    qtcMs: round(m.intervals.qtcBazettMs),
+    axisDeg: round(m.qrsAxisDeg),
+  };
+}
+
+/** 心律、心率、PR间期、QRS时限、QT/QTc、电轴 on one line, as ECG reports print them; — where not measured. */
+function ecgFieldsLine(f: EcgReportFields, labels: PrintLabels): string {
+  const v = (value: number | null, unit: string) => (value === null ? labels.none : `${value} ${unit}`);
+  const field = (label: string, value: string) => `${label}${labels.colon}${value}`;
   return [
-    `心律：${f.rhythm || '—'}`,
-    `心率：${v(f.heartRateBpm, '次/分')}`,
-    `PR：${v(f.prMs, 'ms')}`,
-    `QRS：${v(f.qrsMs, 'ms')}`,
-    `QT/QTc：${f.qtMs ?? '—'}/${f.qtcMs ?? '—'} ms`,
-    `电轴：${v(f.axisDeg, '°')}`,
+    field(labels.rhythm, f.rhythm || labels.none),
+    field(labels.heartRate, v(f.heartRateBpm, labels.perMinute)),
+    field(labels.pr, v(f.prMs, 'ms')),
+    field(labels.qrs, v(f.qrsMs, 'ms')),
+    field(labels.qtQtc, `${f.qtMs ?? labels.none}/${f.qtcMs ?? labels.none} ms`),
+    field(labels.axis, v(f.axisDeg, '°')),
   ].join('    ');
 }
+
+const sexText = (sex: string, labels: PrintLabels) => labels.sex[sex as Sex] ?? sex;
+const examTimeText = ({ date, time }: ExamMoment) => (time ? `${date} ${time}` : date);
 
 function rule(doc: PDFKit.PDFDocument): void {
   doc.moveDown(0.5);
@@ -147,8 +329,8 @@ function maskId(id: string): string {
   return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : id;
 }
 
-/** Reports are read in China: print Beijing time (UTC+8) whatever the server's zone. */
-function beijingTime(date: Date): string {
+/** Reports are read in China: Beijing time (UTC+8) whatever the server's zone. */
+function beijingTime(date: Date): ExamMoment & { time: string } {
   const t = new Date(date.getTime() + 8 * 3600_000).toISOString();
-  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
+  return { date: t.slice(0, 10), time: t.slice(11, 16) };
 }

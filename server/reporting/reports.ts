@@ -11,6 +11,7 @@ import {
 } from '../../shared/reports.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/audit.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import { caseScope, townshipWriteScope } from '../cases/access.ts';
 import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';

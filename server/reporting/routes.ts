@@ -7,6 +7,8 @@ import { CENTRE_ROLES, examKindSchema, TOWNSHIP_ROLES } from '../../shared/domai
 import {
   amendReportSchema,
   caseReportDtoSchema,
+  printLanguageSchema,
+  reportVerificationDtoSchema,
   qualityReturnSchema,
   qualityReturnsRowSchema,
   REPORT_TEMPLATES,
@@ -19,10 +21,12 @@ import {
 import { actorOf } from '../auth/middleware.ts';
 import { passwordAttemptLimiter } from '../auth/throttle.ts';
 import { getCase } from '../case-views/case-detail.ts';
+import { notFound } from '../http/errors.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { reportPdf } from './pdf.ts';
 import { turnaroundStats } from './turnaround-stats.ts';
 import { acknowledgeCritical, openCriticalValues } from './critical-values.ts';
+import { verifyReport } from './verification.ts';
 import { amendReport, getCaseReport, qualityReturns, resubmit, returnForQuality, saveDraft, signReport } from './reports.ts';
 
 const QUALITY_ROLES = ['SUPERVISOR', 'ADMIN'] as const;
@@ -63,16 +67,29 @@ export const reportingRoutes = [
   route({
     method: 'get',
     path: '/cases/:id/report.pdf',
-    summary: 'The signed report to print (PDF, with key images)',
+    summary: 'The signed report to print (PDF, with key images; an ECG with its tracing), labels in ?lang= (zh-CN)',
     access: 'signed-in',
+    query: z.object({ lang: printLanguageSchema.default('zh-CN') }),
     ok: { status: 200, description: 'the printed report', contentType: 'application/pdf' },
     errors: [409],
-    handle: async ({ ctx, actor, params, res }) => {
-      const pdf = await reportPdf(ctx, actor, params.id!);
+    handle: async ({ ctx, actor, params, query, res }) => {
+      const pdf = await reportPdf(ctx, actor, params.id!, query.lang);
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `inline; filename="report-${params.id}.pdf"`);
       res.setHeader('Cache-Control', 'private, no-cache');
       res.end(pdf);
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/report-verification/:accessionNumber/:version/:code',
+    summary: 'Public check of a printed report: signed by whom and when, its content hash (the code printed on it)',
+    access: 'public',
+    ok: { status: 200, description: 'the signed version', schema: reportVerificationDtoSchema },
+    handle: ({ ctx, params }) => {
+      const version = Number(params.version);
+      if (!Number.isSafeInteger(version)) throw notFound('report');
+      return verifyReport(ctx, params.accessionNumber!, version, params.code!);
     },
   }),
   route({

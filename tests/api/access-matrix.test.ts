@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { actorForToken } from '../../server/auth/sessions.ts';
 import { recordJoin } from '../../server/consult/consultations.ts';
 import { API_ROUTES } from '../../server/http/api-routes.ts';
+import { contentSha256, signedContentOf, verificationCode } from '../../server/reporting/verification.ts';
 import type { RouteSpec } from '../../server/http/route-spec.ts';
 import { writeDicomEcg } from '../fixtures/ecg-files.ts';
 import { synthesizeEcg } from '../fixtures/ecg-synth.ts';
@@ -37,6 +38,7 @@ type Fixture =
   | 'claimed'
   | 'drafted'
   | 'signed'
+  | 'verifiable'
   | 'critical'
   | 'returned'
   | 'requested'
@@ -96,6 +98,7 @@ const MATRIX: Record<string, Row> = {
   'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
   'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
+  'GET /report-verification/:accessionNumber/:version/:code': { fixture: 'verifiable', expect: [200, 200, 200, 200, 200, 200, 200, 200] },
   'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403] },
   'POST /cases/:id/report/sign': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
   'POST /cases/:id/report/amend': { fixture: 'signed', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
@@ -293,6 +296,13 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { params: { id: await signed() }, body: bodyFor(spec) };
       case 'critical':
         return { params: { id: await signed(true) }, body: bodyFor(spec) };
+      case 'verifiable': {
+        // what the printed report of a signed case says: its exam number, version and verification code
+        const id = await signed();
+        const report = await server.server.ctx.db.report.findFirstOrThrow({ where: { caseId: id }, include: { case: true } });
+        const code = verificationCode(contentSha256(signedContentOf({ ...report, signedAt: report.signedAt! })));
+        return { params: { accessionNumber: report.case.accessionNumber, version: String(report.version), code } };
+      }
       case 'returned': {
         const id = await claimed();
         expect((await as('reader1', 'POST', `/api/cases/${id}/return-for-quality`, { codes: ['POSITIONING'] })).status).toBe(200);

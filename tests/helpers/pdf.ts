@@ -1,14 +1,99 @@
 // Reads a PDF the way a person would: its text, and how many images each page paints (pdf.js, no browser).
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
-export async function readPdf(bytes: Uint8Array): Promise<{ text: string; images: number; pages: number }> {
+/** `text`: all pages' text items run together, a line per page; `items`: the same items one by one. */
+export async function readPdf(bytes: Uint8Array): Promise<{ text: string; items: string[]; images: number; pages: number }> {
   const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
   let text = '';
+  const items: string[] = [];
   let images = 0;
   for (let n = 1; n <= pdf.numPages; n++) {
     const page = await pdf.getPage(n);
-    text += (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join('') + '\n';
+    const strings = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : ''));
+    items.push(...strings);
+    text += strings.join('') + '\n';
     images += (await page.getOperatorList()).fnArray.filter((op) => op === OPS.paintImageXObject).length;
   }
-  return { text, images, pages: pdf.numPages };
+  return { text, items, images, pages: pdf.numPages };
+}
+
+type Matrix = [number, number, number, number, number, number];
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1],
+  m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3],
+  m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4],
+  m[1] * n[4] + m[3] * n[5] + m[5],
+];
+
+/** One stroked path as it lands on the page: its polylines in points from the page's top left, its colour. */
+export interface PdfStroke {
+  subpaths: [number, number][][];
+  colour: string;
+  /** in page points */
+  lineWidth: number;
+}
+
+/**
+ * The stroked vector paths of a page, as a printer would place them: every path's points taken through the
+ * transformations in force (save/restore, cm), so a test can measure the drawing in page units. Curves count by
+ * their end points; fills and text are left out.
+ */
+export async function readPdfStrokes(
+  bytes: Uint8Array,
+  pageNumber: number,
+): Promise<{ width: number; height: number; strokes: PdfStroke[] }> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
+  const page = await pdf.getPage(pageNumber);
+  const [, , width, height] = page.view as [number, number, number, number];
+  const { fnArray, argsArray } = await page.getOperatorList();
+  const strokes: PdfStroke[] = [];
+  const stack: { ctm: Matrix; colour: string; lineWidth: number }[] = [];
+  let state = { ctm: [1, 0, 0, 1, 0, 0] as Matrix, colour: '#000000', lineWidth: 1 };
+  let pending: { subpaths: [number, number][][]; scale: number } | null = null;
+  const toPage = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], height - (m[1] * x + m[3] * y + m[5])];
+  fnArray.forEach((fn, index) => {
+    const args = argsArray[index];
+    if (fn === OPS.save) stack.push({ ...state });
+    else if (fn === OPS.restore) state = stack.pop() ?? state;
+    else if (fn === OPS.transform) state = { ...state, ctm: multiply(state.ctm, args as Matrix) };
+    else if (fn === OPS.setLineWidth) state = { ...state, lineWidth: args[0] };
+    else if (fn === OPS.setStrokeRGBColor) {
+      state = {
+        ...state,
+        colour: `#${[...Object.values(args as Record<string, number>)].map((c) => c.toString(16).padStart(2, '0')).join('')}`,
+      };
+    } else if (fn === OPS.constructPath) {
+      const [ops, coords] = args as [number[], number[]];
+      const subpaths = pending?.subpaths ?? [];
+      let c = 0;
+      for (const op of ops) {
+        if (op === OPS.moveTo) subpaths.push([toPage(state.ctm, coords[c++]!, coords[c++]!)]);
+        else if (op === OPS.lineTo) subpaths.at(-1)?.push(toPage(state.ctm, coords[c++]!, coords[c++]!));
+        else if (op === OPS.curveTo) {
+          subpaths.at(-1)?.push(toPage(state.ctm, coords[c + 4]!, coords[c + 5]!));
+          c += 6;
+        } else if (op === OPS.curveTo2 || op === OPS.curveTo3) {
+          subpaths.at(-1)?.push(toPage(state.ctm, coords[c + 2]!, coords[c + 3]!));
+          c += 4;
+        } else if (op === OPS.rectangle) {
+          const [x, y, w, h] = coords.slice(c, (c += 4)) as [number, number, number, number];
+          subpaths.push([
+            toPage(state.ctm, x, y),
+            toPage(state.ctm, x + w, y),
+            toPage(state.ctm, x + w, y + h),
+            toPage(state.ctm, x, y + h),
+          ]);
+        }
+      }
+      pending = { subpaths, scale: Math.hypot(state.ctm[0], state.ctm[1]) };
+    } else if (fn === OPS.stroke || fn === OPS.closeStroke) {
+      if (pending) strokes.push({ subpaths: pending.subpaths, colour: state.colour, lineWidth: state.lineWidth * pending.scale });
+      pending = null;
+    } else if (fn === OPS.fill || fn === OPS.eoFill || fn === OPS.endPath || fn === OPS.fillStroke || fn === OPS.eoFillStroke) {
+      pending = null;
+    }
+  });
+  return { width, height, strokes };
 }

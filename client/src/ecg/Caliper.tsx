@@ -4,7 +4,7 @@
 // the paper speed and gain alone. Drag from one point to the other, or click one and then the other.
 import { useCallback, useState, type PointerEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { mmToMillivolts, mmToMs, rateFromRrMs, type PaperScale } from './scale.ts';
+import { mmToMillivolts, mmToMs, rateFromRrMs, type PaperScale } from '../../../shared/ecg/scale.ts';
 
 export interface PaperPoint {
   xMm: number;

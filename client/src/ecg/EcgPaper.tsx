@@ -4,10 +4,10 @@ import { useMemo, type RefObject, type SVGProps } from 'react';
 import { CalibrationPulse } from './CalibrationPulse.tsx';
 import { CaliperBracket, type PaperPoint } from './Caliper.tsx';
 import { LeadTrace } from './LeadTrace.tsx';
-import { paperGeometry, type LayoutId, type PaperGeometry, type TraceSlot } from './layout.ts';
+import { paperGeometry, type LayoutId, type PaperGeometry, type TraceSlot } from '../../../shared/ecg/layout.ts';
 import { PaperGrid } from './PaperGrid.tsx';
-import { msToMm, type PaperScale } from './scale.ts';
-import { tracePath, type TracePath } from './trace-path.ts';
+import { msToMm, type PaperScale } from '../../../shared/ecg/scale.ts';
+import { tracePath, type TracePath } from '../../../shared/ecg/trace-path.ts';
 import type { EcgSignal } from './useEcgSignal.ts';
 
 export interface PaperProps {

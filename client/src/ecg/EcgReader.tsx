@@ -9,7 +9,7 @@ import { CaliperReadout, measureCaliper, useCaliper } from './Caliper.tsx';
 import { EcgMeasurementsPanel } from './EcgMeasurementsPanel.tsx';
 import { EcgPaper } from './EcgPaper.tsx';
 import { EcgToolbar, type ReaderSettings } from './EcgToolbar.tsx';
-import { CSS_PX_PER_MM, ZOOM_STEPS, type PaperScale } from './scale.ts';
+import { CSS_PX_PER_MM, ZOOM_STEPS, type PaperScale } from '../../../shared/ecg/scale.ts';
 import { DEFAULT_FILTERS, useDisplaySignal, useEcgWaveform } from './useEcgSignal.ts';
 
 export function EcgReader({ analysis }: { analysis: EcgAnalysisDto }) {

@@ -1,8 +1,8 @@
 // The reader's controls: layout, paper speed, gain, display filters, zoom and the caliper tool. Every control is
 // a button showing its state (aria-pressed), so the current settings can be read off the toolbar at a glance.
 import { useTranslation } from 'react-i18next';
-import { LAYOUTS, type LayoutId } from './layout.ts';
-import { GAINS, PAPER_SPEEDS, ZOOM_STEPS, type Gain, type PaperSpeed } from './scale.ts';
+import { LAYOUTS, type LayoutId } from '../../../shared/ecg/layout.ts';
+import { GAINS, PAPER_SPEEDS, ZOOM_STEPS, type Gain, type PaperSpeed } from '../../../shared/ecg/scale.ts';
 import { DISPLAY_FILTERS, FILTER_HZ, type DisplayFilter } from './useEcgSignal.ts';
 
 export interface ReaderSettings {

@@ -1,8 +1,8 @@
 // One lead on the paper: its name, and its trace (an SVG path in paper mm, built by tracePath). The data
 // attributes say where the trace's time zero sits on the paper, so a test (or a tool) can find a moment on it.
 import { memo } from 'react';
-import type { TraceSlot } from './layout.ts';
-import { TRACE_UNITS_PER_MM, type TracePath } from './trace-path.ts';
+import type { TraceSlot } from '../../../shared/ecg/layout.ts';
+import { TRACE_UNITS_PER_MM, type TracePath } from '../../../shared/ecg/trace-path.ts';
 
 /** Lead names sit above the trace's start, clear of the calibration pulse. */
 const LABEL_RISE_MM = 7;

@@ -1,4 +1,5 @@
 // Dates, sizes and ages in the reader's language. Pure functions; components/format.tsx wraps them for JSX.
+import { ageOn, type PatientAge } from '../../../shared/patient-age.ts';
 
 // Building an Intl.DateTimeFormat costs about a millisecond (locale data lookup); a worklist of 100 rows formats
 // hundreds of times per render, so one formatter per language is kept.
@@ -35,18 +36,10 @@ export function formatBytes(bytes: number, lang: string): string {
   return `${value.toLocaleString(lang, { maximumFractionDigits: digits })} ${UNITS[unit]}`;
 }
 
-/** Age the way a clinician states it: years, or months for infants, or days for neonates. */
-export function ageOf(birthDate: string, today = new Date()): { unit: 'years' | 'months' | 'days'; count: number } | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
-  if (!match) return null;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const [ty, tm, td] = [today.getFullYear(), today.getMonth() + 1, today.getDate()];
-  const months = (ty - y) * 12 + (tm - m) - (td < d ? 1 : 0);
-  if (months < 0) return null;
-  if (months >= 12) return { unit: 'years', count: Math.floor(months / 12) };
-  if (months >= 1) return { unit: 'months', count: months };
-  const days = Math.round((Date.UTC(ty, tm - 1, td) - Date.UTC(y, m - 1, d)) / 86_400_000);
-  return { unit: 'days', count: days };
+/** The patient's age today (the browser's calendar day), as shared/patient-age.ts counts it. */
+export function ageOf(birthDate: string, today = new Date()): PatientAge | null {
+  const todayIso = `${today.getFullYear()}-${twoDigits(today.getMonth() + 1)}-${twoDigits(today.getDate())}`;
+  return ageOn(birthDate, todayIso);
 }
 
 /** A span of time split the way it is read out: days, hours, minutes, seconds (never negative). */

@@ -1,5 +1,5 @@
 // Where each lead goes on the paper: the three usual printouts of a resting 12-lead ECG, as geometry in mm.
-import type { LeadName } from '../../../shared/ecg/types.ts';
+import type { LeadName } from './types.ts';
 import { msToMm, type PaperScale } from './scale.ts';
 
 export const LAYOUTS = ['3x4', '6x2', '12x1'] as const;
