@@ -91,7 +91,7 @@ describe.each(BACKENDS)('reports (%s)', (backend) => {
       '左侧基底节区脑出血。',
       '危急值',
       '陈医生',
-      `检查号 ${(await tech1.get(`/api/cases/${id}`)).body.accessionNumber}`,
+      `检查号：${(await tech1.get(`/api/cases/${id}`)).body.accessionNumber}`,
     ]) {
       expect(printed.text).toContain(text);
     }
