@@ -16,12 +16,13 @@ import {
 } from '../../shared/ecg/types.ts';
 import { delineate, type Delineation } from './delineate.ts';
 import { removeBaselineThroughKnots } from './baseline.ts';
+import { classifyBeats, type BeatClass } from './beat-classes.ts';
 import { alignBeats, medianBeat, type MedianBeat } from './median-beat.ts';
 import { detectQrs } from './qrs-detect.ts';
-import { rhythmHints } from './rhythm.ts';
+import { rhythmStatements } from './rhythm.ts';
 import { differences, mean, median } from './stats.ts';
 
-export const ALGORITHM = 'teledx-ecg 1';
+export const ALGORITHM = 'teledx-ecg 2';
 const ISOELECTRIC_HALF_WIDTH_MS = 8;
 /** A high-pass far below any heart rate (35 bpm = 0.58 Hz), leaving the spline only the faster wander. */
 const GENTLE_BASELINE_HZ = 0.25;
@@ -88,6 +89,8 @@ export interface EcgAnalysis {
   leads: EcgLead[];
   /** Every detected beat (aligned fiducial points, samples). */
   beatSamples: number[];
+  /** Each beat's morphology class (N: the dominant family, V, Q); prematurity (S) is the rhythm stage's. */
+  morphology: BeatClass[];
   median: MedianBeat;
   /** Fiducial points found on the median beat of the independent leads. */
   points: Delineation;
@@ -116,7 +119,11 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
   const highPassed = denoised.filter((_, l) => isAnalysed[l]).map((lead) => removeBaselineWander(lead.microvolts, fs));
   const detected = highPassed.length ? detectQrs(highPassed, fs) : [];
   if (detected.length < 2) return { tooFewBeats: detected };
-  const { positions, typical } = alignBeats(highPassed, detected, fs);
+  const { positions, typical: alike } = alignBeats(highPassed, detected, fs);
+  const families = classifyBeats(highPassed, positions, fs);
+  // The median beat is made of the dominant family (in bigeminy the average QRS is neither beat's).
+  const dominant = positions.filter((_, i) => families.isDominant[i]);
+  const typical = dominant.length >= Math.min(3, alike.length) ? dominant : alike;
   const window = beatWindow(median(differences(positions)), fs);
   const first = medianBeat(highPassed, typical, window.before, window.after);
   const knots = isoelectricKnots(positions, first, delineate(first, fs), fs);
@@ -130,7 +137,13 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
     window.before,
     window.after,
   );
-  return { leads, beatSamples: positions, median: beat, points: delineate(subset(beat, isAnalysed), fs) };
+  return {
+    leads,
+    beatSamples: positions,
+    morphology: families.classes,
+    median: beat,
+    points: delineate(subset(beat, isAnalysed), fs),
+  };
 }
 
 /**
@@ -172,7 +185,7 @@ function beatWindow(rrSamples: number, fs: number): { before: number; after: num
   };
 }
 
-function summarise(recording: EcgRecording, { leads: filtered, beatSamples, median: beat, points }: EcgAnalysis): EcgMeasurements {
+function summarise(recording: EcgRecording, { leads: filtered, beatSamples, morphology, median: beat, points }: EcgAnalysis): EcgMeasurements {
   const fs = recording.sampleRateHz;
   const toMs = (samples: number) => (samples * 1000) / fs;
   const relative = (index: number | null) => (index === null ? null : round(toMs(index - beat.fiducialIndex)));
@@ -183,7 +196,14 @@ function summarise(recording: EcgRecording, { leads: filtered, beatSamples, medi
   const iso = isoelectricOf(beat, points, fs);
   const stMicrovolts = stLevels(filtered, beat, points, iso, fs, heartRateBpm);
   const pWaveBeforeEachQrs = points.pOnset !== null && pWavesConsistent(filtered, beat, points, iso) >= 0.8;
-  const rhythm = rhythmHints(rrMs, heartRateBpm, pWaveBeforeEachQrs);
+  const rhythm = rhythmStatements({
+    beats: beatSamples,
+    classes: morphology,
+    sampleRateHz: fs,
+    heartRateBpm,
+    pWaveBeforeEachQrs,
+    rhythmAssessable: true,
+  });
   const warnings: string[] = [];
   if (points.tEnd === null) warnings.push('T wave end not found: QT not measured');
   if (points.pOnset === null) warnings.push('no P wave found in the median beat');
@@ -204,10 +224,13 @@ function summarise(recording: EcgRecording, { leads: filtered, beatSamples, medi
     qrsAxisDeg: qrsAxis(filtered, beat, points, iso),
     stMicrovolts,
     rhythm: {
-      ...rhythm,
+      hints: rhythm.statements.map((s) => s.hint),
+      regular: rhythm.regular,
       pWavesPresent: pWaveBeforeEachQrs,
       rrVariation: rhythm.rrVariation === null ? null : round(rhythm.rrVariation, 3),
+      evidence: rhythm.statements.map((s) => ({ hint: s.hint, text: s.evidence })),
     },
+    beatClasses: rhythm.classes,
     critical: criticalFindings(heartRateBpm, intervals.qtcBazettMs, stMicrovolts),
     warnings,
   };

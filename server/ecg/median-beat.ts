@@ -40,6 +40,19 @@ function correlation(leads: Float32Array[], template: Float64Array[], position: 
   return dot / Math.sqrt(beatPower * templatePower || 1);
 }
 
+/** Multi-lead correlation of two equally long waveforms, `a` read `shift` samples later than `b` (overlap only). */
+export function correlationAt(a: Float64Array[], b: Float64Array[], shift: number): number {
+  let [dot, powerA, powerB] = [0, 0, 0];
+  for (let l = 0; l < a.length; l++) {
+    const [x, y] = [a[l]!, b[l]!];
+    for (let i = Math.max(0, -shift); i < Math.min(y.length, x.length - shift); i++) {
+      const v = x[i + shift]!;
+      [dot, powerA, powerB] = [dot + v * y[i]!, powerA + v * v, powerB + y[i]! * y[i]!];
+    }
+  }
+  return dot / Math.sqrt(powerA * powerB || 1);
+}
+
 function qrsTemplate(leads: Float32Array[], beats: number[], half: number): Float64Array[] {
   return leads.map((lead) => {
     const t = new Float64Array(2 * half + 1);

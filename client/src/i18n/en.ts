@@ -251,6 +251,11 @@ export const en: Messages = {
       SINUS_BRADYCARDIA: 'Sinus bradycardia',
       POSSIBLE_ATRIAL_FIBRILLATION: 'Possible atrial fibrillation',
       IRREGULAR_RHYTHM: 'Irregular rhythm',
+      VENTRICULAR_ECTOPICS: 'Premature ventricular contractions',
+      FREQUENT_VENTRICULAR_ECTOPICS: 'Frequent premature ventricular contractions',
+      VENTRICULAR_BIGEMINY: 'Ventricular bigeminy',
+      VENTRICULAR_TRIGEMINY: 'Ventricular trigeminy',
+      SUPRAVENTRICULAR_ECTOPICS: 'Premature supraventricular contractions',
     },
     critical: {
       RATE_LOW: 'Critical: heart rate too low, {{value}} bpm',

@@ -263,6 +263,11 @@ export const zhCN = {
       SINUS_BRADYCARDIA: '窦性心动过缓',
       POSSIBLE_ATRIAL_FIBRILLATION: '可能心房颤动',
       IRREGULAR_RHYTHM: '心律不齐',
+      VENTRICULAR_ECTOPICS: '室性早搏',
+      FREQUENT_VENTRICULAR_ECTOPICS: '频发室性早搏',
+      VENTRICULAR_BIGEMINY: '室性早搏二联律',
+      VENTRICULAR_TRIGEMINY: '室性早搏三联律',
+      SUPRAVENTRICULAR_ECTOPICS: '室上性早搏',
     } satisfies Record<RhythmHint, string>,
     critical: {
       RATE_LOW: '心率过缓危急值：{{value}} 次/分',
