@@ -40,6 +40,8 @@ export interface ClassifiedBeats {
   dominant: BeatFamily | null;
   /** Whether each beat belongs to the dominant family. */
   isDominant: boolean[];
+  /** The beats moved to where their QRS best matches their family's average QRS (edge beats stay put). */
+  aligned: number[];
 }
 
 interface Template {
@@ -79,7 +81,10 @@ export function classifyBeats(leads: Float32Array[], beats: number[], sampleRate
       families.push({ members: [index], widthMs: 0, amplitude, template: { leads: waveform, count: 1 } });
     }
   });
-  if (families.length === 0) return { classes: beats.map(() => 'Q'), dominant: null, isDominant: beats.map(() => false) };
+  if (families.length === 0) return { classes: beats.map(() => 'Q'), dominant: null, isDominant: beats.map(() => false), aligned: beats };
+  const aligned = [...beats];
+  for (const family of families)
+    for (const i of family.members) aligned[i] = beats[i]! + bestShift(core(beats[i]!), family.template.leads, ms(ALIGN_SEARCH_MS));
   // A beat cut by the record's start or end joins the family its visible part matches best, or stays unnamed.
   const edgeFamily = new Map<number, (typeof families)[number]>();
   beats.forEach((beat, index) => {
@@ -104,7 +109,7 @@ export function classifyBeats(leads: Float32Array[], beats: number[], sampleRate
       isDominant[i] = family === dominant;
     }
   }
-  return { classes, dominant, isDominant };
+  return { classes, dominant, isDominant, aligned };
 }
 
 /** The largest family; among those nearly as large, the narrowest (in bigeminy the sinus beats are the narrow ones). */
@@ -156,6 +161,16 @@ function correlationWithin(a: Float64Array[], b: Float64Array[], from: number, t
 function bestCorrelation(a: Float64Array[], b: Float64Array[], search: number): number {
   let best = -1;
   for (let shift = -search; shift <= search; shift++) best = Math.max(best, correlationAt(a, b, shift));
+  return best;
+}
+
+/** The shift of `a` (within ±search) at which it best matches `b`. */
+function bestShift(a: Float64Array[], b: Float64Array[], search: number): number {
+  let [best, score] = [0, -Infinity];
+  for (let shift = -search; shift <= search; shift++) {
+    const r = correlationAt(a, b, shift);
+    if (r > score) [best, score] = [shift, r];
+  }
   return best;
 }
 

@@ -15,6 +15,8 @@ export interface MedianBeat {
   noise: number[];
   /** Same for its slope (central difference, µV per sample). */
   slopeNoise: number[];
+  /** Per lead, the median of the even and of the odd beats (null with fewer than two beats): each half's own beat. */
+  halves: [Float64Array[], Float64Array[]] | null;
 }
 
 const ALIGN_HALF_WINDOW_MS = 60; // the QRS core
@@ -134,10 +136,8 @@ export function medianBeat(leads: Float32Array[], beats: number[], before: numbe
   const odd = beats.filter((_, i) => i % 2 === 1);
   const perLead = leads.map((lead) => {
     const waveform = medianWaveform(lead, beats, before, after);
-    const halfDifference = odd.length
-      ? difference(medianWaveform(lead, even, before, after), medianWaveform(lead, odd, before, after))
-      : null;
-    return { waveform, ...(halfDifference ? robustNoise(halfDifference) : { amplitude: 0, slope: 0 }) };
+    const halves = odd.length ? ([medianWaveform(lead, even, before, after), medianWaveform(lead, odd, before, after)] as const) : null;
+    return { waveform, halves, ...(halves ? robustNoise(difference(halves[0], halves[1])) : { amplitude: 0, slope: 0 }) };
   });
   return {
     leads: perLead.map((p) => p.waveform),
@@ -145,6 +145,7 @@ export function medianBeat(leads: Float32Array[], beats: number[], before: numbe
     beats,
     noise: perLead.map((p) => p.amplitude),
     slopeNoise: perLead.map((p) => p.slope),
+    halves: odd.length ? [perLead.map((p) => p.halves![0]), perLead.map((p) => p.halves![1])] : null,
   };
 }
 
