@@ -14,6 +14,8 @@ const CORE_HALF_MS = 80;
 /** Beats this near either end of the record are named only by likeness to a family of whole beats. */
 const EDGE_MS = 150;
 const ALIGN_SEARCH_MS = 50;
+/** Shifts tried first in the alignment search (samples), before the fine search around the best. */
+const COARSE_STEP = 3;
 /** Same family: correlation of the QRS cores at least this, and amplitudes within this ratio. */
 const SAME_FAMILY_CORRELATION = 0.9;
 const SAME_FAMILY_AMPLITUDE_RATIO = 1.6;
@@ -159,18 +161,25 @@ function correlationWithin(a: Float64Array[], b: Float64Array[], from: number, t
 
 /** The best multi-lead correlation of `a` against `b` shifted by up to ±search samples. */
 function bestCorrelation(a: Float64Array[], b: Float64Array[], search: number): number {
-  let best = -1;
-  for (let shift = -search; shift <= search; shift++) best = Math.max(best, correlationAt(a, b, shift));
-  return best;
+  return bestMatch(a, b, search).score;
 }
 
 /** The shift of `a` (within ±search) at which it best matches `b`. */
 function bestShift(a: Float64Array[], b: Float64Array[], search: number): number {
-  let [best, score] = [0, -Infinity];
-  for (let shift = -search; shift <= search; shift++) {
-    const r = correlationAt(a, b, shift);
-    if (r > score) [best, score] = [shift, r];
-  }
+  return bestMatch(a, b, search).shift;
+}
+
+/** Coarse to fine: every COARSE_STEP-th shift, then the shifts around the best of those. */
+function bestMatch(a: Float64Array[], b: Float64Array[], search: number): { shift: number; score: number } {
+  const step = Math.max(1, Math.min(COARSE_STEP, search));
+  let best = { shift: 0, score: correlationAt(a, b, 0) };
+  const consider = (shift: number) => {
+    const score = correlationAt(a, b, shift);
+    if (score > best.score) best = { shift, score };
+  };
+  for (let shift = step; shift <= search; shift += step) [shift, -shift].forEach(consider);
+  const around = best.shift;
+  for (let shift = Math.max(-search, around - step + 1); shift <= Math.min(search, around + step - 1); shift++) if (shift !== around) consider(shift);
   return best;
 }
 

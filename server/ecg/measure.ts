@@ -97,6 +97,8 @@ export interface EcgAnalysis {
   points: Delineation;
   /** The same on the median beats of the even and of the odd beats (null with too few beats). */
   halfPoints: [Delineation, Delineation] | null;
+  /** Median interval from a dominant beat to the next beat (samples): the room the median beat's waves have. */
+  rrAfterDominant: number;
 }
 
 export function measureEcg(recording: EcgRecording, options: MeasureOptions = {}): EcgMeasurements {
@@ -128,7 +130,9 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
   // The median beat is made of the dominant family (in bigeminy the average QRS is neither beat's).
   const dominant = positions.filter((_, i) => families.isDominant[i]);
   const typical = dominant.length >= Math.min(3, alike.length) ? dominant : alike;
-  const window = beatWindow(median(differences(positions)), fs);
+  // The beat window ends before the next beat, whatever it is: in bigeminy the ectopic beat after each dominant one.
+  const rrAfterDominant = median(positions.slice(0, -1).flatMap((p, i) => (families.isDominant[i] ? [positions[i + 1]! - p] : [])));
+  const window = beatWindow(Number.isFinite(rrAfterDominant) ? rrAfterDominant : median(differences(positions)), fs);
   const first = medianBeat(highPassed, typical, window.before, window.after);
   const knots = isoelectricKnots(positions, first, delineate(first, fs), fs);
   // Second pass, for measuring: the baseline removed by a spline through those segments rather than by the 0.5 Hz
@@ -149,6 +153,7 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
     morphology: families.classes,
     median: beat,
     points: delineate(analysed, fs),
+    rrAfterDominant: window.rr,
     halfPoints: halves && [delineate({ ...analysed, leads: halves[0] }, fs), delineate({ ...analysed, leads: halves[1] }, fs)],
   };
 }
@@ -191,8 +196,9 @@ function subset(beat: MedianBeat, keep: boolean[]): MedianBeat {
 }
 
 /** Median-beat window around the fiducial point: enough for PR before and QT after, within one RR. */
-function beatWindow(rrSamples: number, fs: number): { before: number; after: number } {
+function beatWindow(rrSamples: number, fs: number): { before: number; after: number; rr: number } {
   return {
+    rr: rrSamples,
     before: Math.round(Math.min(0.5 * fs, 0.5 * rrSamples)),
     after: Math.round(Math.min(0.8 * fs, 0.8 * rrSamples)),
   };
@@ -211,7 +217,7 @@ function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasureme
     halves: analysis.halfPoints,
     fiducialIndex: beat.fiducialIndex,
     beatLength: beat.leads[0]!.length,
-    rrMs: median(rrMs),
+    rrMs: toMs(analysis.rrAfterDominant),
     sampleRateHz: fs,
   });
   const intervals = intervalsOf(points, toMs, rrMeanMs, new Set(notMeasurable.map((n) => n.interval)));

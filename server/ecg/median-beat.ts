@@ -44,12 +44,19 @@ function correlation(leads: Float32Array[], template: Float64Array[], position: 
 
 /** Multi-lead correlation of two equally long waveforms, `a` read `shift` samples later than `b` (overlap only). */
 export function correlationAt(a: Float64Array[], b: Float64Array[], shift: number): number {
-  let [dot, powerA, powerB] = [0, 0, 0];
+  let dot = 0;
+  let powerA = 0;
+  let powerB = 0;
   for (let l = 0; l < a.length; l++) {
-    const [x, y] = [a[l]!, b[l]!];
-    for (let i = Math.max(0, -shift); i < Math.min(y.length, x.length - shift); i++) {
+    const x = a[l]!;
+    const y = b[l]!;
+    const end = Math.min(y.length, x.length - shift);
+    for (let i = Math.max(0, -shift); i < end; i++) {
       const v = x[i + shift]!;
-      [dot, powerA, powerB] = [dot + v * y[i]!, powerA + v * v, powerB + y[i]! * y[i]!];
+      const w = y[i]!;
+      dot += v * w;
+      powerA += v * v;
+      powerB += w * w;
     }
   }
   return dot / Math.sqrt(powerA * powerB || 1);
