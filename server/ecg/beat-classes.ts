@@ -118,7 +118,9 @@ export function classifyBeats(leads: Float32Array[], beats: number[], sampleRate
 function dominantFamily<F extends BeatFamily>(families: F[]): F {
   const largest = Math.max(...families.map((f) => f.members.length));
   const competing = families.filter((f) => f.members.length >= COMPETING_SHARE * largest);
-  return competing.reduce((a, b) => (b.widthMs < a.widthMs - 10 || (Math.abs(b.widthMs - a.widthMs) <= 10 && b.members.length > a.members.length) ? b : a));
+  return competing.reduce((a, b) =>
+    b.widthMs < a.widthMs - 10 || (Math.abs(b.widthMs - a.widthMs) <= 10 && b.members.length > a.members.length) ? b : a,
+  );
 }
 
 function nameFamily(family: BeatFamily & { template: Template }, dominant: BeatFamily & { template: Template }, total: number): BeatClass {
@@ -179,7 +181,8 @@ function bestMatch(a: Float64Array[], b: Float64Array[], search: number): { shif
   };
   for (let shift = step; shift <= search; shift += step) [shift, -shift].forEach(consider);
   const around = best.shift;
-  for (let shift = Math.max(-search, around - step + 1); shift <= Math.min(search, around + step - 1); shift++) if (shift !== around) consider(shift);
+  for (let shift = Math.max(-search, around - step + 1); shift <= Math.min(search, around + step - 1); shift++)
+    if (shift !== around) consider(shift);
   return best;
 }
 

@@ -88,7 +88,8 @@ export function rhythmStatements(input: RhythmInput): RhythmFacts {
   const variability = `dominant RR: normalised RMSSD ${dominant.normalisedRmssd?.toFixed(2) ?? '—'}, median successive difference ${
     dominant.medianSuccessive === null ? '—' : percent(dominant.medianSuccessive)
   } over ${dominantRr.length} intervals`;
-  if (fibrillation) statements.push({ hint: 'POSSIBLE_ATRIAL_FIBRILLATION', evidence: `no consistent P wave; irregularly irregular ${variability}` });
+  if (fibrillation)
+    statements.push({ hint: 'POSSIBLE_ATRIAL_FIBRILLATION', evidence: `no consistent P wave; irregularly irregular ${variability}` });
   else if (input.pWaveBeforeEachQrs && input.heartRateBpm !== null) {
     const rate = `P wave before each QRS, rate ${Math.round(input.heartRateBpm)} bpm`;
     if (!sinus.regular) statements.push({ hint: 'IRREGULAR_RHYTHM', evidence: `P wave before each QRS; irregular ${variability}` });
@@ -117,11 +118,15 @@ function ectopyStatements(classes: BeatClass[]): RhythmStatement[] {
   const supraventricular = classes.filter((c) => c === 'S').length;
   const of = `of ${classes.length} beats`;
   if (ventricular > 0) {
-    if (repeats(classes, ['N', 'V'])) statements.push({ hint: 'VENTRICULAR_BIGEMINY', evidence: `${ventricular} ${of} ventricular, every other beat` });
+    if (repeats(classes, ['N', 'V']))
+      statements.push({ hint: 'VENTRICULAR_BIGEMINY', evidence: `${ventricular} ${of} ventricular, every other beat` });
     else if (repeats(classes, ['N', 'N', 'V']))
       statements.push({ hint: 'VENTRICULAR_TRIGEMINY', evidence: `${ventricular} ${of} ventricular, every third beat` });
     else if (ventricular >= FREQUENT_MIN && ventricular >= FREQUENT_SHARE * classes.length)
-      statements.push({ hint: 'FREQUENT_VENTRICULAR_ECTOPICS', evidence: `${ventricular} ${of} ventricular (wider or unlike the dominant QRS)` });
+      statements.push({
+        hint: 'FREQUENT_VENTRICULAR_ECTOPICS',
+        evidence: `${ventricular} ${of} ventricular (wider or unlike the dominant QRS)`,
+      });
     else statements.push({ hint: 'VENTRICULAR_ECTOPICS', evidence: `${ventricular} ${of} ventricular (wider or unlike the dominant QRS)` });
   }
   if (supraventricular > 0)
