@@ -49,17 +49,6 @@ export const leadNameSchema = z.enum(LEAD_NAMES);
 export const beatClassSchema = z.enum(['N', 'S', 'V', 'Q']);
 export type BeatClassCode = z.infer<typeof beatClassSchema>;
 
-/** What is wrong with a lead's signal, worst first; a lead with none is good. */
-export const leadProblemSchema = z.enum(['FLAT', 'LEAD_OFF', 'SATURATED', 'MAINS_NOISE', 'MUSCLE_NOISE', 'BASELINE_WANDER']);
-export type LeadProblem = z.infer<typeof leadProblemSchema>;
-
-export const leadQualitySchema = z.strictObject({
-  lead: leadNameSchema,
-  /** good: use as is; noisy: used with less weight; unusable: left out of beat detection and measurement. */
-  grade: z.enum(['good', 'noisy', 'unusable']),
-  problems: z.array(leadProblemSchema),
-});
-export type LeadQuality = z.infer<typeof leadQualitySchema>;
 const ms = z.number().nullable();
 
 // Strict at every level: the measurements are sent to the client as they are stored, and an answer carries
@@ -94,8 +83,6 @@ export const ecgMeasurementsSchema = z.strictObject({
   }),
   /** One class per beat of beatSamples (absent in analyses made before teledx-ecg 2). */
   beatClasses: z.array(beatClassSchema).optional(),
-  /** Signal quality of each lead (absent in analyses made before teledx-ecg 2). */
-  leadQuality: z.array(leadQualitySchema).optional(),
   /** Intervals left unmeasured (null above) and why: the delineation was not trustworthy enough. */
   notMeasurable: z.array(z.strictObject({ interval: z.enum(['PR', 'QRS', 'QT']), reason: z.string() })).optional(),
   critical: z.array(

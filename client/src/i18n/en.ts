@@ -245,6 +245,12 @@ export const en: Messages = {
       axis: 'QRS axis',
       beats: '{{count}} beats detected (marked above the rhythm strip)',
     },
+    beatClass: {
+      N: '{{count}} normal (N)',
+      S: '{{count}} supraventricular ectopic (S)',
+      V: '{{count}} ventricular ectopic (V)',
+      Q: '{{count}} unclassifiable (Q)',
+    },
     rhythm: {
       SINUS_RHYTHM: 'Sinus rhythm',
       SINUS_TACHYCARDIA: 'Sinus tachycardia',

@@ -4,7 +4,7 @@ import type { AuditArea, CaseHistoryAction, DemographicsMismatch, RejectionCode 
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
-import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
+import type { BeatClassCode, CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
 import type { QualityReturnCode } from '../../../shared/reports.ts';
 
 /** a history action as a message key: "case.submit" → "case_submit" (i18next reads dots as nesting) */
@@ -257,6 +257,12 @@ export const zhCN = {
       axis: 'QRS 电轴',
       beats: '检出心搏 {{count}} 个（节律条上方标记）',
     },
+    beatClass: {
+      N: '正常 {{count}} 个（N）',
+      S: '室上性早搏 {{count}} 个（S）',
+      V: '室性早搏 {{count}} 个（V）',
+      Q: '无法分类 {{count}} 个（Q）',
+    } satisfies Record<BeatClassCode, string>,
     rhythm: {
       SINUS_RHYTHM: '窦性心律',
       SINUS_TACHYCARDIA: '窦性心动过速',
