@@ -16,12 +16,14 @@ import {
 } from '../../shared/ecg/types.ts';
 import { delineate, type Delineation } from './delineate.ts';
 import { removeBaselineThroughKnots } from './baseline.ts';
+import { classifyBeats, type BeatClass } from './beat-classes.ts';
+import { qtForRepolarisation, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
 import { alignBeats, medianBeat, type MedianBeat } from './median-beat.ts';
 import { detectQrs } from './qrs-detect.ts';
-import { rhythmHints } from './rhythm.ts';
+import { rhythmStatements } from './rhythm.ts';
 import { differences, mean, median } from './stats.ts';
 
-export const ALGORITHM = 'teledx-ecg 1';
+export const ALGORITHM = 'teledx-ecg 2';
 const ISOELECTRIC_HALF_WIDTH_MS = 8;
 /** A high-pass far below any heart rate (35 bpm = 0.58 Hz), leaving the spline only the faster wander. */
 const GENTLE_BASELINE_HZ = 0.25;
@@ -88,9 +90,15 @@ export interface EcgAnalysis {
   leads: EcgLead[];
   /** Every detected beat (aligned fiducial points, samples). */
   beatSamples: number[];
+  /** Each beat's morphology class (N: the dominant family, V, Q); prematurity (S) is the rhythm stage's. */
+  morphology: BeatClass[];
   median: MedianBeat;
   /** Fiducial points found on the median beat of the independent leads. */
   points: Delineation;
+  /** The same on the median beats of the even and of the odd beats (null with too few beats). */
+  halfPoints: [Delineation, Delineation] | null;
+  /** Median interval from a dominant beat to the next beat (samples): the room the median beat's waves have. */
+  rrAfterDominant: number;
 }
 
 export function measureEcg(recording: EcgRecording, options: MeasureOptions = {}): EcgMeasurements {
@@ -116,8 +124,15 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
   const highPassed = denoised.filter((_, l) => isAnalysed[l]).map((lead) => removeBaselineWander(lead.microvolts, fs));
   const detected = highPassed.length ? detectQrs(highPassed, fs) : [];
   if (detected.length < 2) return { tooFewBeats: detected };
-  const { positions, typical } = alignBeats(highPassed, detected, fs);
-  const window = beatWindow(median(differences(positions)), fs);
+  const { positions: roughlyAligned, typical: alike } = alignBeats(highPassed, detected, fs);
+  const families = classifyBeats(highPassed, roughlyAligned, fs);
+  const positions = families.aligned;
+  // The median beat is made of the dominant family (in bigeminy the average QRS is neither beat's).
+  const dominant = positions.filter((_, i) => families.isDominant[i]);
+  const typical = dominant.length >= Math.min(3, alike.length) ? dominant : alike;
+  // The beat window ends before the next beat, whatever it is: in bigeminy the ectopic beat after each dominant one.
+  const rrAfterDominant = median(positions.slice(0, -1).flatMap((p, i) => (families.isDominant[i] ? [positions[i + 1]! - p] : [])));
+  const window = beatWindow(Number.isFinite(rrAfterDominant) ? rrAfterDominant : median(differences(positions)), fs);
   const first = medianBeat(highPassed, typical, window.before, window.after);
   const knots = isoelectricKnots(positions, first, delineate(first, fs), fs);
   // Second pass, for measuring: the baseline removed by a spline through those segments rather than by the 0.5 Hz
@@ -130,7 +145,17 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
     window.before,
     window.after,
   );
-  return { leads, beatSamples: positions, median: beat, points: delineate(subset(beat, isAnalysed), fs) };
+  const analysed = subset(beat, isAnalysed);
+  const halves = analysed.halves;
+  return {
+    leads,
+    beatSamples: positions,
+    morphology: families.classes,
+    median: beat,
+    points: delineate(analysed, fs),
+    rrAfterDominant: window.rr,
+    halfPoints: halves && [delineate({ ...analysed, leads: halves[0] }, fs), delineate({ ...analysed, leads: halves[1] }, fs)],
+  };
 }
 
 /**
@@ -161,32 +186,53 @@ function analysedLeads(names: LeadName[]): boolean[] {
 
 function subset(beat: MedianBeat, keep: boolean[]): MedianBeat {
   const pick = <T>(values: T[]) => values.filter((_, l) => keep[l]);
-  return { ...beat, leads: pick(beat.leads), noise: pick(beat.noise), slopeNoise: pick(beat.slopeNoise) };
+  return {
+    ...beat,
+    leads: pick(beat.leads),
+    noise: pick(beat.noise),
+    slopeNoise: pick(beat.slopeNoise),
+    halves: beat.halves && [pick(beat.halves[0]), pick(beat.halves[1])],
+  };
 }
 
 /** Median-beat window around the fiducial point: enough for PR before and QT after, within one RR. */
-function beatWindow(rrSamples: number, fs: number): { before: number; after: number } {
+function beatWindow(rrSamples: number, fs: number): { before: number; after: number; rr: number } {
   return {
+    rr: rrSamples,
     before: Math.round(Math.min(0.5 * fs, 0.5 * rrSamples)),
     after: Math.round(Math.min(0.8 * fs, 0.8 * rrSamples)),
   };
 }
 
-function summarise(recording: EcgRecording, { leads: filtered, beatSamples, median: beat, points }: EcgAnalysis): EcgMeasurements {
+function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasurements {
+  const { leads: filtered, beatSamples, morphology, median: beat, points } = analysis;
   const fs = recording.sampleRateHz;
   const toMs = (samples: number) => (samples * 1000) / fs;
   const relative = (index: number | null) => (index === null ? null : round(toMs(index - beat.fiducialIndex)));
   const rrMs = differences(beatSamples).map(toMs);
   const rrMeanMs = mean(rrMs);
   const heartRateBpm = 60000 / rrMeanMs;
-  const intervals = intervalsOf(points, toMs, rrMeanMs);
+  const notMeasurable = untrustedIntervals({
+    points,
+    halves: analysis.halfPoints,
+    fiducialIndex: beat.fiducialIndex,
+    beatLength: beat.leads[0]!.length,
+    rrMs: toMs(analysis.rrAfterDominant),
+    sampleRateHz: fs,
+  });
+  const intervals = intervalsOf(points, toMs, rrMeanMs, new Set(notMeasurable.map((n) => n.interval)));
   const iso = isoelectricOf(beat, points, fs);
   const stMicrovolts = stLevels(filtered, beat, points, iso, fs, heartRateBpm);
   const pWaveBeforeEachQrs = points.pOnset !== null && pWavesConsistent(filtered, beat, points, iso) >= 0.8;
-  const rhythm = rhythmHints(rrMs, heartRateBpm, pWaveBeforeEachQrs);
-  const warnings: string[] = [];
-  if (points.tEnd === null) warnings.push('T wave end not found: QT not measured');
-  if (points.pOnset === null) warnings.push('no P wave found in the median beat');
+  const rhythm = rhythmStatements({
+    beats: beatSamples,
+    classes: morphology,
+    sampleRateHz: fs,
+    heartRateBpm,
+    pWaveBeforeEachQrs,
+    rhythmAssessable: true,
+  });
+  const warnings = notMeasurable.map((n) => `${n.interval} not measurable: ${n.reason}`);
   return {
     automatic: true,
     algorithm: ALGORITHM,
@@ -204,11 +250,15 @@ function summarise(recording: EcgRecording, { leads: filtered, beatSamples, medi
     qrsAxisDeg: qrsAxis(filtered, beat, points, iso),
     stMicrovolts,
     rhythm: {
-      ...rhythm,
+      hints: rhythm.statements.map((s) => s.hint),
+      regular: rhythm.regular,
       pWavesPresent: pWaveBeforeEachQrs,
       rrVariation: rhythm.rrVariation === null ? null : round(rhythm.rrVariation, 3),
+      evidence: rhythm.statements.map((s) => ({ hint: s.hint, text: s.evidence })),
     },
-    critical: criticalFindings(heartRateBpm, intervals.qtcBazettMs, stMicrovolts),
+    beatClasses: rhythm.classes,
+    notMeasurable,
+    critical: criticalFindings(heartRateBpm, qtcForCriticalFlag(intervals, rrMeanMs), stMicrovolts),
     warnings,
   };
 }
@@ -218,17 +268,34 @@ function round(value: number, digits = 1): number {
   return Math.round(value * scale) / scale;
 }
 
-function intervalsOf(points: Delineation, toMs: (samples: number) => number, rrMeanMs: number): EcgMeasurements['intervals'] {
-  const qt = points.tEnd === null ? null : toMs(points.tEnd - points.qrsOnset);
-  const rrSeconds = rrMeanMs / 1000;
+function intervalsOf(
+  points: Delineation,
+  toMs: (samples: number) => number,
+  rrMeanMs: number,
+  untrusted: Set<'PR' | 'QRS' | 'QT'>,
+): EcgMeasurements['intervals'] {
+  const qt = points.tEnd === null || untrusted.has('QT') ? null : toMs(points.tEnd - points.qrsOnset);
   return {
-    prMs: points.pOnset === null ? null : round(toMs(points.qrsOnset - points.pOnset)),
-    qrsMs: round(toMs(points.qrsOffset - points.qrsOnset)),
+    prMs: points.pOnset === null || untrusted.has('PR') ? null : round(toMs(points.qrsOnset - points.pOnset)),
+    qrsMs: untrusted.has('QRS') ? null : round(toMs(points.qrsOffset - points.qrsOnset)),
     qtMs: qt === null ? null : round(qt),
-    // Bazett (1920): QT / √RR; Fridericia (1920): QT / ∛RR, RR in seconds.
-    qtcBazettMs: qt === null ? null : round(qt / Math.sqrt(rrSeconds)),
-    qtcFridericiaMs: qt === null ? null : round(qt / Math.cbrt(rrSeconds)),
+    qtcBazettMs: qt === null ? null : round(bazett(qt, rrMeanMs)),
+    qtcFridericiaMs: qt === null ? null : round(qt / Math.cbrt(rrMeanMs / 1000)),
   };
+}
+
+/** Bazett (1920): QT / √RR, RR in seconds (Fridericia's: QT / ∛RR). */
+function bazett(qtMs: number, rrMs: number): number {
+  return qtMs / Math.sqrt(rrMs / 1000);
+}
+
+/**
+ * The QTc a critical flag is judged on: Bazett's, of the QT less the excess of a wide QRS (paced, bundle branch
+ * block), and none unless both QT and QRS were measured — a wide QRS not measured could not be corrected for.
+ */
+function qtcForCriticalFlag(intervals: EcgMeasurements['intervals'], rrMeanMs: number): { ms: number; qrsAdjusted: boolean } | null {
+  if (intervals.qtMs === null || intervals.qrsMs === null) return null;
+  return { ms: round(bazett(qtForRepolarisation(intervals.qtMs, intervals.qrsMs), rrMeanMs)), qrsAdjusted: intervals.qrsMs >= WIDE_QRS_MS };
 }
 
 /** Net QRS area (µV·samples) of one lead of the median beat, above its isoelectric level. */
@@ -303,15 +370,21 @@ function pWavesConsistent(filtered: EcgLead[], beat: MedianBeat, points: Delinea
   return matching.length / Math.max(1, beat.beats.length);
 }
 
-function criticalFindings(heartRateBpm: number, qtcMs: number | null, st: EcgMeasurements['stMicrovolts']): CriticalFinding[] {
+function criticalFindings(
+  heartRateBpm: number,
+  qtc: { ms: number; qrsAdjusted: boolean } | null,
+  st: EcgMeasurements['stMicrovolts'],
+): CriticalFinding[] {
   const found: CriticalFinding[] = [];
   const rate = round(heartRateBpm, 0);
   if (heartRateBpm < CRITICAL.rateLowBpm)
     found.push({ code: 'RATE_LOW', message: `heart rate ${rate} bpm < ${CRITICAL.rateLowBpm}`, value: rate });
   if (heartRateBpm > CRITICAL.rateHighBpm)
     found.push({ code: 'RATE_HIGH', message: `heart rate ${rate} bpm > ${CRITICAL.rateHighBpm}`, value: rate });
-  if (qtcMs !== null && qtcMs > CRITICAL.qtcLongMs)
-    found.push({ code: 'QTC_LONG', message: `QTc (Bazett) ${qtcMs} ms > ${CRITICAL.qtcLongMs}`, value: qtcMs });
+  if (qtc !== null && qtc.ms > CRITICAL.qtcLongMs) {
+    const kind = qtc.qrsAdjusted ? 'Bazett, adjusted for the wide QRS' : 'Bazett';
+    found.push({ code: 'QTC_LONG', message: `QTc (${kind}) ${qtc.ms} ms > ${CRITICAL.qtcLongMs}`, value: qtc.ms });
+  }
   const elevated = stElevatedLeads(st);
   if (elevated.length) {
     found.push({ code: 'ST_ELEVATION', message: `suspected ST elevation in ${elevated.join(', ')}`, leads: elevated });

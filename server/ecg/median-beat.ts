@@ -15,6 +15,8 @@ export interface MedianBeat {
   noise: number[];
   /** Same for its slope (central difference, µV per sample). */
   slopeNoise: number[];
+  /** Per lead, the median of the even and of the odd beats (null with fewer than two beats): each half's own beat. */
+  halves: [Float64Array[], Float64Array[]] | null;
 }
 
 const ALIGN_HALF_WINDOW_MS = 60; // the QRS core
@@ -38,6 +40,26 @@ function correlation(leads: Float32Array[], template: Float64Array[], position: 
     }
   }
   return dot / Math.sqrt(beatPower * templatePower || 1);
+}
+
+/** Multi-lead correlation of two equally long waveforms, `a` read `shift` samples later than `b` (overlap only). */
+export function correlationAt(a: Float64Array[], b: Float64Array[], shift: number): number {
+  let dot = 0;
+  let powerA = 0;
+  let powerB = 0;
+  for (let l = 0; l < a.length; l++) {
+    const x = a[l]!;
+    const y = b[l]!;
+    const end = Math.min(y.length, x.length - shift);
+    for (let i = Math.max(0, -shift); i < end; i++) {
+      const v = x[i + shift]!;
+      const w = y[i]!;
+      dot += v * w;
+      powerA += v * v;
+      powerB += w * w;
+    }
+  }
+  return dot / Math.sqrt(powerA * powerB || 1);
 }
 
 function qrsTemplate(leads: Float32Array[], beats: number[], half: number): Float64Array[] {
@@ -121,10 +143,8 @@ export function medianBeat(leads: Float32Array[], beats: number[], before: numbe
   const odd = beats.filter((_, i) => i % 2 === 1);
   const perLead = leads.map((lead) => {
     const waveform = medianWaveform(lead, beats, before, after);
-    const halfDifference = odd.length
-      ? difference(medianWaveform(lead, even, before, after), medianWaveform(lead, odd, before, after))
-      : null;
-    return { waveform, ...(halfDifference ? robustNoise(halfDifference) : { amplitude: 0, slope: 0 }) };
+    const halves = odd.length ? ([medianWaveform(lead, even, before, after), medianWaveform(lead, odd, before, after)] as const) : null;
+    return { waveform, halves, ...(halves ? robustNoise(difference(halves[0], halves[1])) : { amplitude: 0, slope: 0 }) };
   });
   return {
     leads: perLead.map((p) => p.waveform),
@@ -132,6 +152,7 @@ export function medianBeat(leads: Float32Array[], beats: number[], before: numbe
     beats,
     noise: perLead.map((p) => p.amplitude),
     slopeNoise: perLead.map((p) => p.slope),
+    halves: odd.length ? [perLead.map((p) => p.halves![0]), perLead.map((p) => p.halves![1])] : null,
   };
 }
 

@@ -30,6 +30,13 @@ export const rhythmHintSchema = z.enum([
   'POSSIBLE_ATRIAL_FIBRILLATION',
   /** Irregular RR intervals although P waves are present (sinus arrhythmia, ectopic beats...). */
   'IRREGULAR_RHYTHM',
+  /** Ventricular ectopic beats (wider or unlike the dominant QRS): a few, frequent, or in a pattern. */
+  'VENTRICULAR_ECTOPICS',
+  'FREQUENT_VENTRICULAR_ECTOPICS',
+  'VENTRICULAR_BIGEMINY',
+  'VENTRICULAR_TRIGEMINY',
+  /** Premature beats with the dominant QRS. */
+  'SUPRAVENTRICULAR_ECTOPICS',
 ]);
 export type RhythmHint = z.infer<typeof rhythmHintSchema>;
 
@@ -37,6 +44,11 @@ export const criticalCodeSchema = z.enum(['RATE_LOW', 'RATE_HIGH', 'QTC_LONG', '
 export type CriticalCode = z.infer<typeof criticalCodeSchema>;
 
 export const leadNameSchema = z.enum(LEAD_NAMES);
+
+/** Beat classes after ANSI/AAMI EC57: normal (dominant), supraventricular ectopic, ventricular ectopic, unclassifiable. */
+export const beatClassSchema = z.enum(['N', 'S', 'V', 'Q']);
+export type BeatClassCode = z.infer<typeof beatClassSchema>;
+
 const ms = z.number().nullable();
 
 // Strict at every level: the measurements are sent to the client as they are stored, and an answer carries
@@ -66,7 +78,13 @@ export const ecgMeasurementsSchema = z.strictObject({
     pWavesPresent: z.boolean(),
     /** Coefficient of variation of the RR intervals. */
     rrVariation: z.number().nullable(),
+    /** What each hint rests on, in the hints' order (absent in analyses made before teledx-ecg 2). */
+    evidence: z.array(z.strictObject({ hint: rhythmHintSchema, text: z.string() })).optional(),
   }),
+  /** One class per beat of beatSamples (absent in analyses made before teledx-ecg 2). */
+  beatClasses: z.array(beatClassSchema).optional(),
+  /** Intervals left unmeasured (null above) and why: the delineation was not trustworthy enough. */
+  notMeasurable: z.array(z.strictObject({ interval: z.enum(['PR', 'QRS', 'QT']), reason: z.string() })).optional(),
   critical: z.array(
     z.strictObject({
       code: criticalCodeSchema,

@@ -67,7 +67,8 @@ it('npm run bench:ecg -- --mitdb DIR runs and its per-record figures add up', as
     const hr = /HR {7}within ±5 bpm in (\d+) of (\d+) windows/.exec(text)!;
     const af = /AF {7}called in (\d+) of (\d+) windows with AFIB\/AFL; false AF in (\d+) of (\d+) windows without/.exec(text)!;
     const critical = /critical (\d+) of (\d+) windows flagged \(QTC_LONG (\d+),/.exec(text)!;
-    expect(text).toMatch(/VEB {6}not classified by the product \(\d+ reference V\/E beats/);
+    const veb = /VEB {6}(\d+) reference V\/E beats: Se ([\d.]+) %, \+P ([\d.—]+)/.exec(text)!;
+    expect(veb, text).not.toBeNull();
     expect(text).toMatch(/rhythm {3}reference \(dominant in the window\) → product hints: \(/);
     expect(text).toMatch(/speed {4}[\d.]+ ms per 10 s window/);
     return {
@@ -79,6 +80,7 @@ it('npm run bench:ecg -- --mitdb DIR runs and its per-record figures add up', as
       hr: [Number(hr[1]), Number(hr[2])],
       af: [1, 2, 3, 4].map((i) => Number(af[i])),
       critical: [1, 2, 3].map((i) => Number(critical[i])),
+      veb: Number(veb[1]),
     };
   });
   const [s1, s2, total] = figures as [(typeof figures)[0], (typeof figures)[0], (typeof figures)[0]];
@@ -90,6 +92,8 @@ it('npm run bench:ecg -- --mitdb DIR runs and its per-record figures add up', as
   expect(total.hr).toEqual([s1.hr[0]! + s2.hr[0]!, 4]);
   expect(total.af).toEqual(s1.af.map((n, i) => n + s2.af[i]!));
   expect(total.critical).toEqual(s1.critical.map((n, i) => n + s2.critical[i]!));
+  // the one V label of each record is a normal synthetic beat: scored as a reference VEB
+  expect(total.veb).toBe(s1.veb + s2.veb);
   // the reference rhythm: s1 sinus (2 windows without AF), s2 AFIB (2 windows with)
   expect([s1.af[1], s1.af[3], s2.af[1], s2.af[3]]).toEqual([0, 2, 2, 0]);
   // synthetic ECGs are what the detector was tuned on: its beats and rates are right there

@@ -287,4 +287,21 @@ describe('ECG reader in Chromium', () => {
     expect((await leadHeight()) / at10).toBeCloseTo(2, 1);
     await screenshot(page, 'ecg-reader-12x1.png');
   });
+  it('letters the ectopic beats on the rhythm strip and names them, with the evidence, beside the paper', async () => {
+    const ectopic = synthesizeEcg({ seed: 5, ventricular: { at: [3, 8] } });
+    const tech = await e2e.server.login('tech1');
+    const caseId = (await tech.post('/api/cases', { patient: { name: '周十' }, examKind: 'ECG' })).body.id as string;
+    expect((await tech.upload(caseId, [{ name: 'pvc.dcm', data: writeDicomEcg(ectopic.recording).bytes }])).body.rejected).toEqual([]);
+    expect((await tech.post(`/api/cases/${caseId}/submit`)).status).toBe(200);
+
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, 'ecg1');
+    await page.goto(`${e2e.server.url}/cases/${caseId}`);
+    const viewer = page.getByTestId('ecg-viewer');
+    await expect.poll(() => traces(viewer).count(), { timeout: 15_000 }).toBe(13);
+    const letters = viewer.getByTestId('ecg-beat-class');
+    expect(await letters.allTextContents()).toEqual(['V', 'V']);
+    expect(await viewer.getByTestId('ecg-beat-classes').textContent()).toBe('正常 10 个（N），室性早搏 2 个（V）');
+    expect(await viewer.getByTestId('ecg-rhythm').textContent()).toBe('窦性心律，频发室性早搏');
+    expect(await viewer.getByTestId('ecg-rhythm-evidence').textContent()).toContain('2 of 12 beats ventricular');
+  });
 });

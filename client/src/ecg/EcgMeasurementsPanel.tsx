@@ -3,7 +3,9 @@
 // confirmed (see the report's ECG fields).
 import { useTranslation } from 'react-i18next';
 import type { EcgAnalysisDto } from '../../../shared/api.ts';
-import type { CriticalFinding, EcgMeasurements } from '../../../shared/ecg/types.ts';
+import { beatClassSchema, type BeatClassCode, type CriticalFinding, type EcgMeasurements } from '../../../shared/ecg/types.ts';
+
+const BEAT_CLASSES = beatClassSchema.options;
 import { rhythmText } from './rhythm.ts';
 
 export function EcgMeasurementsPanel({ analysis }: { analysis: EcgAnalysisDto }) {
@@ -19,6 +21,17 @@ export function EcgMeasurementsPanel({ analysis }: { analysis: EcgAnalysisDto })
       {m && <Measurements m={m} />}
       {!m && !analysis.error && <p className="muted">{t('ecg.measurements.none')}</p>}
     </aside>
+  );
+}
+
+/** How many beats of each class, as the grid letters them (N unlettered). */
+function BeatClassCounts({ classes }: { classes: readonly BeatClassCode[] }) {
+  const { t } = useTranslation();
+  const counts = BEAT_CLASSES.map((c) => [c, classes.filter((x) => x === c).length] as const).filter(([, n]) => n > 0);
+  return (
+    <p className="muted small" data-testid="ecg-beat-classes">
+      {counts.map(([c, n]) => t(`ecg.beatClass.${c}`, { count: n })).join('，')}
+    </p>
   );
 }
 
@@ -69,7 +82,17 @@ function Measurements({ m }: { m: EcgMeasurements }) {
           </div>
         ))}
       </dl>
+      {m.rhythm.evidence && m.rhythm.evidence.length > 0 && (
+        <ul className="ecg-rhythm-evidence muted small" data-testid="ecg-rhythm-evidence">
+          {m.rhythm.evidence.map((e) => (
+            <li key={e.hint}>
+              {t(`ecg.rhythm.${e.hint}`)}: {e.text}
+            </li>
+          ))}
+        </ul>
+      )}
       <p className="muted small">{t('ecg.measurements.beats', { count: m.beatSamples.length })}</p>
+      {m.beatClasses && <BeatClassCounts classes={m.beatClasses} />}
       {m.warnings.length > 0 && (
         <ul className="ecg-warnings muted small" data-testid="ecg-warnings">
           {m.warnings.map((warning) => (

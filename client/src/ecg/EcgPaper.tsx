@@ -8,6 +8,7 @@ import { paperGeometry, type LayoutId, type PaperGeometry, type TraceSlot } from
 import { PaperGrid } from './PaperGrid.tsx';
 import { msToMm, type PaperScale } from '../../../shared/ecg/scale.ts';
 import { tracePath, type TracePath } from '../../../shared/ecg/trace-path.ts';
+import type { BeatClassCode } from '../../../shared/ecg/types.ts';
 import type { EcgSignal } from './useEcgSignal.ts';
 
 export interface PaperProps {
@@ -18,13 +19,26 @@ export interface PaperProps {
   pxPerMm: number;
   /** the detected beats (ms from the start), marked above the rhythm strip; empty: none */
   beatsMs: readonly number[];
+  /** each beat's class (N, S, V, Q) where the analysis gives them: the ectopic ones are lettered above their mark */
+  beatClasses?: readonly BeatClassCode[];
   caliperOn: boolean;
   caliper: { from: PaperPoint; to: PaperPoint } | null;
   svgRef: RefObject<SVGSVGElement | null>;
   pointerHandlers: Pick<SVGProps<SVGSVGElement>, 'onPointerDown' | 'onPointerMove' | 'onPointerUp'>;
 }
 
-export function EcgPaper({ signal, layout, scale, pxPerMm, beatsMs, caliperOn, caliper, svgRef, pointerHandlers }: PaperProps) {
+export function EcgPaper({
+  signal,
+  layout,
+  scale,
+  pxPerMm,
+  beatsMs,
+  beatClasses,
+  caliperOn,
+  caliper,
+  svgRef,
+  pointerHandlers,
+}: PaperProps) {
   const geometry = useMemo(() => paperGeometry(layout, signal.durationMs, scale), [layout, signal.durationMs, scale]);
   const traces = useTracePaths(signal, geometry, scale, pxPerMm);
   const rhythmStrip = traces.find(({ slot }) => slot.rhythm)?.slot;
@@ -51,7 +65,7 @@ export function EcgPaper({ signal, layout, scale, pxPerMm, beatsMs, caliperOn, c
         <LeadTrace key={`${slot.lead}:${slot.rhythm}`} slot={slot} path={path} />
       ))}
       {rhythmStrip && beatsMs.length > 0 && (
-        <BeatMarks strip={rhythmStrip} beatsMs={beatsMs} scale={scale} rowPitchMm={geometry.rowPitchMm} />
+        <BeatMarks strip={rhythmStrip} beatsMs={beatsMs} beatClasses={beatClasses} scale={scale} rowPitchMm={geometry.rowPitchMm} />
       )}
       {caliper && <CaliperBracket from={caliper.from} to={caliper.to} />}
     </svg>
@@ -89,15 +103,30 @@ function LeadChangeMarks({ slots }: { slots: TraceSlot[] }) {
 function BeatMarks({
   strip,
   beatsMs,
+  beatClasses,
   scale,
   rowPitchMm,
 }: {
   strip: TraceSlot;
   beatsMs: readonly number[];
+  beatClasses: readonly BeatClassCode[] | undefined;
   scale: PaperScale;
   rowPitchMm: number;
 }) {
   const top = strip.baselineMm - rowPitchMm * 0.45;
-  const d = beatsMs.map((ms) => `M${strip.xMm + msToMm(ms - strip.startMs, scale)} ${top}v2`).join('');
-  return <path className="ecg-beat-marks" data-testid="ecg-beat-marks" d={d} vectorEffect="non-scaling-stroke" />;
+  const x = (ms: number) => strip.xMm + msToMm(ms - strip.startMs, scale);
+  const d = beatsMs.map((ms) => `M${x(ms)} ${top}v2`).join('');
+  return (
+    <>
+      <path className="ecg-beat-marks" data-testid="ecg-beat-marks" d={d} vectorEffect="non-scaling-stroke" />
+      {beatsMs.map((ms, i) => {
+        const beatClass = beatClasses?.[i];
+        return beatClass && beatClass !== 'N' ? (
+          <text key={i} className="ecg-beat-class" data-testid="ecg-beat-class" x={x(ms)} y={top - 0.5} fontSize={2.5} textAnchor="middle">
+            {beatClass}
+          </text>
+        ) : null;
+      })}
+    </>
+  );
 }

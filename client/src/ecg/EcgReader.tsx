@@ -110,6 +110,7 @@ function EcgChart({ analysis }: { analysis: EcgAnalysisDto }) {
             scale={scale}
             pxPerMm={pxPerMm}
             beatsMs={beatsMs}
+            beatClasses={analysis.measurements?.beatClasses}
             caliperOn={settings.caliperOn}
             caliper={calipers.caliper}
             svgRef={svgRef}

@@ -299,12 +299,23 @@ export const en: Messages = {
       beats_one: '{{count}} beat detected (marked above the rhythm strip)',
       beats_other: '{{count}} beats detected (marked above the rhythm strip)',
     },
+    beatClass: {
+      N: '{{count}} normal (N)',
+      S: '{{count}} supraventricular ectopic (S)',
+      V: '{{count}} ventricular ectopic (V)',
+      Q: '{{count}} unclassifiable (Q)',
+    },
     rhythm: {
       SINUS_RHYTHM: 'Sinus rhythm',
       SINUS_TACHYCARDIA: 'Sinus tachycardia',
       SINUS_BRADYCARDIA: 'Sinus bradycardia',
       POSSIBLE_ATRIAL_FIBRILLATION: 'Possible atrial fibrillation',
       IRREGULAR_RHYTHM: 'Irregular rhythm',
+      VENTRICULAR_ECTOPICS: 'Premature ventricular contractions',
+      FREQUENT_VENTRICULAR_ECTOPICS: 'Frequent premature ventricular contractions',
+      VENTRICULAR_BIGEMINY: 'Ventricular bigeminy',
+      VENTRICULAR_TRIGEMINY: 'Ventricular trigeminy',
+      SUPRAVENTRICULAR_ECTOPICS: 'Premature supraventricular contractions',
     },
     critical: {
       RATE_LOW: 'Critical: heart rate too low, {{value}} bpm',

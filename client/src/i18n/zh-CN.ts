@@ -4,7 +4,7 @@ import type { AuditArea, CaseHistoryAction, DemographicsMismatch, RejectionCode 
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
-import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
+import type { BeatClassCode, CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
 import type { CriticalAction } from '../../../shared/critical.ts';
 import type { QualityReturnCode } from '../../../shared/reports.ts';
 
@@ -315,12 +315,23 @@ export const zhCN = {
       beats_one: '检出心搏 {{count}} 个（节律条上方标记）',
       beats_other: '检出心搏 {{count}} 个（节律条上方标记）',
     },
+    beatClass: {
+      N: '正常 {{count}} 个（N）',
+      S: '室上性早搏 {{count}} 个（S）',
+      V: '室性早搏 {{count}} 个（V）',
+      Q: '无法分类 {{count}} 个（Q）',
+    } satisfies Record<BeatClassCode, string>,
     rhythm: {
       SINUS_RHYTHM: '窦性心律',
       SINUS_TACHYCARDIA: '窦性心动过速',
       SINUS_BRADYCARDIA: '窦性心动过缓',
       POSSIBLE_ATRIAL_FIBRILLATION: '可能心房颤动',
       IRREGULAR_RHYTHM: '心律不齐',
+      VENTRICULAR_ECTOPICS: '室性早搏',
+      FREQUENT_VENTRICULAR_ECTOPICS: '频发室性早搏',
+      VENTRICULAR_BIGEMINY: '室性早搏二联律',
+      VENTRICULAR_TRIGEMINY: '室性早搏三联律',
+      SUPRAVENTRICULAR_ECTOPICS: '室上性早搏',
     } satisfies Record<RhythmHint, string>,
     critical: {
       RATE_LOW: '心率过缓危急值：{{value}} 次/分',
