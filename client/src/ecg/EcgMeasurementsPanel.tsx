@@ -30,7 +30,7 @@ function BeatClassCounts({ classes }: { classes: readonly BeatClassCode[] }) {
   const counts = BEAT_CLASSES.map((c) => [c, classes.filter((x) => x === c).length] as const).filter(([, n]) => n > 0);
   return (
     <p className="muted small" data-testid="ecg-beat-classes">
-      {counts.map(([c, n]) => t(`ecg.beatClass.${c}`, { count: n })).join('，')}
+      {counts.map(([c, n]) => t(`ecg.beatClass.${c}`, { count: n })).join(t('common.listSeparator'))}
     </p>
   );
 }

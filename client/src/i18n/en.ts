@@ -300,10 +300,14 @@ export const en: Messages = {
       beats_other: '{{count}} beats detected (marked above the rhythm strip)',
     },
     beatClass: {
-      N: '{{count}} normal (N)',
-      S: '{{count}} supraventricular ectopic (S)',
-      V: '{{count}} ventricular ectopic (V)',
-      Q: '{{count}} unclassifiable (Q)',
+      N_one: '{{count}} normal beat (N)',
+      N_other: '{{count}} normal beats (N)',
+      S_one: '{{count}} supraventricular ectopic beat (S)',
+      S_other: '{{count}} supraventricular ectopic beats (S)',
+      V_one: '{{count}} ventricular ectopic beat (V)',
+      V_other: '{{count}} ventricular ectopic beats (V)',
+      Q_one: '{{count}} unclassifiable beat (Q)',
+      Q_other: '{{count}} unclassifiable beats (Q)',
     },
     rhythm: {
       SINUS_RHYTHM: 'Sinus rhythm',

@@ -4,7 +4,7 @@ import type { AuditArea, CaseHistoryAction, DemographicsMismatch, RejectionCode 
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
-import type { BeatClassCode, CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
+import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
 import type { CriticalAction } from '../../../shared/critical.ts';
 import type { QualityReturnCode } from '../../../shared/reports.ts';
 
@@ -315,12 +315,17 @@ export const zhCN = {
       beats_one: '检出心搏 {{count}} 个（节律条上方标记）',
       beats_other: '检出心搏 {{count}} 个（节律条上方标记）',
     },
+    /** per class (shared/ecg/types.ts BeatClassCode): N, S, V, Q */
     beatClass: {
-      N: '正常 {{count}} 个（N）',
-      S: '室上性早搏 {{count}} 个（S）',
-      V: '室性早搏 {{count}} 个（V）',
-      Q: '无法分类 {{count}} 个（Q）',
-    } satisfies Record<BeatClassCode, string>,
+      N_one: '正常 {{count}} 个（N）',
+      N_other: '正常 {{count}} 个（N）',
+      S_one: '室上性早搏 {{count}} 个（S）',
+      S_other: '室上性早搏 {{count}} 个（S）',
+      V_one: '室性早搏 {{count}} 个（V）',
+      V_other: '室性早搏 {{count}} 个（V）',
+      Q_one: '无法分类 {{count}} 个（Q）',
+      Q_other: '无法分类 {{count}} 个（Q）',
+    },
     rhythm: {
       SINUS_RHYTHM: '窦性心律',
       SINUS_TACHYCARDIA: '窦性心动过速',
