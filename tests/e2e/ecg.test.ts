@@ -300,7 +300,7 @@ describe('ECG reader in Chromium', () => {
     await expect.poll(() => traces(viewer).count(), { timeout: 15_000 }).toBe(13);
     const letters = viewer.getByTestId('ecg-beat-class');
     expect(await letters.allTextContents()).toEqual(['V', 'V']);
-    expect(await viewer.getByTestId('ecg-beat-classes').textContent()).toBe('正常 10 个（N），室性早搏 2 个（V）');
+    expect(await viewer.getByTestId('ecg-beat-classes').textContent()).toBe('正常 10 个（N）、室性早搏 2 个（V）');
     expect(await viewer.getByTestId('ecg-rhythm').textContent()).toBe('窦性心律，频发室性早搏');
     expect(await viewer.getByTestId('ecg-rhythm-evidence').textContent()).toContain('2 of 12 beats ventricular');
   });
