@@ -585,6 +585,8 @@ export const en: Messages = {
       case_his_delivered: 'Report delivered to the HIS',
       case_priors_viewed: 'Viewed earlier exams',
       case_prior_files_viewed: 'Opened an earlier exam’s images',
+      case_identity_confirmed: 'Confirmed the files as the same patient',
+      case_files_removed: 'Removed files',
       consultation_request: 'Requested a consultation',
       consultation_accept: 'Accepted the consultation',
       consultation_decline: 'Declined the consultation',

@@ -586,6 +586,8 @@ export const zhCN = {
       case_his_delivered: '报告已推送至 HIS',
       case_priors_viewed: '查阅既往检查',
       case_prior_files_viewed: '打开既往检查的影像',
+      case_identity_confirmed: '确认文件为同一患者',
+      case_files_removed: '移除文件',
       consultation_request: '申请会诊',
       consultation_accept: '接受会诊',
       consultation_decline: '拒绝会诊',
