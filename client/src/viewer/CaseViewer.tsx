@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto, PriorCaseDto } from '../../../shared/api.ts';
 import { DateTime } from '../components/format.tsx';
 import { SeriesThumbnails } from './SeriesThumbnails.tsx';
-import { viewableSeries, type ViewableSeries } from './series.ts';
+import { initialSeries, viewableSeries, type ViewableSeries } from './series.ts';
 import { initCornerstone, startDecodingWorkers } from './cornerstone.ts';
 import { wantsPreview } from './j2k-preview/preview.ts';
 import { StackViewer } from './StackViewer.tsx';
@@ -21,7 +21,7 @@ import { needsDecodingWorker } from './uncompressed-decode.ts';
  */
 export function startImageLoader(kase: CaseDetailDto): void {
   initCornerstone();
-  const first = viewableSeries(kase.studies)[0]?.instances[0];
+  const first = initialSeries(viewableSeries(kase.studies))?.instances[0];
   if (first && needsDecodingWorker(first.transferSyntaxUid) && !wantsPreview(first)) startDecodingWorkers();
 }
 
@@ -54,13 +54,14 @@ export function CaseViewer({
   useEffect(() => {
     if (followedSeriesId) setChosenId(followedSeriesId);
   }, [followedSeriesId]);
-  if (all.length === 0) return null;
-  const chosen = all.find((s) => s.series.id === (followedSeriesId ?? chosenId)) ?? all[0]!;
+  const opening = initialSeries(all);
+  if (!opening) return null;
+  const chosen = all.find((s) => s.series.id === (followedSeriesId ?? chosenId)) ?? opening;
   const onViewChange = sync?.onViewChange;
   const stackSync: StackSync | undefined = sync && {
     readOnly: sync.readOnly,
     // the same object while it does not change (the stack follows on every new one); none for another series
-    view: followedView && (followedView.seriesId ?? all[0]!.series.id) === chosen.series.id ? followedView : null,
+    view: followedView && (followedView.seriesId ?? opening.series.id) === chosen.series.id ? followedView : null,
     label: sync.label,
     onViewChange: onViewChange && ((view) => onViewChange({ seriesId: chosen.series.id, ...view })),
   };

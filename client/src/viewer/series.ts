@@ -26,3 +26,11 @@ export function viewableSeries(studies: readonly StudyDto[]): ViewableSeries[] {
       .filter((s) => s.instances.length > 0),
   );
 }
+
+/**
+ * The series the viewer opens on: the first of the exam's own modality, never a secondary capture (a screenshot, a
+ * scanned form) or another modality's series (a report, a presentation state) while the exam has one of its own.
+ */
+export function initialSeries(list: readonly ViewableSeries[]): ViewableSeries | undefined {
+  return list.find((s) => s.series.role === 'PRIMARY') ?? list[0];
+}

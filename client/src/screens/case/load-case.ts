@@ -8,7 +8,7 @@ import { api } from '../../api/teledx.ts';
 import { subscribeCaseEvents } from '../../realtime/socket.ts';
 import { instanceFileUrl, prefetchInstance } from '../../viewer/instance-bytes.ts';
 import { loadCaseViewer } from '../../viewer/load.ts';
-import { viewableSeries } from '../../viewer/series.ts';
+import { initialSeries, viewableSeries } from '../../viewer/series.ts';
 
 /** a press longer ago than this was not the start of a click: its case is asked for again */
 const FRESH_MS = 2_000;
@@ -38,12 +38,12 @@ function fetchCase(caseId: string): Promise<CaseDetailDto> {
 }
 
 /**
- * The viewer opens on the first series' first image: its download and the image loader start as soon as the case
+ * The viewer opens on the first series' first image (of the exam's own modality, see initialSeries): its download and the image loader start as soon as the case
  * arrives, before the page renders and while the viewer's code may still be loading. Returns the case, to sit in
  * the loading chain.
  */
 function prefetchFirstImage(kase: CaseDetailDto): CaseDetailDto {
-  const first = viewableSeries(kase.studies)[0]?.instances[0];
+  const first = initialSeries(viewableSeries(kase.studies))?.instances[0];
   if (first) {
     prefetchInstance(instanceFileUrl(first.id));
     void loadCaseViewer().then((viewer) => viewer.startImageLoader(kase));
