@@ -92,8 +92,7 @@ export function dicomPatientsDiffer(a: DicomPatient, b: DicomPatient): boolean {
 }
 
 /** How a DICOM patient is named in another group's "other patient" issue. */
-const describe = (p: DicomPatient) =>
-  [p.name && displayPersonName(p.name), p.id, p.birthDate].filter(Boolean).join(' · ') || '?';
+const describe = (p: DicomPatient) => [p.name && displayPersonName(p.name), p.id, p.birthDate].filter(Boolean).join(' · ') || '?';
 
 interface Group {
   patient: DicomPatient;
@@ -135,7 +134,12 @@ export function assessIdentity(patient: RegisteredPatient, rows: readonly Identi
     group.issues = compareWithRegistered(patient, group.patient);
     for (const other of groups) {
       if (other !== group && dicomPatientsDiffer(group.patient, other.patient)) {
-        group.issues.push({ field: 'otherPatient', kind: 'MISMATCH', caseValue: describe(other.patient), dicomValue: describe(group.patient) });
+        group.issues.push({
+          field: 'otherPatient',
+          kind: 'MISMATCH',
+          caseValue: describe(other.patient),
+          dicomValue: describe(group.patient),
+        });
       }
     }
   }
@@ -179,7 +183,11 @@ export async function toCaseIdentityDto(db: Db, assessment: IdentityAssessment):
     patients: assessment.patients.map(({ confirmation, ...p }) => ({
       ...p,
       confirmation: confirmation
-        ? { at: confirmation.at.toISOString(), by: (confirmation.byId && confirmers.get(confirmation.byId)) || null, reason: confirmation.reason }
+        ? {
+            at: confirmation.at.toISOString(),
+            by: (confirmation.byId && confirmers.get(confirmation.byId)) || null,
+            reason: confirmation.reason,
+          }
         : null,
     })),
   };

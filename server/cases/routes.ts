@@ -88,7 +88,7 @@ export const casesRoutes = [
     method: 'post',
     path: '/cases/:id/identity-confirmation',
     summary:
-      "Confirm that the files whose DICOM patient disagrees with the registered one are this patient's (\"same person\"), with a reason; audited",
+      'Confirm that the files whose DICOM patient disagrees with the registered one are this patient\'s ("same person"), with a reason; audited',
     access: TOWNSHIP_ROLES,
     body: identityConfirmationRequestSchema,
     ok: caseAnswer,

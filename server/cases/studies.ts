@@ -30,11 +30,10 @@ export function seriesRole(examKind: ExamKind, series: Pick<SeriesRow, 'modality
 }
 
 /** A case's studies as the API shows them, with the identity verdict on its files. */
-export function caseStudies(kase: {
-  examKind: string;
-  patient: RegisteredPatient;
-  studies: StudyRow[];
-}): { studies: StudyDto[]; identity: IdentityAssessment } {
+export function caseStudies(kase: { examKind: string; patient: RegisteredPatient; studies: StudyRow[] }): {
+  studies: StudyDto[];
+  identity: IdentityAssessment;
+} {
   const identity = assessIdentity(
     kase.patient,
     kase.studies.flatMap((s) => s.series.flatMap((se) => se.instances)),

@@ -27,11 +27,7 @@ export interface NormalisedName {
 
 /** Width (full-width Ｚｈａｎｇ, ideographic space), tone marks (zhāng → zhang) and case folded away. */
 function fold(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .normalize('NFKC')
-    .toLowerCase();
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFKC').toLowerCase();
 }
 
 function normalise(text: string, split: RegExp): NormalisedName | null {

@@ -32,7 +32,10 @@ export async function removeFiles(ctx: AppContext, actor: Actor, caseId: string,
         where: { caseId, id: { in: instanceIds } },
         select: { id: true, sopInstanceUid: true, sha256: true, storageKey: true, seriesId: true, series: { select: { studyId: true } } },
       }),
-      tx.attachment.findMany({ where: { caseId, id: { in: attachmentIds } }, select: { id: true, fileName: true, sha256: true, storageKey: true } }),
+      tx.attachment.findMany({
+        where: { caseId, id: { in: attachmentIds } },
+        select: { id: true, fileName: true, sha256: true, storageKey: true },
+      }),
     ]);
     // all or nothing: a file of another case (or one already removed) is not this case's to remove
     if (instances.length !== instanceIds.length || attachments.length !== attachmentIds.length) throw notFound('file');

@@ -35,7 +35,10 @@ describe.each(BACKENDS)('patient identity (%s)', (backend) => {
   it('submits a batch of the registered patient as before, however the device writes the name', async () => {
     const id = await zhangSanCase();
     const up = await tech1.upload(id, [
-      { name: 'a.dcm', data: ct({ ...utf8('Zhang^San=张^三'), patientId: ZHANG_SAN, patientSex: 'M', patientBirthDate: '19900307' }).bytes },
+      {
+        name: 'a.dcm',
+        data: ct({ ...utf8('Zhang^San=张^三'), patientId: ZHANG_SAN, patientSex: 'M', patientBirthDate: '19900307' }).bytes,
+      },
       { name: 'b.dcm', data: ct({ ...utf8('张^三'), patientId: ZHANG_SAN }).bytes },
     ]);
     expect(up.body.accepted.map((a: { warnings: string[] }) => a.warnings)).toEqual([[], []]);
@@ -80,12 +83,17 @@ describe.each(BACKENDS)('patient identity (%s)', (backend) => {
     expect(kase.identity.state).toBe('CONFIRMED');
     expect(kase.identity.patients.every((p) => p.confirmation?.reason === '患者改名，身份证已换发')).toBe(true);
     expect(kase.identity.patients[0]!.confirmation!.by?.displayName).toBe('王技师');
-    expect((await tech1.post(`/api/cases/${id}/identity-confirmation`, { reason: '再次确认' })).body.error.code).toBe('NO_IDENTITY_MISMATCH');
+    expect((await tech1.post(`/api/cases/${id}/identity-confirmation`, { reason: '再次确认' })).body.error.code).toBe(
+      'NO_IDENTITY_MISMATCH',
+    );
 
     const history = (await tech1.get(`/api/cases/${id}/history`)).body as CaseHistoryEntryDto[];
     const confirmations = history.filter((e) => e.action === 'case.identity_confirmed');
     expect(confirmations).toHaveLength(1);
-    expect(confirmations[0]).toMatchObject({ actor: { displayName: '王技师' }, details: { reason: '患者改名，身份证已换发', instances: 2 } });
+    expect(confirmations[0]).toMatchObject({
+      actor: { displayName: '王技师' },
+      details: { reason: '患者改名，身份证已换发', instances: 2 },
+    });
 
     expect((await tech1.post(`/api/cases/${id}/submit`)).status).toBe(200);
   });

@@ -61,7 +61,9 @@ describe.each(BACKENDS)('removing files (%s)', (backend) => {
 
     // already gone, another township's, a file of another case: refused, nothing removed
     expect((await tech1.post(`/api/cases/${id}/files/remove`, { instanceIds: [first!.id] })).status).toBe(404);
-    expect((await tech2.post(`/api/cases/${id}/files/remove`, { instanceIds: [after.studies[0]!.series[0]!.instances[0]!.id] })).status).toBe(404);
+    expect(
+      (await tech2.post(`/api/cases/${id}/files/remove`, { instanceIds: [after.studies[0]!.series[0]!.instances[0]!.id] })).status,
+    ).toBe(404);
     expect((await tech1.post(`/api/cases/${id}/files/remove`, {})).status).toBe(400);
 
     const history = (await tech1.get(`/api/cases/${id}/history`)).body as CaseHistoryEntryDto[];

@@ -46,7 +46,9 @@ describe('the verdict on a case’s files', () => {
   const nationalId = makeNationalId('110101', '1990-03-07', 451);
   const patient: RegisteredPatient = { id: 'p1', name: '张三', sex: 'M', birthDate: '1990-03-07', nationalId };
   let n = 0;
-  const row = (dicom: Partial<Pick<IdentityRow, 'dicomPatientName' | 'dicomPatientId' | 'dicomPatientSex' | 'dicomBirthDate'>>): IdentityRow => ({
+  const row = (
+    dicom: Partial<Pick<IdentityRow, 'dicomPatientName' | 'dicomPatientId' | 'dicomPatientSex' | 'dicomBirthDate'>>,
+  ): IdentityRow => ({
     id: `i${++n}`,
     dicomPatientName: null,
     dicomPatientId: null,
@@ -97,7 +99,12 @@ describe('the verdict on a case’s files', () => {
       [2, 'MISMATCH', 'WANG WU · CT2'],
       [1, 'MISMATCH', 'ZHANG SAN · CT1'],
     ]);
-    const confirmed = rows.map((r) => ({ ...r, identityConfirmedAt: new Date(), identityConfirmedById: 'u1', identityConfirmReason: '同一人' }));
+    const confirmed = rows.map((r) => ({
+      ...r,
+      identityConfirmedAt: new Date(),
+      identityConfirmedById: 'u1',
+      identityConfirmReason: '同一人',
+    }));
     expect(assessIdentity(patient, confirmed).state).toBe('CONFIRMED');
     expect(assessIdentity(patient, rows.slice(0, 2)).state).toBe('UNCOMPARABLE');
   });
