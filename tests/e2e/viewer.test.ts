@@ -144,8 +144,18 @@ describe('image viewer in Chromium', () => {
     const first = syntheticCt({ rows: SIZE, columns: SIZE, instanceNumber: 1, patientName: 'WANG^XIAOMING' });
     const slices = [
       first,
-      syntheticCt({ rows: SIZE, columns: SIZE, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 300 }),
-      syntheticCt({ rows: SIZE, columns: SIZE, instanceNumber: 3, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 600 }),
+      // one patient's slices (two names in one series would be held back by the identity check)
+      ...[2, 3].map((n) =>
+        syntheticCt({
+          rows: SIZE,
+          columns: SIZE,
+          instanceNumber: n,
+          studyUid: first.studyUid,
+          seriesUid: first.seriesUid,
+          seed: 300 * (n - 1),
+          patientName: 'WANG^XIAOMING',
+        }),
+      ),
     ];
     // uploaded out of order: the viewer sorts by Instance Number
     const caseId = await submittedCase(
