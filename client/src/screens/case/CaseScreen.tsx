@@ -18,7 +18,7 @@ import { CaseFiles } from './CaseFiles.tsx';
 import { CaseHistory } from './CaseHistory.tsx';
 import { CaseMedia } from './CaseMedia.tsx';
 import { ClaimPanel } from './ClaimPanel.tsx';
-import { IdentityCheck } from './IdentityCheck.tsx';
+import { IdentityBadge, IdentityCheck } from './IdentityCheck.tsx';
 import { loadCase } from './load-case.ts';
 import { Priors } from './Priors.tsx';
 import { QualityReturnInfo } from './QualityReturnInfo.tsx';
@@ -89,6 +89,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         </h1>
         <StatusBadge status={kase.status} data-testid="case-status" />
         <PriorityBadge priority={kase.priority} />
+        <IdentityBadge kase={kase} />
         <span className="muted" data-testid="accession-number">
           {t('case.accessionNumber', { number: kase.accessionNumber })}
         </span>

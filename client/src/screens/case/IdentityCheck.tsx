@@ -1,6 +1,6 @@
-// Do the DICOM files belong to the registered patient? Shown above everything else, so that a wrong-patient upload
-// is seen before the case is sent: each DICOM patient of the case with what disagrees, and for the technician the
-// way out of a block: confirm "same person" with a reason (or remove the files, under 文件).
+// Do the DICOM files belong to the registered patient? A mismatch is shown above everything else, so that a
+// wrong-patient upload is seen before the case is sent: each DICOM patient of the case with what disagrees, and for
+// the technician the way out of the block: confirm "same person" with a reason (or remove the files, under 文件).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto, DicomPatientIdentity, IdentityIssue } from '../../../../shared/api.ts';
@@ -10,27 +10,33 @@ import { api } from '../../api/teledx.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { useIsTownship } from '../../session.ts';
 
-const TITLE = {
-  MISMATCH: 'identity.mismatchTitle',
-  UNCOMPARABLE: 'identity.uncomparableTitle',
-  CONFIRMED: 'identity.confirmedTitle',
-} as const;
+/**
+ * A name that could not be compared (devices often write pinyin only) or files already confirmed: a badge beside
+ * the case's title, its particulars on hover, so that the everyday warning does not push the images down.
+ */
+export function IdentityBadge({ kase }: { kase: CaseDetailDto }) {
+  const { t } = useTranslation();
+  const { state } = kase.identity;
+  if (state !== 'UNCOMPARABLE' && state !== 'CONFIRMED') return null;
+  const title = state === 'UNCOMPARABLE' ? t('identity.uncomparableTitle') : t('identity.confirmedTitle');
+  return (
+    <span className="badge badge-warn" data-testid="identity-check" data-state={state} title={title}>
+      {t(`identityState.${state}`)}
+    </span>
+  );
+}
 
+/** Files of another patient: shown above everything else, with the technician's way out. */
 export function IdentityCheck({ kase, onChanged }: { kase: CaseDetailDto; onChanged: (kase: CaseDetailDto) => void }) {
   const { t } = useTranslation();
   const isTownship = useIsTownship();
   const { state, patients } = kase.identity;
-  if (state === 'MATCH') return null;
+  if (state !== 'MISMATCH') return null;
   const shown = patients.filter((p) => p.issues.length > 0);
-  const canConfirm = isTownship && state === 'MISMATCH' && UPLOADABLE_STATUSES.includes(kase.status);
+  const canConfirm = isTownship && UPLOADABLE_STATUSES.includes(kase.status);
   return (
-    <div
-      className={state === 'MISMATCH' ? 'mismatch-warning' : 'identity-note'}
-      role="alert"
-      data-testid="identity-check"
-      data-state={state}
-    >
-      <strong>⚠ {t(TITLE[state])}</strong>
+    <div className="mismatch-warning" role="alert" data-testid="identity-check" data-state={state}>
+      <strong>⚠ {t('identity.mismatchTitle')}</strong>
       <ul>
         {shown.map((p, i) => (
           <PatientIssues key={i} patient={p} />
