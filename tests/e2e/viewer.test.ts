@@ -123,11 +123,13 @@ describe('image viewer in Chromium', () => {
     await server?.close();
   });
 
-  async function submittedCase(examKind: string, files: { name: string; data: Uint8Array }[]): Promise<string> {
+  /** `samePatient`: the files name different DICOM patients (synthetic and corpus files), confirmed with this reason */
+  async function submittedCase(examKind: string, files: { name: string; data: Uint8Array }[], samePatient?: string): Promise<string> {
     const tech = await server.login('tech1');
     const id = (await tech.post('/api/cases', { patient: { name: '王小明' }, examKind, bodyPart: '胸部' })).body.id as string;
     const upload = await tech.upload(id, files);
     expect(upload.body.rejected).toEqual([]);
+    if (samePatient) expect((await tech.post(`/api/cases/${id}/identity-confirmation`, { reason: samePatient })).status).toBe(200);
     expect((await tech.post(`/api/cases/${id}/submit`)).status).toBe(200);
     return id;
   }
@@ -440,7 +442,7 @@ describe('image viewer in Chromium', () => {
     ];
     const files = [...firstSeries, ...second].map((s, i) => ({ name: `IM${i}.dcm`, data: s.bytes }));
     // a third series (an MR study: an exam of kind "other" takes both) that the decoder cannot read
-    const caseId = await submittedCase('OTHER', [...files, { name: 'part2.dcm', data: await undecodableFile(4) }]);
+    const caseId = await submittedCase('OTHER', [...files, { name: 'part2.dcm', data: await undecodableFile(4) }], '测试样例');
     const ids = await instanceIdsByUid(server, caseId);
     let requested: string[] = [];
     const { page, viewer } = await openViewer(caseId, (p) => (requested = recordFileRequests(p)));
