@@ -171,6 +171,69 @@ export const caseSummaryDtoSchema = z.strictObject({
 });
 export type CaseSummaryDto = z.infer<typeof caseSummaryDtoSchema>;
 
+// ---- patient identity: do the files belong to the registered patient? (server/cases/identity.ts) ----
+
+/**
+ * One file's verdict. MATCH: nothing contradicts the registered patient; UNCOMPARABLE: nothing contradicts, but
+ * the name could not be compared (a romanised-only DICOM name against 张三); MISMATCH: the file names another
+ * person (or the case holds files of two DICOM patients), which blocks submission; CONFIRMED: such a file, which
+ * the technician confirmed as the same person.
+ */
+export const IDENTITY_STATES = ['MATCH', 'UNCOMPARABLE', 'MISMATCH', 'CONFIRMED'] as const;
+export type IdentityState = (typeof IDENTITY_STATES)[number];
+export const identityStateSchema = z.enum(IDENTITY_STATES);
+
+export const identityIssueSchema = z.strictObject({
+  /** otherPatient: another DICOM patient in the same case contradicts this one (caseValue: that one) */
+  field: z.enum(['name', 'patientId', 'birthDate', 'sex', 'otherPatient']),
+  /** UNCOMPARABLE only for the name: a warning, not a block */
+  kind: z.enum(['MISMATCH', 'UNCOMPARABLE']),
+  caseValue: z.string(),
+  dicomValue: z.string(),
+});
+export type IdentityIssue = z.infer<typeof identityIssueSchema>;
+
+/** The files of one DICOM patient (one set of name, ID, sex and birth date) in the case. */
+export const dicomPatientIdentitySchema = z.strictObject({
+  name: z.string().nullable(),
+  id: z.string().nullable(),
+  sex: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  instanceCount: z.number().int(),
+  state: identityStateSchema,
+  issues: z.array(identityIssueSchema),
+  /** the latest confirmation of these files as the registered patient */
+  confirmation: z.strictObject({ at: isoDateTime, by: personRefSchema.nullable(), reason: z.string() }).nullable(),
+});
+export type DicomPatientIdentity = z.infer<typeof dicomPatientIdentitySchema>;
+
+export const caseIdentityDtoSchema = z.strictObject({
+  /** the worst of the files' states (MISMATCH > CONFIRMED > UNCOMPARABLE > MATCH); MATCH for a case without DICOM */
+  state: identityStateSchema,
+  patients: z.array(dicomPatientIdentitySchema),
+});
+export type CaseIdentityDto = z.infer<typeof caseIdentityDtoSchema>;
+
+/** POST /api/cases/:id/identity-confirmation: the mismatching files are the registered patient's after all. */
+export const identityConfirmationRequestSchema = z.object({ reason: safeText().trim().min(2).max(500) });
+
+/** POST /api/cases/:id/files/remove: files taken out of a DRAFT or RETURNED case (a wrong patient's, a bad retake). */
+export const removeFilesRequestSchema = z
+  .object({
+    instanceIds: z.array(idText()).max(10_000).default([]),
+    attachmentIds: z.array(idText()).max(1000).default([]),
+    reason: safeText().trim().max(500).optional(),
+  })
+  .refine((r) => r.instanceIds.length + r.attachmentIds.length > 0, 'name at least one file');
+export type RemoveFilesRequest = z.input<typeof removeFilesRequestSchema>;
+
+/**
+ * What a series is in its exam: PRIMARY (the exam's own modality), SECONDARY_CAPTURE (a screenshot, a scanned
+ * page: SC SOP classes) or OTHER_MODALITY (e.g. an SR or a PR beside a CT). The viewer never opens the latter first.
+ */
+export const SERIES_ROLES = ['PRIMARY', 'SECONDARY_CAPTURE', 'OTHER_MODALITY'] as const;
+export type SeriesRole = (typeof SERIES_ROLES)[number];
+
 export const instanceDtoSchema = z.strictObject({
   id: z.string(),
   sopInstanceUid: z.string(),
@@ -182,6 +245,7 @@ export const instanceDtoSchema = z.strictObject({
   frames: z.number().int().nullable(),
   byteSize: z.number().int(),
   sha256: z.string(),
+  identity: identityStateSchema,
 });
 export type InstanceDto = z.infer<typeof instanceDtoSchema>;
 
@@ -192,6 +256,7 @@ export const seriesDtoSchema = z.strictObject({
   seriesNumber: z.number().int().nullable(),
   seriesDescription: z.string().nullable(),
   bodyPart: z.string().nullable(),
+  role: z.enum(SERIES_ROLES),
   instances: z.array(instanceDtoSchema),
 });
 export type SeriesDto = z.infer<typeof seriesDtoSchema>;
@@ -292,6 +357,8 @@ export const caseDetailDtoSchema = z.strictObject({
   clinicalQuestion: z.string().nullable(),
   createdBy: personRefSchema,
   studies: z.array(studyDtoSchema),
+  /** whether the DICOM files name the registered patient; a MISMATCH blocks submission until confirmed or removed */
+  identity: caseIdentityDtoSchema,
   attachments: z.array(attachmentDtoSchema),
   /** the automatic analysis of each ECG file of the case (DICOM waveform or HL7 aECG), oldest first */
   ecg: z.array(ecgAnalysisDtoSchema),
@@ -381,6 +448,8 @@ export type CaseHistoryAction =
   | 'case.his_delivered'
   | 'case.priors_viewed'
   | 'case.prior_files_viewed'
+  | 'case.identity_confirmed'
+  | 'case.files_removed'
   | `consultation.${ConsultationEvent | 'request' | 'join' | 'leave' | 'opinion'}`;
 
 /** One act in a case's audit trail (GET /api/cases/:id/history), oldest first. */
@@ -392,6 +461,8 @@ export const caseHistoryEntryDtoSchema = z.strictObject({
   actor: auditActor,
   /** the act's particulars as recorded (file counts, the state moved from and to, a reason, …) */
   details: auditDetails,
+  /** repeated looks (priors listed, prior files opened) by the same person folded into this entry: how many, and the last */
+  repeated: z.strictObject({ count: z.number().int(), lastAt: isoDateTime }).nullable(),
 });
 export type CaseHistoryEntryDto = z.infer<typeof caseHistoryEntryDtoSchema>;
 

@@ -1,12 +1,13 @@
 // A case's audit trail as its readers see it: every act recorded on the case (created, files, moves through the
 // state machine, escalations, priors viewed, acknowledgements) and on the consultations about it that the reader
-// may see, oldest first, with who did it. The trail itself is written by the modules that act (recordAudit).
+// may see, oldest first, with who did it; repeated looks folded into one entry. The trail itself is written by the modules that act (recordAudit).
 import type { CaseHistoryEntryDto } from '../../shared/api.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
 import { consultationScope } from '../consult/access.ts';
 import type { Db } from '../db/client.ts';
 import { notFound } from '../http/errors.ts';
+import { PRIOR_FILES_VIEWED, PRIORS_LISTED } from '../cases/priors.ts';
 import { actorsOf, detailsOf } from './people.ts';
 
 /** more than any case gathers in its life; a bound on a request's size, not a page */
@@ -33,10 +34,42 @@ export async function caseHistory(db: Db, actor: Actor, caseId: string): Promise
   });
   events.reverse();
   const actors = await actorsOf(db, events);
-  return events.map((e) => ({
-    at: e.at.toISOString(),
-    action: e.action,
-    actor: (e.actorId && actors.get(e.actorId)) || null,
-    details: detailsOf(e.details),
-  }));
+  return foldRepeatedLooks(
+    events.map((e) => ({
+      at: e.at.toISOString(),
+      action: e.action,
+      actor: (e.actorId && actors.get(e.actorId)) || null,
+      details: detailsOf(e.details),
+      repeated: null,
+    })),
+  );
+}
+
+/** Acts that only look (a reader opening the priors again and again): folded, so that the acts that change stand out. */
+const LOOKS: ReadonlySet<string> = new Set([PRIORS_LISTED, PRIOR_FILES_VIEWED]);
+
+/**
+ * "Viewed 5 times, 09:10–09:40" instead of five lines: a look by someone who already looked in the same way since
+ * the last act that changed the case joins the first such entry (its count and last time); the entry keeps the
+ * first look's details. Any other act closes the open runs, so the trail still reads in order.
+ */
+export function foldRepeatedLooks(entries: CaseHistoryEntryDto[]): CaseHistoryEntryDto[] {
+  const out: CaseHistoryEntryDto[] = [];
+  let open = new Map<string, CaseHistoryEntryDto>();
+  for (const entry of entries) {
+    if (!LOOKS.has(entry.action)) {
+      open = new Map();
+      out.push(entry);
+      continue;
+    }
+    const key = `${entry.action} ${entry.actor?.id ?? ''}`;
+    const first = open.get(key);
+    if (first) {
+      first.repeated = { count: (first.repeated?.count ?? 1) + 1, lastAt: entry.at };
+    } else {
+      open.set(key, entry);
+      out.push(entry);
+    }
+  }
+  return out;
 }

@@ -5,7 +5,8 @@ import type { CaseDetailDto, CaseSummaryDto, Laterality, VisitKind } from '../..
 import type { AttachmentKind, Sex } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
-import { studiesInclude, toStudyDto } from '../cases/studies.ts';
+import { toCaseIdentityDto } from '../cases/identity.ts';
+import { caseStudies, studiesInclude } from '../cases/studies.ts';
 import { consultationScope } from '../consult/access.ts';
 import { consultationInclude, toConsultationDto } from '../consult/dto.ts';
 import type { Prisma } from '../db/client.ts';
@@ -43,6 +44,7 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
     },
   });
   if (!row) throw notFound('case');
+  const { studies, identity } = caseStudies(row);
   return {
     ...toSummary(row, config.sla),
     patient: {
@@ -87,7 +89,8 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       byteSize: Number(a.byteSize),
       sha256: a.sha256,
     })),
-    studies: row.studies.map(toStudyDto),
+    studies,
+    identity: await toCaseIdentityDto(db, identity),
     ecg: row.ecgAnalyses.map(toEcgAnalysisDto),
     consultations: row.consultations.map(toConsultationDto),
   };

@@ -21,7 +21,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma } from '../db/client.ts';
 import { notFound } from '../http/errors.ts';
 import { caseScope, centreScope } from './access.ts';
-import { studiesInclude, toStudyDto } from './studies.ts';
+import { caseStudies, studiesInclude } from './studies.ts';
 
 const SENT_FOR_READING: Prisma.CaseWhereInput = { status: { notIn: ['DRAFT', 'CANCELLED'] satisfies CaseStatus[] } };
 
@@ -61,6 +61,7 @@ export async function listPriors(db: Db, actor: Actor, caseId: string, ip?: stri
     where: visible,
     include: {
       originOrg: true,
+      patient: true,
       studies: studiesInclude,
       reports: { where: { status: 'SIGNED' }, include: { signedBy: { select: { displayName: true } } } },
     },
@@ -88,7 +89,7 @@ export async function listPriors(db: Db, actor: Actor, caseId: string, ip?: stri
       submittedAt: row.submittedAt?.toISOString() ?? null,
       status: row.status as CaseStatus,
       originOrg: { id: row.originOrg.id, name: row.originOrg.name },
-      studies: row.studies.map(toStudyDto),
+      studies: caseStudies(row).studies,
       report: report
         ? { impression: report.impression, signedAt: report.signedAt?.toISOString() ?? null, signedBy: report.signedBy }
         : null,

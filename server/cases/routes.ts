@@ -7,6 +7,7 @@ import {
   caseListQuerySchema,
   caseSummaryDtoSchema,
   createCaseRequestSchema,
+  identityConfirmationRequestSchema,
   patientMatchDtoSchema,
   patientSearchQuerySchema,
   priorCaseDtoSchema,
@@ -17,6 +18,7 @@ import { notFound } from '../http/errors.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { townshipWriteScope } from './access.ts';
 import { prepareSubmission } from '../routing/service.ts';
+import { confirmIdentity } from './identity.ts';
 import { transitionCase, type TransitionRequest } from './lifecycle.ts';
 import { listPriors } from './priors.ts';
 import { getCase, listCases } from '../case-views/case-detail.ts';
@@ -93,6 +95,22 @@ export const casesRoutes = [
     ok: { status: 200, description: 'the case, status SUBMITTED', schema: caseDetailDtoSchema },
     errors: [409],
     handle: (input) => township(input, 'submit', (tx, current) => prepareSubmission(tx, current.id)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/identity-confirmation',
+    summary:
+      'Confirm that the files whose DICOM patient disagrees with the registered one are this patient\'s ("same person"), with a reason; audited',
+    access: TOWNSHIP_ROLES,
+    body: identityConfirmationRequestSchema,
+    ok: caseAnswer,
+    errors: [409],
+    handle: async ({ ctx, actor, params, body, ip }) => {
+      const scope = townshipWriteScope(actor);
+      if (!scope) throw notFound('case');
+      await confirmIdentity(ctx.db, actor, params.id!, scope, body.reason, ip);
+      return getCase(ctx, actor, params.id!);
+    },
   }),
   route({
     method: 'post',

@@ -27,31 +27,3 @@ function hasNonAscii(bytes: Uint8Array): boolean {
   for (const b of bytes) if (b > 0x7f) return true;
   return false;
 }
-
-/**
- * A person name for display. PN values have up to three component groups separated by '=':
- * alphabetic (often pinyin), ideographic (汉字) and phonetic. Chinese systems write e.g. "Zhang^San=张三".
- * The ideographic group wins when present, since that is how the patient writes their name.
- */
-export function displayPersonName(pn: string): string {
-  const [alphabetic = '', ideographic = ''] = pn.split('=');
-  const group = ideographic.trim() || alphabetic.trim();
-  // family^given^middle^prefix^suffix: Chinese names are written family name first with no space.
-  const parts = group
-    .split('^')
-    .map((p) => p.trim())
-    .filter(Boolean);
-  return parts.join(/[\u3400-\u9fff]/.test(group) ? '' : ' ');
-}
-
-/** All the ways a PN value may be written, normalised for comparison with a typed name. */
-export function personNameVariants(pn: string): string[] {
-  return pn
-    .split('=')
-    .map((g) => normaliseName(g.split('^').join('')))
-    .filter(Boolean);
-}
-
-export function normaliseName(name: string): string {
-  return name.replace(/[\s^·.,]/g, '').toLowerCase();
-}

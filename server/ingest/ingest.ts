@@ -11,11 +11,11 @@ import type { StagedBlob } from '../../storage/blob-store.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { townshipWriteScope } from '../cases/access.ts';
+import { assessIdentity, compareWithRegistered, type IdentityRow } from '../cases/identity.ts';
 import type { AppContext } from '../context.ts';
 import { retryOnUniqueViolation, type Prisma, type Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { analyseNewEcgFiles } from '../ecg/analyses.ts';
-import { displayPersonName, normaliseName, personNameVariants } from './charset.ts';
 import { classifyFile, reject, type Classified } from './classify.ts';
 import type { DicomHeader } from './dicom-header.ts';
 
@@ -204,16 +204,18 @@ async function indexBatch(
 }
 
 async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], stored: Map<ReceivedFile, string>): Promise<AcceptedFile[]> {
-  const studyIds = new Map<string, { id: string; mismatch: DemographicsMismatch[] }>();
+  const studyIds = new Map<string, { id: string }>();
   const seriesIds = new Map<string, string>();
   const rows: Prisma.InstanceCreateManyInput[] = [];
   const warnings: string[][] = [];
   const patientFill: { sex?: string; birthDate?: string } = {};
 
-  // The first sight in this batch of a study (found or created): its demographics are compared and may fill blanks.
-  const seeStudy = (header: DicomHeader, id: string, mismatch = compareDemographics(kase.patient, header.patient)) => {
-    const study = { id, mismatch };
+  // The first sight in this batch of a study (found or created): its demographics may fill blanks, unless they
+  // contradict the registered patient (a wrong patient's file must not make the right patient's files disagree).
+  const seeStudy = (header: DicomHeader, id: string) => {
+    const study = { id };
     studyIds.set(header.studyInstanceUid, study);
+    if (compareDemographics(kase.patient, header.patient).length > 0) return study;
     if (kase.patient.sex === 'U' && (header.patient.sex === 'M' || header.patient.sex === 'F')) patientFill.sex = header.patient.sex;
     if (!kase.patient.birthDate && header.patient.birthDate) patientFill.birthDate = header.patient.birthDate;
     return study;
@@ -258,7 +260,7 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
           },
           select: { id: true },
         }));
-      study = seeStudy(header, row.id, mismatch);
+      study = seeStudy(header, row.id);
     }
     if (!seriesId) {
       const row =
@@ -293,9 +295,13 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
       byteSize: BigInt(file.staged.size),
       sha256: file.staged.sha256,
       storageKey: stored.get(file)!,
+      dicomPatientName: header.patient.name ?? null,
+      dicomPatientId: header.patient.id ?? null,
+      dicomPatientSex: header.patient.sex ?? null,
+      dicomBirthDate: header.patient.birthDate ?? null,
     });
-    warnings.push(study.mismatch.map((m) => `DICOM patient ${m.field} "${m.dicomValue}" differs from the case's "${m.caseValue}"`));
   }
+  warnings.push(...identityWarnings(kase.patient, rows));
   // One statement for the whole batch: per-row inserts dominated the cost of a 10-file request.
   const created = rows.length ? await tx.instance.createManyAndReturn({ data: rows, select: { id: true, sopInstanceUid: true } }) : [];
   const idOf = new Map(created.map((c) => [c.sopInstanceUid, c.id]));
@@ -345,31 +351,45 @@ async function indexAttachments(
 }
 
 /**
- * Differences between what the township registered and what the device wrote. Reported, never merged:
- * a mismatch may mean the wrong patient was selected on the modality. Names are compared only when both are
- * in the same script (a pinyin-only DICOM name cannot confirm or refute 张三).
+ * Differences between what the township registered and what the device wrote, per study (the study's first file).
+ * Reported, never merged: a mismatch may mean the wrong patient was selected on the modality. The identity check
+ * proper (cases/identity.ts) judges every file; this is its record on the study.
  */
-export function compareDemographics(
-  patient: { name: string; sex: string; birthDate: string | null },
-  dicom: DicomHeader['patient'],
-): DemographicsMismatch[] {
-  const out: DemographicsMismatch[] = [];
-  if (dicom.name) {
-    const typed = normaliseName(patient.name);
-    const variants = personNameVariants(dicom.name);
-    const cjk = (s: string) => /[\u3400-\u9fff]/.test(s);
-    const comparable = variants.filter((v) => cjk(v) === cjk(typed));
-    if (comparable.length > 0 && !comparable.includes(typed)) {
-      out.push({ field: 'name', caseValue: patient.name, dicomValue: displayPersonName(dicom.name) });
-    }
-  }
-  if (dicom.sex && ['M', 'F'].includes(dicom.sex) && ['M', 'F'].includes(patient.sex) && dicom.sex !== patient.sex) {
-    out.push({ field: 'sex', caseValue: patient.sex, dicomValue: dicom.sex });
-  }
-  if (dicom.birthDate && patient.birthDate && dicom.birthDate !== patient.birthDate) {
-    out.push({ field: 'birthDate', caseValue: patient.birthDate, dicomValue: dicom.birthDate });
-  }
-  return out;
+export function compareDemographics(patient: WritableCase['patient'], dicom: DicomHeader['patient']): DemographicsMismatch[] {
+  const dicomPatient = { name: dicom.name ?? null, id: dicom.id ?? null, sex: dicom.sex ?? null, birthDate: dicom.birthDate ?? null };
+  return compareWithRegistered(patient, dicomPatient).flatMap((issue) =>
+    issue.kind === 'MISMATCH' && (issue.field === 'name' || issue.field === 'sex' || issue.field === 'birthDate')
+      ? [{ field: issue.field, caseValue: issue.caseValue, dicomValue: issue.dicomValue }]
+      : [],
+  );
+}
+
+/**
+ * The upload's word on each new file: what contradicts the registered patient, and files of this batch that name
+ * another DICOM patient than their neighbours. The case page shows the verdict over all the case's files.
+ */
+function identityWarnings(patient: WritableCase['patient'], rows: readonly Prisma.InstanceCreateManyInput[]): string[][] {
+  const identityRows: IdentityRow[] = rows.map((row, i) => ({
+    id: String(i),
+    dicomPatientName: row.dicomPatientName ?? null,
+    dicomPatientId: row.dicomPatientId ?? null,
+    dicomPatientSex: row.dicomPatientSex ?? null,
+    dicomBirthDate: row.dicomBirthDate ?? null,
+    identityConfirmedAt: null,
+    identityConfirmedById: null,
+    identityConfirmReason: null,
+  }));
+  const { issuesByInstance } = assessIdentity(patient, identityRows);
+  return identityRows.map((row) =>
+    issuesByInstance
+      .get(row.id)!
+      .filter((issue) => issue.kind === 'MISMATCH')
+      .map((issue) =>
+        issue.field === 'otherPatient'
+          ? `DICOM patient "${issue.dicomValue}" differs from another file's "${issue.caseValue}"`
+          : `DICOM patient ${issue.field} "${issue.dicomValue}" differs from the case's "${issue.caseValue}"`,
+      ),
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import type { StagedBlob } from '../../storage/blob-store.ts';
 import type { Actor } from '../auth/actor.ts';
 import { createArrivedCase, type Arrival } from '../cases/service.ts';
 import type { AppContext } from '../context.ts';
-import { displayPersonName } from './charset.ts';
+import { displayPersonName } from '../dicom/person-name.ts';
 import { MAX_INFLATED_BYTES, readDicomHeader, type DicomHeader } from './dicom-header.ts';
 import { ingestFiles } from './ingest.ts';
 

@@ -1,9 +1,11 @@
-// POST /api/cases/:id/files: multipart field `files`, any number of them.
-import { uploadResponseSchema } from '../../shared/api.ts';
+// POST /api/cases/:id/files: multipart field `files`, any number of them; POST /api/cases/:id/files/remove.
+import { caseDetailDtoSchema, removeFilesRequestSchema, uploadResponseSchema } from '../../shared/api.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import { badRequest, HttpError } from '../http/errors.ts';
 import { route } from '../http/route-spec.ts';
+import { getCase } from '../case-views/case-detail.ts';
 import { batchStatus, ingestFiles } from './ingest.ts';
+import { removeFiles } from './remove-files.ts';
 
 export { batchStatus };
 import { receiveFiles } from './multipart.ts';
@@ -29,6 +31,20 @@ export const ingestRoutes = [
       if (files.length === 0) throw badRequest('no files in the multipart field "files"');
       const result = await ingestFiles(ctx, actor, params.id!, files, ip);
       res.status(batchStatus(result)).json(result);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/files/remove',
+    summary:
+      'Take files out of a DRAFT or RETURNED case (instances, attachments): gone for every reader, the removal audited; emptied series and studies go too',
+    access: TOWNSHIP_ROLES,
+    body: removeFilesRequestSchema,
+    ok: { status: 200, description: 'the case without those files', schema: caseDetailDtoSchema },
+    errors: [404, 409],
+    handle: async ({ ctx, actor, params, body, ip }) => {
+      await removeFiles(ctx, actor, params.id!, body, ip);
+      return getCase(ctx, actor, params.id!);
     },
   }),
   route({

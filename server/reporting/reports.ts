@@ -18,7 +18,7 @@ import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { forbidden, HttpError, notFound } from '../http/errors.ts';
 import { centreScope } from '../cases/access.ts';
-import { routeCase } from '../routing/service.ts';
+import { assertReadyToSend, routeCase } from '../routing/service.ts';
 import { queueHisDelivery, type HisOutboxConfig } from '../fhir/outbox-queue.ts';
 import { criticalValueSelect, newCriticalFlag, toCriticalValue } from './critical-values.ts';
 
@@ -170,7 +170,7 @@ export async function returnForQuality(mover: CaseMover, actor: Actor, caseId: s
   });
 }
 
-/** The township sends a returned case again, after uploading the retaken images; it is routed anew. */
+/** The township sends a returned case again, after removing and uploading the retaken images; it is routed anew. */
 export async function resubmit(mover: CaseMover, actor: Actor, caseId: string, ip?: string): Promise<void> {
   const scope = townshipWriteScope(actor);
   if (!scope) throw notFound('case');
@@ -181,7 +181,10 @@ export async function resubmit(mover: CaseMover, actor: Actor, caseId: string, i
     scope,
     ip,
     // a new submission: the SLA clock starts again
-    prepare: async (tx) => ({ ...(await routeCase(tx, caseId)), submittedAt: new Date(), overdueNotifiedAt: null }),
+    prepare: async (tx) => {
+      await assertReadyToSend(tx, caseId);
+      return { ...(await routeCase(tx, caseId)), submittedAt: new Date(), overdueNotifiedAt: null };
+    },
   });
 }
 

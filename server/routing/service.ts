@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
+import { assertIdentityResolved } from '../cases/identity.ts';
 import { pickRule } from './rules.ts';
 
 const include = { centre: true, originOrg: true, _count: { select: { cases: true } } } satisfies Prisma.RoutingRuleInclude;
@@ -72,6 +73,15 @@ async function checkReferences(tx: Tx, input: ReturnType<typeof routingRuleInput
  * the township wants that): at least one file, then the routed centre and rule.
  */
 export async function prepareSubmission(tx: Tx, caseId: string): Promise<{ centreId: string; routingRuleId: string }> {
+  await assertReadyToSend(tx, caseId);
+  return routeCase(tx, caseId);
+}
+
+/**
+ * What a submission and a resubmission (after a return, whose files may have been removed) both need: files, and
+ * none of another patient that the technician has not confirmed (IDENTITY_MISMATCH).
+ */
+export async function assertReadyToSend(tx: Tx, caseId: string): Promise<void> {
   const c = await tx.case.findUniqueOrThrow({
     where: { id: caseId },
     select: { _count: { select: { studies: true, attachments: true } } },
@@ -79,7 +89,7 @@ export async function prepareSubmission(tx: Tx, caseId: string): Promise<{ centr
   if (c._count.studies + c._count.attachments === 0) {
     throw new HttpError(409, 'NO_FILES', 'upload at least one file before submitting');
   }
-  return routeCase(tx, caseId);
+  await assertIdentityResolved(tx, caseId);
 }
 
 export async function routeCase(tx: Tx, caseId: string): Promise<{ centreId: string; routingRuleId: string }> {

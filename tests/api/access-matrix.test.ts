@@ -34,6 +34,7 @@ type Fixture =
   | 'none'
   | 'draft'
   | 'uploaded'
+  | 'foreignPatient'
   | 'submitted'
   | 'claimed'
   | 'drafted'
@@ -70,6 +71,8 @@ const MATRIX: Record<string, Row> = {
   'GET /cases/:id/history': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /cases/:id/priors': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'POST /cases/:id/submit': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/identity-confirmation': { fixture: 'foreignPatient', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/files/remove': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
   'POST /cases/:id/cancel': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
   'POST /cases/:id/files': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
   'GET /uploads/:id/result': { fixture: 'resumable', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
@@ -274,7 +277,17 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
       case 'uploaded': {
         const id = await newCase();
         await upload(id, ctForm());
-        return { params: { id } };
+        return { params: { id }, body: spec.path.endsWith('/files/remove') ? { instanceIds: [await instanceOf(id)] } : undefined };
+      }
+      case 'foreignPatient': {
+        // two DICOM patients in one exam: the identity check waits for the technician
+        const id = await newCase();
+        await upload(id, ctForm());
+        const form = new FormData();
+        const other = syntheticCt({ patientName: 'OTHER^PATIENT', patientId: 'OTHER1', rows: 64, columns: 64 });
+        form.append('files', new Blob([new Uint8Array(other.bytes)]), `other${++ctFiles}.dcm`);
+        await upload(id, form);
+        return { params: { id }, body: { reason: '同一患者' } };
       }
       case 'submitted': {
         const id = await submitted();

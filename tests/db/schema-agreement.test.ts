@@ -49,6 +49,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0013_api_tokens',
         '0014_his_outbox',
         '0015_exam_numbers_requisition',
+        '0016_patient_identity',
         '0018_critical_loop',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
@@ -84,6 +85,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0013_api_tokens',
         '0014_his_outbox',
         '0015_exam_numbers_requisition',
+        '0016_patient_identity',
         '0018_critical_loop',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });

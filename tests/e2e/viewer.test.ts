@@ -123,11 +123,13 @@ describe('image viewer in Chromium', () => {
     await server?.close();
   });
 
-  async function submittedCase(examKind: string, files: { name: string; data: Uint8Array }[]): Promise<string> {
+  /** `samePatient`: the files name different DICOM patients (synthetic and corpus files), confirmed with this reason */
+  async function submittedCase(examKind: string, files: { name: string; data: Uint8Array }[], samePatient?: string): Promise<string> {
     const tech = await server.login('tech1');
     const id = (await tech.post('/api/cases', { patient: { name: '王小明' }, examKind, bodyPart: '胸部' })).body.id as string;
     const upload = await tech.upload(id, files);
     expect(upload.body.rejected).toEqual([]);
+    if (samePatient) expect((await tech.post(`/api/cases/${id}/identity-confirmation`, { reason: samePatient })).status).toBe(200);
     expect((await tech.post(`/api/cases/${id}/submit`)).status).toBe(200);
     return id;
   }
@@ -144,8 +146,18 @@ describe('image viewer in Chromium', () => {
     const first = syntheticCt({ rows: SIZE, columns: SIZE, instanceNumber: 1, patientName: 'WANG^XIAOMING' });
     const slices = [
       first,
-      syntheticCt({ rows: SIZE, columns: SIZE, instanceNumber: 2, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 300 }),
-      syntheticCt({ rows: SIZE, columns: SIZE, instanceNumber: 3, studyUid: first.studyUid, seriesUid: first.seriesUid, seed: 600 }),
+      // one patient's slices (two names in one series would be held back by the identity check)
+      ...[2, 3].map((n) =>
+        syntheticCt({
+          rows: SIZE,
+          columns: SIZE,
+          instanceNumber: n,
+          studyUid: first.studyUid,
+          seriesUid: first.seriesUid,
+          seed: 300 * (n - 1),
+          patientName: 'WANG^XIAOMING',
+        }),
+      ),
     ];
     // uploaded out of order: the viewer sorts by Instance Number
     const caseId = await submittedCase(
@@ -430,7 +442,7 @@ describe('image viewer in Chromium', () => {
     ];
     const files = [...firstSeries, ...second].map((s, i) => ({ name: `IM${i}.dcm`, data: s.bytes }));
     // a third series (an MR study: an exam of kind "other" takes both) that the decoder cannot read
-    const caseId = await submittedCase('OTHER', [...files, { name: 'part2.dcm', data: await undecodableFile(4) }]);
+    const caseId = await submittedCase('OTHER', [...files, { name: 'part2.dcm', data: await undecodableFile(4) }], '测试样例');
     const ids = await instanceIdsByUid(server, caseId);
     let requested: string[] = [];
     const { page, viewer } = await openViewer(caseId, (p) => (requested = recordFileRequests(p)));

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { REJECTION_CODES } from '../../shared/api.ts';
 import { decodeEcg, sniffEcgKind } from '../../server/ecg/decode.ts';
 import { measureEcg } from '../../server/ecg/measure.ts';
+import { compareWithRegistered, dicomPatientsDiffer } from '../../server/cases/identity.ts';
 import { classifyFile } from '../../server/ingest/classify.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { stagedFromBuffer } from '../helpers/staged.ts';
@@ -56,8 +57,12 @@ async function checkDirect(fuzzCase: FuzzCase, verdicts: Record<string, number>)
     const key = verdict.type === 'rejected' ? verdict.code : 'accepted';
     verdicts[key] = (verdicts[key] ?? 0) + 1;
     if (verdict.type === 'rejected' && !KNOWN_CODES.has(verdict.code)) return `unknown rejection code ${verdict.code}`;
+    if (verdict.type === 'dicom') {
+      const problem = checkIdentity(verdict.header.patient);
+      if (problem) return problem;
+    }
   } catch (error) {
-    return `classifyFile threw: ${describeError(error)}`;
+    return `classifyFile or the identity check threw: ${describeError(error)}`;
   }
   const kind = sniffEcgKind(bytes);
   if (!kind) return null;
@@ -68,6 +73,15 @@ async function checkDirect(fuzzCase: FuzzCase, verdicts: Record<string, number>)
     return `ECG ${kind} decoding or measuring threw: ${describeError(error)}`;
   }
   return null;
+}
+
+const REGISTERED = { id: 'fuzz', name: '张三', sex: 'M', birthDate: '1990-03-07', nationalId: '110101199003074514' };
+
+/** The identity check on whatever patient a mutated header names: it answers, and a patient never differs from itself. */
+function checkIdentity(patient: { name?: string; id?: string; sex?: string; birthDate?: string }): string | null {
+  const dicom = { name: patient.name ?? null, id: patient.id ?? null, sex: patient.sex ?? null, birthDate: patient.birthDate ?? null };
+  compareWithRegistered(REGISTERED, dicom);
+  return dicomPatientsDiffer(dicom, dicom) ? `the DICOM patient ${JSON.stringify(dicom)} differs from itself` : null;
 }
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

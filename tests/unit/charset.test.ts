@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
-import { decodeDicomText, displayPersonName } from '../../server/ingest/charset.ts';
+import { displayPersonName } from '../../server/dicom/person-name.ts';
+import { decodeDicomText } from '../../server/ingest/charset.ts';
 import { readDicomHeader } from '../../server/ingest/dicom-header.ts';
 import { corpusFile } from '../fixtures/corpus.ts';
 

@@ -1,7 +1,7 @@
 // Which series the viewer opens first (the primary one, not a scout, a dose page or a screenshot), and which
 // series each pane of a layout shows.
 import { describe, expect, it } from 'vitest';
-import type { InstanceDto } from '../../shared/api.ts';
+import type { InstanceDto, SeriesRole } from '../../shared/api.ts';
 import { seriesOfPanes } from '../../client/src/viewer/layout.ts';
 import { isSupplementarySeries, seriesInReadingOrder, type ViewableSeries } from '../../client/src/viewer/series.ts';
 
@@ -12,7 +12,14 @@ const MULTIFRAME_TRUE_COLOUR_SC = '1.2.840.10008.5.1.4.1.1.7.4';
 let next = 0;
 function series(
   id: string,
-  options: { images?: number; modality?: string; description?: string; sopClassUid?: string; frames?: number } = {},
+  options: {
+    images?: number;
+    modality?: string;
+    description?: string;
+    sopClassUid?: string;
+    frames?: number;
+    role?: SeriesRole;
+  } = {},
 ): ViewableSeries {
   const instances: InstanceDto[] = Array.from({ length: options.images ?? 1 }, (_, i) => ({
     id: `${id}-${i}`,
@@ -25,6 +32,7 @@ function series(
     frames: options.frames ?? null,
     byteSize: 1,
     sha256: '',
+    identity: 'MATCH',
   }));
   return {
     series: {
@@ -34,6 +42,7 @@ function series(
       seriesNumber: null,
       seriesDescription: options.description ?? null,
       bodyPart: null,
+      role: options.role ?? 'PRIMARY',
       instances,
     },
     study: {} as ViewableSeries['study'],
@@ -58,6 +67,8 @@ describe('the primary series', () => {
     expect(isSupplementarySeries(series('loc', { modality: 'MR', description: '3-plane localizer' }))).toBe(true);
     expect(isSupplementarySeries(series('zh', { description: '定位像' }))).toBe(true);
     expect(isSupplementarySeries(series('bar', { modality: 'US', description: 'Color Bar' }))).toBe(true);
+    // the server's verdict on the exam: another modality's series in a CT exam
+    expect(isSupplementarySeries(series('mr-in-ct', { modality: 'MR', role: 'OTHER_MODALITY', images: 30 }))).toBe(true);
     expect(isSupplementarySeries(series('t2', { modality: 'MR', description: 'T2 TSE tra' }))).toBe(false);
     expect(isSupplementarySeries(series('cr', { modality: 'DX', description: 'Chest PA' }))).toBe(false);
   });

@@ -5,6 +5,7 @@ import type {
   AuditFilter,
   CaseDetailDto,
   CaseHistoryEntryDto,
+  RemoveFilesRequest,
   CaseSummaryDto,
   ConsortiumDto,
   CreateCaseRequest,
@@ -85,6 +86,11 @@ export const api = {
   submitCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/submit`, { method: 'POST' }),
   cancelCase: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/cancel`, { method: 'POST' }),
   filesUrl: (id: string) => `${casePath(id)}/files`,
+  /** the files whose DICOM patient disagrees are this patient's after all ("same person") */
+  confirmIdentity: (id: string, reason: string) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/identity-confirmation`, { method: 'POST', json: { reason } }),
+  removeFiles: (id: string, body: RemoveFilesRequest) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/files/remove`, { method: 'POST', json: body }),
 
   // the reading centre
   worklist: (query: WorklistQuery) => apiFetch<CaseSummaryDto[]>(worklistUrl(query)),

@@ -15,6 +15,8 @@ interface RecordedAct {
   action: string;
   actor: Actor | null;
   details: Record<string, unknown> | null;
+  /** looks folded into this entry (a case's history): how many, and the last one's time */
+  repeated?: { count: number; lastAt: string } | null;
 }
 
 /** The headings of the cells below. */
@@ -56,7 +58,7 @@ export function AuditEntryCells({ entry, onActor }: { entry: RecordedAct; onActo
 }
 
 /** The act in words, with what matters of its particulars: file counts, a reason given. */
-function ActionText({ entry }: { entry: Pick<RecordedAct, 'action' | 'details'> }) {
+function ActionText({ entry }: { entry: Pick<RecordedAct, 'at' | 'action' | 'details' | 'repeated'> }) {
   const { t } = useTranslation();
   const actionLabel = useActionLabel();
   const { action, details } = entry;
@@ -72,9 +74,15 @@ function ActionText({ entry }: { entry: Pick<RecordedAct, 'action' | 'details'> 
   for (const field of ['reason', 'note'] as const) {
     if (typeof details?.[field] === 'string' && details[field]) extra.push(details[field]);
   }
+  const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   return (
     <>
       {label}
+      {entry.repeated && (
+        <span data-testid="history-repeated" data-count={entry.repeated.count}>
+          {t('history.repeated', { count: entry.repeated.count, from: time(entry.at), to: time(entry.repeated.lastAt) })}
+        </span>
+      )}
       {extra.length > 0 && (
         <span className="muted">
           {t('common.colon')}

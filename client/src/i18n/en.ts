@@ -1,4 +1,4 @@
-import type { AuditArea } from '../../../shared/api.ts';
+import type { AuditArea, IdentityIssue, IdentityState, SeriesRole } from '../../../shared/api.ts';
 import type { CriticalAction } from '../../../shared/critical.ts';
 import type { HistoryActionKey, Messages } from './zh-CN.ts';
 
@@ -157,6 +157,10 @@ export const en: Messages = {
     instances: 'images: {{count}}',
     submit: 'Submit for reading',
     submitting: 'Submitting…',
+    submitIdentityBlocked: 'Some files name another patient: remove them, or confirm they are the same person',
+    removeFiles: 'Remove',
+    removing: 'Removing…',
+    removeConfirm: 'Remove these files from the exam? The reader will not see them.',
     submitNeedsFiles: 'Upload at least one file first',
     submitWaitUploads: 'Wait for the uploads to finish',
     resubmit: 'Resubmit',
@@ -165,8 +169,6 @@ export const en: Messages = {
     cancel: 'Withdraw',
     cancelling: 'Withdrawing…',
     submittedTo: 'Sent to {{centre}}',
-    mismatchTitle: 'The patient in the DICOM files differs from the registered patient: check that this is the same person',
-    mismatchLine: '{{field}}: registered “{{caseValue}}”, DICOM “{{dicomValue}}”',
   },
   measureUnit: { mm: 'mm', mm2: 'mm²', px: 'px', px2: 'px²' },
   measureLabel: {
@@ -678,6 +680,7 @@ export const en: Messages = {
     },
   },
   history: {
+    repeated: ' ({{count}} times, {{from}}–{{to}})',
     title: 'History',
     system: 'System',
     empty: 'Nothing recorded yet',
@@ -708,6 +711,8 @@ export const en: Messages = {
       case_his_delivered: 'Report delivered to the HIS',
       case_priors_viewed: 'Viewed earlier exams',
       case_prior_files_viewed: 'Opened an earlier exam’s images',
+      case_identity_confirmed: 'Confirmed the files as the same patient',
+      case_files_removed: 'Removed files',
       consultation_request: 'Requested a consultation',
       consultation_accept: 'Accepted the consultation',
       consultation_decline: 'Declined the consultation',
@@ -1004,10 +1009,38 @@ export const en: Messages = {
     PATIENT_INFO: 'Wrong patient details',
     OTHER: 'Other',
   },
-  mismatchField: {
-    name: 'Name',
-    sex: 'Sex',
-    birthDate: 'Birth date',
+  seriesRole: {
+    PRIMARY: 'Exam images',
+    SECONDARY_CAPTURE: 'Secondary capture',
+    OTHER_MODALITY: 'Other modality',
+  } satisfies Record<SeriesRole, string>,
+  identityState: {
+    MATCH: 'Matches the registration',
+    UNCOMPARABLE: 'Name not comparable',
+    MISMATCH: 'Other patient',
+    CONFIRMED: 'Confirmed as the same patient',
+  } satisfies Record<IdentityState, string>,
+  identity: {
+    mismatchTitle: 'Some files name another patient than the registered one: the case cannot be submitted until this is resolved',
+    uncomparableTitle: 'The DICOM name is romanised only and cannot be compared with the registered Chinese name: check it yourself',
+    confirmedTitle: 'The files that disagree were confirmed as the same patient',
+    patient: 'DICOM patient: {{who}} ({{count}} files)',
+    line: '{{field}}: registered “{{caseValue}}”, DICOM “{{dicomValue}}”',
+    otherPatientLine: 'differs from another DICOM patient in this exam, “{{caseValue}}”',
+    uncomparableLine: 'the name “{{dicomValue}}” cannot be compared with “{{caseValue}}”',
+    confirmedBy: 'confirmed by {{who}} on {{at}}: {{reason}}',
+    reason: 'Reason',
+    reasonPlaceholder: 'e.g. ID card checked; the name was mistyped at registration',
+    confirm: 'Same person: confirm',
+    confirming: 'Confirming…',
+    orRemove: 'If this is not the same person, remove these files under “Files” below.',
+    field: {
+      name: 'Name',
+      patientId: 'Patient ID / resident ID',
+      birthDate: 'Birth date',
+      sex: 'Sex',
+      otherPatient: 'Other patient',
+    } satisfies Record<IdentityIssue['field'], string>,
   },
   rejection: {
     EMPTY_FILE: 'The file is empty',
@@ -1040,6 +1073,8 @@ export const en: Messages = {
     NO_EXAM_CODE: 'Your organization has no exam code yet: ask an administrator',
     CONTROL_CHARACTERS: 'The text contains invisible control characters; remove them and try again',
     INVALID_DATE: 'This date does not exist or is later than today',
+    IDENTITY_MISMATCH: 'Some files name another patient: remove them, or confirm they are the same person, then submit',
+    NO_IDENTITY_MISMATCH: 'No file waits for a confirmation',
     NO_FILES: 'Upload at least one file before submitting',
     NO_CENTRE: 'No reading centre reads this kind of exam; contact the administrator',
     INVALID_TRANSITION: 'The case has changed and this action no longer applies',

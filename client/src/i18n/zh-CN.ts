@@ -1,6 +1,6 @@
 // The Simplified Chinese texts. This object's shape is the message catalogue: en.ts must match it key for key,
 // and the Record types below make the compiler insist on a text for every status, exam kind and rejection code.
-import type { AuditArea, CaseHistoryAction, DemographicsMismatch, RejectionCode } from '../../../shared/api.ts';
+import type { AuditArea, CaseHistoryAction, IdentityIssue, IdentityState, RejectionCode, SeriesRole } from '../../../shared/api.ts';
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
@@ -174,6 +174,10 @@ export const zhCN = {
     submit: '提交诊断',
     submitting: '正在提交…',
     submitNeedsFiles: '请先上传至少一个文件',
+    submitIdentityBlocked: '有文件的患者信息与登记不符：请移除这些文件，或确认为同一患者',
+    removeFiles: '移除',
+    removing: '正在移除…',
+    removeConfirm: '确定从本检查中移除这些文件？阅片医生将看不到它们。',
     submitWaitUploads: '请等待上传完成',
     resubmit: '重新提交',
     resubmitting: '正在重新提交…',
@@ -181,8 +185,6 @@ export const zhCN = {
     cancel: '撤销',
     cancelling: '正在撤销…',
     submittedTo: '已提交至 {{centre}}',
-    mismatchTitle: 'DICOM 中的患者信息与登记信息不一致，请核对是否为同一患者',
-    mismatchLine: '{{field}}：登记为“{{caseValue}}”，DICOM 为“{{dicomValue}}”',
   },
   /** units and cornerstone-tools' words on the image (viewer/tool-labels.ts) */
   measureUnit: { mm: '毫米', mm2: '平方毫米', px: '像素', px2: '平方像素' },
@@ -685,6 +687,7 @@ export const zhCN = {
   },
   history: {
     title: '操作记录',
+    repeated: '（共 {{count}} 次，{{from}}–{{to}}）',
     system: '系统',
     empty: '尚无记录',
     when: '时间',
@@ -714,6 +717,8 @@ export const zhCN = {
       case_his_delivered: '报告已推送至 HIS',
       case_priors_viewed: '查阅既往检查',
       case_prior_files_viewed: '打开既往检查的影像',
+      case_identity_confirmed: '确认文件为同一患者',
+      case_files_removed: '移除文件',
       consultation_request: '申请会诊',
       consultation_accept: '接受会诊',
       consultation_decline: '拒绝会诊',
@@ -1010,11 +1015,39 @@ export const zhCN = {
     PATIENT_INFO: '患者信息有误',
     OTHER: '其他',
   } satisfies Record<QualityReturnCode, string>,
-  mismatchField: {
-    name: '姓名',
-    sex: '性别',
-    birthDate: '出生日期',
-  } satisfies Record<DemographicsMismatch['field'], string>,
+  seriesRole: {
+    PRIMARY: '本检查影像',
+    SECONDARY_CAPTURE: '截图/二次采集',
+    OTHER_MODALITY: '其他类型',
+  } satisfies Record<SeriesRole, string>,
+  identityState: {
+    MATCH: '与登记一致',
+    UNCOMPARABLE: '姓名无法比对',
+    MISMATCH: '患者不符',
+    CONFIRMED: '已确认为同一患者',
+  } satisfies Record<IdentityState, string>,
+  identity: {
+    mismatchTitle: '有文件的患者信息与登记的患者不一致，核对前不能提交',
+    uncomparableTitle: 'DICOM 中的姓名只有拼音，无法与登记的中文姓名比对，请人工核对',
+    confirmedTitle: '患者信息不一致的文件已确认为同一患者',
+    patient: 'DICOM 患者：{{who}}（{{count}} 个文件）',
+    line: '{{field}}：登记为“{{caseValue}}”，DICOM 为“{{dicomValue}}”',
+    otherPatientLine: '与本检查中另一 DICOM 患者“{{caseValue}}”不同',
+    uncomparableLine: '姓名“{{dicomValue}}”无法与“{{caseValue}}”比对',
+    confirmedBy: '{{who}} 于 {{at}} 确认：{{reason}}',
+    reason: '确认理由',
+    reasonPlaceholder: '例如：已核对身份证，登记时姓名录入有误',
+    confirm: '确认为同一患者',
+    confirming: '正在确认…',
+    orRemove: '若不是同一患者，请在下方“文件”中移除这些文件。',
+    field: {
+      name: '姓名',
+      patientId: '患者 ID / 身份证号',
+      birthDate: '出生日期',
+      sex: '性别',
+      otherPatient: '其他患者',
+    } satisfies Record<IdentityIssue['field'], string>,
+  },
   rejection: {
     EMPTY_FILE: '文件为空',
     TOO_LARGE: '文件过大（上限 {{limit}}）',
@@ -1047,6 +1080,8 @@ export const zhCN = {
     CONTROL_CHARACTERS: '输入内容含有不可见的控制字符，请删除后重试',
     INVALID_DATE: '日期不存在或晚于今天，请核对',
     NO_FILES: '请先上传至少一个文件再提交',
+    IDENTITY_MISMATCH: '有文件的患者信息与登记不符：请移除这些文件，或确认为同一患者后再提交',
+    NO_IDENTITY_MISMATCH: '没有需要确认的文件',
     NO_CENTRE: '没有诊断中心接收此类检查，请联系管理员',
     INVALID_TRANSITION: '检查状态已变化，无法执行此操作',
     CONCURRENT_CHANGE: '检查刚被其他人修改，请刷新后重试',

@@ -39,6 +39,11 @@ export function SeriesThumbnails({ series, chosen, onChoose, label, start }: Ser
             <SeriesThumbnail imageId={middleImageId(s)} start={start} />
             <span className="viewer-series-text">
               <span className="viewer-series-name">{label(s) || s.series.seriesInstanceUid}</span>
+              {s.series.role !== 'PRIMARY' && (
+                <span className="badge badge-quiet" data-testid="viewer-series-role" data-role={s.series.role}>
+                  {t(`seriesRole.${s.series.role}`)}
+                </span>
+              )}
               <span className="muted">{t('viewer.images', { count: imageCountOf(s) })}</span>
             </span>
           </button>

@@ -39,6 +39,8 @@ const SUPPLEMENTARY_DESCRIPTION = /scout|locali[sz]er|locator|topogram|surview|s
  * screenshot. Told by SOP class, modality and description, since devices do not flag them consistently.
  */
 export function isSupplementarySeries(s: ViewableSeries): boolean {
+  // the server's verdict first (a secondary capture, or another modality than the exam's: shared/api.ts)
+  if (s.series.role !== 'PRIMARY') return true;
   if (s.series.modality && SUPPLEMENTARY_MODALITIES.has(s.series.modality.toUpperCase())) return true;
   if (s.instances.every((i) => SECONDARY_CAPTURE_SOP_CLASS.test(i.sopClassUid))) return true;
   return SUPPLEMENTARY_DESCRIPTION.test(s.series.seriesDescription ?? '');

@@ -46,7 +46,13 @@ export function CaseActions({
 
   if (!allowed('submit') && !allowed('cancel') && !allowed('resubmit')) return null;
   const hasFiles = kase.instanceCount + kase.attachmentCount > 0;
-  const submitBlocker = !hasFiles ? t('case.submitNeedsFiles') : uploadsBusy ? t('case.submitWaitUploads') : undefined;
+  const submitBlocker = !hasFiles
+    ? t('case.submitNeedsFiles')
+    : uploadsBusy
+      ? t('case.submitWaitUploads')
+      : kase.identity.state === 'MISMATCH'
+        ? t('case.submitIdentityBlocked')
+        : undefined;
   return (
     <div className="case-actions">
       {allowed('cancel') && (
@@ -77,8 +83,10 @@ export function CaseActions({
           type="button"
           className="button-primary"
           data-testid="resubmit-case"
-          disabled={pending !== null || uploadsBusy}
-          title={uploadsBusy ? t('case.resubmitWaitUploads') : undefined}
+          disabled={pending !== null || uploadsBusy || kase.identity.state === 'MISMATCH'}
+          title={
+            uploadsBusy ? t('case.resubmitWaitUploads') : kase.identity.state === 'MISMATCH' ? t('case.submitIdentityBlocked') : undefined
+          }
           onClick={() => void run('resubmit')}
         >
           {pending === 'resubmit' ? t('case.resubmitting') : t('case.resubmit')}

@@ -18,8 +18,8 @@ import { CaseFiles } from './CaseFiles.tsx';
 import { CaseHistory } from './CaseHistory.tsx';
 import { CaseMedia } from './CaseMedia.tsx';
 import { ClaimPanel } from './ClaimPanel.tsx';
+import { IdentityBadge, IdentityCheck } from './IdentityCheck.tsx';
 import { loadCase } from './load-case.ts';
-import { MismatchWarning } from './MismatchWarning.tsx';
 import { Priors } from './Priors.tsx';
 import { QualityReturnInfo } from './QualityReturnInfo.tsx';
 import { CriticalBanner } from './report/CriticalBanner.tsx';
@@ -89,6 +89,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         </h1>
         <StatusBadge status={kase.status} data-testid="case-status" />
         <PriorityBadge priority={kase.priority} />
+        <IdentityBadge kase={kase} />
         <span className="muted" data-testid="accession-number">
           {t('case.accessionNumber', { number: kase.accessionNumber })}
         </span>
@@ -115,7 +116,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <CriticalBanner kase={kase} onChanged={setData} />
       <QualityReturnInfo kase={kase} />
       {isCentre && <ClaimPanel kase={kase} onChanged={setData} onStale={reload} />}
-      <MismatchWarning studies={kase.studies} />
+      <IdentityCheck kase={kase} onChanged={setData} />
       {/* everyone who may open the case may look at its images (the server scopes who that is) */}
       <div className="reading-layout">
         {kase.ecg.length > 0 && <EcgReaders kase={kase} />}
@@ -133,7 +134,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
       <Turnaround kase={kase} />
       <CaseHistory caseId={kase.id} />
       {canUpload && <UploadPanel queue={uploads.queue} snapshot={uploads.snapshot} caseId={caseId} />}
-      <CaseFiles kase={kase} />
+      <CaseFiles kase={kase} editable={canUpload} onChanged={setData} />
     </section>
   );
 }

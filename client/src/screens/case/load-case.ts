@@ -38,7 +38,7 @@ function fetchCase(caseId: string): Promise<CaseDetailDto> {
 }
 
 /**
- * The viewer opens on the first series' first image: its download and the image loader start as soon as the case
+ * The viewer opens on the first image of the series read first (seriesInReadingOrder): its download and the image loader start as soon as the case
  * arrives, before the page renders and while the viewer's code may still be loading. Returns the case, to sit in
  * the loading chain.
  */
