@@ -122,6 +122,8 @@ export const amendReportSchema = z.object({
   reason: safeText({ multiline: true }).trim().min(2).max(500),
   password: z.string().min(1),
 });
+/** The reviewer sends a preliminary report back to its writer: what to change. */
+export const returnToWriterSchema = z.object({ note: safeText({ multiline: true }).trim().min(2).max(1000) });
 export const qualityReturnSchema = z.object({
   codes: z.array(z.enum(QUALITY_RETURN_CODES)).min(1),
   note: safeText({ multiline: true }).trim().max(1000).default(''),

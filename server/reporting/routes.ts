@@ -11,6 +11,7 @@ import {
   reportDraftSchema,
   reportDtoSchema,
   reportTemplateSchema,
+  returnToWriterSchema,
   signReportSchema,
   templatesFor,
 } from '../../shared/reports.ts';
@@ -27,8 +28,10 @@ import {
   qualityReturns,
   resubmit,
   returnForQuality,
+  returnToWriter,
   saveDraft,
   signReport,
+  submitPreliminary,
 } from './reports.ts';
 
 const QUALITY_ROLES = ['SUPERVISOR', 'ADMIN'] as const;
@@ -101,6 +104,25 @@ export const reportingRoutes = [
     errors: [409, 429],
     middleware: signLimiter,
     handle: caseMove(({ ctx, actor, params, req, ip }) => signReport(ctx, actor, params.id!, req.body, ip)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/report/submit-preliminary',
+    summary: 'Hand the report in for review by a second reader (两级审核: the writer)',
+    access: CENTRE_ROLES,
+    ok: caseOk,
+    errors: [409],
+    handle: caseMove(({ ctx, actor, params, ip }) => submitPreliminary(ctx, actor, params.id!, ip)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/report/return-to-writer',
+    summary: 'Send the preliminary report back to its writer with a note (the reviewer)',
+    access: CENTRE_ROLES,
+    body: returnToWriterSchema,
+    ok: caseOk,
+    errors: [409],
+    handle: caseMove(({ ctx, actor, params, req, ip }) => returnToWriter(ctx, actor, params.id!, req.body, ip)),
   }),
   route({
     method: 'post',
