@@ -35,7 +35,7 @@ export async function printReport(
   if (!kase) throw notFound('case');
   const report = await ctx.db.report.findFirst({
     where: reportId ? { caseId, id: reportId, status: { not: 'DRAFT' } } : { caseId, status: 'SIGNED' },
-    include: { signedBy: true },
+    include: { signedBy: true, author: true },
   });
   if (!report) throw new HttpError(409, 'NO_SIGNED_REPORT', 'the report is not signed yet');
   const font = findCjkFont();
@@ -109,14 +109,19 @@ export async function printReport(
   }
 
   rule(doc);
-  doc
-    .fontSize(10.5)
-    .text(`报告医师：${report.signedBy?.displayName ?? ''}    签发时间：${report.signedAt ? beijingTime(report.signedAt) : ''}`);
+  doc.fontSize(10.5).text(`${physiciansLine(report)}    签发时间：${report.signedAt ? beijingTime(report.signedAt) : ''}`);
   if (report.version > 1) doc.fontSize(9).text(`第 ${report.version} 版（修订：${report.amendmentReason ?? ''}）`);
   doc.moveDown(0.5).fontSize(8).fillColor('#555').text('本报告仅供临床参考，经远程诊断平台 teledx 签发。').fillColor('black');
   doc.end();
   await done;
   return Buffer.concat(chunks);
+}
+
+/** One physician who wrote and signed (报告医师), or the writer and the second reader who reviewed and signed. */
+function physiciansLine(report: { author: { id: string; displayName: string }; signedBy: { id: string; displayName: string } | null }) {
+  const signer = report.signedBy?.displayName ?? '';
+  if (!report.signedBy || report.signedBy.id === report.author.id) return `报告医师：${signer}`;
+  return `书写医师：${report.author.displayName}    审核医师：${signer}`;
 }
 
 /** 心律、心率、PR、QRS、QT/QTc、电轴 on one line, as ECG reports print them; — where not measured. */

@@ -36,6 +36,7 @@ type Fixture =
   | 'submitted'
   | 'claimed'
   | 'drafted'
+  | 'reviewing'
   | 'signed'
   | 'critical'
   | 'returned'
@@ -91,11 +92,14 @@ const MATRIX: Record<string, Row> = {
   'POST /cases/:id/reassign': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403] },
   'GET /consortium': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
   'GET /centres/:id/readers': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
+  'PUT /centres/:id/review-exam-kinds': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
   'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
   'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403] },
   'POST /cases/:id/report/sign': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/report/submit-preliminary': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/report/return-to-writer': { fixture: 'reviewing', expect: [401, 403, 403, 403, 404, 200, 404, 403] },
   'POST /cases/:id/report/amend': { fixture: 'signed', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
   'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
   'POST /cases/:id/resubmit': { fixture: 'returned', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
@@ -285,6 +289,14 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         expect((await as('reader1', 'PUT', `/api/cases/${id}/report`, draftReport())).status).toBe(200);
         return { params: { id }, body: bodyFor(spec) };
       }
+      case 'reviewing': {
+        // two-level reporting: reader1 wrote it and handed it in, super1 reviews it
+        const id = await claimed();
+        expect((await as('reader1', 'PUT', `/api/cases/${id}/report`, draftReport())).status).toBe(200);
+        expect((await as('reader1', 'POST', `/api/cases/${id}/report/submit-preliminary`)).status).toBe(200);
+        expect((await as('super1', 'POST', `/api/cases/${id}/claim`)).status).toBe(200);
+        return { params: { id }, body: bodyFor(spec) };
+      }
       case 'signed':
         return { params: { id: await signed() }, body: bodyFor(spec) };
       case 'critical':
@@ -349,6 +361,10 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { password: DEMO_PASSWORD };
       case 'POST /cases/:id/report/amend':
         return { ...draftReport(), impression: '更正', reason: '补充所见', password: DEMO_PASSWORD };
+      case 'POST /cases/:id/report/return-to-writer':
+        return { note: '请补充' };
+      case 'PUT /centres/:id/review-exam-kinds':
+        return { examKinds: [] };
       case 'POST /cases/:id/return-for-quality':
         return { codes: ['POSITIONING'], note: '' };
       case 'POST /consultations/:id/decline':

@@ -48,6 +48,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0012_device_port_study_uid',
         '0013_api_tokens',
         '0014_his_outbox',
+        '0017_two_level_reporting',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -81,6 +82,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0012_device_port_study_uid',
         '0013_api_tokens',
         '0014_his_outbox',
+        '0017_two_level_reporting',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
