@@ -17,7 +17,12 @@ describe.each(BACKENDS)('two-level reporting (%s)', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(backend);
-    [tech1, writer1, reader1, super1] = await Promise.all(['tech1', 'writer1', 'reader1', 'super1'].map((u) => server.login(u)));
+    [tech1, writer1, reader1, super1] = await Promise.all([
+      server.login('tech1'),
+      server.login('writer1'),
+      server.login('reader1'),
+      server.login('super1'),
+    ]);
     imagingCentre = (await server.server.ctx.db.readingCentre.findUniqueOrThrow({ where: { code: 'IMAGING' } })).id;
   });
   afterAll(() => server?.close());
@@ -34,9 +39,9 @@ describe.each(BACKENDS)('two-level reporting (%s)', (backend) => {
   const put = (client: ApiClient, id: string, body: unknown) => client.request('PUT', `/api/cases/${id}/report`, { json: body });
   const sign = (client: ApiClient, id: string) => client.post(`/api/cases/${id}/report/sign`, { password: DEMO_PASSWORD });
   const actions = async (id: string) =>
-    (await server.server.ctx.db.auditEvent.findMany({ where: { entityId: id, action: { startsWith: 'case.' } }, orderBy: { at: 'asc' } })).map(
-      (a) => a.action,
-    );
+    (
+      await server.server.ctx.db.auditEvent.findMany({ where: { entityId: id, action: { startsWith: 'case.' } }, orderBy: { at: 'asc' } })
+    ).map((a) => a.action);
 
   it('writer hands in, reviewer returns it once, writer hands in again, reviewer edits and signs; both names shown', async () => {
     const id = await submittedCase('MR');
@@ -121,7 +126,10 @@ describe.each(BACKENDS)('two-level reporting (%s)', (backend) => {
     expect((await reader1.post(`/api/cases/${id}/report/submit-preliminary`)).body.status).toBe('PRELIMINARY');
     expect((await reader1.post(`/api/cases/${id}/claim`)).body.error.code).toBe('OWN_PRELIMINARY_REPORT');
     expect((await super1.post(`/api/cases/${id}/claim`)).body.status).toBe('REVIEWING');
-    expect((await sign(super1, id)).body.review).toMatchObject({ writtenBy: { displayName: '陈医生' }, signedBy: { displayName: '赵主任' } });
+    expect((await sign(super1, id)).body.review).toMatchObject({
+      writtenBy: { displayName: '陈医生' },
+      signedBy: { displayName: '赵主任' },
+    });
   });
 
   it('gives a review whose lease ran out, or that is released, back to the review queue', async () => {

@@ -89,6 +89,10 @@ export const api = {
   /** the password is asked again: a wrong one is a 401 answer, not an expired session */
   signReport: (id: string, password: string) =>
     apiFetch<CaseDetailDto>(`${casePath(id)}/report/sign`, { method: 'POST', json: { password }, expect401: true }),
+  /** two-level reporting: the writer hands the report in for review; the reviewer returns it with a note */
+  submitPreliminary: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/report/submit-preliminary`, { method: 'POST' }),
+  returnToWriter: (id: string, note: string) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/report/return-to-writer`, { method: 'POST', json: { note } }),
   amendReport: (id: string, body: AmendReportRequest) =>
     apiFetch<CaseDetailDto>(`${casePath(id)}/report/amend`, { method: 'POST', json: body, expect401: true }),
   returnForQuality: (id: string, body: QualityReturnRequest) =>
