@@ -1,13 +1,16 @@
-// Structured reports: templates per exam kind, the report shapes, and the quality-return vocabulary.
+// Structured reports: templates per exam kind and body region, the report shapes, and the quality-return vocabulary.
 // A signed report is immutable; an amendment is a new signed version with a reason, and the history is kept.
 import { z } from 'zod';
 import { personRefSchema } from './consult.ts';
+import { bodyRegionOf, bodyRegionSchema } from './body-regions.ts';
 import { examKindSchema, type ExamKind } from './domain.ts';
 import { idText, safeText } from './input.ts';
 
 export const reportTemplateSchema = z.strictObject({
   id: z.string(),
   examKinds: z.array(examKindSchema).readonly(),
+  /** the body regions it is written for; empty: any (shared/body-regions.ts) */
+  bodyRegions: z.array(bodyRegionSchema).readonly(),
   /** zh-CN title; templates are clinical text in Chinese, the language of the reports */
   title: z.string(),
   findings: z.string(),
@@ -21,6 +24,7 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
     id: 'chest-dr',
     examKinds: ['DR'],
+    bodyRegions: ['CHEST'],
     title: '胸部正位片',
     findings: '胸廓对称，气管居中。双肺纹理清晰，未见明显实质性病变。心影大小、形态未见异常。双侧膈面光整，肋膈角锐利。',
     impression: '胸部正位片未见明显异常。',
@@ -29,22 +33,54 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
     id: 'head-ct',
     examKinds: ['CT'],
+    bodyRegions: ['HEAD'],
     title: '头颅CT平扫',
     findings: '脑实质内未见异常密度影，灰白质分界清楚。脑室系统大小、形态正常，中线结构居中。颅骨未见骨折。',
     impression: '头颅CT平扫未见明显异常。',
     normalPhrases: ['未见出血灶', '中线结构居中', '脑沟脑裂未见增宽', '颅骨未见骨折'],
   },
   {
+    id: 'chest-ct',
+    examKinds: ['CT'],
+    bodyRegions: ['CHEST'],
+    title: '胸部CT平扫',
+    findings:
+      '胸廓对称，气管及主支气管通畅。双肺纹理清晰，肺实质内未见明显异常密度影。纵隔居中，未见肿大淋巴结。心影大小正常。双侧胸膜未见增厚，胸腔未见积液。',
+    impression: '胸部CT平扫未见明显异常。',
+    normalPhrases: ['双肺未见实质性病变', '气管支气管通畅', '纵隔未见肿大淋巴结', '双侧胸腔未见积液'],
+  },
+  {
+    id: 'abdomen-ct',
+    examKinds: ['CT'],
+    bodyRegions: ['ABDOMEN', 'PELVIS'],
+    title: '腹部CT平扫',
+    findings:
+      '肝脏大小形态正常，实质密度均匀。胆囊不大，腔内未见异常密度影。胰腺、脾脏、双肾形态密度未见异常。腹腔及腹膜后未见肿大淋巴结。',
+    impression: '腹部CT平扫未见明显异常。',
+    normalPhrases: ['肝实质密度均匀', '胆囊未见结石', '双肾未见积水', '腹膜后未见肿大淋巴结'],
+  },
+  {
     id: 'abdomen-us',
     examKinds: ['US'],
+    bodyRegions: ['ABDOMEN'],
     title: '腹部超声',
     findings: '肝脏大小形态正常，包膜光滑，实质回声均匀。胆囊大小正常，壁光滑，腔内未见异常回声。胰腺、脾脏、双肾未见明显异常。',
     impression: '肝、胆、胰、脾、双肾超声未见明显异常。',
     normalPhrases: ['肝实质回声均匀', '胆囊未见结石', '双肾未见积水', '脾脏大小正常'],
   },
   {
+    id: 'head-mr',
+    examKinds: ['MR'],
+    bodyRegions: ['HEAD'],
+    title: '头颅MR平扫',
+    findings: '脑实质内未见异常信号，灰白质分界清楚。脑室系统大小形态正常，中线结构居中。',
+    impression: '头颅MR平扫未见明显异常。',
+    normalPhrases: ['脑实质未见异常信号', 'DWI未见弥散受限', '中线结构居中'],
+  },
+  {
     id: 'mr-general',
     examKinds: ['MR'],
+    bodyRegions: [],
     title: 'MR检查',
     findings: '',
     impression: '',
@@ -53,6 +89,7 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
     id: 'ecg-12lead',
     examKinds: ['ECG'],
+    bodyRegions: [],
     title: '十二导联心电图',
     // the rhythm, rate, intervals and axis are the report's structured ECG fields (prefilled from the automatic
     // measurements), so the text describes the waveforms only
@@ -63,6 +100,7 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
     id: 'general',
     examKinds: ['DR', 'CT', 'MR', 'US', 'ECG', 'OTHER'],
+    bodyRegions: [],
     title: '通用报告',
     findings: '',
     impression: '',
@@ -70,8 +108,25 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   },
 ];
 
-export function templatesFor(examKind: ExamKind): ReportTemplate[] {
-  return REPORT_TEMPLATES.filter((t) => t.examKinds.includes(examKind));
+/**
+ * The templates for an exam of this kind and body part: those written for its body region, then those for any
+ * region. When the body part names no region we know, every template of the exam kind.
+ */
+export function templatesFor(
+  examKind: ExamKind,
+  bodyPart?: string | null,
+  templates: readonly ReportTemplate[] = REPORT_TEMPLATES,
+): ReportTemplate[] {
+  const region = bodyRegionOf(bodyPart);
+  const ofKind = templates.filter((t) => t.examKinds.includes(examKind));
+  if (!region) return ofKind;
+  const specific = ofKind.filter((t) => t.bodyRegions.includes(region));
+  return [...specific, ...ofKind.filter((t) => t.bodyRegions.length === 0)];
+}
+
+/** The phrase library of an exam: the phrases of its templates (as templatesFor chose them), each once. */
+export function phrasesFor(examKind: ExamKind, bodyPart?: string | null): string[] {
+  return [...new Set(templatesFor(examKind, bodyPart).flatMap((t) => t.normalPhrases))];
 }
 
 /** Why a reader sends a case back to the township for a retake (counted per township for quality control). */

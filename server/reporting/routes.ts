@@ -55,11 +55,11 @@ export const reportingRoutes = [
   route({
     method: 'get',
     path: '/report-templates',
-    summary: 'Report templates, optionally for one exam kind',
+    summary: 'Report templates, optionally for one exam kind and body part (those of its body region first)',
     access: 'signed-in',
-    query: z.object({ examKind: examKindSchema.optional() }),
+    query: z.object({ examKind: examKindSchema.optional(), bodyPart: z.string().max(200).optional() }),
     ok: { status: 200, description: 'the templates', schema: z.array(reportTemplateSchema).readonly() },
-    handle: ({ query }) => (query.examKind ? templatesFor(query.examKind) : REPORT_TEMPLATES),
+    handle: ({ query }) => (query.examKind ? templatesFor(query.examKind, query.bodyPart) : REPORT_TEMPLATES),
   }),
   route({
     method: 'get',

@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto } from '../../../../../shared/api.ts';
-import { templatesFor, type ReportDraft, type ReportDto, type ReportTemplate } from '../../../../../shared/reports.ts';
+import { phrasesFor, templatesFor, type ReportDraft, type ReportDto, type ReportTemplate } from '../../../../../shared/reports.ts';
 import { showsEcgFields, suggestedEcgFields, withEcgPrefill } from './ecg-fields.ts';
 import { EcgFieldInputs } from './EcgReportFields.tsx';
 
@@ -56,9 +56,10 @@ export function ReportFields({
   currentInstanceId: string | null;
 }) {
   const { t } = useTranslation();
-  const templates = templatesFor(kase.examKind);
+  // the templates and phrases of the exam's body region (a chest CT is not offered head phrases)
+  const templates = templatesFor(kase.examKind, kase.bodyPart);
   const template = templates.find((tp) => tp.id === value.templateId);
-  const phrases = (template ?? templates[0])?.normalPhrases ?? [];
+  const phrases = template?.normalPhrases.length ? template.normalPhrases : phrasesFor(kase.examKind, kase.bodyPart);
   const fields = { findings: useRef<HTMLTextAreaElement>(null), impression: useRef<HTMLTextAreaElement>(null) };
   /** where a phrase goes: the text field the reader was last in */
   const lastField = useRef<TextField>('findings');
