@@ -129,6 +129,42 @@ export function phrasesFor(examKind: ExamKind, bodyPart?: string | null): string
   return [...new Set(templatesFor(examKind, bodyPart).flatMap((t) => t.normalPhrases))];
 }
 
+/** A reader's own template (POST/PUT /api/personal-templates): its text and phrases, for an exam kind and body region. */
+export const personalTemplateInputSchema = z.object({
+  title: safeText().trim().min(1).max(100),
+  examKind: examKindSchema.nullable().default(null),
+  bodyRegion: bodyRegionSchema.nullable().default(null),
+  findings: safeText({ multiline: true }).max(20_000).default(''),
+  impression: safeText({ multiline: true }).max(5_000).default(''),
+  phrases: z.array(safeText().trim().min(1).max(200)).max(50).default([]),
+});
+export type PersonalTemplateInput = z.input<typeof personalTemplateInputSchema>;
+
+export const personalTemplateDtoSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  examKind: examKindSchema.nullable(),
+  bodyRegion: bodyRegionSchema.nullable(),
+  findings: z.string(),
+  impression: z.string(),
+  phrases: z.array(z.string()),
+  updatedAt: z.iso.datetime(),
+});
+export type PersonalTemplateDto = z.infer<typeof personalTemplateDtoSchema>;
+
+/** A personal template as the editor offers it beside the shared ones (its id prefixed, so the two never clash). */
+export function asReportTemplate(p: PersonalTemplateDto): ReportTemplate {
+  return {
+    id: `personal:${p.id}`,
+    examKinds: p.examKind ? [p.examKind] : examKindSchema.options,
+    bodyRegions: p.bodyRegion ? [p.bodyRegion] : [],
+    title: p.title,
+    findings: p.findings,
+    impression: p.impression,
+    normalPhrases: p.phrases,
+  };
+}
+
 /** Why a reader sends a case back to the township for a retake (counted per township for quality control). */
 export const QUALITY_RETURN_CODES = [
   'MOTION_ARTIFACT',

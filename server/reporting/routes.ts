@@ -5,6 +5,8 @@ import { CENTRE_ROLES, examKindSchema, TOWNSHIP_ROLES } from '../../shared/domai
 import {
   amendReportSchema,
   caseReportDtoSchema,
+  personalTemplateDtoSchema,
+  personalTemplateInputSchema,
   qualityReturnSchema,
   qualityReturnsRowSchema,
   REPORT_TEMPLATES,
@@ -20,6 +22,7 @@ import { passwordAttemptLimiter } from '../auth/throttle.ts';
 import { getCase } from '../case-views/case-detail.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { reportPdf } from './pdf.ts';
+import { createPersonalTemplate, deletePersonalTemplate, listPersonalTemplates, updatePersonalTemplate } from './personal-templates.ts';
 import { turnaroundStats } from './turnaround-stats.ts';
 import {
   acknowledgeCritical,
@@ -60,6 +63,42 @@ export const reportingRoutes = [
     query: z.object({ examKind: examKindSchema.optional(), bodyPart: z.string().max(200).optional() }),
     ok: { status: 200, description: 'the templates', schema: z.array(reportTemplateSchema).readonly() },
     handle: ({ query }) => (query.examKind ? templatesFor(query.examKind, query.bodyPart) : REPORT_TEMPLATES),
+  }),
+  route({
+    method: 'get',
+    path: '/personal-templates',
+    summary: 'Your own report templates and phrases (readers)',
+    access: CENTRE_ROLES,
+    ok: { status: 200, description: 'your templates', schema: z.array(personalTemplateDtoSchema) },
+    handle: ({ ctx, actor }) => listPersonalTemplates(ctx.db, actor),
+  }),
+  route({
+    method: 'post',
+    path: '/personal-templates',
+    summary: 'Add a report template or phrases of your own',
+    access: CENTRE_ROLES,
+    body: personalTemplateInputSchema,
+    ok: { status: 201, description: 'the template', schema: personalTemplateDtoSchema },
+    handle: ({ ctx, actor, req }) => createPersonalTemplate(ctx.db, actor, req.body),
+  }),
+  route({
+    method: 'put',
+    path: '/personal-templates/:id',
+    summary: 'Change one of your templates (another reader’s is not found)',
+    access: CENTRE_ROLES,
+    body: personalTemplateInputSchema,
+    ok: { status: 200, description: 'the template', schema: personalTemplateDtoSchema },
+    errors: [404],
+    handle: ({ ctx, actor, params, req }) => updatePersonalTemplate(ctx.db, actor, params.id!, req.body),
+  }),
+  route({
+    method: 'delete',
+    path: '/personal-templates/:id',
+    summary: 'Delete one of your templates',
+    access: CENTRE_ROLES,
+    ok: { status: 204, description: 'deleted' },
+    errors: [404],
+    handle: ({ ctx, actor, params }) => deletePersonalTemplate(ctx.db, actor, params.id!),
   }),
   route({
     method: 'get',

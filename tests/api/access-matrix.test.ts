@@ -43,6 +43,7 @@ type Fixture =
   | 'requested'
   | 'started'
   | 'rule'
+  | 'personalTemplate'
   | 'device'
   | 'township'
   | 'apiToken'
@@ -94,6 +95,10 @@ const MATRIX: Record<string, Row> = {
   'GET /centres/:id/readers': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
   'PUT /centres/:id/review-exam-kinds': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
   'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /personal-templates': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 403] },
+  'POST /personal-templates': { fixture: 'none', expect: [401, 403, 403, 201, 201, 201, 201, 403] },
+  'PUT /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 200, 404, 404, 404, 403] },
+  'DELETE /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 204, 404, 404, 404, 403] },
   'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403] },
@@ -320,6 +325,12 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         const created = await as('admin', 'POST', '/api/routing-rules', rule);
         return { params: { id: created.body.id }, body: rule };
       }
+      case 'personalTemplate': {
+        // reader1's own: every other reader finds nothing
+        const created = await as('reader1', 'POST', '/api/personal-templates', { title: '矩阵模板' });
+        expect(created.status).toBe(201);
+        return { params: { id: created.body.id }, body: { title: '改' } };
+      }
       case 'ecg':
         return { params: { analysisId: await ecgAnalysis() } };
       case 'resumable':
@@ -363,6 +374,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { ...draftReport(), impression: '更正', reason: '补充所见', password: DEMO_PASSWORD };
       case 'POST /cases/:id/report/return-to-writer':
         return { note: '请补充' };
+      case 'POST /personal-templates':
+        return { title: '我的模板', phrases: ['未见异常'] };
       case 'PUT /centres/:id/review-exam-kinds':
         return { examKinds: [] };
       case 'POST /cases/:id/return-for-quality':
