@@ -125,8 +125,12 @@ export function templatesFor(
 }
 
 /** The phrase library of an exam: the phrases of its templates (as templatesFor chose them), each once. */
-export function phrasesFor(examKind: ExamKind, bodyPart?: string | null): string[] {
-  return [...new Set(templatesFor(examKind, bodyPart).flatMap((t) => t.normalPhrases))];
+export function phrasesFor(
+  examKind: ExamKind,
+  bodyPart?: string | null,
+  templates: readonly ReportTemplate[] = REPORT_TEMPLATES,
+): string[] {
+  return [...new Set(templatesFor(examKind, bodyPart, templates).flatMap((t) => t.normalPhrases))];
 }
 
 /** A reader's own template (POST/PUT /api/personal-templates): its text and phrases, for an exam kind and body region. */

@@ -23,6 +23,8 @@ import type { ExamKind, Priority } from '../../../shared/domain.ts';
 import type {
   amendReportSchema,
   CaseReportDto,
+  PersonalTemplateDto,
+  PersonalTemplateInput,
   qualityReturnSchema,
   QualityReturnsRow,
   reportDraftSchema,
@@ -84,6 +86,9 @@ export const api = {
   reassignCase: (id: string, readerId: string) =>
     apiFetch<CaseDetailDto>(`${casePath(id)}/reassign`, { method: 'POST', json: { readerId } }),
   // the report
+  personalTemplates: () => apiFetch<PersonalTemplateDto[]>('/api/personal-templates'),
+  createPersonalTemplate: (body: PersonalTemplateInput) =>
+    apiFetch<PersonalTemplateDto>('/api/personal-templates', { method: 'POST', json: body }),
   getReport: (id: string) => apiFetch<CaseReportDto>(`${casePath(id)}/report`),
   saveReport: (id: string, body: ReportDraft) => apiFetch<ReportDto>(`${casePath(id)}/report`, { method: 'PUT', json: body }),
   /** the password is asked again: a wrong one is a 401 answer, not an expired session */
