@@ -11,7 +11,14 @@ type CentreDto = ConsortiumDto['centres'][number];
 
 const kinds = (stored: string) => stored.split(',').filter((k) => k !== '');
 
-export function centreDto(c: { id: string; code: string; name: string; kind: string; examKinds: string; reviewExamKinds: string }): CentreDto {
+export function centreDto(c: {
+  id: string;
+  code: string;
+  name: string;
+  kind: string;
+  examKinds: string;
+  reviewExamKinds: string;
+}): CentreDto {
   return {
     id: c.id,
     code: c.code,

@@ -2,13 +2,7 @@
 // GET /api/centres/:id/readers: who reads for a centre, for a supervisor reassigning a case.
 // PUT /api/centres/:id/review-exam-kinds: which exam kinds' reports need a second reader (its supervisors, admins).
 import { z } from 'zod';
-import {
-  consortiumDtoSchema,
-  readerDtoSchema,
-  reviewExamKindsSchema,
-  type ConsortiumDto,
-  type ReaderDto,
-} from '../../shared/api.ts';
+import { consortiumDtoSchema, readerDtoSchema, reviewExamKindsSchema, type ConsortiumDto, type ReaderDto } from '../../shared/api.ts';
 import type { Actor } from '../auth/actor.ts';
 import { notFound } from '../http/errors.ts';
 import { route } from '../http/route-spec.ts';
@@ -58,7 +52,7 @@ export const consortiumRoutes = [
   route({
     method: 'put',
     path: '/centres/:id/review-exam-kinds',
-    summary: "Choose the exam kinds whose reports need a second reader (书写 → 审核) at a centre (its supervisors, admins)",
+    summary: 'Choose the exam kinds whose reports need a second reader (书写 → 审核) at a centre (its supervisors, admins)',
     access: CENTRE_MANAGERS,
     body: reviewExamKindsSchema,
     ok: { status: 200, description: 'the centre', schema: consortiumDtoSchema.shape.centres.element },

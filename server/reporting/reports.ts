@@ -120,7 +120,13 @@ export async function submitPreliminary(mover: CaseMover, actor: Actor, caseId: 
       const draft = await writtenDraft(tx, caseId);
       await tx.report.update({ where: { id: draft.id }, data: { authorId: actor.id } });
       // writtenAt is the first hand-in: the review step of the turnaround runs from it, returns included
-      return { writtenById: actor.id, writtenAt: current.writtenAt ?? new Date(), claimedById: null, claimedAt: null, leaseExpiresAt: null };
+      return {
+        writtenById: actor.id,
+        writtenAt: current.writtenAt ?? new Date(),
+        claimedById: null,
+        claimedAt: null,
+        leaseExpiresAt: null,
+      };
     },
   });
 }
