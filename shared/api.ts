@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ecgMeasurementsSchema, leadNameSchema } from './ecg/types.ts';
 import { CASE_STATUSES, type CaseEvent } from './case-status.ts';
 import { consultationDtoSchema, personRefSchema, type ConsultationEvent } from './consult.ts';
-import { ATTACHMENT_KINDS, examKindSchema, prioritySchema, roleSchema, sexSchema } from './domain.ts';
+import { ATTACHMENT_KINDS, EXAM_KINDS, examKindSchema, prioritySchema, roleSchema, sexSchema } from './domain.ts';
 import { idText, pastCalendarDate, safeText } from './input.ts';
 import { parseNationalId } from './national-id.ts';
 
@@ -347,8 +347,21 @@ export const caseDetailDtoSchema = z.strictObject({
   turnaround: z.strictObject({
     submittedAt: isoDateTime.nullable(),
     firstClaimedAt: isoDateTime.nullable(),
+    /** two-level reporting: the preliminary report first handed in for review */
+    writtenAt: isoDateTime.nullable(),
     signedAt: isoDateTime.nullable(),
     acknowledgedAt: isoDateTime.nullable(),
+  }),
+  /** who wrote and who signed the report (two-level reporting, 书写医师 / 审核医师) */
+  review: z.strictObject({
+    /** the centre wants a second reader for this exam kind: the writer cannot sign */
+    required: z.boolean(),
+    /** 书写医师: who handed the preliminary report in; null when it was never handed in for review */
+    writtenBy: personRefSchema.nullable(),
+    /** 审核医师 after a review, else the reader who signed: the signer of the report in force */
+    signedBy: personRefSchema.nullable(),
+    /** the reviewer's note when they last returned the report to its writer */
+    returnNote: z.string().nullable(),
   }),
   /** the last time a reader sent the case back for a retake, and how often that happened */
   qualityReturn: z.strictObject({ codes: z.array(z.string()), note: z.string(), at: isoDateTime, count: z.number().int() }).nullable(),
@@ -426,6 +439,10 @@ export const turnaroundStatsRowSchema = z.strictObject({
   toClaim: durationSpreadSchema.nullable(),
   /** first claim → signature */
   toSign: durationSpreadSchema.nullable(),
+  /** two-level reporting, the cases reviewed: first claim → preliminary report handed in (书写) */
+  toWrite: durationSpreadSchema.nullable(),
+  /** preliminary report first handed in → signature (审核, returns to the writer included) */
+  toReview: durationSpreadSchema.nullable(),
   /** submission → signature */
   total: durationSpreadSchema,
   /** signed by the service-level deadline of their priority and exam kind */
@@ -568,7 +585,15 @@ export const consortiumDtoSchema = z.strictObject({
     }),
   ),
   centres: z.array(
-    z.strictObject({ id: z.string(), code: z.string(), name: z.string(), kind: z.string(), examKinds: z.array(z.string()) }),
+    z.strictObject({
+      id: z.string(),
+      code: z.string(),
+      name: z.string(),
+      kind: z.string(),
+      examKinds: z.array(z.string()),
+      /** the exam kinds whose reports need a second reader (书写 → 审核) */
+      reviewExamKinds: z.array(examKindSchema),
+    }),
   ),
 });
 export type ConsortiumDto = z.infer<typeof consortiumDtoSchema>;
@@ -580,6 +605,8 @@ export const examCodeRequestSchema = z.object({
 });
 export const organizationExamCodeDtoSchema = z.strictObject({ organizationId: z.string(), examCode: z.string() });
 export type OrganizationExamCodeDto = z.infer<typeof organizationExamCodeDtoSchema>;
+/** PUT /api/centres/:id/review-exam-kinds: which exam kinds' reports need a second reader at this centre. */
+export const reviewExamKindsSchema = z.object({ examKinds: z.array(examKindSchema).max(EXAM_KINDS.length) });
 
 export const readerDtoSchema = z.strictObject({
   id: z.string(),

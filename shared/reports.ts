@@ -1,14 +1,17 @@
-// Structured reports: templates per exam kind, the report shapes, and the quality-return vocabulary.
+// Structured reports: templates per exam kind and body region, the report shapes, and the quality-return vocabulary.
 // A signed report is immutable; an amendment is a new signed version with a reason, and the history is kept.
 import { z } from 'zod';
 import { personRefSchema } from './consult.ts';
 import { criticalValueDtoSchema } from './critical.ts';
+import { bodyRegionOf, bodyRegionSchema } from './body-regions.ts';
 import { examKindSchema, type ExamKind } from './domain.ts';
 import { idText, safeText } from './input.ts';
 
 export const reportTemplateSchema = z.strictObject({
   id: z.string(),
   examKinds: z.array(examKindSchema).readonly(),
+  /** the body regions it is written for; empty: any (shared/body-regions.ts) */
+  bodyRegions: z.array(bodyRegionSchema).readonly(),
   /** zh-CN title; templates are clinical text in Chinese, the language of the reports */
   title: z.string(),
   findings: z.string(),
@@ -22,6 +25,7 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
     id: 'chest-dr',
     examKinds: ['DR'],
+    bodyRegions: ['CHEST'],
     title: '胸部正位片',
     findings: '胸廓对称，气管居中。双肺纹理清晰，未见明显实质性病变。心影大小、形态未见异常。双侧膈面光整，肋膈角锐利。',
     impression: '胸部正位片未见明显异常。',
@@ -30,22 +34,54 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
     id: 'head-ct',
     examKinds: ['CT'],
+    bodyRegions: ['HEAD'],
     title: '头颅CT平扫',
     findings: '脑实质内未见异常密度影，灰白质分界清楚。脑室系统大小、形态正常，中线结构居中。颅骨未见骨折。',
     impression: '头颅CT平扫未见明显异常。',
     normalPhrases: ['未见出血灶', '中线结构居中', '脑沟脑裂未见增宽', '颅骨未见骨折'],
   },
   {
+    id: 'chest-ct',
+    examKinds: ['CT'],
+    bodyRegions: ['CHEST'],
+    title: '胸部CT平扫',
+    findings:
+      '胸廓对称，气管及主支气管通畅。双肺纹理清晰，肺实质内未见明显异常密度影。纵隔居中，未见肿大淋巴结。心影大小正常。双侧胸膜未见增厚，胸腔未见积液。',
+    impression: '胸部CT平扫未见明显异常。',
+    normalPhrases: ['双肺未见实质性病变', '气管支气管通畅', '纵隔未见肿大淋巴结', '双侧胸腔未见积液'],
+  },
+  {
+    id: 'abdomen-ct',
+    examKinds: ['CT'],
+    bodyRegions: ['ABDOMEN', 'PELVIS'],
+    title: '腹部CT平扫',
+    findings:
+      '肝脏大小形态正常，实质密度均匀。胆囊不大，腔内未见异常密度影。胰腺、脾脏、双肾形态密度未见异常。腹腔及腹膜后未见肿大淋巴结。',
+    impression: '腹部CT平扫未见明显异常。',
+    normalPhrases: ['肝实质密度均匀', '胆囊未见结石', '双肾未见积水', '腹膜后未见肿大淋巴结'],
+  },
+  {
     id: 'abdomen-us',
     examKinds: ['US'],
+    bodyRegions: ['ABDOMEN'],
     title: '腹部超声',
     findings: '肝脏大小形态正常，包膜光滑，实质回声均匀。胆囊大小正常，壁光滑，腔内未见异常回声。胰腺、脾脏、双肾未见明显异常。',
     impression: '肝、胆、胰、脾、双肾超声未见明显异常。',
     normalPhrases: ['肝实质回声均匀', '胆囊未见结石', '双肾未见积水', '脾脏大小正常'],
   },
   {
+    id: 'head-mr',
+    examKinds: ['MR'],
+    bodyRegions: ['HEAD'],
+    title: '头颅MR平扫',
+    findings: '脑实质内未见异常信号，灰白质分界清楚。脑室系统大小形态正常，中线结构居中。',
+    impression: '头颅MR平扫未见明显异常。',
+    normalPhrases: ['脑实质未见异常信号', 'DWI未见弥散受限', '中线结构居中'],
+  },
+  {
     id: 'mr-general',
     examKinds: ['MR'],
+    bodyRegions: [],
     title: 'MR检查',
     findings: '',
     impression: '',
@@ -54,6 +90,7 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
     id: 'ecg-12lead',
     examKinds: ['ECG'],
+    bodyRegions: [],
     title: '十二导联心电图',
     // the rhythm, rate, intervals and axis are the report's structured ECG fields (prefilled from the automatic
     // measurements), so the text describes the waveforms only
@@ -64,6 +101,7 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   {
     id: 'general',
     examKinds: ['DR', 'CT', 'MR', 'US', 'ECG', 'OTHER'],
+    bodyRegions: [],
     title: '通用报告',
     findings: '',
     impression: '',
@@ -71,8 +109,65 @@ export const REPORT_TEMPLATES: readonly ReportTemplate[] = [
   },
 ];
 
-export function templatesFor(examKind: ExamKind): ReportTemplate[] {
-  return REPORT_TEMPLATES.filter((t) => t.examKinds.includes(examKind));
+/**
+ * The templates for an exam of this kind and body part: those written for its body region, then those for any
+ * region. When the body part names no region we know, every template of the exam kind.
+ */
+export function templatesFor(
+  examKind: ExamKind,
+  bodyPart?: string | null,
+  templates: readonly ReportTemplate[] = REPORT_TEMPLATES,
+): ReportTemplate[] {
+  const region = bodyRegionOf(bodyPart);
+  const ofKind = templates.filter((t) => t.examKinds.includes(examKind));
+  if (!region) return ofKind;
+  const specific = ofKind.filter((t) => t.bodyRegions.includes(region));
+  return [...specific, ...ofKind.filter((t) => t.bodyRegions.length === 0)];
+}
+
+/** The phrase library of an exam: the phrases of its templates (as templatesFor chose them), each once. */
+export function phrasesFor(
+  examKind: ExamKind,
+  bodyPart?: string | null,
+  templates: readonly ReportTemplate[] = REPORT_TEMPLATES,
+): string[] {
+  return [...new Set(templatesFor(examKind, bodyPart, templates).flatMap((t) => t.normalPhrases))];
+}
+
+/** A reader's own template (POST/PUT /api/personal-templates): its text and phrases, for an exam kind and body region. */
+export const personalTemplateInputSchema = z.object({
+  title: safeText().trim().min(1).max(100),
+  examKind: examKindSchema.nullable().default(null),
+  bodyRegion: bodyRegionSchema.nullable().default(null),
+  findings: safeText({ multiline: true }).max(20_000).default(''),
+  impression: safeText({ multiline: true }).max(5_000).default(''),
+  phrases: z.array(safeText().trim().min(1).max(200)).max(50).default([]),
+});
+export type PersonalTemplateInput = z.input<typeof personalTemplateInputSchema>;
+
+export const personalTemplateDtoSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  examKind: examKindSchema.nullable(),
+  bodyRegion: bodyRegionSchema.nullable(),
+  findings: z.string(),
+  impression: z.string(),
+  phrases: z.array(z.string()),
+  updatedAt: z.iso.datetime(),
+});
+export type PersonalTemplateDto = z.infer<typeof personalTemplateDtoSchema>;
+
+/** A personal template as the editor offers it beside the shared ones (its id prefixed, so the two never clash). */
+export function asReportTemplate(p: PersonalTemplateDto): ReportTemplate {
+  return {
+    id: `personal:${p.id}`,
+    examKinds: p.examKind ? [p.examKind] : examKindSchema.options,
+    bodyRegions: p.bodyRegion ? [p.bodyRegion] : [],
+    title: p.title,
+    findings: p.findings,
+    impression: p.impression,
+    normalPhrases: p.phrases,
+  };
 }
 
 /** Why a reader sends a case back to the township for a retake (counted per township for quality control). */
@@ -148,6 +243,8 @@ export const amendReportSchema = z.object({
   reason: safeText({ multiline: true }).trim().min(2).max(500),
   password: z.string().min(1),
 });
+/** The reviewer sends a preliminary report back to its writer: what to change. */
+export const returnToWriterSchema = z.object({ note: safeText({ multiline: true }).trim().min(2).max(1000) });
 export const qualityReturnSchema = z.object({
   codes: z.array(z.enum(QUALITY_RETURN_CODES)).min(1),
   note: safeText({ multiline: true }).trim().max(1000).default(''),

@@ -2,6 +2,7 @@
 // the domains whose parts it shows (the reading deadline, the ECG analyses, the consultations), so that none of
 // those domains has to import another to be shown with the case.
 import type { CaseDetailDto, CaseSummaryDto, Laterality, VisitKind } from '../../shared/api.ts';
+import { reviewRequired } from '../../shared/case-status.ts';
 import type { AttachmentKind, Sex } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { caseScope } from '../cases/access.ts';
@@ -39,6 +40,8 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
       attachments: { orderBy: { createdAt: 'asc' } },
       studies: studiesInclude,
       ecgAnalyses: { orderBy: { createdAt: 'asc' } },
+      writtenBy: { select: { id: true, displayName: true } },
+      reports: { where: { status: 'SIGNED' }, select: { signedBy: { select: { id: true, displayName: true } } } },
       // the consultations on the case carry the specialists' opinions: this is how they are attached to it
       consultations: { where: consultationScope(actor), include: consultationInclude, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
     },
@@ -69,8 +72,15 @@ export async function getCase({ db, config }: CaseReader, actor: Actor, caseId: 
     turnaround: {
       submittedAt: row.submittedAt?.toISOString() ?? null,
       firstClaimedAt: row.firstClaimedAt?.toISOString() ?? null,
+      writtenAt: row.writtenAt?.toISOString() ?? null,
       signedAt: row.signedAt?.toISOString() ?? null,
       acknowledgedAt: row.criticalAckAt?.toISOString() ?? null,
+    },
+    review: {
+      required: reviewRequired(row.centre?.reviewExamKinds, row.examKind),
+      writtenBy: row.writtenBy,
+      signedBy: row.reports[0]?.signedBy ?? null,
+      returnNote: row.reviewNote,
     },
     qualityReturn:
       row.returnCount > 0 && row.returnedAt

@@ -22,11 +22,21 @@ export interface CurrentCase {
   claimedById: string | null;
   leaseExpiresAt: Date | null;
   firstClaimedAt: Date | null;
+  examKind: string;
+  /** two-level reporting: the writer of the preliminary report, and when it was first handed in */
+  writtenById: string | null;
+  writtenAt: Date | null;
+  /** the exam kinds for which the case's centre wants a second reader (comma separated), '' without a centre */
+  reviewExamKinds: string;
 }
 
 export interface TransitionRequest {
   caseId: string;
-  event: CaseEvent;
+  /**
+   * the move; or which move, by the state read in the transaction (a claim takes a submitted case to read or a
+   * preliminary report to review)
+   */
+  event: CaseEvent | ((current: CurrentCase) => CaseEvent);
   /** null for moves the system makes on its own (an expired lease) */
   actor: Actor | null;
   /** the cases this actor may move: a case outside it is reported as not found */
@@ -46,6 +56,10 @@ const CURRENT_CASE_SELECT = {
   claimedById: true,
   leaseExpiresAt: true,
   firstClaimedAt: true,
+  examKind: true,
+  writtenById: true,
+  writtenAt: true,
+  centre: { select: { reviewExamKinds: true } },
 } as const;
 
 /** The case's state machine, as the shared move algorithm (audit/state-move.ts) applies it. */
@@ -57,14 +71,14 @@ const CASE_MACHINE: StateMachine<CaseStatus, CaseEvent> = {
 };
 
 export async function transitionCase(mover: CaseMover, request: TransitionRequest): Promise<{ from: CaseStatus; to: CaseStatus }> {
-  const { caseId, event, actor } = request;
+  const { caseId, actor } = request;
   const result = await mover.db.$transaction(async (tx) => {
-    const current = (await tx.case.findFirst({
-      where: { AND: [{ id: caseId }, request.scope] },
-      select: CURRENT_CASE_SELECT,
-    })) as CurrentCase | null;
-    if (!current) throw notFound('case');
+    const row = await tx.case.findFirst({ where: { AND: [{ id: caseId }, request.scope] }, select: CURRENT_CASE_SELECT });
+    if (!row) throw notFound('case');
+    const { centre, ...rest } = row;
+    const current = { ...rest, reviewExamKinds: centre?.reviewExamKinds ?? '' } as CurrentCase;
     const from = current.status;
+    const event = typeof request.event === 'function' ? request.event(current) : request.event;
     assertMove(CASE_MACHINE, from, event);
     const extra = request.prepare ? await request.prepare(tx, current) : {};
     const to = await move(tx, CASE_MACHINE, {
@@ -77,10 +91,10 @@ export async function transitionCase(mover: CaseMover, request: TransitionReques
       expect: request.expect as Record<string, unknown> | undefined,
       details: request.details,
     });
-    return { from, to };
+    return { from, to, event };
   });
-  mover.notify.caseChanged(caseId, event);
-  return result;
+  mover.notify.caseChanged(caseId, result.event);
+  return { from: result.from, to: result.to };
 }
 
 export interface EscalationRequest {

@@ -40,6 +40,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     description: 'imaging centre reader (signs)',
   },
   {
+    username: 'writer1',
+    displayName: '孙医生',
+    role: 'READER',
+    org: 'COUNTY',
+    centres: ['IMAGING'],
+    description: 'imaging centre junior reader (writes MR reports for review, does not sign)',
+  },
+  {
     username: 'ecg1',
     displayName: '刘医生',
     role: 'READER',
@@ -71,9 +79,10 @@ const ORGANIZATIONS = [
 /** the demo devices TOWNSHIP1, 2, 3: tech1's township, tech2's, and the third */
 const DEVICE_TOWNSHIPS = ['T-CHENGGUAN', 'T-SHIQIAO', 'T-HEKOU'] as const;
 
+/** The imaging centre has its MR reports reviewed by a second reader (书写 → 审核); everything else is signed by its writer. */
 const CENTRES = [
-  { code: 'IMAGING', name: '影像诊断中心', kind: 'IMAGING', examKinds: 'DR,CT,MR,US,OTHER' },
-  { code: 'ECG', name: '心电诊断中心', kind: 'ECG', examKinds: 'ECG' },
+  { code: 'IMAGING', name: '影像诊断中心', kind: 'IMAGING', examKinds: 'DR,CT,MR,US,OTHER', reviewExamKinds: 'MR' },
+  { code: 'ECG', name: '心电诊断中心', kind: 'ECG', examKinds: 'ECG', reviewExamKinds: '' },
 ] as const;
 
 /** ECG to the ECG centre, imaging to the imaging centre, anything else to the imaging centre as a fallback. */

@@ -1,18 +1,29 @@
 // GET /api/consortium: the organizations and reading centres, for filters and the routing-rule editor.
 // PUT /api/organizations/:id/exam-code: the short code its exam numbers begin with (administrators).
 // GET /api/centres/:id/readers: who reads for a centre, for a supervisor reassigning a case.
+// PUT /api/centres/:id/review-exam-kinds: which exam kinds' reports need a second reader (its supervisors, admins).
 import { z } from 'zod';
 import {
   consortiumDtoSchema,
   examCodeRequestSchema,
   organizationExamCodeDtoSchema,
   readerDtoSchema,
+  reviewExamKindsSchema,
   type ConsortiumDto,
   type ReaderDto,
 } from '../../shared/api.ts';
+import type { Actor } from '../auth/actor.ts';
 import { notFound } from '../http/errors.ts';
 import { route } from '../http/route-spec.ts';
+import { centreDto, setReviewExamKinds } from './centres.ts';
 import { setExamCode } from './organizations.ts';
+
+const CENTRE_MANAGERS = ['SUPERVISOR', 'ADMIN'] as const;
+
+/** A supervisor manages their own centres only; another centre is not found. */
+function checkManages(actor: Actor, centreId: string): void {
+  if (actor.role !== 'ADMIN' && !actor.centreIds.includes(centreId)) throw notFound('centre');
+}
 
 export const consortiumRoutes = [
   route({
@@ -35,7 +46,7 @@ export const consortiumRoutes = [
           kind: o.kind,
           parentId: o.parentId,
         })),
-        centres: centres.map((c) => ({ id: c.id, code: c.code, name: c.name, kind: c.kind, examKinds: c.examKinds.split(',') })),
+        centres: centres.map(centreDto),
       };
     },
   }),
@@ -53,16 +64,28 @@ export const consortiumRoutes = [
     method: 'get',
     path: '/centres/:id/readers',
     summary: "A centre's readers and supervisors (its supervisors, administrators)",
-    access: ['SUPERVISOR', 'ADMIN'],
+    access: CENTRE_MANAGERS,
     ok: { status: 200, description: 'the readers', schema: z.array(readerDtoSchema) },
     handle: async ({ ctx: { db }, actor, params }): Promise<ReaderDto[]> => {
       const centreId = params.id!;
-      if (actor.role !== 'ADMIN' && !actor.centreIds.includes(centreId)) throw notFound('centre');
+      checkManages(actor, centreId);
       const users = await db.user.findMany({
         where: { active: true, role: { in: ['READER', 'SUPERVISOR'] }, centres: { some: { centreId } } },
         orderBy: { displayName: 'asc' },
       });
       return users.map((u) => ({ id: u.id, displayName: u.displayName, role: u.role as ReaderDto['role'], canSign: u.canSign }));
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/centres/:id/review-exam-kinds',
+    summary: 'Choose the exam kinds whose reports need a second reader (书写 → 审核) at a centre (its supervisors, admins)',
+    access: CENTRE_MANAGERS,
+    body: reviewExamKindsSchema,
+    ok: { status: 200, description: 'the centre', schema: consortiumDtoSchema.shape.centres.element },
+    handle: async ({ ctx: { db }, actor, params, body, ip }) => {
+      checkManages(actor, params.id!);
+      return setReviewExamKinds(db, actor, params.id!, body.examKinds, ip);
     },
   }),
 ];

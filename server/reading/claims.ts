@@ -1,9 +1,12 @@
 // Claiming: exactly one reader takes a submitted case, and holds it on a lease that their open case page
 // renews. A claim whose lease runs out (the reader closed the laptop, went home) returns the case to the
 // queue, in its original place, by the sweeper below. Every move goes through the case state machine.
+// A preliminary report awaiting review (two-level reporting) is claimed, held, released and expired the same way,
+// by a reader allowed to sign who did not write it; its moves return it to the review queue, not the reading queue.
+import { HELD_STATUSES, type CaseEvent, type CaseStatus } from '../../shared/case-status.ts';
 import type { Actor } from '../auth/actor.ts';
 import { centreScope } from '../cases/access.ts';
-import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';
+import { transitionCase, type CaseMover, type CurrentCase } from '../cases/lifecycle.ts';
 import type { Config } from '../config.ts';
 import { forbidden, HttpError } from '../http/errors.ts';
 import type { Logger } from '../logger.ts';
@@ -21,12 +24,18 @@ export async function claimCase(ctx: ClaimContext, actor: Actor, caseId: string,
   try {
     await transitionCase(ctx, {
       caseId,
-      event: 'claim',
+      event: (current) => (current.status === 'PRELIMINARY' ? 'claimReview' : 'claim'),
       actor,
       scope: centreScope(actor),
       ip,
-      // turnaround counts from the first claim; a release and a new claim do not reset it
-      prepare: async (_tx, current) => ({ ...lease(ctx, actor.id), firstClaimedAt: current.firstClaimedAt ?? new Date() }),
+      prepare: async (_tx, current) => {
+        if (current.status === 'PRELIMINARY') {
+          checkReviewer(actor, current);
+          return lease(ctx, actor.id);
+        }
+        // turnaround counts from the first claim; a release and a new claim do not reset it
+        return { ...lease(ctx, actor.id), firstClaimedAt: current.firstClaimedAt ?? new Date() };
+      },
     });
   } catch (error) {
     if (!(error instanceof HttpError) || error.status !== 409) throw error;
@@ -34,16 +43,23 @@ export async function claimCase(ctx: ClaimContext, actor: Actor, caseId: string,
       where: { id: caseId },
       select: { status: true, claimedBy: { select: { id: true, displayName: true } } },
     });
-    if (holder?.status !== 'CLAIMED' || !holder.claimedBy) throw error;
+    if (!holder || !HELD_STATUSES.includes(holder.status as CaseStatus) || !holder.claimedBy) throw error;
     if (holder.claimedBy.id === actor.id) return renewLease(ctx, actor, caseId).then(() => undefined); // claiming twice is harmless
     throw new HttpError(409, 'ALREADY_CLAIMED', `already taken by ${holder.claimedBy.displayName}`, { claimedBy: holder.claimedBy });
   }
 }
 
+/** The second reader must be allowed to sign, and someone other than the writer. */
+function checkReviewer(actor: Actor, current: CurrentCase): void {
+  if (!actor.canSign) throw new HttpError(403, 'NOT_A_SIGNER', 'only a reader allowed to sign reviews a preliminary report');
+  if (current.writtenById === actor.id)
+    throw new HttpError(403, 'OWN_PRELIMINARY_REPORT', 'a preliminary report is reviewed by another reader than its writer');
+}
+
 export async function releaseCase(ctx: ClaimContext, actor: Actor, caseId: string, ip?: string): Promise<void> {
   await transitionCase(ctx, {
     caseId,
-    event: 'release',
+    event: (current) => (current.status === 'REVIEWING' ? 'releaseReview' : 'release'),
     actor,
     scope: centreScope(actor),
     ip,
@@ -88,7 +104,7 @@ export async function reassignCase(ctx: ClaimContext, actor: Actor, caseId: stri
 export async function renewLease(ctx: ClaimContext, actor: Actor, caseId: string): Promise<Date> {
   const { leaseExpiresAt } = lease(ctx, actor.id);
   const { count } = await ctx.db.case.updateMany({
-    where: { id: caseId, status: 'CLAIMED', claimedById: actor.id },
+    where: { id: caseId, status: { in: [...HELD_STATUSES] }, claimedById: actor.id },
     data: { leaseExpiresAt },
   });
   if (count !== 1) throw new HttpError(409, 'NOT_CLAIMED_BY_YOU', 'you do not hold this case (its lease may have run out)');
@@ -98,7 +114,7 @@ export async function renewLease(ctx: ClaimContext, actor: Actor, caseId: string
 /** Returns every case whose lease has run out to the queue. Safe to run on several instances at once. */
 export async function expireLeases(ctx: ClaimContext, now = new Date()): Promise<number> {
   const expired = await ctx.db.case.findMany({
-    where: { status: 'CLAIMED', leaseExpiresAt: { lt: now } },
+    where: { status: { in: [...HELD_STATUSES] }, leaseExpiresAt: { lt: now } },
     select: { id: true, claimedById: true },
     take: 100,
   });
@@ -107,7 +123,7 @@ export async function expireLeases(ctx: ClaimContext, now = new Date()): Promise
     try {
       await transitionCase(ctx, {
         caseId: id,
-        event: 'expire',
+        event: (current): CaseEvent => (current.status === 'REVIEWING' ? 'expireReview' : 'expire'),
         actor: null,
         scope: {},
         // a renewal or another instance's sweep got there first: then this one changes nothing
@@ -137,7 +153,10 @@ export function startQueueWatch(ctx: ClaimContext & { log: Logger; config: { sla
   return { stop: () => clearInterval(timer) };
 }
 
-function lease(ctx: ClaimContext, readerId: string) {
+/** The claim columns of a new lease of the case to this reader. */
+export function leaseFor(config: Pick<Config, 'leaseMs'>, readerId: string) {
   const now = new Date();
-  return { claimedById: readerId, claimedAt: now, leaseExpiresAt: new Date(now.getTime() + ctx.config.leaseMs) };
+  return { claimedById: readerId, claimedAt: now, leaseExpiresAt: new Date(now.getTime() + config.leaseMs) };
 }
+
+const lease = (ctx: ClaimContext, readerId: string) => leaseFor(ctx.config, readerId);

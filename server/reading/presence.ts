@@ -1,5 +1,6 @@
 // A reader's presence on the live queue, as their sockets tell it: what becomes of their claims when the last
 // of their connections (on any instance) drops.
+import { HELD_STATUSES } from '../../shared/case-status.ts';
 import { CENTRE_ROLES } from '../../shared/domain.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -15,7 +16,7 @@ export function readerPresence(ctx: { db: Db; config: Pick<Config, 'disconnectGr
     async wentAway(actor) {
       const graceEnds = new Date(Date.now() + ctx.config.disconnectGraceMs);
       await ctx.db.case.updateMany({
-        where: { claimedById: actor.id, status: 'CLAIMED', leaseExpiresAt: { gt: graceEnds } },
+        where: { claimedById: actor.id, status: { in: [...HELD_STATUSES] }, leaseExpiresAt: { gt: graceEnds } },
         data: { leaseExpiresAt: graceEnds },
       });
     },

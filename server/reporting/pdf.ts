@@ -70,7 +70,7 @@ async function loadPrintable(ctx: Pick<AppContext, 'db' | 'store'>, caseId: stri
   if (!kase) throw notFound('case');
   const report = await ctx.db.report.findFirst({
     where: reportId ? { caseId, id: reportId, status: { not: 'DRAFT' } } : { caseId, status: 'SIGNED' },
-    include: { signedBy: true },
+    include: { signedBy: true, author: true },
   });
   if (!report) throw new HttpError(409, 'NO_SIGNED_REPORT', 'the report is not signed yet');
   const keyImageIds = JSON.parse(report.keyImageIds) as string[];
@@ -80,7 +80,7 @@ async function loadPrintable(ctx: Pick<AppContext, 'db' | 'store'>, caseId: stri
     kase.examKind === 'ECG' ? analysedRecordings(ctx, { caseId, errorCode: null }) : Promise.resolve([]),
   ]);
   const images = await Promise.all(keyInstances.map((i) => renderKeyImage(ctx.store, i.storageKey).catch(() => null)));
-  const signatures: Signature[] = [{ role: 'REPORTER', name: report.signedBy?.displayName ?? '', at: report.signedAt }];
+  const signatures = signaturesOf(report);
   return {
     kase,
     report,
@@ -95,6 +95,20 @@ async function loadPrintable(ctx: Pick<AppContext, 'db' | 'store'>, caseId: stri
     recordings: recordings.slice(0, MAX_TRACING_PAGES),
     signatures,
   };
+}
+
+/** The reporter alone; or, when a second reader reviewed and signed another's report, the writer above them. */
+function signaturesOf(report: {
+  author: { id: string; displayName: string };
+  signedBy: { id: string; displayName: string } | null;
+  signedAt: Date | null;
+}): Signature[] {
+  const signer = report.signedBy?.displayName ?? '';
+  if (!report.signedBy || report.signedBy.id === report.author.id) return [{ role: 'REPORTER', name: signer, at: report.signedAt }];
+  return [
+    { role: 'WRITER', name: report.author.displayName, at: null },
+    { role: 'REVIEWER', name: signer, at: report.signedAt },
+  ];
 }
 
 async function firstFileReceived(db: AppContext['db'], caseId: string): Promise<Date | null> {

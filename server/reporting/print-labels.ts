@@ -6,7 +6,8 @@ import { ageOn, chineseAge } from '../../shared/patient-age.ts';
 import type { PrintLanguage } from '../../shared/reports.ts';
 
 /** Who put their name to the report: the signing reader, and (two-level reading) the reviewing one. */
-export type SignatureRole = 'REPORTER' | 'REVIEWER';
+/** one physician who wrote and signed; or, in two-level reporting, the writer and the reviewer who signed */
+export type SignatureRole = 'REPORTER' | 'WRITER' | 'REVIEWER';
 
 export interface PrintLabels {
   title: (examKind: ExamKind) => string;
@@ -71,7 +72,7 @@ const ZH: PrintLabels = {
   critical: '【危急值】已通知送检机构',
   keyImages: '关键图像',
   notEmbedded: (count) => `（${count} 幅为压缩格式，未嵌入）`,
-  signatureRole: { REPORTER: '报告医师', REVIEWER: '审核医师' },
+  signatureRole: { REPORTER: '报告医师', WRITER: '书写医师', REVIEWER: '审核医师' },
   signedAt: '签发时间',
   version: (version, reason) => `第 ${version} 版（修订：${reason}）`,
   disclaimer: '本报告仅供临床参考，经远程诊断平台签发。',
@@ -117,7 +118,7 @@ const EN: PrintLabels = {
   critical: '[Critical finding] The referring organization was notified',
   keyImages: 'Key images',
   notEmbedded: (count) => `(${count} compressed, not embedded)`,
-  signatureRole: { REPORTER: 'Reported by', REVIEWER: 'Reviewed by' },
+  signatureRole: { REPORTER: 'Reported by', WRITER: 'Written by', REVIEWER: 'Reviewed by' },
   signedAt: 'Signed',
   version: (version, reason) => `Version ${version} (amended: ${reason})`,
   disclaimer: 'For clinical reference; signed on the teledx remote diagnosis platform.',

@@ -1,20 +1,26 @@
 // Reports: drafts written by the claiming reader, signing (password re-entered), amendments as new signed
-// versions (a critical finding flagged on the case: critical-values.ts), and returning a case for a retake. Status
-// changes go through the case state machine; a report row is never changed once signed.
+// versions (a critical finding flagged on the case: critical-values.ts), and returning a case for a retake. Two-level
+// reporting (书写 → 审核): the writer hands a preliminary report in, a second reader allowed to sign reviews it (edits,
+// signs, or returns it to the writer with a note). Status changes go through the case state machine; a report row
+// is never changed once signed.
 import type { CaseReportDto, EcgReportFields, ReportDto } from '../../shared/reports.ts';
 import {
   amendReportSchema,
   ecgReportFieldsSchema,
   qualityReturnSchema,
   reportDraftSchema,
+  returnToWriterSchema,
   signReportSchema,
 } from '../../shared/reports.ts';
+import { HELD_STATUSES, reviewRequired, type CaseStatus } from '../../shared/case-status.ts';
 import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import { caseScope, townshipWriteScope } from '../cases/access.ts';
-import { transitionCase, type CaseMover } from '../cases/lifecycle.ts';
+import { transitionCase, type CaseMover, type CurrentCase } from '../cases/lifecycle.ts';
+import type { Config } from '../config.ts';
+import { leaseFor } from '../reading/claims.ts';
 import type { Db, Prisma, Tx } from '../db/client.ts';
 import { forbidden, HttpError, notFound } from '../http/errors.ts';
 import { centreScope } from '../cases/access.ts';
@@ -52,12 +58,14 @@ export async function getCaseReport(db: Db, actor: Actor, caseId: string): Promi
 export async function saveDraft(db: Db, actor: Actor, caseId: string, body: unknown): Promise<ReportDto> {
   const input = reportDraftSchema.parse(body);
   return db.$transaction(async (tx) => {
-    await holdingCase(tx, actor, caseId);
+    const status = await holdingCase(tx, actor, caseId);
     await checkKeyImages(tx, caseId, input.keyImageIds);
     const data = storedReportBody(input);
     const draft = await tx.report.findFirst({ where: { caseId, status: 'DRAFT' } });
+    // a reviewer's corrections leave the report its writer's (书写医师); they sign it as 审核医师
+    const author = status === 'REVIEWING' ? {} : { authorId: actor.id };
     const row = draft
-      ? await tx.report.update({ where: { id: draft.id }, data: { ...data, authorId: actor.id }, include })
+      ? await tx.report.update({ where: { id: draft.id }, data: { ...data, ...author }, include })
       : await tx.report.create({
           data: { ...data, caseId, version: await nextVersion(tx, caseId), status: 'DRAFT', authorId: actor.id },
           include,
@@ -79,9 +87,9 @@ export async function signReport(mover: ReportMover, actor: Actor, caseId: strin
     expect: { claimedById: actor.id },
     prepare: async (tx, current) => {
       if (current.claimedById !== actor.id) throw forbidden('only the reader holding the case signs its report');
-      const draft = await tx.report.findFirst({ where: { caseId, status: 'DRAFT' } });
-      if (!draft || !draft.impression.trim())
-        throw new HttpError(409, 'NO_REPORT', 'write the report (at least an impression) before signing');
+      if (current.status === 'CLAIMED' && reviewRequired(current.reviewExamKinds, current.examKind))
+        throw new HttpError(409, 'SECOND_READER_REQUIRED', 'this centre has these reports reviewed: submit it for review');
+      const draft = await writtenDraft(tx, caseId);
       await tx.report.update({ where: { id: draft.id }, data: { status: 'SIGNED', signedById: actor.id, signedAt: now } });
       await queueHisDelivery(tx, mover, { caseId, reportId: draft.id, event: 'sign' });
       return {
@@ -89,6 +97,55 @@ export async function signReport(mover: ReportMover, actor: Actor, caseId: strin
         leaseExpiresAt: null,
         ...(draft.criticalFinding ? newCriticalFlag(now) : {}),
       };
+    },
+  });
+}
+
+/** The writer hands the draft in for review: the case leaves their hands and waits in the centre's review queue. */
+export async function submitPreliminary(mover: CaseMover, actor: Actor, caseId: string, ip?: string): Promise<void> {
+  await transitionCase(mover, {
+    caseId,
+    event: 'submitPreliminary',
+    actor,
+    scope: centreScope(actor),
+    ip,
+    expect: { claimedById: actor.id },
+    prepare: async (tx, current) => {
+      if (current.claimedById !== actor.id) throw forbidden('only the reader holding the case submits its report');
+      const draft = await writtenDraft(tx, caseId);
+      await tx.report.update({ where: { id: draft.id }, data: { authorId: actor.id } });
+      // writtenAt is the first hand-in: the review step of the turnaround runs from it, returns included
+      return {
+        writtenById: actor.id,
+        writtenAt: current.writtenAt ?? new Date(),
+        claimedById: null,
+        claimedAt: null,
+        leaseExpiresAt: null,
+      };
+    },
+  });
+}
+
+/** The reviewer sends the preliminary report back to its writer, with a note; the writer holds the case again. */
+export async function returnToWriter(
+  mover: CaseMover & { config: Pick<Config, 'leaseMs'> },
+  actor: Actor,
+  caseId: string,
+  body: unknown,
+  ip?: string,
+): Promise<void> {
+  const { note } = returnToWriterSchema.parse(body);
+  await transitionCase(mover, {
+    caseId,
+    event: 'returnToWriter',
+    actor,
+    scope: centreScope(actor),
+    ip,
+    expect: { claimedById: actor.id },
+    details: { note },
+    prepare: async (_tx, current: CurrentCase) => {
+      if (current.claimedById !== actor.id) throw forbidden('only the reviewer holding the case returns it');
+      return { ...leaseFor(mover.config, current.writtenById!), reviewNote: note };
     },
   });
 }
@@ -204,14 +261,24 @@ export async function qualityReturns(db: Db, actor: Actor): Promise<{ organizati
     .sort((x, y) => y.returns - x.returns);
 }
 
-async function holdingCase(tx: Tx, actor: Actor, caseId: string): Promise<void> {
+/** The case's status, when the actor holds it (to write, or to review); else 409. */
+async function holdingCase(tx: Tx, actor: Actor, caseId: string): Promise<CaseStatus> {
   const kase = await tx.case.findFirst({
     where: { AND: [{ id: caseId }, centreScope(actor)] },
     select: { status: true, claimedById: true },
   });
   if (!kase) throw notFound('case');
-  if (kase.status !== 'CLAIMED' || kase.claimedById !== actor.id)
+  const status = kase.status as CaseStatus;
+  if (!HELD_STATUSES.includes(status) || kase.claimedById !== actor.id)
     throw new HttpError(409, 'NOT_CLAIMED_BY_YOU', 'claim the case before writing its report');
+  return status;
+}
+
+/** The draft, with at least an impression: what is signed or handed in for review. */
+async function writtenDraft(tx: Tx, caseId: string) {
+  const draft = await tx.report.findFirst({ where: { caseId, status: 'DRAFT' } });
+  if (!draft || !draft.impression.trim()) throw new HttpError(409, 'NO_REPORT', 'write the report (at least an impression) first');
+  return draft;
 }
 
 /**

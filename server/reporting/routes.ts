@@ -9,12 +9,15 @@ import {
   caseReportDtoSchema,
   printLanguageSchema,
   reportVerificationDtoSchema,
+  personalTemplateDtoSchema,
+  personalTemplateInputSchema,
   qualityReturnSchema,
   qualityReturnsRowSchema,
   REPORT_TEMPLATES,
   reportDraftSchema,
   reportDtoSchema,
   reportTemplateSchema,
+  returnToWriterSchema,
   signReportSchema,
   templatesFor,
 } from '../../shared/reports.ts';
@@ -24,10 +27,21 @@ import { getCase } from '../case-views/case-detail.ts';
 import { notFound } from '../http/errors.ts';
 import { route, type RouteInput } from '../http/route-spec.ts';
 import { reportPdf } from './pdf.ts';
+import { createPersonalTemplate, deletePersonalTemplate, listPersonalTemplates, updatePersonalTemplate } from './personal-templates.ts';
 import { turnaroundStats } from './turnaround-stats.ts';
 import { acknowledgeCritical, openCriticalValues } from './critical-values.ts';
 import { verifyReport } from './verification.ts';
-import { amendReport, getCaseReport, qualityReturns, resubmit, returnForQuality, saveDraft, signReport } from './reports.ts';
+import {
+  amendReport,
+  getCaseReport,
+  qualityReturns,
+  resubmit,
+  returnForQuality,
+  returnToWriter,
+  saveDraft,
+  signReport,
+  submitPreliminary,
+} from './reports.ts';
 
 const QUALITY_ROLES = ['SUPERVISOR', 'ADMIN'] as const;
 
@@ -50,11 +64,47 @@ export const reportingRoutes = [
   route({
     method: 'get',
     path: '/report-templates',
-    summary: 'Report templates, optionally for one exam kind',
+    summary: 'Report templates, optionally for one exam kind and body part (those of its body region first)',
     access: 'signed-in',
-    query: z.object({ examKind: examKindSchema.optional() }),
+    query: z.object({ examKind: examKindSchema.optional(), bodyPart: z.string().max(200).optional() }),
     ok: { status: 200, description: 'the templates', schema: z.array(reportTemplateSchema).readonly() },
-    handle: ({ query }) => (query.examKind ? templatesFor(query.examKind) : REPORT_TEMPLATES),
+    handle: ({ query }) => (query.examKind ? templatesFor(query.examKind, query.bodyPart) : REPORT_TEMPLATES),
+  }),
+  route({
+    method: 'get',
+    path: '/personal-templates',
+    summary: 'Your own report templates and phrases (readers)',
+    access: CENTRE_ROLES,
+    ok: { status: 200, description: 'your templates', schema: z.array(personalTemplateDtoSchema) },
+    handle: ({ ctx, actor }) => listPersonalTemplates(ctx.db, actor),
+  }),
+  route({
+    method: 'post',
+    path: '/personal-templates',
+    summary: 'Add a report template or phrases of your own',
+    access: CENTRE_ROLES,
+    body: personalTemplateInputSchema,
+    ok: { status: 201, description: 'the template', schema: personalTemplateDtoSchema },
+    handle: ({ ctx, actor, req }) => createPersonalTemplate(ctx.db, actor, req.body),
+  }),
+  route({
+    method: 'put',
+    path: '/personal-templates/:id',
+    summary: 'Change one of your templates (another reader’s is not found)',
+    access: CENTRE_ROLES,
+    body: personalTemplateInputSchema,
+    ok: { status: 200, description: 'the template', schema: personalTemplateDtoSchema },
+    errors: [404],
+    handle: ({ ctx, actor, params, req }) => updatePersonalTemplate(ctx.db, actor, params.id!, req.body),
+  }),
+  route({
+    method: 'delete',
+    path: '/personal-templates/:id',
+    summary: 'Delete one of your templates',
+    access: CENTRE_ROLES,
+    ok: { status: 204, description: 'deleted' },
+    errors: [404],
+    handle: ({ ctx, actor, params }) => deletePersonalTemplate(ctx.db, actor, params.id!),
   }),
   route({
     method: 'get',
@@ -112,6 +162,25 @@ export const reportingRoutes = [
     errors: [409, 429],
     middleware: signLimiter,
     handle: caseMove(({ ctx, actor, params, req, ip }) => signReport(ctx, actor, params.id!, req.body, ip)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/report/submit-preliminary',
+    summary: 'Hand the report in for review by a second reader (两级审核: the writer)',
+    access: CENTRE_ROLES,
+    ok: caseOk,
+    errors: [409],
+    handle: caseMove(({ ctx, actor, params, ip }) => submitPreliminary(ctx, actor, params.id!, ip)),
+  }),
+  route({
+    method: 'post',
+    path: '/cases/:id/report/return-to-writer',
+    summary: 'Send the preliminary report back to its writer with a note (the reviewer)',
+    access: CENTRE_ROLES,
+    body: returnToWriterSchema,
+    ok: caseOk,
+    errors: [409],
+    handle: caseMove(({ ctx, actor, params, req, ip }) => returnToWriter(ctx, actor, params.id!, req.body, ip)),
   }),
   route({
     method: 'post',

@@ -1,7 +1,7 @@
 // Turnaround statistics for quality control: for the cases signed in the last N days, per reading centre and
-// priority, how long they waited to be claimed, how long reading took, the whole span, and how many were
-// signed within their service-level deadline. Computed from each case's recorded times (submittedAt,
-// firstClaimedAt, signedAt); a county's year is some 100,000 reads, a month's rows fit in memory.
+// priority, how long they waited to be claimed, how long reading took (and, for the cases read at two levels, how
+// long writing and reviewing took), the whole span, and how many were signed within their service-level deadline.
+// Computed from each case's recorded times (submittedAt, firstClaimedAt, writtenAt, signedAt); a county's year is some 100,000 reads, a month's rows fit in memory.
 import type { DurationSpread, TurnaroundStatsRow } from '../../shared/api.ts';
 import { PRIORITIES, type Priority } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -23,7 +23,7 @@ export async function turnaroundStats(
       // administrators see every centre; a supervisor the centres they belong to
       centreId: actor.role === 'ADMIN' ? { not: null } : { in: actor.centreIds },
     },
-    select: { centreId: true, priority: true, examKind: true, submittedAt: true, firstClaimedAt: true, signedAt: true },
+    select: { centreId: true, priority: true, examKind: true, submittedAt: true, firstClaimedAt: true, writtenAt: true, signedAt: true },
   });
   const groups = new Map<string, typeof cases>();
   for (const c of cases) {
@@ -47,6 +47,9 @@ export async function turnaroundStats(
       signed: group.length,
       toClaim: spread(group.map((c) => minutes(c.submittedAt, c.firstClaimedAt))),
       toSign: spread(group.map((c) => minutes(c.firstClaimedAt, c.signedAt))),
+      // null for cases signed by their writer: they have no review step
+      toWrite: spread(group.map((c) => minutes(c.firstClaimedAt, c.writtenAt))),
+      toReview: spread(group.map((c) => minutes(c.writtenAt, c.signedAt))),
       total: spread(group.map((c) => minutes(c.submittedAt, c.signedAt)))!,
       onTime: group.filter((c) => c.signedAt! <= ctx.config.sla.dueAt(c.submittedAt, c.priority, c.examKind)!).length,
     };

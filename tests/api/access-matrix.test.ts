@@ -38,6 +38,7 @@ type Fixture =
   | 'submitted'
   | 'claimed'
   | 'drafted'
+  | 'reviewing'
   | 'signed'
   | 'verifiable'
   | 'critical'
@@ -45,6 +46,7 @@ type Fixture =
   | 'requested'
   | 'started'
   | 'rule'
+  | 'personalTemplate'
   | 'device'
   | 'township'
   | 'apiToken'
@@ -98,12 +100,19 @@ const MATRIX: Record<string, Row> = {
   'POST /cases/:id/reassign': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403] },
   'GET /consortium': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
   'GET /centres/:id/readers': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
+  'PUT /centres/:id/review-exam-kinds': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
   'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /personal-templates': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 403] },
+  'POST /personal-templates': { fixture: 'none', expect: [401, 403, 403, 201, 201, 201, 201, 403] },
+  'PUT /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 200, 404, 404, 404, 403] },
+  'DELETE /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 204, 404, 404, 404, 403] },
   'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
   'GET /report-verification/:accessionNumber/:version/:code': { fixture: 'verifiable', expect: [200, 200, 200, 200, 200, 200, 200, 200] },
   'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403] },
   'POST /cases/:id/report/sign': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/report/submit-preliminary': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
+  'POST /cases/:id/report/return-to-writer': { fixture: 'reviewing', expect: [401, 403, 403, 403, 404, 200, 404, 403] },
   'POST /cases/:id/report/amend': { fixture: 'signed', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
   'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
   'POST /cases/:id/resubmit': { fixture: 'returned', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
@@ -305,6 +314,14 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         expect((await as('reader1', 'PUT', `/api/cases/${id}/report`, draftReport())).status).toBe(200);
         return { params: { id }, body: bodyFor(spec) };
       }
+      case 'reviewing': {
+        // two-level reporting: reader1 wrote it and handed it in, super1 reviews it
+        const id = await claimed();
+        expect((await as('reader1', 'PUT', `/api/cases/${id}/report`, draftReport())).status).toBe(200);
+        expect((await as('reader1', 'POST', `/api/cases/${id}/report/submit-preliminary`)).status).toBe(200);
+        expect((await as('super1', 'POST', `/api/cases/${id}/claim`)).status).toBe(200);
+        return { params: { id }, body: bodyFor(spec) };
+      }
       case 'signed':
         return { params: { id: await signed() }, body: bodyFor(spec) };
       case 'critical':
@@ -334,6 +351,12 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         const rule = { examKind: 'OTHER', centreId: ids.imagingCentre, active: false, note: 'matrix' };
         const created = await as('admin', 'POST', '/api/routing-rules', rule);
         return { params: { id: created.body.id }, body: rule };
+      }
+      case 'personalTemplate': {
+        // reader1's own: every other reader finds nothing
+        const created = await as('reader1', 'POST', '/api/personal-templates', { title: '矩阵模板' });
+        expect(created.status).toBe(201);
+        return { params: { id: created.body.id }, body: { title: '改' } };
       }
       case 'ecg':
         return { params: { analysisId: await ecgAnalysis() } };
@@ -379,6 +402,12 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { ...draftReport(), impression: '更正', reason: '补充所见', password: DEMO_PASSWORD };
       case 'POST /cases/:id/acknowledge':
         return { readBack: '脑出血，已复述', action: 'NOTIFIED_ATTENDING' };
+      case 'POST /cases/:id/report/return-to-writer':
+        return { note: '请补充' };
+      case 'POST /personal-templates':
+        return { title: '我的模板', phrases: ['未见异常'] };
+      case 'PUT /centres/:id/review-exam-kinds':
+        return { examKinds: [] };
       case 'POST /cases/:id/return-for-quality':
         return { codes: ['POSITIONING'], note: '' };
       case 'POST /consultations/:id/decline':

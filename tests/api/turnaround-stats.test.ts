@@ -90,5 +90,34 @@ describe.each(BACKENDS)('turnaround statistics (%s)', (backend) => {
     expect((await reader1.get('/api/quality/turnaround')).status).toBe(403);
     expect((await tech1.get('/api/quality/turnaround')).status).toBe(403);
     expect((await admin.get('/api/quality/turnaround?days=0')).status).toBe(400);
+    // cases signed by their writer have no write or review step
+    expect(imaging.map((r) => [r.toWrite, r.toReview])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+  });
+
+  it('counts both steps of two-level reporting: written (claim → handed in) and reviewed (handed in → signed)', async () => {
+    // urgent MR, reviewed at the imaging centre: written in 30/60 min, reviewed in 20/40 min
+    for (const [claimed, written, signed] of [
+      [100, 70, 50],
+      [200, 140, 100],
+    ] as const) {
+      const id = (await tech1.post('/api/cases', { patient: { name: '两级时效' }, examKind: 'MR', priority: 'URGENT' })).body.id as string;
+      await tech1.upload(id, [{ name: 'f.dcm', data: syntheticCt({ rows: 16, columns: 16, modality: 'MR' }).bytes }]);
+      expect((await tech1.post(`/api/cases/${id}/submit`)).status).toBe(200);
+      const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * MINUTE);
+      await server.server.ctx.db.case.update({
+        where: { id },
+        data: { status: 'SIGNED', submittedAt: at(claimed + 5), firstClaimedAt: at(claimed), writtenAt: at(written), signedAt: at(signed) },
+      });
+    }
+    const rows = (await super1.get('/api/quality/turnaround')).body as TurnaroundStatsRow[];
+    expect(rows.find((r) => r.priority === 'URGENT')).toMatchObject({
+      signed: 2,
+      toWrite: { median: 30, p90: 60 },
+      toReview: { median: 20, p90: 40 },
+      toSign: { median: 50, p90: 100 },
+    });
   });
 });

@@ -176,7 +176,7 @@ describe('deadlines', () => {
     const super1 = await server.login('super1');
     const centres = (await super1.get('/api/me')).body.centres;
     const readers = (await super1.get(`/api/centres/${centres[0].id}/readers`)).body.map((r: { displayName: string }) => r.displayName);
-    expect(readers.sort()).toEqual(['赵主任', '陈医生'].sort());
+    expect(readers.sort()).toEqual(['孙医生', '赵主任', '陈医生'].sort());
     const ecgCentre = (await server.server.ctx.db.readingCentre.findUniqueOrThrow({ where: { code: 'ECG' } })).id;
     expect((await super1.get(`/api/centres/${ecgCentre}/readers`)).status).toBe(404);
     expect((await (await server.login('reader1')).get(`/api/centres/${centres[0].id}/readers`)).status).toBe(403);

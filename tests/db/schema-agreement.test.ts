@@ -50,6 +50,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0014_his_outbox',
         '0015_exam_numbers_requisition',
         '0016_patient_identity',
+        '0017_two_level_reporting',
         '0018_critical_loop',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
@@ -86,6 +87,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0014_his_outbox',
         '0015_exam_numbers_requisition',
         '0016_patient_identity',
+        '0017_two_level_reporting',
         '0018_critical_loop',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });

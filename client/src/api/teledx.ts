@@ -27,6 +27,8 @@ import type { ExamKind, Priority } from '../../../shared/domain.ts';
 import type {
   amendReportSchema,
   CaseReportDto,
+  PersonalTemplateDto,
+  PersonalTemplateInput,
   qualityReturnSchema,
   QualityReturnsRow,
   reportDraftSchema,
@@ -101,11 +103,18 @@ export const api = {
   reassignCase: (id: string, readerId: string) =>
     apiFetch<CaseDetailDto>(`${casePath(id)}/reassign`, { method: 'POST', json: { readerId } }),
   // the report
+  personalTemplates: () => apiFetch<PersonalTemplateDto[]>('/api/personal-templates'),
+  createPersonalTemplate: (body: PersonalTemplateInput) =>
+    apiFetch<PersonalTemplateDto>('/api/personal-templates', { method: 'POST', json: body }),
   getReport: (id: string) => apiFetch<CaseReportDto>(`${casePath(id)}/report`),
   saveReport: (id: string, body: ReportDraft) => apiFetch<ReportDto>(`${casePath(id)}/report`, { method: 'PUT', json: body }),
   /** the password is asked again: a wrong one is a 401 answer, not an expired session */
   signReport: (id: string, password: string) =>
     apiFetch<CaseDetailDto>(`${casePath(id)}/report/sign`, { method: 'POST', json: { password }, expect401: true }),
+  /** two-level reporting: the writer hands the report in for review; the reviewer returns it with a note */
+  submitPreliminary: (id: string) => apiFetch<CaseDetailDto>(`${casePath(id)}/report/submit-preliminary`, { method: 'POST' }),
+  returnToWriter: (id: string, note: string) =>
+    apiFetch<CaseDetailDto>(`${casePath(id)}/report/return-to-writer`, { method: 'POST', json: { note } }),
   amendReport: (id: string, body: AmendReportRequest) =>
     apiFetch<CaseDetailDto>(`${casePath(id)}/report/amend`, { method: 'POST', json: body, expect401: true }),
   returnForQuality: (id: string, body: QualityReturnRequest) =>

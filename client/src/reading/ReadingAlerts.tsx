@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummaryDto } from '../../../shared/api.ts';
+import { QUEUED_STATUSES } from '../../../shared/case-status.ts';
 import { CENTRE_ROLES } from '../../../shared/domain.ts';
 import { useCaseEvents } from '../realtime/useCaseEvents.ts';
 import { Link, paths } from '../router.tsx';
@@ -70,7 +71,7 @@ function OverdueNotices() {
   const { t } = useTranslation();
   const [cases, setCases] = useState<CaseSummaryDto[]>([]);
   useCaseEvents(({ case: kase, event }) => {
-    const queued = kase.status === 'SUBMITTED' || kase.status === 'CLAIMED';
+    const queued = QUEUED_STATUSES.includes(kase.status);
     // a case that has left the queue needs no one's attention any more
     setCases((list) => (queued ? upsert(list, kase, event === 'overdue') : list.filter((c) => c.id !== kase.id)));
   });

@@ -1,6 +1,7 @@
 // Who may make which claim move, mirroring the server's rules (server/reading/routes.ts, claims.ts), so
 // that a button is offered only where the server would accept it.
 import type { CaseDetailDto, CaseSummaryDto, MeResponse } from '../../../shared/api.ts';
+import { HELD_STATUSES } from '../../../shared/case-status.ts';
 import { CENTRE_ROLES } from '../../../shared/domain.ts';
 
 export type ClaimMove = 'claim' | 'release' | 'return' | 'reassign';
@@ -12,6 +13,9 @@ export function allowedMoves(kase: ClaimState, me: MeResponse): ClaimMove[] {
   if (!CENTRE_ROLES.includes(me.role)) return []; // administrators look; they do not read
   const supervisor = me.role === 'SUPERVISOR';
   if (kase.status === 'SUBMITTED') return ['claim'];
+  // a preliminary report is taken for review by a reader allowed to sign (the server refuses its own writer)
+  if (kase.status === 'PRELIMINARY') return me.canSign ? ['claim'] : [];
+  if (kase.status === 'REVIEWING') return kase.claimedBy?.id === me.id ? ['release'] : [];
   if (kase.status !== 'CLAIMED') return [];
   const moves: ClaimMove[] = [];
   if (kase.claimedBy?.id === me.id) moves.push('release');
@@ -19,7 +23,8 @@ export function allowedMoves(kase: ClaimState, me: MeResponse): ClaimMove[] {
   return moves;
 }
 
-export const holdsClaim = (kase: ClaimState, me: MeResponse) => kase.status === 'CLAIMED' && kase.claimedBy?.id === me.id;
+/** The reader holds the case: to write its report (CLAIMED) or to review it (REVIEWING). */
+export const holdsClaim = (kase: ClaimState, me: MeResponse) => HELD_STATUSES.includes(kase.status) && kase.claimedBy?.id === me.id;
 
 /** A case page's detail as a worklist row: the list keeps rows small. */
 export function summaryOf(kase: CaseDetailDto): CaseSummaryDto {

@@ -29,7 +29,16 @@ import { UploadPanel } from './upload/UploadPanel.tsx';
 import { useUploadQueue } from './upload/useUploadQueue.ts';
 
 /** Events that change what only the case's detail carries (turnaround, quality return): load it again. */
-const DETAIL_EVENTS: readonly string[] = ['sign', 'amend', 'returnForQuality', 'resubmit', 'acknowledge'];
+// (two-level reporting changes the detail's review: the writer, the reviewer's note)
+const DETAIL_EVENTS: readonly string[] = [
+  'sign',
+  'amend',
+  'returnForQuality',
+  'resubmit',
+  'acknowledge',
+  'submitPreliminary',
+  'returnToWriter',
+];
 
 // The ECG reader (its own chunk: only ECG cases load it) takes the place of the image viewer for ECG files, which
 // have no images; the viewer shows a case's DICOM images, if any, beside it.

@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummaryDto } from '../../../../shared/api.ts';
+import { HELD_STATUSES } from '../../../../shared/case-status.ts';
 import { useIsPast } from '../../clock.ts';
 import { PriorityBadge } from '../../components/badges.tsx';
 import { SexAge } from '../../components/format.tsx';
@@ -66,7 +67,7 @@ function WorklistRow({
     c.priority === 'STAT' && 'row-stat',
     c.priority === 'URGENT' && 'row-urgent',
     overdue && 'row-overdue',
-    c.status === 'CLAIMED' && 'row-claimed',
+    HELD_STATUSES.includes(c.status) && 'row-claimed',
   ];
   return (
     <tr

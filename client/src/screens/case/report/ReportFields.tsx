@@ -1,7 +1,18 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto } from '../../../../../shared/api.ts';
-import { templatesFor, type ReportDraft, type ReportDto, type ReportTemplate } from '../../../../../shared/reports.ts';
+import { bodyRegionOf } from '../../../../../shared/body-regions.ts';
+import {
+  asReportTemplate,
+  phrasesFor,
+  REPORT_TEMPLATES,
+  templatesFor,
+  type ReportDraft,
+  type ReportDto,
+  type ReportTemplate,
+} from '../../../../../shared/reports.ts';
+import { api } from '../../../api/teledx.ts';
+import { useApi } from '../../../api/useApi.ts';
 import { showsEcgFields, suggestedEcgFields, withEcgPrefill } from './ecg-fields.ts';
 import { EcgFieldInputs } from './EcgReportFields.tsx';
 
@@ -37,6 +48,52 @@ export const fieldValuesOf = (r: ReportDto): ReportFieldValues => ({
 
 type TextField = 'findings' | 'impression';
 
+/** 存为我的模板: the report's text as one of the reader's own templates, for this exam kind and body region. */
+function SaveAsMyTemplate({ kase, value, onSaved }: { kase: CaseDetailDto; value: ReportFieldValues; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [title, setTitle] = useState<string | null>(null);
+  if (title === null) {
+    return (
+      <button type="button" className="button-quiet" data-testid="personal-template-new" onClick={() => setTitle('')}>
+        {t('report.saveAsMine')}
+      </button>
+    );
+  }
+  const save = async () => {
+    await api.createPersonalTemplate({
+      title: title.trim(),
+      examKind: kase.examKind,
+      bodyRegion: bodyRegionOf(kase.bodyPart),
+      findings: value.findings,
+      impression: value.impression,
+    });
+    setTitle(null);
+    onSaved();
+  };
+  return (
+    <span className="personal-template-form">
+      <input
+        value={title}
+        maxLength={100}
+        placeholder={t('report.myTemplateTitle')}
+        data-testid="personal-template-title"
+        onChange={(e) => setTitle(e.target.value)}
+      />
+      <button
+        type="button"
+        data-testid="personal-template-save"
+        disabled={!title.trim()}
+        onClick={() => void save().catch(() => undefined)}
+      >
+        {t('report.saveMine')}
+      </button>
+      <button type="button" onClick={() => setTitle(null)}>
+        {t('report.cancel')}
+      </button>
+    </span>
+  );
+}
+
 /**
  * The report's fields: the template (choosing one fills the fields still empty), an ECG's measurements (prefilled
  * from the automatic analysis), findings and impression, the template's normal phrases (inserted where the cursor
@@ -56,9 +113,13 @@ export function ReportFields({
   currentInstanceId: string | null;
 }) {
   const { t } = useTranslation();
-  const templates = templatesFor(kase.examKind);
+  // the reader's own templates first, then the shared ones; of the exam's body region (a chest CT is not offered
+  // head phrases)
+  const personal = useApi(() => api.personalTemplates(), []);
+  const all = [...(personal.data ?? []).map(asReportTemplate), ...REPORT_TEMPLATES];
+  const templates = templatesFor(kase.examKind, kase.bodyPart, all);
   const template = templates.find((tp) => tp.id === value.templateId);
-  const phrases = (template ?? templates[0])?.normalPhrases ?? [];
+  const phrases = template?.normalPhrases.length ? template.normalPhrases : phrasesFor(kase.examKind, kase.bodyPart, all);
   const fields = { findings: useRef<HTMLTextAreaElement>(null), impression: useRef<HTMLTextAreaElement>(null) };
   /** where a phrase goes: the text field the reader was last in */
   const lastField = useRef<TextField>('findings');
@@ -108,6 +169,7 @@ export function ReportFields({
           ))}
         </select>
       </label>
+      <SaveAsMyTemplate kase={kase} value={value} onSaved={personal.reload} />
       {phrases.length > 0 && (
         <div className="report-phrases" aria-label={t('report.phrases')}>
           <span className="muted small">{t('report.phrases')}</span>

@@ -95,6 +95,8 @@ export function SignedReport({
 
 function ReportBody({ kase, report }: { kase: CaseDetailDto; report: ReportDto }) {
   const { t } = useTranslation();
+  // written by one reader and signed by another (two-level reporting): both are named, as on the PDF
+  const reviewed = report.signedBy !== null && report.signedBy.id !== report.author.id;
   return (
     <div className="report-body">
       {report.amendmentReason && <p className="report-amendment">{t('report.amendmentReason', { reason: report.amendmentReason })}</p>}
@@ -104,12 +106,13 @@ function ReportBody({ kase, report }: { kase: CaseDetailDto; report: ReportDto }
           <EcgFieldsTable fields={report.ecgFields} />
         </>
       )}
+      {/* findings before impression, as on the printed report */}
+      <h3>{t('report.findings')}</h3>
+      <p className="prewrap">{report.findings || t('common.none')}</p>
       <h3>{t('report.impression')}</h3>
       <p className="prewrap report-impression" data-testid="report-signed-impression">
         {report.impression}
       </p>
-      <h3>{t('report.findings')}</h3>
-      <p className="prewrap">{report.findings || t('common.none')}</p>
       {report.keyImageIds.length > 0 && (
         <>
           <h3>{t('report.keyImages')}</h3>
@@ -117,7 +120,14 @@ function ReportBody({ kase, report }: { kase: CaseDetailDto; report: ReportDto }
         </>
       )}
       <p className="report-signature muted">
-        {t('report.signedBy')}
+        {reviewed && (
+          <>
+            {t('report.writtenBy')}
+            {t('common.colon')}
+            <strong data-testid="report-written-by">{report.author.displayName}</strong> ·{' '}
+          </>
+        )}
+        {reviewed ? t('report.reviewedBy') : t('report.signedBy')}
         {t('common.colon')}
         <strong data-testid="report-signed-by">{report.signedBy?.displayName ?? t('common.none')}</strong> · {t('report.signedAt')}
         {t('common.colon')}
