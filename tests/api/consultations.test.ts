@@ -112,7 +112,7 @@ describe.each(BACKENDS)('consultations (%s)', (backend) => {
 
   it('lists the specialists a township may ask for by name', async () => {
     const { specialists } = (await tech1.get(`/api/consultations/specialists?centreId=${imagingId}`)).body;
-    expect(specialists.map((s: { id: string }) => s.id).sort()).toEqual([userIds.reader1, userIds.super1].sort());
+    expect(specialists.map((s: { id: string }) => s.id).sort()).toEqual([userIds.reader1, userIds.super1, userIds.writer1].sort());
     expect((await tech1.get(`/api/consultations/specialists?centreId=${ecgCentreId}`)).body.specialists).toEqual([
       { id: userIds.ecg1, displayName: '刘医生' },
     ]);

@@ -70,6 +70,8 @@ describe('the case viewer for a day of reading', () => {
   }
 
   const index = (pane: Locator) => pane.getByTestId('viewer-image-index').textContent();
+  /** a page key's next image may still be downloading on a loaded machine: expect.poll's default second is too short */
+  const SLOW = { timeout: 10_000 };
 
   it('opens the primary series, takes the arrow keys without a click, and shows the clinical question', async () => {
     const page = await openCase(await ctCase());
@@ -82,15 +84,15 @@ describe('the case viewer for a day of reading', () => {
 
     // no click: the viewer took the focus when it opened, and the page's keys reach it anyway
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => index(viewer)).toBe('2 / 3');
+    await expect.poll(() => index(viewer), SLOW).toBe('2 / 3');
     await page.keyboard.press('PageDown');
-    await expect.poll(() => index(viewer)).toBe('3 / 3');
+    await expect.poll(() => index(viewer), SLOW).toBe('3 / 3');
     await page.keyboard.press('PageUp');
-    await expect.poll(() => index(viewer)).toBe('2 / 3');
+    await expect.poll(() => index(viewer), SLOW).toBe('2 / 3');
     // not while the focus is somewhere else that takes the keys (the language switch is a button: arrows still work)
     await page.getByTestId('lang-switch').focus();
     await page.keyboard.press('ArrowUp');
-    await expect.poll(() => index(viewer)).toBe('1 / 3');
+    await expect.poll(() => index(viewer), SLOW).toBe('1 / 3');
 
     // a right drag upwards enlarges the image (the disc covers more of the canvas), downwards shrinks it
     await viewerToolsReady(viewer);
@@ -124,7 +126,7 @@ describe('the case viewer for a day of reading', () => {
     const panes = page.getByTestId('viewer-pane');
     await expect.poll(() => index(panes.first()), { timeout: 10_000 }).toBe('1 / 3');
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => index(panes.first())).toBe('2 / 3');
+    await expect.poll(() => index(panes.first()), SLOW).toBe('2 / 3');
 
     await page.getByTestId('viewer-layout-1x2').click();
     await expect.poll(() => panes.count()).toBe(2);
