@@ -73,7 +73,9 @@ export function DraftReport({
       </div>
       {reviewing && kase.review.writtenBy && (
         <p className="report-review-note" data-testid="report-written-by">
-          {t('report.writtenBy')}：<strong>{kase.review.writtenBy.displayName}</strong>
+          {t('report.writtenBy')}
+          {t('common.colon')}
+          <strong>{kase.review.writtenBy.displayName}</strong>
         </p>
       )}
       {!reviewing && kase.review.returnNote && (
