@@ -179,7 +179,10 @@ describe.each(BACKENDS)('two-level reporting (%s)', (backend) => {
     } finally {
       expect((await setting(await server.login('admin'), ['MR'])).body.reviewExamKinds).toEqual(['MR']);
     }
-    const audit = await server.server.ctx.db.auditEvent.findMany({ where: { action: 'consortium.review_exam_kinds' } });
+    const audit = await server.server.ctx.db.auditEvent.findMany({
+      where: { action: 'consortium.review_exam_kinds' },
+      orderBy: [{ at: 'asc' }, { id: 'asc' }],
+    });
     expect(audit.map((a) => JSON.parse(a.details!).examKinds)).toEqual([['CT', 'MR'], ['MR']]);
   });
 
