@@ -3,6 +3,7 @@
 import type { EcgReportFields } from '../../shared/reports.ts';
 import type { Db, Prisma } from '../db/client.ts';
 import { parseEcgFields } from '../reporting/reports.ts';
+import { studyDateForFhir } from './resources.ts';
 
 export interface FhirOrganization {
   id: string;
@@ -107,16 +108,14 @@ export async function loadFhirCases(
   return cases.flatMap((c) => {
     const report = c.reports[0];
     if (!report?.signedAt) return [];
-    const firstStudyDate = c.studies.map((s) => s.studyDate).find((d) => d && /^\d{8}$/.test(d));
+    const firstStudyDate = c.studies.map((s) => studyDateForFhir(s.studyDate)).find((d) => d !== undefined);
     return [
       {
         id: c.id,
         accessionNumber: c.accessionNumber,
         examKind: c.examKind,
         bodyPart: c.bodyPart,
-        effective: firstStudyDate
-          ? `${firstStudyDate.slice(0, 4)}-${firstStudyDate.slice(4, 6)}-${firstStudyDate.slice(6, 8)}`
-          : (c.submittedAt ?? c.createdAt).toISOString(),
+        effective: firstStudyDate ?? (c.submittedAt ?? c.createdAt).toISOString(),
         patient: c.patient,
         originOrg: c.originOrg,
         hospital: c.centre?.hospital ?? null,

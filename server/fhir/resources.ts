@@ -92,8 +92,12 @@ export function organizationResource(o: FhirOrganization): Organization {
 }
 
 /** DICOM dates (YYYYMMDD) as FHIR dates; anything else is left out rather than guessed. */
-export function dicomDate(value: string | null): string | undefined {
-  const m = value?.match(/^(\d{4})(\d{2})(\d{2})$/);
+/**
+ * A stored study date as a FHIR date. Ingest stores StudyDate as YYYY-MM-DD (dicom-header.ts); the DICOM form
+ * YYYYMMDD is accepted too, so a date written by an older version still counts.
+ */
+export function studyDateForFhir(value: string | null): string | undefined {
+  const m = value?.match(/^(\d{4})-?(\d{2})-?(\d{2})$/);
   return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
 }
 
@@ -103,7 +107,7 @@ const unsigned = (n: number | null) => (n !== null && Number.isInteger(n) && n >
 /** The study with its series and instances, and a contained Endpoint: where DICOMweb serves it (WADO-RS). */
 export function imagingStudyResource(kase: FhirCase, study: FhirStudy, base: string): ImagingStudy {
   const modalities = [...new Set(study.series.map((s) => s.modality).filter((m): m is string => !!m))];
-  const started = dicomDate(study.studyDate);
+  const started = studyDateForFhir(study.studyDate);
   return {
     resourceType: 'ImagingStudy',
     id: study.id,

@@ -65,6 +65,7 @@ describe.each(BACKENDS)('FHIR R4 (%s)', (backend) => {
       meta: { versionId: '1' },
       identifier: [{ system: ACCESSION, value: ct.accessionNumber, type: { coding: [{ code: 'ACSN' }] } }],
       conclusion: '头颅CT平扫未见异常。',
+      effectiveDateTime: '2026-11-23', // when the images were taken, not when they were sent
     });
     const pdf = res.body.presentedForm!.find((a) => a.contentType === 'application/pdf')!;
     expect(Buffer.from(pdf.data!, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
@@ -98,6 +99,7 @@ describe.each(BACKENDS)('FHIR R4 (%s)', (backend) => {
     expect(study.identifier).toContainEqual({ system: 'urn:dicom:uid', value: `urn:oid:${ct.studyUid}` });
     expect(study.modality).toEqual([{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: 'CT' }]);
     expect(study.numberOfInstances).toBe(2);
+    expect(study.started).toBe('2026-11-23'); // the fixture's StudyDate 20261123
     expect(study.series![0]!.uid).toBe(ct.seriesUid);
     expect(study.series![0]!.instance!.map((i) => i.uid).sort()).toEqual([...ct.sopInstanceUids].sort());
     expect(study.series![0]!.instance![0]!.sopClass).toEqual({ system: 'urn:ietf:rfc:3986', code: 'urn:oid:1.2.840.10008.5.1.4.1.1.2' });
