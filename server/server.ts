@@ -87,6 +87,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const hisOutbox = config.his ? startHisOutbox(ctx, config.his, config.publicOrigins[0] ?? url) : null;
   // Slow rural uplinks: a 2 GB upload may take hours; do not cut long requests off.
   http.requestTimeout = 0;
+  // An idle keep-alive connection is closed by the client, never under its feet: Node's default 5 s raced the
+  // clients' own 4 s (undici, browsers behind a proxy with 60 s), and a request sent just as the server closed the
+  // socket failed with ECONNRESET. 65 s outlasts the usual proxies' 60 s.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   return {
     ctx,
     http,
