@@ -46,11 +46,15 @@ const TOP_KEYS: Record<string, KeyDef> = {
   PatientBirthDate: { tag: 0x00100030, vr: 'DA' },
   PatientSex: { tag: 0x00100040, vr: 'CS' },
   StudyInstanceUID: { tag: 0x0020000d, vr: 'UI' },
+  RequestingPhysician: { tag: 0x00321032, vr: 'PN' },
+  RequestingService: { tag: 0x00321033, vr: 'LO' },
   RequestedProcedureDescription: { tag: 0x00321060, vr: 'LO' },
+  AdmissionID: { tag: 0x00380010, vr: 'LO' },
   ScheduledProcedureStepSequence: { tag: 0x00400100, vr: 'SQ' },
   RequestedProcedureID: { tag: 0x00401001, vr: 'SH' },
   ReasonForTheRequestedProcedure: { tag: 0x00401002, vr: 'LO' },
   RequestedProcedurePriority: { tag: 0x00401003, vr: 'SH' },
+  RequestedProcedureComments: { tag: 0x00401400, vr: 'LT' },
 };
 const STEP_KEYS: Record<string, KeyDef> = {
   Modality: { tag: 0x00080060, vr: 'CS' },
@@ -181,6 +185,11 @@ const caseSelect = {
   examKind: true,
   bodyPart: true,
   clinicalQuestion: true,
+  clinicalHistory: true,
+  laterality: true,
+  visitNumber: true,
+  requestingDepartment: true,
+  requestingDoctor: true,
   priority: true,
   createdAt: true,
   patient: { select: { id: true, name: true, sex: true, birthDate: true, nationalId: true } },
@@ -244,16 +253,26 @@ export async function findScheduledSteps(ctx: AppContext, device: Device, query:
 
 const PRIORITY_OF: Record<string, string> = { STAT: 'STAT', URGENT: 'HIGH', ROUTINE: 'ROUTINE' };
 const EXAM_LABEL: Record<string, string> = { DR: 'DR 摄片', CT: 'CT', MR: 'MR', US: '超声', ECG: '心电图', OTHER: '其他检查' };
+const SIDE_LABEL: Record<string, string> = { LEFT: '左侧', RIGHT: '右侧', BILATERAL: '双侧' };
+/** LO holds 64 characters, LT 10,240 (PS3.5 6.2) */
+const lo = (text: string | null) => text?.slice(0, 64) ?? '';
 
 /** Every value the worklist holds for one scheduled step, by keyword. */
 function valuesOf({ kase, stationAeTitle, modality }: WorklistMatch): { top: Record<string, string>; step: Record<string, string> } {
   const local = new Date(kase.createdAt.getTime() + CHINA_OFFSET_MS).toISOString();
-  const description = [EXAM_LABEL[kase.examKind] ?? kase.examKind, kase.bodyPart].filter(Boolean).join(' ').slice(0, 64);
+  // the technician at the console reads what to image from this: kind, body part and side of the requisition
+  const side = kase.laterality ? SIDE_LABEL[kase.laterality] : undefined;
+  const description = lo([EXAM_LABEL[kase.examKind] ?? kase.examKind, kase.bodyPart, side].filter(Boolean).join(' '));
   const stepId = stepIdOf(kase.accessionNumber);
   return {
     top: {
       AccessionNumber: kase.accessionNumber,
-      ReferringPhysicianName: '',
+      // the township's requesting doctor is the one who refers the patient to the exam
+      ReferringPhysicianName: kase.requestingDoctor ?? '',
+      RequestingPhysician: kase.requestingDoctor ?? '',
+      RequestingService: lo(kase.requestingDepartment),
+      // the visit's 门诊号/住院号: the HIS's key for the visit the exam belongs to
+      AdmissionID: lo(kase.visitNumber),
       PatientName: kase.patient.name,
       PatientID: patientIdOf(kase),
       PatientBirthDate: kase.patient.birthDate?.replace(/-/g, '') ?? '',
@@ -261,8 +280,9 @@ function valuesOf({ kase, stationAeTitle, modality }: WorklistMatch): { top: Rec
       StudyInstanceUID: worklistStudyUid(kase.id),
       RequestedProcedureDescription: description,
       RequestedProcedureID: stepId,
-      ReasonForTheRequestedProcedure: kase.clinicalQuestion?.slice(0, 64) ?? '',
+      ReasonForTheRequestedProcedure: lo(kase.clinicalQuestion),
       RequestedProcedurePriority: PRIORITY_OF[kase.priority] ?? '',
+      RequestedProcedureComments: kase.clinicalHistory?.slice(0, 10240) ?? '',
     },
     step: {
       Modality: modality,

@@ -26,6 +26,8 @@ interface Answer {
   modality: string | undefined;
   station: string | undefined;
   keys: string[];
+  /** a top-level or (with `inStep`) step text element, its bytes decoded in `encoding` and trimmed */
+  text: (tag: string, encoding: string, inStep?: boolean) => string | undefined;
 }
 
 describe.each(BACKENDS)('Modality Worklist (%s)', (backend) => {
@@ -37,8 +39,8 @@ describe.each(BACKENDS)('Modality Worklist (%s)', (backend) => {
   let queryNo = 0;
   const exams: Record<string, { id: string; accessionNumber: string; patientId: string }> = {};
 
-  async function register(client: ApiClient, key: string, patient: Record<string, unknown>, examKind: string) {
-    const created = await client.post('/api/cases', { patient, examKind, bodyPart: '胸部' });
+  async function register(client: ApiClient, key: string, patient: Record<string, unknown>, examKind: string, requisition = {}) {
+    const created = await client.post('/api/cases', { patient, examKind, bodyPart: '胸部', ...requisition });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     exams[key] = { id: created.body.id, accessionNumber: created.body.accessionNumber, patientId: created.body.patient.id };
   }
@@ -48,8 +50,15 @@ describe.each(BACKENDS)('Modality Worklist (%s)', (backend) => {
     port = server.server.dicomPort!;
     dir = await mkdtemp(join(tmpdir(), 'teledx-mwl-'));
     [tech1, tech2] = await Promise.all([server.login('tech1'), server.login('tech2')]);
-    await register(tech1, 'zhang', { name: '张三丰', sex: 'M', birthDate: '1960-01-02' }, 'CT');
-    await register(tech1, 'li', { name: '李四', sex: 'F', birthDate: '1971-05-06' }, 'DR');
+    await register(tech1, 'zhang', { name: '张三丰', sex: 'M', birthDate: '1960-01-02' }, 'CT', {
+      visitKind: 'OUTPATIENT',
+      visitNumber: 'MZ20261203017',
+      requestingDepartment: '内科',
+      requestingDoctor: '孙医生',
+      clinicalQuestion: '排除肺炎',
+      clinicalHistory: '咳嗽两周，发热三天。',
+    });
+    await register(tech1, 'li', { name: '李四', sex: 'F', birthDate: '1971-05-06' }, 'DR', { bodyPart: '膝关节', laterality: 'LEFT' });
     await register(tech1, 'imaged', { name: '张已拍', sex: 'M' }, 'CT');
     await register(tech2, 'wang', { name: '张外镇', sex: 'M' }, 'CT');
     // an exam whose image has arrived is no longer scheduled
@@ -129,6 +138,10 @@ describe.each(BACKENDS)('Modality Worklist (%s)', (backend) => {
       modality: step?.string('x00080060'),
       station: step?.string('x00400001'),
       keys: Object.keys(ds.elements).filter((k) => !k.startsWith('x0002')),
+      text: (tag, encoding, inStep) => {
+        const el = (inStep ? step : ds)?.elements[tag];
+        return el && iconv.decode(Buffer.from(bytes.subarray(el.dataOffset, el.dataOffset + el.length)), encoding).trim();
+      },
     };
   }
 
@@ -156,6 +169,33 @@ describe.each(BACKENDS)('Modality Worklist (%s)', (backend) => {
     );
     expect(keys).not.toContain('x00401003'); // the priority was not asked for
     expect(keys).not.toContain('x00080090');
+  });
+
+  it('carries the requisition: requesting doctor and department, visit number, question, history, body part and side', async () => {
+    const asked = [
+      '(0008,0090) PN []',
+      '(0032,1032) PN []',
+      '(0032,1033) LO []',
+      '(0038,0010) LO []',
+      '(0040,1002) LO []',
+      '(0040,1400) LT []',
+    ];
+    const { answers } = await find({ charset: 'GB18030', encoding: 'gb18030', top: asked, step: ['(0040,0007) LO []'] });
+    const zhang = answers.find((a) => a.accessionNumber === exams.zhang!.accessionNumber)!;
+    const text = (tag: string, inStep = false) => zhang.text(tag, 'gb18030', inStep);
+    expect([text('x00080090'), text('x00321032'), text('x00321033'), text('x00380010')]).toEqual([
+      '孙医生',
+      '孙医生',
+      '内科',
+      'MZ20261203017',
+    ]);
+    expect([text('x00401002'), text('x00401400')]).toEqual(['排除肺炎', '咳嗽两周，发热三天。']);
+    expect(text('x00321060')).toBe('CT 胸部');
+    const li = answers.find((a) => a.accessionNumber === exams.li!.accessionNumber)!;
+    expect(li.text('x00321060', 'gb18030')).toBe('DR 摄片 膝关节 左侧');
+    expect(li.text('x00400007', 'gb18030', true)).toBe('DR 摄片 膝关节 左侧');
+    // an exam registered without a requisition answers the keys empty
+    expect(li.text('x00321032', 'gb18030')).toBe('');
   });
 
   it('matches on the scheduled station AE title', async () => {
