@@ -98,7 +98,11 @@ export function organizationResource(o: FhirOrganization): Organization {
  */
 export function studyDateForFhir(value: string | null): string | undefined {
   const m = value?.match(/^(\d{4})-?(\d{2})-?(\d{2})$/);
-  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  // a calendar date only: FHIR's validator refuses 2026-13-45, and so would the HIS
+  const time = Date.parse(`${iso}T00:00:00Z`);
+  return Number.isFinite(time) && new Date(time).toISOString().startsWith(iso) ? iso : undefined;
 }
 
 const modalityCoding = (code: string) => ({ system: DICOM_DCM, code });

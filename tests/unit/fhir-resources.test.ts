@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { FhirCase } from '../../server/fhir/record.ts';
 import { retryDelayMs } from '../../server/fhir/outbox.ts';
 import {
-  dicomDate,
   ecgObservations,
   hisTransactionBundle,
   operationOutcome,
   patientResource,
   reportResources,
+  studyDateForFhir,
 } from '../../server/fhir/resources.ts';
 import { expectValidR4 } from '../helpers/fhir.ts';
 
@@ -30,7 +30,7 @@ function aCase(overrides: Partial<FhirCase> = {}): FhirCase {
       {
         id: 's1',
         studyInstanceUid: '1.2.3',
-        studyDate: '2026-12-02', // not a DICOM date: left out
+        studyDate: '2026-13-45', // not a calendar date: left out
         studyDescription: null,
         series: [
           {
@@ -89,9 +89,12 @@ describe('the FHIR mapping', () => {
     expect(patient.identifier).toBeUndefined();
     expect(patient.gender).toBe('unknown');
     expectValidR4(patient);
-    expect(dicomDate('20261202')).toBe('2026-12-02');
-    expect(dicomDate('2026-12-02')).toBeUndefined();
-    expect(dicomDate(null)).toBeUndefined();
+    // as ingest stores it, and in the DICOM form
+    expect(studyDateForFhir('2026-12-02')).toBe('2026-12-02');
+    expect(studyDateForFhir('20261202')).toBe('2026-12-02');
+    expect(studyDateForFhir('2026-02-30')).toBeUndefined();
+    expect(studyDateForFhir('2026-1-2')).toBeUndefined();
+    expect(studyDateForFhir(null)).toBeUndefined();
     const study = reportResources(aCase(), pdf, 'http://x').find((r) => r.resourceType === 'ImagingStudy');
     expect(study).toMatchObject({ series: [{ uid: '1.2.3.4' }] });
     expect((study as { started?: string }).started).toBeUndefined();
