@@ -82,6 +82,8 @@ const envSchema = z.object({
     .trim()
     .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, 'an AE title: up to 16 printable ASCII characters, no backslash')
     .default('TELEDX'),
+  /** a storage commitment report the device did not take is sent again after this many seconds, then twice as long… */
+  TELEDX_COMMITMENT_RETRY_SECONDS: z.coerce.number().positive().default(10),
   /** the HIS endpoint signed reports are POSTed to as FHIR Bundles (server/fhir/outbox.ts); unset: no delivery */
   TELEDX_HIS_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** the Authorization header value sent to the HIS, e.g. `Bearer <token>` or `Basic <base64>` */
@@ -125,7 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     criticalEscalateMinutes: e.TELEDX_CRITICAL_ESCALATE_MINUTES,
     logLevel: e.LOG_LEVEL,
     media: mediaSettings(e),
-    dicom: { port: e.TELEDX_DICOM_PORT, aeTitle: e.TELEDX_AE_TITLE },
+    dicom: { port: e.TELEDX_DICOM_PORT, aeTitle: e.TELEDX_AE_TITLE, commitmentRetryMs: e.TELEDX_COMMITMENT_RETRY_SECONDS * 1000 },
     his: hisSettings(e),
   };
 }

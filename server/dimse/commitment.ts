@@ -3,6 +3,7 @@
 // association to the device's own address and port, which instances are committed and which are not. Committed
 // means: the instance row exists with the same SOP class, in a case of the device's township, and its bytes are in
 // the blob store (the ingest core commits bytes before rows, so a row without its blob is a damaged store).
+import { setTimeout as sleep } from 'node:timers/promises';
 import dcmjsDimse from 'dcmjs-dimse';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppContext } from '../context.ts';
@@ -40,6 +41,13 @@ export const FAILURE_REASON = {
   noSuchObjectInstance: 0x0112,
   classInstanceConflict: 0x0119,
 } as const;
+
+/**
+ * A report the device did not take (down, busy, rejecting) is sent this many times in all, the waits between them
+ * doubling from TELEDX_COMMITMENT_RETRY_SECONDS: 10 s gives 10 + 20 + 40 + 80 s, a modality's restart or a dropped
+ * link, after which the device is expected to ask again (IHE RAD-10 lets the requester re-send its N-ACTION).
+ */
+export const COMMITMENT_REPORT_ATTEMPTS = 5;
 
 /** A request names at most this many instances: the check stays a bounded number of queries. */
 export const MAX_COMMITMENT_REFERENCES = 10_000;
@@ -192,6 +200,8 @@ export async function answerCommitment(
   device: Device,
   request: NActionRequest,
   ip: string | undefined,
+  /** aborted when the service stops: a report still waiting to be retried is given up, and audited so */
+  stopping: AbortSignal,
 ): Promise<CommitmentAnswer> {
   const response = NActionResponse.fromRequest(request);
   const refuse = (status: number, comment: string) => {
@@ -228,7 +238,33 @@ export async function answerCommitment(
     return { response };
   }
   response.setStatus(NACTION_STATUS.success);
-  return { response, report: () => reportCommitment(ctx, ourAeTitle, device, target!, outcome.transactionUid, outcome.references) };
+  const transaction = { uid: outcome.transactionUid, references: outcome.references };
+  return { response, report: () => reportCommitment(ctx, ourAeTitle, device, target!, transaction, stopping) };
+}
+
+/** Sends the report until the device takes it, at most COMMITMENT_REPORT_ATTEMPTS times: how it went, and how often. */
+async function deliverWithRetries(
+  ctx: AppContext,
+  send: () => Promise<number>,
+  stopping: AbortSignal,
+  about: Record<string, string>,
+): Promise<({ status: number } | { error: string }) & { attempts: number }> {
+  let wait = ctx.config.dicom.commitmentRetryMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { status: await send(), attempts: attempt };
+    } catch (error) {
+      const last = attempt === COMMITMENT_REPORT_ATTEMPTS || stopping.aborted;
+      ctx.log.warn({ err: error, ...about, attempt, retryInMs: last ? null : wait }, 'storage commitment report not delivered');
+      if (last) return { error: (error as Error).message, attempts: attempt };
+    }
+    try {
+      await sleep(wait, undefined, { signal: stopping });
+    } catch {
+      return { error: 'not delivered before the DICOM service stopped', attempts: attempt };
+    }
+    wait *= 2;
+  }
 }
 
 async function reportCommitment(
@@ -236,18 +272,17 @@ async function reportCommitment(
   ourAeTitle: string,
   device: Device,
   target: { host: string; port: number; aeTitle: string },
-  transactionUid: string,
-  references: SopReference[],
+  transaction: { uid: string; references: SopReference[] },
+  stopping: AbortSignal,
 ): Promise<void> {
-  const result = await checkCommitment(ctx, device.organizationId, references);
+  const transactionUid = transaction.uid;
+  // checked once: a retry reports what was committed when the device asked, as the first attempt would have
+  const result = await checkCommitment(ctx, device.organizationId, transaction.references);
   const report = commitmentReport(transactionUid, result);
-  let delivery: { status: number } | { error: string };
-  try {
-    delivery = { status: await sendCommitmentReport(target, ourAeTitle, report) };
-  } catch (error) {
-    delivery = { error: (error as Error).message };
-    ctx.log.warn({ err: error, device: device.aeTitle, transactionUid }, 'storage commitment report not delivered');
-  }
+  const delivery = await deliverWithRetries(ctx, () => sendCommitmentReport(target, ourAeTitle, report), stopping, {
+    device: device.aeTitle,
+    transactionUid,
+  });
   await recordAudit(ctx.db, {
     actorId: device.userId,
     action: 'dicom.commitment_report',

@@ -58,6 +58,8 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
   const locks = landingLocksOf(ctx);
   const sockets = new Set<Socket>();
   const pending = new Set<Promise<unknown>>();
+  /** aborted by close(): work waiting on a timer (a storage commitment report's retry) ends instead of holding it */
+  const stopping = new AbortController();
   const track = <T>(p: Promise<T>): Promise<T> => {
     pending.add(p);
     void p.finally(() => pending.delete(p)).catch(() => undefined);
@@ -228,7 +230,7 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
       if (!device) return;
       void track(
         (async () => {
-          const { response, report } = await answerCommitment(ctx, settings.aeTitle, device, request, this.peer);
+          const { response, report } = await answerCommitment(ctx, settings.aeTitle, device, request, this.peer, stopping.signal);
           callback(response);
           if (report) await report();
         })(),
@@ -311,6 +313,7 @@ export async function startDicomService(ctx: AppContext, host: string, settings:
   return {
     port: (server.address() as AddressInfo).port,
     async close() {
+      stopping.abort();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();

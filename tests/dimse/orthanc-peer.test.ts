@@ -3,6 +3,7 @@
 // teledx answers the N-ACTION and reports on a new association to Orthanc's own port (IHE RAD-10). A device
 // without an address is refused, as dcmjs-dimse's client sees it.
 import { execFileSync } from 'node:child_process';
+import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -62,7 +63,8 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
   let lostUid: string;
 
   beforeAll(async () => {
-    server = await startTestServer(backend, { TELEDX_DICOM_PORT: '0' });
+    // reports not taken are retried after 1 s, 2 s, 4 s, 8 s
+    server = await startTestServer(backend, { TELEDX_DICOM_PORT: '0', TELEDX_COMMITMENT_RETRY_SECONDS: '1' });
     [tech1, admin] = await Promise.all([server.login('tech1'), server.login('admin')]);
     const township = (await server.server.ctx.db.user.findUniqueOrThrow({ where: { username: 'tech1' } })).organizationId;
     const device = await admin.post('/api/devices', {
@@ -77,6 +79,15 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
     await orthanc.rest('PUT', '/modalities/teledx', { AET: 'TELEDX', Host: '127.0.0.1', Port: server.server.dicomPort });
   }, 60_000);
   afterAll(() => server?.close());
+
+  /** the device's registered port (the report's destination); null: none */
+  async function setDevicePort(port: number | null) {
+    const row = await server.server.ctx.db.dicomDevice.findUniqueOrThrow({ where: { id: deviceId } });
+    const changed = await admin.request('PUT', `/api/devices/${deviceId}`, {
+      json: { aeTitle: 'ORTHANC', host: '127.0.0.1', port, organizationId: row.organizationId },
+    });
+    expect(changed.status).toBe(200);
+  }
 
   /** Orthanc's view of a commitment transaction once teledx's report has arrived */
   async function commitment(transactionUid: string): Promise<CommitmentState> {
@@ -121,11 +132,14 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
     });
     expect(held.map((i) => i.caseId)).toEqual(study.files.map(() => caseId));
 
-    const audits = await server.server.ctx.db.auditEvent.findMany({
-      where: { entityId: deviceId, action: { in: ['dicom.commitment_request', 'dicom.commitment_report'] } },
-      orderBy: { at: 'asc' },
+    // the report's audit event is written once teledx's association has closed, maybe after Orthanc shows it
+    const details = await until(async () => {
+      const audits = await server.server.ctx.db.auditEvent.findMany({
+        where: { entityId: deviceId, action: { in: ['dicom.commitment_request', 'dicom.commitment_report'] } },
+        orderBy: { at: 'asc' },
+      });
+      return audits.length === 2 ? audits.map((a) => ({ action: a.action, ...JSON.parse(a.details!) })) : null;
     });
-    const details = audits.map((a) => ({ action: a.action, ...JSON.parse(a.details!) }));
     expect(details).toContainEqual(
       expect.objectContaining({ action: 'dicom.commitment_request', transactionUid, instances: study.files.length }),
     );
@@ -177,12 +191,7 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
   }, 60_000);
 
   it('refuses the N-ACTION, audited, while the device has no port to report to', async () => {
-    const row = await server.server.ctx.db.dicomDevice.findUniqueOrThrow({ where: { id: deviceId } });
-    const township = row.organizationId;
-    const changed = await admin.request('PUT', `/api/devices/${deviceId}`, {
-      json: { aeTitle: 'ORTHANC', host: '127.0.0.1', port: null, organizationId: township },
-    });
-    expect(changed.status).toBe(200);
+    await setDevicePort(null);
     try {
       await expect(
         orthanc.rest('POST', '/modalities/teledx/storage-commitment', { DicomInstances: [[MR_IMAGE_STORAGE, heldUid]] }),
@@ -193,9 +202,7 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
       });
       expect(JSON.parse(refused.details!)).toMatchObject({ status: 0x0110, refused: expect.stringMatching(/no address and port/) });
     } finally {
-      await admin.request('PUT', `/api/devices/${deviceId}`, {
-        json: { aeTitle: 'ORTHANC', host: '127.0.0.1', port: orthanc.dicomPort, organizationId: township },
-      });
+      await setDevicePort(orthanc.dicomPort);
     }
     // the same refusal as a device sees it on the wire (the demo's TOWNSHIP1 has no address): status and reason
     const answer = await nAction(server.server.dicomPort!, 'TOWNSHIP1', {
@@ -204,7 +211,64 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
     });
     expect(answer).toEqual({ status: 0x0110, comment: 'device has no address and port registered for the report' });
   }, 60_000);
+
+  it('sends the report again while the device cannot take it, until it can', async () => {
+    // the device's port answers nothing at first (a modality rebooting); later it leads to Orthanc again
+    const port = await freePort();
+    await setDevicePort(port);
+    let relay: Server | null = null;
+    try {
+      const request = await orthanc.rest<{ ID: string }>('POST', '/modalities/teledx/storage-commitment', {
+        DicomInstances: [[MR_IMAGE_STORAGE, heldUid]],
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // the first attempt has been refused
+      relay = await tcpRelay(port, orthanc.dicomPort);
+      const state = await commitment(request.ID);
+      expect(state.Status, JSON.stringify(state)).toBe('Success');
+      // as above: the audit event may follow Orthanc's state
+      const details = await until(async () => {
+        const report = await server.server.ctx.db.auditEvent.findFirst({
+          where: { entityId: deviceId, action: 'dicom.commitment_report', details: { contains: request.ID } },
+        });
+        return report && JSON.parse(report.details!);
+      });
+      expect(details).toMatchObject({ transactionUid: request.ID, status: 0, committed: 1, to: `ORTHANC@127.0.0.1:${port}` });
+      expect(details.attempts).toBeGreaterThanOrEqual(2);
+    } finally {
+      relay?.close();
+      await setDevicePort(orthanc.dicomPort);
+    }
+  }, 60_000);
 });
+
+/** the first truthy answer of `probe`, asked every 100 ms for up to 10 s */
+async function until<T>(probe: () => Promise<T | null>): Promise<T> {
+  for (const deadline = Date.now() + 10_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const answer = await probe();
+    if (answer) return answer;
+    if (Date.now() > deadline) throw new Error('not within 10 s');
+  }
+}
+
+/** a port nothing listens on (yet) */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** listens on `port` and passes every connection through to `target` */
+async function tcpRelay(port: number, target: number): Promise<Server> {
+  const relay = createServer((socket) => {
+    const upstream = connect(target, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    for (const end of [socket, upstream]) end.on('error', () => (socket.destroy(), upstream.destroy()));
+  });
+  await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+  return relay;
+}
 
 /** A Request Storage Commitment N-ACTION by dcmjs-dimse's client: the response's status and Error Comment. */
 function nAction(port: number, aeTitle: string, elements: Record<string, unknown>): Promise<{ status: number; comment?: string }> {
