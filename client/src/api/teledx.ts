@@ -143,6 +143,12 @@ export const api = {
       method: 'PUT',
       json: { examCode },
     }),
+  /** two-level reporting: the exam kinds whose reports need a second reader at a centre (answered with the centre) */
+  setReviewExamKinds: (centreId: string, examKinds: ExamKind[]) =>
+    apiFetch<ConsortiumDto['centres'][number]>(`/api/centres/${encodeURIComponent(centreId)}/review-exam-kinds`, {
+      method: 'PUT',
+      json: { examKinds },
+    }),
   devices: () => apiFetch<DeviceDto[]>('/api/devices'),
   createDevice: (body: DeviceInput) => apiFetch<DeviceDto>('/api/devices', { method: 'POST', json: body }),
   updateDevice: (id: string, body: DeviceInput) =>
