@@ -106,6 +106,9 @@ export const api = {
   personalTemplates: () => apiFetch<PersonalTemplateDto[]>('/api/personal-templates'),
   createPersonalTemplate: (body: PersonalTemplateInput) =>
     apiFetch<PersonalTemplateDto>('/api/personal-templates', { method: 'POST', json: body }),
+  updatePersonalTemplate: (id: string, body: PersonalTemplateInput) =>
+    apiFetch<PersonalTemplateDto>(`/api/personal-templates/${encodeURIComponent(id)}`, { method: 'PUT', json: body }),
+  deletePersonalTemplate: (id: string) => apiFetch<void>(`/api/personal-templates/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   getReport: (id: string) => apiFetch<CaseReportDto>(`${casePath(id)}/report`),
   saveReport: (id: string, body: ReportDraft) => apiFetch<ReportDto>(`${casePath(id)}/report`, { method: 'PUT', json: body }),
   /** the password is asked again: a wrong one is a 401 answer, not an expired session */
