@@ -33,6 +33,7 @@ import type {
   QualityReturnsRow,
   reportDraftSchema,
   ReportDto,
+  ReportVerificationDto,
 } from '../../../shared/reports.ts';
 import type { z } from 'zod';
 import { apiFetch } from './client.ts';
@@ -109,6 +110,11 @@ export const api = {
   updatePersonalTemplate: (id: string, body: PersonalTemplateInput) =>
     apiFetch<PersonalTemplateDto>(`/api/personal-templates/${encodeURIComponent(id)}`, { method: 'PUT', json: body }),
   deletePersonalTemplate: (id: string) => apiFetch<void>(`/api/personal-templates/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  /** public: is this printed version one the platform signed (the page a printed report's QR code opens) */
+  verifyReport: (accessionNumber: string, version: number, code: string) =>
+    apiFetch<ReportVerificationDto>(
+      `/api/report-verification/${encodeURIComponent(accessionNumber)}/${version}/${encodeURIComponent(code)}`,
+    ),
   getReport: (id: string) => apiFetch<CaseReportDto>(`${casePath(id)}/report`),
   saveReport: (id: string, body: ReportDraft) => apiFetch<ReportDto>(`${casePath(id)}/report`, { method: 'PUT', json: body }),
   /** the password is asked again: a wrong one is a 401 answer, not an expired session */

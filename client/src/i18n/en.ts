@@ -753,6 +753,23 @@ export const en: Messages = {
     toAcknowledge: 'Signature to acknowledgement',
     total: 'Submission to signature',
   },
+  verify: {
+    title: 'Report check',
+    asked: 'Exam number {{accessionNumber}}, version {{version}}, verification code {{code}}',
+    current: '✔ This report was signed on the remote diagnosis platform; it is the version in force and reads as it was signed.',
+    superseded: 'This version was signed on the platform but has since been amended: the latest version is the one that counts.',
+    notFound:
+      '✘ No report matches this exam number, version and verification code: the report may have been altered or forged, or the QR code or link is wrong. Ask the hospital that issued it.',
+    hospital: 'Hospital',
+    readingCentre: 'Reading centre',
+    accessionNumber: 'Exam number',
+    patient: 'Patient',
+    version: 'Version',
+    versionNumber: 'Version {{version}}',
+    signedBy: 'Signed by',
+    signedAt: 'Signed',
+    contentHash: 'Content fingerprint (SHA-256)',
+  },
   myTemplates: {
     title: 'My templates',
     explain:
