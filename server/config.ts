@@ -44,6 +44,11 @@ const envSchema = z.object({
    * that is not on this machine rewrites the Host header: writes from other origins are refused (http/same-origin.ts)
    */
   TELEDX_PUBLIC_ORIGIN: z.string().default(''),
+  /**
+   * print a QR code on each signed report that opens its public verification page (/verify/…) at the first
+   * TELEDX_PUBLIC_ORIGIN, which must then be set: the address a phone scanning the paper reaches
+   */
+  TELEDX_REPORT_QR: z.stringbool().default(false),
   /** the older switch: true is TELEDX_DEMO=false */
   TELEDX_NO_DEMO: z.stringbool().default(false),
   /** reading targets in minutes, by priority and optionally by exam kind (see server/reading/sla.ts) */
@@ -106,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
+  const origins = publicOrigins(e.TELEDX_PUBLIC_ORIGIN);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -118,7 +124,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.TELEDX_SESSION_HOURS,
     loginAttempts: e.TELEDX_LOGIN_ATTEMPTS,
     secureCookies: e.TELEDX_SECURE_COOKIES,
-    publicOrigins: publicOrigins(e.TELEDX_PUBLIC_ORIGIN),
+    publicOrigins: origins,
+    /** where a printed report's QR code points (its verification page's origin); null: no QR code */
+    reportQrOrigin: reportQrOrigin(e.TELEDX_REPORT_QR, origins),
     demo: demoSettings(e),
     sla: parseSla(e.TELEDX_SLA_MINUTES),
     leaseMs: e.TELEDX_LEASE_SECONDS * 1000,
@@ -142,6 +150,16 @@ function publicOrigins(list: string): string[] {
       if (!origin) throw new Error(`invalid configuration: TELEDX_PUBLIC_ORIGIN entry ${entry} is not an origin (https://host[:port])`);
       return origin;
     });
+}
+
+function reportQrOrigin(on: boolean, origins: readonly string[]): string | null {
+  if (!on) return null;
+  if (!origins[0]) {
+    throw new Error(
+      'invalid configuration: TELEDX_REPORT_QR needs TELEDX_PUBLIC_ORIGIN, the address at which a phone scanning the printed report reaches teledx',
+    );
+  }
+  return origins[0];
 }
 
 /** The demo accounts' password in README.md, for trying teledx out on one's own machine. */

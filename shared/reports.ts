@@ -223,6 +223,25 @@ export const reportVerificationDtoSchema = z.strictObject({
 });
 export type ReportVerificationDto = z.infer<typeof reportVerificationDtoSchema>;
 
+/**
+ * The public page that checks one printed version (the client's verify screen, which the printed QR code opens):
+ * /verify/<exam number>/<version>/<verification code>.
+ */
+export function verificationPath(accessionNumber: string, version: number, code: string): string {
+  return `/verify/${encodeURIComponent(accessionNumber)}/${version}/${encodeURIComponent(code)}`;
+}
+
+/** The parts of a verification page's path, or null for any other path. */
+export function parseVerificationPath(pathname: string): { accessionNumber: string; version: number; code: string } | null {
+  const match = /^\/verify\/([^/]+)\/(\d{1,6})\/([^/]+)$/.exec(pathname);
+  if (!match) return null;
+  try {
+    return { accessionNumber: decodeURIComponent(match[1]!), version: Number(match[2]), code: decodeURIComponent(match[3]!) };
+  } catch {
+    return null; // a malformed escape
+  }
+}
+
 const reportBody = {
   templateId: idText(),
   findings: safeText({ multiline: true }).max(20_000),

@@ -17,6 +17,7 @@ import { CriticalValuesScreen } from './screens/critical/CriticalValuesScreen.ts
 import { ConsultationNotices } from './screens/consultations/ConsultationNotices.tsx';
 import { ConsultationsScreen } from './screens/consultations/ConsultationsScreen.tsx';
 import { LoginScreen } from './screens/login/LoginScreen.tsx';
+import { MyTemplatesScreen } from './screens/my-templates/MyTemplatesScreen.tsx';
 import { NewExamScreen } from './screens/new-exam/NewExamScreen.tsx';
 import { QualityScreen } from './screens/quality/QualityScreen.tsx';
 import { AuditScreen } from './screens/audit/AuditScreen.tsx';
@@ -37,6 +38,7 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.worklist()) return SCREEN_ROLES.worklist.includes(role) ? <WorklistScreen /> : <Forbidden />;
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
   if (pathname === paths.quality()) return SCREEN_ROLES.quality.includes(role) ? <QualityScreen /> : <Forbidden />;
+  if (pathname === paths.myTemplates()) return SCREEN_ROLES.myTemplates.includes(role) ? <MyTemplatesScreen /> : <Forbidden />;
   if (pathname === paths.devices()) return SCREEN_ROLES.devices.includes(role) ? <DevicesScreen /> : <Forbidden />;
   if (pathname === paths.apiTokens()) return SCREEN_ROLES.apiTokens.includes(role) ? <ApiTokensScreen /> : <Forbidden />;
   if (pathname === paths.audit()) return SCREEN_ROLES.audit.includes(role) ? <AuditScreen /> : <Forbidden />;

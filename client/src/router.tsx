@@ -49,6 +49,8 @@ export const paths = {
   worklist: (search = '') => `/worklist${search}`,
   routingRules: () => '/routing-rules',
   quality: () => '/quality',
+  /** a reader's own report templates and phrases */
+  myTemplates: () => '/my-templates',
   /** administrators: the audit trail */
   audit: () => '/audit',
   devices: () => '/devices',

@@ -29,12 +29,14 @@ export function homePath(role: Role): string {
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
 export const SCREEN_ROLES: Record<
-  'worklist' | 'routingRules' | 'quality' | 'audit' | 'devices' | 'apiTokens' | 'consultations' | 'consultRoom',
+  'worklist' | 'routingRules' | 'quality' | 'myTemplates' | 'audit' | 'devices' | 'apiTokens' | 'consultations' | 'consultRoom',
   readonly Role[]
 > = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
   routingRules: ['ADMIN', 'SUPERVISOR'],
   quality: ['SUPERVISOR', 'ADMIN'],
+  /** those who write reports */
+  myTemplates: CENTRE_ROLES,
   audit: ['ADMIN'],
   devices: ['ADMIN'],
   apiTokens: ['ADMIN'],

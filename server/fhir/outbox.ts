@@ -84,7 +84,7 @@ async function post(his: HisSettings, body: string): Promise<{ status: number | 
   }
 }
 
-async function bundleOf(ctx: Pick<AppContext, 'db' | 'store'>, base: string, row: Claimed): Promise<string | null> {
+async function bundleOf(ctx: Pick<AppContext, 'db' | 'store' | 'config'>, base: string, row: Claimed): Promise<string | null> {
   const kase = await loadFhirCase(ctx.db, { id: row.caseId }, row.reportId);
   if (!kase) return null;
   const pdf = await printReport(ctx, kase.id, {}, row.reportId);
@@ -92,7 +92,7 @@ async function bundleOf(ctx: Pick<AppContext, 'db' | 'store'>, base: string, row
 }
 
 export async function deliver(
-  ctx: Pick<AppContext, 'db' | 'store'>,
+  ctx: Pick<AppContext, 'db' | 'store' | 'config'>,
   his: HisSettings,
   base: string,
   owner: string,
@@ -146,7 +146,7 @@ export async function deliver(
  * Starts this instance's worker: a round every pollMs, one row at a time (each round sends until nothing is due).
  * `base` is the address the resources' fullUrls and the DICOMweb endpoint name (TELEDX_PUBLIC_ORIGIN, else ours).
  */
-export function startHisOutbox(ctx: Pick<AppContext, 'db' | 'store' | 'log'>, his: HisSettings, base: string): HisOutbox {
+export function startHisOutbox(ctx: Pick<AppContext, 'db' | 'store' | 'log' | 'config'>, his: HisSettings, base: string): HisOutbox {
   const owner = randomUUID();
   const log = ctx.log.child({ component: 'his-outbox' });
   let running: Promise<void> | null = null;

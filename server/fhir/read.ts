@@ -21,7 +21,7 @@ import { valuesFor, type ReportSearch } from './search-params.ts';
 import { ACCESSION_SYSTEM, RESIDENT_ID_SYSTEM } from './systems.ts';
 
 export interface FhirContext {
-  ctx: Pick<AppContext, 'db' | 'store'>;
+  ctx: Pick<AppContext, 'db' | 'store' | 'config'>;
   actor: Actor;
   /** scheme://host of this server, for fullUrls and the DICOMweb endpoint */
   base: string;

@@ -2,7 +2,8 @@
 // township that examined; patient (name, sex, age at the exam) and exam (exam number, time, kind, body part,
 // clinical question); findings and impression, key images; the signatures and signing time. An ECG report adds a
 // landscape page per recording with the 12-lead tracing and its measurements (ecg-print.ts). A4, with an embedded
-// CJK font; labels in Chinese (default) or English (print-labels.ts).
+// CJK font; labels in Chinese (default) or English (print-labels.ts). With TELEDX_REPORT_QR, a QR code beside the
+// verification code opens the report's public verification page (report-qr.ts).
 import PDFDocument from 'pdfkit';
 import type { ExamKind, Sex } from '../../shared/domain.ts';
 import type { EcgMeasurements } from '../../shared/ecg/types.ts';
@@ -16,6 +17,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import { findCjkFont } from './cjk-font.ts';
 import { drawEcgPaper, printedEcgGeometry, PRINT_SCALE, PT_PER_MM } from './ecg-print.ts';
 import { renderKeyImage } from './key-image.ts';
+import { drawQrCode, verificationUrl } from './report-qr.ts';
 import { PRINT_LABELS, type PrintLabels, type SignatureRole } from './print-labels.ts';
 import { parseEcgFields } from './reports.ts';
 import { contentSha256, signedContentOf, verificationCode } from './verification.ts';
@@ -45,14 +47,14 @@ export async function reportPdf(ctx: AppContext, actor: Actor, caseId: string, l
  * version (the HIS outbox sends the version it was queued for, server/fhir/outbox.ts).
  */
 export async function printReport(
-  ctx: Pick<AppContext, 'db' | 'store'>,
+  ctx: Pick<AppContext, 'db' | 'store' | 'config'>,
   caseId: string,
   scope: Prisma.CaseWhereInput,
   reportId?: string,
   language: PrintLanguage = 'zh-CN',
 ): Promise<Buffer> {
   const printable = await loadPrintable(ctx, caseId, scope, reportId);
-  return renderPdf(printable, PRINT_LABELS[language]);
+  return renderPdf(printable, PRINT_LABELS[language], ctx.config.reportQrOrigin);
 }
 
 type Printable = Awaited<ReturnType<typeof loadPrintable>>;
@@ -132,7 +134,7 @@ export function examMoment(studyDates: (string | null)[], firstFileAt: Date): Ex
   return received;
 }
 
-async function renderPdf(p: Printable, labels: PrintLabels): Promise<Buffer> {
+async function renderPdf(p: Printable, labels: PrintLabels, qrOrigin: string | null): Promise<Buffer> {
   const font = findCjkFont();
   const hospital = p.kase.centre?.hospital.name ?? '';
   const examKind = p.kase.examKind as ExamKind;
@@ -156,7 +158,7 @@ async function renderPdf(p: Printable, labels: PrintLabels): Promise<Buffer> {
   rule(doc);
   printSignatures(doc, p.signatures, labels);
   if (p.report.version > 1) doc.fontSize(9).text(labels.version(p.report.version, p.report.amendmentReason ?? ''));
-  if (p.verificationCode) doc.moveDown(0.3).fontSize(9).text(labels.verification(p.verificationCode, p.report.version));
+  if (p.verificationCode) printVerification(doc, p, p.verificationCode, labels, qrOrigin);
   doc.moveDown(0.5).fontSize(8).fillColor('#555').text(labels.disclaimer).fillColor('black');
   for (const recording of p.recordings) printTracingPage(doc, p, recording, labels);
   doc.end();
@@ -259,6 +261,31 @@ export function printSignatures(doc: PDFKit.PDFDocument, signatures: Signature[]
     const signed = time ? `    ${labels.signedAt}${labels.colon}${time.date} ${time.time}` : '';
     doc.text(`${labels.signatureRole[role]}${labels.colon}${name}${signed}`);
   }
+}
+
+/** The side of the QR code, in points (about 25 mm: a phone reads it from a hand's length). */
+const QR_SIZE = 72;
+
+/**
+ * The verification code and how to check it; with a QR origin, the QR code of the verification page at the
+ * right margin, its caption beside the code (on the next page if this one has no room for it).
+ */
+function printVerification(doc: PDFKit.PDFDocument, p: Printable, code: string, labels: PrintLabels, qrOrigin: string | null): void {
+  doc.moveDown(0.3).fontSize(9);
+  if (!qrOrigin) {
+    doc.text(labels.verification(code, p.report.version));
+    return;
+  }
+  const left = doc.page.margins.left;
+  const right = doc.page.width - doc.page.margins.right;
+  if (doc.y + QR_SIZE > doc.page.height - doc.page.margins.bottom) doc.addPage();
+  const top = doc.y;
+  drawQrCode(doc, verificationUrl(qrOrigin, p.kase.accessionNumber, p.report.version, code), right - QR_SIZE, top, QR_SIZE);
+  const width = right - QR_SIZE - 12 - left;
+  doc.text(labels.verification(code, p.report.version), left, top + 6, { width });
+  doc.moveDown(0.2).text(labels.scanToVerify, { width });
+  doc.x = left;
+  doc.y = Math.max(doc.y, top + QR_SIZE);
 }
 
 /** A landscape page: who and which exam, the measurements, the paper's scale, then the tracing. */

@@ -35,6 +35,8 @@ export interface PrintLabels {
   version: (version: number, reason: string) => string;
   disclaimer: string;
   verification: (code: string, version: number) => string;
+  /** beside the QR code (TELEDX_REPORT_QR) */
+  scanToVerify: string;
   ecgMeasurements: string;
   ecgAutomatic: string;
   ecgTracing: string;
@@ -77,6 +79,7 @@ const ZH: PrintLabels = {
   version: (version, reason) => `第 ${version} 版（修订：${reason}）`,
   disclaimer: '本报告仅供临床参考，经远程诊断平台签发。',
   verification: (code, version) => `报告验证码：${code}（凭检查号、第 ${version} 版与此码可在诊断平台查验本报告）`,
+  scanToVerify: '手机扫描右侧二维码，即可查验本报告的真伪。',
   ecgMeasurements: '心电图测量',
   ecgAutomatic: '（自动测量，未经医师确认）',
   ecgTracing: '十二导联心电图',
@@ -123,6 +126,7 @@ const EN: PrintLabels = {
   version: (version, reason) => `Version ${version} (amended: ${reason})`,
   disclaimer: 'For clinical reference; signed on the teledx remote diagnosis platform.',
   verification: (code, version) => `Verification code: ${code} (with the exam number and version ${version}, checks this report)`,
+  scanToVerify: 'Scan the QR code on the right with a phone to check that this report is authentic.',
   ecgMeasurements: 'ECG measurements',
   ecgAutomatic: '(automatic, not confirmed by a physician)',
   ecgTracing: '12-lead ECG',

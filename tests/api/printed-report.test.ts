@@ -1,14 +1,17 @@
 // The printed report (GET /api/cases/:id/report.pdf) read back with pdf.js, on SQLite and PostgreSQL: the
 // imaging report's header, patient's age at the exam, exam number and exam date and time; the ECG report's
 // 12-lead tracing (its vector paths measured against the waveform's R peaks, the grid, the calibration pulses);
-// labels in Chinese with no English word, or in English when asked.
+// labels in Chinese with no English word, or in English when asked; the optional QR code of the verification page
+// (its squares read back as the symbol of the URL).
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetailDto } from '../../shared/api.ts';
+import { parseVerificationPath } from '../../shared/reports.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { writeDicomEcg } from '../fixtures/ecg-files.ts';
 import { synthesizeEcg } from '../fixtures/ecg-synth.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
-import { readPdf, readPdfStrokes, type PdfStroke } from '../helpers/pdf.ts';
+import { readPdf, readPdfPaths, type PdfFill, type PdfStroke } from '../helpers/pdf.ts';
 import { BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const PT_PER_MM = 72 / 25.4;
@@ -24,6 +27,16 @@ function foreignWords(items: string[], data: string[]): string[] {
 
 /** The verification code a report prints (data, like the exam number). */
 const printedCode = (text: string) => text.match(/报告验证码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})/)?.[1];
+
+/** A subpath that is an axis-aligned square (a rectangle's four corners, equal sides). */
+const isSquare = (corners: [number, number][]) => {
+  if (corners.length !== 4) return false;
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-4;
+  const [xs, ys] = [corners.map(([x]) => x), corners.map(([, y]) => y)];
+  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const onEdges = corners.every(([x, y]) => (near(x, left) || near(x, right)) && (near(y, top) || near(y, bottom)));
+  return onEdges && right - left > 0 && near(right - left, bottom - top);
+};
 
 /** A calendar date in China, as YYYY-MM-DD. */
 const beijingDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -158,6 +171,54 @@ describe.each(BACKENDS)('printed report (%s)', (backend) => {
     expect((await verify(2, amendedCode)).body).toMatchObject({ version: 2, current: true });
   });
 
+  it('with TELEDX_REPORT_QR, a QR code of the verification page: one black square per dark module, the page answers', async () => {
+    const registration = { patient: { name: '扫码', sex: 'F' }, examKind: 'CT', bodyPart: '胸部' };
+    const report = { templateId: 'chest-ct', findings: '双肺未见实质性病变。', impression: '胸部CT平扫未见异常。' };
+    const kase = await signedCase(registration, syntheticCt({ rows: 16, columns: 16 }).bytes, reader1, report);
+    const { config } = server.server.ctx;
+    const withoutQr = await pdfOf(kase.id);
+    expect(config.reportQrOrigin).toBeNull(); // off unless asked for
+    config.reportQrOrigin = 'https://pacs.example.cn';
+    const withQr = await pdfOf(kase.id).finally(() => (config.reportQrOrigin = null));
+
+    const { text } = await readPdf(withQr);
+    const code = printedCode(text)!;
+    expect(text).toContain('手机扫描右侧二维码，即可查验本报告的真伪。');
+    const url = `https://pacs.example.cn/verify/${kase.accessionNumber}/1/${code}`;
+    const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+    const dark = [...modules.data].filter((m) => m === 1).length;
+
+    // the QR code is the one black fill made of squares only: as many as the symbol has dark modules, each where
+    // its module is (so the squares read back as the symbol of exactly that URL)
+    const squaresOf = (fills: PdfFill[]) =>
+      fills.filter((f) => f.colour === '#000000' && f.subpaths.length > 1 && f.subpaths.every(isSquare)).map((f) => f.subpaths);
+    const [qr, ...others] = squaresOf((await readPdfPaths(withQr, 1)).fills);
+    expect(others).toEqual([]);
+    expect(qr).toHaveLength(dark);
+    const side = Math.abs(qr![0]![1]![0] - qr![0]![0]![0]);
+    const left = Math.min(...qr!.map((sq) => Math.min(...sq.map(([x]) => x))));
+    const top = Math.min(...qr!.map((sq) => Math.min(...sq.map(([, y]) => y))));
+    const readBack = Array.from({ length: modules.size }, () => new Array<number>(modules.size).fill(0));
+    for (const square of qr!) {
+      const column = Math.round((Math.min(...square.map(([x]) => x)) - left) / side);
+      const row = Math.round((Math.min(...square.map(([, y]) => y)) - top) / side);
+      readBack[row]![column] = 1;
+    }
+    expect(readBack.flat()).toEqual([...modules.data]);
+    // about 25 mm across with its quiet zone, inside the page's right margin
+    expect(side * (modules.size + 8)).toBeCloseTo(72, 1);
+    // the setting off: no QR code, no caption
+    expect(squaresOf((await readPdfPaths(withoutQr, 1)).fills)).toEqual([]);
+    expect((await readPdf(withoutQr)).text).not.toContain('二维码');
+
+    // the URL's path is the public page whose question the verification API answers
+    const path = new URL(url).pathname;
+    expect(parseVerificationPath(path)).toEqual({ accessionNumber: kase.accessionNumber, version: 1, code });
+    const answer = await server.anonymous().get(`/api/report-verification/${kase.accessionNumber}/1/${code}`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ current: true, patientName: '扫*', signedBy: '陈医生' });
+  });
+
   it('ECG: the 12-lead tracing as vector paths whose R peaks are the waveform’s, the grid, calibration and measurements', async () => {
     const synthetic = synthesizeEcg({ heartRateBpm: 75, seed: 11 });
     const { recording, truth } = synthetic;
@@ -176,7 +237,7 @@ describe.each(BACKENDS)('printed report (%s)', (backend) => {
     expect(text).toContain('电轴：50 °');
     expect(foreignWords(items, [kase.accessionNumber, printedCode(text)!])).toEqual([]);
 
-    const page = await readPdfStrokes(bytes, 2);
+    const page = await readPdfPaths(bytes, 2);
     expect(page.width).toBeGreaterThan(page.height); // landscape
     const traces = page.strokes.filter((s) => s.colour === '#000000' && s.subpaths[0]!.length > 100);
     expect(traces).toHaveLength(13); // 12 leads of 2.5 s and the 10 s rhythm strip

@@ -1,14 +1,16 @@
 // The access matrix of the Socket.IO events, on SQLite and PostgreSQL with real mediasoup workers: every request a
 // client may send (shared/consult.ts CONSULT_REQUESTS), by every kind of caller, and who receives each event the
 // server sends. Callers as in tests/api/access-matrix.test.ts: tech1 asked the imaging centre, naming reader1, for
-// each consultation here; tech2 is another township, ecg1 and super2 another centre.
+// each consultation here; tech2 is another township, ecg1 and super2 another centre. The events: case:changed,
+// consultation:changed and critical:escalated (with head1, tech1's township supervisor, as a receiver too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSULT_REQUESTS, type ConsultClientToServerEvents } from '../../shared/consult.ts';
+import { escalateCriticalValues } from '../../server/reporting/critical-watch.ts';
 import { ApiClient } from '../helpers/api-client.ts';
 import { ConsultPeer } from '../helpers/consult-peer.ts';
 import { connectSocket } from '../helpers/sockets.ts';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
-import { addEcgSupervisor, BACKENDS, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { addEcgSupervisor, BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const CALLERS = ['tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2', 'admin'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -200,5 +202,35 @@ describe.each(BACKENDS)('the Socket.IO access matrix (%s)', (backend) => {
         sawConsultation: mayKnow.includes(caller),
       });
     }
+  });
+
+  it("sends critical:escalated only to the township's supervisors, the centre that read it and administrators", async () => {
+    const receivers = [...CALLERS, 'head1'] as const;
+    const escalated = new Map<(typeof receivers)[number], string[]>();
+    for (const receiver of receivers) {
+      const client = receiver === 'head1' ? await server.login('head1') : clients.get(receiver)!;
+      const socket = await connectSocket(client, { reconnection: false });
+      open.push(socket);
+      escalated.set(receiver, []);
+      socket.on('critical:escalated', (e) => escalated.get(receiver)!.push(e.case.id));
+    }
+    const tech1 = clients.get('tech1')!;
+    const reader1 = clients.get('reader1')!;
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '危急推送' }, examKind: 'CT', bodyPart: '头部' })).body.id as string;
+    expect((await tech1.upload(caseId, [{ name: 'ct.dcm', data: syntheticCt({ rows: 16, columns: 16 }).bytes }])).status).toBe(200);
+    expect((await tech1.post(`/api/cases/${caseId}/submit`)).status).toBe(200);
+    expect((await reader1.post(`/api/cases/${caseId}/claim`)).status).toBe(200);
+    const draft = { templateId: 'head-ct', findings: '左侧基底节区高密度影。', impression: '左侧基底节区脑出血。', criticalFinding: true };
+    expect((await reader1.request('PUT', `/api/cases/${caseId}/report`, { json: draft })).status).toBe(200);
+    expect((await reader1.post(`/api/cases/${caseId}/report/sign`, { password: DEMO_PASSWORD })).status).toBe(200);
+    // a day later, unacknowledged: escalated by the sweep (called with that clock)
+    expect(await escalateCriticalValues(server.server.ctx, new Date(Date.now() + 86_400_000))).toEqual([caseId]);
+
+    const mayKnow = ['head1', 'reader1', 'super1', 'admin'];
+    await expect.poll(() => mayKnow.every((r) => escalated.get(r as never)!.includes(caseId)), { timeout: 5000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // one emit to every room: the others would have it by now
+    expect(Object.fromEntries(receivers.map((r) => [r, escalated.get(r)]))).toEqual(
+      Object.fromEntries(receivers.map((r) => [r, mayKnow.includes(r) ? [caseId] : []])),
+    );
   });
 });

@@ -135,12 +135,42 @@ describe('reading centre screens in Chromium', () => {
       data: { submittedAt: daysAgo(40), firstClaimedAt: daysAgo(40), signedAt: daysAgo(40) },
     });
 
+    // an urgent MR read at two levels (the imaging centre has MR reviewed): writer1 writes, reader1 reviews and
+    // signs; its recorded times then set to 40 minutes of writing and 25 of review
+    const writer = await e2e.server.login('writer1');
+    const twoLevel = (await tech.post('/api/cases', { patient: { name: '两级时效' }, examKind: 'MR', priority: 'URGENT' })).body
+      .id as string;
+    await tech.upload(twoLevel, [{ name: 'mr.dcm', data: syntheticCt({ rows: 16, columns: 16, modality: 'MR' }).bytes }]);
+    expect((await tech.post(`/api/cases/${twoLevel}/submit`)).status).toBe(200);
+    expect((await writer.post(`/api/cases/${twoLevel}/claim`)).status).toBe(200);
+    await writer.request('PUT', `/api/cases/${twoLevel}/report`, {
+      json: { templateId: 'head-mr', findings: '', impression: '未见明显异常。' },
+    });
+    expect((await writer.post(`/api/cases/${twoLevel}/report/submit-preliminary`)).status).toBe(200);
+    expect((await reader.post(`/api/cases/${twoLevel}/claim`)).status).toBe(200);
+    expect((await reader.post(`/api/cases/${twoLevel}/report/sign`, { password: DEMO_PASSWORD })).status).toBe(200);
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    await e2e.server.server.ctx.db.case.update({
+      where: { id: twoLevel },
+      data: { submittedAt: minutesAgo(80), firstClaimedAt: minutesAgo(70), writtenAt: minutesAgo(30), signedAt: minutesAgo(5) },
+    });
+
     const page = await loginInBrowser(e2e.browser, e2e.server.url, 'super1', { width: 1366, height: 768 });
     await page.getByTestId('nav-quality').click();
     const routine = page.locator('[data-testid="turnaround-row"][data-centre="影像诊断中心"][data-priority="ROUTINE"]');
     await expect.poll(() => routine.getByTestId('turnaround-signed').textContent(), { timeout: 10_000 }).toBe('1');
     expect(await routine.getByTestId('turnaround-total').textContent()).toMatch(/^中位 .+ · 90% .+$/);
     expect(await routine.getByTestId('turnaround-on-time').textContent()).toBe('1 例（100%）');
+    // the routine CTs were signed by their readers alone: no writing or review step
+    expect(await routine.getByTestId('turnaround-to-write').textContent()).toBe('—');
+    expect(await routine.getByTestId('turnaround-to-review').textContent()).toBe('—');
+    const urgent = page.locator('[data-testid="turnaround-row"][data-centre="影像诊断中心"][data-priority="URGENT"]');
+    expect(await urgent.getByTestId('turnaround-to-write').textContent()).toBe('中位 40分钟 · 90% 40分钟');
+    expect(await urgent.getByTestId('turnaround-to-review').textContent()).toBe('中位 25分钟 · 90% 25分钟');
+    expect(await urgent.getByTestId('turnaround-total').textContent()).toBe('中位 1小时15分 · 90% 1小时15分');
+    expect(await page.getByTestId('quality-turnaround').locator('th').allTextContents()).toEqual(
+      expect.arrayContaining(['书写（至提交审核）', '审核（至签发）']),
+    );
     // ninety days take the older case in
     await page.getByTestId('turnaround-period').selectOption('90');
     await expect.poll(() => routine.getByTestId('turnaround-signed').textContent()).toBe('2');

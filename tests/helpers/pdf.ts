@@ -1,4 +1,4 @@
-// Reads a PDF the way a person would: its text, and how many images each page paints (pdf.js, no browser).
+// Reads a PDF the way a person would: its text, how many images each page paints, its vector paths (pdf.js, no browser).
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 /** `text`: all pages' text items run together, a line per page; `items`: the same items one by one. */
@@ -35,22 +35,35 @@ export interface PdfStroke {
   lineWidth: number;
 }
 
+/** One filled path as it lands on the page: its subpaths (a rectangle is one of four corners), its colour. */
+export interface PdfFill {
+  subpaths: [number, number][][];
+  colour: string;
+}
+
+/** An RGB colour operator's arguments (0–255 each, or pdf.js's own hex string) as #rrggbb. */
+const hexColour = (args: unknown): string =>
+  typeof (args as unknown[])[0] === 'string'
+    ? (args as string[])[0]!
+    : `#${[...Object.values(args as Record<string, number>)].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+
 /**
- * The stroked vector paths of a page, as a printer would place them: every path's points taken through the
- * transformations in force (save/restore, cm), so a test can measure the drawing in page units. Curves count by
- * their end points; fills and text are left out.
+ * The vector paths of a page, stroked and filled, as a printer would place them: every path's points taken
+ * through the transformations in force (save/restore, cm), so a test can measure the drawing in page units. Curves
+ * count by their end points; text is left out.
  */
-export async function readPdfStrokes(
+export async function readPdfPaths(
   bytes: Uint8Array,
   pageNumber: number,
-): Promise<{ width: number; height: number; strokes: PdfStroke[] }> {
+): Promise<{ width: number; height: number; strokes: PdfStroke[]; fills: PdfFill[] }> {
   const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
   const page = await pdf.getPage(pageNumber);
   const [, , width, height] = page.view as [number, number, number, number];
   const { fnArray, argsArray } = await page.getOperatorList();
   const strokes: PdfStroke[] = [];
-  const stack: { ctm: Matrix; colour: string; lineWidth: number }[] = [];
-  let state = { ctm: [1, 0, 0, 1, 0, 0] as Matrix, colour: '#000000', lineWidth: 1 };
+  const fills: PdfFill[] = [];
+  const stack: { ctm: Matrix; colour: string; fillColour: string; lineWidth: number }[] = [];
+  let state = { ctm: [1, 0, 0, 1, 0, 0] as Matrix, colour: '#000000', fillColour: '#000000', lineWidth: 1 };
   let pending: { subpaths: [number, number][][]; scale: number } | null = null;
   const toPage = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], height - (m[1] * x + m[3] * y + m[5])];
   fnArray.forEach((fn, index) => {
@@ -59,12 +72,9 @@ export async function readPdfStrokes(
     else if (fn === OPS.restore) state = stack.pop() ?? state;
     else if (fn === OPS.transform) state = { ...state, ctm: multiply(state.ctm, args as Matrix) };
     else if (fn === OPS.setLineWidth) state = { ...state, lineWidth: args[0] };
-    else if (fn === OPS.setStrokeRGBColor) {
-      state = {
-        ...state,
-        colour: `#${[...Object.values(args as Record<string, number>)].map((c) => c.toString(16).padStart(2, '0')).join('')}`,
-      };
-    } else if (fn === OPS.constructPath) {
+    else if (fn === OPS.setStrokeRGBColor) state = { ...state, colour: hexColour(args) };
+    else if (fn === OPS.setFillRGBColor) state = { ...state, fillColour: hexColour(args) };
+    else if (fn === OPS.constructPath) {
       const [ops, coords] = args as [number[], number[]];
       const subpaths = pending?.subpaths ?? [];
       let c = 0;
@@ -91,9 +101,12 @@ export async function readPdfStrokes(
     } else if (fn === OPS.stroke || fn === OPS.closeStroke) {
       if (pending) strokes.push({ subpaths: pending.subpaths, colour: state.colour, lineWidth: state.lineWidth * pending.scale });
       pending = null;
-    } else if (fn === OPS.fill || fn === OPS.eoFill || fn === OPS.endPath || fn === OPS.fillStroke || fn === OPS.eoFillStroke) {
+    } else if (fn === OPS.fill || fn === OPS.eoFill) {
+      if (pending) fills.push({ subpaths: pending.subpaths, colour: state.fillColour });
+      pending = null;
+    } else if (fn === OPS.endPath || fn === OPS.fillStroke || fn === OPS.eoFillStroke) {
       pending = null;
     }
   });
-  return { width, height, strokes };
+  return { width, height, strokes, fills };
 }

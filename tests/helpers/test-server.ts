@@ -132,6 +132,24 @@ export async function addEcgSupervisor(server: TestServer): Promise<void> {
   });
 }
 
+/** A second signing reader of the imaging centre, `reader2` (the demo has one): for what one reader owns alone. */
+export async function addImagingReader(server: TestServer): Promise<void> {
+  const db = server.server.ctx.db;
+  const imaging = await db.readingCentre.findFirstOrThrow({ where: { kind: 'IMAGING' } });
+  const county = await db.organization.findFirstOrThrow({ where: { kind: 'COUNTY_HOSPITAL' } });
+  await db.user.create({
+    data: {
+      username: 'reader2',
+      displayName: '赵医生',
+      role: 'READER',
+      canSign: true,
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      organizationId: county.id,
+      centres: { create: [{ centreId: imaging.id }] },
+    },
+  });
+}
+
 /**
  * Two instances of teledx on one fresh PostgreSQL database and one blob folder (as on one machine or a shared
  * volume), started together as two `npm start`s would be: migrations and the demo seed happen once.

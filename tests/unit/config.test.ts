@@ -57,3 +57,14 @@ describe('the demo logins printed at start-up', () => {
     expect(demoLoginLines({ ...published, seed: false }, false)).toEqual([]);
   });
 });
+
+describe("the printed report's QR code (TELEDX_REPORT_QR)", () => {
+  it('is off by default; on, it points at the first public origin, which it needs', () => {
+    expect(loadConfig({}).reportQrOrigin).toBeNull();
+    expect(loadConfig({ TELEDX_PUBLIC_ORIGIN: 'https://pacs.example.cn' }).reportQrOrigin).toBeNull();
+    expect(
+      loadConfig({ TELEDX_REPORT_QR: 'true', TELEDX_PUBLIC_ORIGIN: 'https://pacs.example.cn/, https://other.example.cn' }).reportQrOrigin,
+    ).toBe('https://pacs.example.cn');
+    expect(() => loadConfig({ TELEDX_REPORT_QR: 'true' })).toThrow(/TELEDX_REPORT_QR needs TELEDX_PUBLIC_ORIGIN/);
+  });
+});

@@ -33,6 +33,7 @@ import type {
   QualityReturnsRow,
   reportDraftSchema,
   ReportDto,
+  ReportVerificationDto,
 } from '../../../shared/reports.ts';
 import type { z } from 'zod';
 import { apiFetch } from './client.ts';
@@ -106,6 +107,14 @@ export const api = {
   personalTemplates: () => apiFetch<PersonalTemplateDto[]>('/api/personal-templates'),
   createPersonalTemplate: (body: PersonalTemplateInput) =>
     apiFetch<PersonalTemplateDto>('/api/personal-templates', { method: 'POST', json: body }),
+  updatePersonalTemplate: (id: string, body: PersonalTemplateInput) =>
+    apiFetch<PersonalTemplateDto>(`/api/personal-templates/${encodeURIComponent(id)}`, { method: 'PUT', json: body }),
+  deletePersonalTemplate: (id: string) => apiFetch<void>(`/api/personal-templates/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  /** public: is this printed version one the platform signed (the page a printed report's QR code opens) */
+  verifyReport: (accessionNumber: string, version: number, code: string) =>
+    apiFetch<ReportVerificationDto>(
+      `/api/report-verification/${encodeURIComponent(accessionNumber)}/${version}/${encodeURIComponent(code)}`,
+    ),
   getReport: (id: string) => apiFetch<CaseReportDto>(`${casePath(id)}/report`),
   saveReport: (id: string, body: ReportDraft) => apiFetch<ReportDto>(`${casePath(id)}/report`, { method: 'PUT', json: body }),
   /** the password is asked again: a wrong one is a 401 answer, not an expired session */
@@ -142,6 +151,12 @@ export const api = {
     apiFetch<OrganizationExamCodeDto>(`/api/organizations/${encodeURIComponent(organizationId)}/exam-code`, {
       method: 'PUT',
       json: { examCode },
+    }),
+  /** two-level reporting: the exam kinds whose reports need a second reader at a centre (answered with the centre) */
+  setReviewExamKinds: (centreId: string, examKinds: ExamKind[]) =>
+    apiFetch<ConsortiumDto['centres'][number]>(`/api/centres/${encodeURIComponent(centreId)}/review-exam-kinds`, {
+      method: 'PUT',
+      json: { examKinds },
     }),
   devices: () => apiFetch<DeviceDto[]>('/api/devices'),
   createDevice: (body: DeviceInput) => apiFetch<DeviceDto>('/api/devices', { method: 'POST', json: body }),

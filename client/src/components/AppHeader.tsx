@@ -77,6 +77,11 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.apiTokens')}
         </Link>
       )}
+      {SCREEN_ROLES.myTemplates.includes(me.role) && (
+        <Link to={paths.myTemplates()} data-testid="nav-my-templates" aria-current={current(paths.myTemplates())}>
+          {t('header.myTemplates')}
+        </Link>
+      )}
       {SCREEN_ROLES.quality.includes(me.role) && (
         <Link to={paths.quality()} data-testid="nav-quality" aria-current={current(paths.quality())}>
           {t('header.quality')}

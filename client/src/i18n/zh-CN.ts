@@ -3,6 +3,7 @@
 import type { AuditArea, CaseHistoryAction, IdentityIssue, IdentityState, RejectionCode, SeriesRole } from '../../../shared/api.ts';
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
+import type { BodyRegion } from '../../../shared/body-regions.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
 import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
 import type { CriticalAction } from '../../../shared/critical.ts';
@@ -32,6 +33,7 @@ export const zhCN = {
   },
   lang: { label: '切换语言 / Switch language' },
   header: {
+    myTemplates: '我的模板',
     myCases: '我的检查',
     allCases: '全部检查',
     caseHistory: '检查记录',
@@ -758,6 +760,48 @@ export const zhCN = {
     toAcknowledge: '签发至确认',
     total: '提交至签发',
   },
+  verify: {
+    title: '报告查验',
+    asked: '检查号 {{accessionNumber}}，第 {{version}} 版，验证码 {{code}}',
+    current: '✔ 此报告由远程诊断平台签发，为当前有效版本，内容与签发时一致。',
+    superseded: '此版本确由远程诊断平台签发，但之后已被修订，请以最新版本为准。',
+    notFound: '✘ 未查到与此检查号、版本和验证码相符的报告：报告可能被改动或伪造，或二维码、链接有误。请联系出具报告的医院核实。',
+    hospital: '医院',
+    readingCentre: '诊断中心',
+    accessionNumber: '检查号',
+    patient: '患者',
+    version: '版本',
+    versionNumber: '第 {{version}} 版',
+    signedBy: '签发医师',
+    signedAt: '签发时间',
+    contentHash: '报告内容指纹（SHA-256）',
+  },
+  myTemplates: {
+    title: '我的模板',
+    explain: '只有您自己能看到和使用这些模板与短语。书写报告时，它们排在共用模板之前，按检查类型和部位出现。',
+    new: '新建模板',
+    newTitle: '新建模板',
+    editTitle: '修改模板',
+    empty: '还没有自己的模板。',
+    name: '模板名称',
+    nameRequired: '请填写模板名称',
+    examKind: '检查类型',
+    bodyRegion: '部位',
+    any: '不限',
+    findings: '检查所见',
+    impression: '诊断意见',
+    phrases: '常用短语',
+    phrasesHint: '每行一条，书写报告时点击即可插入',
+    phraseCount: '短语',
+    edit: '修改',
+    delete: '删除',
+    deleting: '删除中…',
+    deleteTitle: '删除模板「{{title}}」？',
+    deleteExplain: '已写好的报告不受影响。',
+    save: '保存',
+    saving: '保存中…',
+    cancel: '取消',
+  },
   quality: {
     title: '质控',
     returnsTitle: '退回重拍统计',
@@ -774,11 +818,21 @@ export const zhCN = {
       signed: '签发例数',
       toClaim: '等待领取',
       toSign: '领取至签发',
+      toWrite: '书写（至提交审核）',
+      toReview: '审核（至签发）',
+      twoLevelHint: '仅统计两级审核的病例',
       total: '提交至签发',
       spread: '中位 {{median}} · 90% {{p90}}',
       onTime: '按时完成',
       onTimeShare: '{{onTime}} 例（{{percent}}%）',
       empty: '此期间没有签发的病例。',
+    },
+    review: {
+      title: '两级审核设置',
+      hint: '勾选的检查类型，报告由书写医师提交审核，再由有签发权限的医师审核签发。',
+      save: '保存',
+      saving: '保存中…',
+      saved: '已保存',
     },
   },
   upload: {
@@ -1007,6 +1061,15 @@ export const zhCN = {
     ECG: '心电图',
     OTHER: '其他',
   } satisfies Record<ExamKind, string>,
+  bodyRegion: {
+    SPINE: '脊柱',
+    HEAD: '头颅',
+    NECK: '颈部',
+    CHEST: '胸部',
+    ABDOMEN: '腹部',
+    PELVIS: '盆腔',
+    LIMBS: '四肢',
+  } satisfies Record<BodyRegion, string>,
   priority: {
     ROUTINE: '常规',
     URGENT: '加急',

@@ -6,8 +6,12 @@ import { useApi } from '../../api/useApi.ts';
 import { PriorityBadge } from '../../components/badges.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { useDurationText } from '../../reading/timers.tsx';
+import { ReviewSettings } from './ReviewSettings.tsx';
 
-/** Quality control for supervisors and administrators: returns for retake per township, and reading turnaround. */
+/**
+ * Quality control for supervisors and administrators: reading turnaround, returns for retake per township, and
+ * which exam kinds each of their centres has read at two levels.
+ */
 export function QualityScreen() {
   const { t } = useTranslation();
   return (
@@ -17,6 +21,7 @@ export function QualityScreen() {
       </div>
       <TurnaroundStats />
       <ReturnsPerTownship />
+      <ReviewSettings />
     </section>
   );
 }
@@ -60,7 +65,10 @@ function ReturnsPerTownship() {
 
 const PERIODS = [7, 30, 90] as const;
 
-/** How fast each centre reads, by priority, over the cases signed in a recent period. */
+/**
+ * How fast each centre reads, by priority, over the cases signed in a recent period; for the cases read at two
+ * levels (书写 → 审核) also the writing and the reviewing step (a dash where no case of the row had a review).
+ */
 function TurnaroundStats() {
   const { t } = useTranslation();
   const duration = useDurationText();
@@ -97,6 +105,8 @@ function TurnaroundStats() {
                 <th className="numeric">{t('quality.turnaround.signed')}</th>
                 <th>{t('quality.turnaround.toClaim')}</th>
                 <th>{t('quality.turnaround.toSign')}</th>
+                <th title={t('quality.turnaround.twoLevelHint')}>{t('quality.turnaround.toWrite')}</th>
+                <th title={t('quality.turnaround.twoLevelHint')}>{t('quality.turnaround.toReview')}</th>
                 <th>{t('quality.turnaround.total')}</th>
                 <th className="numeric">{t('quality.turnaround.onTime')}</th>
               </tr>
@@ -118,6 +128,8 @@ function TurnaroundStats() {
                   </td>
                   <td>{spread(row.toClaim)}</td>
                   <td>{spread(row.toSign)}</td>
+                  <td data-testid="turnaround-to-write">{spread(row.toWrite)}</td>
+                  <td data-testid="turnaround-to-review">{spread(row.toReview)}</td>
                   <td data-testid="turnaround-total">{spread(row.total)}</td>
                   <td className="numeric" data-testid="turnaround-on-time">
                     {t('quality.turnaround.onTimeShare', { onTime: row.onTime, percent: Math.round((100 * row.onTime) / row.signed) })}

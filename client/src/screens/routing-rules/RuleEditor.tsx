@@ -5,6 +5,7 @@ import { EXAM_KINDS } from '../../../../shared/domain.ts';
 import { ApiError } from '../../api/client.ts';
 import { townshipsOf } from '../../api/consortium.ts';
 import { api } from '../../api/teledx.ts';
+import { ChoiceSelect } from '../../components/ChoiceSelect.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
 import { checkRule, EMPTY_RULE, formOf, inputOf, modalityChoices, NOTE_MAX, type RuleForm, type RuleProblem } from './rule-form.ts';
@@ -64,19 +65,15 @@ export function RuleEditor({
       <h2>{rule ? t('rules.editTitle') : t('rules.addTitle')}</h2>
       <div className="form-grid">
         <Field id="rule-examKind" label={t('rules.col.examKind')}>
-          <select
+          <ChoiceSelect
             id="rule-examKind"
-            data-testid="rule-exam-kind"
+            testId="rule-exam-kind"
             value={form.examKind}
-            onChange={(e) => set('examKind', EXAM_KINDS.find((k) => k === e.target.value) ?? '')}
-          >
-            <option value="">{t('rules.anyExamKind')}</option>
-            {EXAM_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`examKind.${k}`)}
-              </option>
-            ))}
-          </select>
+            choices={EXAM_KINDS}
+            unsetLabel={t('rules.anyExamKind')}
+            labelOf={(k) => t(`examKind.${k}`)}
+            onChange={(examKind) => set('examKind', examKind)}
+          />
         </Field>
         <Field id="rule-modality" label={t('rules.col.modality')} hint={t('rules.modalityHint')}>
           <select id="rule-modality" data-testid="rule-modality" value={form.modality} onChange={(e) => set('modality', e.target.value)}>

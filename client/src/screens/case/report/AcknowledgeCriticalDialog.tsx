@@ -1,26 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CaseDetailDto } from '../../../../../shared/api.ts';
 import { CRITICAL_ACTIONS, type CriticalAction } from '../../../../../shared/critical.ts';
 import { api } from '../../../api/teledx.ts';
-import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx';
-import { ErrorMessage } from '../../../components/ErrorMessage.tsx';
 import { Field } from '../../../components/Field.tsx';
+import { CaseActionDialog, type CaseActionDialogProps } from './CaseActionDialog.tsx';
 
 /**
  * 危急值接收确认: the township closes the loop of a critical value. Who took the call (when not the user at the
  * screen), what they read back to the reading centre, and what was done; the server checks the same rules
  * (shared/critical.ts) and records it all in the audit trail.
  */
-export function AcknowledgeCriticalDialog({
-  caseId,
-  onDone,
-  onCancel,
-}: {
-  caseId: string;
-  onDone: (kase: CaseDetailDto) => void;
-  onCancel: () => void;
-}) {
+export function AcknowledgeCriticalDialog({ caseId, onDone, onCancel }: CaseActionDialogProps) {
   const { t } = useTranslation();
   const [receivedBy, setReceivedBy] = useState('');
   const [readBack, setReadBack] = useState('');
@@ -30,19 +20,21 @@ export function AcknowledgeCriticalDialog({
   const complete = readBack.trim().length >= 2 && action !== '' && !noteMissing;
 
   return (
-    <ConfirmDialog
+    <CaseActionDialog
       title={t('critical.dialogTitle')}
       canConfirm={complete}
-      onConfirm={async () => {
-        if (action === '') return;
-        onDone(
-          await api.acknowledgeCritical(caseId, { receivedBy: receivedBy.trim(), readBack: readBack.trim(), action, note: note.trim() }),
-        );
-      }}
+      act={() =>
+        api.acknowledgeCritical(caseId, {
+          receivedBy: receivedBy.trim(),
+          readBack: readBack.trim(),
+          action: action as CriticalAction, // complete: one was chosen
+          note: note.trim(),
+        })
+      }
+      onDone={onDone}
       onCancel={onCancel}
       labels={{ cancel: t('critical.cancel'), confirm: t('critical.confirm'), pending: t('critical.acknowledging') }}
       testIds={{ form: 'critical-ack-dialog', confirm: 'critical-ack-confirm' }}
-      renderError={(error) => <ErrorMessage error={error} />}
     >
       <p className="muted">{t('critical.dialogExplain')}</p>
       <Field id="critical-read-back" label={t('critical.readBack')} hint={t('critical.readBackHint')} required>
@@ -101,6 +93,6 @@ export function AcknowledgeCriticalDialog({
           onChange={(e) => setReceivedBy(e.target.value)}
         />
       </Field>
-    </ConfirmDialog>
+    </CaseActionDialog>
   );
 }

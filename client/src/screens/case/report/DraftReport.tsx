@@ -44,6 +44,11 @@ export function DraftReport({
   // the writer hands in where a second reader is required, or when they may not sign themselves
   const handsIn = !reviewing && (kase.review.required || !me.canSign);
   const noImpression = !value.impression.trim();
+  /** a dialog's move is done: the dialog closes on the case as it now is */
+  const closeWith = (changed: CaseDetailDto) => {
+    setDialog(null);
+    onChanged(changed);
+  };
 
   const submitPreliminary = async () => {
     await autosave.flush(); // hand in what the writer sees
@@ -127,26 +132,8 @@ export function DraftReport({
           onCancel={() => setDialog(null)}
         />
       )}
-      {dialog === 'returnToWriter' && (
-        <ReturnToWriterDialog
-          caseId={kase.id}
-          onDone={(changed) => {
-            setDialog(null);
-            onChanged(changed);
-          }}
-          onCancel={() => setDialog(null)}
-        />
-      )}
-      {dialog === 'return' && (
-        <QualityReturnDialog
-          caseId={kase.id}
-          onDone={(changed) => {
-            setDialog(null);
-            onChanged(changed);
-          }}
-          onCancel={() => setDialog(null)}
-        />
-      )}
+      {dialog === 'returnToWriter' && <ReturnToWriterDialog caseId={kase.id} onDone={closeWith} onCancel={() => setDialog(null)} />}
+      {dialog === 'return' && <QualityReturnDialog caseId={kase.id} onDone={closeWith} onCancel={() => setDialog(null)} />}
     </section>
   );
 }
