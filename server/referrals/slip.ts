@@ -2,8 +2,9 @@
 // number and direction, the patient, the reason and the diagnosis so far, the exams that go with them (with their
 // signed impressions), the booking (doctor, time, ward and bed) or, for a patient referred down, the discharge
 // summary and the follow-up plan; the door times of a green-channel transfer; and a QR code that opens the
-// referral in teledx at the receiving desk. A4, Chinese, with the report's embedded CJK font (reporting/cjk-font.ts).
+// referral in teledx at the receiving desk (drawQrCode). A4, Chinese, with the report's embedded CJK font (reporting/cjk-font.ts).
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 import { chineseAge } from '../../shared/patient-age.ts';
 import type { ReferralDto } from '../../shared/referrals.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -57,7 +58,7 @@ async function renderSlip(r: ReferralDto, nationalId: string | null, url: string
   const qrSize = 90;
   const qrX = doc.page.width - doc.page.margins.right - qrSize;
   const qrY = doc.page.margins.top;
-  await drawQrCode(doc, url, qrX, qrY, qrSize);
+  drawQrCode(doc, url, qrX, qrY, qrSize);
 
   doc.fontSize(18).text(r.hospital.name, doc.page.margins.left, qrY, { width: qrX - doc.page.margins.left - 10, align: 'center' });
   doc.fontSize(15).text(title, { width: qrX - doc.page.margins.left - 10, align: 'center' });
@@ -146,29 +147,13 @@ async function renderSlip(r: ReferralDto, nationalId: string | null, url: string
   return Buffer.concat(chunks);
 }
 
-/** The part of the `qrcode` package the slip uses: the QR symbol's modules, row by row. */
-interface QrModule {
-  create(
-    text: string,
-    options?: { errorCorrectionLevel?: 'L' | 'M' | 'Q' | 'H' },
-  ): { modules: { size: number; get(row: number, col: number): number | boolean } };
-}
-
-let qrLibrary: Promise<QrModule | null> | undefined;
-
 /**
  * Draws the QR code of `text` as filled squares (vector, sharp at any print resolution) in a `size` square at x, y,
- * with the npm `qrcode` package's encoder. Without that package the slip prints the link as text only (above).
+ * with a quiet zone of four modules, from the npm `qrcode` package's encoder (error correction M).
  */
-export async function drawQrCode(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): Promise<boolean> {
-  qrLibrary ??= import('qrcode' as string).then(
-    (m: { default?: QrModule } & QrModule) => m.default ?? m,
-    () => null,
-  );
-  const qr = await qrLibrary;
-  if (!qr) return false;
-  const { modules } = qr.create(text, { errorCorrectionLevel: 'M' });
-  const cell = size / (modules.size + 8); // a quiet zone of 4 modules on each side
+export function drawQrCode(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const cell = size / (modules.size + 8);
   doc.save().fillColor('black');
   for (let row = 0; row < modules.size; row++) {
     for (let col = 0; col < modules.size; col++) {
@@ -176,5 +161,4 @@ export async function drawQrCode(doc: PDFKit.PDFDocument, text: string, x: numbe
     }
   }
   doc.fill().restore();
-  return true;
 }

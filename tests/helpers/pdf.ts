@@ -38,17 +38,18 @@ export interface PdfStroke {
 /**
  * The stroked vector paths of a page, as a printer would place them: every path's points taken through the
  * transformations in force (save/restore, cm), so a test can measure the drawing in page units. Curves count by
- * their end points; fills and text are left out.
+ * their end points; text is left out. Filled paths (a QR code's modules) come apart in `fills`.
  */
 export async function readPdfStrokes(
   bytes: Uint8Array,
   pageNumber: number,
-): Promise<{ width: number; height: number; strokes: PdfStroke[] }> {
+): Promise<{ width: number; height: number; strokes: PdfStroke[]; fills: PdfStroke[] }> {
   const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
   const page = await pdf.getPage(pageNumber);
   const [, , width, height] = page.view as [number, number, number, number];
   const { fnArray, argsArray } = await page.getOperatorList();
   const strokes: PdfStroke[] = [];
+  const fills: PdfStroke[] = [];
   const stack: { ctm: Matrix; colour: string; lineWidth: number }[] = [];
   let state = { ctm: [1, 0, 0, 1, 0, 0] as Matrix, colour: '#000000', lineWidth: 1 };
   let pending: { subpaths: [number, number][][]; scale: number } | null = null;
@@ -91,9 +92,12 @@ export async function readPdfStrokes(
     } else if (fn === OPS.stroke || fn === OPS.closeStroke) {
       if (pending) strokes.push({ subpaths: pending.subpaths, colour: state.colour, lineWidth: state.lineWidth * pending.scale });
       pending = null;
-    } else if (fn === OPS.fill || fn === OPS.eoFill || fn === OPS.endPath || fn === OPS.fillStroke || fn === OPS.eoFillStroke) {
+    } else if (fn === OPS.fill || fn === OPS.eoFill) {
+      if (pending) fills.push({ subpaths: pending.subpaths, colour: state.colour, lineWidth: 0 });
+      pending = null;
+    } else if (fn === OPS.endPath || fn === OPS.fillStroke || fn === OPS.eoFillStroke) {
       pending = null;
     }
   });
-  return { width, height, strokes };
+  return { width, height, strokes, fills };
 }
