@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseDetailDto } from '../../../../shared/api.ts';
-import type { ReferralDto } from '../../../../shared/referrals.ts';
+import { OPEN_REFERRAL_STATUSES, type ReferralDto } from '../../../../shared/referrals.ts';
 import { referralsApi } from '../../api/referrals.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
@@ -34,7 +34,7 @@ export function CaseReferrals({ kase }: { kase: CaseDetailDto }) {
         <h2>{t('referrals.caseTitle')}</h2>
         {isTownship && kase.status !== 'CANCELLED' && (
           <>
-            {hasCriticalValue(kase) && (
+            {hasCriticalValue(kase) && !rows.some((r) => r.greenChannel && OPEN_REFERRAL_STATUSES.includes(r.status)) && (
               <button type="button" className="button-danger" data-testid="green-channel" onClick={() => setDialog('green')}>
                 {t('referrals.greenChannelButton')}
               </button>
@@ -46,7 +46,7 @@ export function CaseReferrals({ kase }: { kase: CaseDetailDto }) {
         )}
       </div>
       <ErrorMessage error={referrals.error} />
-      {rows.length > 0 && <ReferralTable rows={rows} onChanged={referrals.apply} onStale={referrals.reload} />}
+      {rows.length > 0 && <ReferralTable rows={rows} onCasePage onChanged={referrals.apply} onStale={referrals.reload} />}
       {dialog === 'refer' && <ReferralDialog caseId={kase.id} onCreated={made} onCancel={() => setDialog(null)} />}
       {dialog === 'green' && (
         <ConfirmDialog

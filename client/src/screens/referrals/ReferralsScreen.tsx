@@ -110,10 +110,13 @@ export function ReferralTable({
   rows,
   onChanged,
   onStale,
+  onCasePage = false,
 }: {
   rows: ReferralDto[];
   onChanged: (r: ReferralDto) => void;
   onStale: () => void;
+  /** on the case's own page: no link to it */
+  onCasePage?: boolean;
 }) {
   const { t } = useTranslation();
   return (
@@ -130,7 +133,7 @@ export function ReferralTable({
       </thead>
       <tbody>
         {rows.map((r) => (
-          <ReferralRow key={r.id} referral={r} onChanged={onChanged} onStale={onStale} />
+          <ReferralRow key={r.id} referral={r} caseLink={!onCasePage} onChanged={onChanged} onStale={onStale} />
         ))}
       </tbody>
     </table>
@@ -139,10 +142,12 @@ export function ReferralTable({
 
 function ReferralRow({
   referral: r,
+  caseLink,
   onChanged,
   onStale,
 }: {
   referral: ReferralDto;
+  caseLink: boolean;
   onChanged: (r: ReferralDto) => void;
   onStale: () => void;
 }) {
@@ -170,7 +175,7 @@ function ReferralRow({
       </td>
       <td>
         {r.patient.name}
-        {r.caseId && me.role !== 'REFERRAL_COORDINATOR' && (
+        {r.caseId && caseLink && me.role !== 'REFERRAL_COORDINATOR' && (
           <div className="small">
             <Link to={paths.case(r.caseId)}>{t('referrals.openCase')}</Link>
           </div>
@@ -191,7 +196,7 @@ function ReferralRow({
             {a.impression ? t('referrals.impressionShown', { impression: a.impression }) : ''}
           </div>
         ))}
-        {r.booking && (
+        {r.booking && r.direction === 'UP' && (
           <div className="small referral-booking" data-testid="referral-booking">
             {t('referrals.bookingShown', {
               doctor: r.booking.doctorName ?? t('common.none'),
