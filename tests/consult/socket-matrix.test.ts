@@ -1,6 +1,6 @@
 // The access matrix of the Socket.IO events, on SQLite and PostgreSQL with real mediasoup workers: every request a
 // client may send (shared/consult.ts CONSULT_REQUESTS), by every kind of caller, and who receives each event the
-// server sends. Callers as in tests/api/access-matrix.test.ts: tech1 asked the imaging centre, naming reader1, for
+// server sends (referral:changed with coord1, the referral coordinator, too). Callers as in tests/api/access-matrix.test.ts: tech1 asked the imaging centre, naming reader1, for
 // each consultation here; tech2 is another township, ecg1 and super2 another centre.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSULT_REQUESTS, type ConsultClientToServerEvents } from '../../shared/consult.ts';
@@ -199,6 +199,29 @@ describe.each(BACKENDS)('the Socket.IO access matrix (%s)', (backend) => {
         sawCase: mayKnow.includes(caller),
         sawConsultation: mayKnow.includes(caller),
       });
+    }
+  });
+
+  it('sends referral:changed only to those who may see the referral: the township, the department’s coordinator, administrators', async () => {
+    const receivers = [...CALLERS, 'coord1'] as const;
+    const heard = new Map<string, string[]>();
+    for (const caller of receivers) {
+      const client = caller === 'coord1' ? await server.login('coord1') : clients.get(caller)!;
+      const socket = await connectSocket(client, { reconnection: false });
+      open.push(socket);
+      heard.set(caller, []);
+      socket.on('referral:changed', (e) => heard.get(caller)!.push(`${e.referral.id}:${e.event}`));
+    }
+    const tech1 = clients.get('tech1')!;
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '转诊推送' }, examKind: 'CT' })).body.id as string;
+    const neurology = await server.server.ctx.db.department.findUniqueOrThrow({ where: { code: 'NEUROLOGY' } });
+    const made = await tech1.post('/api/referrals', { direction: 'UP', caseId, departmentId: neurology.id, reason: '转诊' });
+    expect(made.status).toBe(201);
+    const mayKnow = ['tech1', 'admin', 'coord1'];
+    await expect.poll(() => mayKnow.every((c) => heard.get(c)!.includes(`${made.body.id}:request`)), { timeout: 5000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const caller of receivers) {
+      expect({ caller, heard: heard.get(caller) }).toEqual({ caller, heard: mayKnow.includes(caller) ? [`${made.body.id}:request`] : [] });
     }
   });
 });
