@@ -25,6 +25,7 @@ import { SocketHub } from './realtime/socket-server.ts';
 import { caseChangedMessage } from './reading/case-events.ts';
 import { consultationChangedMessage } from './consult/consultation-events.ts';
 import { criticalEscalatedMessage } from './reporting/critical-events.ts';
+import { referralChangedMessage } from './referrals/referral-events.ts';
 import { readerPresence } from './reading/presence.ts';
 
 export interface RunningServer {
@@ -65,6 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // ended over REST as well as in the room: the live room must close either way
       if (event === 'end') void signalling.closeEnded(consultationId);
     },
+    referralChanged: (referralId, event) => hub.publish(referralChangedMessage(db, referralId, event), { referralId }),
     sessionEnded: (sessionId) => hub.endSession(sessionId),
   };
   const signalling = new ConsultSignalling({ db, notify, log, media });

@@ -8,13 +8,23 @@ export type OrgKind = (typeof ORG_KINDS)[number];
 export const CENTRE_KINDS = ['IMAGING', 'ECG', 'ULTRASOUND', 'OTHER'] as const;
 export type CentreKind = (typeof CENTRE_KINDS)[number];
 
-export const ROLES = ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR', 'ADMIN'] as const;
+export const ROLES = [
+  'TECHNICIAN',
+  'TOWNSHIP_CLINICIAN',
+  'TOWNSHIP_SUPERVISOR',
+  'READER',
+  'SUPERVISOR',
+  'ADMIN',
+  'REFERRAL_COORDINATOR',
+] as const;
 export type Role = (typeof ROLES)[number];
 /**
  * Roles that work at the place where exams are performed (township centre, village clinic). The township's
  * supervisor (院长/负责人) works as its staff do, and is who its unacknowledged critical values escalate to.
  */
 export const TOWNSHIP_ROLES: readonly Role[] = ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR'];
+/** The county hospital's referral coordinator (转诊协调员): answers two-way referrals for the departments they coordinate. */
+export const REFERRAL_COORDINATOR_ROLES: readonly Role[] = ['REFERRAL_COORDINATOR'];
 /** Roles that work in a county reading centre. */
 export const CENTRE_ROLES: readonly Role[] = ['READER', 'SUPERVISOR'];
 

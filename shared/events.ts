@@ -2,6 +2,9 @@
 // (a dropped connection, a restarted server) reloads the truth over REST when it reconnects.
 import type { CaseSummaryDto } from './api.ts';
 import type { ConsultClientToServerEvents, ConsultServerToClientEvents } from './consult.ts';
+import type { ReferralChangedEvent } from './referrals.ts';
+
+export type { ReferralChangedEvent } from './referrals.ts';
 
 export interface CaseChangedEvent {
   /** the case as it now is, in the worklist's shape, so a list can update itself without a reload */
@@ -27,6 +30,11 @@ export interface CriticalEscalatedEvent {
 export interface ServerToClientEvents extends ConsultServerToClientEvents {
   'case:changed': (event: CaseChangedEvent) => void;
   'critical:escalated': (event: CriticalEscalatedEvent) => void;
+  /**
+   * A two-way referral was made or moved: to the township, the department's coordinators and administrators. A
+   * green-channel referral is sent the moment it is made (event 'green-channel') so the department acts at once.
+   */
+  'referral:changed': (event: ReferralChangedEvent) => void;
 }
 
 /** Only consultations' signalling goes from client to server (shared/consult.ts); everything else is REST. */

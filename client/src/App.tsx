@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../shared/api.ts';
-import { CENTRE_ROLES, type Role } from '../../shared/domain.ts';
+import type { Role } from '../../shared/domain.ts';
 import { ApiError, setUnauthenticatedHandler } from './api/client.ts';
 import { api } from './api/teledx.ts';
 import { AppHeader } from './components/AppHeader.tsx';
@@ -16,6 +16,8 @@ import { CasesScreen } from './screens/cases/CasesScreen.tsx';
 import { CriticalValuesScreen } from './screens/critical/CriticalValuesScreen.tsx';
 import { ConsultationNotices } from './screens/consultations/ConsultationNotices.tsx';
 import { ConsultationsScreen } from './screens/consultations/ConsultationsScreen.tsx';
+import { ReferralNotices } from './screens/referrals/ReferralNotices.tsx';
+import { ReferralScreen, ReferralsScreen } from './screens/referrals/ReferralsScreen.tsx';
 import { LoginScreen } from './screens/login/LoginScreen.tsx';
 import { MyTemplatesScreen } from './screens/my-templates/MyTemplatesScreen.tsx';
 import { NewExamScreen } from './screens/new-exam/NewExamScreen.tsx';
@@ -33,7 +35,7 @@ const ConsultRoomScreen = lazy(() =>
 );
 
 function screenFor(pathname: string, role: Role): ReactNode {
-  if (pathname === paths.cases()) return CENTRE_ROLES.includes(role) ? <Loading /> : <CasesScreen />; // on its way to the worklist
+  if (pathname === paths.cases()) return homePath(role) !== paths.cases() ? <Loading /> : <CasesScreen />; // on its way to the worklist or the referrals
   if (pathname === paths.newExam()) return <NewExamScreen />;
   if (pathname === paths.worklist()) return SCREEN_ROLES.worklist.includes(role) ? <WorklistScreen /> : <Forbidden />;
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
@@ -44,7 +46,13 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.audit()) return SCREEN_ROLES.audit.includes(role) ? <AuditScreen /> : <Forbidden />;
   if (pathname === paths.caseHistory()) return <CasesScreen />;
   if (pathname === paths.criticalValues()) return <CriticalValuesScreen />;
+  if (pathname === paths.referrals()) return SCREEN_ROLES.referrals.includes(role) ? <ReferralsScreen /> : <Forbidden />;
   if (pathname === paths.consultations()) return SCREEN_ROLES.consultations.includes(role) ? <ConsultationsScreen /> : <Forbidden />;
+  const referralId = /^\/referrals\/([^/]+)$/.exec(pathname)?.[1];
+  if (referralId) {
+    if (!SCREEN_ROLES.referrals.includes(role)) return <Forbidden />;
+    return <ReferralScreen key={referralId} referralId={decodeURIComponent(referralId)} />;
+  }
   const roomId = /^\/consultations\/([^/]+)\/room$/.exec(pathname)?.[1];
   if (roomId) {
     if (!SCREEN_ROLES.consultRoom.includes(role)) return <Forbidden />;
@@ -126,6 +134,7 @@ export function App() {
         <ReadingAlerts />
         <CriticalEscalationNotices />
         <ConsultationNotices />
+        <ReferralNotices />
         {onLoginPage ? <Loading /> : screenFor(url.pathname, me.role)}
       </main>
     </SessionContext.Provider>

@@ -59,6 +59,10 @@ export const paths = {
   /** live consultations (远程会诊): requested by the township, asked of a reading centre */
   consultations: () => '/consultations',
   consultRoom: (id: string) => `/consultations/${encodeURIComponent(id)}/room`,
+  /** two-way referrals (双向转诊): the township's own, a coordinator's departments', all for administrators */
+  referrals: () => '/referrals',
+  /** one referral (where the slip's QR code leads) */
+  referral: (id: string) => `/referrals/${encodeURIComponent(id)}`,
   /** the open critical values (危急值) of the township, the centre, or all */
   criticalValues: () => '/critical-values',
 };

@@ -22,14 +22,24 @@ export function useIsCentre(): boolean {
   return CENTRE_ROLES.includes(useMe().role);
 }
 
-/** Where a role starts: the reading centre's worklist, or the list of one's own cases. */
+/** Where a role starts: the reading centre's worklist, the coordinator's referrals, or the list of one's own cases. */
 export function homePath(role: Role): string {
+  if (role === 'REFERRAL_COORDINATOR') return paths.referrals();
   return CENTRE_ROLES.includes(role) ? paths.worklist() : paths.cases();
 }
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
 export const SCREEN_ROLES: Record<
-  'worklist' | 'routingRules' | 'quality' | 'myTemplates' | 'audit' | 'devices' | 'apiTokens' | 'consultations' | 'consultRoom',
+  | 'worklist'
+  | 'routingRules'
+  | 'quality'
+  | 'myTemplates'
+  | 'audit'
+  | 'devices'
+  | 'apiTokens'
+  | 'consultations'
+  | 'consultRoom'
+  | 'referrals',
   readonly Role[]
 > = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
@@ -44,4 +54,6 @@ export const SCREEN_ROLES: Record<
   consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR', 'ADMIN'],
   /** the room, and the notices and reminders that lead there: those who take part (administrators do not) */
   consultRoom: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR'],
+  /** two-way referrals: the township refers, the county's coordinator answers, administrators read */
+  referrals: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'REFERRAL_COORDINATOR', 'ADMIN'],
 };

@@ -25,6 +25,9 @@ export function caseScope(actor: Actor): Prisma.CaseWhereInput {
           { consultations: { some: { centreId: { in: actor.centreIds }, status: { in: [...CASE_VISIBLE_CONSULTATIONS] } } } },
         ],
       };
+    case 'REFERRAL_COORDINATOR':
+      // the referral carries its exams' facts and signed impressions (referrals/dto.ts): no case of its own
+      return { id: { in: [] } };
   }
 }
 

@@ -14,6 +14,7 @@ import { ingestRoutes } from '../ingest/routes.ts';
 import { hisRoutes } from '../fhir/routes.ts';
 import { filesRoutes } from '../instances/routes.ts';
 import { readingRoutes } from '../reading/routes.ts';
+import { referralRoutes } from '../referrals/routes.ts';
 import { reportingRoutes } from '../reporting/routes.ts';
 import { routingRoutes } from '../routing/routes.ts';
 import { HttpError } from './errors.ts';
@@ -74,6 +75,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...reportingRoutes,
   ...ecgRoutes,
   ...consultationRoutes,
+  ...referralRoutes,
   ...auditRoutes,
   ...hisRoutes,
 ];

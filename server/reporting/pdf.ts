@@ -355,7 +355,7 @@ function ecgFieldsLine(f: EcgReportFields, labels: PrintLabels): string {
 const sexText = (sex: string, labels: PrintLabels) => labels.sex[sex as Sex] ?? sex;
 const examTimeText = ({ date, time }: ExamMoment) => (time ? `${date} ${time}` : date);
 
-function rule(doc: PDFKit.PDFDocument): void {
+export function rule(doc: PDFKit.PDFDocument): void {
   doc.moveDown(0.5);
   doc
     .moveTo(doc.page.margins.left, doc.y)
@@ -366,12 +366,12 @@ function rule(doc: PDFKit.PDFDocument): void {
 }
 
 /** Printed documents show the ID number with the birth date and sequence hidden, as is customary. */
-function maskId(id: string): string {
+export function maskId(id: string): string {
   return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : id;
 }
 
 /** Reports are read in China: Beijing time (UTC+8) whatever the server's zone. */
-function beijingTime(date: Date): ExamMoment & { time: string } {
+export function beijingTime(date: Date): ExamMoment & { time: string } {
   const t = new Date(date.getTime() + 8 * 3600_000).toISOString();
   return { date: t.slice(0, 10), time: t.slice(11, 16) };
 }

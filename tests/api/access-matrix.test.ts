@@ -9,6 +9,7 @@
 //   super1  supervisor of the imaging centre
 //   super2  supervisor of the ECG centre (made for this test)
 //   admin   administrator
+//   coord1  referral coordinator of the county hospital's departments (the fixture referrals go to one of them)
 //
 // Every mutating call gets its own fresh fixture, so a cell never sees another cell's effect. A route added to
 // the table without a row here fails the first test. Every successful JSON answer of every cell is parsed with its
@@ -26,7 +27,7 @@ import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { tinyPdf } from '../fixtures/other-files.ts';
 import { addEcgSupervisor, BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
-const CALLERS = ['anon', 'tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2', 'admin'] as const;
+const CALLERS = ['anon', 'tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2', 'admin', 'coord1'] as const;
 type Caller = (typeof CALLERS)[number];
 
 /** What a cell's request acts on: made fresh (by tech1 and the imaging centre's staff) for each mutating call. */
@@ -51,88 +52,115 @@ type Fixture =
   | 'township'
   | 'apiToken'
   | 'ecg'
-  | 'resumable';
+  | 'resumable'
+  | 'referral'
+  | 'acceptedReferral'
+  | 'arrivedReferral'
+  | 'arrivedDown'
+  | 'department'
+  | 'referralRule';
 
 interface Row {
   fixture: Fixture;
   /** the expected status for each caller, in the order of CALLERS */
-  expect: [number, number, number, number, number, number, number, number];
+  expect: [number, number, number, number, number, number, number, number, number];
 }
 
-//                                                   anon tech1 tech2 rdr1 ecg1 sup1 sup2 admin
+//                                                   anon tech1 tech2 rdr1 ecg1 sup1 sup2 admin coord1
 const MATRIX: Record<string, Row> = {
-  'GET /health': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /openapi.json': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-  'POST /session': { fixture: 'none', expect: [201, 201, 201, 201, 201, 201, 201, 201] },
-  'DELETE /session': { fixture: 'none', expect: [401, 204, 204, 204, 204, 204, 204, 204] },
-  'GET /me': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'POST /cases': { fixture: 'none', expect: [401, 201, 201, 403, 403, 403, 403, 403] },
-  'GET /cases': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /patients': { fixture: 'none', expect: [401, 200, 200, 403, 403, 403, 403, 403] },
-  'GET /cases/:id': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /cases/:id/history': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /cases/:id/priors': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'POST /cases/:id/submit': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/identity-confirmation': { fixture: 'foreignPatient', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/files/remove': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/cancel': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/files': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'GET /uploads/:id/result': { fixture: 'resumable', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'GET /instances/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /attachments/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
-  'POST /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
-  'PUT /routing-rules/:id': { fixture: 'rule', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'GET /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'POST /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
-  'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
-  'PUT /organizations/:id/dicom-settings': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'PUT /organizations/:id/exam-code': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'GET /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'POST /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201] },
-  'DELETE /api-tokens/:id': { fixture: 'apiToken', expect: [401, 403, 403, 403, 403, 403, 403, 204] },
-  'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200] },
-  'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
-  'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /cases/:id/lease': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403] },
-  'POST /cases/:id/return': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403] },
-  'POST /cases/:id/reassign': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403] },
-  'GET /consortium': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /centres/:id/readers': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
-  'PUT /centres/:id/review-exam-kinds': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200] },
-  'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /personal-templates': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 403] },
-  'POST /personal-templates': { fixture: 'none', expect: [401, 403, 403, 201, 201, 201, 201, 403] },
-  'PUT /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 200, 404, 404, 404, 403] },
-  'DELETE /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 204, 404, 404, 404, 403] },
-  'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'GET /report-verification/:accessionNumber/:version/:code': { fixture: 'verifiable', expect: [200, 200, 200, 200, 200, 200, 200, 200] },
-  'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403] },
-  'POST /cases/:id/report/sign': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /cases/:id/report/submit-preliminary': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /cases/:id/report/return-to-writer': { fixture: 'reviewing', expect: [401, 403, 403, 403, 404, 200, 404, 403] },
-  'POST /cases/:id/report/amend': { fixture: 'signed', expect: [401, 403, 403, 200, 404, 200, 404, 403] },
-  'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /cases/:id/resubmit': { fixture: 'returned', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/acknowledge': { fixture: 'critical', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'GET /critical-values': { fixture: 'critical', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /quality/returns': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
-  'GET /quality/turnaround': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
-  'GET /ecg/:analysisId/waveform': { fixture: 'ecg', expect: [401, 200, 404, 404, 200, 404, 200, 200] },
-  'POST /consultations': { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403] },
-  'GET /consultations/specialists': { fixture: 'none', expect: [401, 200, 200, 200, 403, 200, 403, 200] },
-  'GET /consultations': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /consultations/:id': { fixture: 'requested', expect: [401, 200, 404, 200, 404, 200, 404, 200] },
-  'POST /consultations/:id/accept': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /consultations/:id/decline': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'POST /consultations/:id/cancel': { fixture: 'requested', expect: [401, 200, 404, 403, 403, 403, 403, 403] },
-  'POST /consultations/:id/end': { fixture: 'started', expect: [401, 200, 404, 200, 404, 403, 404, 403] },
-  'PUT /consultations/:id/opinion': { fixture: 'started', expect: [401, 403, 403, 200, 404, 403, 404, 403] },
-  'GET /audit': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'GET /audit.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
-  'GET /his-deliveries': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'GET /health': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /openapi.json': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /session': { fixture: 'none', expect: [201, 201, 201, 201, 201, 201, 201, 201, 201] },
+  'DELETE /session': { fixture: 'none', expect: [401, 204, 204, 204, 204, 204, 204, 204, 204] },
+  'GET /me': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /cases': { fixture: 'none', expect: [401, 201, 201, 403, 403, 403, 403, 403, 403] },
+  'GET /cases': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /patients': { fixture: 'none', expect: [401, 200, 200, 403, 403, 403, 403, 403, 403] },
+  'GET /cases/:id': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'GET /cases/:id/history': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'GET /cases/:id/priors': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'POST /cases/:id/submit': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/identity-confirmation': { fixture: 'foreignPatient', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/files/remove': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/cancel': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/files': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'GET /uploads/:id/result': { fixture: 'resumable', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'GET /instances/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'GET /attachments/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'GET /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403] },
+  'POST /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
+  'PUT /routing-rules/:id': { fixture: 'rule', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'GET /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'POST /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
+  'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204, 403] },
+  'PUT /organizations/:id/dicom-settings': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'PUT /organizations/:id/exam-code': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'GET /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'POST /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
+  'DELETE /api-tokens/:id': { fixture: 'apiToken', expect: [401, 403, 403, 403, 403, 403, 403, 204, 403] },
+  'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200, 403] },
+  'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403, 403] },
+  'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
+  'POST /cases/:id/lease': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403, 403] },
+  'POST /cases/:id/return': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403, 403] },
+  'POST /cases/:id/reassign': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403, 403] },
+  'GET /consortium': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /centres/:id/readers': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200, 403] },
+  'PUT /centres/:id/review-exam-kinds': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200, 403] },
+  'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /personal-templates': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 403, 403] },
+  'POST /personal-templates': { fixture: 'none', expect: [401, 403, 403, 201, 201, 201, 201, 403, 403] },
+  'PUT /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 200, 404, 404, 404, 403, 403] },
+  'DELETE /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 204, 404, 404, 404, 403, 403] },
+  'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'GET /report-verification/:accessionNumber/:version/:code': {
+    fixture: 'verifiable',
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
+  'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403, 403] },
+  'POST /cases/:id/report/sign': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
+  'POST /cases/:id/report/submit-preliminary': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
+  'POST /cases/:id/report/return-to-writer': { fixture: 'reviewing', expect: [401, 403, 403, 403, 404, 200, 404, 403, 403] },
+  'POST /cases/:id/report/amend': { fixture: 'signed', expect: [401, 403, 403, 200, 404, 200, 404, 403, 403] },
+  'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
+  'POST /cases/:id/resubmit': { fixture: 'returned', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/acknowledge': { fixture: 'critical', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'GET /critical-values': { fixture: 'critical', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /quality/returns': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403] },
+  'GET /quality/turnaround': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403] },
+  'GET /ecg/:analysisId/waveform': { fixture: 'ecg', expect: [401, 200, 404, 404, 200, 404, 200, 200, 404] },
+  'POST /consultations': { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403] },
+  'GET /consultations/specialists': { fixture: 'none', expect: [401, 200, 200, 200, 403, 200, 403, 200, 403] },
+  'GET /consultations': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /consultations/:id': { fixture: 'requested', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'POST /consultations/:id/accept': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
+  'POST /consultations/:id/decline': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
+  'POST /consultations/:id/cancel': { fixture: 'requested', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /consultations/:id/end': { fixture: 'started', expect: [401, 200, 404, 200, 404, 403, 404, 403, 404] },
+  'PUT /consultations/:id/opinion': { fixture: 'started', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
+  'GET /departments': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /departments': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
+  'PUT /departments/:id': { fixture: 'department', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'GET /referral-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 200] },
+  'POST /referral-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
+  'PUT /referral-rules/:id': { fixture: 'referralRule', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'POST /referrals': { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /referrals/green-channel': { fixture: 'critical', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403] },
+  'GET /referrals': { fixture: 'referral', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /referrals/:id': { fixture: 'referral', expect: [401, 200, 404, 404, 404, 404, 404, 200, 200] },
+  'GET /referrals/:id/slip.pdf': { fixture: 'referral', expect: [401, 200, 404, 404, 404, 404, 404, 200, 200] },
+  'POST /referrals/:id/accept': { fixture: 'referral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200] },
+  'POST /referrals/:id/decline': { fixture: 'referral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200] },
+  'POST /referrals/:id/depart': { fixture: 'acceptedReferral', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /referrals/:id/arrive': { fixture: 'acceptedReferral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200] },
+  'POST /referrals/:id/complete': { fixture: 'arrivedReferral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200] },
+  'POST /referrals/:id/cancel': { fixture: 'referral', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
+  'POST /referrals/:id/follow-ups': { fixture: 'arrivedDown', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403] },
+  'GET /audit': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'GET /audit.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'GET /his-deliveries': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
 };
 
 const keyOf = (spec: Pick<RouteSpec, 'method' | 'path'>) => `${spec.method.toUpperCase()} ${spec.path}`;
@@ -159,6 +187,7 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     for (const u of users) ids[u.username] = u.id;
     ids.imagingCentre = (await db.readingCentre.findFirstOrThrow({ where: { kind: 'IMAGING' } })).id;
     ids.township = (await db.user.findUniqueOrThrow({ where: { username: 'tech1' } })).organizationId;
+    ids.neurology = (await db.department.findUniqueOrThrow({ where: { code: 'NEUROLOGY' } })).id;
   });
   afterAll(() => server?.close());
 
@@ -241,6 +270,15 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     return res.body.id;
   }
 
+  /** tech1's upward referral of a submitted case to neurology (coord1's), moved on by coord1 as asked */
+  async function referral(...moves: ('accept' | 'arrive')[]): Promise<string> {
+    const caseId = await submitted();
+    const res = await as('tech1', 'POST', '/api/referrals', { direction: 'UP', caseId, departmentId: ids.neurology, reason: '转诊' });
+    expect(res.status).toBe(201);
+    for (const move of moves) expect((await as('coord1', 'POST', `/api/referrals/${res.body.id}/${move}`)).status).toBe(200);
+    return res.body.id;
+  }
+
   async function ecgAnalysis(): Promise<string> {
     const id = await newCase('ECG');
     const form = new FormData();
@@ -304,7 +342,12 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         if (spec.path.startsWith('/attachments')) return { params: { id: await attachmentOf(id) } };
         return {
           params: { id },
-          body: spec.path === '/consultations' ? { caseId: id, centreId: ids.imagingCentre, topic: '会诊' } : undefined,
+          body:
+            spec.path === '/consultations'
+              ? { caseId: id, centreId: ids.imagingCentre, topic: '会诊' }
+              : spec.path === '/referrals'
+                ? { direction: 'UP', caseId: id, departmentId: ids.neurology, reason: '转诊' }
+                : undefined,
         };
       }
       case 'claimed':
@@ -324,8 +367,10 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
       }
       case 'signed':
         return { params: { id: await signed() }, body: bodyFor(spec) };
-      case 'critical':
-        return { params: { id: await signed(true) }, body: bodyFor(spec) };
+      case 'critical': {
+        const id = await signed(true);
+        return { params: { id }, body: spec.path === '/referrals/green-channel' ? { caseId: id } : bodyFor(spec) };
+      }
       case 'verifiable': {
         // what the printed report of a signed case says: its exam number, version and verification code
         const id = await signed();
@@ -370,6 +415,38 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         expect(created.status).toBe(201);
         return { params: { id: created.body.token.id } };
       }
+      case 'referral':
+        return { params: { id: await referral() }, body: bodyFor(spec) };
+      case 'acceptedReferral':
+        return { params: { id: await referral('accept') }, body: bodyFor(spec) };
+      case 'arrivedReferral':
+        return { params: { id: await referral('accept', 'arrive') }, body: bodyFor(spec) };
+      case 'arrivedDown': {
+        const up = await referral('accept', 'arrive');
+        const down = await as('coord1', 'POST', '/api/referrals', {
+          direction: 'DOWN',
+          upReferralId: up,
+          departmentId: ids.neurology,
+          reason: '回转',
+          dischargeSummary: '出院小结',
+          followUpPlan: '随访计划',
+        });
+        expect(down.status).toBe(201);
+        for (const move of ['accept', 'arrive'])
+          expect((await as('tech1', 'POST', `/api/referrals/${down.body.id}/${move}`)).status).toBe(200);
+        return { params: { id: down.body.id }, body: bodyFor(spec) };
+      }
+      case 'department': {
+        const created = await as('admin', 'POST', '/api/departments', { code: `MATRIX-${++deviceCount}`, name: '矩阵科' });
+        expect(created.status).toBe(201);
+        return { params: { id: created.body.id }, body: { code: created.body.code, name: '矩阵科', active: false } };
+      }
+      case 'referralRule': {
+        const rule = { departmentId: ids.neurology, direction: 'UP', active: false, note: 'matrix' };
+        const created = await as('admin', 'POST', '/api/referral-rules', rule);
+        expect(created.status).toBe(201);
+        return { params: { id: created.body.id }, body: rule };
+      }
       case 'device': {
         const device = { aeTitle: `MATRIX${++deviceCount}`, organizationId: ids.township, active: false };
         const created = await as('admin', 'POST', '/api/devices', device);
@@ -412,6 +489,15 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { codes: ['POSITIONING'], note: '' };
       case 'POST /consultations/:id/decline':
         return { reason: '今日排满' };
+      case 'POST /departments':
+        return { code: `MATRIXNEW-${++deviceCount}`, name: '新科室' };
+      case 'POST /referral-rules':
+        return { departmentId: ids.neurology, direction: 'UP', active: false };
+      case 'POST /referrals/:id/decline':
+      case 'POST /referrals/:id/cancel':
+        return { reason: '矩阵' };
+      case 'POST /referrals/:id/follow-ups':
+        return { note: '随访' };
       case 'PUT /consultations/:id/opinion':
         return { opinion: '建议复查' };
       default:

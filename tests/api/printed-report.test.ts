@@ -11,7 +11,7 @@ import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { writeDicomEcg } from '../fixtures/ecg-files.ts';
 import { synthesizeEcg } from '../fixtures/ecg-synth.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
-import { readPdf, readPdfPaths, type PdfFill, type PdfStroke } from '../helpers/pdf.ts';
+import { readPdf, readPdfPaths, readPdfQrCodes, type PdfStroke } from '../helpers/pdf.ts';
 import { BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 const PT_PER_MM = 72 / 25.4;
@@ -27,16 +27,6 @@ function foreignWords(items: string[], data: string[]): string[] {
 
 /** The verification code a report prints (data, like the exam number). */
 const printedCode = (text: string) => text.match(/报告验证码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})/)?.[1];
-
-/** A subpath that is an axis-aligned square (a rectangle's four corners, equal sides). */
-const isSquare = (corners: [number, number][]) => {
-  if (corners.length !== 4) return false;
-  const near = (a: number, b: number) => Math.abs(a - b) < 1e-4;
-  const [xs, ys] = [corners.map(([x]) => x), corners.map(([, y]) => y)];
-  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const onEdges = corners.every(([x, y]) => (near(x, left) || near(x, right)) && (near(y, top) || near(y, bottom)));
-  return onEdges && right - left > 0 && near(right - left, bottom - top);
-};
 
 /** A calendar date in China, as YYYY-MM-DD. */
 const beijingDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -186,29 +176,16 @@ describe.each(BACKENDS)('printed report (%s)', (backend) => {
     expect(text).toContain('手机扫描右侧二维码，即可查验本报告的真伪。');
     const url = `https://pacs.example.cn/verify/${kase.accessionNumber}/1/${code}`;
     const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
-    const dark = [...modules.data].filter((m) => m === 1).length;
 
-    // the QR code is the one black fill made of squares only: as many as the symbol has dark modules, each where
-    // its module is (so the squares read back as the symbol of exactly that URL)
-    const squaresOf = (fills: PdfFill[]) =>
-      fills.filter((f) => f.colour === '#000000' && f.subpaths.length > 1 && f.subpaths.every(isSquare)).map((f) => f.subpaths);
-    const [qr, ...others] = squaresOf((await readPdfPaths(withQr, 1)).fills);
+    // the QR code is the one black fill made of squares only: each square where its module is, so the squares
+    // read back as the symbol of exactly that URL
+    const [qr, ...others] = await readPdfQrCodes(withQr, 1);
     expect(others).toEqual([]);
-    expect(qr).toHaveLength(dark);
-    const side = Math.abs(qr![0]![1]![0] - qr![0]![0]![0]);
-    const left = Math.min(...qr!.map((sq) => Math.min(...sq.map(([x]) => x))));
-    const top = Math.min(...qr!.map((sq) => Math.min(...sq.map(([, y]) => y))));
-    const readBack = Array.from({ length: modules.size }, () => new Array<number>(modules.size).fill(0));
-    for (const square of qr!) {
-      const column = Math.round((Math.min(...square.map(([x]) => x)) - left) / side);
-      const row = Math.round((Math.min(...square.map(([, y]) => y)) - top) / side);
-      readBack[row]![column] = 1;
-    }
-    expect(readBack.flat()).toEqual([...modules.data]);
+    expect(qr!.grid.flat()).toEqual([...modules.data]);
     // about 25 mm across with its quiet zone, inside the page's right margin
-    expect(side * (modules.size + 8)).toBeCloseTo(72, 1);
+    expect(qr!.side * (modules.size + 8)).toBeCloseTo(72, 1);
     // the setting off: no QR code, no caption
-    expect(squaresOf((await readPdfPaths(withoutQr, 1)).fills)).toEqual([]);
+    expect(await readPdfQrCodes(withoutQr, 1)).toEqual([]);
     expect((await readPdf(withoutQr)).text).not.toContain('二维码');
 
     // the URL's path is the public page whose question the verification API answers

@@ -2,7 +2,8 @@
 // client may send (shared/consult.ts CONSULT_REQUESTS), by every kind of caller, and who receives each event the
 // server sends. Callers as in tests/api/access-matrix.test.ts: tech1 asked the imaging centre, naming reader1, for
 // each consultation here; tech2 is another township, ecg1 and super2 another centre. The events: case:changed,
-// consultation:changed and critical:escalated (with head1, tech1's township supervisor, as a receiver too).
+// consultation:changed, critical:escalated (with head1, tech1's township supervisor, as a receiver too) and
+// referral:changed (with coord1, the referral coordinator).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSULT_REQUESTS, type ConsultClientToServerEvents } from '../../shared/consult.ts';
 import { escalateCriticalValues } from '../../server/reporting/critical-watch.ts';
@@ -232,5 +233,28 @@ describe.each(BACKENDS)('the Socket.IO access matrix (%s)', (backend) => {
     expect(Object.fromEntries(receivers.map((r) => [r, escalated.get(r)]))).toEqual(
       Object.fromEntries(receivers.map((r) => [r, mayKnow.includes(r) ? [caseId] : []])),
     );
+  });
+
+  it('sends referral:changed only to those who may see the referral: the township, the department’s coordinator, administrators', async () => {
+    const receivers = [...CALLERS, 'coord1'] as const;
+    const heard = new Map<string, string[]>();
+    for (const caller of receivers) {
+      const client = caller === 'coord1' ? await server.login('coord1') : clients.get(caller)!;
+      const socket = await connectSocket(client, { reconnection: false });
+      open.push(socket);
+      heard.set(caller, []);
+      socket.on('referral:changed', (e) => heard.get(caller)!.push(`${e.referral.id}:${e.event}`));
+    }
+    const tech1 = clients.get('tech1')!;
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '转诊推送' }, examKind: 'CT' })).body.id as string;
+    const neurology = await server.server.ctx.db.department.findUniqueOrThrow({ where: { code: 'NEUROLOGY' } });
+    const made = await tech1.post('/api/referrals', { direction: 'UP', caseId, departmentId: neurology.id, reason: '转诊' });
+    expect(made.status).toBe(201);
+    const mayKnow = ['tech1', 'admin', 'coord1'];
+    await expect.poll(() => mayKnow.every((c) => heard.get(c)!.includes(`${made.body.id}:request`)), { timeout: 5000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const caller of receivers) {
+      expect({ caller, heard: heard.get(caller) }).toEqual({ caller, heard: mayKnow.includes(caller) ? [`${made.body.id}:request`] : [] });
+    }
   });
 });

@@ -110,3 +110,34 @@ export async function readPdfPaths(
   });
   return { width, height, strokes, fills };
 }
+
+/** A subpath that is an axis-aligned square (a rectangle's four corners, equal sides). */
+const isSquare = (corners: [number, number][]) => {
+  if (corners.length !== 4) return false;
+  const near = (a: number, b: number) => Math.abs(a - b) < 1e-4;
+  const [xs, ys] = [corners.map(([x]) => x), corners.map(([, y]) => y)];
+  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const onEdges = corners.every(([x, y]) => (near(x, left) || near(x, right)) && (near(y, top) || near(y, bottom)));
+  return onEdges && right - left > 0 && near(right - left, bottom - top);
+};
+
+/**
+ * The QR codes drawn on a page: each black fill made only of equal squares, read back as its module grid (rows of
+ * 0/1, as `QRCode.create(...).modules.data` lists them row by row) with the module's side in points. The symbol's
+ * size is the grid's extent: its finder patterns make the first and last row and column dark somewhere.
+ */
+export async function readPdfQrCodes(bytes: Uint8Array, pageNumber: number): Promise<{ grid: number[][]; side: number }[]> {
+  const { fills } = await readPdfPaths(bytes, pageNumber);
+  return fills
+    .filter((f) => f.colour === '#000000' && f.subpaths.length > 1 && f.subpaths.every(isSquare))
+    .map(({ subpaths: squares }) => {
+      const side = Math.abs(squares[0]![1]![0] - squares[0]![0]![0]);
+      const corners = squares.map((sq) => [Math.min(...sq.map(([x]) => x)), Math.min(...sq.map(([, y]) => y))] as const);
+      const [left, top] = [Math.min(...corners.map(([x]) => x)), Math.min(...corners.map(([, y]) => y))];
+      const cells = corners.map(([x, y]) => [Math.round((y - top) / side), Math.round((x - left) / side)] as const);
+      const size = Math.max(...cells.flat()) + 1;
+      const grid = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+      for (const [row, column] of cells) grid[row]![column] = 1;
+      return { grid, side };
+    });
+}

@@ -9,9 +9,9 @@ const server = join(import.meta.dirname, '..', '..', 'server');
 
 /** folder → the server folders its modules (other than routes.ts) must not import */
 const MUST_NOT_IMPORT: Record<string, string[]> = {
-  cases: ['reading', 'reporting', 'ecg', 'consult', 'ingest', 'routing', 'case-views'],
+  cases: ['reading', 'reporting', 'ecg', 'consult', 'ingest', 'routing', 'referrals', 'case-views'],
   // transport only: the domains build their messages (payload and rooms), server.ts wires them in
-  realtime: ['cases', 'reading', 'reporting', 'ecg', 'consult', 'ingest', 'routing', 'case-views'],
+  realtime: ['cases', 'reading', 'reporting', 'ecg', 'consult', 'ingest', 'routing', 'referrals', 'case-views'],
 };
 
 function importsOf(file: string): string[] {

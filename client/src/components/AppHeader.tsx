@@ -37,6 +37,8 @@ function HeaderNav({ me }: { me: MeResponse }) {
   const { t } = useTranslation();
   const pathname = new URL(useLocation(), window.location.origin).pathname;
   const isCentre = CENTRE_ROLES.includes(me.role);
+  // the referral coordinator works on referrals only: they carry the exams' facts, no case is theirs
+  const isCoordinator = me.role === 'REFERRAL_COORDINATOR';
   const current = (path: string) => (pathname === path ? 'page' : undefined);
   return (
     <nav className="header-nav">
@@ -45,7 +47,7 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.worklist')}
         </Link>
       )}
-      {isCentre ? (
+      {isCoordinator ? null : isCentre ? (
         <Link to={paths.caseHistory()} data-testid="nav-cases" aria-current={current(paths.caseHistory())}>
           {t('header.caseHistory')}
         </Link>
@@ -54,12 +56,19 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {me.role === 'ADMIN' ? t('header.allCases') : t('header.myCases')}
         </Link>
       )}
-      <Link to={paths.criticalValues()} data-testid="nav-critical-values" aria-current={current(paths.criticalValues())}>
-        {t('header.criticalValues')}
-      </Link>
+      {!isCoordinator && (
+        <Link to={paths.criticalValues()} data-testid="nav-critical-values" aria-current={current(paths.criticalValues())}>
+          {t('header.criticalValues')}
+        </Link>
+      )}
       {SCREEN_ROLES.consultations.includes(me.role) && (
         <Link to={paths.consultations()} data-testid="nav-consultations" aria-current={current(paths.consultations())}>
           {t('consultations.nav')}
+        </Link>
+      )}
+      {SCREEN_ROLES.referrals.includes(me.role) && (
+        <Link to={paths.referrals()} data-testid="nav-referrals" aria-current={current(paths.referrals())}>
+          {t('referrals.nav')}
         </Link>
       )}
       {SCREEN_ROLES.routingRules.includes(me.role) && (

@@ -11,6 +11,9 @@ import { api } from '../api/teledx.ts';
 /** A consultation the user may see changed (shared/consult.ts). */
 export type ConsultationChangedEvent = Parameters<ServerToClientEvents['consultation:changed']>[0];
 
+/** A referral the user may see was made or moved (shared/referrals.ts). */
+export type ReferralChangedEvent = Parameters<ServerToClientEvents['referral:changed']>[0];
+
 /** connecting: not yet connected in this session; reconnecting: was connected and lost it. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -25,6 +28,7 @@ const caseListeners = new Set<(event: CaseChangedEvent) => void>();
 const connectListeners = new Set<() => void>();
 const consultationListeners = new Set<(event: ConsultationChangedEvent) => void>();
 const criticalListeners = new Set<(event: CriticalEscalatedEvent) => void>();
+const referralListeners = new Set<(event: ReferralChangedEvent) => void>();
 
 function setState(next: ConnectionState): void {
   if (next === state) return;
@@ -55,6 +59,7 @@ export function connectRealtime(): void {
   s.on('case:changed', (event) => caseListeners.forEach((l) => l(event)));
   s.on('consultation:changed', (event) => consultationListeners.forEach((l) => l(event)));
   s.on('critical:escalated', (event) => criticalListeners.forEach((l) => l(event)));
+  s.on('referral:changed', (event) => referralListeners.forEach((l) => l(event)));
   socket = s;
   window.addEventListener('offline', dropWhenOffline);
 }
@@ -110,6 +115,12 @@ export function subscribeConsultationEvents(listener: (event: ConsultationChange
 export function subscribeCriticalEscalations(listener: (event: CriticalEscalatedEvent) => void): () => void {
   criticalListeners.add(listener);
   return () => criticalListeners.delete(listener);
+}
+
+/** Every referral:changed (made, accepted, arrived, a follow-up, …) of a referral the user may see. */
+export function subscribeReferralEvents(listener: (event: ReferralChangedEvent) => void): () => void {
+  referralListeners.add(listener);
+  return () => referralListeners.delete(listener);
 }
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

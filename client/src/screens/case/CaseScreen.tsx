@@ -13,6 +13,7 @@ import { loadCaseViewer } from '../../viewer/load.ts';
 import { useIsCentre, useIsTownship } from '../../session.ts';
 import { CaseActions } from './CaseActions.tsx';
 import { CaseConsultations, RequestConsultationButton, useCaseConsultations } from './CaseConsultations.tsx';
+import { CaseReferrals } from './CaseReferrals.tsx';
 import { CaseFacts } from './CaseFacts.tsx';
 import { CaseFiles } from './CaseFiles.tsx';
 import { CaseHistory } from './CaseHistory.tsx';
@@ -137,6 +138,7 @@ export function CaseScreen({ caseId }: { caseId: string }) {
         <ReportPanel kase={kase} currentInstanceId={currentInstanceId} onChanged={setData} onStale={reload} />
       </div>
       <CaseConsultations consultations={consultations} onStale={reload} />
+      <CaseReferrals kase={kase} />
       {priors && <Priors priors={priors} comparing={comparing?.id ?? null} onCompare={setComparing} />}
       <CaseMedia attachments={kase.attachments} />
       <CaseFacts kase={kase} />

@@ -61,7 +61,7 @@ export const inFilter = (filter: StatusFilter, status: ConsultationStatus): bool
  * The list (newest first) with a consultation as it now is: replaced where it stands, or inserted in date order
  * when `admit`; dropped when it no longer belongs (`admit` false for one already listed).
  */
-export function placeConsultation(list: readonly ConsultationDto[], c: ConsultationDto, admit: boolean): ConsultationDto[] {
+export function placeConsultation<T extends { id: string; createdAt: string }>(list: readonly T[], c: T, admit: boolean): T[] {
   if (list.some((x) => x.id === c.id)) return admit ? list.map((x) => (x.id === c.id ? c : x)) : list.filter((x) => x.id !== c.id);
   if (!admit) return [...list];
   const at = list.findIndex((x) => x.createdAt < c.createdAt);
