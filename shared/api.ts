@@ -381,7 +381,19 @@ export const caseDetailDtoSchema = z.strictObject({
 export type CaseDetailDto = z.infer<typeof caseDetailDtoSchema>;
 
 /** The kinds of act the audit log can be narrowed to, by the first part of their verb. */
-export const AUDIT_AREAS = ['session', 'case', 'ingest', 'consultation', 'routing', 'consortium', 'device', 'dicom', 'api_token'] as const;
+export const AUDIT_AREAS = [
+  'session',
+  'case',
+  'ingest',
+  'consultation',
+  'routing',
+  'consortium',
+  'device',
+  'dicom',
+  'api_token',
+  'billing',
+  'settlement',
+] as const;
 export type AuditArea = (typeof AUDIT_AREAS)[number];
 
 /** The audit log's filters (GET /api/audit and its CSV export): days are calendar days in China time, inclusive. */

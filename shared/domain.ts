@@ -8,7 +8,8 @@ export type OrgKind = (typeof ORG_KINDS)[number];
 export const CENTRE_KINDS = ['IMAGING', 'ECG', 'ULTRASOUND', 'OTHER'] as const;
 export type CentreKind = (typeof CENTRE_KINDS)[number];
 
-export const ROLES = ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR', 'ADMIN'] as const;
+/** FINANCE: the consortium's finance office (at the county hospital): agreements, prices, the monthly settlement; no cases. */
+export const ROLES = ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR', 'ADMIN', 'FINANCE'] as const;
 export type Role = (typeof ROLES)[number];
 /**
  * Roles that work at the place where exams are performed (township centre, village clinic). The township's

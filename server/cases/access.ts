@@ -25,6 +25,9 @@ export function caseScope(actor: Actor): Prisma.CaseWhereInput {
           { consultations: { some: { centreId: { in: actor.centreIds }, status: { in: [...CASE_VISIBLE_CONSULTATIONS] } } } },
         ],
       };
+    case 'FINANCE':
+      // the finance office settles fees; it reads no patient's exam (its statements carry exam numbers only)
+      return { id: { in: [] } };
   }
 }
 

@@ -18,6 +18,8 @@ export function consultationScope(actor: Actor): Prisma.ConsultationWhereInput {
     case 'READER':
     case 'SUPERVISOR':
       return { centreId: { in: actor.centreIds } };
+    case 'FINANCE':
+      return { id: { in: [] } };
   }
 }
 

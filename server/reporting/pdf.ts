@@ -3,7 +3,6 @@
 // clinical question); findings and impression, key images; the signatures and signing time. An ECG report adds a
 // landscape page per recording with the 12-lead tracing and its measurements (ecg-print.ts). A4, with an embedded
 // CJK font; labels in Chinese (default) or English (print-labels.ts).
-import PDFDocument from 'pdfkit';
 import type { ExamKind, Sex } from '../../shared/domain.ts';
 import type { EcgMeasurements } from '../../shared/ecg/types.ts';
 import type { EcgReportFields, PrintLanguage } from '../../shared/reports.ts';
@@ -13,7 +12,7 @@ import type { AppContext } from '../context.ts';
 import type { Prisma } from '../db/client.ts';
 import { analysedRecordings, type AnalysedRecording } from '../ecg/analyses.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { findCjkFont } from './cjk-font.ts';
+import { cjkPdfDocument } from './cjk-font.ts';
 import { drawEcgPaper, printedEcgGeometry, PRINT_SCALE, PT_PER_MM } from './ecg-print.ts';
 import { renderKeyImage } from './key-image.ts';
 import { PRINT_LABELS, type PrintLabels, type SignatureRole } from './print-labels.ts';
@@ -133,15 +132,9 @@ export function examMoment(studyDates: (string | null)[], firstFileAt: Date): Ex
 }
 
 async function renderPdf(p: Printable, labels: PrintLabels): Promise<Buffer> {
-  const font = findCjkFont();
   const hospital = p.kase.centre?.hospital.name ?? '';
   const examKind = p.kase.examKind as ExamKind;
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${hospital} ${labels.title(examKind)}` } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.registerFont('cjk', font.path, font.family);
-  doc.font('cjk');
+  const { doc, bytes } = cjkPdfDocument({ size: 'A4', margin: 50, info: { Title: `${hospital} ${labels.title(examKind)}` } });
 
   printHeader(doc, p, labels);
   printPatientAndExam(doc, p, labels);
@@ -160,8 +153,7 @@ async function renderPdf(p: Printable, labels: PrintLabels): Promise<Buffer> {
   doc.moveDown(0.5).fontSize(8).fillColor('#555').text(labels.disclaimer).fillColor('black');
   for (const recording of p.recordings) printTracingPage(doc, p, recording, labels);
   doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  return bytes;
 }
 
 function printHeader(doc: PDFKit.PDFDocument, p: Printable, labels: PrintLabels): void {
@@ -344,7 +336,7 @@ function maskId(id: string): string {
 }
 
 /** Reports are read in China: Beijing time (UTC+8) whatever the server's zone. */
-function beijingTime(date: Date): ExamMoment & { time: string } {
+export function beijingTime(date: Date): ExamMoment & { time: string } {
   const t = new Date(date.getTime() + 8 * 3600_000).toISOString();
   return { date: t.slice(0, 10), time: t.slice(11, 16) };
 }
