@@ -57,6 +57,10 @@ export const paths = {
   /** live consultations (远程会诊): requested by the township, asked of a reading centre */
   consultations: () => '/consultations',
   consultRoom: (id: string) => `/consultations/${encodeURIComponent(id)}/room`,
+  /** the finance office (and administrators): monthly settlements (结算), agreements, the price schedule */
+  settlements: () => '/settlements',
+  agreements: () => '/agreements',
+  priceSchedule: () => '/price-schedule',
   /** the open critical values (危急值) of the township, the centre, or all */
   criticalValues: () => '/critical-values',
 };

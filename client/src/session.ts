@@ -22,14 +22,15 @@ export function useIsCentre(): boolean {
   return CENTRE_ROLES.includes(useMe().role);
 }
 
-/** Where a role starts: the reading centre's worklist, or the list of one's own cases. */
+/** Where a role starts: the reading centre's worklist, finance its settlements, or the list of one's own cases. */
 export function homePath(role: Role): string {
+  if (role === 'FINANCE') return paths.settlements();
   return CENTRE_ROLES.includes(role) ? paths.worklist() : paths.cases();
 }
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
 export const SCREEN_ROLES: Record<
-  'worklist' | 'routingRules' | 'quality' | 'audit' | 'devices' | 'apiTokens' | 'consultations' | 'consultRoom',
+  'worklist' | 'routingRules' | 'quality' | 'audit' | 'devices' | 'apiTokens' | 'consultations' | 'consultRoom' | 'billing' | 'cases',
   readonly Role[]
 > = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
@@ -42,4 +43,8 @@ export const SCREEN_ROLES: Record<
   consultations: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR', 'ADMIN'],
   /** the room, and the notices and reminders that lead there: those who take part (administrators do not) */
   consultRoom: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR'],
+  /** settlements, agreements and prices: the finance office keeps them, administrators too */
+  billing: ['FINANCE', 'ADMIN'],
+  /** cases and critical values: everyone but the finance office, which sees no patient's exam */
+  cases: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR', 'ADMIN'],
 };

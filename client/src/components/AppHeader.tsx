@@ -45,18 +45,21 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.worklist')}
         </Link>
       )}
-      {isCentre ? (
-        <Link to={paths.caseHistory()} data-testid="nav-cases" aria-current={current(paths.caseHistory())}>
-          {t('header.caseHistory')}
-        </Link>
-      ) : (
-        <Link to={paths.cases()} data-testid="nav-cases" aria-current={current(paths.cases())}>
-          {me.role === 'ADMIN' ? t('header.allCases') : t('header.myCases')}
+      {SCREEN_ROLES.cases.includes(me.role) &&
+        (isCentre ? (
+          <Link to={paths.caseHistory()} data-testid="nav-cases" aria-current={current(paths.caseHistory())}>
+            {t('header.caseHistory')}
+          </Link>
+        ) : (
+          <Link to={paths.cases()} data-testid="nav-cases" aria-current={current(paths.cases())}>
+            {me.role === 'ADMIN' ? t('header.allCases') : t('header.myCases')}
+          </Link>
+        ))}
+      {SCREEN_ROLES.cases.includes(me.role) && (
+        <Link to={paths.criticalValues()} data-testid="nav-critical-values" aria-current={current(paths.criticalValues())}>
+          {t('header.criticalValues')}
         </Link>
       )}
-      <Link to={paths.criticalValues()} data-testid="nav-critical-values" aria-current={current(paths.criticalValues())}>
-        {t('header.criticalValues')}
-      </Link>
       {SCREEN_ROLES.consultations.includes(me.role) && (
         <Link to={paths.consultations()} data-testid="nav-consultations" aria-current={current(paths.consultations())}>
           {t('consultations.nav')}
@@ -81,6 +84,19 @@ function HeaderNav({ me }: { me: MeResponse }) {
         <Link to={paths.quality()} data-testid="nav-quality" aria-current={current(paths.quality())}>
           {t('header.quality')}
         </Link>
+      )}
+      {SCREEN_ROLES.billing.includes(me.role) && (
+        <>
+          <Link to={paths.settlements()} data-testid="nav-settlements" aria-current={current(paths.settlements())}>
+            {t('header.settlements')}
+          </Link>
+          <Link to={paths.agreements()} data-testid="nav-agreements" aria-current={current(paths.agreements())}>
+            {t('header.agreements')}
+          </Link>
+          <Link to={paths.priceSchedule()} data-testid="nav-price-schedule" aria-current={current(paths.priceSchedule())}>
+            {t('header.priceSchedule')}
+          </Link>
+        </>
       )}
       {SCREEN_ROLES.audit.includes(me.role) && (
         <Link to={paths.audit()} data-testid="nav-audit" aria-current={current(paths.audit())}>
