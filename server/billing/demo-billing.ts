@@ -5,7 +5,6 @@
 // of each consultation (the township keeps the rest for the exam and the patient's side of the call).
 import { chinaDate, type FeeService, type SplitKind } from '../../shared/billing.ts';
 import type { Tx } from '../db/client.ts';
-import { chargeReport } from './fees.ts';
 
 export const DEMO_PRICES: Record<FeeService, { priceFen: number; splitKind: SplitKind; splitValue: number }> = {
   IMAGING_DR: { priceFen: 4000, splitKind: 'PERCENT', splitValue: 7000 },
@@ -40,25 +39,4 @@ export async function seedDemoBilling(tx: Tx, orgIds: Map<string, string>, now =
       },
     });
   }
-}
-
-/**
- * Bills the signed cases that have no fee entry yet, at their signature (a seed step for demo history inserted
- * without going through signing: the months before today then have statements to settle).
- */
-export async function billSignedCases(tx: Tx): Promise<number> {
-  const cases = await tx.case.findMany({
-    where: { status: 'SIGNED', signedAt: { not: null } },
-    select: { id: true, signedAt: true, reports: { where: { status: 'SIGNED' }, select: { version: true } } },
-  });
-  const billed = new Set(
-    (await tx.feeEntry.findMany({ where: { source: 'REPORT', kind: 'CHARGE' }, select: { sourceId: true } })).map((e) => e.sourceId),
-  );
-  let count = 0;
-  for (const c of cases) {
-    if (billed.has(c.id)) continue;
-    await chargeReport(tx, { caseId: c.id, reportVersion: c.reports[0]?.version ?? 1, at: c.signedAt!, actorId: null });
-    count++;
-  }
-  return count;
 }

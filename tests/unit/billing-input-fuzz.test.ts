@@ -1,9 +1,21 @@
-// The billing's request parsers (shared/billing.ts: the settlement month, the agreement and price bodies) fuzzed with
+// The billing's parsers (shared/billing.ts: the settlement month, the agreement and price bodies, the forms' yuan and
+// percent fields) fuzzed with
 // seeded random inputs: each either parses into a value that keeps the money rules (integer fen within range, a
 // valid split, real dates in order, no service twice) or fails with a ZodError, never another error.
 import { expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { agreementInputSchema, BASIS_POINTS, FEE_SERVICES, MAX_PRICE_FEN, monthSchema, priceUpdateSchema } from '../../shared/billing.ts';
+import {
+  agreementInputSchema,
+  BASIS_POINTS,
+  FEE_SERVICES,
+  formatPercent,
+  formatYuan,
+  MAX_PRICE_FEN,
+  monthSchema,
+  parsePercent,
+  parseYuan,
+  priceUpdateSchema,
+} from '../../shared/billing.ts';
 import { seededRandom } from '../fixtures/ecg-synth.ts';
 
 const random = seededRandom(1603);
@@ -98,4 +110,51 @@ it('parses 2,000 random months and prices, or refuses them with a ZodError', () 
       { priceFen: number } | undefined;
     if (price) expect(Number.isSafeInteger(price.priceFen) && price.priceFen >= 0 && price.priceFen <= MAX_PRICE_FEN).toBe(true);
   }
+});
+
+const CHARS = [
+  '0',
+  '1',
+  '5',
+  '9',
+  '.',
+  '..',
+  ' ',
+  '-',
+  '+',
+  'e',
+  ',',
+  '，',
+  '０',
+  '¥',
+  '元',
+  '%',
+  '\u0000',
+  '1e3',
+  '00',
+  '100000',
+  '99999.99',
+];
+
+it('reads 5,000 random yuan and percent fields as integer fen and basis points in range, or not at all', () => {
+  const wrong: unknown[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const text = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(CHARS)).join('');
+    const fen = parseYuan(text);
+    if (fen !== null && (!Number.isSafeInteger(fen) || fen < 0 || fen > MAX_PRICE_FEN || parseYuan(formatYuan(fen)) !== fen))
+      wrong.push(text);
+    const bp = parsePercent(text);
+    if (bp !== null && (!Number.isSafeInteger(bp) || bp < 0 || bp > BASIS_POINTS || parsePercent(formatPercent(bp)) !== bp))
+      wrong.push(text);
+  }
+  expect(wrong).toEqual([]);
+  expect([parseYuan('80'), parseYuan('80.5'), parseYuan(' 80.05 '), parseYuan('80.055'), parseYuan('-1'), parseYuan('1e3')]).toEqual([
+    8000,
+    8050,
+    8005,
+    null,
+    null,
+    null,
+  ]);
+  expect([parsePercent('70'), parsePercent('33.33'), parsePercent('100'), parsePercent('100.01')]).toEqual([7000, 3333, 10000, null]);
 });
