@@ -2,7 +2,6 @@
 // (pdfkit, with the CJK font of the printed reports) to sign and file. Both show the same statement: the pair, the
 // month and its status, the totals per service, and every entry; amounts in yuan with two decimals, made from the
 // integer fen of the ledger (the totals are sums of integers, never of rounded yuan).
-import ExcelJS from 'exceljs';
 import { formatYuan, type FeeEntryDto, type FeeTotals, type SettlementStatementDto } from '../../shared/billing.ts';
 import { cjkPdfDocument } from '../reporting/cjk-font.ts';
 import { beijingMinute, STATEMENT_LABELS as L } from './statement-labels.ts';
@@ -28,6 +27,8 @@ const reference = (e: FeeEntryDto) => e.accessionNumber ?? (e.consultationId ? L
 
 /** The workbook: one sheet, the header block, the per-service totals, then the entries with their total row. */
 export async function statementXlsx(s: SettlementStatementDto): Promise<Buffer> {
+  // loaded on the first export, not at start-up: exceljs is large, and most servers never write a workbook
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'teledx';
   const sheet = workbook.addWorksheet(L.sheet);
