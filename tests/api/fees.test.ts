@@ -179,7 +179,7 @@ describe.each(BACKENDS)('fees and settlements (%s)', (backend) => {
     expect(list.body.map((s) => s.status)).toEqual(list.body.map(() => 'OPEN'));
   }, 120_000);
 
-  it('bills an ended consultation by its kind: named specialist, regular', async () => {
+  it('bills an ended consultation by its kind: named specialist, regular, urgent', async () => {
     setClock(at('11-21'));
     const db = server.server.ctx.db;
     const centre = await db.readingCentre.findFirstOrThrow({ where: { kind: 'IMAGING' } });
@@ -203,8 +203,28 @@ describe.each(BACKENDS)('fees and settlements (%s)', (backend) => {
       expect((await reader.post(`/api/consultations/${asked.body.id}/end`)).status).toBe(200);
       billed.push(asked.body.id);
     }
+    // urgent: asked for at once about a STAT case (a joint one needs two county doctors in the room, which admits
+    // only the requester and the specialist today: its rule is tested in tests/unit/fee-split.test.ts)
+    {
+      const tech = await login('tech1');
+      const { caseId } = await submittedCase(tech, { name: '陈十三' });
+      await db.case.update({ where: { id: caseId }, data: { priority: 'STAT' } });
+      const asked = await tech.post('/api/consultations', { caseId, centreId: centre.id, topic: '急会诊' });
+      expect(asked.status).toBe(201);
+      const reader = await login('reader1');
+      expect((await reader.post(`/api/consultations/${asked.body.id}/accept`)).status).toBe(200);
+      await recordJoin(server.server.ctx, (await actorForToken(db, reader.cookie.split('=')[1]!))!, asked.body.id);
+      expect((await reader.post(`/api/consultations/${asked.body.id}/end`)).status).toBe(200);
+      billed.push(asked.body.id);
+    }
     const entries = await db.feeEntry.findMany({ where: { consultationId: { in: billed } } });
     const byId = new Map(entries.map((e) => [e.consultationId, e]));
+    expect(byId.get(billed[2]!)).toMatchObject({
+      service: 'CONSULT_URGENT',
+      priceFen: 20000,
+      invitingShareFen: 4000,
+      invitedShareFen: 16000,
+    });
     expect(byId.get(billed[0]!)).toMatchObject({
       source: 'CONSULTATION',
       service: 'CONSULT_NAMED',
@@ -219,7 +239,7 @@ describe.each(BACKENDS)('fees and settlements (%s)', (backend) => {
       invitingShareFen: 3000,
       invitedShareFen: 12000,
     });
-    expect(entries).toHaveLength(2);
+    expect(entries).toHaveLength(3);
   }, 120_000);
 
   it('locks a reviewed month; a late amendment after a late agreement lands in the next month as reversal and rebill', async () => {
