@@ -392,6 +392,8 @@ export const AUDIT_AREAS = [
   'dicom',
   'api_token',
   'referral',
+  'billing',
+  'settlement',
 ] as const;
 export type AuditArea = (typeof AUDIT_AREAS)[number];
 

@@ -8,6 +8,10 @@ export type OrgKind = (typeof ORG_KINDS)[number];
 export const CENTRE_KINDS = ['IMAGING', 'ECG', 'ULTRASOUND', 'OTHER'] as const;
 export type CentreKind = (typeof CENTRE_KINDS)[number];
 
+/**
+ * REFERRAL_COORDINATOR: the county's referral desk (accepts referrals for its departments); FINANCE: the
+ * consortium's finance office (at the county hospital): agreements, prices, the monthly settlement. Neither reads cases.
+ */
 export const ROLES = [
   'TECHNICIAN',
   'TOWNSHIP_CLINICIAN',
@@ -16,6 +20,7 @@ export const ROLES = [
   'SUPERVISOR',
   'ADMIN',
   'REFERRAL_COORDINATOR',
+  'FINANCE',
 ] as const;
 export type Role = (typeof ROLES)[number];
 /**

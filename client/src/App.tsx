@@ -27,6 +27,9 @@ import { DevicesScreen } from './screens/devices/DevicesScreen.tsx';
 import { ApiTokensScreen } from './screens/api-tokens/ApiTokensScreen.tsx';
 import { RoutingRulesScreen } from './screens/routing-rules/RoutingRulesScreen.tsx';
 import { WorklistScreen } from './screens/worklist/WorklistScreen.tsx';
+import { AgreementsScreen } from './screens/billing/AgreementsScreen.tsx';
+import { PriceScheduleScreen } from './screens/billing/PriceScheduleScreen.tsx';
+import { SettlementsScreen } from './screens/billing/SettlementsScreen.tsx';
 import { homePath, SCREEN_ROLES, SessionContext } from './session.ts';
 
 // The consultation room (mediasoup-client, the shared viewer) is a chunk of its own: only those who enter a room load it.
@@ -35,7 +38,11 @@ const ConsultRoomScreen = lazy(() =>
 );
 
 function screenFor(pathname: string, role: Role): ReactNode {
-  if (pathname === paths.cases()) return homePath(role) !== paths.cases() ? <Loading /> : <CasesScreen />; // on its way to the worklist or the referrals
+  // on its way to the worklist, the referrals or finance's settlements
+  if (pathname === paths.cases()) return homePath(role) !== paths.cases() ? <Loading /> : <CasesScreen />;
+  if (pathname === paths.settlements()) return SCREEN_ROLES.billing.includes(role) ? <SettlementsScreen /> : <Forbidden />;
+  if (pathname === paths.agreements()) return SCREEN_ROLES.billing.includes(role) ? <AgreementsScreen /> : <Forbidden />;
+  if (pathname === paths.priceSchedule()) return SCREEN_ROLES.billing.includes(role) ? <PriceScheduleScreen /> : <Forbidden />;
   if (pathname === paths.newExam()) return <NewExamScreen />;
   if (pathname === paths.worklist()) return SCREEN_ROLES.worklist.includes(role) ? <WorklistScreen /> : <Forbidden />;
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;

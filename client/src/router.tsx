@@ -63,6 +63,10 @@ export const paths = {
   referrals: () => '/referrals',
   /** one referral (where the slip's QR code leads) */
   referral: (id: string) => `/referrals/${encodeURIComponent(id)}`,
+  /** the finance office (and administrators): monthly settlements (结算), agreements, the price schedule */
+  settlements: () => '/settlements',
+  agreements: () => '/agreements',
+  priceSchedule: () => '/price-schedule',
   /** the open critical values (危急值) of the township, the centre, or all */
   criticalValues: () => '/critical-values',
 };

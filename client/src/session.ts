@@ -22,9 +22,10 @@ export function useIsCentre(): boolean {
   return CENTRE_ROLES.includes(useMe().role);
 }
 
-/** Where a role starts: the reading centre's worklist, the coordinator's referrals, or the list of one's own cases. */
+/** Where a role starts: the reading centre's worklist, the coordinator's referrals, finance its settlements, or the list of one's own cases. */
 export function homePath(role: Role): string {
   if (role === 'REFERRAL_COORDINATOR') return paths.referrals();
+  if (role === 'FINANCE') return paths.settlements();
   return CENTRE_ROLES.includes(role) ? paths.worklist() : paths.cases();
 }
 
@@ -39,7 +40,9 @@ export const SCREEN_ROLES: Record<
   | 'apiTokens'
   | 'consultations'
   | 'consultRoom'
-  | 'referrals',
+  | 'referrals'
+  | 'billing'
+  | 'cases',
   readonly Role[]
 > = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
@@ -56,4 +59,11 @@ export const SCREEN_ROLES: Record<
   consultRoom: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR'],
   /** two-way referrals: the township refers, the county's coordinator answers, administrators read */
   referrals: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'REFERRAL_COORDINATOR', 'ADMIN'],
+  /** settlements, agreements and prices: the finance office keeps them, administrators too */
+  billing: ['FINANCE', 'ADMIN'],
+  /**
+   * cases and critical values: everyone but the finance office, which sees no patient's exam, and the referral
+   * coordinator, whose referrals carry the exams' facts (no case is theirs)
+   */
+  cases: ['TECHNICIAN', 'TOWNSHIP_CLINICIAN', 'TOWNSHIP_SUPERVISOR', 'READER', 'SUPERVISOR', 'ADMIN'],
 };

@@ -26,7 +26,9 @@ export function caseScope(actor: Actor): Prisma.CaseWhereInput {
         ],
       };
     case 'REFERRAL_COORDINATOR':
-      // the referral carries its exams' facts and signed impressions (referrals/dto.ts): no case of its own
+    // the referral carries its exams' facts and signed impressions (referrals/dto.ts): no case of its own
+    case 'FINANCE':
+      // the finance office settles fees; it reads no patient's exam (its statements carry exam numbers only)
       return { id: { in: [] } };
   }
 }

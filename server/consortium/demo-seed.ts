@@ -8,6 +8,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import type { DemoSettings } from '../config.ts';
 import { isUniqueViolation, type Db, type Tx } from '../db/client.ts';
 import { insertDevice } from '../devices/service.ts';
+import { seedDemoBilling } from '../billing/demo-billing.ts';
 
 export interface DemoAccount {
   username: string;
@@ -74,6 +75,13 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     org: 'COUNTY',
     departments: ['CARDIOLOGY', 'NEUROLOGY', 'EMERGENCY', 'RESPIRATORY'],
     description: 'referral coordinator (转诊协调员), 县人民医院: answers referrals for its departments',
+  },
+  {
+    username: 'finance1',
+    displayName: '钱会计',
+    role: 'FINANCE',
+    org: 'COUNTY',
+    description: 'finance office, 县人民医院 (agreements, prices, monthly settlement)',
   },
 ];
 
@@ -175,6 +183,7 @@ export async function seedDemoIfEmpty(db: Db, password: string): Promise<boolean
         const input = deviceInputSchema.parse({ aeTitle: `TOWNSHIP${i + 1}`, organizationId: orgIds.get(org)!, description: '演示设备' });
         await insertDevice(tx, input);
       }
+      await seedDemoBilling(tx, orgIds);
       await recordAudit(tx, { actorId: null, action: 'consortium.seed_demo', entityType: 'Organization' });
     });
   } catch (error) {

@@ -19,6 +19,7 @@ export function consultationScope(actor: Actor): Prisma.ConsultationWhereInput {
     case 'SUPERVISOR':
       return { centreId: { in: actor.centreIds } };
     case 'REFERRAL_COORDINATOR':
+    case 'FINANCE':
       return { id: { in: [] } };
   }
 }

@@ -34,6 +34,7 @@ import {
   type ConsultationParties,
 } from './access.ts';
 import { consultationInclude, toConsultationDto, type ConsultationRow } from './dto.ts';
+import { chargeConsultation } from '../billing/fees.ts';
 
 export interface ConsultDeps {
   db: Db;
@@ -110,6 +111,7 @@ export async function requestConsultation(
         requestingOrgId: actor.organizationId,
         centreId: input.centreId,
         specialistId: input.specialistId ?? null,
+        specialistNamed: input.specialistId !== undefined,
         status: 'REQUESTED' satisfies ConsultationStatus,
         topic: input.topic,
         scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
@@ -258,7 +260,11 @@ export function endConsultation(deps: ConsultDeps, actor: Actor, consultationId:
       assertParticipant(actor, current);
       return { endedAt: now };
     },
-    alsoWrite: (tx, now) => tx.consultationParticipant.updateMany({ where: { consultationId, leftAt: null }, data: { leftAt: now } }),
+    alsoWrite: async (tx, now) => {
+      await tx.consultationParticipant.updateMany({ where: { consultationId, leftAt: null }, data: { leftAt: now } });
+      // a completed consultation is billed in the same transaction (billing/fees.ts)
+      await chargeConsultation(tx, { consultationId, at: now, actorId: actor.id });
+    },
   });
 }
 

@@ -3,6 +3,7 @@
 // access-matrix test are all made from it.
 import { z } from 'zod';
 import { auditRoutes } from '../audit/routes.ts';
+import { billingRoutes } from '../billing/routes.ts';
 import { apiTokenRoutes } from '../auth/api-token-routes.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { casesRoutes } from '../cases/routes.ts';
@@ -78,4 +79,5 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...referralRoutes,
   ...auditRoutes,
   ...hisRoutes,
+  ...billingRoutes,
 ];

@@ -2,6 +2,7 @@
 // is found on the machine, never downloaded; without one, printing fails with a message that says what to install.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
 import { HttpError } from '../http/errors.ts';
 
 export interface CjkFont {
@@ -46,4 +47,19 @@ function locate(env: Record<string, string | undefined>): CjkFont | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A pdfkit document with the CJK font registered (as 'cjk') and selected, and its bytes once `doc.end()` is
+ * called: every printed page of teledx (the report, the settlement statement) starts here.
+ */
+export function cjkPdfDocument(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDocument; bytes: Promise<Buffer> } {
+  const font = findCjkFont();
+  const doc = new PDFDocument(options);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const bytes = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  doc.registerFont('cjk', font.path, font.family);
+  doc.font('cjk');
+  return { doc, bytes };
 }

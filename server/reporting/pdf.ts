@@ -4,7 +4,6 @@
 // landscape page per recording with the 12-lead tracing and its measurements (ecg-print.ts). A4, with an embedded
 // CJK font; labels in Chinese (default) or English (print-labels.ts). With TELEDX_REPORT_QR, a QR code beside the
 // verification code opens the report's public verification page (report-qr.ts).
-import PDFDocument from 'pdfkit';
 import type { ExamKind, Sex } from '../../shared/domain.ts';
 import type { EcgMeasurements } from '../../shared/ecg/types.ts';
 import type { EcgReportFields, PrintLanguage } from '../../shared/reports.ts';
@@ -14,7 +13,7 @@ import type { AppContext } from '../context.ts';
 import type { Prisma } from '../db/client.ts';
 import { analysedRecordings, type AnalysedRecording } from '../ecg/analyses.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { findCjkFont } from './cjk-font.ts';
+import { cjkPdfDocument } from './cjk-font.ts';
 import { drawEcgPaper, printedEcgGeometry, PRINT_SCALE, PT_PER_MM } from './ecg-print.ts';
 import { renderKeyImage } from './key-image.ts';
 import { drawQrCode, verificationUrl } from './report-qr.ts';
@@ -135,15 +134,9 @@ export function examMoment(studyDates: (string | null)[], firstFileAt: Date): Ex
 }
 
 async function renderPdf(p: Printable, labels: PrintLabels, qrOrigin: string | null): Promise<Buffer> {
-  const font = findCjkFont();
   const hospital = p.kase.centre?.hospital.name ?? '';
   const examKind = p.kase.examKind as ExamKind;
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${hospital} ${labels.title(examKind)}` } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.registerFont('cjk', font.path, font.family);
-  doc.font('cjk');
+  const { doc, bytes } = cjkPdfDocument({ size: 'A4', margin: 50, info: { Title: `${hospital} ${labels.title(examKind)}` } });
 
   printHeader(doc, p, labels);
   printPatientAndExam(doc, p, labels);
@@ -162,8 +155,7 @@ async function renderPdf(p: Printable, labels: PrintLabels, qrOrigin: string | n
   doc.moveDown(0.5).fontSize(8).fillColor('#555').text(labels.disclaimer).fillColor('black');
   for (const recording of p.recordings) printTracingPage(doc, p, recording, labels);
   doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  return bytes;
 }
 
 function printHeader(doc: PDFKit.PDFDocument, p: Printable, labels: PrintLabels): void {

@@ -1,4 +1,5 @@
-// Reports: drafts written by the claiming reader, signing (password re-entered), amendments as new signed
+// Reports: drafts written by the claiming reader, signing (password re-entered; the fee is charged in the same
+// transaction, billing/fees.ts), amendments as new signed
 // versions (a critical finding flagged on the case: critical-values.ts), and returning a case for a retake. Two-level
 // reporting (书写 → 审核): the writer hands a preliminary report in, a second reader allowed to sign reviews it (edits,
 // signs, or returns it to the writer with a note). Status changes go through the case state machine; a report row
@@ -26,6 +27,7 @@ import { forbidden, HttpError, notFound } from '../http/errors.ts';
 import { centreScope } from '../cases/access.ts';
 import { assertReadyToSend, routeCase } from '../routing/service.ts';
 import { queueHisDelivery, type HisOutboxConfig } from '../fhir/outbox-queue.ts';
+import { chargeReport, reviseReport } from '../billing/fees.ts';
 import { criticalValueSelect, newCriticalFlag, toCriticalValue } from './critical-values.ts';
 
 /** Signing and amending move the case and, when a HIS is configured, queue the report for it in the same transaction. */
@@ -92,6 +94,7 @@ export async function signReport(mover: ReportMover, actor: Actor, caseId: strin
       const draft = await writtenDraft(tx, caseId);
       await tx.report.update({ where: { id: draft.id }, data: { status: 'SIGNED', signedById: actor.id, signedAt: now } });
       await queueHisDelivery(tx, mover, { caseId, reportId: draft.id, event: 'sign' });
+      await chargeReport(tx, { caseId, reportVersion: draft.version, at: now, actorId: actor.id });
       return {
         signedAt: now,
         leaseExpiresAt: null,
@@ -187,6 +190,8 @@ export async function amendReport(mover: ReportMover, actor: Actor, caseId: stri
         },
       });
       await queueHisDelivery(tx, mover, { caseId, reportId: amended.id, event: 'amend' });
+      // no second bill: the fee is corrected only if the agreements now price the original signature otherwise
+      await reviseReport(tx, { caseId, reportVersion: amended.version, at: now, actorId: actor.id, reason });
       // a critical finding added by an amendment must be acknowledged again
       return input.criticalFinding && !signed.criticalFinding ? newCriticalFlag(now) : {};
     },

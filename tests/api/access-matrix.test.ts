@@ -10,6 +10,7 @@
 //   super2  supervisor of the ECG centre (made for this test)
 //   admin   administrator
 //   coord1  referral coordinator of the county hospital's departments (the fixture referrals go to one of them)
+//   finance1 the finance office (county hospital): agreements, prices, settlements; no case, no consultation
 //
 // Every mutating call gets its own fresh fixture, so a cell never sees another cell's effect. A route added to
 // the table without a row here fails the first test. Every successful JSON answer of every cell is parsed with its
@@ -27,7 +28,7 @@ import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { tinyPdf } from '../fixtures/other-files.ts';
 import { addEcgSupervisor, BACKENDS, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
 
-const CALLERS = ['anon', 'tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2', 'admin', 'coord1'] as const;
+const CALLERS = ['anon', 'tech1', 'tech2', 'reader1', 'ecg1', 'super1', 'super2', 'admin', 'coord1', 'finance1'] as const;
 type Caller = (typeof CALLERS)[number];
 
 /** What a cell's request acts on: made fresh (by tech1 and the imaging centre's staff) for each mutating call. */
@@ -58,109 +59,140 @@ type Fixture =
   | 'arrivedReferral'
   | 'arrivedDown'
   | 'department'
-  | 'referralRule';
+  | 'referralRule'
+  | 'price'
+  | 'agreement'
+  | 'settlement'
+  | 'reviewedSettlement';
 
 interface Row {
   fixture: Fixture;
   /** the expected status for each caller, in the order of CALLERS */
-  expect: [number, number, number, number, number, number, number, number, number];
+  expect: [number, number, number, number, number, number, number, number, number, number];
 }
 
-//                                                   anon tech1 tech2 rdr1 ecg1 sup1 sup2 admin coord1
+//                                                   anon tech1 tech2 rdr1 ecg1 sup1 sup2 admin coord1 fin1
 const MATRIX: Record<string, Row> = {
-  'GET /health': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /openapi.json': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'POST /session': { fixture: 'none', expect: [201, 201, 201, 201, 201, 201, 201, 201, 201] },
-  'DELETE /session': { fixture: 'none', expect: [401, 204, 204, 204, 204, 204, 204, 204, 204] },
-  'GET /me': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'POST /cases': { fixture: 'none', expect: [401, 201, 201, 403, 403, 403, 403, 403, 403] },
-  'GET /cases': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /patients': { fixture: 'none', expect: [401, 200, 200, 403, 403, 403, 403, 403, 403] },
-  'GET /cases/:id': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
-  'GET /cases/:id/history': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
-  'GET /cases/:id/priors': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
-  'POST /cases/:id/submit': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/identity-confirmation': { fixture: 'foreignPatient', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/files/remove': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/cancel': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/files': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'GET /uploads/:id/result': { fixture: 'resumable', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'GET /instances/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
-  'GET /attachments/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
-  'GET /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403] },
-  'POST /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
-  'PUT /routing-rules/:id': { fixture: 'rule', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'GET /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'POST /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
-  'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204, 403] },
-  'PUT /organizations/:id/dicom-settings': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'PUT /organizations/:id/exam-code': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'GET /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'POST /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
-  'DELETE /api-tokens/:id': { fixture: 'apiToken', expect: [401, 403, 403, 403, 403, 403, 403, 204, 403] },
-  'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200, 403] },
-  'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403, 403] },
-  'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
-  'POST /cases/:id/lease': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403, 403] },
-  'POST /cases/:id/return': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403, 403] },
-  'POST /cases/:id/reassign': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403, 403] },
-  'GET /consortium': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /centres/:id/readers': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200, 403] },
-  'PUT /centres/:id/review-exam-kinds': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200, 403] },
-  'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /personal-templates': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 403, 403] },
-  'POST /personal-templates': { fixture: 'none', expect: [401, 403, 403, 201, 201, 201, 201, 403, 403] },
-  'PUT /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 200, 404, 404, 404, 403, 403] },
-  'DELETE /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 204, 404, 404, 404, 403, 403] },
-  'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
-  'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
+  'GET /health': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /openapi.json': { fixture: 'none', expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /session': { fixture: 'none', expect: [201, 201, 201, 201, 201, 201, 201, 201, 201, 201] },
+  'DELETE /session': { fixture: 'none', expect: [401, 204, 204, 204, 204, 204, 204, 204, 204, 204] },
+  'GET /me': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /cases': { fixture: 'none', expect: [401, 201, 201, 403, 403, 403, 403, 403, 403, 403] },
+  'GET /cases': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /patients': { fixture: 'none', expect: [401, 200, 200, 403, 403, 403, 403, 403, 403, 403] },
+  'GET /cases/:id': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404, 404] },
+  'GET /cases/:id/history': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404, 404] },
+  'GET /cases/:id/priors': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404, 404] },
+  'POST /cases/:id/submit': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/identity-confirmation': { fixture: 'foreignPatient', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/files/remove': { fixture: 'uploaded', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/cancel': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/files': { fixture: 'draft', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'GET /uploads/:id/result': { fixture: 'resumable', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'GET /instances/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404, 404] },
+  'GET /attachments/:id/file': { fixture: 'submitted', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404, 404] },
+  'GET /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403, 403] },
+  'POST /routing-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 403] },
+  'PUT /routing-rules/:id': { fixture: 'rule', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'GET /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'POST /devices': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 403] },
+  'PUT /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'DELETE /devices/:id': { fixture: 'device', expect: [401, 403, 403, 403, 403, 403, 403, 204, 403, 403] },
+  'PUT /organizations/:id/dicom-settings': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'PUT /organizations/:id/exam-code': { fixture: 'township', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'GET /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'POST /api-tokens': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 403] },
+  'DELETE /api-tokens/:id': { fixture: 'apiToken', expect: [401, 403, 403, 403, 403, 403, 403, 204, 403, 403] },
+  'GET /worklist': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 200, 403, 403] },
+  'POST /cases/:id/claim': { fixture: 'submitted', expect: [401, 403, 403, 200, 404, 200, 404, 403, 403, 403] },
+  'POST /cases/:id/release': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403, 403] },
+  'POST /cases/:id/lease': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403, 403, 403] },
+  'POST /cases/:id/return': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403, 403, 403] },
+  'POST /cases/:id/reassign': { fixture: 'claimed', expect: [401, 403, 403, 403, 403, 200, 404, 403, 403, 403] },
+  'GET /consortium': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /centres/:id/readers': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200, 403, 403] },
+  'PUT /centres/:id/review-exam-kinds': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 404, 200, 403, 403] },
+  'GET /report-templates': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /personal-templates': { fixture: 'none', expect: [401, 403, 403, 200, 200, 200, 200, 403, 403, 403] },
+  'POST /personal-templates': { fixture: 'none', expect: [401, 403, 403, 201, 201, 201, 201, 403, 403, 403] },
+  'PUT /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 200, 404, 404, 404, 403, 403, 403] },
+  'DELETE /personal-templates/:id': { fixture: 'personalTemplate', expect: [401, 403, 403, 204, 404, 404, 404, 403, 403, 403] },
+  'GET /cases/:id/report': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404, 404] },
+  'GET /cases/:id/report.pdf': { fixture: 'signed', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404, 404] },
   'GET /report-verification/:accessionNumber/:version/:code': {
     fixture: 'verifiable',
-    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   },
-  'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403, 403] },
-  'POST /cases/:id/report/sign': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
-  'POST /cases/:id/report/submit-preliminary': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
-  'POST /cases/:id/report/return-to-writer': { fixture: 'reviewing', expect: [401, 403, 403, 403, 404, 200, 404, 403, 403] },
-  'POST /cases/:id/report/amend': { fixture: 'signed', expect: [401, 403, 403, 200, 404, 200, 404, 403, 403] },
-  'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
-  'POST /cases/:id/resubmit': { fixture: 'returned', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /cases/:id/acknowledge': { fixture: 'critical', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'GET /critical-values': { fixture: 'critical', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /quality/returns': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403] },
-  'GET /quality/turnaround': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403] },
-  'GET /ecg/:analysisId/waveform': { fixture: 'ecg', expect: [401, 200, 404, 404, 200, 404, 200, 200, 404] },
-  'POST /consultations': { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403] },
-  'GET /consultations/specialists': { fixture: 'none', expect: [401, 200, 200, 200, 403, 200, 403, 200, 403] },
-  'GET /consultations': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /consultations/:id': { fixture: 'requested', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404] },
-  'POST /consultations/:id/accept': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
-  'POST /consultations/:id/decline': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
-  'POST /consultations/:id/cancel': { fixture: 'requested', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /consultations/:id/end': { fixture: 'started', expect: [401, 200, 404, 200, 404, 403, 404, 403, 404] },
-  'PUT /consultations/:id/opinion': { fixture: 'started', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403] },
-  'GET /departments': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'POST /departments': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
-  'PUT /departments/:id': { fixture: 'department', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'GET /referral-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 200] },
-  'POST /referral-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403] },
-  'PUT /referral-rules/:id': { fixture: 'referralRule', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'POST /referrals': { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /referrals/green-channel': { fixture: 'critical', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403] },
-  'GET /referrals': { fixture: 'referral', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200] },
-  'GET /referrals/:id': { fixture: 'referral', expect: [401, 200, 404, 404, 404, 404, 404, 200, 200] },
-  'GET /referrals/:id/slip.pdf': { fixture: 'referral', expect: [401, 200, 404, 404, 404, 404, 404, 200, 200] },
-  'POST /referrals/:id/accept': { fixture: 'referral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200] },
-  'POST /referrals/:id/decline': { fixture: 'referral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200] },
-  'POST /referrals/:id/depart': { fixture: 'acceptedReferral', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /referrals/:id/arrive': { fixture: 'acceptedReferral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200] },
-  'POST /referrals/:id/complete': { fixture: 'arrivedReferral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200] },
-  'POST /referrals/:id/cancel': { fixture: 'referral', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403] },
-  'POST /referrals/:id/follow-ups': { fixture: 'arrivedDown', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403] },
-  'GET /audit': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'GET /audit.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
-  'GET /his-deliveries': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403] },
+  'PUT /cases/:id/report': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 409, 404, 403, 403, 403] },
+  'POST /cases/:id/report/sign': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403, 403] },
+  'POST /cases/:id/report/submit-preliminary': { fixture: 'drafted', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403, 403] },
+  'POST /cases/:id/report/return-to-writer': { fixture: 'reviewing', expect: [401, 403, 403, 403, 404, 200, 404, 403, 403, 403] },
+  'POST /cases/:id/report/amend': { fixture: 'signed', expect: [401, 403, 403, 200, 404, 200, 404, 403, 403, 403] },
+  'POST /cases/:id/return-for-quality': { fixture: 'claimed', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403, 403] },
+  'POST /cases/:id/resubmit': { fixture: 'returned', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /cases/:id/acknowledge': { fixture: 'critical', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'GET /critical-values': { fixture: 'critical', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /quality/returns': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403, 403] },
+  'GET /quality/turnaround': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200, 403, 403] },
+  'GET /ecg/:analysisId/waveform': { fixture: 'ecg', expect: [401, 200, 404, 404, 200, 404, 200, 200, 404, 404] },
+  'POST /consultations': { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'GET /consultations/specialists': { fixture: 'none', expect: [401, 200, 200, 200, 403, 200, 403, 200, 403, 403] },
+  'GET /consultations': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /consultations/:id': { fixture: 'requested', expect: [401, 200, 404, 200, 404, 200, 404, 200, 404, 404] },
+  'POST /consultations/:id/accept': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403, 403] },
+  'POST /consultations/:id/decline': { fixture: 'requested', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403, 403] },
+  'POST /consultations/:id/cancel': { fixture: 'requested', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /consultations/:id/end': { fixture: 'started', expect: [401, 200, 404, 200, 404, 403, 404, 403, 404, 404] },
+  'PUT /consultations/:id/opinion': { fixture: 'started', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403, 403] },
+  'GET /departments': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'POST /departments': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 403] },
+  'PUT /departments/:id': { fixture: 'department', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'GET /referral-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 200, 403] },
+  'POST /referral-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 403] },
+  'PUT /referral-rules/:id': { fixture: 'referralRule', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'POST /referrals': { fixture: 'submitted', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /referrals/green-channel': { fixture: 'critical', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'GET /referrals': { fixture: 'referral', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
+  'GET /referrals/:id': { fixture: 'referral', expect: [401, 200, 404, 404, 404, 404, 404, 200, 200, 404] },
+  'GET /referrals/:id/slip.pdf': { fixture: 'referral', expect: [401, 200, 404, 404, 404, 404, 404, 200, 200, 404] },
+  'POST /referrals/:id/accept': { fixture: 'referral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200, 403] },
+  'POST /referrals/:id/decline': { fixture: 'referral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200, 403] },
+  'POST /referrals/:id/depart': { fixture: 'acceptedReferral', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /referrals/:id/arrive': { fixture: 'acceptedReferral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200, 403] },
+  'POST /referrals/:id/complete': { fixture: 'arrivedReferral', expect: [401, 403, 404, 403, 403, 403, 403, 403, 200, 403] },
+  'POST /referrals/:id/cancel': { fixture: 'referral', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'POST /referrals/:id/follow-ups': { fixture: 'arrivedDown', expect: [401, 201, 404, 403, 403, 403, 403, 403, 403, 403] },
+  'GET /audit': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'GET /audit.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'GET /his-deliveries': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'GET /price-schedule': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200] },
+  'PUT /price-schedule/:service': { fixture: 'price', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200] },
+  'GET /agreements': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200] },
+  'POST /agreements': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 201] },
+  'GET /agreements/:id': { fixture: 'agreement', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200] },
+  'PUT /agreements/:id': { fixture: 'agreement', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200] },
+  'GET /settlements': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200] },
+  'GET /settlements/:month/:invitingOrgId/:invitedOrgId': {
+    fixture: 'settlement',
+    expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200],
+  },
+  'POST /settlements/:month/:invitingOrgId/:invitedOrgId/review': {
+    fixture: 'settlement',
+    expect: [401, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+  },
+  'POST /settlements/:month/:invitingOrgId/:invitedOrgId/lock': {
+    fixture: 'reviewedSettlement',
+    expect: [401, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+  },
+  'GET /settlements/:month/:invitingOrgId/:invitedOrgId/statement.xlsx': {
+    fixture: 'settlement',
+    expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200],
+  },
+  'GET /settlements/:month/:invitingOrgId/:invitedOrgId/statement.pdf': {
+    fixture: 'settlement',
+    expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 200],
+  },
 };
 
 const keyOf = (spec: Pick<RouteSpec, 'method' | 'path'>) => `${spec.method.toUpperCase()} ${spec.path}`;
@@ -177,6 +209,9 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
   const ids: Record<string, string> = {};
   let ctFiles = 0;
   let deviceCount = 0;
+  /** each new agreement and each locked month takes a year or a month no other has */
+  let agreementYear = 2100;
+  let lockedMonth = 0;
 
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -188,6 +223,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
     ids.imagingCentre = (await db.readingCentre.findFirstOrThrow({ where: { kind: 'IMAGING' } })).id;
     ids.township = (await db.user.findUniqueOrThrow({ where: { username: 'tech1' } })).organizationId;
     ids.neurology = (await db.department.findUniqueOrThrow({ where: { code: 'NEUROLOGY' } })).id;
+    ids.hekou = (await db.organization.findUniqueOrThrow({ where: { code: 'T-HEKOU' } })).id;
+    ids.county = (await db.organization.findFirstOrThrow({ where: { kind: 'COUNTY_HOSPITAL' } })).id;
   });
   afterAll(() => server?.close());
 
@@ -447,6 +484,23 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         expect(created.status).toBe(201);
         return { params: { id: created.body.id }, body: rule };
       }
+      case 'price':
+        return { params: { service: 'IMAGING_CT' }, body: { priceFen: 8000 } };
+      case 'agreement': {
+        const created = await as('admin', 'POST', '/api/agreements', agreementBody());
+        expect(created.status).toBe(201);
+        return { params: { id: created.body.id }, body: agreementBody() };
+      }
+      case 'settlement':
+        return { params: { month: '2026-11', invitingOrgId: ids.township!, invitedOrgId: ids.county! } };
+      case 'reviewedSettlement': {
+        // a month of its own (long past), reviewed: a lock needs a review
+        const n = lockedMonth++;
+        const month = `${2001 + Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+        const settlement = `/api/settlements/${month}/${ids.township}/${ids.county}`;
+        expect((await as('finance1', 'POST', `${settlement}/review`)).status).toBe(200);
+        return { params: { month, invitingOrgId: ids.township!, invitedOrgId: ids.county! } };
+      }
       case 'device': {
         const device = { aeTitle: `MATRIX${++deviceCount}`, organizationId: ids.township, active: false };
         const created = await as('admin', 'POST', '/api/devices', device);
@@ -457,12 +511,27 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
   }
 
   /** A valid body for the routes that take one, so that an allowed caller's call succeeds. */
+  /** An agreement of the third township in a year no other agreement covers. */
+  function agreementBody() {
+    const year = agreementYear++;
+    return {
+      title: `矩阵协议 ${year}`,
+      invitingOrgId: ids.hekou,
+      invitedOrgId: ids.county,
+      validFrom: `${year}-01-01`,
+      validTo: `${year}-12-31`,
+      services: [{ service: 'IMAGING_CT', priceFen: 8000, splitKind: 'PERCENT', splitValue: 7000 }],
+    };
+  }
+
   function bodyFor(spec: RouteSpec): unknown {
     switch (keyOf(spec)) {
       case 'POST /session':
         return { username: 'tech1', password: DEMO_PASSWORD };
       case 'POST /cases':
         return { patient: { name: '矩阵' }, examKind: 'CT' };
+      case 'POST /agreements':
+        return agreementBody();
       case 'POST /routing-rules':
         return { examKind: 'OTHER', centreId: ids.imagingCentre, active: false };
       case 'POST /devices':
@@ -515,6 +584,7 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
   const QUERIES: Record<string, () => string> = {
     '/consultations/specialists': () => `?centreId=${ids.imagingCentre}`,
     '/patients': () => `?q=${encodeURIComponent('矩阵')}`,
+    '/settlements': () => '?month=2026-11',
   };
   const queryFor = (spec: RouteSpec) => QUERIES[spec.path]?.() ?? '';
 

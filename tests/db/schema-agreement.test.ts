@@ -53,6 +53,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0017_two_level_reporting',
         '0018_critical_loop',
         '0019_referrals',
+        '0020_agreements_fees',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -91,6 +92,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0017_two_level_reporting',
         '0018_critical_loop',
         '0019_referrals',
+        '0020_agreements_fees',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();

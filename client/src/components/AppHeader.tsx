@@ -37,8 +37,6 @@ function HeaderNav({ me }: { me: MeResponse }) {
   const { t } = useTranslation();
   const pathname = new URL(useLocation(), window.location.origin).pathname;
   const isCentre = CENTRE_ROLES.includes(me.role);
-  // the referral coordinator works on referrals only: they carry the exams' facts, no case is theirs
-  const isCoordinator = me.role === 'REFERRAL_COORDINATOR';
   const current = (path: string) => (pathname === path ? 'page' : undefined);
   return (
     <nav className="header-nav">
@@ -47,16 +45,17 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.worklist')}
         </Link>
       )}
-      {isCoordinator ? null : isCentre ? (
-        <Link to={paths.caseHistory()} data-testid="nav-cases" aria-current={current(paths.caseHistory())}>
-          {t('header.caseHistory')}
-        </Link>
-      ) : (
-        <Link to={paths.cases()} data-testid="nav-cases" aria-current={current(paths.cases())}>
-          {me.role === 'ADMIN' ? t('header.allCases') : t('header.myCases')}
-        </Link>
-      )}
-      {!isCoordinator && (
+      {SCREEN_ROLES.cases.includes(me.role) &&
+        (isCentre ? (
+          <Link to={paths.caseHistory()} data-testid="nav-cases" aria-current={current(paths.caseHistory())}>
+            {t('header.caseHistory')}
+          </Link>
+        ) : (
+          <Link to={paths.cases()} data-testid="nav-cases" aria-current={current(paths.cases())}>
+            {me.role === 'ADMIN' ? t('header.allCases') : t('header.myCases')}
+          </Link>
+        ))}
+      {SCREEN_ROLES.cases.includes(me.role) && (
         <Link to={paths.criticalValues()} data-testid="nav-critical-values" aria-current={current(paths.criticalValues())}>
           {t('header.criticalValues')}
         </Link>
@@ -95,6 +94,19 @@ function HeaderNav({ me }: { me: MeResponse }) {
         <Link to={paths.quality()} data-testid="nav-quality" aria-current={current(paths.quality())}>
           {t('header.quality')}
         </Link>
+      )}
+      {SCREEN_ROLES.billing.includes(me.role) && (
+        <>
+          <Link to={paths.settlements()} data-testid="nav-settlements" aria-current={current(paths.settlements())}>
+            {t('header.settlements')}
+          </Link>
+          <Link to={paths.agreements()} data-testid="nav-agreements" aria-current={current(paths.agreements())}>
+            {t('header.agreements')}
+          </Link>
+          <Link to={paths.priceSchedule()} data-testid="nav-price-schedule" aria-current={current(paths.priceSchedule())}>
+            {t('header.priceSchedule')}
+          </Link>
+        </>
       )}
       {SCREEN_ROLES.audit.includes(me.role) && (
         <Link to={paths.audit()} data-testid="nav-audit" aria-current={current(paths.audit())}>
