@@ -19,6 +19,7 @@ import {
 } from '../fixtures/ecg-accuracy.ts';
 import {
   aamiClass,
+  ANNOTATION_SYMBOLS,
   isBeat,
   isPaced,
   readRecord,
@@ -198,7 +199,20 @@ export interface RecordResult {
   tally: Tally;
 }
 
-export function benchRecord(dir: string, name: string): RecordResult {
+/** A window the product got wrong, for --details: where the false beats, misses and heart-rate misses are. */
+export interface WindowProblem {
+  startS: number;
+  /** Window-relative seconds of false detections and of missed reference beats (with their reference label). */
+  falseAt: number[];
+  missedAt: string[];
+  referenceBpm: number | null;
+  measuredBpm: number | null;
+  hints: string[];
+  /** Leads with a signal-quality problem: "V2 NOISY MUSCLE_NOISE ARTEFACT". */
+  quality: string[];
+}
+
+export function benchRecord(dir: string, name: string, problems?: WindowProblem[]): RecordResult {
   const record = readRecord(dir, name);
   const fs = record.header.sampleRateHz;
   const { leads, mapping } = recordLeads(record);
@@ -218,25 +232,45 @@ export function benchRecord(dir: string, name: string): RecordResult {
     const measured: EcgMeasurements = measureEcg(recording);
     tally.ms.push(performance.now() - began);
     tally.windows++;
-    tally.beats = addScores(
-      tally.beats,
-      scoreBeats(
-        measured.beatSamples,
-        inWindow.map((b) => b.sample - start),
-        fs,
-        length,
-      ),
+    const windowScore = scoreBeats(
+      measured.beatSamples,
+      inWindow.map((b) => b.sample - start),
+      fs,
+      length,
     );
+    tally.beats = addScores(tally.beats, windowScore);
     tally.referenceVeb += inWindow.filter((b) => aamiClass(b) === 'V').length;
     tally.veb = addScores(tally.veb, vebScore(measured, inWindow, start, fs, length));
     const paced = inWindow.filter(isPaced).length;
     tally.referencePaced += paced;
     // Reference heart rate: the mean RR of the annotated beats in the window, as the product averages its own.
+    let referenceBpm: number | null = null;
+    let hrRight = true;
     if (inWindow.length >= 2) {
       tally.hrWindows++;
-      const referenceBpm = (60 * fs * (inWindow.length - 1)) / (inWindow[inWindow.length - 1]!.sample - inWindow[0]!.sample);
+      referenceBpm = (60 * fs * (inWindow.length - 1)) / (inWindow[inWindow.length - 1]!.sample - inWindow[0]!.sample);
+      hrRight = measured.heartRateBpm !== null && Math.abs(measured.heartRateBpm - referenceBpm) <= HR_TOLERANCE_BPM;
       if (measured.heartRateBpm === null) tally.hrNotMeasured++;
-      else if (Math.abs(measured.heartRateBpm - referenceBpm) <= HR_TOLERANCE_BPM) tally.hrWithin++;
+      else if (hrRight) tally.hrWithin++;
+    }
+    if (problems && (!hrRight || windowScore.falsePositives > 0 || windowScore.falseNegatives > 0)) {
+      const { matches, unmatched } = matchBeats(
+        measured.beatSamples,
+        inWindow.map((b) => b.sample - start),
+        fs,
+        length,
+      );
+      problems.push({
+        startS: start / fs,
+        falseAt: unmatched.map((s) => s / fs),
+        missedAt: matches.flatMap((m, i) =>
+          m.scored && m.detected === undefined ? [`${(m.reference / fs).toFixed(2)}${ANNOTATION_SYMBOLS[inWindow[i]!.code] ?? '?'}`] : [],
+        ),
+        referenceBpm,
+        measuredBpm: measured.heartRateBpm,
+        hints: measured.rhythm.hints,
+        quality: (measured.signalQuality ?? []).filter((q) => q.grade !== 'GOOD').map((q) => `${q.lead} ${q.grade} ${q.problems.join(' ')}`),
+      });
     }
     const rhythms = rhythmsIn(changes, start, end);
     const calledAf = measured.rhythm.hints.includes(AF_HINT);
@@ -325,7 +359,17 @@ function printTally(t: Tally): void {
   );
 }
 
-export function benchMitdb(dir: string): void {
+function printProblems(problems: WindowProblem[]): void {
+  for (const p of problems) {
+    const clock = `${Math.floor(p.startS / 60)}:${String(Math.round(p.startS % 60)).padStart(2, '0')}`;
+    const hr = `HR ${p.measuredBpm ?? '—'} (ref ${p.referenceBpm === null ? '—' : p.referenceBpm.toFixed(1)})`;
+    const falseText = p.falseAt.length ? ` false at ${p.falseAt.map((s) => s.toFixed(2)).join(' ')} s` : '';
+    const missedText = p.missedAt.length ? ` missed ${p.missedAt.join(' ')}` : '';
+    console.log(`      window ${clock.padStart(5)}: ${hr}${falseText}${missedText} [${p.hints.map((h) => SHORT_HINT[h] ?? h).join('+')}]${p.quality.length ? ` quality: ${p.quality.join('; ')}` : ''}`);
+  }
+}
+
+export function benchMitdb(dir: string, options: { details?: boolean } = {}): void {
   const names = recordsIn(dir);
   if (names.length === 0) throw new Error(`${dir}: no WFDB record (<name>.hea with <name>.atr)`);
   console.log(
@@ -338,10 +382,12 @@ export function benchMitdb(dir: string): void {
   const total = emptyTally();
   const rates = new Set<number>();
   for (const name of names) {
-    const result = benchRecord(dir, name);
+    const problems: WindowProblem[] | undefined = options.details ? [] : undefined;
+    const result = benchRecord(dir, name, problems);
     rates.add(result.sampleRateHz);
     console.log(`  record ${name}: ${result.tally.windows} windows, leads ${result.mapping}, ${result.sampleRateHz} Hz`);
     printTally(result.tally);
+    if (problems) printProblems(problems);
     addTally(total, result.tally);
   }
   console.log(`  total: ${names.length} records, ${total.windows} windows, ${[...rates].join('/')} Hz`);
