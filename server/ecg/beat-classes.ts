@@ -44,6 +44,8 @@ export interface ClassifiedBeats {
   isDominant: boolean[];
   /** The beats moved to where their QRS best matches their family's average QRS (edge beats stay put). */
   aligned: number[];
+  /** Each beat's family (an index of its own per record), or -1 for a beat that joined none. */
+  familyOf: number[];
 }
 
 interface Template {
@@ -83,7 +85,8 @@ export function classifyBeats(leads: Float32Array[], beats: number[], sampleRate
       families.push({ members: [index], widthMs: 0, amplitude, template: { leads: waveform, count: 1 } });
     }
   });
-  if (families.length === 0) return { classes: beats.map(() => 'Q'), dominant: null, isDominant: beats.map(() => false), aligned: beats };
+  if (families.length === 0)
+    return { classes: beats.map(() => 'Q'), dominant: null, isDominant: beats.map(() => false), aligned: beats, familyOf: beats.map(() => -1) };
   const aligned = [...beats];
   for (const family of families)
     for (const i of family.members) aligned[i] = beats[i]! + bestShift(core(beats[i]!), family.template.leads, ms(ALIGN_SEARCH_MS));
@@ -104,14 +107,16 @@ export function classifyBeats(leads: Float32Array[], beats: number[], sampleRate
   const dominant = dominantFamily(families);
   const classes = beats.map((): BeatClass => 'Q');
   const isDominant = beats.map(() => false);
-  for (const family of families) {
+  const familyOf = beats.map(() => -1);
+  families.forEach((family, f) => {
     const name = family === dominant ? 'N' : nameFamily(family, dominant, beats.length);
-    for (const i of [...family.members, ...[...edgeFamily].filter(([, f]) => f === family).map(([i]) => i)]) {
+    for (const i of [...family.members, ...[...edgeFamily].filter(([, other]) => other === family).map(([i]) => i)]) {
       classes[i] = name;
       isDominant[i] = family === dominant;
+      familyOf[i] = f;
     }
-  }
-  return { classes, dominant, isDominant, aligned };
+  });
+  return { classes, dominant, isDominant, aligned, familyOf };
 }
 
 /** The largest family; among those nearly as large, the narrowest (in bigeminy the sinus beats are the narrow ones). */

@@ -20,6 +20,7 @@ import { removeBaselineThroughKnots } from './baseline.ts';
 import { classifyBeats, type BeatClass } from './beat-classes.ts';
 import { qtForRepolarisation, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
 import { alignBeats, medianBeat, type MedianBeat } from './median-beat.ts';
+import { pacingSpikes, withPacedFamilies } from './pacing.ts';
 import { detectQrsAcrossLeads } from './qrs-detect.ts';
 import { recordingQuality, withArtefact } from './signal-quality.ts';
 import { rhythmStatements } from './rhythm.ts';
@@ -94,7 +95,7 @@ export interface EcgAnalysis {
   leads: EcgLead[];
   /** Every detected beat (aligned fiducial points, samples). */
   beatSamples: number[];
-  /** Each beat's morphology class (N: the dominant family, V, Q); prematurity (S) is the rhythm stage's. */
+  /** Each beat's morphology class (N: the dominant family, V, P: paced, Q); prematurity (S) is the rhythm stage's. */
   morphology: BeatClass[];
   median: MedianBeat;
   /** Fiducial points found on the median beat of the independent leads. */
@@ -144,6 +145,13 @@ export function analyseEcg(
   const { positions: roughlyAligned, typical: alike } = alignBeats(highPassed, detected, fs);
   const families = classifyBeats(highPassed, roughlyAligned, fs);
   const positions = families.aligned;
+  // Paced families are named from the leads as recorded: the analysis filters smooth a pacing spike away.
+  const spikes = pacingSpikes(
+    analysedIndex.map((l) => recording.leads[l]!.microvolts),
+    positions,
+    fs,
+  );
+  const morphology = withPacedFamilies(families.classes, families.familyOf, spikes);
   // The median beat is made of the dominant family (in bigeminy the average QRS is neither beat's).
   const dominant = positions.filter((_, i) => families.isDominant[i]);
   const typical = dominant.length >= Math.min(3, alike.length) ? dominant : alike;
@@ -167,7 +175,7 @@ export function analyseEcg(
   return {
     leads,
     beatSamples: positions,
-    morphology: families.classes,
+    morphology,
     median: beat,
     points: delineate(analysed, fs),
     rrAfterDominant: window.rr,
@@ -258,6 +266,10 @@ function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasureme
     rhythmAssessable: true,
   });
   const warnings = notMeasurable.map((n) => `${n.interval} not measurable: ${n.reason}`);
+  // A paced QRS lengthens QT by its own slow depolarisation, which no rate correction measured here accounts for.
+  const paced = rhythm.statements.some((s) => s.hint === 'PACED_RHYTHM');
+  const qtc = paced ? null : qtcForCriticalFlag(intervals, rrMeanMs);
+  if (paced && intervals.qtMs !== null) warnings.push('QTc not judged for a critical value: paced rhythm (the paced QRS lengthens QT)');
   return {
     automatic: true,
     algorithm: ALGORITHM,
@@ -284,7 +296,7 @@ function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasureme
     beatClasses: rhythm.classes,
     signalQuality: analysis.quality,
     notMeasurable,
-    critical: criticalFindings(heartRateBpm, qtcForCriticalFlag(intervals, rrMeanMs), stMicrovolts),
+    critical: criticalFindings(heartRateBpm, qtc, stMicrovolts),
     warnings,
   };
 }

@@ -53,6 +53,8 @@ interface Tally {
   referencePaced: number;
   /** AAMI EC57 VEB figures: reference V beats detected as V, not as V, and reference N/S beats detected as V. */
   veb: BeatScore;
+  /** Paced beats: reference paced (/) beats called P or not, and other reference beats called P. */
+  paced: BeatScore;
   hrWindows: number;
   hrWithin: number;
   hrNotMeasured: number;
@@ -76,6 +78,7 @@ function emptyTally(): Tally {
     referenceVeb: 0,
     referencePaced: 0,
     veb: NO_BEATS,
+    paced: NO_BEATS,
     hrWindows: 0,
     hrWithin: 0,
     hrNotMeasured: 0,
@@ -95,6 +98,7 @@ function addTally(into: Tally, from: Tally): void {
   into.windows += from.windows;
   into.beats = addScores(into.beats, from.beats);
   into.veb = addScores(into.veb, from.veb);
+  into.paced = addScores(into.paced, from.paced);
   for (const key of ['referenceVeb', 'referencePaced', 'hrWindows', 'hrWithin', 'hrNotMeasured'] as const) into[key] += from[key];
   for (const key of ['afWindows', 'afCalled', 'nonAfWindows', 'falseAf', 'criticalWindows', 'qtcLongPaced'] as const)
     into[key] += from[key];
@@ -174,6 +178,25 @@ function rhythmsIn(changes: [number, string][], start: number, end: number): Map
  * the FP count, and false detections count against beat +P, not here).
  */
 function vebScore(measured: EcgMeasurements, reference: WfdbAnnotation[], start: number, fs: number, length: number): BeatScore {
+  return classScore(measured, reference, start, fs, length, 'V', (r) => aamiClass(r) === 'V', (r) => ['N', 'S'].includes(aamiClass(r) ?? ''));
+}
+
+/** The same for paced beats: reference paced beats (/) called P or not, other beats (fusion f aside) called P. */
+function pacedScore(measured: EcgMeasurements, reference: WfdbAnnotation[], start: number, fs: number, length: number): BeatScore {
+  const fusionOfPaced = (r: WfdbAnnotation) => ANNOTATION_SYMBOLS[r.code] === 'f';
+  return classScore(measured, reference, start, fs, length, 'P', (r) => ANNOTATION_SYMBOLS[r.code] === '/', (r) => !fusionOfPaced(r));
+}
+
+function classScore(
+  measured: EcgMeasurements,
+  reference: WfdbAnnotation[],
+  start: number,
+  fs: number,
+  length: number,
+  called: string,
+  isTruth: (r: WfdbAnnotation) => boolean,
+  countsAgainst: (r: WfdbAnnotation) => boolean,
+): BeatScore {
   const classOf = new Map(measured.beatSamples.map((sample, i) => [sample, measured.beatClasses?.[i]]));
   const { matches } = matchBeats(
     measured.beatSamples,
@@ -184,10 +207,9 @@ function vebScore(measured: EcgMeasurements, reference: WfdbAnnotation[], start:
   let score = NO_BEATS;
   matches.forEach((match, i) => {
     if (!match.scored) return;
-    const truth = aamiClass(reference[i]!);
-    const calledV = match.detected !== undefined && classOf.get(match.detected) === 'V';
-    if (truth === 'V') score = addScores(score, calledV ? { ...NO_BEATS, truePositives: 1 } : { ...NO_BEATS, falseNegatives: 1 });
-    else if (calledV && (truth === 'N' || truth === 'S')) score = addScores(score, { ...NO_BEATS, falsePositives: 1 });
+    const isCalled = match.detected !== undefined && classOf.get(match.detected) === called;
+    if (isTruth(reference[i]!)) score = addScores(score, isCalled ? { ...NO_BEATS, truePositives: 1 } : { ...NO_BEATS, falseNegatives: 1 });
+    else if (isCalled && countsAgainst(reference[i]!)) score = addScores(score, { ...NO_BEATS, falsePositives: 1 });
   });
   return score;
 }
@@ -241,6 +263,7 @@ export function benchRecord(dir: string, name: string, problems?: WindowProblem[
     tally.beats = addScores(tally.beats, windowScore);
     tally.referenceVeb += inWindow.filter((b) => aamiClass(b) === 'V').length;
     tally.veb = addScores(tally.veb, vebScore(measured, inWindow, start, fs, length));
+    tally.paced = addScores(tally.paced, pacedScore(measured, inWindow, start, fs, length));
     const paced = inWindow.filter(isPaced).length;
     tally.referencePaced += paced;
     // Reference heart rate: the mean RR of the annotated beats in the window, as the product averages its own.
@@ -309,6 +332,7 @@ const SHORT_HINT: Record<string, string> = {
   VENTRICULAR_BIGEMINY: 'bigeminy',
   VENTRICULAR_TRIGEMINY: 'trigeminy',
   SUPRAVENTRICULAR_ECTOPICS: 'PAC',
+  PACED_RHYTHM: 'paced',
   none: 'none',
 };
 
@@ -324,6 +348,13 @@ function printTally(t: Tally): void {
       v.truePositives,
       v.truePositives + v.falsePositives,
     )} (${v.falseNegatives} not called V, ${v.falsePositives} N/S beats called V; AAMI EC57; ${t.referencePaced} paced / and f)`,
+  );
+  const p = t.paced;
+  console.log(
+    `    paced    ${t.referencePaced} reference paced/fusion beats: Se ${percent(p.truePositives, p.truePositives + p.falseNegatives)}, +P ${percent(
+      p.truePositives,
+      p.truePositives + p.falsePositives,
+    )} (${p.falseNegatives} paced / not called P, ${p.falsePositives} other beats called P; fusion f left out)`,
   );
   console.log(
     `    HR       within ±${HR_TOLERANCE_BPM} bpm in ${t.hrWithin} of ${t.hrWindows} windows (${percent(t.hrWithin, t.hrWindows)}; ${t.hrNotMeasured} not measured)   goal ≥ 99 %`,
