@@ -15,21 +15,28 @@ const QRS_HALF_MS = 100;
 const SPIKE_SHARPNESS = 0.12;
 /** ...and at least this large, above the quantisation and noise of a quiet lead (µV). */
 const SPIKE_MIN_UV = 60;
+/** ...and this many times the lead's own RMS one-sample curvature (muscle noise is sharp too, but everywhere). */
+const SPIKE_OVER_NOISE = 6;
 /** A family is paced when this share of its beats have a spike. */
 const PACED_FAMILY_SHARE = 0.5;
 
 /** Whether each beat has a pacing spike before its QRS, in any of the leads (as recorded, µV). */
 export function pacingSpikes(leads: Float32Array[], beats: number[], sampleRateHz: number): boolean[] {
   const ms = (value: number) => Math.round((value * sampleRateHz) / 1000);
+  const noise = leads.map((x) => {
+    let sum = 0;
+    for (let i = 1; i < x.length - 1; i++) sum += (x[i]! - (x[i - 1]! + x[i + 1]!) / 2) ** 2;
+    return Math.sqrt(sum / Math.max(1, x.length - 2));
+  });
   return beats.map((beat) =>
-    leads.some((x) => {
+    leads.some((x, l) => {
       const [from, to] = [Math.max(1, beat - ms(SPIKE_BEFORE_MS)), Math.min(x.length - 1, beat + ms(SPIKE_AFTER_MS))];
       let sharpest = 0;
       for (let i = from; i < to; i++) sharpest = Math.max(sharpest, Math.abs(x[i]! - (x[i - 1]! + x[i + 1]!) / 2));
       let [lo, hi] = [Infinity, -Infinity];
       for (let i = Math.max(0, beat - ms(QRS_HALF_MS)); i < Math.min(x.length, beat + ms(QRS_HALF_MS)); i++)
         [lo, hi] = [Math.min(lo, x[i]!), Math.max(hi, x[i]!)];
-      return sharpest >= SPIKE_MIN_UV && sharpest >= SPIKE_SHARPNESS * (hi - lo);
+      return sharpest >= SPIKE_MIN_UV && sharpest >= SPIKE_SHARPNESS * (hi - lo) && sharpest >= SPIKE_OVER_NOISE * noise[l]!;
     }),
   );
 }
