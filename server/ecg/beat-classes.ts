@@ -86,7 +86,13 @@ export function classifyBeats(leads: Float32Array[], beats: number[], sampleRate
     }
   });
   if (families.length === 0)
-    return { classes: beats.map(() => 'Q'), dominant: null, isDominant: beats.map(() => false), aligned: beats, familyOf: beats.map(() => -1) };
+    return {
+      classes: beats.map(() => 'Q'),
+      dominant: null,
+      isDominant: beats.map(() => false),
+      aligned: beats,
+      familyOf: beats.map(() => -1),
+    };
   const aligned = [...beats];
   for (const family of families)
     for (const i of family.members) aligned[i] = beats[i]! + bestShift(core(beats[i]!), family.template.leads, ms(ALIGN_SEARCH_MS));

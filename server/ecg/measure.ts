@@ -135,7 +135,9 @@ export function analyseEcg(
   // nothing else is left) and the one whose beat-like artefact it finds alone.
   const analysedIndex = denoised.flatMap((_, l) => (isAnalysed[l] ? [l] : []));
   const highPassed = analysedIndex.map((l) => removeBaselineWander(denoised[l]!.microvolts, fs));
-  const detection = highPassed.length ? detectQrsAcrossLeads(highPassed, fs, detectionWeights(analysedIndex.map((l) => measuredQuality[l]!))) : null;
+  const detection = highPassed.length
+    ? detectQrsAcrossLeads(highPassed, fs, detectionWeights(analysedIndex.map((l) => measuredQuality[l]!)))
+    : null;
   const detected = detection?.beats ?? [];
   const quality = measuredQuality.map((q, l) => {
     const at = analysedIndex.indexOf(l);
@@ -443,7 +445,10 @@ function stElevatedLeads(st: EcgMeasurements['stMicrovolts']): LeadName[] {
 }
 
 /** Too few beats to measure anything but the beats themselves. */
-function withoutBeats(recording: EcgRecording, { tooFewBeats: detected, quality }: { tooFewBeats: number[]; quality: LeadQuality[] }): EcgMeasurements {
+function withoutBeats(
+  recording: EcgRecording,
+  { tooFewBeats: detected, quality }: { tooFewBeats: number[]; quality: LeadQuality[] },
+): EcgMeasurements {
   const none = null;
   return {
     automatic: true,

@@ -139,12 +139,14 @@ function searchBack(
 
 /** A detection has QRS-like energy in a lead at this share of the lead's typical beat... */
 const SUPPORT_SHARE = 0.3;
-/** ...and none in a lead below this share. */
+/** ...and none in the other leads: the median of their shares below this. */
 const NO_SUPPORT_SHARE = 0.15;
 /** A lone detection this early (or this soon followed by the next beat) against the median RR splits a cycle. */
 const SPLITS_CYCLE_RATIO = 0.7;
 /** A lead with this many lone detections in the record is taken out of the detection. */
 const ARTEFACT_LEAD_MIN = 2;
+/** Lone detections in one lead at least this share of all detections: artefact about as frequent as the beats. */
+const ARTEFACT_AS_OFTEN_AS_BEATS = 0.35;
 const SUPPORT_SEARCH_MS = 50;
 const DETECTION_EDGE_MS = 150;
 
@@ -167,13 +169,17 @@ export function detectQrsAcrossLeads(leads: Float32Array[], sampleRateHz: number
   const used = () => active.filter((w) => w > 0).length;
   if (used() < 2 || beats.length < 3) return { beats, artefacts };
   const energies = leads.map((lead, l) => (active[l]! > 0 ? integratedEnergy(lead, sampleRateHz) : null));
-  let splitting = cycleSplitters(beats, loneDetections(beats, energies, sampleRateHz));
-  const perLead = leads.map((_, l) => splitting.filter((d) => d.lead === l).length);
-  const worst = perLead.indexOf(Math.max(...perLead));
-  const others = Math.max(0, ...perLead.filter((_, l) => l !== worst));
-  if (perLead[worst]! >= ARTEFACT_LEAD_MIN && perLead[worst]! > 2 * others) {
+  const lone = loneDetections(beats, energies, sampleRateHz);
+  let splitting = cycleSplitters(beats, lone);
+  // The artefact lead: the one with most lone detections that split a cycle, or, where artefact comes as often as
+  // the beats (and so sets the median RR itself), with most lone detections of any kind.
+  const worst =
+    dominantLead(splitting, leads.length, ARTEFACT_LEAD_MIN) ??
+    dominantLead(lone, leads.length, Math.max(ARTEFACT_LEAD_MIN, ARTEFACT_AS_OFTEN_AS_BEATS * beats.length));
+  if (worst !== null) {
+    const count = Math.max(1, splitting.filter((d) => d.lead === worst).length, lone.filter((d) => d.lead === worst).length);
     // The lead's artefact also raised the adaptive thresholds and hid true beats: find them again without it.
-    artefacts[worst] = perLead[worst]!;
+    artefacts[worst] = count;
     active = active.map((w, l) => (l === worst ? 0 : w));
     energies[worst] = null;
     beats = detectQrs(leads, sampleRateHz, active);
@@ -183,6 +189,14 @@ export function detectQrsAcrossLeads(leads: Float32Array[], sampleRateHz: number
   for (const { lead } of splitting) artefacts[lead]!++;
   const rejected = new Set(splitting.map((d) => d.beat));
   return { beats: beats.filter((b) => !rejected.has(b)), artefacts };
+}
+
+/** The lead holding at least `min` of the detections, and more than twice as many as any other lead. */
+function dominantLead(detections: { lead: number }[], leadCount: number, min: number): number | null {
+  const perLead = Array.from({ length: leadCount }, (_, l) => detections.filter((d) => d.lead === l).length);
+  const worst = perLead.indexOf(Math.max(...perLead));
+  const others = Math.max(0, ...perLead.filter((_, l) => l !== worst));
+  return perLead[worst]! >= min && perLead[worst]! > 2 * others ? worst : null;
 }
 
 /** Of the lone detections, those that split a cardiac cycle: too early after the previous beat, or too soon before the next. */
@@ -215,8 +229,8 @@ function loneDetections(beats: number[], energies: (Float64Array | null)[], samp
     if (beat < ms(DETECTION_EDGE_MS) || beat >= n - ms(DETECTION_EDGE_MS)) continue;
     const shares = energies.map((energy, l) => (energy && typical[l]! > 0 ? at(energy, beat) / typical[l]! : null));
     const supporting = shares.flatMap((share, l) => (share !== null && share >= SUPPORT_SHARE ? [l] : []));
-    const silent = shares.filter((share) => share !== null && share < NO_SUPPORT_SHARE).length;
-    if (supporting.length === 1 && silent === shares.filter((share) => share !== null).length - 1) found.push({ beat, lead: supporting[0]! });
+    const others = shares.filter((share, l): share is number => share !== null && l !== supporting[0]);
+    if (supporting.length === 1 && median(others) < NO_SUPPORT_SHARE) found.push({ beat, lead: supporting[0]! });
   }
   return found;
 }

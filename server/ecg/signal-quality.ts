@@ -4,10 +4,10 @@
 //
 // Measures, each over the whole recording: flat line and lead off from 200 ms blocks whose range is under a few µV
 // (all of them, or a run of at least 1 s); saturation from samples stuck at the lead's extreme value in runs (a
-// clipped amplifier); mains from the component the notch takes out; muscle noise from the median RMS above 40 Hz
-// of 200 ms blocks (the QRS fills a minority of blocks, so the median is the noise between beats); baseline wander
-// from the range of the < 0.5 Hz component. Artefact seen by one lead only is the detector's finding (qrs-detect.ts).
-import { butterworthSections, filtfilt, MAINS_HZ, removeMainsInterference } from '../../shared/ecg/filters.ts';
+// clipped amplifier); mains from its DFT bin in each second (the median over the seconds); muscle noise from the
+// median RMS above 40 Hz of 200 ms blocks (the QRS fills a minority of blocks, so the median is the noise between
+// beats); baseline wander from the range of 2 s sliding means (the < 0.5 Hz component). Artefact seen by one lead only is the detector's finding (qrs-detect.ts).
+import { butterworthSections, filtfilt, MAINS_HZ } from '../../shared/ecg/filters.ts';
 import type { EcgLead, LeadQuality, SignalGrade, SignalProblem } from '../../shared/ecg/types.ts';
 import { median } from './stats.ts';
 
@@ -27,7 +27,7 @@ export const QUALITY_LIMITS = {
   /** Median block RMS above 40 Hz (µV): EMG a reader sees as a furred trace. */
   muscleUv: 25,
   /** Range of the < 0.5 Hz component (µV). */
-  wanderUv: 1500,
+  wanderUv: 1000,
 };
 const MUSCLE_FROM_HZ = 40;
 const WANDER_BELOW_HZ = 0.5;
@@ -57,9 +57,9 @@ export function leadQuality(lead: EcgLead, sampleRateHz: number, options: Qualit
   if (clipped >= SATURATED_SHARE) problems.push('SATURATION');
   const mainsHz = options.mainsHz ?? MAINS_HZ;
   const live = !problems.includes('FLAT_LINE');
-  const mainsNoiseUv = live && mainsHz < fs / 2 ? rms(difference(x, removeMainsInterference(x, fs, mainsHz))) : 0;
-  const muscleNoiseUv = live ? muscleNoise(x, fs, mainsHz, block) : 0;
-  const wanderUv = live ? range(filtfilt(x, butterworthSections('lowpass', 2, WANDER_BELOW_HZ, fs), (3 * fs) / WANDER_BELOW_HZ)) : 0;
+  const mainsNoiseUv = live && mainsHz < fs / 2 ? mainsNoise(x, fs, mainsHz) : 0;
+  const muscleNoiseUv = live ? muscleNoise(x, fs, mainsHz < fs / 2 ? mainsNoiseUv : 0, block) : 0;
+  const wanderUv = live ? slowRange(x, fs) : 0;
   if (mainsNoiseUv > QUALITY_LIMITS.mainsUv) problems.push('MAINS_NOISE');
   if (muscleNoiseUv > QUALITY_LIMITS.muscleUv) problems.push('MUSCLE_NOISE');
   if (wanderUv > QUALITY_LIMITS.wanderUv) problems.push('BASELINE_WANDER');
@@ -111,30 +111,46 @@ function clippedShare(x: Float32Array, minRun: number): number {
   return clipped / x.length;
 }
 
-/** Median RMS, over 200 ms blocks, of the lead above 40 Hz with the mains notched out. */
-function muscleNoise(x: Float32Array, fs: number, mainsHz: number, block: number): number {
+/** Median RMS, over 200 ms blocks, of the lead above 40 Hz, less the mains component (which lies above 40 Hz too). */
+function muscleNoise(x: Float32Array, fs: number, mainsRms: number, block: number): number {
   if (MUSCLE_FROM_HZ >= fs / 2.2) return 0;
-  const notched = mainsHz < fs / 2 ? removeMainsInterference(x, fs, mainsHz) : x;
-  const high = filtfilt(notched, butterworthSections('highpass', 4, MUSCLE_FROM_HZ, fs), (6 * fs) / MUSCLE_FROM_HZ);
+  const high = filtfilt(x, butterworthSections('highpass', 4, MUSCLE_FROM_HZ, fs), (6 * fs) / MUSCLE_FROM_HZ);
   const values: number[] = [];
   for (let start = 0; start + block <= high.length; start += block) values.push(rms(high.subarray(start, start + block)));
-  return values.length ? median(values) : 0;
+  const total = values.length ? median(values) : 0;
+  return Math.sqrt(Math.max(0, total * total - mainsRms * mainsRms));
 }
 
-function difference(a: Float32Array, b: Float32Array): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! - b[i]!;
-  return out;
+/** RMS of the mains component: its amplitude in each whole-second block (one DFT bin), the median over the blocks. */
+function mainsNoise(x: Float32Array, fs: number, mainsHz: number): number {
+  const length = Math.round(fs);
+  const amplitudes: number[] = [];
+  for (let start = 0; start + length <= x.length; start += length) {
+    let [re, im] = [0, 0];
+    for (let i = 0; i < length; i++) {
+      const phase = (2 * Math.PI * mainsHz * i) / fs;
+      [re, im] = [re + x[start + i]! * Math.cos(phase), im - x[start + i]! * Math.sin(phase)];
+    }
+    amplitudes.push((2 * Math.hypot(re, im)) / length / Math.SQRT2);
+  }
+  return amplitudes.length ? median(amplitudes) : 0;
+}
+
+/** Range of the slow component: the means of consecutive windows of 1 / WANDER_BELOW_HZ seconds, sliding by a fifth. */
+function slowRange(x: Float32Array, fs: number): number {
+  const width = Math.min(x.length, Math.round(fs / WANDER_BELOW_HZ));
+  const step = Math.max(1, Math.round(width / 5));
+  let [lo, hi] = [Infinity, -Infinity];
+  for (let start = 0; start + width <= x.length; start += step) {
+    let sum = 0;
+    for (let i = start; i < start + width; i++) sum += x[i]!;
+    [lo, hi] = [Math.min(lo, sum / width), Math.max(hi, sum / width)];
+  }
+  return Number.isFinite(hi - lo) ? hi - lo : 0;
 }
 
 function rms(x: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += x[i]! * x[i]!;
   return x.length ? Math.sqrt(sum / x.length) : 0;
-}
-
-function range(x: Float32Array): number {
-  let [lo, hi] = [Infinity, -Infinity];
-  for (const v of x) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-  return x.length ? hi - lo : 0;
 }

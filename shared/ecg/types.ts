@@ -61,7 +61,15 @@ const ms = z.number().nullable();
  * its rail), clipped at the amplifier's range (SATURATION), mains interference, muscle (EMG) noise, baseline wander,
  * or beat-like artefact seen in this lead only (ARTEFACT: electrode motion, the detector left those detections out).
  */
-export const signalProblemSchema = z.enum(['FLAT_LINE', 'LEAD_OFF', 'SATURATION', 'MAINS_NOISE', 'MUSCLE_NOISE', 'BASELINE_WANDER', 'ARTEFACT']);
+export const signalProblemSchema = z.enum([
+  'FLAT_LINE',
+  'LEAD_OFF',
+  'SATURATION',
+  'MAINS_NOISE',
+  'MUSCLE_NOISE',
+  'BASELINE_WANDER',
+  'ARTEFACT',
+]);
 export type SignalProblem = z.infer<typeof signalProblemSchema>;
 /** GOOD: no problem; NOISY: readable, weighed less by the beat detector; UNUSABLE: left out of the beat detection. */
 export const signalGradeSchema = z.enum(['GOOD', 'NOISY', 'UNUSABLE']);
@@ -71,7 +79,7 @@ export const leadQualitySchema = z.strictObject({
   lead: leadNameSchema,
   grade: signalGradeSchema,
   problems: z.array(signalProblemSchema),
-  /** Median RMS of the noise above 40 Hz (mains notched out), µV. */
+  /** Median RMS of the noise above 40 Hz (mains taken out), µV. */
   muscleNoiseUv: z.number(),
   /** RMS of the mains-frequency component, µV. */
   mainsNoiseUv: z.number(),

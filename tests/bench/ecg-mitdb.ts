@@ -178,13 +178,31 @@ function rhythmsIn(changes: [number, string][], start: number, end: number): Map
  * the FP count, and false detections count against beat +P, not here).
  */
 function vebScore(measured: EcgMeasurements, reference: WfdbAnnotation[], start: number, fs: number, length: number): BeatScore {
-  return classScore(measured, reference, start, fs, length, 'V', (r) => aamiClass(r) === 'V', (r) => ['N', 'S'].includes(aamiClass(r) ?? ''));
+  return classScore(
+    measured,
+    reference,
+    start,
+    fs,
+    length,
+    'V',
+    (r) => aamiClass(r) === 'V',
+    (r) => ['N', 'S'].includes(aamiClass(r) ?? ''),
+  );
 }
 
 /** The same for paced beats: reference paced beats (/) called P or not, other beats (fusion f aside) called P. */
 function pacedScore(measured: EcgMeasurements, reference: WfdbAnnotation[], start: number, fs: number, length: number): BeatScore {
   const fusionOfPaced = (r: WfdbAnnotation) => ANNOTATION_SYMBOLS[r.code] === 'f';
-  return classScore(measured, reference, start, fs, length, 'P', (r) => ANNOTATION_SYMBOLS[r.code] === '/', (r) => !fusionOfPaced(r));
+  return classScore(
+    measured,
+    reference,
+    start,
+    fs,
+    length,
+    'P',
+    (r) => ANNOTATION_SYMBOLS[r.code] === '/',
+    (r) => !fusionOfPaced(r),
+  );
 }
 
 function classScore(
@@ -292,7 +310,9 @@ export function benchRecord(dir: string, name: string, problems?: WindowProblem[
         referenceBpm,
         measuredBpm: measured.heartRateBpm,
         hints: measured.rhythm.hints,
-        quality: (measured.signalQuality ?? []).filter((q) => q.grade !== 'GOOD').map((q) => `${q.lead} ${q.grade} ${q.problems.join(' ')}`),
+        quality: (measured.signalQuality ?? [])
+          .filter((q) => q.grade !== 'GOOD')
+          .map((q) => `${q.lead} ${q.grade} ${q.problems.join(' ')}`),
       });
     }
     const rhythms = rhythmsIn(changes, start, end);
@@ -396,7 +416,9 @@ function printProblems(problems: WindowProblem[]): void {
     const hr = `HR ${p.measuredBpm ?? '—'} (ref ${p.referenceBpm === null ? '—' : p.referenceBpm.toFixed(1)})`;
     const falseText = p.falseAt.length ? ` false at ${p.falseAt.map((s) => s.toFixed(2)).join(' ')} s` : '';
     const missedText = p.missedAt.length ? ` missed ${p.missedAt.join(' ')}` : '';
-    console.log(`      window ${clock.padStart(5)}: ${hr}${falseText}${missedText} [${p.hints.map((h) => SHORT_HINT[h] ?? h).join('+')}]${p.quality.length ? ` quality: ${p.quality.join('; ')}` : ''}`);
+    console.log(
+      `      window ${clock.padStart(5)}: ${hr}${falseText}${missedText} [${p.hints.map((h) => SHORT_HINT[h] ?? h).join('+')}]${p.quality.length ? ` quality: ${p.quality.join('; ')}` : ''}`,
+    );
   }
 }
 

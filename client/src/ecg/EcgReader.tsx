@@ -77,7 +77,10 @@ function EcgChart({ analysis }: { analysis: EcgAnalysisDto }) {
   const calipers = useCaliper(svgRef, settings.caliperOn);
   const qualityText = useQualityText();
   const leadQuality = useMemo(
-    () => new Map<LeadName, LeadQualityMark>((analysis.measurements?.signalQuality ?? []).map((q) => [q.lead, { grade: q.grade, text: qualityText(q) }])),
+    () =>
+      new Map<LeadName, LeadQualityMark>(
+        (analysis.measurements?.signalQuality ?? []).map((q) => [q.lead, { grade: q.grade, text: qualityText(q) }]),
+      ),
     // qualityText follows the language, which re-renders the reader anyway
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [analysis.measurements],
