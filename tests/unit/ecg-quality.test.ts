@@ -46,7 +46,7 @@ describe('per-lead signal quality', () => {
     expect(muscle).toMatchObject({ grade: 'NOISY', problems: ['MUSCLE_NOISE'] });
     const wander = leadII((x) => x.forEach((v, i) => (x[i] = v + 1500 * Math.sin((2 * Math.PI * 0.2 * i) / FS))));
     expect(wander).toMatchObject({ grade: 'NOISY', problems: ['BASELINE_WANDER'] });
-    expect(wander.wanderUv).toBeGreaterThan(2500);
+    expect(wander.wanderUv).toBeGreaterThan(2000);
   });
 
   it('is in the measurements, per lead in the recording order, through the shared schema', () => {
