@@ -17,7 +17,7 @@ import {
 } from '../../shared/ecg/types.ts';
 import { delineate, type Delineation } from './delineate.ts';
 import { removeBaselineThroughKnots } from './baseline.ts';
-import { classifyBeats, type BeatClass } from './beat-classes.ts';
+import { classifyBeats, insideOneCycle, type BeatClass } from './beat-classes.ts';
 import { qtForRepolarisation, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
 import { alignBeats, medianBeat, type MedianBeat } from './median-beat.ts';
 import { pacingSpikes, withPacedFamilies } from './pacing.ts';
@@ -145,7 +145,18 @@ export function analyseEcg(
   });
   if (detected.length < 2) return { tooFewBeats: detected, quality };
   const { positions: roughlyAligned, typical: alike } = alignBeats(highPassed, detected, fs);
-  const families = classifyBeats(highPassed, roughlyAligned, fs);
+  const classified = classifyBeats(highPassed, roughlyAligned, fs);
+  // Noise in every lead at once that the one-lead check could not tell: an odd detection inside one cycle.
+  const keep = insideOneCycle(classified.aligned, classified.classes, classified.familyOf, classified.relativeAmplitude);
+  const kept = <T>(values: T[]) => values.filter((_, i) => keep[i]);
+  const families = {
+    ...classified,
+    aligned: kept(classified.aligned),
+    classes: kept(classified.classes),
+    familyOf: kept(classified.familyOf),
+    relativeAmplitude: kept(classified.relativeAmplitude),
+    isDominant: kept(classified.isDominant),
+  };
   const positions = families.aligned;
   // Paced families are named from the leads as recorded: the analysis filters smooth a pacing spike away.
   const spikes = pacingSpikes(

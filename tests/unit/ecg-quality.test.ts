@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { filterLead, removeBaselineWander } from '../../shared/ecg/filters.ts';
 import { ecgMeasurementsSchema, type EcgRecording } from '../../shared/ecg/types.ts';
 import { measureEcg } from '../../server/ecg/measure.ts';
+import { insideOneCycle } from '../../server/ecg/beat-classes.ts';
 import { detectQrs } from '../../server/ecg/qrs-detect.ts';
 import { leadQuality } from '../../server/ecg/signal-quality.ts';
 import { scoreBeats } from '../fixtures/ecg-accuracy.ts';
@@ -149,5 +150,39 @@ describe('paced beats', () => {
       const { measured } = paced({ noise: 'strong', seed }, false);
       expect(measured.beatClasses!.includes('P'), `seed ${seed}`).toBe(false);
     }
+  });
+});
+
+/** Noise in every lead at once: a sharp deflection smaller than the QRS, midway between two beats, in all leads. */
+function withNoiseInAllLeads(recording: EcgRecording, between: [number, number]): void {
+  const half = Math.round(0.02 * FS);
+  const at = Math.round((between[0] + between[1]) / 2);
+  for (const lead of recording.leads) for (let k = -half; k <= half; k++) lead.microvolts[at + k]! += 700 * Math.sin((Math.PI * k) / half);
+}
+
+describe('a detection inside one cardiac cycle', () => {
+  const params: Partial<SynthParams> = { noise: 'moderate', heartRateBpm: 60, seed: 5 };
+
+  it('the detector takes noise in all leads for a beat, and measureEcg leaves it out', () => {
+    const { recording, truth } = synthesizeEcg(params);
+    const fiducials = truth.beats.map((b) => b.fiducial);
+    withNoiseInAllLeads(recording, [fiducials[4]!, fiducials[5]!]);
+    const independent = recording.leads.filter((l) => ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].includes(l.name));
+    const highPassed = independent.map((l) =>
+      removeBaselineWander(filterLead(l.microvolts, FS, { baselineHz: 0.25, muscleHz: 50, muscleOrder: 2 }), FS),
+    );
+    const n = recording.leads[0]!.microvolts.length;
+    expect(scoreBeats(detectQrs(highPassed, FS), fiducials, FS, n).falsePositives).toBe(1);
+    const measured = measureEcg(recording);
+    const score = scoreBeats(measured.beatSamples, fiducials, FS, n);
+    expect({ missed: score.falseNegatives, falsePositives: score.falsePositives }).toEqual({ missed: 0, falsePositives: 0 });
+  });
+
+  it('keeps a premature ventricular beat (followed by its pause) and a large one inside a cycle', () => {
+    const beats = [0, 1000, 1650, 3000, 4000, 4500, 5000];
+    const classes = ['N', 'N', 'V', 'N', 'N', 'V', 'N'] as const;
+    const families = [0, 0, 1, 0, 0, 2, 0];
+    expect(insideOneCycle(beats, [...classes], families, [1, 1, 1.8, 1, 1, 0.4, 1])).toEqual([true, true, true, true, true, false, true]);
+    expect(insideOneCycle(beats, [...classes], families, [1, 1, 1.8, 1, 1, 1.5, 1])).toEqual(beats.map(() => true));
   });
 });
