@@ -28,8 +28,11 @@ export function SignalQualityNotice({ quality, forTechnician }: { quality: reado
       <ul>
         {poor.map((q) => (
           <li key={q.lead} data-testid="ecg-quality-lead" data-lead={q.lead} data-grade={q.grade}>
-            {t('ecg.quality.lead', { lead: q.lead, problems: problemText(q) })} (
-            {t(`ecg.quality.grade${q.grade === 'UNUSABLE' ? 'UNUSABLE' : 'NOISY'}`)})
+            {t('ecg.quality.lead', {
+              lead: q.lead,
+              problems: problemText(q),
+              grade: t(`ecg.quality.grade${q.grade === 'UNUSABLE' ? 'UNUSABLE' : 'NOISY'}`),
+            })}
           </li>
         ))}
       </ul>

@@ -316,7 +316,7 @@ export const en: Messages = {
     quality: {
       title: 'Signal quality',
       allGood: 'Every lead has a good signal',
-      lead: '{{lead}}: {{problems}}',
+      lead: '{{lead}}: {{problems}} ({{grade}})',
       gradeNOISY: 'noisy',
       gradeUNUSABLE: 'unusable',
       retake: 'Some leads have a poor signal: check the electrodes and record the ECG again before the patient leaves.',

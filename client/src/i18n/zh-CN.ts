@@ -333,7 +333,7 @@ export const zhCN = {
     quality: {
       title: '信号质量',
       allGood: '各导联信号良好',
-      lead: '{{lead}}：{{problems}}',
+      lead: '{{lead}}：{{problems}}（{{grade}}）',
       gradeNOISY: '干扰',
       gradeUNUSABLE: '不可用',
       retake: '部分导联信号不佳，请在患者离开前检查电极并重新采集心电图。',
