@@ -44,6 +44,10 @@ export interface ClassifiedBeats {
   isDominant: boolean[];
   /** The beats moved to where their QRS best matches their family's average QRS (edge beats stay put). */
   aligned: number[];
+  /** Each beat's family (an index of its own per record), or -1 for a beat that joined none. */
+  familyOf: number[];
+  /** Each beat's family's QRS amplitude against the dominant family's (1 for a beat that joined none). */
+  relativeAmplitude: number[];
 }
 
 interface Template {
@@ -83,7 +87,15 @@ export function classifyBeats(leads: Float32Array[], beats: number[], sampleRate
       families.push({ members: [index], widthMs: 0, amplitude, template: { leads: waveform, count: 1 } });
     }
   });
-  if (families.length === 0) return { classes: beats.map(() => 'Q'), dominant: null, isDominant: beats.map(() => false), aligned: beats };
+  if (families.length === 0)
+    return {
+      classes: beats.map(() => 'Q'),
+      dominant: null,
+      isDominant: beats.map(() => false),
+      aligned: beats,
+      familyOf: beats.map(() => -1),
+      relativeAmplitude: beats.map(() => 1),
+    };
   const aligned = [...beats];
   for (const family of families)
     for (const i of family.members) aligned[i] = beats[i]! + bestShift(core(beats[i]!), family.template.leads, ms(ALIGN_SEARCH_MS));
@@ -104,14 +116,18 @@ export function classifyBeats(leads: Float32Array[], beats: number[], sampleRate
   const dominant = dominantFamily(families);
   const classes = beats.map((): BeatClass => 'Q');
   const isDominant = beats.map(() => false);
-  for (const family of families) {
+  const familyOf = beats.map(() => -1);
+  const relativeAmplitude = beats.map(() => 1);
+  families.forEach((family, f) => {
     const name = family === dominant ? 'N' : nameFamily(family, dominant, beats.length);
-    for (const i of [...family.members, ...[...edgeFamily].filter(([, f]) => f === family).map(([i]) => i)]) {
+    for (const i of [...family.members, ...[...edgeFamily].filter(([, other]) => other === family).map(([i]) => i)]) {
       classes[i] = name;
       isDominant[i] = family === dominant;
+      familyOf[i] = f;
+      relativeAmplitude[i] = family.amplitude / Math.max(1e-9, dominant.amplitude);
     }
-  }
-  return { classes, dominant, isDominant, aligned };
+  });
+  return { classes, dominant, isDominant, aligned, familyOf, relativeAmplitude };
 }
 
 /** The largest family; among those nearly as large, the narrowest (in bigeminy the sinus beats are the narrow ones). */
@@ -207,4 +223,36 @@ function qrsWidth(leads: Float64Array[]): number {
     last = i;
   }
   return first < 0 ? 0 : last - first;
+}
+
+/** An odd detection's two intervals together within this share of the dominant RR: it sits inside one cycle. */
+const WITHIN_ONE_CYCLE = 0.15;
+/** ...and each of them shorter than this share of it (no compensatory pause, as a premature beat would have). */
+const SPLIT_SHORTER_THAN = 0.8;
+
+/**
+ * Which detections to keep: not one unlike every other beat (V or Q, a family of its own) that sits inside one cardiac cycle, the
+ * beats before and after it about one ordinary RR apart (the median RR of the record) and each of its intervals
+ * short, and smaller than the dominant QRS. That is noise in all leads at once (what the one-lead check in qrs-detect.ts cannot see); a premature
+ * beat is followed by a pause (compensatory after a ventricular one), and an interpolated one is rare enough to lose.
+ */
+export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: number[], relativeAmplitude: number[]): boolean[] {
+  const size = new Map<number, number>();
+  for (const f of familyOf) size.set(f, (size.get(f) ?? 0) + 1);
+  const intervals = beats.slice(1).map((b, i) => b - beats[i]!);
+  const sorted = [...intervals].sort((a, b) => a - b);
+  const rr = sorted[sorted.length >> 1];
+  const keep = beats.map(() => true);
+  for (let i = 1; i < beats.length - 1 && rr !== undefined; i++) {
+    // a family of its own: ventricular couplets and runs are families of several like beats
+    if (!(classes[i] === 'V' || classes[i] === 'Q') || (familyOf[i]! >= 0 && size.get(familyOf[i]!)! > 1)) continue;
+    // smaller than the dominant QRS: an interpolated ventricular beat is as large or larger
+    if (relativeAmplitude[i]! >= 1) continue;
+    // the previous kept beat: two noise detections in a row are judged one after the other
+    let p = i - 1;
+    while (p > 0 && !keep[p]) p--;
+    const [before, after] = [beats[i]! - beats[p]!, beats[i + 1]! - beats[i]!];
+    if (Math.abs(before + after - rr) <= WITHIN_ONE_CYCLE * rr && Math.max(before, after) < SPLIT_SHORTER_THAN * rr) keep[i] = false;
+  }
+  return keep;
 }

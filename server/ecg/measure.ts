@@ -13,17 +13,22 @@ import {
   type EcgMeasurements,
   type EcgRecording,
   type LeadName,
+  type LeadQuality,
 } from '../../shared/ecg/types.ts';
 import { delineate, type Delineation } from './delineate.ts';
 import { removeBaselineThroughKnots } from './baseline.ts';
-import { classifyBeats, type BeatClass } from './beat-classes.ts';
+import { classifyBeats, insideOneCycle, type BeatClass } from './beat-classes.ts';
 import { qtForRepolarisation, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
 import { alignBeats, medianBeat, type MedianBeat } from './median-beat.ts';
-import { detectQrs } from './qrs-detect.ts';
+import { pacingSpikes, withPacedFamilies } from './pacing.ts';
+import { detectQrsAcrossLeads } from './qrs-detect.ts';
+import { recordingQuality, withArtefact } from './signal-quality.ts';
 import { rhythmStatements } from './rhythm.ts';
 import { differences, mean, median } from './stats.ts';
 
-export const ALGORITHM = 'teledx-ecg 2';
+export const ALGORITHM = 'teledx-ecg 3';
+/** The beat detector's weight for a lead its signal quality calls noisy (an unusable one is left out). */
+const NOISY_LEAD_WEIGHT = 0.5;
 const ISOELECTRIC_HALF_WIDTH_MS = 8;
 /** A high-pass far below any heart rate (35 bpm = 0.58 Hz), leaving the spline only the faster wander. */
 const GENTLE_BASELINE_HZ = 0.25;
@@ -90,7 +95,7 @@ export interface EcgAnalysis {
   leads: EcgLead[];
   /** Every detected beat (aligned fiducial points, samples). */
   beatSamples: number[];
-  /** Each beat's morphology class (N: the dominant family, V, Q); prematurity (S) is the rhythm stage's. */
+  /** Each beat's morphology class (N: the dominant family, V, P: paced, Q); prematurity (S) is the rhythm stage's. */
   morphology: BeatClass[];
   median: MedianBeat;
   /** Fiducial points found on the median beat of the independent leads. */
@@ -99,15 +104,21 @@ export interface EcgAnalysis {
   halfPoints: [Delineation, Delineation] | null;
   /** Median interval from a dominant beat to the next beat (samples): the room the median beat's waves have. */
   rrAfterDominant: number;
+  /** Per-lead signal quality, in the recording's lead order. */
+  quality: LeadQuality[];
 }
 
 export function measureEcg(recording: EcgRecording, options: MeasureOptions = {}): EcgMeasurements {
   const analysis = analyseEcg(recording, options);
-  return 'tooFewBeats' in analysis ? withoutBeats(recording, analysis.tooFewBeats) : summarise(recording, analysis);
+  return 'tooFewBeats' in analysis ? withoutBeats(recording, analysis) : summarise(recording, analysis);
 }
 
-export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}): EcgAnalysis | { tooFewBeats: number[] } {
+export function analyseEcg(
+  recording: EcgRecording,
+  options: MeasureOptions = {},
+): EcgAnalysis | { tooFewBeats: number[]; quality: LeadQuality[] } {
   const fs = recording.sampleRateHz;
+  const measuredQuality = recordingQuality(recording.leads, fs, { mainsHz: options.mainsHz ?? MAINS_HZ });
   // Mains and muscle noise out, and only the slowest wander: the rest of the baseline is handled below.
   const denoised: EcgLead[] = recording.leads.map((lead) => ({
     name: lead.name,
@@ -120,13 +131,40 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
   }));
   const isAnalysed = analysedLeads(denoised.map((lead) => lead.name));
   // First pass, on leads high-passed at the usual 0.5 Hz: find and align the beats, and where the PR and TP
-  // segments lie.
-  const highPassed = denoised.filter((_, l) => isAnalysed[l]).map((lead) => removeBaselineWander(lead.microvolts, fs));
-  const detected = highPassed.length ? detectQrs(highPassed, fs) : [];
-  if (detected.length < 2) return { tooFewBeats: detected };
+  // segments lie. The detector weighs each lead by its signal quality, and leaves out the unusable ones (unless
+  // nothing else is left) and the one whose beat-like artefact it finds alone.
+  const analysedIndex = denoised.flatMap((_, l) => (isAnalysed[l] ? [l] : []));
+  const highPassed = analysedIndex.map((l) => removeBaselineWander(denoised[l]!.microvolts, fs));
+  const detection = highPassed.length
+    ? detectQrsAcrossLeads(highPassed, fs, detectionWeights(analysedIndex.map((l) => measuredQuality[l]!)))
+    : null;
+  const detected = detection?.beats ?? [];
+  const quality = measuredQuality.map((q, l) => {
+    const at = analysedIndex.indexOf(l);
+    return at >= 0 && (detection?.artefacts[at] ?? 0) > 0 ? withArtefact(q) : q;
+  });
+  if (detected.length < 2) return { tooFewBeats: detected, quality };
   const { positions: roughlyAligned, typical: alike } = alignBeats(highPassed, detected, fs);
-  const families = classifyBeats(highPassed, roughlyAligned, fs);
+  const classified = classifyBeats(highPassed, roughlyAligned, fs);
+  // Noise in every lead at once that the one-lead check could not tell: an odd detection inside one cycle.
+  const keep = insideOneCycle(classified.aligned, classified.classes, classified.familyOf, classified.relativeAmplitude);
+  const kept = <T>(values: T[]) => values.filter((_, i) => keep[i]);
+  const families = {
+    ...classified,
+    aligned: kept(classified.aligned),
+    classes: kept(classified.classes),
+    familyOf: kept(classified.familyOf),
+    relativeAmplitude: kept(classified.relativeAmplitude),
+    isDominant: kept(classified.isDominant),
+  };
   const positions = families.aligned;
+  // Paced families are named from the leads as recorded: the analysis filters smooth a pacing spike away.
+  const spikes = pacingSpikes(
+    analysedIndex.map((l) => recording.leads[l]!.microvolts),
+    positions,
+    fs,
+  );
+  const morphology = withPacedFamilies(families.classes, families.familyOf, spikes);
   // The median beat is made of the dominant family (in bigeminy the average QRS is neither beat's).
   const dominant = positions.filter((_, i) => families.isDominant[i]);
   const typical = dominant.length >= Math.min(3, alike.length) ? dominant : alike;
@@ -150,10 +188,11 @@ export function analyseEcg(recording: EcgRecording, options: MeasureOptions = {}
   return {
     leads,
     beatSamples: positions,
-    morphology: families.classes,
+    morphology,
     median: beat,
     points: delineate(analysed, fs),
     rrAfterDominant: window.rr,
+    quality,
     halfPoints: halves && [delineate({ ...analysed, leads: halves[0] }, fs), delineate({ ...analysed, leads: halves[1] }, fs)],
   };
 }
@@ -176,6 +215,13 @@ function isoelectricKnots(positions: number[], beat: MedianBeat, points: Delinea
     if (tpTo - tpFrom >= Math.round(0.06 * fs)) knots.push(Math.round((tpFrom + tpTo) / 2));
   });
   return knots;
+}
+
+/** Detection weight per lead from its quality: unusable leads out, unless every lead is unusable. */
+function detectionWeights(quality: LeadQuality[]): number[] {
+  const weight = (q: LeadQuality) => (q.grade === 'UNUSABLE' ? 0 : q.grade === 'NOISY' ? NOISY_LEAD_WEIGHT : 1);
+  const weights = quality.map(weight);
+  return weights.some((w) => w > 0) ? weights : quality.map(() => 1);
 }
 
 /** The independent leads (I, II, V1–V6) where at least two are present, else all leads. */
@@ -233,6 +279,10 @@ function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasureme
     rhythmAssessable: true,
   });
   const warnings = notMeasurable.map((n) => `${n.interval} not measurable: ${n.reason}`);
+  // A paced QRS lengthens QT by its own slow depolarisation, which no rate correction measured here accounts for.
+  const paced = rhythm.statements.some((s) => s.hint === 'PACED_RHYTHM');
+  const qtc = paced ? null : qtcForCriticalFlag(intervals, rrMeanMs);
+  if (paced && intervals.qtMs !== null) warnings.push('QTc not judged for a critical value: paced rhythm (the paced QRS lengthens QT)');
   return {
     automatic: true,
     algorithm: ALGORITHM,
@@ -257,8 +307,9 @@ function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasureme
       evidence: rhythm.statements.map((s) => ({ hint: s.hint, text: s.evidence })),
     },
     beatClasses: rhythm.classes,
+    signalQuality: analysis.quality,
     notMeasurable,
-    critical: criticalFindings(heartRateBpm, qtcForCriticalFlag(intervals, rrMeanMs), stMicrovolts),
+    critical: criticalFindings(heartRateBpm, qtc, stMicrovolts),
     warnings,
   };
 }
@@ -405,7 +456,10 @@ function stElevatedLeads(st: EcgMeasurements['stMicrovolts']): LeadName[] {
 }
 
 /** Too few beats to measure anything but the beats themselves. */
-function withoutBeats(recording: EcgRecording, detected: number[]): EcgMeasurements {
+function withoutBeats(
+  recording: EcgRecording,
+  { tooFewBeats: detected, quality }: { tooFewBeats: number[]; quality: LeadQuality[] },
+): EcgMeasurements {
   const none = null;
   return {
     automatic: true,
@@ -419,6 +473,7 @@ function withoutBeats(recording: EcgRecording, detected: number[]): EcgMeasureme
     qrsAxisDeg: none,
     stMicrovolts: [],
     rhythm: { hints: [], regular: true, pWavesPresent: false, rrVariation: none },
+    signalQuality: quality,
     critical: [],
     warnings: [`${detected.length} QRS complex(es) found: too few to measure`],
   };

@@ -5,7 +5,7 @@
 // The decision rules are the paper's: two adaptive thresholds from running signal and noise peak levels, a 200 ms
 // refractory period, T-wave discrimination by slope within 360 ms, and search-back after 166 % of the mean RR.
 import { bandPass } from '../../shared/ecg/filters.ts';
-import { argMax, mean } from './stats.ts';
+import { argMax, mean, median } from './stats.ts';
 
 const BAND_HZ = [5, 15] as const; // where most QRS energy lies, above P/T waves and below EMG
 const INTEGRATION_MS = 150;
@@ -13,18 +13,23 @@ const REFRACTORY_MS = 200;
 const T_WAVE_WINDOW_MS = 360;
 const LEARNING_MS = 2000;
 
-/** Sum over leads of the squared slope of the band-passed signal (a multi-lead "energy of the QRS slopes"). */
-export function slopeEnergy(leads: Float32Array[], sampleRateHz: number): Float64Array {
+/**
+ * Sum over leads of the squared slope of the band-passed signal (a multi-lead "energy of the QRS slopes"), each
+ * lead's share multiplied by its weight (1 by default; the signal quality's: less for a noisy lead, 0 to drop one).
+ */
+export function slopeEnergy(leads: Float32Array[], sampleRateHz: number, weights?: readonly number[]): Float64Array {
   const n = leads[0]?.length ?? 0;
   const energy = new Float64Array(n);
-  for (const lead of leads) {
+  leads.forEach((lead, l) => {
+    const weight = weights?.[l] ?? 1;
+    if (weight <= 0) return;
     const band = bandPass(lead, sampleRateHz, BAND_HZ[0], BAND_HZ[1]);
     // Five-point derivative (Pan & Tompkins' y = (2x[n] + x[n−1] − x[n−3] − 2x[n−4]) / 8, centred).
     for (let i = 2; i < n - 2; i++) {
       const slope = (2 * band[i + 1]! + band[i + 2]! - band[i - 2]! - 2 * band[i - 1]!) / 8;
-      energy[i]! += slope * slope;
+      energy[i]! += weight * slope * slope;
     }
-  }
+  });
   return energy;
 }
 
@@ -82,9 +87,9 @@ function acceptBeat(state: DetectorState, peak: number, level: number, weight: n
 /**
  * Sample positions of the QRS complexes (the centre of each complex's slope energy), from all leads at once.
  */
-export function detectQrs(leads: Float32Array[], sampleRateHz: number): number[] {
+export function detectQrs(leads: Float32Array[], sampleRateHz: number, weights?: readonly number[]): number[] {
   const ms = (value: number) => Math.round((value * sampleRateHz) / 1000);
-  const energy = slopeEnergy(leads, sampleRateHz);
+  const energy = slopeEnergy(leads, sampleRateHz, weights);
   const integrated = centredMovingAverage(energy, ms(INTEGRATION_MS));
   const candidates = peaks(integrated, ms(REFRACTORY_MS));
   const learning = integrated.subarray(0, Math.min(integrated.length, ms(LEARNING_MS)));
@@ -130,4 +135,102 @@ function searchBack(
   if (best === undefined || integrated[candidates[best]!]! < 0.5 * threshold(state)) return undefined;
   acceptBeat(state, candidates[best]!, integrated[candidates[best]!]!, 0.25);
   return best;
+}
+
+/** A detection has QRS-like energy in a lead at this share of the lead's typical beat... */
+const SUPPORT_SHARE = 0.3;
+/** ...and none in the other leads: the median of their shares below this. */
+const NO_SUPPORT_SHARE = 0.15;
+/** A lone detection this early (or this soon followed by the next beat) against the median RR splits a cycle. */
+const SPLITS_CYCLE_RATIO = 0.7;
+/** A lead with this many lone detections in the record is taken out of the detection. */
+const ARTEFACT_LEAD_MIN = 2;
+/** Lone detections in one lead at least this share of all detections: artefact about as frequent as the beats. */
+const ARTEFACT_AS_OFTEN_AS_BEATS = 0.35;
+const SUPPORT_SEARCH_MS = 50;
+const DETECTION_EDGE_MS = 150;
+
+export interface MultiLeadDetection {
+  beats: number[];
+  /** Per lead: how many detections were seen in that lead alone and left out (beat-like artefact). */
+  artefacts: number[];
+}
+
+/**
+ * detectQrs, then a check of every detection against each lead: a true beat, ectopic or not, shows in every lead that
+ * carries a signal, while electrode-motion artefact shows in the one lead it is in. A detection seen in one lead only
+ * is artefact when that lead has several of them (the lead is then taken out and the beats found again without it)
+ * or when it splits a cardiac cycle (too early after the previous beat, or too soon before the next).
+ */
+export function detectQrsAcrossLeads(leads: Float32Array[], sampleRateHz: number, weights?: readonly number[]): MultiLeadDetection {
+  const artefacts = leads.map(() => 0);
+  let active = leads.map((_, l) => weights?.[l] ?? 1);
+  let beats = detectQrs(leads, sampleRateHz, active);
+  const used = () => active.filter((w) => w > 0).length;
+  if (used() < 2 || beats.length < 3) return { beats, artefacts };
+  const energies = leads.map((lead, l) => (active[l]! > 0 ? integratedEnergy(lead, sampleRateHz) : null));
+  const lone = loneDetections(beats, energies, sampleRateHz);
+  let splitting = cycleSplitters(beats, lone);
+  // The artefact lead: the one with most lone detections that split a cycle, or, where artefact comes as often as
+  // the beats (and so sets the median RR itself), with most lone detections of any kind.
+  const worst =
+    dominantLead(splitting, leads.length, ARTEFACT_LEAD_MIN) ??
+    dominantLead(lone, leads.length, Math.max(ARTEFACT_LEAD_MIN, ARTEFACT_AS_OFTEN_AS_BEATS * beats.length));
+  if (worst !== null) {
+    const count = Math.max(1, splitting.filter((d) => d.lead === worst).length, lone.filter((d) => d.lead === worst).length);
+    // The lead's artefact also raised the adaptive thresholds and hid true beats: find them again without it.
+    artefacts[worst] = count;
+    active = active.map((w, l) => (l === worst ? 0 : w));
+    energies[worst] = null;
+    beats = detectQrs(leads, sampleRateHz, active);
+    if (used() < 2) return { beats, artefacts };
+    splitting = cycleSplitters(beats, loneDetections(beats, energies, sampleRateHz));
+  }
+  for (const { lead } of splitting) artefacts[lead]!++;
+  const rejected = new Set(splitting.map((d) => d.beat));
+  return { beats: beats.filter((b) => !rejected.has(b)), artefacts };
+}
+
+/** The lead holding at least `min` of the detections, and more than twice as many as any other lead. */
+function dominantLead(detections: { lead: number }[], leadCount: number, min: number): number | null {
+  const perLead = Array.from({ length: leadCount }, (_, l) => detections.filter((d) => d.lead === l).length);
+  const worst = perLead.indexOf(Math.max(...perLead));
+  const others = Math.max(0, ...perLead.filter((_, l) => l !== worst));
+  return perLead[worst]! >= min && perLead[worst]! > 2 * others ? worst : null;
+}
+
+/** Of the lone detections, those that split a cardiac cycle: too early after the previous beat, or too soon before the next. */
+function cycleSplitters(beats: number[], lone: { beat: number; lead: number }[]): { beat: number; lead: number }[] {
+  // The median RR of all detections: artefact is a minority of them (a lead with more is left out before this).
+  const rr = median(beats.slice(1).map((b, i) => b - beats[i]!));
+  if (!Number.isFinite(rr)) return [];
+  const index = new Map(beats.map((b, i) => [b, i]));
+  return lone.filter(({ beat }) => {
+    const i = index.get(beat)!;
+    const before = i > 0 ? beat - beats[i - 1]! : Infinity;
+    const after = i + 1 < beats.length ? beats[i + 1]! - beat : Infinity;
+    return Math.min(before, after) < SPLITS_CYCLE_RATIO * rr;
+  });
+}
+
+function integratedEnergy(lead: Float32Array, sampleRateHz: number): Float64Array {
+  return centredMovingAverage(slopeEnergy([lead], sampleRateHz), Math.round((INTEGRATION_MS * sampleRateHz) / 1000));
+}
+
+/** Detections (away from the record's ends) with QRS energy in exactly one of the leads, and that lead. */
+function loneDetections(beats: number[], energies: (Float64Array | null)[], sampleRateHz: number): { beat: number; lead: number }[] {
+  const ms = (value: number) => Math.round((value * sampleRateHz) / 1000);
+  const n = energies.find((e) => e !== null)?.length ?? 0;
+  const search = ms(SUPPORT_SEARCH_MS);
+  const at = (energy: Float64Array, beat: number) => energy[argMax(energy, beat - search, beat + search + 1)]!;
+  const typical = energies.map((energy) => (energy ? median(beats.map((b) => at(energy, b))) : NaN));
+  const found: { beat: number; lead: number }[] = [];
+  for (const beat of beats) {
+    if (beat < ms(DETECTION_EDGE_MS) || beat >= n - ms(DETECTION_EDGE_MS)) continue;
+    const shares = energies.map((energy, l) => (energy && typical[l]! > 0 ? at(energy, beat) / typical[l]! : null));
+    const supporting = shares.flatMap((share, l) => (share !== null && share >= SUPPORT_SHARE ? [l] : []));
+    const others = shares.filter((share, l): share is number => share !== null && l !== supporting[0]);
+    if (supporting.length === 1 && median(others) < NO_SUPPORT_SHARE) found.push({ beat, lead: supporting[0]! });
+  }
+  return found;
 }

@@ -27,7 +27,7 @@ export const BRADYCARDIA_BPM = 60;
 export interface RhythmInput {
   /** Sample positions of the beats, in order. */
   beats: number[];
-  /** Morphology classes from classifyBeats (N for the dominant family, V, Q). */
+  /** Morphology classes from classifyBeats (N for the dominant family, V, Q) and pacing.ts (P). */
   classes: BeatClass[];
   sampleRateHz: number;
   heartRateBpm: number | null;
@@ -76,6 +76,8 @@ function intervalsBetween(input: RhythmInput, classes: BeatClass[], keep: (c: Be
 const percent = (value: number) => `${Math.round(100 * value)} %`;
 
 export function rhythmStatements(input: RhythmInput): RhythmFacts {
+  const paced = input.classes.filter((c) => c === 'P').length;
+  if (paced > input.classes.filter((c) => c === 'N').length) return pacedRhythm(input, paced);
   const dominantRr = intervalsBetween(input, input.classes, (c) => c === 'N');
   const dominant = rrIrregularity(dominantRr);
   const statements: RhythmStatement[] = [];
@@ -100,6 +102,21 @@ export function rhythmStatements(input: RhythmInput): RhythmFacts {
   statements.push(...ectopyStatements(classes));
   const all = rrIrregularity(intervalsBetween(input, classes, () => true));
   return { statements, classes, regular: dominant.regular, rrVariation: all.rrVariation };
+}
+
+/**
+ * Most beats paced: the rhythm is the pacemaker's (no sinus, fibrillation or prematurity judged on paced beats),
+ * with the ectopic beats among them.
+ */
+function pacedRhythm(input: RhythmInput, paced: number): RhythmFacts {
+  const rate = input.heartRateBpm === null ? '' : `, rate ${Math.round(input.heartRateBpm)} bpm`;
+  const statements: RhythmStatement[] = [
+    { hint: 'PACED_RHYTHM', evidence: `${paced} of ${input.classes.length} beats follow a pacing spike${rate}` },
+    ...ectopyStatements(input.classes),
+  ];
+  const pacedRr = rrIrregularity(intervalsBetween(input, input.classes, (c) => c === 'P'));
+  const all = rrIrregularity(intervalsBetween(input, input.classes, () => true));
+  return { statements, classes: input.classes, regular: pacedRr.regular, rrVariation: all.rrVariation };
 }
 
 /** Dominant-morphology beats that come early against the dominant RR are supraventricular ectopic (S). */

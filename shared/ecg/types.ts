@@ -37,6 +37,8 @@ export const rhythmHintSchema = z.enum([
   'VENTRICULAR_TRIGEMINY',
   /** Premature beats with the dominant QRS. */
   'SUPRAVENTRICULAR_ECTOPICS',
+  /** The dominant beats follow a pacing spike (teledx-ecg 3). */
+  'PACED_RHYTHM',
 ]);
 export type RhythmHint = z.infer<typeof rhythmHintSchema>;
 
@@ -45,11 +47,46 @@ export type CriticalCode = z.infer<typeof criticalCodeSchema>;
 
 export const leadNameSchema = z.enum(LEAD_NAMES);
 
-/** Beat classes after ANSI/AAMI EC57: normal (dominant), supraventricular ectopic, ventricular ectopic, unclassifiable. */
-export const beatClassSchema = z.enum(['N', 'S', 'V', 'Q']);
+/**
+ * Beat classes after ANSI/AAMI EC57: normal (dominant), supraventricular ectopic, ventricular ectopic, paced (a pacing
+ * spike before the QRS; teledx-ecg 3), unclassifiable.
+ */
+export const beatClassSchema = z.enum(['N', 'S', 'V', 'P', 'Q']);
 export type BeatClassCode = z.infer<typeof beatClassSchema>;
 
 const ms = z.number().nullable();
+
+/**
+ * What spoils a lead: no signal at all (FLAT_LINE), a stretch of it lost (LEAD_OFF: electrode off or the amplifier at
+ * its rail), clipped at the amplifier's range (SATURATION), mains interference, muscle (EMG) noise, baseline wander,
+ * or beat-like artefact seen in this lead only (ARTEFACT: electrode motion, the detector left those detections out).
+ */
+export const signalProblemSchema = z.enum([
+  'FLAT_LINE',
+  'LEAD_OFF',
+  'SATURATION',
+  'MAINS_NOISE',
+  'MUSCLE_NOISE',
+  'BASELINE_WANDER',
+  'ARTEFACT',
+]);
+export type SignalProblem = z.infer<typeof signalProblemSchema>;
+/** GOOD: no problem; NOISY: readable, weighed less by the beat detector; UNUSABLE: left out of the beat detection. */
+export const signalGradeSchema = z.enum(['GOOD', 'NOISY', 'UNUSABLE']);
+export type SignalGrade = z.infer<typeof signalGradeSchema>;
+
+export const leadQualitySchema = z.strictObject({
+  lead: leadNameSchema,
+  grade: signalGradeSchema,
+  problems: z.array(signalProblemSchema),
+  /** Median RMS of the noise above 40 Hz (mains taken out), µV. */
+  muscleNoiseUv: z.number(),
+  /** RMS of the mains-frequency component, µV. */
+  mainsNoiseUv: z.number(),
+  /** Peak-to-peak of the slow (< 0.5 Hz) component, µV. */
+  wanderUv: z.number(),
+});
+export type LeadQuality = z.infer<typeof leadQualitySchema>;
 
 // Strict at every level: the measurements are sent to the client as they are stored, and an answer carries
 // nothing its schema does not name.
@@ -83,6 +120,8 @@ export const ecgMeasurementsSchema = z.strictObject({
   }),
   /** One class per beat of beatSamples (absent in analyses made before teledx-ecg 2). */
   beatClasses: z.array(beatClassSchema).optional(),
+  /** Per-lead signal quality, in the recording's lead order (absent in analyses made before teledx-ecg 3). */
+  signalQuality: z.array(leadQualitySchema).optional(),
   /** Intervals left unmeasured (null above) and why: the delineation was not trustworthy enough. */
   notMeasurable: z.array(z.strictObject({ interval: z.enum(['PR', 'QRS', 'QT']), reason: z.string() })).optional(),
   critical: z.array(

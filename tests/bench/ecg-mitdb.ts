@@ -19,6 +19,7 @@ import {
 } from '../fixtures/ecg-accuracy.ts';
 import {
   aamiClass,
+  ANNOTATION_SYMBOLS,
   isBeat,
   isPaced,
   readRecord,
@@ -52,6 +53,8 @@ interface Tally {
   referencePaced: number;
   /** AAMI EC57 VEB figures: reference V beats detected as V, not as V, and reference N/S beats detected as V. */
   veb: BeatScore;
+  /** Paced beats: reference paced (/) beats called P or not, and other reference beats called P. */
+  paced: BeatScore;
   hrWindows: number;
   hrWithin: number;
   hrNotMeasured: number;
@@ -75,6 +78,7 @@ function emptyTally(): Tally {
     referenceVeb: 0,
     referencePaced: 0,
     veb: NO_BEATS,
+    paced: NO_BEATS,
     hrWindows: 0,
     hrWithin: 0,
     hrNotMeasured: 0,
@@ -94,6 +98,7 @@ function addTally(into: Tally, from: Tally): void {
   into.windows += from.windows;
   into.beats = addScores(into.beats, from.beats);
   into.veb = addScores(into.veb, from.veb);
+  into.paced = addScores(into.paced, from.paced);
   for (const key of ['referenceVeb', 'referencePaced', 'hrWindows', 'hrWithin', 'hrNotMeasured'] as const) into[key] += from[key];
   for (const key of ['afWindows', 'afCalled', 'nonAfWindows', 'falseAf', 'criticalWindows', 'qtcLongPaced'] as const)
     into[key] += from[key];
@@ -173,6 +178,43 @@ function rhythmsIn(changes: [number, string][], start: number, end: number): Map
  * the FP count, and false detections count against beat +P, not here).
  */
 function vebScore(measured: EcgMeasurements, reference: WfdbAnnotation[], start: number, fs: number, length: number): BeatScore {
+  return classScore(
+    measured,
+    reference,
+    start,
+    fs,
+    length,
+    'V',
+    (r) => aamiClass(r) === 'V',
+    (r) => ['N', 'S'].includes(aamiClass(r) ?? ''),
+  );
+}
+
+/** The same for paced beats: reference paced beats (/) called P or not, other beats (fusion f aside) called P. */
+function pacedScore(measured: EcgMeasurements, reference: WfdbAnnotation[], start: number, fs: number, length: number): BeatScore {
+  const fusionOfPaced = (r: WfdbAnnotation) => ANNOTATION_SYMBOLS[r.code] === 'f';
+  return classScore(
+    measured,
+    reference,
+    start,
+    fs,
+    length,
+    'P',
+    (r) => ANNOTATION_SYMBOLS[r.code] === '/',
+    (r) => !fusionOfPaced(r),
+  );
+}
+
+function classScore(
+  measured: EcgMeasurements,
+  reference: WfdbAnnotation[],
+  start: number,
+  fs: number,
+  length: number,
+  called: string,
+  isTruth: (r: WfdbAnnotation) => boolean,
+  countsAgainst: (r: WfdbAnnotation) => boolean,
+): BeatScore {
   const classOf = new Map(measured.beatSamples.map((sample, i) => [sample, measured.beatClasses?.[i]]));
   const { matches } = matchBeats(
     measured.beatSamples,
@@ -183,10 +225,9 @@ function vebScore(measured: EcgMeasurements, reference: WfdbAnnotation[], start:
   let score = NO_BEATS;
   matches.forEach((match, i) => {
     if (!match.scored) return;
-    const truth = aamiClass(reference[i]!);
-    const calledV = match.detected !== undefined && classOf.get(match.detected) === 'V';
-    if (truth === 'V') score = addScores(score, calledV ? { ...NO_BEATS, truePositives: 1 } : { ...NO_BEATS, falseNegatives: 1 });
-    else if (calledV && (truth === 'N' || truth === 'S')) score = addScores(score, { ...NO_BEATS, falsePositives: 1 });
+    const isCalled = match.detected !== undefined && classOf.get(match.detected) === called;
+    if (isTruth(reference[i]!)) score = addScores(score, isCalled ? { ...NO_BEATS, truePositives: 1 } : { ...NO_BEATS, falseNegatives: 1 });
+    else if (isCalled && countsAgainst(reference[i]!)) score = addScores(score, { ...NO_BEATS, falsePositives: 1 });
   });
   return score;
 }
@@ -198,7 +239,20 @@ export interface RecordResult {
   tally: Tally;
 }
 
-export function benchRecord(dir: string, name: string): RecordResult {
+/** A window the product got wrong, for --details: where the false beats, misses and heart-rate misses are. */
+export interface WindowProblem {
+  startS: number;
+  /** Window-relative seconds of false detections and of missed reference beats (with their reference label). */
+  falseAt: number[];
+  missedAt: string[];
+  referenceBpm: number | null;
+  measuredBpm: number | null;
+  hints: string[];
+  /** Leads with a signal-quality problem: "V2 NOISY MUSCLE_NOISE ARTEFACT". */
+  quality: string[];
+}
+
+export function benchRecord(dir: string, name: string, problems?: WindowProblem[]): RecordResult {
   const record = readRecord(dir, name);
   const fs = record.header.sampleRateHz;
   const { leads, mapping } = recordLeads(record);
@@ -218,25 +272,48 @@ export function benchRecord(dir: string, name: string): RecordResult {
     const measured: EcgMeasurements = measureEcg(recording);
     tally.ms.push(performance.now() - began);
     tally.windows++;
-    tally.beats = addScores(
-      tally.beats,
-      scoreBeats(
+    const windowScore = scoreBeats(
+      measured.beatSamples,
+      inWindow.map((b) => b.sample - start),
+      fs,
+      length,
+    );
+    tally.beats = addScores(tally.beats, windowScore);
+    tally.referenceVeb += inWindow.filter((b) => aamiClass(b) === 'V').length;
+    tally.veb = addScores(tally.veb, vebScore(measured, inWindow, start, fs, length));
+    tally.paced = addScores(tally.paced, pacedScore(measured, inWindow, start, fs, length));
+    const paced = inWindow.filter(isPaced).length;
+    tally.referencePaced += paced;
+    // Reference heart rate: the mean RR of the annotated beats in the window, as the product averages its own.
+    let referenceBpm: number | null = null;
+    let hrRight = true;
+    if (inWindow.length >= 2) {
+      tally.hrWindows++;
+      referenceBpm = (60 * fs * (inWindow.length - 1)) / (inWindow[inWindow.length - 1]!.sample - inWindow[0]!.sample);
+      hrRight = measured.heartRateBpm !== null && Math.abs(measured.heartRateBpm - referenceBpm) <= HR_TOLERANCE_BPM;
+      if (measured.heartRateBpm === null) tally.hrNotMeasured++;
+      else if (hrRight) tally.hrWithin++;
+    }
+    if (problems && (!hrRight || windowScore.falsePositives > 0 || windowScore.falseNegatives > 0)) {
+      const { matches, unmatched } = matchBeats(
         measured.beatSamples,
         inWindow.map((b) => b.sample - start),
         fs,
         length,
-      ),
-    );
-    tally.referenceVeb += inWindow.filter((b) => aamiClass(b) === 'V').length;
-    tally.veb = addScores(tally.veb, vebScore(measured, inWindow, start, fs, length));
-    const paced = inWindow.filter(isPaced).length;
-    tally.referencePaced += paced;
-    // Reference heart rate: the mean RR of the annotated beats in the window, as the product averages its own.
-    if (inWindow.length >= 2) {
-      tally.hrWindows++;
-      const referenceBpm = (60 * fs * (inWindow.length - 1)) / (inWindow[inWindow.length - 1]!.sample - inWindow[0]!.sample);
-      if (measured.heartRateBpm === null) tally.hrNotMeasured++;
-      else if (Math.abs(measured.heartRateBpm - referenceBpm) <= HR_TOLERANCE_BPM) tally.hrWithin++;
+      );
+      problems.push({
+        startS: start / fs,
+        falseAt: unmatched.map((s) => s / fs),
+        missedAt: matches.flatMap((m, i) =>
+          m.scored && m.detected === undefined ? [`${(m.reference / fs).toFixed(2)}${ANNOTATION_SYMBOLS[inWindow[i]!.code] ?? '?'}`] : [],
+        ),
+        referenceBpm,
+        measuredBpm: measured.heartRateBpm,
+        hints: measured.rhythm.hints,
+        quality: (measured.signalQuality ?? [])
+          .filter((q) => q.grade !== 'GOOD')
+          .map((q) => `${q.lead} ${q.grade} ${q.problems.join(' ')}`),
+      });
     }
     const rhythms = rhythmsIn(changes, start, end);
     const calledAf = measured.rhythm.hints.includes(AF_HINT);
@@ -275,6 +352,7 @@ const SHORT_HINT: Record<string, string> = {
   VENTRICULAR_BIGEMINY: 'bigeminy',
   VENTRICULAR_TRIGEMINY: 'trigeminy',
   SUPRAVENTRICULAR_ECTOPICS: 'PAC',
+  PACED_RHYTHM: 'paced',
   none: 'none',
 };
 
@@ -290,6 +368,13 @@ function printTally(t: Tally): void {
       v.truePositives,
       v.truePositives + v.falsePositives,
     )} (${v.falseNegatives} not called V, ${v.falsePositives} N/S beats called V; AAMI EC57; ${t.referencePaced} paced / and f)`,
+  );
+  const p = t.paced;
+  console.log(
+    `    paced    ${t.referencePaced} reference paced/fusion beats: Se ${percent(p.truePositives, p.truePositives + p.falseNegatives)}, +P ${percent(
+      p.truePositives,
+      p.truePositives + p.falsePositives,
+    )} (${p.falseNegatives} paced / not called P, ${p.falsePositives} other beats called P; fusion f left out)`,
   );
   console.log(
     `    HR       within ±${HR_TOLERANCE_BPM} bpm in ${t.hrWithin} of ${t.hrWindows} windows (${percent(t.hrWithin, t.hrWindows)}; ${t.hrNotMeasured} not measured)   goal ≥ 99 %`,
@@ -325,7 +410,19 @@ function printTally(t: Tally): void {
   );
 }
 
-export function benchMitdb(dir: string): void {
+function printProblems(problems: WindowProblem[]): void {
+  for (const p of problems) {
+    const clock = `${Math.floor(p.startS / 60)}:${String(Math.round(p.startS % 60)).padStart(2, '0')}`;
+    const hr = `HR ${p.measuredBpm ?? '—'} (ref ${p.referenceBpm === null ? '—' : p.referenceBpm.toFixed(1)})`;
+    const falseText = p.falseAt.length ? ` false at ${p.falseAt.map((s) => s.toFixed(2)).join(' ')} s` : '';
+    const missedText = p.missedAt.length ? ` missed ${p.missedAt.join(' ')}` : '';
+    console.log(
+      `      window ${clock.padStart(5)}: ${hr}${falseText}${missedText} [${p.hints.map((h) => SHORT_HINT[h] ?? h).join('+')}]${p.quality.length ? ` quality: ${p.quality.join('; ')}` : ''}`,
+    );
+  }
+}
+
+export function benchMitdb(dir: string, options: { details?: boolean } = {}): void {
   const names = recordsIn(dir);
   if (names.length === 0) throw new Error(`${dir}: no WFDB record (<name>.hea with <name>.atr)`);
   console.log(
@@ -338,10 +435,12 @@ export function benchMitdb(dir: string): void {
   const total = emptyTally();
   const rates = new Set<number>();
   for (const name of names) {
-    const result = benchRecord(dir, name);
+    const problems: WindowProblem[] | undefined = options.details ? [] : undefined;
+    const result = benchRecord(dir, name, problems);
     rates.add(result.sampleRateHz);
     console.log(`  record ${name}: ${result.tally.windows} windows, leads ${result.mapping}, ${result.sampleRateHz} Hz`);
     printTally(result.tally);
+    if (problems) printProblems(problems);
     addTally(total, result.tally);
   }
   console.log(`  total: ${names.length} records, ${total.windows} windows, ${[...rates].join('/')} Hz`);

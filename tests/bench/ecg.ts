@@ -1,4 +1,4 @@
-// npm run bench:ecg -- [--count N (0: no synthetic set)] [--runs N] [--mitdb DIR]
+// npm run bench:ecg -- [--count N (0: no synthetic set)] [--runs N] [--mitdb DIR [--details]]
 //
 // Accuracy and speed of the ECG core. Accuracy: N synthetic 10 s 12-lead ECGs (500 Hz, varied rate, PR, QRS, QT,
 // axis, amplitudes; 20 % atrial fibrillation) per noise level, measured against the exact wave boundaries they were
@@ -30,7 +30,12 @@ import { randomParams, synthesizeEcg, type NoiseLevel, type SynthParams } from '
 import { benchMitdb } from './ecg-mitdb.ts';
 
 const { values: args } = parseArgs({
-  options: { count: { type: 'string', default: '200' }, runs: { type: 'string', default: '50' }, mitdb: { type: 'string' } },
+  options: {
+    count: { type: 'string', default: '200' },
+    runs: { type: 'string', default: '50' },
+    mitdb: { type: 'string' },
+    details: { type: 'boolean', default: false },
+  },
 });
 const COUNT = Number(args.count);
 const RUNS = Number(args.runs);
@@ -158,5 +163,5 @@ if (COUNT > 0) {
 }
 realRecord();
 speed();
-if (args.mitdb) benchMitdb(args.mitdb);
+if (args.mitdb) benchMitdb(args.mitdb, { details: args.details });
 else console.log('  annotated records (MIT-BIH, PhysioNet): none given; pass --mitdb DIR (a folder of WFDB records with .atr annotations)');

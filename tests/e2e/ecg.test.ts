@@ -304,4 +304,54 @@ describe('ECG reader in Chromium', () => {
     expect(await viewer.getByTestId('ecg-rhythm').textContent()).toBe('窦性心律，频发室性早搏');
     expect(await viewer.getByTestId('ecg-rhythm-evidence').textContent()).toContain('2 of 12 beats ventricular');
   });
+  it("shows the signal quality per lead to the technician right after the upload (retake advice) and on the reader's grid; paced beats lettered P", async () => {
+    const spoilt = synthesizeEcg({ seed: 7 });
+    spoilt.recording.leads.find((l) => l.name === 'V3')!.microvolts.fill(0);
+    const tech = await e2e.server.login('tech1');
+    const caseId = (await tech.post('/api/cases', { patient: { name: '吴十一' }, examKind: 'ECG' })).body.id as string;
+    expect((await tech.upload(caseId, [{ name: 'flat-v3.dcm', data: writeDicomEcg(spoilt.recording).bytes }])).body.rejected).toEqual([]);
+
+    // the township's case page, before submitting: the lead, what is wrong with it, and the advice to record again
+    const techPage = await loginInBrowser(e2e.browser, e2e.server.url, 'tech1');
+    await techPage.goto(`${e2e.server.url}/cases/${caseId}`);
+    const notice = techPage.getByTestId('ecg-quality');
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.getAttribute('data-grade')).toBe('UNUSABLE');
+    expect(await techPage.getByTestId('ecg-quality-retake').textContent()).toContain('重新采集');
+    const v3 = techPage.locator('[data-testid="ecg-quality-lead"][data-lead="V3"]');
+    expect(await v3.textContent()).toBe('V3：直线（无信号）（不可用）');
+    expect(await techPage.getByTestId('ecg-quality-lead').count()).toBe(1);
+    await expect
+      .poll(() => techPage.locator('[data-testid="ecg-lead-label"][data-lead="V3"]').first().getAttribute('data-quality'), {
+        timeout: 15_000,
+      })
+      .toBe('UNUSABLE');
+    expect(await techPage.locator('[data-testid="ecg-lead-label"][data-lead="V2"]').first().getAttribute('data-quality')).toBe('GOOD');
+    await screenshot(techPage, 'ecg-township-quality.png');
+    expect((await tech.post(`/api/cases/${caseId}/submit`)).status).toBe(200);
+
+    // the reader sees the same list, without the advice meant for the township
+    const page = await loginInBrowser(e2e.browser, e2e.server.url, 'ecg1');
+    await page.goto(`${e2e.server.url}/cases/${caseId}`);
+    await page.getByTestId('ecg-quality').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('ecg-quality-retake').count()).toBe(0);
+
+    // a paced ECG: every beat lettered P, counted, and the rhythm named
+    const paced = synthesizeEcg({ seed: 8, qrsMs: 160, pAmplitudeUv: 0 });
+    for (const lead of paced.recording.leads) for (const beat of paced.truth.beats) lead.microvolts[beat.qrsOnset - 3]! += 1800;
+    const pacedCase = (await tech.post('/api/cases', { patient: { name: '郑十二' }, examKind: 'ECG' })).body.id as string;
+    expect((await tech.upload(pacedCase, [{ name: 'paced.dcm', data: writeDicomEcg(paced.recording).bytes }])).body.rejected).toEqual([]);
+    expect((await tech.post(`/api/cases/${pacedCase}/submit`)).status).toBe(200);
+    await page.goto(`${e2e.server.url}/cases/${pacedCase}`);
+    const viewer = page.getByTestId('ecg-viewer');
+    await expect.poll(() => traces(viewer).count(), { timeout: 15_000 }).toBe(13);
+    // (a beat cut by the record's end may stay unclassifiable, Q)
+    const classes = ((await (await e2e.server.login('ecg1')).get(`/api/cases/${pacedCase}`)).body as CaseDetailDto).ecg[0]!.measurements!
+      .beatClasses!;
+    const pacedCount = classes.filter((c) => c === 'P').length;
+    expect(pacedCount).toBeGreaterThanOrEqual(paced.truth.beats.length - 1);
+    expect(await viewer.getByTestId('ecg-beat-class').allTextContents()).toEqual(classes.filter((c) => c !== 'N'));
+    expect(await viewer.getByTestId('ecg-beat-classes').textContent()).toContain(`起搏 ${pacedCount} 个（P）`);
+    expect(await viewer.getByTestId('ecg-rhythm').textContent()).toBe('起搏心律');
+  });
 });

@@ -3,12 +3,12 @@
 import { useMemo, type RefObject, type SVGProps } from 'react';
 import { CalibrationPulse } from './CalibrationPulse.tsx';
 import { CaliperBracket, type PaperPoint } from './Caliper.tsx';
-import { LeadTrace } from './LeadTrace.tsx';
+import { LeadTrace, type LeadQualityMark } from './LeadTrace.tsx';
 import { paperGeometry, type LayoutId, type PaperGeometry, type TraceSlot } from '../../../shared/ecg/layout.ts';
 import { PaperGrid } from './PaperGrid.tsx';
 import { msToMm, type PaperScale } from '../../../shared/ecg/scale.ts';
 import { tracePath, type TracePath } from '../../../shared/ecg/trace-path.ts';
-import type { BeatClassCode } from '../../../shared/ecg/types.ts';
+import type { BeatClassCode, LeadName } from '../../../shared/ecg/types.ts';
 import type { EcgSignal } from './useEcgSignal.ts';
 
 export interface PaperProps {
@@ -19,8 +19,10 @@ export interface PaperProps {
   pxPerMm: number;
   /** the detected beats (ms from the start), marked above the rhythm strip; empty: none */
   beatsMs: readonly number[];
-  /** each beat's class (N, S, V, Q) where the analysis gives them: the ectopic ones are lettered above their mark */
+  /** each beat's class (N, S, V, P, Q) where the analysis gives them: all but N are lettered above their mark */
   beatClasses?: readonly BeatClassCode[];
+  /** each lead's signal quality, where the analysis gives it: poor leads are marked at their name */
+  leadQuality?: ReadonlyMap<LeadName, LeadQualityMark>;
   caliperOn: boolean;
   caliper: { from: PaperPoint; to: PaperPoint } | null;
   svgRef: RefObject<SVGSVGElement | null>;
@@ -34,6 +36,7 @@ export function EcgPaper({
   pxPerMm,
   beatsMs,
   beatClasses,
+  leadQuality,
   caliperOn,
   caliper,
   svgRef,
@@ -62,7 +65,7 @@ export function EcgPaper({
       ))}
       <LeadChangeMarks slots={traces.map(({ slot }) => slot)} />
       {traces.map(({ slot, path }) => (
-        <LeadTrace key={`${slot.lead}:${slot.rhythm}`} slot={slot} path={path} />
+        <LeadTrace key={`${slot.lead}:${slot.rhythm}`} slot={slot} path={path} quality={leadQuality?.get(slot.lead)} />
       ))}
       {rhythmStrip && beatsMs.length > 0 && (
         <BeatMarks strip={rhythmStrip} beatsMs={beatsMs} beatClasses={beatClasses} scale={scale} rowPitchMm={geometry.rowPitchMm} />

@@ -5,6 +5,10 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EcgAnalysisDto } from '../../../shared/api.ts';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { useIsTownship } from '../session.ts';
+import type { LeadName } from '../../../shared/ecg/types.ts';
+import type { LeadQualityMark } from './LeadTrace.tsx';
+import { SignalQualityNotice, useQualityText } from './SignalQuality.tsx';
 import { CaliperReadout, measureCaliper, useCaliper } from './Caliper.tsx';
 import { EcgMeasurementsPanel } from './EcgMeasurementsPanel.tsx';
 import { EcgPaper } from './EcgPaper.tsx';
@@ -14,6 +18,8 @@ import { DEFAULT_FILTERS, useDisplaySignal, useEcgWaveform } from './useEcgSigna
 
 export function EcgReader({ analysis }: { analysis: EcgAnalysisDto }) {
   const { t } = useTranslation();
+  const isTownship = useIsTownship();
+  const quality = analysis.measurements?.signalQuality;
   return (
     <section className="card ecg-card" data-testid="ecg-viewer" data-analysis-id={analysis.id}>
       <div className="ecg-head">
@@ -28,6 +34,8 @@ export function EcgReader({ analysis }: { analysis: EcgAnalysisDto }) {
           </span>
         )}
       </div>
+      {/* the technician sees it right after the upload, while the patient can still be recorded again */}
+      {quality && <SignalQualityNotice quality={quality} forTechnician={isTownship} />}
       <div className="ecg-body">
         {/* a file the server could not decode has no waveform to fetch: its error is in the measurements panel */}
         {analysis.sampleRateHz !== null && <EcgChart analysis={analysis} />}
@@ -67,6 +75,16 @@ function EcgChart({ analysis }: { analysis: EcgAnalysisDto }) {
   const pxPerMm = CSS_PX_PER_MM * ZOOM_STEPS[settings.zoomStep]!;
   const svgRef = useRef<SVGSVGElement>(null);
   const calipers = useCaliper(svgRef, settings.caliperOn);
+  const qualityText = useQualityText();
+  const leadQuality = useMemo(
+    () =>
+      new Map<LeadName, LeadQualityMark>(
+        (analysis.measurements?.signalQuality ?? []).map((q) => [q.lead, { grade: q.grade, text: qualityText(q) }]),
+      ),
+    // qualityText follows the language, which re-renders the reader anyway
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [analysis.measurements],
+  );
   const beatsMs = useMemo(() => {
     const m = analysis.measurements;
     return m ? m.beatSamples.map((sample) => (sample / m.sampleRateHz) * 1000) : [];
@@ -111,6 +129,7 @@ function EcgChart({ analysis }: { analysis: EcgAnalysisDto }) {
             pxPerMm={pxPerMm}
             beatsMs={beatsMs}
             beatClasses={analysis.measurements?.beatClasses}
+            leadQuality={leadQuality}
             caliperOn={settings.caliperOn}
             caliper={calipers.caliper}
             svgRef={svgRef}

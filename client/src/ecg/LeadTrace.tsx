@@ -2,16 +2,32 @@
 // attributes say where the trace's time zero sits on the paper, so a test (or a tool) can find a moment on it.
 import { memo } from 'react';
 import type { TraceSlot } from '../../../shared/ecg/layout.ts';
+import type { SignalGrade } from '../../../shared/ecg/types.ts';
 import { TRACE_UNITS_PER_MM, type TracePath } from '../../../shared/ecg/trace-path.ts';
 
 /** Lead names sit above the trace's start, clear of the calibration pulse. */
 const LABEL_RISE_MM = 7;
 
-export const LeadTrace = memo(function LeadTrace({ slot, path }: { slot: TraceSlot; path: TracePath }) {
+/** A lead of poor signal quality is named in the warning colour, marked "!", with its problems as the label's tooltip. */
+export interface LeadQualityMark {
+  grade: SignalGrade;
+  text: string;
+}
+
+export const LeadTrace = memo(function LeadTrace({ slot, path, quality }: { slot: TraceSlot; path: TracePath; quality?: LeadQualityMark }) {
+  const poor = quality && quality.grade !== 'GOOD';
   return (
     <g className={slot.rhythm ? 'ecg-trace ecg-trace-rhythm' : 'ecg-trace'}>
-      <text className="ecg-lead-label" x={slot.xMm + 1} y={slot.baselineMm - LABEL_RISE_MM}>
-        {slot.lead}
+      <text
+        className={poor ? `ecg-lead-label ecg-lead-${quality.grade === 'UNUSABLE' ? 'unusable' : 'noisy'}` : 'ecg-lead-label'}
+        x={slot.xMm + 1}
+        y={slot.baselineMm - LABEL_RISE_MM}
+        data-testid="ecg-lead-label"
+        data-lead={slot.lead}
+        data-quality={quality?.grade}
+      >
+        {poor && <title>{quality.text}</title>}
+        {poor ? `${slot.lead} !` : slot.lead}
       </text>
       <path
         className="ecg-trace-line"

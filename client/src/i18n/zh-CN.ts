@@ -5,7 +5,7 @@ import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { BodyRegion } from '../../../shared/body-regions.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
-import type { CriticalCode, RhythmHint } from '../../../shared/ecg/types.ts';
+import type { CriticalCode, RhythmHint, SignalProblem } from '../../../shared/ecg/types.ts';
 import type { CriticalAction } from '../../../shared/critical.ts';
 import type { QualityReturnCode } from '../../../shared/reports.ts';
 
@@ -330,8 +330,28 @@ export const zhCN = {
       S_other: '室上性早搏 {{count}} 个（S）',
       V_one: '室性早搏 {{count}} 个（V）',
       V_other: '室性早搏 {{count}} 个（V）',
+      P_one: '起搏 {{count}} 个（P）',
+      P_other: '起搏 {{count}} 个（P）',
       Q_one: '无法分类 {{count}} 个（Q）',
       Q_other: '无法分类 {{count}} 个（Q）',
+    },
+    quality: {
+      title: '信号质量',
+      allGood: '各导联信号良好',
+      lead: '{{lead}}：{{problems}}（{{grade}}）',
+      gradeNOISY: '干扰',
+      gradeUNUSABLE: '不可用',
+      retake: '部分导联信号不佳，请在患者离开前检查电极并重新采集心电图。',
+      unusableForBeats: '不可用导联未参与心搏检测',
+      problem: {
+        FLAT_LINE: '直线（无信号）',
+        LEAD_OFF: '导联脱落',
+        SATURATION: '信号饱和（削顶）',
+        MAINS_NOISE: '工频干扰',
+        MUSCLE_NOISE: '肌电干扰',
+        BASELINE_WANDER: '基线漂移',
+        ARTEFACT: '伪差（仅此导联可见）',
+      } satisfies Record<SignalProblem, string>,
     },
     rhythm: {
       SINUS_RHYTHM: '窦性心律',
@@ -344,6 +364,7 @@ export const zhCN = {
       VENTRICULAR_BIGEMINY: '室性早搏二联律',
       VENTRICULAR_TRIGEMINY: '室性早搏三联律',
       SUPRAVENTRICULAR_ECTOPICS: '室上性早搏',
+      PACED_RHYTHM: '起搏心律',
     } satisfies Record<RhythmHint, string>,
     critical: {
       RATE_LOW: '心率过缓危急值：{{value}} 次/分',
