@@ -133,6 +133,14 @@ const MATRIX: Record<string, Row> = {
   'GET /audit': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'GET /audit.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
   'GET /his-deliveries': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200] },
+  'GET /dashboard/volumes': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /dashboard/volumes.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /dashboard/turnaround': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /dashboard/turnaround.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /dashboard/quality': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /dashboard/quality.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /dashboard/load': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
+  'GET /dashboard/load.csv': { fixture: 'none', expect: [401, 403, 403, 403, 403, 200, 200, 200] },
 };
 
 const keyOf = (spec: Pick<RouteSpec, 'method' | 'path'>) => `${spec.method.toUpperCase()} ${spec.path}`;

@@ -52,6 +52,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0016_patient_identity',
         '0017_two_level_reporting',
         '0018_critical_loop',
+        '0021_dashboard_indexes',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -89,6 +90,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0016_patient_identity',
         '0017_two_level_reporting',
         '0018_critical_loop',
+        '0021_dashboard_indexes',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();
