@@ -23,8 +23,10 @@ export async function dashboardQuality(
 ): Promise<DashboardQuality> {
   const period = resolvePeriod(query, now);
   const dialect = dialectOf(ctx.provider);
+  // grouped by an expression, not the bare column: SQLite would otherwise walk the whole (originOrgId, createdAt)
+  // index for its order instead of the period's range of the signedAt index
   const grouped = await ctx.db.$queryRaw<Grouped[]>`
-    SELECT "originOrgId" AS "org", COUNT(*) AS "signed",
+    SELECT "originOrgId" || '' AS "org", COUNT(*) AS "signed",
            SUM(CASE WHEN "returnCount" > 0 THEN 1 ELSE 0 END) AS "returned",
            SUM("returnCount") AS "returns",
            SUM(CASE WHEN "criticalFlaggedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "critical"
