@@ -31,12 +31,23 @@ const ConsultRoomScreen = lazy(() =>
   import('./screens/consult-room/ConsultRoomScreen.tsx').then((m) => ({ default: m.ConsultRoomScreen })),
 );
 
+// The dashboard's charts (ECharts) are a chunk of their own too: only administrators and supervisors open it.
+const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen.tsx').then((m) => ({ default: m.DashboardScreen })));
+
 function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.cases()) return CENTRE_ROLES.includes(role) ? <Loading /> : <CasesScreen />; // on its way to the worklist
   if (pathname === paths.newExam()) return <NewExamScreen />;
   if (pathname === paths.worklist()) return SCREEN_ROLES.worklist.includes(role) ? <WorklistScreen /> : <Forbidden />;
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
   if (pathname === paths.quality()) return SCREEN_ROLES.quality.includes(role) ? <QualityScreen /> : <Forbidden />;
+  if (pathname === paths.dashboard()) {
+    if (!SCREEN_ROLES.dashboard.includes(role)) return <Forbidden />;
+    return (
+      <Suspense fallback={<Loading />}>
+        <DashboardScreen />
+      </Suspense>
+    );
+  }
   if (pathname === paths.devices()) return SCREEN_ROLES.devices.includes(role) ? <DevicesScreen /> : <Forbidden />;
   if (pathname === paths.apiTokens()) return SCREEN_ROLES.apiTokens.includes(role) ? <ApiTokensScreen /> : <Forbidden />;
   if (pathname === paths.audit()) return SCREEN_ROLES.audit.includes(role) ? <AuditScreen /> : <Forbidden />;

@@ -49,6 +49,8 @@ export const paths = {
   worklist: (search = '') => `/worklist${search}`,
   routingRules: () => '/routing-rules',
   quality: () => '/quality',
+  /** the county's dashboard (调度一张图): administrators and centre supervisors */
+  dashboard: () => '/dashboard',
   /** administrators: the audit trail */
   audit: () => '/audit',
   devices: () => '/devices',

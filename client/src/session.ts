@@ -29,12 +29,13 @@ export function homePath(role: Role): string {
 
 /** Who may open the screens that are not for everyone (the server enforces the same on their endpoints). */
 export const SCREEN_ROLES: Record<
-  'worklist' | 'routingRules' | 'quality' | 'audit' | 'devices' | 'apiTokens' | 'consultations' | 'consultRoom',
+  'worklist' | 'routingRules' | 'quality' | 'dashboard' | 'audit' | 'devices' | 'apiTokens' | 'consultations' | 'consultRoom',
   readonly Role[]
 > = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
   routingRules: ['ADMIN', 'SUPERVISOR'],
   quality: ['SUPERVISOR', 'ADMIN'],
+  dashboard: ['SUPERVISOR', 'ADMIN'],
   audit: ['ADMIN'],
   devices: ['ADMIN'],
   apiTokens: ['ADMIN'],
