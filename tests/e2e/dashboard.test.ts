@@ -1,7 +1,7 @@
 // The county's dashboard in Chromium, on a fresh demo with its year of signed cases: the administrator opens 调度一张图,
 // sees the year's volumes (the total the database holds for the twelve months, drawn by ECharts), narrows the
 // period with the date pickers (the figures and the CSV links follow), and watches the imaging centre's load go up
-// live when a township sends a case.
+// live when a township sends a case; then puts it on a wall screen (full screen).
 import { expect, it } from 'vitest';
 import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import { loginInBrowser, serverAndChromium } from '../helpers/e2e.ts';
@@ -25,6 +25,10 @@ async function heldBetween(from: string, to: string): Promise<number> {
 
 it('shows the seeded year, follows a date-range change, and the load live', async () => {
   const page = await loginInBrowser(running.browser, running.server.url, 'admin');
+  // ECharts runs under the page's Content-Security-Policy (no inline script, no eval): nothing refused
+  const refused: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && refused.push(m.text()));
+  page.on('pageerror', (e) => refused.push(e.message));
   await page.getByTestId('nav-dashboard').click();
   const total = page.getByTestId('dashboard-volumes-total');
   await expect.poll(() => total.getAttribute('data-total'), { timeout: 20_000 }).not.toBeNull();
@@ -71,5 +75,10 @@ it('shows the seeded year, follows a date-range change, and the load live', asyn
   expect((await tech1.upload(id, [{ name: 'ct.dcm', data: syntheticCt({ rows: 16, columns: 16 }).bytes }])).status).toBe(200);
   expect((await tech1.post(`/api/cases/${id}/submit`)).status).toBe(200);
   await expect.poll(() => imaging.textContent(), { timeout: 10_000 }).toBe('1');
+  // the wall screen: full screen, larger type
+  await page.getByTestId('dashboard-fullscreen').click();
+  await expect.poll(() => page.getByTestId('dashboard').getAttribute('class')).toBe('dashboard dashboard-wall');
+  expect(await page.getByTestId('dashboard-fullscreen').textContent()).toBe('退出全屏');
+  expect(refused).toEqual([]);
   await page.close();
 }, 90_000);
