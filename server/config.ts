@@ -20,6 +20,8 @@ const envSchema = z.object({
   TELEDX_DEMO: z.stringbool().optional(),
   /** the demo accounts' password: by default the published one, except in production (a random one, printed) */
   TELEDX_DEMO_PASSWORD: z.string().min(8).optional(),
+  /** with a fresh demo seed, also a year of signed cases (the dashboard's demo past, consortium/demo-history.ts) */
+  TELEDX_DEMO_HISTORY: z.stringbool().default(true),
   /** character set assumed for DICOM text with non-ASCII bytes and no Specific Character Set (0008,0005) */
   TELEDX_DEFAULT_CHARSET: z.string().default('GB18030'),
   /** largest single upload, bytes (default 2 GiB) */
@@ -128,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** where a printed report's QR code points (its verification page's origin); null: no QR code */
     reportQrOrigin: reportQrOrigin(e.TELEDX_REPORT_QR, origins),
     demo: demoSettings(e),
+    demoHistory: e.TELEDX_DEMO_HISTORY,
     sla: parseSla(e.TELEDX_SLA_MINUTES),
     leaseMs: e.TELEDX_LEASE_SECONDS * 1000,
     disconnectGraceMs: e.TELEDX_DISCONNECT_GRACE_SECONDS * 1000,

@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { openDatabase, providerOf } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { seedDemoHistory } from './consortium/demo-history.ts';
 import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
 import { MediaServerHolder } from './consult/media/media-server.ts';
 import { mediaWorkerStatus } from './consult/media/worker-binary.ts';
@@ -55,6 +56,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   await store.init();
   const orphanSweep = startOrphanSweep({ db, store, log });
   const seeded = config.demo.seed ? await seedDemoIfEmpty(db, config.demo.password) : false;
+  if (seeded && config.demoHistory) {
+    const history = await seedDemoHistory(db, providerOf(config.databaseUrl));
+    log.info({ cases: history.cases, ms: history.ms }, 'demo history seeded');
+  }
   const hub = new SocketHub({ db, config, log, presence: readerPresence({ db, config }) });
   const media = new MediaServerHolder(config.media, log.child({ component: 'media' }));
   // the hub only carries messages: the domain builds them (payload and rooms)

@@ -37,6 +37,9 @@ const ConsultRoomScreen = lazy(() =>
   import('./screens/consult-room/ConsultRoomScreen.tsx').then((m) => ({ default: m.ConsultRoomScreen })),
 );
 
+// The dashboard's charts (ECharts) are a chunk of their own too: only administrators and supervisors open it.
+const DashboardScreen = lazy(() => import('./screens/dashboard/DashboardScreen.tsx').then((m) => ({ default: m.DashboardScreen })));
+
 function screenFor(pathname: string, role: Role): ReactNode {
   // on its way to the worklist, the referrals or finance's settlements
   if (pathname === paths.cases()) return homePath(role) !== paths.cases() ? <Loading /> : <CasesScreen />;
@@ -48,6 +51,14 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
   if (pathname === paths.quality()) return SCREEN_ROLES.quality.includes(role) ? <QualityScreen /> : <Forbidden />;
   if (pathname === paths.myTemplates()) return SCREEN_ROLES.myTemplates.includes(role) ? <MyTemplatesScreen /> : <Forbidden />;
+  if (pathname === paths.dashboard()) {
+    if (!SCREEN_ROLES.dashboard.includes(role)) return <Forbidden />;
+    return (
+      <Suspense fallback={<Loading />}>
+        <DashboardScreen />
+      </Suspense>
+    );
+  }
   if (pathname === paths.devices()) return SCREEN_ROLES.devices.includes(role) ? <DevicesScreen /> : <Forbidden />;
   if (pathname === paths.apiTokens()) return SCREEN_ROLES.apiTokens.includes(role) ? <ApiTokensScreen /> : <Forbidden />;
   if (pathname === paths.audit()) return SCREEN_ROLES.audit.includes(role) ? <AuditScreen /> : <Forbidden />;

@@ -51,6 +51,8 @@ export const paths = {
   quality: () => '/quality',
   /** a reader's own report templates and phrases */
   myTemplates: () => '/my-templates',
+  /** the county's dashboard (调度一张图): administrators and centre supervisors */
+  dashboard: () => '/dashboard',
   /** administrators: the audit trail */
   audit: () => '/audit',
   devices: () => '/devices',

@@ -42,7 +42,8 @@ export const SCREEN_ROLES: Record<
   | 'consultRoom'
   | 'referrals'
   | 'billing'
-  | 'cases',
+  | 'cases'
+  | 'dashboard',
   readonly Role[]
 > = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
@@ -50,6 +51,7 @@ export const SCREEN_ROLES: Record<
   quality: ['SUPERVISOR', 'ADMIN'],
   /** those who write reports */
   myTemplates: CENTRE_ROLES,
+  dashboard: ['SUPERVISOR', 'ADMIN'],
   audit: ['ADMIN'],
   devices: ['ADMIN'],
   apiTokens: ['ADMIN'],

@@ -9,6 +9,7 @@ import { authRoutes } from '../auth/routes.ts';
 import { casesRoutes } from '../cases/routes.ts';
 import { consortiumRoutes } from '../consortium/routes.ts';
 import { consultationRoutes } from '../consult/routes.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { deviceRoutes } from '../devices/routes.ts';
 import { ecgRoutes } from '../ecg/routes.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
@@ -80,4 +81,5 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...auditRoutes,
   ...hisRoutes,
   ...billingRoutes,
+  ...dashboardRoutes,
 ];

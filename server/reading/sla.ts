@@ -1,7 +1,8 @@
 // Service-level targets: how long a reading centre may take, by priority and, where set, by exam kind.
 // Configured as TELEDX_SLA_MINUTES="STAT=30,URGENT=120,ROUTINE=1440,ECG.ROUTINE=240"
 // (an "EXAMKIND.PRIORITY" entry overrides the priority's default for that exam kind).
-import { PRIORITIES, type Priority } from '../../shared/domain.ts';
+import { EXAM_KINDS, PRIORITIES, type Priority } from '../../shared/domain.ts';
+import type { Prisma } from '../db/client.ts';
 
 export interface SlaPolicy {
   minutes(priority: string, examKind: string): number;
@@ -28,4 +29,18 @@ export function parseSla(spec: string): SlaPolicy {
     dueAt: (submittedAt, priority, examKind) =>
       submittedAt ? new Date(submittedAt.getTime() + minutes(priority, examKind) * 60_000) : null,
   };
+}
+
+/**
+ * The cases past their deadline at `now`, as a condition the database filters by: deadlines depend on priority and
+ * exam kind, so one condition per pair.
+ */
+export function pastDeadline(sla: SlaPolicy, now: Date): Prisma.CaseWhereInput[] {
+  return PRIORITIES.flatMap((priority) =>
+    EXAM_KINDS.map((examKind) => ({
+      priority,
+      examKind,
+      submittedAt: { lt: new Date(now.getTime() - sla.minutes(priority, examKind) * 60_000) },
+    })),
+  );
 }

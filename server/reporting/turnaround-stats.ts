@@ -67,3 +67,23 @@ export function spread(values: readonly (number | null)[]): DurationSpread | nul
   const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
   return { median: Math.round(rank(0.5)), p90: Math.round(rank(0.9)) };
 }
+
+/**
+ * The same spread from a histogram of whole minutes (each value with how many cases took it), as the database
+ * groups them (dashboard/turnaround.ts): rounding before ranking gives what rounding after does.
+ */
+export function spreadOfCounts(histogram: readonly { minutes: number; count: number }[]): DurationSpread | null {
+  const sorted = histogram.filter((h) => h.count > 0).sort((a, b) => a.minutes - b.minutes);
+  const total = sorted.reduce((sum, h) => sum + h.count, 0);
+  if (total === 0) return null;
+  const rank = (p: number) => {
+    const index = Math.max(0, Math.ceil(p * total) - 1);
+    let seen = 0;
+    for (const h of sorted) {
+      seen += h.count;
+      if (seen > index) return h.minutes;
+    }
+    return sorted.at(-1)!.minutes;
+  };
+  return { median: rank(0.5), p90: rank(0.9) };
+}

@@ -54,6 +54,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0018_critical_loop',
         '0019_referrals',
         '0020_agreements_fees',
+        '0021_dashboard_indexes',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -93,6 +94,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0018_critical_loop',
         '0019_referrals',
         '0020_agreements_fees',
+        '0021_dashboard_indexes',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();

@@ -17,7 +17,16 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
     cwd: ROOT,
     // MALLOC_ARENA_MAX as `npm start` sets it (see package.json and README "Performance")
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', TELEDX_DICOM_PORT: 'off', ...env },
+    env: {
+      ...process.env,
+      MALLOC_ARENA_MAX: '2',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      TELEDX_DICOM_PORT: 'off',
+      TELEDX_DEMO_HISTORY: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

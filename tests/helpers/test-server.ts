@@ -87,6 +87,8 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
       TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
       // the DICOM port only where a test asks for it (TELEDX_DICOM_PORT: '0'): the default 11112 is one per machine
       TELEDX_DICOM_PORT: 'off',
+      // the demo's year of signed cases only where a test asks for it (the dashboard's): the others count their own
+      TELEDX_DEMO_HISTORY: 'false',
       ...env,
     }),
   );
@@ -165,6 +167,7 @@ export async function startTwoInstances(): Promise<{ a: RunningServer; b: Runnin
     LOG_LEVEL: 'silent',
     TELEDX_DEMO_PASSWORD: DEMO_PASSWORD,
     TELEDX_DICOM_PORT: 'off',
+    TELEDX_DEMO_HISTORY: 'false',
   };
   const [a, b] = await Promise.all([startServer(loadConfig(env)), startServer(loadConfig(env))]);
   return {

@@ -36,6 +36,7 @@ import type {
   ReportVerificationDto,
 } from '../../../shared/reports.ts';
 import type { z } from 'zod';
+import type { DashboardLoad, DashboardQuality, DashboardTurnaround, DashboardVolumes } from '../../../shared/dashboard.ts';
 import { apiFetch } from './client.ts';
 
 export const CASE_PAGE_SIZE = 50;
@@ -139,6 +140,12 @@ export const api = {
     ),
   /** the same selection as a CSV file (a plain link: the browser downloads it with the session cookie) */
   auditCsvUrl: (filter: AuditFilter) => `/api/audit.csv?${auditSearch(filter, {})}`,
+  /** the county's dashboard: `figure` is volumes, turnaround or quality; the period's China-time days (both optional) */
+  dashboard: <T extends DashboardFigure>(figure: T, period: DashboardPeriod) =>
+    apiFetch<DashboardAnswers[T]>(`/api/dashboard/${figure}${periodSearch(period)}`),
+  dashboardLoad: () => apiFetch<DashboardLoad>('/api/dashboard/load'),
+  dashboardCsvUrl: (figure: DashboardFigure | 'load', period: DashboardPeriod) =>
+    `/api/dashboard/${figure}.csv${figure === 'load' ? '' : periodSearch(period)}`,
   turnaroundStats: (days: number) => apiFetch<TurnaroundStatsRow[]>(`/api/quality/turnaround?days=${days}`),
   centreReaders: (centreId: string) => apiFetch<ReaderDto[]>(`/api/centres/${encodeURIComponent(centreId)}/readers`),
 
@@ -172,3 +179,22 @@ export const api = {
   updateRoutingRule: (id: string, body: RoutingRuleInput) =>
     apiFetch<RoutingRuleDto>(`/api/routing-rules/${encodeURIComponent(id)}`, { method: 'PUT', json: body }),
 };
+
+export interface DashboardPeriod {
+  from?: string;
+  to?: string;
+}
+interface DashboardAnswers {
+  volumes: DashboardVolumes;
+  turnaround: DashboardTurnaround;
+  quality: DashboardQuality;
+}
+export type DashboardFigure = keyof DashboardAnswers;
+
+function periodSearch(period: DashboardPeriod): string {
+  const search = new URLSearchParams();
+  if (period.from) search.set('from', period.from);
+  if (period.to) search.set('to', period.to);
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

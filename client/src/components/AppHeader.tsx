@@ -108,6 +108,11 @@ function HeaderNav({ me }: { me: MeResponse }) {
           </Link>
         </>
       )}
+      {SCREEN_ROLES.dashboard.includes(me.role) && (
+        <Link to={paths.dashboard()} data-testid="nav-dashboard" aria-current={current(paths.dashboard())}>
+          {t('header.dashboard')}
+        </Link>
+      )}
       {SCREEN_ROLES.audit.includes(me.role) && (
         <Link to={paths.audit()} data-testid="nav-audit" aria-current={current(paths.audit())}>
           {t('header.audit')}

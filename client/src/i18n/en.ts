@@ -1,5 +1,6 @@
 import type { AuditArea, IdentityIssue, IdentityState, SeriesRole } from '../../../shared/api.ts';
 import type { CriticalAction } from '../../../shared/critical.ts';
+import type { VolumeService } from '../../../shared/dashboard.ts';
 import type { HistoryActionKey, Messages } from './zh-CN.ts';
 
 export const en: Messages = {
@@ -22,6 +23,7 @@ export const en: Messages = {
     caseHistory: 'Case history',
     worklist: 'Worklist',
     quality: 'Quality',
+    dashboard: 'Dashboard',
     criticalValues: 'Critical values',
     audit: 'Audit log',
     routingRules: 'Routing rules',
@@ -979,6 +981,49 @@ export const en: Messages = {
       save: 'Save',
       saving: 'Saving…',
       saved: 'Saved',
+    },
+  },
+  dashboard: {
+    title: 'County dashboard',
+    from: 'From',
+    to: 'To',
+    fullscreen: 'Full screen (wall)',
+    exitFullscreen: 'Exit full screen',
+    csv: 'Export CSV',
+    empty: 'No cases were signed in this period.',
+    centre: 'Reading centre',
+    township: 'Institution',
+    percent: '{{value}}%',
+    services: {
+      IMAGING: 'Imaging diagnoses',
+      ECG: 'ECG diagnoses',
+      CONSULTATION: 'Teleconsultations',
+      REFERRAL_UP: 'Referrals up',
+      REFERRAL_DOWN: 'Referrals down',
+    } satisfies Record<VolumeService, string>,
+    volumes: {
+      title: 'Volumes by month and institution',
+      total_one: '{{count}} in all',
+      total_other: '{{count}} in all',
+    },
+    load: {
+      title: 'Reading centres now',
+      waiting: 'Waiting',
+      claimed: 'Being read',
+      overdue: 'Overdue',
+    },
+    turnaround: {
+      title: 'Turnaround and on-time share',
+      signed: 'Signed',
+      onTime: 'On time',
+      toClaim: 'Waiting for a reader',
+      total: 'Sent to signed',
+    },
+    quality: {
+      title: 'Returns for retake and critical values',
+      signed: 'Signed',
+      returnRate: 'Returned for retake',
+      criticalRate: 'Critical values',
     },
   },
   upload: {

@@ -4,6 +4,7 @@ import type { AuditArea, CaseHistoryAction, IdentityIssue, IdentityState, Reject
 import type { CaseStatus } from '../../../shared/case-status.ts';
 import type { ConsultationStatus } from '../../../shared/consult.ts';
 import type { BodyRegion } from '../../../shared/body-regions.ts';
+import type { VolumeService } from '../../../shared/dashboard.ts';
 import type { AttachmentKind, ExamKind, Priority, Sex } from '../../../shared/domain.ts';
 import type { CriticalCode, RhythmHint, SignalProblem } from '../../../shared/ecg/types.ts';
 import type { CriticalAction } from '../../../shared/critical.ts';
@@ -39,6 +40,7 @@ export const zhCN = {
     caseHistory: '检查记录',
     worklist: '工作列表',
     quality: '质控统计',
+    dashboard: '调度一张图',
     criticalValues: '危急值',
     audit: '审计日志',
     routingRules: '分诊规则',
@@ -980,6 +982,49 @@ export const zhCN = {
       save: '保存',
       saving: '保存中…',
       saved: '已保存',
+    },
+  },
+  dashboard: {
+    title: '调度一张图',
+    from: '开始日期',
+    to: '结束日期',
+    fullscreen: '全屏（大屏）',
+    exitFullscreen: '退出全屏',
+    csv: '导出 CSV',
+    empty: '此期间没有签发的病例。',
+    centre: '诊断中心',
+    township: '机构',
+    percent: '{{value}}%',
+    services: {
+      IMAGING: '影像诊断',
+      ECG: '心电诊断',
+      CONSULTATION: '远程会诊',
+      REFERRAL_UP: '上转',
+      REFERRAL_DOWN: '下转',
+    } satisfies Record<VolumeService, string>,
+    volumes: {
+      title: '业务量（按月、按机构）',
+      total_one: '合计 {{count}} 例',
+      total_other: '合计 {{count}} 例',
+    },
+    load: {
+      title: '诊断中心实时负荷',
+      waiting: '待领取',
+      claimed: '阅片中',
+      overdue: '超时',
+    },
+    turnaround: {
+      title: '时效与按时率',
+      signed: '签发例数',
+      onTime: '按时率',
+      toClaim: '等待领取',
+      total: '提交至签发',
+    },
+    quality: {
+      title: '退回重拍率与危急值率',
+      signed: '签发例数',
+      returnRate: '退回重拍率',
+      criticalRate: '危急值率',
     },
   },
   upload: {
