@@ -302,8 +302,16 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
     });
   }
   warnings.push(...identityWarnings(kase.patient, rows));
-  // One statement for the whole batch: per-row inserts dominated the cost of a 10-file request.
-  const created = rows.length ? await tx.instance.createManyAndReturn({ data: rows, select: { id: true, sopInstanceUid: true } }) : [];
+  // One statement for the whole batch: per-row inserts dominated the cost of a 10-file request. One row (STOW-RS,
+  // tus and C-STORE send one file at a time) goes by create: Prisma compiles a createMany query anew on every call
+  // (its query plan cache skips createMany), a create's plan is compiled once.
+  const select = { id: true, sopInstanceUid: true } as const;
+  const created =
+    rows.length === 1
+      ? [await tx.instance.create({ data: rows[0]!, select })]
+      : rows.length
+        ? await tx.instance.createManyAndReturn({ data: rows, select })
+        : [];
   const idOf = new Map(created.map((c) => [c.sopInstanceUid, c.id]));
   const results: AcceptedFile[] = items.map(({ file, header }, i) => ({
     file: file.name,
