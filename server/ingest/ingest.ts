@@ -10,8 +10,9 @@ import { EXAM_KIND_RULES, examKindAcceptsModality, type ExamKind } from '../../s
 import type { StagedBlob } from '../../storage/blob-store.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { townshipWriteScope } from '../cases/access.ts';
-import { assessIdentity, compareWithRegistered, type IdentityRow } from '../cases/identity.ts';
+import { inTownshipWriteScope, townshipWriteScope } from '../cases/access.ts';
+import { assessIdentity, compareWithRegistered, type IdentityRow, type RegisteredPatient } from '../cases/identity.ts';
+import type { CaseRef } from '../http/route-spec.ts';
 import type { AppContext } from '../context.ts';
 import { retryOnUniqueViolation, type Prisma, type Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
@@ -32,15 +33,20 @@ type Candidate = { file: ReceivedFile; classified: Classified };
 type DicomCandidate = { file: ReceivedFile; header: DicomHeader };
 type AttachmentCandidate = { file: ReceivedFile; kind: string; mediaType: string };
 
+/**
+ * `loaded`: the case as a `/cases/:id…` route loaded it already (cases/case-home.ts), so that it is not read twice;
+ * the channels without a route (C-STORE, STOW-RS, tus) leave it out.
+ */
 export async function ingestFiles(
   ctx: AppContext,
   actor: Actor,
   caseId: string,
   files: ReceivedFile[],
   ip?: string,
+  loaded?: CaseRef,
 ): Promise<UploadResponse> {
   try {
-    const kase = await loadWritableCase(ctx, actor, caseId);
+    const kase = await loadWritableCase(ctx, actor, caseId, loaded);
     const options = { defaultCharset: ctx.config.defaultCharset, maxFileBytes: ctx.config.maxFileBytes };
     const candidates: Candidate[] = await Promise.all(
       files.map(async (file) => ({ file, classified: await classifyFile(file.staged, kase.examKind as ExamKind, options, file.header) })),
@@ -71,18 +77,42 @@ async function analyseEcgAfterUpload(ctx: AppContext, caseId: string): Promise<v
   }
 }
 
-/** The case the actor may add files to (township staff of its organization), in a status that takes files. */
-export async function loadWritableCase(ctx: AppContext, actor: Actor, caseId: string) {
-  const scope = townshipWriteScope(actor);
-  const kase = scope ? await ctx.db.case.findFirst({ where: { AND: [{ id: caseId }, scope] }, include: { patient: true } }) : null;
+/** What ingest needs of the case it adds files to. */
+interface WritableCase {
+  id: string;
+  status: string;
+  examKind: string;
+  patient: RegisteredPatient;
+}
+
+const PATIENT_FIELDS = { id: true, name: true, sex: true, birthDate: true, nationalId: true } as const;
+
+/**
+ * The case the actor may add files to (township staff of its organization), in a status that takes files. With the
+ * case a route `loaded`, only its patient is read.
+ */
+export async function loadWritableCase(ctx: AppContext, actor: Actor, caseId: string, loaded?: CaseRef): Promise<WritableCase> {
+  let kase: WritableCase | null;
+  if (loaded) {
+    kase =
+      loaded.id === caseId && inTownshipWriteScope(actor, loaded)
+        ? { ...loaded, patient: await ctx.db.patient.findUniqueOrThrow({ where: { id: loaded.patientId }, select: PATIENT_FIELDS }) }
+        : null;
+  } else {
+    const scope = townshipWriteScope(actor);
+    kase = scope
+      ? await ctx.db.case.findFirst({
+          where: { AND: [{ id: caseId }, scope] },
+          select: { id: true, status: true, examKind: true, patient: { select: PATIENT_FIELDS } },
+        })
+      : null;
+  }
   if (!kase) throw notFound('case');
   if (!UPLOADABLE_STATUSES.includes(kase.status as CaseStatus)) {
     throw new HttpError(409, 'CASE_NOT_UPLOADABLE', `files cannot be added to a case that is ${kase.status}`);
   }
   return kase;
 }
-
-type WritableCase = Awaited<ReturnType<typeof loadWritableCase>>;
 
 async function indexBatch(
   ctx: AppContext,
