@@ -21,5 +21,6 @@ export async function recordAudit(tx: Tx | Db, entry: AuditEntry): Promise<void>
       ip: entry.ip ?? null,
       details: entry.details ? JSON.stringify(entry.details) : null,
     },
+    select: { id: true }, // nothing is read back: every column would be returned and mapped otherwise
   });
 }

@@ -45,3 +45,8 @@ export function centreScope(actor: Actor): Prisma.CaseWhereInput {
 export function townshipWriteScope(actor: Actor): Prisma.CaseWhereInput | null {
   return TOWNSHIP_ROLES.includes(actor.role) ? { originOrgId: actor.organizationId } : null;
 }
+
+/** The same rule for a case already loaded: whether it is within the actor's townshipWriteScope. */
+export function inTownshipWriteScope(actor: Actor, kase: { originOrgId: string }): boolean {
+  return TOWNSHIP_ROLES.includes(actor.role) && kase.originOrgId === actor.organizationId;
+}

@@ -10,7 +10,7 @@ import { caseScope } from './access.ts';
 export async function loadCaseFor(db: Db, actor: Actor, caseId: string): Promise<CaseRef> {
   const found = await db.case.findFirst({
     where: { AND: [{ id: caseId }, caseScope(actor)] },
-    select: { id: true, status: true, originOrgId: true, centreId: true },
+    select: { id: true, status: true, originOrgId: true, centreId: true, examKind: true, patientId: true },
   });
   if (!found) throw notFound('case');
   return found;

@@ -17,6 +17,8 @@ export interface CaseRef {
   status: string;
   originOrgId: string;
   centreId: string | null;
+  examKind: string;
+  patientId: string;
 }
 
 export interface RouteInput<Body, Query> {

@@ -10,10 +10,11 @@ import { EXAM_KIND_RULES, examKindAcceptsModality, type ExamKind } from '../../s
 import type { StagedBlob } from '../../storage/blob-store.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { townshipWriteScope } from '../cases/access.ts';
-import { assessIdentity, compareWithRegistered, type IdentityRow } from '../cases/identity.ts';
+import { inTownshipWriteScope } from '../cases/access.ts';
+import { assessIdentity, compareWithRegistered, type IdentityRow, type RegisteredPatient } from '../cases/identity.ts';
+import type { CaseRef } from '../http/route-spec.ts';
 import type { AppContext } from '../context.ts';
-import { retryOnUniqueViolation, type Prisma, type Tx } from '../db/client.ts';
+import { Prisma, retryOnUniqueViolation, type Db, type Tx } from '../db/client.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { analyseNewEcgFiles } from '../ecg/analyses.ts';
 import { classifyFile, reject, type Classified } from './classify.ts';
@@ -32,15 +33,20 @@ type Candidate = { file: ReceivedFile; classified: Classified };
 type DicomCandidate = { file: ReceivedFile; header: DicomHeader };
 type AttachmentCandidate = { file: ReceivedFile; kind: string; mediaType: string };
 
+/**
+ * `loaded`: the case as a `/cases/:id…` route loaded it already (cases/case-home.ts), so that it is not read twice;
+ * the channels without a route (C-STORE, STOW-RS, tus) leave it out.
+ */
 export async function ingestFiles(
   ctx: AppContext,
   actor: Actor,
   caseId: string,
   files: ReceivedFile[],
   ip?: string,
+  loaded?: CaseRef,
 ): Promise<UploadResponse> {
   try {
-    const kase = await loadWritableCase(ctx, actor, caseId);
+    const kase = await loadWritableCase(ctx, actor, caseId, loaded);
     const options = { defaultCharset: ctx.config.defaultCharset, maxFileBytes: ctx.config.maxFileBytes };
     const candidates: Candidate[] = await Promise.all(
       files.map(async (file) => ({ file, classified: await classifyFile(file.staged, kase.examKind as ExamKind, options, file.header) })),
@@ -71,18 +77,70 @@ async function analyseEcgAfterUpload(ctx: AppContext, caseId: string): Promise<v
   }
 }
 
-/** The case the actor may add files to (township staff of its organization), in a status that takes files. */
-export async function loadWritableCase(ctx: AppContext, actor: Actor, caseId: string) {
-  const scope = townshipWriteScope(actor);
-  const kase = scope ? await ctx.db.case.findFirst({ where: { AND: [{ id: caseId }, scope] }, include: { patient: true } }) : null;
-  if (!kase) throw notFound('case');
+/** What ingest needs of the case it adds files to. */
+interface WritableCase {
+  id: string;
+  status: string;
+  examKind: string;
+  originOrgId: string;
+  patient: RegisteredPatient;
+}
+
+// The reads of every upload, and the case's status re-check, are plain SQL, one text for SQLite and PostgreSQL (quoted
+// identifiers, parameters bound by $queryRaw): a Prisma model query costs about 0.45 ms of CPU more than the same
+// statement through $queryRaw (measured 0.65 against 0.19 ms per query on SQLite), and a one-file upload ran four.
+// A Date bound by $executeRaw is stored exactly as Prisma stores it on both databases. The inserts stay Prisma's (its
+// ids and defaults).
+type PatientRow = RegisteredPatient;
+type CaseRow = Omit<WritableCase, 'patient'> & { patientId: string } & Omit<PatientRow, 'id'>;
+
+async function caseWithPatient(db: Db, caseId: string): Promise<WritableCase | null> {
+  const [row] = await db.$queryRaw<CaseRow[]>`
+    SELECT c."id", c."status", c."examKind", c."originOrgId", c."patientId", p."name", p."sex", p."birthDate", p."nationalId"
+    FROM "Case" c JOIN "Patient" p ON p."id" = c."patientId" WHERE c."id" = ${caseId}`;
+  if (!row) return null;
+  const { patientId, name, sex, birthDate, nationalId, ...kase } = row;
+  return { ...kase, patient: { id: patientId, name, sex, birthDate, nationalId } };
+}
+
+async function patientById(db: Db, id: string): Promise<PatientRow> {
+  const [row] = await db.$queryRaw<PatientRow[]>`
+    SELECT "id", "name", "sex", "birthDate", "nationalId" FROM "Patient" WHERE "id" = ${id}`;
+  if (!row) throw new Error(`the patient ${id} of a case is missing`);
+  return row;
+}
+
+/** The stored instances of these SOP Instance UIDs, wherever they are. */
+function instancesByUid(db: Db, uids: string[]) {
+  return db.$queryRaw<{ id: string; sopInstanceUid: string; sha256: string; caseId: string }[]>`
+    SELECT "id", "sopInstanceUid", "sha256", "caseId" FROM "Instance" WHERE "sopInstanceUid" IN (${Prisma.join(uids)})`;
+}
+
+/** A series of the case by its own and its study's UIDs (files arrive one per request into a series that exists). */
+async function seriesOfCase(tx: Tx, caseId: string, studyInstanceUid: string, seriesInstanceUid: string) {
+  const [row] = await tx.$queryRaw<{ id: string; studyId: string }[]>`
+    SELECT s."id", s."studyId" FROM "Series" s JOIN "Study" st ON st."id" = s."studyId"
+    WHERE s."seriesInstanceUid" = ${seriesInstanceUid} AND st."caseId" = ${caseId} AND st."studyInstanceUid" = ${studyInstanceUid}
+    LIMIT 1`;
+  return row ?? null;
+}
+
+/**
+ * The case the actor may add files to (township staff of its organization), in a status that takes files. With the
+ * case a route `loaded`, only its patient is read.
+ */
+export async function loadWritableCase(ctx: AppContext, actor: Actor, caseId: string, loaded?: CaseRef): Promise<WritableCase> {
+  const kase = loaded
+    ? loaded.id === caseId
+      ? { ...loaded, patient: await patientById(ctx.db, loaded.patientId) }
+      : null
+    : await caseWithPatient(ctx.db, caseId);
+  if (!kase || !inTownshipWriteScope(actor, kase)) throw notFound('case');
   if (!UPLOADABLE_STATUSES.includes(kase.status as CaseStatus)) {
     throw new HttpError(409, 'CASE_NOT_UPLOADABLE', `files cannot be added to a case that is ${kase.status}`);
   }
   return kase;
 }
-
-type WritableCase = Awaited<ReturnType<typeof loadWritableCase>>;
 
 async function indexBatch(
   ctx: AppContext,
@@ -104,10 +162,10 @@ async function indexBatch(
   // Skip the look-ups a batch does not need: most batches are all DICOM, and C-STORE has just looked its instance up.
   const unknown = dicom.filter((c) => !(firstAttempt && c.file.isNew));
   const existing = unknown.length
-    ? await ctx.db.instance.findMany({
-        where: { sopInstanceUid: { in: unknown.map((c) => c.classified.header.sopInstanceUid) } },
-        select: { id: true, sopInstanceUid: true, sha256: true, caseId: true },
-      })
+    ? await instancesByUid(
+        ctx.db,
+        unknown.map((c) => c.classified.header.sopInstanceUid),
+      )
     : [];
   const known = new Map(existing.map((e) => [e.sopInstanceUid, { id: e.id, sha256: e.sha256, caseId: e.caseId }]));
   const existingAttachments = attachmentShas.length
@@ -169,10 +227,8 @@ async function indexBatch(
   const created = await ctx.db.$transaction(async (tx) => {
     // The case may have been submitted since it was loaded: re-check its status under a row lock, so files
     // never join a case after it left the township (the submit's compare-and-set takes the same lock).
-    const { count } = await tx.case.updateMany({
-      where: { id: kase.id, status: { in: [...UPLOADABLE_STATUSES] } },
-      data: { updatedAt: new Date() },
-    });
+    const count = await tx.$executeRaw`
+      UPDATE "Case" SET "updatedAt" = ${new Date()} WHERE "id" = ${kase.id} AND "status" IN (${Prisma.join(UPLOADABLE_STATUSES)})`;
     if (count !== 1) throw new HttpError(409, 'CASE_NOT_UPLOADABLE', 'the case was submitted or cancelled meanwhile');
     const dicomAccepted = await indexDicom(tx, kase, newDicom, stored);
     const attachmentAccepted = await indexAttachments(tx, kase.id, newAttachments, stored);
@@ -226,10 +282,7 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
     let seriesId = seriesIds.get(header.seriesInstanceUid);
     if (!study && !seriesId) {
       // Files arrive one per request (STOW-RS, tus, C-STORE) into a series that exists: one statement finds both.
-      const known = await tx.series.findFirst({
-        where: { seriesInstanceUid: header.seriesInstanceUid, study: { caseId: kase.id, studyInstanceUid: header.studyInstanceUid } },
-        select: { id: true, studyId: true },
-      });
+      const known = await seriesOfCase(tx, kase.id, header.studyInstanceUid, header.seriesInstanceUid);
       if (known) {
         study = seeStudy(header, known.studyId);
         seriesId = known.id;
@@ -302,8 +355,16 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
     });
   }
   warnings.push(...identityWarnings(kase.patient, rows));
-  // One statement for the whole batch: per-row inserts dominated the cost of a 10-file request.
-  const created = rows.length ? await tx.instance.createManyAndReturn({ data: rows, select: { id: true, sopInstanceUid: true } }) : [];
+  // One statement for the whole batch: per-row inserts dominated the cost of a 10-file request. One row (STOW-RS,
+  // tus and C-STORE send one file at a time) goes by create: Prisma compiles a createMany query anew on every call
+  // (its query plan cache skips createMany), a create's plan is compiled once.
+  const select = { id: true, sopInstanceUid: true } as const;
+  const created =
+    rows.length === 1
+      ? [await tx.instance.create({ data: rows[0]!, select })]
+      : rows.length
+        ? await tx.instance.createManyAndReturn({ data: rows, select })
+        : [];
   const idOf = new Map(created.map((c) => [c.sopInstanceUid, c.id]));
   const results: AcceptedFile[] = items.map(({ file, header }, i) => ({
     file: file.name,

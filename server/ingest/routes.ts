@@ -26,10 +26,10 @@ export const ingestRoutes = [
     },
     errors: [409, 413, 415, 422],
     middleware: (ctx) => [receiveFiles(ctx)],
-    handle: async ({ ctx, actor, params, req, res, ip }) => {
+    handle: async ({ ctx, actor, params, req, res, ip, case: loaded }) => {
       const files = ((req.files as StagedUpload[] | undefined) ?? []).map((f) => ({ name: f.originalname, staged: f.staged }));
       if (files.length === 0) throw badRequest('no files in the multipart field "files"');
-      const result = await ingestFiles(ctx, actor, params.id!, files, ip);
+      const result = await ingestFiles(ctx, actor, params.id!, files, ip, loaded);
       res.status(batchStatus(result)).json(result);
     },
   }),

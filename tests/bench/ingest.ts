@@ -1,4 +1,4 @@
-// npm run bench:ingest -- [--instances N] [--clients C] [--batch B] [--single S] [--rounds R] [--large-mb M] [--postgres]
+// npm run bench:ingest -- [--instances N (0: no batches)] [--clients C] [--batch B] [--single S] [--rounds R] [--large-mb M] [--postgres]
 //
 // Generates N synthetic 512×512 16-bit CT instances and uploads them over HTTP with C parallel clients
 // (B files per request) to a real teledx server process, then streams one large single file (M MiB).
@@ -61,36 +61,39 @@ try {
   // One real slice as a template; each instance gets its own UID by a same-length substitution.
   const template = syntheticCt({ rows: 512, columns: 512 });
   const bytesPerInstance = template.bytes.length;
-  rss.reset();
-  const serverCpuBefore = await cpuSeconds(server.child.pid!);
-  const clientCpuBefore = process.cpuUsage();
-  const { seconds, latencies } = await runClients(N, C, BATCH, async (first) => {
-    const end = Math.min(N, first + BATCH);
-    const res = await uploadBatch(server.url, client.cookie, caseId, template, 100000 + first, 100000 + end);
-    if (res.status !== 200 || res.body.rejected.length > 0)
-      throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-    if (res.body.accepted.length !== end - first) throw new Error('not every file was accepted');
-  });
-  const serverCpu = (await cpuSeconds(server.child.pid!)) - serverCpuBefore;
-  const clientCpuUsage = process.cpuUsage(clientCpuBefore);
-  const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
-  const ingestPeak = rss.peak();
-  const detail = (await client.get(`/api/cases/${caseId}`)).body;
-  if (detail.instanceCount !== N) throw new Error(`expected ${N} instances, found ${detail.instanceCount}`);
+  // --instances 0 skips the batches (e.g. to profile only the one-file-per-request part)
+  if (N > 0) {
+    rss.reset();
+    const serverCpuBefore = await cpuSeconds(server.child.pid!);
+    const clientCpuBefore = process.cpuUsage();
+    const { seconds, latencies } = await runClients(N, C, BATCH, async (first) => {
+      const end = Math.min(N, first + BATCH);
+      const res = await uploadBatch(server.url, client.cookie, caseId, template, 100000 + first, 100000 + end);
+      if (res.status !== 200 || res.body.rejected.length > 0)
+        throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      if (res.body.accepted.length !== end - first) throw new Error('not every file was accepted');
+    });
+    const serverCpu = (await cpuSeconds(server.child.pid!)) - serverCpuBefore;
+    const clientCpuUsage = process.cpuUsage(clientCpuBefore);
+    const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
+    const ingestPeak = rss.peak();
+    const detail = (await client.get(`/api/cases/${caseId}`)).body;
+    if (detail.instanceCount !== N) throw new Error(`expected ${N} instances, found ${detail.instanceCount}`);
 
-  const perSecond = N / seconds;
-  console.log(
-    `ingest: ${N} CT instances (512x512x16 bit, ${(bytesPerInstance / 1024).toFixed(0)} KiB each), ${C} clients, ${BATCH} files/request, ${database ? 'PostgreSQL' : 'SQLite'}`,
-  );
-  console.log(
-    `  instances/s     ${perSecond.toFixed(0)}  (${(perSecond / ORTHANC_INSTANCES_PER_SECOND).toFixed(2)}x Orthanc's published ~${ORTHANC_INSTANCES_PER_SECOND}/s)`,
-  );
-  console.log(`  MB/s            ${((N * bytesPerInstance) / 1e6 / seconds).toFixed(1)}`);
-  console.log(`  request p50/p95 ${percentiles(latencies)} ms`);
-  console.log(`  server peak RSS ${mb(ingestPeak)} MB`);
-  console.log(
-    `  CPU             server ${((serverCpu / seconds) * 100).toFixed(0)}%, benchmark clients ${((clientCpu / seconds) * 100).toFixed(0)}% of one core`,
-  );
+    const perSecond = N / seconds;
+    console.log(
+      `ingest: ${N} CT instances (512x512x16 bit, ${(bytesPerInstance / 1024).toFixed(0)} KiB each), ${C} clients, ${BATCH} files/request, ${database ? 'PostgreSQL' : 'SQLite'}`,
+    );
+    console.log(
+      `  instances/s     ${perSecond.toFixed(0)}  (${(perSecond / ORTHANC_INSTANCES_PER_SECOND).toFixed(2)}x Orthanc's published ~${ORTHANC_INSTANCES_PER_SECOND}/s)`,
+    );
+    console.log(`  MB/s            ${((N * bytesPerInstance) / 1e6 / seconds).toFixed(1)}`);
+    console.log(`  request p50/p95 ${percentiles(latencies)} ms`);
+    console.log(`  server peak RSS ${mb(ingestPeak)} MB`);
+    console.log(
+      `  CPU             server ${((serverCpu / seconds) * 100).toFixed(0)}%, benchmark clients ${((clientCpu / seconds) * 100).toFixed(0)}% of one core`,
+    );
+  }
 
   if (SINGLE > 0) await compareSingleFileWithOrthanc(client, template);
 

@@ -57,7 +57,7 @@ async function send(...contents: Buffer[]) {
 }
 const count = (pattern: RegExp) => executed.filter((sql) => pattern.test(sql)).length;
 const studyLookups = () => count(/FROM `main`\.`Study`.*ORDER BY/s);
-const ingestInstanceLookups = () => count(/FROM `main`\.`Instance` WHERE `main`\.`Instance`\.`sopInstanceUid` IN/);
+const ingestInstanceLookups = () => count(/FROM "Instance" WHERE "sopInstanceUid" IN/);
 const caseOf = async (sopInstanceUid: string) =>
   (await server.server.ctx.db.instance.findUniqueOrThrow({ where: { sopInstanceUid }, select: { caseId: true } })).caseId;
 
