@@ -25,10 +25,10 @@ export function caseScope(actor: Actor): Prisma.CaseWhereInput {
           { consultations: { some: { centreId: { in: actor.centreIds }, status: { in: [...CASE_VISIBLE_CONSULTATIONS] } } } },
         ],
       };
+    // the referral coordinator's referrals carry their exams' facts and signed impressions (referrals/dto.ts), and
+    // the finance office's statements exam numbers only: neither reads a patient's exam
     case 'REFERRAL_COORDINATOR':
-    // the referral carries its exams' facts and signed impressions (referrals/dto.ts): no case of its own
     case 'FINANCE':
-      // the finance office settles fees; it reads no patient's exam (its statements carry exam numbers only)
       return { id: { in: [] } };
   }
 }
