@@ -59,19 +59,7 @@ export async function statementXlsx(s: SettlementStatementDto): Promise<Buffer> 
       bold: true,
     };
   s.entries.forEach((e, i) => {
-    const row = sheet.addRow([
-      i + 1,
-      beijingMinute(e.serviceAt),
-      L.kind[e.kind],
-      L.service[e.service],
-      reference(e),
-      e.agreementTitle ?? '',
-      e.flag ? L.flag[e.flag] : '',
-      yuan(e.priceFen),
-      yuan(e.invitingShareFen),
-      yuan(e.invitedShareFen),
-      e.reason ?? '',
-    ]);
+    const row = sheet.addRow([i + 1, ...entryCells(e, yuan), e.reason ?? '']);
     for (const col of [8, 9, 10]) row.getCell(col).numFmt = YUAN_FORMAT;
   });
   const t = s.summary.totals;
@@ -82,6 +70,21 @@ export async function statementXlsx(s: SettlementStatementDto): Promise<Buffer> 
   sheet.addRow([L.rounding]);
   sheet.columns.forEach((column, i) => (column.width = [14, 18, 10, 22, 20, 24, 12, 12, 12, 12, 24][i] ?? 12));
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** One entry's cells after its number, in both exports: the amounts as `money` writes them (a number, a text). */
+function entryCells<M>(e: FeeEntryDto, money: (fen: number) => M): (string | M)[] {
+  return [
+    beijingMinute(e.serviceAt),
+    L.kind[e.kind],
+    L.service[e.service],
+    reference(e),
+    e.agreementTitle ?? '',
+    e.flag ? L.flag[e.flag] : '',
+    money(e.priceFen),
+    money(e.invitingShareFen),
+    money(e.invitedShareFen),
+  ];
 }
 
 /** The PDF: A4 landscape, the same blocks as the workbook. */
@@ -102,25 +105,7 @@ export async function statementPdf(s: SettlementStatementDto): Promise<Buffer> {
   doc.moveDown(0.5).fontSize(11).text(L.entries);
   const widths = [30, 80, 50, 120, 100, 120, 60, 60, 60, 60];
   row(doc, [c.index, c.serviceAt, c.kind, c.service, c.reference, c.agreement, c.flag, c.price, c.inviting, c.invited], widths, 8);
-  s.entries.forEach((e, i) =>
-    row(
-      doc,
-      [
-        String(i + 1),
-        beijingMinute(e.serviceAt),
-        L.kind[e.kind],
-        L.service[e.service],
-        reference(e),
-        e.agreementTitle ?? '',
-        e.flag ? L.flag[e.flag] : '',
-        formatYuan(e.priceFen),
-        formatYuan(e.invitingShareFen),
-        formatYuan(e.invitedShareFen),
-      ],
-      widths,
-      8,
-    ),
-  );
+  s.entries.forEach((e, i) => row(doc, [String(i + 1), ...entryCells(e, formatYuan)], widths, 8));
   const t = s.summary.totals;
   row(
     doc,

@@ -12,15 +12,16 @@ const CHINA = 8 * 3600_000;
 const chinaDay = (ms: number) => new Date(ms + CHINA).toISOString().slice(0, 10);
 const chinaStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - CHINA);
 
-/** what the database holds between two China-time days (both included): signed cases and consultations held */
+/** what the database holds between two China-time days (both included): signed cases, consultations held, referrals */
 async function heldBetween(from: string, to: string): Promise<number> {
   const db = running.server.server.ctx.db;
   const range = { gte: chinaStart(from), lt: new Date(chinaStart(to).getTime() + 86_400_000) };
-  const [cases, consultations] = await Promise.all([
+  const [cases, consultations, referrals] = await Promise.all([
     db.case.count({ where: { signedAt: range } }),
     db.consultation.count({ where: { status: 'ENDED', endedAt: range } }),
+    db.referral.count({ where: { createdAt: range } }),
   ]);
-  return cases + consultations;
+  return cases + consultations + referrals;
 }
 
 it('shows the seeded year, follows a date-range change, and the load live', async () => {

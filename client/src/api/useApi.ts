@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useState, type DependencyList } from 'react';
+import { useCallback, useEffect, useState, type DependencyList, type Dispatch, type SetStateAction } from 'react';
 
 export interface ApiState<T> {
   data: T | undefined;
   error: unknown;
   reload: () => void;
-  /** replace the data with a fresher copy the server returned from an action */
-  setData: (data: T) => void;
+  /** replace the data with a fresher copy the server returned from an action (or patch it, from an event) */
+  setData: Dispatch<SetStateAction<T | undefined>>;
 }
 
 /** Loads on mount and when deps change; a reload keeps showing the old data until the new arrives. */

@@ -1,8 +1,9 @@
 // A list of consultations loaded over REST and kept current by consultation:changed events; loaded again on
 // every (re)connect, since events sent while the socket was down are lost.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { ConsultationDto } from '../../../../shared/consult.ts';
 import { consultationsApi } from '../../api/consultations.ts';
+import { useApi } from '../../api/useApi.ts';
 import { useResyncOnConnect } from '../../realtime/useCaseEvents.ts';
 import { useConsultationEvents } from '../../realtime/useConsultationEvents.ts';
 import { inFilter, placeConsultation, STATUS_FILTERS, type StatusFilter } from './consultation-model.ts';
@@ -17,31 +18,13 @@ export interface LiveConsultations {
 }
 
 export function useLiveConsultations(filter: StatusFilter): LiveConsultations {
-  const [rows, setRows] = useState<ConsultationDto[]>();
-  const [error, setError] = useState<unknown>();
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    consultationsApi.list({ status: STATUS_FILTERS[filter] }).then(
-      (list) => {
-        if (!current) return;
-        setRows(list);
-        setError(undefined);
-      },
-      (e: unknown) => current && setError(e),
-    );
-    return () => {
-      current = false;
-    };
-  }, [filter, version]);
-
+  const loaded = useApi(() => consultationsApi.list({ status: STATUS_FILTERS[filter] }), [filter]);
+  const { data: rows, error, reload, setData: setRows } = loaded;
   // functional updates: two events in a row must both land
   const apply = useCallback(
     (c: ConsultationDto) => setRows((list) => list && placeConsultation(list, c, inFilter(filter, c.status))),
-    [filter],
+    [filter, setRows],
   );
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
   useConsultationEvents(({ consultation }) => apply(consultation));
   useResyncOnConnect(reload);
   return { rows, error, apply, reload };
