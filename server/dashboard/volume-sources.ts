@@ -1,7 +1,7 @@
 // What each service's volume counts: one entry per service of shared/dashboard.ts VOLUME_SERVICES. A source is a
 // table, the date that places a row in a month, the township it is counted for, optionally a column that breaks
 // the service down (IMAGING by exam kind), the reading centre that scopes it for supervisors, and which rows
-// count. volumes.ts turns every entry into one GROUP BY query; adding a service (referrals up and down) is a
+// count. volumes.ts turns every entry into one GROUP BY query; adding a service (as referrals up and down were) is a
 // service name in shared/dashboard.ts, an entry here (with an index on its date column) and its label in the
 // catalogues.
 import type { VolumeService } from '../../shared/dashboard.ts';
