@@ -1,5 +1,6 @@
 // Ingest of one batch of received files into a case: classify each file, refuse conflicts, commit the
-// accepted bytes to the blob store, then index the whole batch in one transaction with one audit event.
+// accepted bytes to the blob store, then index the whole batch in one transaction with one audit event. Batches of
+// one case that reach their transaction while another is being written share the next one (group-commit.ts).
 //
 // Ordering is what keeps the promise "nothing half-written is visible": blobs are committed (atomic rename)
 // before the rows that point at them exist. A crash in between leaves an unreferenced blob, never a row
@@ -19,6 +20,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import { analyseNewEcgFiles } from '../ecg/analyses.ts';
 import { classifyFile, reject, type Classified } from './classify.ts';
 import type { DicomHeader } from './dicom-header.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export interface ReceivedFile {
   name: string;
@@ -224,28 +226,14 @@ async function indexBatch(
   const stored = new Map<ReceivedFile, string>();
   for (const { file } of [...newDicom, ...newAttachments]) stored.set(file, (await file.staged.commit()).key);
 
-  const created = await ctx.db.$transaction(async (tx) => {
-    // The case may have been submitted since it was loaded: re-check its status under a row lock, so files
-    // never join a case after it left the township (the submit's compare-and-set takes the same lock).
-    const count = await tx.$executeRaw`
-      UPDATE "Case" SET "updatedAt" = ${new Date()} WHERE "id" = ${kase.id} AND "status" IN (${Prisma.join(UPLOADABLE_STATUSES)})`;
-    if (count !== 1) throw new HttpError(409, 'CASE_NOT_UPLOADABLE', 'the case was submitted or cancelled meanwhile');
-    const dicomAccepted = await indexDicom(tx, kase, newDicom, stored);
-    const attachmentAccepted = await indexAttachments(tx, kase.id, newAttachments, stored);
-    await recordAudit(tx, {
-      actorId: actor.id,
-      action: 'ingest.batch',
-      entityType: 'Case',
-      entityId: kase.id,
-      ip,
-      details: {
-        instances: dicomAccepted.length,
-        attachments: attachmentAccepted.length,
-        duplicates: accepted.length,
-        rejected: rejected.map((r) => ({ file: r.file, code: r.code })),
-      },
-    });
-    return { dicomAccepted, attachmentAccepted };
+  const created = await indexWriterOf(ctx).submit(kase.id, {
+    actor,
+    kase,
+    ip,
+    newDicom,
+    newAttachments,
+    stored,
+    audited: { duplicates: accepted.length, rejected: rejected.map((r) => ({ file: r.file, code: r.code })) },
   });
   // A file repeated within this batch is a duplicate of the row created just now for its first copy.
   const idByContent = new Map<string, string>();
@@ -259,11 +247,81 @@ async function indexBatch(
   return { accepted: [...created.dicomAccepted, ...created.attachmentAccepted, ...accepted], rejected };
 }
 
-async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], stored: Map<ReceivedFile, string>): Promise<AcceptedFile[]> {
+/** One batch's rows to write, after its bytes were committed. */
+interface RowsToWrite {
+  actor: Actor;
+  kase: WritableCase;
+  ip: string | undefined;
+  newDicom: DicomCandidate[];
+  newAttachments: AttachmentCandidate[];
+  stored: Map<ReceivedFile, string>;
+  /** what the batch's audit event says of the files that made no row */
+  audited: { duplicates: number; rejected: { file: string; code: string }[] };
+}
+
+interface WrittenRows {
+  dicomAccepted: AcceptedFile[];
+  attachmentAccepted: AcceptedFile[];
+}
+
+const writersOfServer = new WeakMap<AppContext, GroupCommit<RowsToWrite, WrittenRows>>();
+
+/** The server's writer of batch rows: the batches of one case that meet at its transaction are written in one. */
+function indexWriterOf(ctx: AppContext): GroupCommit<RowsToWrite, WrittenRows> {
+  let writer = writersOfServer.get(ctx);
+  if (!writer) writersOfServer.set(ctx, (writer = new GroupCommit((batches) => writeRows(ctx, batches))));
+  return writer;
+}
+
+/** The rows of one or more batches of one case, in one transaction, with one audit event per batch. */
+function writeRows(ctx: AppContext, batches: RowsToWrite[]): Promise<WrittenRows[]> {
+  const kase = batches[0]!.kase;
+  return ctx.db.$transaction(async (tx) => {
+    // The case may have been submitted since it was loaded: re-check its status under a row lock, so files
+    // never join a case after it left the township (the submit's compare-and-set takes the same lock).
+    const count = await tx.$executeRaw`
+      UPDATE "Case" SET "updatedAt" = ${new Date()} WHERE "id" = ${kase.id} AND "status" IN (${Prisma.join(UPLOADABLE_STATUSES)})`;
+    if (count !== 1) throw new HttpError(409, 'CASE_NOT_UPLOADABLE', 'the case was submitted or cancelled meanwhile');
+    const stored = new Map(batches.flatMap((b) => [...b.stored]));
+    const dicomAccepted = await indexDicom(
+      tx,
+      kase,
+      batches.map((b) => b.newDicom),
+      stored,
+    );
+    const written: WrittenRows[] = [];
+    for (const [i, batch] of batches.entries()) {
+      const attachmentAccepted = await indexAttachments(tx, kase.id, batch.newAttachments, stored);
+      await recordAudit(tx, {
+        actorId: batch.actor.id,
+        action: 'ingest.batch',
+        entityType: 'Case',
+        entityId: kase.id,
+        ip: batch.ip,
+        details: {
+          instances: dicomAccepted[i]!.length,
+          attachments: attachmentAccepted.length,
+          duplicates: batch.audited.duplicates,
+          rejected: batch.audited.rejected,
+        },
+      });
+      written.push({ dicomAccepted: dicomAccepted[i]!, attachmentAccepted });
+    }
+    return written;
+  });
+}
+
+/** The new instances of one or more batches of a case (with their studies and series); the accepted files per batch. */
+async function indexDicom(
+  tx: Tx,
+  kase: WritableCase,
+  batches: DicomCandidate[][],
+  stored: Map<ReceivedFile, string>,
+): Promise<AcceptedFile[][]> {
+  const items = batches.flat();
   const studyIds = new Map<string, { id: string }>();
   const seriesIds = new Map<string, string>();
   const rows: Prisma.InstanceCreateManyInput[] = [];
-  const warnings: string[][] = [];
   const patientFill: { sex?: string; birthDate?: string } = {};
 
   // The first sight in this batch of a study (found or created): its demographics may fill blanks, unless they
@@ -354,10 +412,12 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
       dicomBirthDate: header.patient.birthDate ?? null,
     });
   }
-  warnings.push(...identityWarnings(kase.patient, rows));
-  // One statement for the whole batch: per-row inserts dominated the cost of a 10-file request. One row (STOW-RS,
-  // tus and C-STORE send one file at a time) goes by create: Prisma compiles a createMany query anew on every call
-  // (its query plan cache skips createMany), a create's plan is compiled once.
+  // the identity check compares the files of one batch (one request), not of requests that happened to meet here
+  let offset = 0;
+  const warnings = batches.flatMap((batch) => identityWarnings(kase.patient, rows.slice(offset, (offset += batch.length))));
+  // One statement for all the rows: per-row inserts dominated the cost of a 10-file request. One row goes by
+  // create: Prisma compiles a createMany query anew on every call (its query plan cache skips createMany), a
+  // create's plan is compiled once.
   const select = { id: true, sopInstanceUid: true } as const;
   const created =
     rows.length === 1
@@ -366,7 +426,7 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
         ? await tx.instance.createManyAndReturn({ data: rows, select })
         : [];
   const idOf = new Map(created.map((c) => [c.sopInstanceUid, c.id]));
-  const results: AcceptedFile[] = items.map(({ file, header }, i) => ({
+  const accepted = items.map(({ file, header }, i): AcceptedFile => ({
     file: file.name,
     kind: 'dicom',
     id: idOf.get(header.sopInstanceUid)!,
@@ -374,6 +434,8 @@ async function indexDicom(tx: Tx, kase: WritableCase, items: DicomCandidate[], s
     duplicate: false,
     warnings: warnings[i]!,
   }));
+  offset = 0;
+  const results = batches.map((batch) => accepted.slice(offset, (offset += batch.length)));
   // DICOM fills what the township left blank; it never overwrites what was typed.
   if (patientFill.sex || patientFill.birthDate) await tx.patient.update({ where: { id: kase.patient.id }, data: patientFill });
   return results;
