@@ -148,7 +148,10 @@ export async function placeInstance(
   if (study !== undefined && header.studyInstanceUid !== study) {
     return { ok: false, code: 'STUDY_MISMATCH', reason: `the instance is of study ${header.studyInstanceUid}, not ${study}`, header };
   }
-  const { caseId, isNew } = await locks.run(arrival.organizationId, () => landingCase(ctx, locks, arrival, header, ip, memo));
+  // Looked up before the township's lock, so that parallel associations do not queue for it: an instance stored
+  // meanwhile by another is answered as a duplicate by the ingest core (its insert fails, the retry looks again).
+  const known = await storedInstance(ctx, header.sopInstanceUid);
+  const { caseId, isNew } = await locks.run(arrival.organizationId, () => landingCase(ctx, locks, arrival, header, known, ip, memo));
   if (!caseId) {
     return {
       ok: false,
@@ -196,6 +199,7 @@ async function landingCase(
   locks: LandingLocks,
   arrival: Arrival,
   header: DicomHeader,
+  known: StoredInstance | undefined,
   ip: string | undefined,
   memo?: LandingMemo,
 ): Promise<{ caseId: string | null; isNew?: boolean }> {
@@ -209,13 +213,9 @@ async function landingCase(
     const byAccession =
       memo?.recall(header, 'accession') ??
       (await db.case.findFirst({ where: { ...township, accessionNumber: header.accessionNumber }, select: { id: true } }))?.id;
-    if (byAccession) return { caseId: found('accession', byAccession) };
+    if (byAccession) return { caseId: found('accession', byAccession), isNew: !known };
   }
-  const known = await db.instance.findUnique({
-    where: { sopInstanceUid: header.sopInstanceUid },
-    select: { caseId: true, case: { select: { originOrgId: true } } },
-  });
-  if (known) return { caseId: known.case.originOrgId === arrival.organizationId ? known.caseId : null };
+  if (known) return { caseId: known.originOrgId === arrival.organizationId ? known.caseId : null };
   const byStudy =
     memo?.recall(header, 'study') ??
     (
@@ -245,6 +245,18 @@ async function landingCase(
   );
   locks.remember(arrival.organizationId, header.studyInstanceUid, caseId);
   return { caseId: found('study', caseId), isNew: true };
+}
+
+interface StoredInstance {
+  caseId: string;
+  originOrgId: string;
+}
+
+/** The case (and its township) already holding this SOP Instance UID; plain SQL, paid once per received instance. */
+async function storedInstance(ctx: AppContext, sopInstanceUid: string): Promise<StoredInstance | undefined> {
+  const [row] = await ctx.db.$queryRaw<StoredInstance[]>`
+    SELECT i."caseId", c."originOrgId" FROM "Instance" i JOIN "Case" c ON c."id" = i."caseId" WHERE i."sopInstanceUid" = ${sopInstanceUid}`;
+  return row;
 }
 
 /** The exam kind whose rules name the modality (CT → CT, DX/CR → DR, ECG → ECG …), else OTHER. */
