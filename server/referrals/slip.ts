@@ -3,12 +3,11 @@
 // signed impressions), the booking (doctor, time, ward and bed) or, for a patient referred down, the discharge
 // summary and the follow-up plan; the door times of a green-channel transfer; and a QR code that opens the
 // referral in teledx at the receiving desk (drawQrCode). A4, Chinese, with the report's embedded CJK font (reporting/cjk-font.ts).
-import PDFDocument from 'pdfkit';
 import { chineseAge } from '../../shared/patient-age.ts';
 import type { ReferralDto } from '../../shared/referrals.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Db } from '../db/client.ts';
-import { findCjkFont } from '../reporting/cjk-font.ts';
+import { cjkPdfDocument } from '../reporting/cjk-font.ts';
 import { beijingTime, maskId, rule } from '../reporting/pdf.ts';
 import { drawQrCode } from '../reporting/report-qr.ts';
 import { referralScope } from './access.ts';
@@ -46,14 +45,8 @@ const time = (iso: string | null) => {
 };
 
 async function renderSlip(r: ReferralDto, nationalId: string | null, url: string): Promise<Buffer> {
-  const font = findCjkFont();
   const title = r.direction === 'UP' ? '双向转诊单（上转）' : '双向转诊单（下转）';
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${r.hospital.name} ${title} ${r.number}` } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.registerFont('cjk', font.path, font.family);
-  doc.font('cjk');
+  const { doc, bytes } = cjkPdfDocument({ size: 'A4', margin: 50, info: { Title: `${r.hospital.name} ${title} ${r.number}` } });
 
   const qrSize = 90;
   const qrX = doc.page.width - doc.page.margins.right - qrSize;
@@ -143,6 +136,5 @@ async function renderSlip(r: ReferralDto, nationalId: string | null, url: string
     .text('本转诊单由远程诊断平台生成，请患者携带本单及随附检查资料前往转入单位。')
     .fillColor('black');
   doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  return bytes;
 }
