@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dcmjsDimse from 'dcmjs-dimse';
 import { checkCommitment, STORAGE_COMMITMENT_INSTANCE, STORAGE_COMMITMENT_PUSH } from '../../server/dimse/commitment.ts';
+import { startDicomService } from '../../server/dimse/service.ts';
 import { losslessMrVariants } from '../fixtures/corpus.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
@@ -236,6 +237,33 @@ describe.each(BACKENDS)('Orthanc as a modality (%s)', (backend) => {
       expect(details.attempts).toBeGreaterThanOrEqual(2);
     } finally {
       relay?.close();
+      await setDevicePort(orthanc.dicomPort);
+    }
+  }, 60_000);
+
+  it('a report still waiting for its retry is given up when the DICOM service stops, and audited so', async () => {
+    // a second DICOM service of the same server, stopped by the test; the device's port answers nothing
+    const service = await startDicomService(server.server.ctx, '127.0.0.1', { port: 0, aeTitle: 'TELEDX' });
+    await setDevicePort(await freePort());
+    const transactionUid = newUid();
+    try {
+      const answer = await nAction(service.port, 'ORTHANC', {
+        TransactionUID: transactionUid,
+        ReferencedSOPSequence: [{ ReferencedSOPClassUID: MR_IMAGE_STORAGE, ReferencedSOPInstanceUID: heldUid }],
+      });
+      expect(answer.status).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // two attempts refused; the next in 2 s, then 4 and 8
+      const t0 = performance.now();
+      await service.close();
+      expect(performance.now() - t0).toBeLessThan(1000); // not held by the 14 s of retries left
+      const report = await server.server.ctx.db.auditEvent.findFirstOrThrow({
+        where: { entityId: deviceId, action: 'dicom.commitment_report', details: { contains: transactionUid } },
+      });
+      const details = JSON.parse(report.details!);
+      expect(details).toMatchObject({ transactionUid, error: 'not delivered before the DICOM service stopped' });
+      expect(details.attempts).toBeLessThanOrEqual(2); // of the five it would have made
+    } finally {
+      await service.close();
       await setDevicePort(orthanc.dicomPort);
     }
   }, 60_000);
