@@ -8,6 +8,7 @@ import type { ConsultationDto } from '../../shared/consult.ts';
 import type { Actor } from '../../server/auth/actor.ts';
 import { actorForToken, SESSION_COOKIE } from '../../server/auth/sessions.ts';
 import { authoriseParticipant, recordJoin } from '../../server/consult/consultations.ts';
+import { syntheticCt } from '../fixtures/dicom-writer.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
 import { connectSocket } from '../helpers/sockets.ts';
 import { addEcgSupervisor, BACKENDS, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -139,10 +140,28 @@ describe.each(BACKENDS)('joint consultations (%s)', (backend) => {
     expect((await as.reader1!.post(`/api/consultations/${id}/end`)).status).toBe(200);
   });
 
+  it('shows the case and its images to an invitee once invited, not on their worklist', async () => {
+    const tech1 = as.tech1!;
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '联合会诊病人' }, examKind: 'CT', bodyPart: '胸部' })).body.id as string;
+    expect((await tech1.upload(caseId, [{ name: 'ct.dcm', data: syntheticCt({ rows: 32, columns: 32 }).bytes }])).status).toBe(200);
+    expect((await tech1.post(`/api/cases/${caseId}/submit`)).status).toBe(200);
+    const res = await tech1.post('/api/consultations', { caseId, centreId: imagingId, topic: '请联合会诊' });
+    expect((await as.reader1!.post(`/api/consultations/${res.body.id}/accept`)).status).toBe(200);
+    expect((await as.ecg1!.get(`/api/cases/${caseId}`)).status).toBe(404);
+    expect((await invite('reader1', res.body.id, ids.ecg1)).status).toBe(201);
+    const seen = await as.ecg1!.get(`/api/cases/${caseId}`);
+    expect(seen.status).toBe(200);
+    const instanceId = seen.body.studies[0].series[0].instances[0].id as string;
+    expect((await as.ecg1!.get(`/api/instances/${instanceId}/file`)).status).toBe(200);
+    expect((await as.super2!.get(`/api/cases/${caseId}`)).status).toBe(404);
+    const worklist = (await as.ecg1!.get('/api/worklist')).body as { cases?: { id: string }[] } | { id: string }[];
+    expect(JSON.stringify(worklist)).not.toContain(caseId);
+  });
+
   it('lets invitees into the room (audited) and bills a consultation two county doctors took part in as joint', async () => {
     const id = await accepted();
     expect((await invite('reader1', id, ids.ecg1)).status).toBe(201);
-    const [tech1, reader1, ecg1, writer1, super2] = await Promise.all(['tech1', 'reader1', 'ecg1', 'writer1', 'super2'].map(actorOf));
+    const [tech1, reader1, ecg1, writer1, super2] = (await Promise.all(['tech1', 'reader1', 'ecg1', 'writer1', 'super2'].map(actorOf))) as [Actor, Actor, Actor, Actor, Actor];
     expect((await authoriseParticipant(db(), ecg1, id)).side).toBe('invitee');
     await expect(authoriseParticipant(db(), writer1, id)).rejects.toMatchObject({ status: 403, code: 'NOT_A_PARTICIPANT' });
     await expect(authoriseParticipant(db(), super2, id)).rejects.toMatchObject({ status: 404 });
