@@ -79,8 +79,11 @@ function Notices({ me }: { me: MeResponse }) {
     setNotices((list) => [...list.filter((n) => n.consultation.id !== c.id), { kind: 'invite', consultation: c, by: invitedBy.displayName }]),
   );
 
+  const location = useLocation();
   const dismiss = (id: string) => setNotices((list) => list.filter((n) => n.consultation.id !== id));
-  return notices.map(({ kind, consultation: c, by }) => (
+  // an invitation's way in is the room: once there, it needs no notice
+  const shown = notices.filter((n) => n.kind !== 'invite' || location.split('?')[0] !== paths.consultRoom(n.consultation.id));
+  return shown.map(({ kind, consultation: c, by }) => (
     <div
       key={c.id}
       className={`notice${NOTICE_TONE[kind]}`}
