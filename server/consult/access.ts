@@ -81,7 +81,8 @@ export function assertParticipant(actor: Actor, c: ConsultationParties): Side {
 /** Ending it for everyone: the requester and the lead specialist (an invitee only leaves). */
 export function assertMayEnd(actor: Actor, c: ConsultationParties): void {
   const side = assertParticipant(actor, c);
-  if (side === 'invitee') throw new HttpError(403, 'NOT_THE_LEAD', 'an invited specialist leaves the room; the lead specialist or the requester ends it');
+  if (side === 'invitee')
+    throw new HttpError(403, 'NOT_THE_LEAD', 'an invited specialist leaves the room; the lead specialist or the requester ends it');
 }
 
 /**

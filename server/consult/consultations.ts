@@ -293,7 +293,11 @@ function assertJoinable(status: ConsultationStatus): void {
  * but are neither the requester, the specialist nor invited; 409 CONSULTATION_NOT_OPEN unless status is in
  * JOINABLE_STATUSES.
  */
-export async function authoriseParticipant(db: Db, actor: Actor, consultationId: string): Promise<{ consultation: ConsultationDto; side: Side }> {
+export async function authoriseParticipant(
+  db: Db,
+  actor: Actor,
+  consultationId: string,
+): Promise<{ consultation: ConsultationDto; side: Side }> {
   const row = await findVisibleRow(db, actor, consultationId);
   const side = assertParticipant(actor, row);
   assertJoinable(row.status as ConsultationStatus);
@@ -390,7 +394,8 @@ export async function inviteSpecialist(
       where: { id: userId, active: true, role: { in: [...CENTRE_ROLES] }, centres: { some: {} } },
       select: { id: true },
     });
-    if (!specialist) throw new HttpError(400, 'NOT_A_COUNTY_SPECIALIST', "only a reader or supervisor of the consortium's reading centres is invited");
+    if (!specialist)
+      throw new HttpError(400, 'NOT_A_COUNTY_SPECIALIST', "only a reader or supervisor of the consortium's reading centres is invited");
     const invitable = await tx.user.count({ where: { AND: [{ id: userId }, invitableWhere(current)] } });
     if (invitable === 0) throw conflict('ALREADY_INVITED', 'this specialist already takes part in the consultation');
     // a compare-and-set on the open statuses: an end racing with the invitation leaves no invitation to a closed room

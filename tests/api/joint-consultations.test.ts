@@ -46,8 +46,7 @@ describe.each(BACKENDS)('joint consultations (%s)', (backend) => {
     return id;
   }
 
-  const invite = (by: string, id: string, userId: string | undefined) =>
-    as[by]!.post(`/api/consultations/${id}/invitations`, { userId });
+  const invite = (by: string, id: string, userId: string | undefined) => as[by]!.post(`/api/consultations/${id}/invitations`, { userId });
   const codeOf = (res: { body: { error?: { code: string } } }) => res.body.error?.code;
 
   it('lets the specialist and the centre’s supervisor invite readers and supervisors of any centre', async () => {
@@ -81,7 +80,11 @@ describe.each(BACKENDS)('joint consultations (%s)', (backend) => {
     const first = await invite('reader1', id, ids.ecg1);
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect((first.body as ConsultationDto).invitees).toEqual([
-      { user: { id: ids.ecg1, displayName: expect.any(String) }, invitedBy: { id: ids.reader1, displayName: expect.any(String) }, invitedAt: expect.any(String) },
+      {
+        user: { id: ids.ecg1, displayName: expect.any(String) },
+        invitedBy: { id: ids.reader1, displayName: expect.any(String) },
+        invitedAt: expect.any(String),
+      },
     ]);
     expect(codeOf(await invite('reader1', id, ids.ecg1))).toBe('ALREADY_INVITED');
     // the centre's supervisor invites too; an invitee does not
@@ -111,15 +114,16 @@ describe.each(BACKENDS)('joint consultations (%s)', (backend) => {
     const ecgSocket = await connectSocket(as.ecg1!, { reconnection: false });
     const super2Socket = await connectSocket(as.super2!, { reconnection: false });
     const heard: Record<string, string[]> = { ecg1: [], super2: [] };
-    for (const [name, socket] of [['ecg1', ecgSocket], ['super2', super2Socket]] as const) {
+    for (const [name, socket] of [
+      ['ecg1', ecgSocket],
+      ['super2', super2Socket],
+    ] as const) {
       socket.on('consultation:invited', (e) => heard[name]!.push(`invited:${e.consultation.id}:${e.invitedBy.id}`));
       socket.on('consultation:changed', (e) => heard[name]!.push(`changed:${e.consultation.id}:${e.event}`));
     }
     try {
       expect((await invite('reader1', id, ids.ecg1)).status).toBe(201);
-      await expect
-        .poll(() => heard.ecg1!.sort(), { timeout: 5000 })
-        .toEqual([`changed:${id}:invite`, `invited:${id}:${ids.reader1}`]);
+      await expect.poll(() => heard.ecg1!.sort(), { timeout: 5000 }).toEqual([`changed:${id}:invite`, `invited:${id}:${ids.reader1}`]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(heard.super2).toEqual([]); // the ECG centre's supervisor, not invited, hears nothing of it
     } finally {
@@ -135,14 +139,17 @@ describe.each(BACKENDS)('joint consultations (%s)', (backend) => {
     expect(await listed('super2')).toBe(false);
     // an invitee neither writes the opinion nor ends it
     await recordJoin(server.server.ctx, await actorOf('reader1'), id);
-    expect(codeOf(await as.ecg1!.request('PUT', `/api/consultations/${id}/opinion`, { json: { opinion: '同意' } }))).toBe('NOT_THE_SPECIALIST');
+    expect(codeOf(await as.ecg1!.request('PUT', `/api/consultations/${id}/opinion`, { json: { opinion: '同意' } }))).toBe(
+      'NOT_THE_SPECIALIST',
+    );
     expect(codeOf(await as.ecg1!.post(`/api/consultations/${id}/end`))).toBe('NOT_THE_LEAD');
     expect((await as.reader1!.post(`/api/consultations/${id}/end`)).status).toBe(200);
   });
 
   it('shows the case and its images to an invitee once invited, not on their worklist', async () => {
     const tech1 = as.tech1!;
-    const caseId = (await tech1.post('/api/cases', { patient: { name: '联合会诊病人' }, examKind: 'CT', bodyPart: '胸部' })).body.id as string;
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '联合会诊病人' }, examKind: 'CT', bodyPart: '胸部' })).body
+      .id as string;
     expect((await tech1.upload(caseId, [{ name: 'ct.dcm', data: syntheticCt({ rows: 32, columns: 32 }).bytes }])).status).toBe(200);
     expect((await tech1.post(`/api/cases/${caseId}/submit`)).status).toBe(200);
     const res = await tech1.post('/api/consultations', { caseId, centreId: imagingId, topic: '请联合会诊' });
@@ -161,7 +168,13 @@ describe.each(BACKENDS)('joint consultations (%s)', (backend) => {
   it('lets invitees into the room (audited) and bills a consultation two county doctors took part in as joint', async () => {
     const id = await accepted();
     expect((await invite('reader1', id, ids.ecg1)).status).toBe(201);
-    const [tech1, reader1, ecg1, writer1, super2] = (await Promise.all(['tech1', 'reader1', 'ecg1', 'writer1', 'super2'].map(actorOf))) as [Actor, Actor, Actor, Actor, Actor];
+    const [tech1, reader1, ecg1, writer1, super2] = (await Promise.all(['tech1', 'reader1', 'ecg1', 'writer1', 'super2'].map(actorOf))) as [
+      Actor,
+      Actor,
+      Actor,
+      Actor,
+      Actor,
+    ];
     expect((await authoriseParticipant(db(), ecg1, id)).side).toBe('invitee');
     await expect(authoriseParticipant(db(), writer1, id)).rejects.toMatchObject({ status: 403, code: 'NOT_A_PARTICIPANT' });
     await expect(authoriseParticipant(db(), super2, id)).rejects.toMatchObject({ status: 404 });
@@ -175,7 +188,9 @@ describe.each(BACKENDS)('joint consultations (%s)', (backend) => {
       [ids.tech1, 'requester'],
       [ids.ecg1, 'invitee'],
     ]);
-    expect(await db().feeEntry.findMany({ where: { consultationId: id }, select: { service: true } })).toEqual([{ service: 'CONSULT_JOINT' }]);
+    expect(await db().feeEntry.findMany({ where: { consultationId: id }, select: { service: true } })).toEqual([
+      { service: 'CONSULT_JOINT' },
+    ]);
 
     // invited but never in the room: one county doctor took part, a regular consultation
     const alone = await accepted();

@@ -307,7 +307,10 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       for (const [i, peer] of peers.entries()) {
         const transports = await peer.createTransports();
         if (i === 1) await peer.ok('consult:ready', {}); // the specialist is ready before producing
-        produced.set(joined[i]!.peerId, [await peer.produce(transports.sendTransportId, 'mic'), await peer.produce(transports.sendTransportId, 'cam')]);
+        produced.set(joined[i]!.peerId, [
+          await peer.produce(transports.sendTransportId, 'mic'),
+          await peer.produce(transports.sendTransportId, 'cam'),
+        ]);
       }
       await tech.ok('consult:ready', {});
       await ecg.ok('consult:ready', {});
@@ -326,7 +329,10 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
       // the invitee may not end it for everyone; it leaves, and the two others' consumers of it close
       expect(await ecg.refusal('consult:end', {})).toBe('NOT_THE_LEAD');
       const ecgConsumers = (peer: ConsultPeer) =>
-        peer.all('consult:newConsumer').filter((offer) => offer.producerPeerId === joined[2]!.peerId).map((offer) => offer.id);
+        peer
+          .all('consult:newConsumer')
+          .filter((offer) => offer.producerPeerId === joined[2]!.peerId)
+          .map((offer) => offer.id);
       await ecg.ok('consult:leave', {});
       for (const peer of [tech, reader]) {
         for (const consumerId of ecgConsumers(peer)) await peer.waitFor('consult:consumerClosed', (e) => e.consumerId === consumerId);

@@ -21,7 +21,8 @@ describe('joint consultation in Chromium', () => {
   it('invites a third specialist, who joins from the notice; three browsers see each other and the case', async () => {
     const tech = await e2e.server.login('tech1');
     const reader = await e2e.server.login('reader1');
-    const caseId = (await tech.post('/api/cases', { patient: { name: '联合会诊病人' }, examKind: 'CT', bodyPart: '胸部' })).body.id as string;
+    const caseId = (await tech.post('/api/cases', { patient: { name: '联合会诊病人' }, examKind: 'CT', bodyPart: '胸部' })).body
+      .id as string;
     const slice = syntheticCt({ rows: 128, columns: 128 });
     expect((await tech.upload(caseId, [{ name: 'IM1.dcm', data: slice.bytes }])).body.rejected).toEqual([]);
     expect((await tech.post(`/api/cases/${caseId}/submit`)).status).toBe(200);
@@ -77,7 +78,9 @@ describe('joint consultation in Chromium', () => {
       }
       const captions = await page.locator('.consult-remotes figcaption').allTextContents();
       expect(captions.sort()).toEqual(names.filter((_, j) => j !== i).sort());
-      await expect.poll(() => page.getByTestId('shared-viewer').getByTestId('viewer-wl').textContent(), { timeout: 20_000 }).toBe('W 400 L 40');
+      await expect
+        .poll(() => page.getByTestId('shared-viewer').getByTestId('viewer-wl').textContent(), { timeout: 20_000 })
+        .toBe('W 400 L 40');
     }
     await screenshot(ecgPage, 'consultation-joint.png');
 

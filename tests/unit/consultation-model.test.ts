@@ -88,7 +88,10 @@ describe('consultation moves offered', () => {
     expect(mayJoin(tech, { ...accepted, status: 'ENDED' })).toBe(false);
     expect(mayJoin(tech, consultation())).toBe(false);
     // an invited specialist of another centre (a joint consultation) comes in too
-    const joint = { ...accepted, invitees: [{ user: { id: ecgReader.id, displayName: '心电医生' }, invitedBy: accepted.specialist!, invitedAt: accepted.createdAt }] };
+    const joint = {
+      ...accepted,
+      invitees: [{ user: { id: ecgReader.id, displayName: '心电医生' }, invitedBy: accepted.specialist!, invitedAt: accepted.createdAt }],
+    };
     expect(mayJoin(ecgReader, joint)).toBe(true);
     expect(mayJoin(ecgReader, accepted)).toBe(false);
   });

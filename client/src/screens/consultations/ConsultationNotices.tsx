@@ -10,11 +10,7 @@ import type { ConsultationDto } from '../../../../shared/consult.ts';
 import { CENTRE_ROLES } from '../../../../shared/domain.ts';
 import { useTicking } from '../../clock.ts';
 import { formatDateTime } from '../../i18n/format.ts';
-import {
-  useConsultationEvents,
-  useConsultationInvitations,
-  type ConsultationChangedEvent,
-} from '../../realtime/useConsultationEvents.ts';
+import { useConsultationEvents, useConsultationInvitations, type ConsultationChangedEvent } from '../../realtime/useConsultationEvents.ts';
 import { Link, paths, useLocation } from '../../router.tsx';
 import { SCREEN_ROLES, useMe } from '../../session.ts';
 import { reminderFor } from './consultation-model.ts';
@@ -76,7 +72,10 @@ function Notices({ me }: { me: MeResponse }) {
     });
   });
   useConsultationInvitations(({ consultation: c, invitedBy }) =>
-    setNotices((list) => [...list.filter((n) => n.consultation.id !== c.id), { kind: 'invite', consultation: c, by: invitedBy.displayName }]),
+    setNotices((list) => [
+      ...list.filter((n) => n.consultation.id !== c.id),
+      { kind: 'invite', consultation: c, by: invitedBy.displayName },
+    ]),
   );
 
   const location = useLocation();
