@@ -41,7 +41,8 @@ function noticeFor(me: MeResponse, { consultation: c, event }: ConsultationChang
     return ofMyCentre && (c.specialist === null || c.specialist.id === me.id) ? 'request' : null;
   }
   if ((event === 'accept' || event === 'decline') && mine) return event;
-  if (event === 'cancel' && !mine && c.specialist?.id === me.id) return 'cancel';
+  const countySide = c.specialist?.id === me.id || c.invitees.some((i) => i.user.id === me.id);
+  if (event === 'cancel' && !mine && countySide) return 'cancel';
   return null;
 }
 
