@@ -24,7 +24,7 @@ import { startQueueWatch } from './reading/claims.ts';
 import type { Notifier } from './realtime/notifier.ts';
 import { SocketHub } from './realtime/socket-server.ts';
 import { caseChangedMessage } from './reading/case-events.ts';
-import { consultationChangedMessage } from './consult/consultation-events.ts';
+import { consultationChangedMessage, consultationInvitedMessage } from './consult/consultation-events.ts';
 import { criticalEscalatedMessage } from './reporting/critical-events.ts';
 import { referralChangedMessage } from './referrals/referral-events.ts';
 import { readerPresence } from './reading/presence.ts';
@@ -71,6 +71,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
       // ended over REST as well as in the room: the live room must close either way
       if (event === 'end') void signalling.closeEnded(consultationId);
     },
+    consultationInvited: (consultationId, userId, invitedById) =>
+      hub.publish(consultationInvitedMessage(db, consultationId, userId, invitedById), { consultationId }),
     referralChanged: (referralId, event) => hub.publish(referralChangedMessage(db, referralId, event), { referralId }),
     sessionEnded: (sessionId) => hub.endSession(sessionId),
   };

@@ -480,7 +480,7 @@ export type CaseHistoryAction =
   | 'case.prior_files_viewed'
   | 'case.identity_confirmed'
   | 'case.files_removed'
-  | `consultation.${ConsultationEvent | 'request' | 'join' | 'leave' | 'opinion'}`;
+  | `consultation.${ConsultationEvent | 'request' | 'join' | 'leave' | 'opinion' | 'invite'}`;
 
 /** One act in a case's audit trail (GET /api/cases/:id/history), oldest first. */
 export const caseHistoryEntryDtoSchema = z.strictObject({

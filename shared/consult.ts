@@ -3,6 +3,11 @@
 // declines; both join a room with audio/video and the case's images on a shared viewer; the specialist writes
 // the opinion, which is attached to the case.
 //
+// A joint consultation (远程联合会诊): once accepted, the lead specialist (or the centre's supervisor) invites
+// further county specialists, readers or supervisors of any of the consortium's reading centres. An invitee sees
+// the consultation, is told live (consultation:invited), enters the room (side 'invitee') and takes part in the
+// talk and the shared viewer; the lead specialist alone writes the opinion and, with the requester, ends it.
+//
 // The consultation is a state machine (server/consult/consultations.ts is its only writer):
 //
 //   REQUESTED ──accept──▶ ACCEPTED ──start (first participant joins the room)──▶ IN_PROGRESS ──end──▶ ENDED
@@ -50,6 +55,8 @@ export const createConsultationRequestSchema = z.object({
 export type CreateConsultationRequest = z.input<typeof createConsultationRequestSchema>;
 
 export const declineConsultationRequestSchema = z.object({ reason: safeText({ multiline: true }).trim().min(1).max(500) });
+/** POST /api/consultations/:id/invitations: the county specialist to invite */
+export const inviteSpecialistRequestSchema = z.object({ userId: idText() });
 export const opinionRequestSchema = z.object({ opinion: safeText({ multiline: true }).trim().min(1).max(20_000) });
 
 export const consultationListQuerySchema = z.object({
@@ -73,6 +80,14 @@ export const consultationParticipantDtoSchema = z.strictObject({
   leftAt: isoDateTime.nullable(),
 });
 export type ConsultationParticipantDto = z.infer<typeof consultationParticipantDtoSchema>;
+
+export const consultationInviteeDtoSchema = z.strictObject({
+  user: personRefSchema,
+  /** the lead specialist or the centre's supervisor */
+  invitedBy: personRefSchema,
+  invitedAt: isoDateTime,
+});
+export type ConsultationInviteeDto = z.infer<typeof consultationInviteeDtoSchema>;
 
 export const consultationDtoSchema = z.strictObject({
   id: z.string(),
@@ -99,12 +114,14 @@ export const consultationDtoSchema = z.strictObject({
   opinionAt: isoDateTime.nullable(),
   /** every stay in the room, oldest first */
   participants: z.array(consultationParticipantDtoSchema),
+  /** the further county specialists invited (a joint consultation), in the order they were invited */
+  invitees: z.array(consultationInviteeDtoSchema),
 });
 export type ConsultationDto = z.infer<typeof consultationDtoSchema>;
 
 /** GET /api/consultations */
 export const consultationListDtoSchema = z.strictObject({ consultations: z.array(consultationDtoSchema) });
-/** GET /api/consultations/specialists */
+/** GET /api/consultations/specialists, GET /api/consultations/:id/invitable */
 export const specialistListDtoSchema = z.strictObject({ specialists: z.array(personRefSchema) });
 
 // ---- Socket.IO ----
@@ -119,8 +136,8 @@ export interface ConsultPeerDto {
   /** one per connection (a reconnecting browser comes back as a new peer) */
   peerId: string;
   user: PersonRef;
-  /** requester: the township side; specialist: the county side */
-  side: 'requester' | 'specialist';
+  /** requester: the township side; specialist: the county's lead specialist; invitee: a further county specialist */
+  side: 'requester' | 'specialist' | 'invitee';
   /** what they send: present and live, present and paused (muted / camera off), or absent */
   media: Record<MediaSource, 'on' | 'paused' | 'off'>;
 }
@@ -218,7 +235,7 @@ export interface ConsultClientToServerEvents {
   /** the presenter (or the specialist) hands the viewer to another peer */
   'consult:presenter': (request: { peerId: string }, ack: Ack<null>) => void;
   'consult:leave': (request: Record<string, never>, ack: Ack<null>) => void;
-  /** end the consultation for everyone (specialist or requester) */
+  /** end the consultation for everyone (the lead specialist or the requester; not an invitee) */
   'consult:end': (request: Record<string, never>, ack: Ack<null>) => void;
 }
 
@@ -248,7 +265,13 @@ void everyRequestListed;
 
 export interface ConsultServerToClientEvents {
   /** a consultation the user can see changed (requested, accepted, declined, …, opinion written) */
-  'consultation:changed': (event: { consultation: ConsultationDto; event: ConsultationEvent | 'request' | 'opinion'; at: string }) => void;
+  'consultation:changed': (event: {
+    consultation: ConsultationDto;
+    event: ConsultationEvent | 'request' | 'opinion' | 'invite';
+    at: string;
+  }) => void;
+  /** this user was invited into a joint consultation (to the invitee only) */
+  'consultation:invited': (event: { consultation: ConsultationDto; invitedBy: PersonRef; at: string }) => void;
   'consult:peers': (event: { peers: ConsultPeerDto[] }) => void;
   'consult:newConsumer': (offer: ConsumerOffer) => void;
   'consult:consumerClosed': (event: { consumerId: string }) => void;

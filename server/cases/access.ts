@@ -18,11 +18,17 @@ export function caseScope(actor: Actor): Prisma.CaseWhereInput {
     case 'SUPERVISOR':
       // A reading centre sees what was routed to it, once submitted, and the case of a consultation the township
       // asked it for (an ECG specialist consulted on a CT, a draft discussed before it is sent): the specialist
-      // must see the images they are asked about. Reading and signing stay with the routed centre (centreScope).
+      // must see the images they are asked about; so must a specialist invited into the consultation (a joint
+      // consultation). Reading and signing stay with the routed centre (centreScope).
       return {
         OR: [
           { centreId: { in: actor.centreIds }, status: { not: 'DRAFT' } },
           { consultations: { some: { centreId: { in: actor.centreIds }, status: { in: [...CASE_VISIBLE_CONSULTATIONS] } } } },
+          {
+            consultations: {
+              some: { invitations: { some: { userId: actor.id } }, status: { in: [...CASE_VISIBLE_CONSULTATIONS] } },
+            },
+          },
         ],
       };
     // the referral coordinator's referrals carry their exams' facts and signed impressions (referrals/dto.ts), and

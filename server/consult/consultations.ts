@@ -16,7 +16,7 @@ import {
   type CreateConsultationRequest,
   type PersonRef,
 } from '../../shared/consult.ts';
-import { TOWNSHIP_ROLES } from '../../shared/domain.ts';
+import { CENTRE_ROLES, TOWNSHIP_ROLES } from '../../shared/domain.ts';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { assertMove, move, tryMove, type StateMachine } from '../audit/state-move.ts';
@@ -27,11 +27,15 @@ import type { Notifier } from '../realtime/notifier.ts';
 import {
   assertMayAnswer,
   assertMayCancel,
+  assertMayEnd,
+  assertMayInvite,
   assertParticipant,
   assertSpecialist,
   centreSpecialistsWhere,
   consultationScope,
+  invitableWhere,
   type ConsultationParties,
+  type Side,
 } from './access.ts';
 import { consultationInclude, toConsultationDto, type ConsultationRow } from './dto.ts';
 import { chargeConsultation } from '../billing/fees.ts';
@@ -153,7 +157,15 @@ async function checkRequestTargets(
 
 // ---- the state machine ----
 
-const CURRENT_SELECT = { id: true, status: true, requestedById: true, requestingOrgId: true, centreId: true, specialistId: true } as const;
+const CURRENT_SELECT = {
+  id: true,
+  status: true,
+  requestedById: true,
+  requestingOrgId: true,
+  centreId: true,
+  specialistId: true,
+  invitations: { select: { userId: true } },
+} as const;
 
 interface CurrentConsultation extends ConsultationParties {
   id: string;
@@ -249,7 +261,7 @@ export function cancelConsultation(deps: ConsultDeps, actor: Actor, consultation
   });
 }
 
-/** IN_PROGRESS → ENDED (endedAt), closes open participant rows; by the specialist or the requester (else 403). */
+/** IN_PROGRESS → ENDED (endedAt), closes open participant rows; by the specialist or the requester (else 403, an invitee too). */
 export function endConsultation(deps: ConsultDeps, actor: Actor, consultationId: string, ip?: string): Promise<ConsultationDto> {
   return transitionConsultation(deps, {
     consultationId,
@@ -257,7 +269,7 @@ export function endConsultation(deps: ConsultDeps, actor: Actor, consultationId:
     actor,
     ip,
     prepare: (current, now) => {
-      assertParticipant(actor, current);
+      assertMayEnd(actor, current);
       return { endedAt: now };
     },
     alsoWrite: async (tx, now) => {
@@ -278,13 +290,14 @@ function assertJoinable(status: ConsultationStatus): void {
 
 /**
  * May this actor enter the room? 404 NOT_FOUND if they cannot see it; 403 NOT_A_PARTICIPANT if they can see it
- * but are neither the requester nor the specialist; 409 CONSULTATION_NOT_OPEN unless status is in JOINABLE_STATUSES.
+ * but are neither the requester, the specialist nor invited; 409 CONSULTATION_NOT_OPEN unless status is in
+ * JOINABLE_STATUSES.
  */
 export async function authoriseParticipant(
   db: Db,
   actor: Actor,
   consultationId: string,
-): Promise<{ consultation: ConsultationDto; side: 'requester' | 'specialist' }> {
+): Promise<{ consultation: ConsultationDto; side: Side }> {
   const row = await findVisibleRow(db, actor, consultationId);
   const side = assertParticipant(actor, row);
   assertJoinable(row.status as ConsultationStatus);
@@ -299,7 +312,7 @@ export async function recordJoin(
 ): Promise<{ consultation: ConsultationDto; participantId: string }> {
   const { participantId, started } = await deps.db.$transaction(async (tx) => {
     const current = await findVisible(tx, actor, consultationId);
-    assertParticipant(actor, current);
+    const side = assertParticipant(actor, current);
     assertJoinable(current.status);
     const started = await holdRoomOpen(tx, actor, current);
     const stay = await tx.consultationParticipant.create({ data: { consultationId, userId: actor.id, joinedAt: new Date() } });
@@ -308,7 +321,7 @@ export async function recordJoin(
       action: 'consultation.join',
       entityType: 'Consultation',
       entityId: consultationId,
-      details: { participantId: stay.id },
+      details: { participantId: stay.id, side },
     });
     return { participantId: stay.id, started };
   });
@@ -349,6 +362,61 @@ export async function recordLeave(deps: ConsultDeps, participantId: string): Pro
       details: { participantId },
     });
   });
+}
+
+// ---- joint consultations: inviting further specialists ----
+
+/** Whom the lead specialist (or the centre's supervisor) may invite into this consultation now. */
+export async function listInvitable(db: Db, actor: Actor, consultationId: string): Promise<PersonRef[]> {
+  const row = await findVisibleRow(db, actor, consultationId);
+  assertMayInvite(actor, row);
+  return db.user.findMany({ where: invitableWhere(row), select: { id: true, displayName: true }, orderBy: { displayName: 'asc' } });
+}
+
+/**
+ * Invites a county specialist into an accepted or running consultation: 404 if the caller cannot see it, 403
+ * MAY_NOT_INVITE unless they are its specialist or the centre's supervisor, 409 CONSULTATION_NOT_OPEN once it is
+ * over, 400 NOT_A_COUNTY_SPECIALIST for anyone but an active reader or supervisor of a centre, 409 ALREADY_INVITED
+ * for someone already in it. Audited; the invitee is told live (consultation:invited).
+ */
+export async function inviteSpecialist(
+  deps: ConsultDeps,
+  actor: Actor,
+  consultationId: string,
+  userId: string,
+  ip?: string,
+): Promise<ConsultationDto> {
+  await deps.db.$transaction(async (tx) => {
+    const current = await findVisible(tx, actor, consultationId);
+    assertMayInvite(actor, current);
+    assertJoinable(current.status);
+    const specialist = await tx.user.findFirst({
+      where: { id: userId, active: true, role: { in: [...CENTRE_ROLES] }, centres: { some: {} } },
+      select: { id: true },
+    });
+    if (!specialist)
+      throw new HttpError(400, 'NOT_A_COUNTY_SPECIALIST', "only a reader or supervisor of the consortium's reading centres is invited");
+    const invitable = await tx.user.count({ where: { AND: [{ id: userId }, invitableWhere(current)] } });
+    if (invitable === 0) throw conflict('ALREADY_INVITED', 'this specialist already takes part in the consultation');
+    // a compare-and-set on the open statuses: an end racing with the invitation leaves no invitation to a closed room
+    const { count } = await tx.consultation.updateMany({
+      where: { id: consultationId, status: { in: [...JOINABLE_STATUSES] } },
+      data: { updatedAt: new Date() },
+    });
+    if (count !== 1) throw new HttpError(409, 'CONSULTATION_NOT_OPEN', 'the consultation changed meanwhile; its room is not open');
+    await tx.consultationInvitation.create({ data: { consultationId, userId, invitedById: actor.id } });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'consultation.invite',
+      entityType: 'Consultation',
+      entityId: consultationId,
+      ip,
+      details: { userId },
+    });
+  });
+  deps.notify.consultationChanged(consultationId, 'invite');
+  deps.notify.consultationInvited(consultationId, userId, actor.id);
+  return getConsultation(deps.db, actor, consultationId);
 }
 
 // ---- the opinion ----

@@ -13,6 +13,7 @@ export const consultationInclude = {
   specialist: person,
   opinionBy: person,
   participants: { orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }], include: { user: person } },
+  invitations: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: { user: person, invitedBy: person } },
 } satisfies Prisma.ConsultationInclude;
 
 export type ConsultationRow = Prisma.ConsultationGetPayload<{ include: typeof consultationInclude }>;
@@ -40,5 +41,6 @@ export function toConsultationDto(row: ConsultationRow): ConsultationDto {
     opinionBy: row.opinionBy,
     opinionAt: iso(row.opinionAt),
     participants: row.participants.map((p) => ({ user: p.user, joinedAt: p.joinedAt.toISOString(), leftAt: iso(p.leftAt) })),
+    invitees: row.invitations.map((i) => ({ user: i.user, invitedBy: i.invitedBy, invitedAt: i.createdAt.toISOString() })),
   };
 }

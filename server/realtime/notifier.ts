@@ -7,6 +7,8 @@ export interface Notifier {
   criticalEscalated(caseId: string): void;
   /** A consultation was requested, moved (accept, start, end, …) or given its opinion; must not throw. */
   consultationChanged(consultationId: string, event: string): void;
+  /** A county specialist was invited into a consultation (committed): tell them; must not throw. */
+  consultationInvited(consultationId: string, userId: string, invitedById: string): void;
   /** A referral was made, moved or given a follow-up (committed); must not throw. */
   referralChanged(referralId: string, event: string): void;
   /** The session ended (logout): whatever holds on to it (its sockets, on every instance) lets go; must not throw. */

@@ -145,6 +145,9 @@ const MATRIX: Record<string, Row> = {
   'POST /consultations/:id/cancel': { fixture: 'requested', expect: [401, 200, 404, 403, 403, 403, 403, 403, 403, 403] },
   'POST /consultations/:id/end': { fixture: 'started', expect: [401, 200, 404, 200, 404, 403, 404, 403, 404, 404] },
   'PUT /consultations/:id/opinion': { fixture: 'started', expect: [401, 403, 403, 200, 404, 403, 404, 403, 403, 403] },
+  // a joint consultation: the specialist and the centre's supervisor invite (ecg1 is invited in each cell)
+  'GET /consultations/:id/invitable': { fixture: 'started', expect: [401, 403, 403, 200, 404, 200, 404, 403, 403, 403] },
+  'POST /consultations/:id/invitations': { fixture: 'started', expect: [401, 403, 403, 201, 404, 201, 404, 403, 403, 403] },
   'GET /departments': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
   'POST /departments': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 403] },
   'PUT /departments/:id': { fixture: 'department', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
@@ -577,6 +580,8 @@ describe.each(BACKENDS)('the access matrix (%s)', (backend) => {
         return { note: '随访' };
       case 'PUT /consultations/:id/opinion':
         return { opinion: '建议复查' };
+      case 'POST /consultations/:id/invitations':
+        return { userId: ids.ecg1 };
       default:
         return undefined;
     }

@@ -148,6 +148,26 @@ describe('a consultation room', () => {
     expect(await refusal(room.consume('audio-less', deaf.id, producerId))).toBe('CANNOT_CONSUME');
   });
 
+  it('carries a joint consultation: three peers, each receiving real RTP from both others', async () => {
+    const server = await startServer();
+    const room = await server.openRoom('consult-joint');
+    const peers = ['township', 'lead', 'invitee'];
+    const produced = new Map<string, string>();
+    for (const peerId of peers) produced.set(peerId, (await startProducing(room, peerId)).producerId);
+    const received: { peerId: string; from: string; counter: RtpCounter }[] = [];
+    for (const peerId of peers) {
+      for (const from of peers.filter((other) => other !== peerId)) {
+        const { consumer, counter } = await startConsuming(room, peerId, produced.get(from)!);
+        expect(consumer.producerPeerId).toBe(from);
+        received.push({ peerId, from, counter });
+      }
+    }
+    expect(received).toHaveLength(6);
+    for (const { peerId, from, counter } of received) {
+      await until(`${peerId} to receive 25 packets from ${from}`, () => counter.packets >= 25);
+    }
+  });
+
   it('tells the other peers when a peer leaves, and closes its consumers', async () => {
     const server = await startServer({ workers: 1 });
     const room = await server.openRoom('consult-leave');

@@ -286,6 +286,68 @@ describe.each(BACKENDS)('consultation signalling (%s)', (backend) => {
     });
   });
 
+  describe('a joint consultation', () => {
+    it('takes three peers: each is offered the two others’ tracks; the invitee leaves, the lead ends it, billed as joint', async () => {
+      const id = await acceptedConsultation();
+      const ecg1Id = (await server.server.ctx.db.user.findUniqueOrThrow({ where: { username: 'ecg1' } })).id;
+      const ecg = await connect(ecg1);
+      expect(await ecg.refusal('consult:capabilities', { consultationId: id })).toBe('NOT_FOUND');
+      expect((await reader1.post(`/api/consultations/${id}/invitations`, { userId: ecg1Id })).status).toBe(201);
+
+      const tech = await connect(tech1);
+      const reader = await connect(reader1);
+      const peers = [tech, reader, ecg];
+      const joined: ConsultJoinAnswer[] = [];
+      for (const peer of peers) joined.push(await join(peer, id));
+      expect(joined[2]!.peers.map((peer) => peer.side)).toEqual(['requester', 'specialist', 'invitee']);
+      await tech.waitFor('consult:peers', ({ peers: list }) => list.length === 3);
+
+      // everyone sends a microphone and a camera, and is ready to receive (in a different order for each)
+      const produced = new Map<string, string[]>();
+      for (const [i, peer] of peers.entries()) {
+        const transports = await peer.createTransports();
+        if (i === 1) await peer.ok('consult:ready', {}); // the specialist is ready before producing
+        produced.set(joined[i]!.peerId, [
+          await peer.produce(transports.sendTransportId, 'mic'),
+          await peer.produce(transports.sendTransportId, 'cam'),
+        ]);
+      }
+      await tech.ok('consult:ready', {});
+      await ecg.ok('consult:ready', {});
+      for (const [i, peer] of peers.entries()) {
+        const others = joined.filter((_, j) => j !== i).map((answer) => answer.peerId);
+        const expected = others.flatMap((peerId) => produced.get(peerId)!);
+        for (const producerId of expected) {
+          const offer = await peer.waitFor('consult:newConsumer', (o) => o.producerId === producerId);
+          await peer.ok('consult:resumeConsumer', { consumerId: offer.id });
+        }
+        const offers = peer.all('consult:newConsumer');
+        expect(offers.map((offer) => offer.producerId).sort(), `peer ${i}`).toEqual([...expected].sort());
+        expect(new Set(offers.map((offer) => offer.producerPeerId))).toEqual(new Set(others));
+      }
+
+      // the invitee may not end it for everyone; it leaves, and the two others' consumers of it close
+      expect(await ecg.refusal('consult:end', {})).toBe('NOT_THE_LEAD');
+      const ecgConsumers = (peer: ConsultPeer) =>
+        peer
+          .all('consult:newConsumer')
+          .filter((offer) => offer.producerPeerId === joined[2]!.peerId)
+          .map((offer) => offer.id);
+      await ecg.ok('consult:leave', {});
+      for (const peer of [tech, reader]) {
+        for (const consumerId of ecgConsumers(peer)) await peer.waitFor('consult:consumerClosed', (e) => e.consumerId === consumerId);
+        await peer.waitFor('consult:peers', ({ peers: list }) => list.length === 2);
+      }
+      await reader.ok('consult:end', {});
+      await tech.waitFor('consult:ended');
+      const ended = await consultation(id);
+      expect(ended.status).toBe('ENDED');
+      expect(new Set(ended.participants.map((stay) => stay.user.id)).size).toBe(3);
+      const fees = await server.server.ctx.db.feeEntry.findMany({ where: { consultationId: id }, select: { service: true } });
+      expect(fees).toEqual([{ service: 'CONSULT_JOINT' }]);
+    });
+  });
+
   describe('a media worker dying under a room', () => {
     it('moves the room to another worker: the peers rebuild their transports and are offered the new tracks', async () => {
       const id = await acceptedConsultation();

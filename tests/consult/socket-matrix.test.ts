@@ -3,7 +3,8 @@
 // server sends. Callers as in tests/api/access-matrix.test.ts: tech1 asked the imaging centre, naming reader1, for
 // each consultation here; tech2 is another township, ecg1 and super2 another centre. The events: case:changed,
 // consultation:changed, critical:escalated (with head1, tech1's township supervisor, as a receiver too) and
-// referral:changed (with coord1, the referral coordinator).
+// referral:changed (with coord1, the referral coordinator); for a joint consultation, consultation:invited and who
+// of another centre enters the room (the invitee ecg1, not super2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSULT_REQUESTS, type ConsultClientToServerEvents } from '../../shared/consult.ts';
 import { escalateCriticalValues } from '../../server/reporting/critical-watch.ts';
@@ -203,6 +204,53 @@ describe.each(BACKENDS)('the Socket.IO access matrix (%s)', (backend) => {
         sawConsultation: mayKnow.includes(caller),
       });
     }
+  });
+
+  it('lets an invited specialist of another centre in, not the rest of that centre; consultation:invited goes to the invitee alone', async () => {
+    const consultationId = await acceptedConsultation();
+    const heard = new Map<Caller, string[]>();
+    for (const caller of CALLERS) {
+      const socket = await connectSocket(clients.get(caller)!, { reconnection: false });
+      open.push(socket);
+      heard.set(caller, []);
+      socket.on('consultation:invited', (e) => heard.get(caller)!.push(`invited:${e.consultation.id}`));
+      socket.on('consultation:changed', (e) => heard.get(caller)!.push(`${e.event}:${e.consultation.id}`));
+    }
+    const ecg1Id = (await server.server.ctx.db.user.findUniqueOrThrow({ where: { username: 'ecg1' } })).id;
+    const res = await clients.get('reader1')!.post(`/api/consultations/${consultationId}/invitations`, { userId: ecg1Id });
+    expect(res.status).toBe(201);
+    const mayKnow: Caller[] = ['tech1', 'reader1', 'ecg1', 'super1', 'admin'];
+    await expect.poll(() => mayKnow.every((c) => heard.get(c)!.includes(`invite:${consultationId}`)), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => heard.get('ecg1')!.includes(`invited:${consultationId}`), { timeout: 5000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const caller of CALLERS) {
+      const expected = mayKnow.includes(caller) ? [`invite:${consultationId}`] : [];
+      if (caller === 'ecg1') expected.push(`invited:${consultationId}`);
+      expect({ caller, heard: heard.get(caller)!.sort() }).toEqual({ caller, heard: expected.sort() });
+    }
+
+    // the room: the invitee comes in (ecg1), its centre's supervisor does not (super2); an invitee does not end it
+    const answers: Record<string, string> = {};
+    for (const caller of CALLERS) {
+      const peer = await ConsultPeer.connect(clients.get(caller)!);
+      open.push(peer.socket);
+      const capabilities = await peer.request('consult:capabilities', { consultationId });
+      answers[caller] = capabilities.ok ? 'ok' : capabilities.error.code;
+      if (caller === 'ecg1' && capabilities.ok) {
+        await peer.ok('consult:join', { consultationId, rtpCapabilities: capabilities.data.routerRtpCapabilities });
+        expect(await peer.refusal('consult:end', {})).toBe('NOT_THE_LEAD');
+      }
+      peer.close();
+    }
+    expect(answers).toEqual({
+      tech1: 'ok',
+      tech2: 'NOT_FOUND',
+      reader1: 'ok',
+      ecg1: 'ok',
+      super1: 'NOT_A_PARTICIPANT',
+      super2: 'NOT_FOUND',
+      admin: 'NOT_A_PARTICIPANT',
+    });
   });
 
   it("sends critical:escalated only to the township's supervisors, the centre that read it and administrators", async () => {

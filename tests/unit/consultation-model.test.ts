@@ -7,6 +7,7 @@ import {
   localInputToIso,
   mayAnswer,
   mayCancel,
+  mayInvite,
   mayJoin,
   nextFullHour,
   placeConsultation,
@@ -53,6 +54,7 @@ function consultation(over: Partial<ConsultationDto> = {}): ConsultationDto {
     opinionBy: null,
     opinionAt: null,
     participants: [],
+    invitees: [],
     ...over,
   };
 }
@@ -85,6 +87,24 @@ describe('consultation moves offered', () => {
     expect(mayJoin(tech, { ...accepted, status: 'IN_PROGRESS' })).toBe(true);
     expect(mayJoin(tech, { ...accepted, status: 'ENDED' })).toBe(false);
     expect(mayJoin(tech, consultation())).toBe(false);
+    // an invited specialist of another centre (a joint consultation) comes in too
+    const joint = {
+      ...accepted,
+      invitees: [{ user: { id: ecgReader.id, displayName: '心电医生' }, invitedBy: accepted.specialist!, invitedAt: accepted.createdAt }],
+    };
+    expect(mayJoin(ecgReader, joint)).toBe(true);
+    expect(mayJoin(ecgReader, accepted)).toBe(false);
+  });
+
+  it('lets the specialist and the centre’s supervisor invite while the room is open', () => {
+    const accepted = consultation({ status: 'ACCEPTED', specialist: { id: reader.id, displayName: '陈医生' } });
+    const supervisor = { ...otherReader, role: 'SUPERVISOR' as const };
+    expect(mayInvite(reader, accepted)).toBe(true);
+    expect(mayInvite(supervisor, accepted)).toBe(true);
+    expect(mayInvite(otherReader, accepted)).toBe(false);
+    expect(mayInvite({ ...ecgReader, role: 'SUPERVISOR' as const }, accepted)).toBe(false);
+    expect(mayInvite(tech, accepted)).toBe(false);
+    expect(mayInvite(reader, { ...accepted, status: 'ENDED' })).toBe(false);
   });
 });
 

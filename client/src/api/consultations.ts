@@ -34,6 +34,10 @@ export const consultationsApi = {
   decline: (id: string, reason: string) =>
     apiFetch<ConsultationDto>(`${consultationPath(id)}/decline`, { method: 'POST', json: { reason } }),
   cancel: (id: string) => apiFetch<ConsultationDto>(`${consultationPath(id)}/cancel`, { method: 'POST' }),
+  /** whom the specialist (or the centre's supervisor) may invite into a joint consultation */
+  invitable: (id: string) => apiFetch<{ specialists: PersonRef[] }>(`${consultationPath(id)}/invitable`).then((body) => body.specialists),
+  invite: (id: string, userId: string) =>
+    apiFetch<ConsultationDto>(`${consultationPath(id)}/invitations`, { method: 'POST', json: { userId } }),
   saveOpinion: (id: string, opinion: string) =>
     apiFetch<ConsultationDto>(`${consultationPath(id)}/opinion`, { method: 'PUT', json: { opinion } }),
 };

@@ -11,6 +11,9 @@ import { api } from '../api/teledx.ts';
 /** A consultation the user may see changed (shared/consult.ts). */
 export type ConsultationChangedEvent = Parameters<ServerToClientEvents['consultation:changed']>[0];
 
+/** This user was invited into a joint consultation (shared/consult.ts). */
+export type ConsultationInvitedEvent = Parameters<ServerToClientEvents['consultation:invited']>[0];
+
 /** A referral the user may see was made or moved (shared/referrals.ts). */
 export type ReferralChangedEvent = Parameters<ServerToClientEvents['referral:changed']>[0];
 
@@ -27,6 +30,7 @@ const stateListeners = new Set<() => void>();
 const caseListeners = new Set<(event: CaseChangedEvent) => void>();
 const connectListeners = new Set<() => void>();
 const consultationListeners = new Set<(event: ConsultationChangedEvent) => void>();
+const invitationListeners = new Set<(event: ConsultationInvitedEvent) => void>();
 const criticalListeners = new Set<(event: CriticalEscalatedEvent) => void>();
 const referralListeners = new Set<(event: ReferralChangedEvent) => void>();
 
@@ -58,6 +62,7 @@ export function connectRealtime(): void {
   });
   s.on('case:changed', (event) => caseListeners.forEach((l) => l(event)));
   s.on('consultation:changed', (event) => consultationListeners.forEach((l) => l(event)));
+  s.on('consultation:invited', (event) => invitationListeners.forEach((l) => l(event)));
   s.on('critical:escalated', (event) => criticalListeners.forEach((l) => l(event)));
   s.on('referral:changed', (event) => referralListeners.forEach((l) => l(event)));
   socket = s;
@@ -109,6 +114,12 @@ export function subscribeCaseEvents(listener: (event: CaseChangedEvent) => void)
 export function subscribeConsultationEvents(listener: (event: ConsultationChangedEvent) => void): () => void {
   consultationListeners.add(listener);
   return () => consultationListeners.delete(listener);
+}
+
+/** Every consultation:invited: this user was invited into a joint consultation. */
+export function subscribeConsultationInvitations(listener: (event: ConsultationInvitedEvent) => void): () => void {
+  invitationListeners.add(listener);
+  return () => invitationListeners.delete(listener);
 }
 
 /** A critical value left unacknowledged was escalated to this user (a township supervisor, the centre, administrators). */

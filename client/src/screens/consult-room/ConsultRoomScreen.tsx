@@ -1,6 +1,7 @@
 // The consultation room (远程会诊): the others' video and sound, one's own preview and controls, who is here, the
-// connection's quality, the case's images on a shared viewer, and the specialist's opinion. The media session is
-// room-client.ts; this screen only shows its snapshot and passes on what the user does.
+// connection's quality, the case's images on a shared viewer, and the specialist's opinion. A joint consultation
+// has more than one other: their videos fill a grid, each with its name; the specialist invites from here too.
+// The media session is room-client.ts; this screen only shows its snapshot and passes on what the user does.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
@@ -10,6 +11,8 @@ import { Link, navigate, paths } from '../../router.tsx';
 import { useMe } from '../../session.ts';
 import { ConsultationsUnavailableNotice } from '../consultations/ConsultationBits.tsx';
 import { ConsultErrorMessage } from '../consultations/ConsultErrorMessage.tsx';
+import { mayInvite } from '../consultations/consultation-model.ts';
+import { InviteSpecialistButton } from '../consultations/InviteSpecialist.tsx';
 import { ConnectionQuality } from './ConnectionQuality.tsx';
 import { MediaControls } from './MediaControls.tsx';
 import { OpinionPanel } from './OpinionPanel.tsx';
@@ -141,6 +144,9 @@ function Room({ client }: { client: RoomClient }) {
           />
           <MediaProblems room={room} />
           <ParticipantList peers={room.peers} myPeerId={room.peerId} presenterPeerId={room.presenterPeerId} />
+          {consultation && mayInvite(me, consultation) && (
+            <InviteSpecialistButton consultation={consultation} onInvited={(dto) => client.updateConsultation(dto)} />
+          )}
           {consultation && (
             <OpinionPanel consultation={consultation} isSpecialist={isSpecialist} onSaved={(dto) => client.updateConsultation(dto)} />
           )}
@@ -157,7 +163,7 @@ function RemoteVideos({ room }: { room: RoomSnapshot }) {
   const videos = room.remotes.filter((r) => r.kind === 'video');
   const nameOf = (peerId: string) => room.peers.find((p) => p.peerId === peerId)?.user.displayName ?? t('consultRoom.someone');
   return (
-    <div className="consult-remotes">
+    <div className="consult-remotes" data-count={videos.length}>
       {videos.map((r) => (
         <VideoTile
           key={r.consumerId}

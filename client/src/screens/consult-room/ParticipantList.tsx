@@ -1,7 +1,13 @@
-// Who is in the room: name, side (township requester or county specialist), who presents the shared viewer, and
+// Who is in the room: name, side (township requester, county specialist, or an invited specialist), who presents the shared viewer, and
 // what each sends (microphone and camera on, paused, or absent; a shared screen).
 import { useTranslation } from 'react-i18next';
 import type { ConsultPeerDto } from '../../../../shared/consult.ts';
+
+const SIDE_LABEL = {
+  requester: 'consultRoom.sideRequester',
+  specialist: 'consultRoom.sideSpecialist',
+  invitee: 'consultRoom.sideInvitee',
+} as const satisfies Record<ConsultPeerDto['side'], string>;
 
 export function ParticipantList({
   peers,
@@ -37,7 +43,7 @@ export function ParticipantList({
                 {peer.user.displayName}
                 {peer.peerId === myPeerId && <span className="muted">{t('common.parenthesised', { text: t('consultRoom.you') })}</span>}
               </span>
-              <span className="badge">{peer.side === 'specialist' ? t('consultRoom.sideSpecialist') : t('consultRoom.sideRequester')}</span>
+              <span className="badge">{t(SIDE_LABEL[peer.side])}</span>
               {peer.peerId === presenterPeerId && (
                 <span className="badge consult-presenter-badge" data-testid="participant-presenter">
                   {t('consultRoom.presenterBadge')}

@@ -1,5 +1,6 @@
 // The moves a user may make on a consultation outside the room: the centre accepts or declines (with a reason),
-// the requester withdraws, both sides enter the room once it is accepted.
+// the requester withdraws, both sides (and invited specialists) enter the room once it is accepted, the specialist
+// or the centre's supervisor invites further specialists (a joint consultation).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationDto } from '../../../../shared/consult.ts';
@@ -9,7 +10,8 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ConsultErrorMessage } from './ConsultErrorMessage.tsx';
 import { Link, paths } from '../../router.tsx';
 import { useMe } from '../../session.ts';
-import { mayAnswer, mayCancel, mayJoin } from './consultation-model.ts';
+import { mayAnswer, mayCancel, mayInvite, mayJoin } from './consultation-model.ts';
+import { InviteSpecialistButton } from './InviteSpecialist.tsx';
 
 type Move = 'accept' | 'cancel';
 
@@ -45,7 +47,8 @@ export function ConsultationActions({
   const answer = mayAnswer(me, c);
   const cancel = mayCancel(me, c);
   const join = mayJoin(me, c);
-  if (!answer && !cancel && !join && !error && !declining) return null;
+  const invite = mayInvite(me, c);
+  if (!answer && !cancel && !join && !invite && !error && !declining) return null;
   return (
     <div className="consult-actions">
       {join && (
@@ -53,6 +56,7 @@ export function ConsultationActions({
           {t('consultations.join')}
         </Link>
       )}
+      {invite && <InviteSpecialistButton consultation={c} onInvited={onChanged} />}
       {answer && (
         <>
           <button

@@ -1,5 +1,5 @@
-// Notices above whatever screen the user is on: a consultation asked of their centre (or of them by name), or
-// their own request accepted, declined, or withdrawn by the other side. Each links to the consultations list
+// Notices above whatever screen the user is on: a consultation asked of their centre (or of them by name), their
+// own request accepted, declined, or withdrawn by the other side, or an invitation into a joint consultation. Each links to the consultations list
 // and stays until dismissed; a request someone has since answered needs no one's attention any more.
 // Reminders, from the open consultations as loaded and kept current: one's scheduled time is near, or the other
 // side is waiting in the room; each links to the room, and goes once the consultation moves on or is dismissed.
@@ -10,19 +10,27 @@ import type { ConsultationDto } from '../../../../shared/consult.ts';
 import { CENTRE_ROLES } from '../../../../shared/domain.ts';
 import { useTicking } from '../../clock.ts';
 import { formatDateTime } from '../../i18n/format.ts';
-import { useConsultationEvents, type ConsultationChangedEvent } from '../../realtime/useConsultationEvents.ts';
+import { useConsultationEvents, useConsultationInvitations, type ConsultationChangedEvent } from '../../realtime/useConsultationEvents.ts';
 import { Link, paths, useLocation } from '../../router.tsx';
 import { SCREEN_ROLES, useMe } from '../../session.ts';
 import { reminderFor } from './consultation-model.ts';
 import { useLiveConsultations } from './useLiveConsultations.ts';
 
-type NoticeKind = 'request' | 'accept' | 'decline' | 'cancel';
-/** a refusal reads as bad news, an acceptance as good; a request in the app's own colour */
-const NOTICE_TONE: Record<NoticeKind, string> = { request: '', accept: ' notice-ok', decline: ' notice-bad', cancel: ' notice-bad' };
+type NoticeKind = 'request' | 'accept' | 'decline' | 'cancel' | 'invite';
+/** a refusal reads as bad news, an acceptance as good; a request (or an invitation) in the app's own colour */
+const NOTICE_TONE: Record<NoticeKind, string> = {
+  request: '',
+  accept: ' notice-ok',
+  decline: ' notice-bad',
+  cancel: ' notice-bad',
+  invite: '',
+};
 
 interface Notice {
   kind: NoticeKind;
   consultation: ConsultationDto;
+  /** who invited this user (an invitation) */
+  by?: string;
 }
 
 /** Which notice, if any, an event is for this user. */
@@ -33,7 +41,8 @@ function noticeFor(me: MeResponse, { consultation: c, event }: ConsultationChang
     return ofMyCentre && (c.specialist === null || c.specialist.id === me.id) ? 'request' : null;
   }
   if ((event === 'accept' || event === 'decline') && mine) return event;
-  if (event === 'cancel' && !mine && c.specialist?.id === me.id) return 'cancel';
+  const countySide = c.specialist?.id === me.id || c.invitees.some((i) => i.user.id === me.id);
+  if (event === 'cancel' && !mine && countySide) return 'cancel';
   return null;
 }
 
@@ -63,9 +72,18 @@ function Notices({ me }: { me: MeResponse }) {
       return [...current.filter((n) => n.consultation.id !== c.id), { kind, consultation: c }];
     });
   });
+  useConsultationInvitations(({ consultation: c, invitedBy }) =>
+    setNotices((list) => [
+      ...list.filter((n) => n.consultation.id !== c.id),
+      { kind: 'invite', consultation: c, by: invitedBy.displayName },
+    ]),
+  );
 
+  const location = useLocation();
   const dismiss = (id: string) => setNotices((list) => list.filter((n) => n.consultation.id !== id));
-  return notices.map(({ kind, consultation: c }) => (
+  // an invitation's way in is the room: once there, it needs no notice
+  const shown = notices.filter((n) => n.kind !== 'invite' || location.split('?')[0] !== paths.consultRoom(n.consultation.id));
+  return shown.map(({ kind, consultation: c, by }) => (
     <div
       key={c.id}
       className={`notice${NOTICE_TONE[kind]}`}
@@ -81,10 +99,17 @@ function Notices({ me }: { me: MeResponse }) {
         {kind === 'decline' &&
           t('consultations.notice.decline', { centre: c.specialist?.displayName ?? c.centre.name, reason: c.declineReason ?? '' })}
         {kind === 'cancel' && t('consultations.notice.cancel', { name: c.requestedBy.displayName, topic: c.topic })}
+        {kind === 'invite' && t('consultations.notice.invite', { name: by ?? '', topic: c.topic })}
       </span>
-      <Link to={paths.consultations()} data-testid="consultation-notice-open">
-        {t('consultations.notice.open')}
-      </Link>
+      {kind === 'invite' ? (
+        <Link to={paths.consultRoom(c.id)} data-testid="consultation-notice-open">
+          {t('consultations.join')}
+        </Link>
+      ) : (
+        <Link to={paths.consultations()} data-testid="consultation-notice-open">
+          {t('consultations.notice.open')}
+        </Link>
+      )}
       <button type="button" className="button-quiet" data-testid="consultation-notice-dismiss" onClick={() => dismiss(c.id)}>
         {t('consultations.notice.dismiss')}
       </button>

@@ -137,6 +137,11 @@ function ConsultationRow({
         <div className="small" data-testid="consultation-specialist-name">
           <SpecialistName consultation={c} />
         </div>
+        {c.invitees.length > 0 && (
+          <div className="small muted" data-testid="consultation-invitees">
+            {t('consultations.invitees', { names: c.invitees.map((i) => i.user.displayName).join(t('common.listSeparator')) })}
+          </div>
+        )}
       </td>
       <td className="actions-cell">
         <ConsultationActions consultation={c} onChanged={onChanged} onStale={onStale} />

@@ -22,9 +22,15 @@ export function mayAnswer(me: Me, c: ConsultationDto): boolean {
 export const mayCancel = (me: Me, c: ConsultationDto): boolean =>
   TOWNSHIP_ROLES.includes(me.role) && c.requestingOrg.id === me.organization.id && CONSULTATION_TRANSITIONS.cancel.from.includes(c.status);
 
-/** The two sides (the requester and the specialist) enter the room once accepted, and while it is open. */
+/** The requester, the specialist and the invited specialists enter the room once accepted, and while it is open. */
 export const mayJoin = (me: Me, c: ConsultationDto): boolean =>
-  JOINABLE_STATUSES.includes(c.status) && (c.requestedBy.id === me.id || c.specialist?.id === me.id);
+  JOINABLE_STATUSES.includes(c.status) &&
+  (c.requestedBy.id === me.id || c.specialist?.id === me.id || c.invitees.some((i) => i.user.id === me.id));
+
+/** The specialist, or a supervisor of the centre, invites further county specialists while the room is open. */
+export const mayInvite = (me: Me, c: ConsultationDto): boolean =>
+  JOINABLE_STATUSES.includes(c.status) &&
+  (c.specialist?.id === me.id || (me.role === 'SUPERVISOR' && me.centres.some((centre) => centre.id === c.centre.id)));
 
 /** A scheduled consultation's reminder shows from this long before its time... */
 export const REMIND_BEFORE_MS = 10 * 60_000;
