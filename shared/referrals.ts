@@ -140,6 +140,9 @@ export const referralRuleInputSchema = z.object({
 });
 export type ReferralRuleInput = z.input<typeof referralRuleInputSchema>;
 
+/** GET /api/departments: `?referrable=true`, for township staff only the departments the rules let take their upward referrals */
+export const departmentListQuerySchema = z.object({ referrable: z.stringbool().optional() });
+
 export const departmentInputSchema = z.object({
   code: safeText()
     .trim()
@@ -149,6 +152,7 @@ export const departmentInputSchema = z.object({
   /** the users (REFERRAL_COORDINATOR) who answer for the department */
   coordinatorIds: z.array(idText()).max(50).default([]),
 });
+export type DepartmentInput = z.input<typeof departmentInputSchema>;
 
 // ---- REST: responses ----
 
@@ -232,6 +236,8 @@ export const departmentDtoSchema = z.strictObject({
 });
 export type DepartmentDto = z.infer<typeof departmentDtoSchema>;
 export const departmentListDtoSchema = z.strictObject({ departments: z.array(departmentDtoSchema) });
+/** GET /api/referral-coordinators: the users who may be named a department's coordinators */
+export const coordinatorListDtoSchema = z.strictObject({ coordinators: z.array(personRefSchema) });
 
 export const referralRuleDtoSchema = z.strictObject({
   id: z.string(),

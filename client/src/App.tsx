@@ -25,6 +25,7 @@ import { QualityScreen } from './screens/quality/QualityScreen.tsx';
 import { AuditScreen } from './screens/audit/AuditScreen.tsx';
 import { DevicesScreen } from './screens/devices/DevicesScreen.tsx';
 import { ApiTokensScreen } from './screens/api-tokens/ApiTokensScreen.tsx';
+import { ReferralSetupScreen } from './screens/referral-setup/ReferralSetupScreen.tsx';
 import { RoutingRulesScreen } from './screens/routing-rules/RoutingRulesScreen.tsx';
 import { WorklistScreen } from './screens/worklist/WorklistScreen.tsx';
 import { AgreementsScreen } from './screens/billing/AgreementsScreen.tsx';
@@ -49,6 +50,7 @@ function screenFor(pathname: string, role: Role): ReactNode {
   if (pathname === paths.newExam()) return <NewExamScreen />;
   if (pathname === paths.worklist()) return SCREEN_ROLES.worklist.includes(role) ? <WorklistScreen /> : <Forbidden />;
   if (pathname === paths.routingRules()) return SCREEN_ROLES.routingRules.includes(role) ? <RoutingRulesScreen /> : <Forbidden />;
+  if (pathname === paths.referralSetup()) return SCREEN_ROLES.referralSetup.includes(role) ? <ReferralSetupScreen /> : <Forbidden />;
   if (pathname === paths.quality()) return SCREEN_ROLES.quality.includes(role) ? <QualityScreen /> : <Forbidden />;
   if (pathname === paths.myTemplates()) return SCREEN_ROLES.myTemplates.includes(role) ? <MyTemplatesScreen /> : <Forbidden />;
   if (pathname === paths.dashboard()) {

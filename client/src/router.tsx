@@ -48,6 +48,8 @@ export const paths = {
   /** `search`: the filters, as worklist-model.ts writes them ("" or "?examKind=CT…") */
   worklist: (search = '') => `/worklist${search}`,
   routingRules: () => '/routing-rules',
+  /** administrators: the departments that take referrals and the consortium's referral rules */
+  referralSetup: () => '/referral-setup',
   quality: () => '/quality',
   /** a reader's own report templates and phrases */
   myTemplates: () => '/my-templates',

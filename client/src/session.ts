@@ -33,6 +33,7 @@ export function homePath(role: Role): string {
 export const SCREEN_ROLES: Record<
   | 'worklist'
   | 'routingRules'
+  | 'referralSetup'
   | 'quality'
   | 'myTemplates'
   | 'audit'
@@ -48,6 +49,7 @@ export const SCREEN_ROLES: Record<
 > = {
   worklist: ['READER', 'SUPERVISOR', 'ADMIN'],
   routingRules: ['ADMIN', 'SUPERVISOR'],
+  referralSetup: ['ADMIN'],
   quality: ['SUPERVISOR', 'ADMIN'],
   /** those who write reports */
   myTemplates: CENTRE_ROLES,

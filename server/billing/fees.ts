@@ -42,7 +42,7 @@ interface Billable {
 }
 
 /** The terms a billable gets: the agreement (or the flag why none applies), the price and the shares. */
-interface Terms {
+export interface Terms {
   agreementId: string | null;
   flag: FeeFlag | null;
   priceFen: number;
@@ -54,13 +54,26 @@ interface Terms {
  * The institution billed as the inviting side: the examining organization, or, for a village clinic, its township
  * (乡村一体化: the township centre runs its villages' clinics and signs the agreement for them).
  */
-function invitingSide(org: { id: string; kind: string; parentId: string | null }): string {
+export function invitingSide(org: { id: string; kind: string; parentId: string | null }): string {
   return org.kind === 'VILLAGE_CLINIC' && org.parentId ? org.parentId : org.id;
 }
 
 export async function termsFor(tx: Tx, b: Pick<Billable, 'invitingOrgId' | 'invitedOrgId' | 'service' | 'serviceAt'>): Promise<Terms> {
   const agreement = await agreementInForce(tx, b.invitingOrgId, b.invitedOrgId, chinaDate(b.serviceAt));
-  const item = agreement?.services.find((s) => s.service === b.service);
+  const covered = agreement?.services.some((s) => s.service === b.service);
+  return termsOf(agreement, b.service, covered ? 0 : await schedulePrice(tx, b.service));
+}
+
+/**
+ * The terms of a service under the agreement in force (or none): the agreement's price and split, else the
+ * schedule's price, flagged, with shares of 0. Pure, for termsFor and the demo's past (billing/demo-billing.ts).
+ */
+export function termsOf(
+  agreement: { id: string; services: { service: string; priceFen: number; splitKind: string; splitValue: number }[] } | null,
+  service: FeeService,
+  schedulePriceFen: number,
+): Terms {
+  const item = agreement?.services.find((s) => s.service === service);
   if (agreement && item) {
     return {
       agreementId: agreement.id,
@@ -72,7 +85,7 @@ export async function termsFor(tx: Tx, b: Pick<Billable, 'invitingOrgId' | 'invi
   return {
     agreementId: agreement?.id ?? null,
     flag: agreement ? 'NOT_COVERED' : 'NO_AGREEMENT',
-    priceFen: await schedulePrice(tx, b.service),
+    priceFen: schedulePriceFen,
     invitingShareFen: 0,
     invitedShareFen: 0,
   };
@@ -144,7 +157,7 @@ function writeEntry(tx: Tx, b: Billable, p: Posting) {
   });
 }
 
-const chargeKeyOf = (source: FeeSource, sourceId: string) => `${source}:${sourceId}`;
+export const chargeKeyOf = (source: FeeSource, sourceId: string) => `${source}:${sourceId}`;
 
 /** Writes the CHARGE of a billable unless it has one; returns whether it wrote. */
 async function charge(tx: Tx, b: Billable, extra: { reportVersion?: number; actorId: string | null }): Promise<boolean> {

@@ -9,8 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ExamKind, Priority } from '../../shared/domain.ts';
 import { accessionDay, formatAccessionNumber } from '../cases/accession.ts';
+import { demoFeeStep } from '../billing/demo-billing.ts';
 import { bulkInsert } from '../db/bulk-insert.ts';
 import type { Db, Provider } from '../db/client.ts';
+import { demoReferralStep } from '../referrals/demo-referrals.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -32,11 +35,15 @@ export interface HistoryCase {
   submittedAt: Date;
   signedAt: Date;
   signedById: string;
+  patientId: string;
+  /** the consultation held about it, if one was */
+  consultation: { id: string; endedAt: Date } | null;
 }
 
 export interface DemoHistoryStep {
   name: string;
-  run(db: Db, provider: Provider, consortium: HistoryConsortium, cases: readonly HistoryCase[]): Promise<void>;
+  /** `end`: the history's end (today's start, China time): what happens from then on has not happened yet */
+  run(db: Db, provider: Provider, consortium: HistoryConsortium, cases: readonly HistoryCase[], end: Date): Promise<void>;
 }
 
 export interface HistoryOptions {
@@ -115,7 +122,7 @@ export async function historyConsortium(db: Db): Promise<HistoryConsortium> {
 }
 
 /** The steps of a demo past, in order; each later one may use the cases the first made. */
-export const DEMO_HISTORY_STEPS: DemoHistoryStep[] = [];
+export const DEMO_HISTORY_STEPS: DemoHistoryStep[] = [demoFeeStep, demoReferralStep];
 
 /** Seeds the demo's past (after seedDemoIfEmpty made the consortium); returns how many cases and how long it took. */
 export async function seedDemoHistory(
@@ -126,7 +133,8 @@ export async function seedDemoHistory(
   const started = performance.now();
   const consortium = await historyConsortium(db);
   const cases = await insertHistory(db, provider, consortium, options);
-  for (const step of DEMO_HISTORY_STEPS) await step.run(db, provider, consortium, cases);
+  const end = new Date(todayStartOf(options.now ?? new Date()));
+  for (const step of DEMO_HISTORY_STEPS) await step.run(db, provider, consortium, cases, end);
   return { cases: cases.length, ms: Math.round(performance.now() - started) };
 }
 
@@ -172,7 +180,7 @@ export async function insertHistory(
   }
 
   // yesterday's end, China time: the history never reaches today's exam numbers
-  const todayStart = Math.floor((now.getTime() + CHINA_OFFSET) / DAY) * DAY - CHINA_OFFSET;
+  const todayStart = todayStartOf(now);
   const townshipWeights = consortium.townships.map((t): [(typeof consortium.townships)[number], number] => [t, t.weight]);
   const centreOf = (kind: ExamKind) => consortium.centres.find((c) => c.examKinds.includes(kind)) ?? consortium.centres[0]!;
   const sequence = new Map<string, number>();
@@ -207,10 +215,12 @@ export async function insertHistory(
       const signedById = signerIds[Math.floor(random() * signerIds.length)]!;
       const ids = patients.get(township.id)!;
       const id = newId();
+      const patientId = ids[Math.floor(random() * ids.length)]!;
+      let consultation: HistoryCase['consultation'] = null;
       cases.push({
         id,
         accessionNumber: formatAccessionNumber(township.examCode, day, seq),
-        patientId: ids[Math.floor(random() * ids.length)]!,
+        patientId,
         originOrgId: township.id,
         createdById: township.staffId,
         examKind: kind,
@@ -250,8 +260,9 @@ export async function insertHistory(
       }
       if (random() < CONSULTATION_SHARE) {
         const startedAt = new Date(signedAt.getTime() + 30 * MINUTE);
+        consultation = { id: newId(), endedAt: new Date(startedAt.getTime() + (10 + Math.floor(random() * 30)) * MINUTE) };
         consultations.push({
-          id: newId(),
+          id: consultation.id,
           caseId: id,
           requestedById: township.staffId,
           requestingOrgId: township.id,
@@ -261,13 +272,24 @@ export async function insertHistory(
           topic: '远程会诊',
           acceptedAt: new Date(signedAt.getTime() + 10 * MINUTE),
           startedAt,
-          endedAt: new Date(startedAt.getTime() + (10 + Math.floor(random() * 30)) * MINUTE),
+          endedAt: consultation.endedAt,
           createdAt: signedAt,
           updatedAt: startedAt,
         });
       }
       if (keep)
-        kept.push({ id, originOrgId: township.id, centreId: centre.id, examKind: kind, priority, submittedAt, signedAt, signedById });
+        kept.push({
+          id,
+          originOrgId: township.id,
+          centreId: centre.id,
+          examKind: kind,
+          priority,
+          submittedAt,
+          signedAt,
+          signedById,
+          patientId,
+          consultation,
+        });
     }
     await bulkInsert(db, provider, 'Case', cases);
     await bulkInsert(db, provider, 'Report', reports);
@@ -276,14 +298,7 @@ export async function insertHistory(
   return kept;
 }
 
-/** A small seeded generator (Mulberry32): the same history on every fresh demo. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The start of the China calendar day of `now`, in ms. */
+function todayStartOf(now: Date): number {
+  return Math.floor((now.getTime() + CHINA_OFFSET) / DAY) * DAY - CHINA_OFFSET;
 }

@@ -2,10 +2,12 @@
 import {
   acceptReferralRequestSchema,
   completeReferralRequestSchema,
+  coordinatorListDtoSchema,
   createReferralRequestSchema,
   departmentDtoSchema,
   departmentInputSchema,
   departmentListDtoSchema,
+  departmentListQuerySchema,
   followUpRequestSchema,
   greenChannelRequestSchema,
   referralDtoSchema,
@@ -31,7 +33,7 @@ import {
   listReferrals,
   requestReferral,
 } from './referrals.ts';
-import { listDepartments, listReferralRules, saveDepartment, saveReferralRule } from './rules.ts';
+import { listCoordinators, listDepartments, listReferralRules, saveDepartment, saveReferralRule } from './rules.ts';
 import { referralSlipPdf } from './slip.ts';
 
 const referralOk = { status: 200, description: 'the referral', schema: referralDtoSchema };
@@ -42,10 +44,20 @@ export const referralRoutes = [
   route({
     method: 'get',
     path: '/departments',
-    summary: "The county hospital's departments that take referrals, with their coordinators (inactive ones for administrators too)",
+    summary:
+      "The county hospital's departments that take referrals, with their coordinators (inactive ones for administrators too; ?referrable=true: for township staff those the rules let take their upward referrals)",
     access: 'signed-in',
+    query: departmentListQuerySchema,
     ok: { status: 200, description: '{departments: [...]}', schema: departmentListDtoSchema },
-    handle: async ({ ctx, actor }) => ({ departments: await listDepartments(ctx.db, actor) }),
+    handle: async ({ ctx, actor, query }) => ({ departments: await listDepartments(ctx.db, actor, query) }),
+  }),
+  route({
+    method: 'get',
+    path: '/referral-coordinators',
+    summary: "The users with the referral coordinator's role, who may answer for a department (administrators)",
+    access: ['ADMIN'],
+    ok: { status: 200, description: '{coordinators: [...]}', schema: coordinatorListDtoSchema },
+    handle: async ({ ctx }) => ({ coordinators: await listCoordinators(ctx.db) }),
   }),
   route({
     method: 'post',

@@ -10,7 +10,8 @@ import {
   type ReferralRuleDto,
   type ReferralRuleInput,
 } from '../../shared/referrals.ts';
-import type { ExamKind } from '../../shared/domain.ts';
+import type { PersonRef } from '../../shared/consult.ts';
+import { TOWNSHIP_ROLES, type ExamKind } from '../../shared/domain.ts';
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
@@ -27,14 +28,32 @@ function toDepartmentDto(row: Prisma.DepartmentGetPayload<{ include: typeof depa
   return { id: row.id, code: row.code, name: row.name, active: row.active, coordinators: row.coordinators.map((c) => c.user) };
 }
 
-/** The departments: active ones for everybody (the referral form), inactive ones too for administrators. */
-export async function listDepartments(db: Db, actor: Actor): Promise<DepartmentDto[]> {
+/**
+ * The departments: active ones for everybody, inactive ones too for administrators. `referrable` (the township's
+ * referral form): for township staff only those an active UP rule lets take referrals from their organization.
+ */
+export async function listDepartments(db: Db, actor: Actor, { referrable = false } = {}): Promise<DepartmentDto[]> {
+  const township = referrable && TOWNSHIP_ROLES.includes(actor.role);
   const rows = await db.department.findMany({
-    where: actor.role === 'ADMIN' ? {} : { active: true },
+    where: {
+      ...(actor.role === 'ADMIN' ? {} : { active: true }),
+      ...(township && {
+        rules: { some: { direction: 'UP', active: true, OR: [{ townshipId: null }, { townshipId: actor.organizationId }] } },
+      }),
+    },
     include: departmentInclude,
     orderBy: [{ code: 'asc' }],
   });
   return rows.map(toDepartmentDto);
+}
+
+/** The users who may coordinate a department (the REFERRAL_COORDINATOR role), by name: the administrator's choice. */
+export async function listCoordinators(db: Db): Promise<PersonRef[]> {
+  return db.user.findMany({
+    where: { role: 'REFERRAL_COORDINATOR' },
+    select: { id: true, displayName: true },
+    orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
+  });
 }
 
 type DepartmentInput = z.input<typeof departmentInputSchema>;

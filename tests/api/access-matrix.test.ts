@@ -151,6 +151,7 @@ const MATRIX: Record<string, Row> = {
   'GET /departments': { fixture: 'none', expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200] },
   'POST /departments': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 403] },
   'PUT /departments/:id': { fixture: 'department', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
+  'GET /referral-coordinators': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },
   'GET /referral-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 200, 200, 403] },
   'POST /referral-rules': { fixture: 'none', expect: [401, 403, 403, 403, 403, 403, 403, 201, 403, 403] },
   'PUT /referral-rules/:id': { fixture: 'referralRule', expect: [401, 403, 403, 403, 403, 403, 403, 200, 403, 403] },

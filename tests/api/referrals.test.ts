@@ -202,6 +202,12 @@ describe.each(BACKENDS)('two-way referral (%s)', (backend) => {
       json: { departmentId: dept.ORTHOPAEDICS, direction: 'UP', active: false },
     });
     expect(off.status).toBe(200);
+    // the township's referral form offers only the departments the rules let take its referrals (?referrable=true)
+    const offered = async (client: ApiClient) =>
+      ((await client.get('/api/departments?referrable=true')).body.departments as { code: string }[]).map((d) => d.code);
+    expect(await offered(as.tech1)).not.toContain('ORTHOPAEDICS');
+    expect(await offered(as.tech1)).toContain('NEUROLOGY');
+    expect(((await as.tech1.get('/api/departments')).body.departments as { code: string }[]).map((d) => d.code)).toContain('ORTHOPAEDICS');
     const body = { direction: 'UP', caseId, departmentId: dept.ORTHOPAEDICS, reason: '骨折' };
     const refused = await as.tech1.post('/api/referrals', body);
     expect([refused.status, refused.body.error.code]).toEqual([409, 'NOT_ALLOWED_BY_RULES']);
@@ -215,12 +221,17 @@ describe.each(BACKENDS)('two-way referral (%s)', (backend) => {
     });
     expect(own.status).toBe(201);
     expect((await as.tech1.post('/api/referrals', body)).status).toBe(201);
+    expect(await offered(as.tech1)).toContain('ORTHOPAEDICS');
+    expect(await offered(as.tech2)).not.toContain('ORTHOPAEDICS');
     const tech2Case = await ctCase(as.tech2);
     expect((await as.tech2.post('/api/referrals', { ...body, caseId: tech2Case })).body.error.code).toBe('NOT_ALLOWED_BY_RULES');
     expect(
       await server.server.ctx.db.auditEvent.count({ where: { action: { in: ['referral.rule_update', 'referral.rule_create'] } } }),
     ).toBe(2);
     expect((await as.tech1.post('/api/referral-rules', { departmentId: dept.ORTHOPAEDICS, direction: 'UP' })).status).toBe(403);
+    // the administrator names coordinators from the users with that role
+    const coordinators = (await as.admin.get('/api/referral-coordinators')).body.coordinators as { displayName: string }[];
+    expect(coordinators.map((c) => c.displayName).sort()).toEqual(['coord2', 'ortho1', '周协调员'].sort());
   });
 
   it('goes back down: the coordinator refers an arrived patient back with the discharge summary; the township confirms and follows up', async () => {

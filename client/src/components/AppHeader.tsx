@@ -75,6 +75,11 @@ function HeaderNav({ me }: { me: MeResponse }) {
           {t('header.routingRules')}
         </Link>
       )}
+      {SCREEN_ROLES.referralSetup.includes(me.role) && (
+        <Link to={paths.referralSetup()} data-testid="nav-referral-setup" aria-current={current(paths.referralSetup())}>
+          {t('header.referralSetup')}
+        </Link>
+      )}
       {SCREEN_ROLES.devices.includes(me.role) && (
         <Link to={paths.devices()} data-testid="nav-devices" aria-current={current(paths.devices())}>
           {t('header.devices')}

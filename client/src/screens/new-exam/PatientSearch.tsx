@@ -11,7 +11,16 @@ import { DateTime } from '../../components/format.tsx';
 /** typing pauses this long before the search is sent (a search per keystroke is wasted on a slow uplink) */
 const DEBOUNCE_MS = 250;
 
-export function PatientSearch({ onChoose }: { onChoose: (patient: PatientMatchDto) => void }) {
+export function PatientSearch({
+  onChoose,
+  label,
+  hint,
+}: {
+  onChoose: (patient: PatientMatchDto) => void;
+  /** the new-exam form's words unless given (the referral form's differ) */
+  label?: string;
+  hint?: string;
+}) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [matches, setMatches] = useState<PatientMatchDto[] | null>(null);
@@ -38,7 +47,7 @@ export function PatientSearch({ onChoose }: { onChoose: (patient: PatientMatchDt
 
   return (
     <div className="field field-wide patient-search">
-      <label htmlFor="patient-search">{t('requisition.findPatient')}</label>
+      <label htmlFor="patient-search">{label ?? t('requisition.findPatient')}</label>
       <input
         id="patient-search"
         type="search"
@@ -49,7 +58,7 @@ export function PatientSearch({ onChoose }: { onChoose: (patient: PatientMatchDt
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
-      <p className="field-hint">{t('requisition.findPatientHint')}</p>
+      <p className="field-hint">{hint ?? t('requisition.findPatientHint')}</p>
       <ErrorMessage error={error} />
       {matches && matches.length === 0 && <p className="muted">{t('requisition.noMatch')}</p>}
       {matches && matches.length > 0 && (

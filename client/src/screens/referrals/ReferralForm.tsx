@@ -1,13 +1,17 @@
-// 转诊: a township refers the patient of a case up to a county department, with the reason, the diagnosis so far,
-// the urgency and a proposed time; the case's exam and report go with it. The departments offered are the active
-// ones; the consortium's rules may still refuse one for this township (NOT_ALLOWED_BY_RULES, shown as such).
+// 转诊: a township refers a patient up to a county department, with the reason, the diagnosis so far, the urgency
+// and a proposed time: the patient of a case (from the case page; the case's exam and report go with it), or,
+// from the referrals list, a patient of the township's own records chosen as on the new-exam screen (no case).
+// The departments offered are the active ones the consortium's rules let take this township's referrals
+// (?referrable=true); a rule changed meanwhile still refuses (NOT_ALLOWED_BY_RULES, shown as such).
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PatientMatchDto } from '../../../../shared/api.ts';
 import { REFERRAL_URGENCIES, type DepartmentDto, type ReferralDto, type ReferralUrgency } from '../../../../shared/referrals.ts';
 import { referralsApi } from '../../api/referrals.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { localInputToIso } from '../consultations/consultation-model.ts';
+import { PatientSearch } from '../new-exam/PatientSearch.tsx';
 
 export function ReferralDialog({
   caseId,
@@ -15,7 +19,8 @@ export function ReferralDialog({
   onCreated,
   onCancel,
 }: {
-  caseId: string;
+  /** the case the referral is made from; without one the dialog asks for the patient */
+  caseId?: string;
   /** the signed report's impression, as a start */
   diagnosis?: string;
   onCreated: (r: ReferralDto) => void;
@@ -29,19 +34,22 @@ export function ReferralDialog({
   const [diagnosis, setDiagnosis] = useState(initialDiagnosis);
   const [urgency, setUrgency] = useState<ReferralUrgency>('ROUTINE');
   const [proposed, setProposed] = useState('');
+  const [patient, setPatient] = useState<PatientMatchDto | null>(null);
   useEffect(() => {
-    referralsApi.departments().then(setDepartments, setLoadError);
+    referralsApi.departments({ referrable: true }).then(setDepartments, setLoadError);
   }, []);
   const proposedAt = proposed ? localInputToIso(proposed) : null;
   return (
     <ConfirmDialog
-      title={t('referrals.form.title')}
-      canConfirm={departmentId !== '' && reason.trim() !== '' && (!proposed || proposedAt !== null)}
+      title={caseId ? t('referrals.form.title') : t('referrals.form.newTitle')}
+      canConfirm={
+        (caseId !== undefined || patient !== null) && departmentId !== '' && reason.trim() !== '' && (!proposed || proposedAt !== null)
+      }
       onConfirm={async () =>
         onCreated(
           await referralsApi.create({
             direction: 'UP',
-            caseId,
+            ...(caseId ? { caseId } : { patientId: patient!.id }),
             departmentId,
             reason: reason.trim(),
             diagnosis: diagnosis.trim(),
@@ -56,6 +64,20 @@ export function ReferralDialog({
       renderError={(error) => <ErrorMessage error={error} />}
     >
       <ErrorMessage error={loadError} />
+      {!caseId &&
+        (patient ? (
+          <p className="patient-chosen" data-testid="referral-patient-chosen">
+            {t('referrals.form.patientChosen', { name: patient.name })}{' '}
+            <span className="muted">
+              {t(`sex.${patient.sex}`)} {patient.birthDate ?? ''}
+            </span>{' '}
+            <button type="button" data-testid="referral-patient-clear" onClick={() => setPatient(null)}>
+              {t('referrals.form.changePatient')}
+            </button>
+          </p>
+        ) : (
+          <PatientSearch onChoose={setPatient} label={t('referrals.form.patient')} hint={t('referrals.form.patientHint')} />
+        ))}
       <label className="field">
         <span>{t('referrals.form.department')}</span>
         <select value={departmentId} data-testid="referral-department" onChange={(e) => setDepartmentId(e.target.value)}>

@@ -1,5 +1,6 @@
 // 双向转诊: one list for both sides, live. The township sees its own referrals (up from it, down to it), the
 // county's coordinator those of the departments they coordinate; each row offers the moves its user may make.
+// Township staff also refer a patient up from here without a case (新建转诊), besides from a case page.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReferralDto } from '../../../../shared/referrals.ts';
@@ -10,6 +11,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Link, paths } from '../../router.tsx';
 import { useMe } from '../../session.ts';
 import { ReferralActions } from './ReferralActions.tsx';
+import { ReferralDialog } from './ReferralForm.tsx';
 import { mayRefer, REFERRAL_FILTERS, type ReferralFilter } from './referral-model.ts';
 import { useLiveReferrals } from './useLiveReferrals.ts';
 
@@ -18,12 +20,27 @@ export function ReferralsScreen() {
   const me = useMe();
   const [filter, setFilter] = useState<ReferralFilter>('open');
   const list = useLiveReferrals(filter);
+  const [referring, setReferring] = useState(false);
   return (
     <section data-testid="referrals-screen">
       <div className="page-title">
         <h1>{t('referrals.title')}</h1>
+        {mayRefer(me) && (
+          <button type="button" className="button-primary" data-testid="referral-new" onClick={() => setReferring(true)}>
+            {t('referrals.newReferral')}
+          </button>
+        )}
       </div>
       {mayRefer(me) && <p className="muted small">{t('referrals.fromCase')}</p>}
+      {referring && (
+        <ReferralDialog
+          onCreated={(r) => {
+            list.apply(r);
+            setReferring(false);
+          }}
+          onCancel={() => setReferring(false)}
+        />
+      )}
       <div className="filter-bar">
         <label>
           {t('referrals.filter.label')}

@@ -1,0 +1,13 @@
+// The demo past's generator: the same history on every fresh demo (consortium/demo-history.ts and its steps).
+
+/** A small seeded generator (Mulberry32): the same history on every fresh demo. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
