@@ -49,7 +49,12 @@ export async function retryOnUniqueViolation<T>(work: () => Promise<T>, attempts
   }
 }
 
-/** True when an error is Prisma's unique-constraint violation (P2002). */
+/**
+ * True when an error is a unique-constraint violation: Prisma's P2002 from a model query, or a plain-SQL statement's
+ * P2010 whose driver adapter names the violation (both adapters do: SQLITE_CONSTRAINT_UNIQUE, PostgreSQL's 23505).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, meta } = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return code === 'P2002' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
 }

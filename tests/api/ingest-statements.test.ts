@@ -88,4 +88,21 @@ describe.each(BACKENDS)('the SQL of a one-file upload (%s)', (backend) => {
     expect(readsOf(sql, 'Patient')).toBe(0); // joined to the case's row
     expect(sql.filter((s) => /JOIN "Patient"/.test(s))).toHaveLength(1);
   });
+
+  it('an instance a channel took for new but another request stored first: the insert’s unique violation, then a duplicate', async () => {
+    const { ctx } = server.server;
+    const tech1 = await server.login('tech1');
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '赵六' }, examKind: 'CT' })).body.id;
+    const actor = (await actorForToken(ctx.db, decodeURIComponent(tech1.cookie.split('=')[1]!)))!;
+    const file = syntheticCt({ rows: 16, columns: 16 });
+    const first = await tech1.upload(caseId, [{ name: 'first.dcm', data: file.bytes }]);
+    expect(first.body.accepted).toEqual([expect.objectContaining({ duplicate: false })]);
+    // as C-STORE hands it over when its own look-up found nothing: the first attempt skips the look-up and inserts
+    const staged = await ctx.store.stage(Readable.from([file.bytes]));
+    const { result, sql } = await recorded(() => ingestFiles(ctx, actor, caseId, [{ name: 'again.dcm', staged, isNew: true }]));
+    expect(result.accepted).toEqual([expect.objectContaining({ id: first.body.accepted[0].id, duplicate: true })]);
+    expect(sql.filter((s) => /^\s*INSERT INTO "Instance"/.test(s))).toHaveLength(1); // the attempt that lost
+    expect(readsOf(sql, 'Instance')).toBe(1); // the second attempt's look-up
+    expect(await ctx.db.instance.count({ where: { caseId } })).toBe(1);
+  });
 });
