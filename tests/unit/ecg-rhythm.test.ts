@@ -46,6 +46,20 @@ describe('ventricular ectopic beats', () => {
     expect(m.critical).toEqual([]);
   });
 
+  it.each(NOISES)('trigeminy and bigeminy with PVCs three times the normal QRS (%s): the small normal beats are found', (noise) => {
+    // The PVCs' slope energy is ~20 times the normal beats': one adaptive threshold follows them and missed every
+    // normal beat (trigeminy measured as 25 bpm of N beats).
+    for (const every of [3, 2]) {
+      const overrides: Partial<SynthParams> = { noise, heartRateBpm: 75, seed: 1, ventricular: { every, amplitudeScale: 3 } };
+      const { truth, measured } = classesOfTrueBeats(overrides);
+      expect(measured, `every ${every}`).toBe(truth);
+      const m = measure(overrides);
+      expect(m.measured.beatSamples).toHaveLength(m.truth.beats.length);
+      expect(Math.abs(m.measured.heartRateBpm! - m.truth.heartRateBpm)).toBeLessThan(2);
+      expect(m.measured.rhythm.hints).toContain(every === 3 ? 'VENTRICULAR_TRIGEMINY' : 'VENTRICULAR_BIGEMINY');
+    }
+  });
+
   it('trigeminy: every third beat V, named', () => {
     const m = measure({ ventricular: { every: 3 } }).measured;
     expect(m.rhythm.hints).toContain('VENTRICULAR_TRIGEMINY');
@@ -126,5 +140,25 @@ describe('a window starting on a T wave', () => {
       const early = measured.beatSamples.filter((s) => s < trueFirst - 75);
       expect(early, `${noise}`).toEqual([]);
     }
+  });
+
+  it.each([-150, -200, -250])('first QRS onset at %i ms, a T wave as tall as a low-voltage QRS: not taken for a beat', (firstOnsetMs) => {
+    // With no beat before it, Pan & Tompkins' T-wave test could not apply: the T wave was the first detection.
+    for (const noise of NOISES) {
+      const { measured, truth } = measure({ noise, firstOnsetMs, heartRateBpm: 70, qrsAmplitudeUv: 600, tAmplitudeUv: 600 });
+      const trueFirst = truth.beats[0]!.fiducial;
+      expect(
+        measured.beatSamples.filter((s) => s < trueFirst - 75),
+        `${noise}`,
+      ).toEqual([]);
+      expect(Math.abs(measured.heartRateBpm! - truth.heartRateBpm), `${noise}`).toBeLessThan(2);
+    }
+  });
+
+  it('a QRS cut by the start is still a beat', () => {
+    const { measured, truth } = measure({ noise: 'clean', firstOnsetMs: -30, heartRateBpm: 70, qrsAmplitudeUv: 600, tAmplitudeUv: 600 });
+    const early = measured.beatSamples.filter((s) => s < truth.beats[0]!.fiducial - 75);
+    expect(early).toHaveLength(1);
+    expect(early[0]!).toBeLessThan(50);
   });
 });
