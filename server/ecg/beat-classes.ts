@@ -231,10 +231,13 @@ const WITHIN_ONE_CYCLE = 0.15;
 const SPLIT_SHORTER_THAN = 0.8;
 
 /**
- * Which detections to keep: not one unlike every other beat (V or Q, a family of its own) that sits inside one cardiac cycle, the
- * beats before and after it about one ordinary RR apart (the median RR of the record) and each of its intervals
- * short, and smaller than the dominant QRS. That is noise in all leads at once (what the one-lead check in qrs-detect.ts cannot see); a premature
- * beat is followed by a pause (compensatory after a ventricular one), and an interpolated one is rare enough to lose.
+ * Which detections to keep: not one that sits inside one cardiac cycle (the beats before and after it about one
+ * ordinary RR apart, the median RR of the record, and each of its intervals short) when it is either unlike every
+ * other beat (V or Q, a family of its own) and smaller than the dominant QRS, or inside a regular rhythm (the
+ * intervals before and after that cycle ordinary too) and not a ventricular beat as large as the dominant one
+ * and like other ventricular beats. That is noise in all leads at once (what the one-lead check in qrs-detect.ts
+ * cannot see); a premature beat is followed by a pause (compensatory after a ventricular one), a couplet or run
+ * has short intervals around it, and an interpolated ventricular beat is rare enough to lose when it is odd.
  */
 export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: number[], relativeAmplitude: number[]): boolean[] {
   const size = new Map<number, number>();
@@ -243,16 +246,25 @@ export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: 
   const sorted = [...intervals].sort((a, b) => a - b);
   const rr = sorted[sorted.length >> 1];
   const keep = beats.map(() => true);
-  for (let i = 1; i < beats.length - 1 && rr !== undefined; i++) {
-    // a family of its own: ventricular couplets and runs are families of several like beats
-    if (!(classes[i] === 'V' || classes[i] === 'Q') || (familyOf[i]! >= 0 && size.get(familyOf[i]!)! > 1)) continue;
-    // smaller than the dominant QRS: an interpolated ventricular beat is as large or larger
-    if (relativeAmplitude[i]! >= 1) continue;
-    // the previous kept beat: two noise detections in a row are judged one after the other
+  if (rr === undefined) return keep;
+  // the kept neighbours: two noise detections in a row are judged one after the other
+  const previous = (i: number) => {
     let p = i - 1;
-    while (p > 0 && !keep[p]) p--;
+    while (p >= 0 && !keep[p]) p--;
+    return p;
+  };
+  const ordinary = (from: number, to: number) =>
+    from >= 0 && to < beats.length && Math.abs(beats[to]! - beats[from]! - rr) <= WITHIN_ONE_CYCLE * rr;
+  for (let i = 1; i < beats.length - 1; i++) {
+    const p = previous(i);
+    if (p < 0) continue;
     const [before, after] = [beats[i]! - beats[p]!, beats[i + 1]! - beats[i]!];
-    if (Math.abs(before + after - rr) <= WITHIN_ONE_CYCLE * rr && Math.max(before, after) < SPLIT_SHORTER_THAN * rr) keep[i] = false;
+    if (Math.abs(before + after - rr) > WITHIN_ONE_CYCLE * rr || Math.max(before, after) >= SPLIT_SHORTER_THAN * rr) continue;
+    const ownFamily = !(familyOf[i]! >= 0 && size.get(familyOf[i]!)! > 1);
+    const odd = (classes[i] === 'V' || classes[i] === 'Q') && ownFamily && relativeAmplitude[i]! < 1;
+    const likeOtherLargePvcs = classes[i] === 'V' && !ownFamily && relativeAmplitude[i]! >= 1;
+    const inRegularRhythm = ordinary(previous(p), p) && ordinary(i + 1, i + 2);
+    if (odd || (inRegularRhythm && !likeOtherLargePvcs)) keep[i] = false;
   }
   return keep;
 }

@@ -154,10 +154,11 @@ describe('paced beats', () => {
 });
 
 /** Noise in every lead at once: a sharp deflection smaller than the QRS, midway between two beats, in all leads. */
-function withNoiseInAllLeads(recording: EcgRecording, between: [number, number]): void {
+function withNoiseInAllLeads(recording: EcgRecording, between: [number, number], microvolts = 700): void {
   const half = Math.round(0.02 * FS);
   const at = Math.round((between[0] + between[1]) / 2);
-  for (const lead of recording.leads) for (let k = -half; k <= half; k++) lead.microvolts[at + k]! += 700 * Math.sin((Math.PI * k) / half);
+  for (const lead of recording.leads)
+    for (let k = -half; k <= half; k++) lead.microvolts[at + k]! += microvolts * Math.sin((Math.PI * k) / half);
 }
 
 describe('a detection inside one cardiac cycle', () => {
@@ -176,6 +177,48 @@ describe('a detection inside one cardiac cycle', () => {
     const measured = measureEcg(recording);
     const score = scoreBeats(measured.beatSamples, fiducials, FS, n);
     expect({ missed: score.falseNegatives, falsePositives: score.falsePositives }).toEqual({ missed: 0, falsePositives: 0 });
+  });
+
+  it('leaves out noise larger than the QRS inside one cycle of a regular rhythm (record 105)', () => {
+    const { recording, truth } = synthesizeEcg(params);
+    const fiducials = truth.beats.map((b) => b.fiducial);
+    withNoiseInAllLeads(recording, [fiducials[4]!, fiducials[5]!], 3000);
+    const n = recording.leads[0]!.microvolts.length;
+    const measured = measureEcg(recording);
+    const score = scoreBeats(measured.beatSamples, fiducials, FS, n);
+    expect({ missed: score.falseNegatives, falsePositives: score.falsePositives }).toEqual({ missed: 0, falsePositives: 0 });
+    expect(Math.abs(measured.heartRateBpm! - truth.heartRateBpm)).toBeLessThan(2);
+  });
+
+  it('in a regular rhythm drops a large odd detection inside a cycle, keeps one like other large PVCs, a couplet and a run', () => {
+    const regular = [0, 1000, 2000, 2500, 3000, 4000, 5000];
+    const classes = ['N', 'N', 'N', 'V', 'N', 'N', 'N'] as const;
+    expect(insideOneCycle(regular, [...classes], [0, 0, 0, 1, 0, 0, 0], [1, 1, 1, 1.5, 1, 1, 1])).toEqual([
+      true,
+      true,
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    // interpolated: like the other large ventricular beat of the record
+    const interpolated = [...regular, 5650, 7000];
+    const withOther = [...classes, 'V', 'N'] as const;
+    expect(insideOneCycle(interpolated, [...withOther], [0, 0, 0, 1, 0, 0, 0, 1, 0], [1, 1, 1, 1.5, 1, 1, 1, 1.5, 1])).toEqual(
+      interpolated.map(() => true),
+    );
+    // a couplet (N V V, then the pause) and a run of three: short intervals around them
+    const couplet = [0, 1000, 2000, 3000, 3600, 4100, 5400, 6400, 7400];
+    const coupletClasses = ['N', 'N', 'N', 'N', 'V', 'V', 'N', 'N', 'N'] as const;
+    expect(insideOneCycle(couplet, [...coupletClasses], [0, 0, 0, 0, 1, 2, 0, 0, 0], [1, 1, 1, 1, 1.5, 1.5, 1, 1, 1])).toEqual(
+      couplet.map(() => true),
+    );
+    const run = [0, 1000, 2000, 2550, 3050, 3550, 5000, 6000, 7000, 8000];
+    const runClasses = ['N', 'N', 'N', 'V', 'V', 'V', 'N', 'N', 'N', 'N'] as const;
+    expect(insideOneCycle(run, [...runClasses], [0, 0, 0, 1, 2, 1, 0, 0, 0, 0], [1, 1, 1, 1.5, 1.5, 1.5, 1, 1, 1, 1])).toEqual(
+      run.map(() => true),
+    );
   });
 
   it('keeps a premature ventricular beat (followed by its pause) and a large one inside a cycle', () => {
