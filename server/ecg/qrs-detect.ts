@@ -103,6 +103,14 @@ export function detectQrs(leads: Float32Array[], sampleRateHz: number, weights?:
     const previous = state.beats[state.beats.length - 1];
     const isTWave = previous !== undefined && peak - previous < ms(T_WAVE_WINDOW_MS) && slopeAt(peak) < 0.5 * slopeAt(previous);
     if (level > threshold(state) && !isTWave) {
+      // A beat after a long gap: the beat missed in it is searched for before this one is taken (the search-back
+      // below runs only on a rejected peak, and none may come late enough in the gap).
+      searchBackBefore(state, candidates, integrated, lastPeakIndex, index, {
+        defaultRr: ms(1000),
+        refractory: ms(REFRACTORY_MS),
+        tWave: ms(T_WAVE_WINDOW_MS),
+        slopeAt,
+      });
       acceptBeat(state, peak, level, 0.125);
       lastPeakIndex = index;
     } else {
@@ -112,6 +120,33 @@ export function detectQrs(leads: Float32Array[], sampleRateHz: number, weights?:
   }
   const beats = withoutLeadingTWave(state.beats, slopeAt, ms(T_WAVE_WINDOW_MS));
   return withSmallBeatFamily(beats, candidates, { leads, weights, integrated, energy, sampleRateHz });
+}
+
+/**
+ * The search-back when the peak that ends a long gap (166 % of the recent mean RR) is itself a beat: the largest
+ * earlier peak in the gap that clears half the threshold, is at least a refractory period from both beats, and is
+ * no T wave of the beat before (later than its T-wave window, or as steep as half its slope), is a missed beat.
+ */
+function searchBackBefore(
+  state: DetectorState,
+  candidates: number[],
+  integrated: Float64Array,
+  lastBeatIndex: number,
+  currentIndex: number,
+  limits: { defaultRr: number; refractory: number; tWave: number; slopeAt: (peak: number) => number },
+): void {
+  const previous = state.beats[state.beats.length - 1];
+  const current = candidates[currentIndex]!;
+  if (previous === undefined || current - previous < 1.66 * recentMeanRr(state, limits.defaultRr)) return;
+  let best: number | undefined;
+  for (let i = lastBeatIndex + 1; i < currentIndex; i++) {
+    const c = candidates[i]!;
+    if (c - previous < limits.refractory || current - c < limits.refractory) continue;
+    if (c - previous < limits.tWave && limits.slopeAt(c) < 0.5 * limits.slopeAt(previous)) continue;
+    if (best === undefined || integrated[c]! > integrated[best]!) best = c;
+  }
+  if (best === undefined || integrated[best]! < 0.5 * threshold(state)) return;
+  acceptBeat(state, best, integrated[best]!, 0.25);
 }
 
 /** A family of small beats: at least this many rejected peaks alike in every lead... */
