@@ -18,7 +18,7 @@ import {
 import { delineate, type Delineation } from './delineate.ts';
 import { removeBaselineThroughKnots } from './baseline.ts';
 import { classifyBeats, insideOneCycle, type BeatClass } from './beat-classes.ts';
-import { qtForRepolarisation, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
+import { qtForRepolarisation, shortestQtMs, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
 import { alignBeats, medianBeat, type MedianBeat } from './median-beat.ts';
 import { pacingSpikes, withPacedFamilies } from './pacing.ts';
 import { detectQrsAcrossLeads } from './qrs-detect.ts';
@@ -281,8 +281,16 @@ function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasureme
   const warnings = notMeasurable.map((n) => `${n.interval} not measurable: ${n.reason}`);
   // A paced QRS lengthens QT by its own slow depolarisation, which no rate correction measured here accounts for.
   const paced = rhythm.statements.some((s) => s.hint === 'PACED_RHYTHM');
-  const qtc = paced ? null : qtcForCriticalFlag(intervals, rrMeanMs);
+  // The flag must hold at the earlier of the two halves' T ends too: a QTc just over the limit that the beats'
+  // own disagreement could take back under it is not a critical value (record 105: halves 55 ms apart, QTc 510).
+  const surelyQt = intervals.qtMs === null ? null : shortestQtMs(intervals.qtMs, points, analysis.halfPoints, fs);
+  const qtc = paced || surelyQt === null ? null : qtcForCriticalFlag({ ...intervals, qtMs: surelyQt }, rrMeanMs);
   if (paced && intervals.qtMs !== null) warnings.push('QTc not judged for a critical value: paced rhythm (the paced QRS lengthens QT)');
+  const measuredQtc = paced ? null : qtcForCriticalFlag(intervals, rrMeanMs);
+  if (measuredQtc && qtc && measuredQtc.ms > CRITICAL.qtcLongMs && qtc.ms <= CRITICAL.qtcLongMs)
+    warnings.push(
+      `QTc ${measuredQtc.ms} ms not flagged as critical: one half of the beats ends the T wave ${round(intervals.qtMs! - surelyQt!)} ms earlier (QTc ${qtc.ms} ms)`,
+    );
   return {
     automatic: true,
     algorithm: ALGORITHM,

@@ -4,7 +4,7 @@
 // interval checks (AF called on sinus rhythm with ectopics, QTc critical flags on wide QRS or bigeminy).
 import { describe, expect, it } from 'vitest';
 import { measureEcg } from '../../server/ecg/measure.ts';
-import { untrustedIntervals } from '../../server/ecg/interval-trust.ts';
+import { shortestQtMs, untrustedIntervals } from '../../server/ecg/interval-trust.ts';
 import type { Delineation } from '../../server/ecg/delineate.ts';
 import { synthesizeEcg, type SynthParams } from '../fixtures/ecg-synth.ts';
 
@@ -99,6 +99,19 @@ describe('QT and the QTc critical flag', () => {
     const { measured } = measure({ qrsMs: 150, qtMs: 640, heartRateBpm: 60, stSegmentMs: 20 });
     expect(measured.critical.map((c) => c.code)).toEqual(['QTC_LONG']);
     expect(measured.critical[0]!.message).toMatch(/adjusted for the wide QRS/);
+  });
+
+  it('judges the QTc critical flag at the earlier T end of the two halves of the beats (record 105: QTc 510 ms)', () => {
+    // halves 55 ms apart: the even beats end T at the median's T end, the odd ones 55 ms earlier
+    const median = points({});
+    const halves: [Delineation, Delineation] = [points({}), points({ tEnd: 380 - Math.round(0.055 * 500) })];
+    expect(shortestQtMs(400, median, halves, 500)).toBe(344); // (352 − 180) samples at 500 Hz
+    expect(shortestQtMs(400, median, [points({}), points({ tEnd: 400 })], 500)).toBe(400);
+    expect(shortestQtMs(400, median, null, 500)).toBe(400);
+    // through measureEcg: a long QT the halves agree on is still flagged, with no such warning
+    const { measured } = measure({ qtMs: 560, heartRateBpm: 70 });
+    expect(measured.critical.map((c) => c.code)).toEqual(['QTC_LONG']);
+    expect(measured.warnings.join(' ')).not.toMatch(/not flagged as critical/);
   });
 
   const points = (overrides: Partial<Delineation>): Delineation => ({
