@@ -234,8 +234,8 @@ const SPLIT_SHORTER_THAN = 0.8;
  * Which detections to keep: not one that sits inside one cardiac cycle (the beats before and after it about one
  * ordinary RR apart, the median RR of the record, and each of its intervals short) when it is either unlike every
  * other beat (V or Q, a family of its own) and smaller than the dominant QRS, or inside a regular rhythm (the
- * intervals before and after that cycle ordinary too) and not a ventricular beat as large as the dominant one
- * and like other ventricular beats. That is noise in all leads at once (what the one-lead check in qrs-detect.ts
+ * intervals before and after that cycle ordinary too; at the record's start or end, two ordinary ones on one side)
+ * and not a ventricular beat as large as the dominant one and like other ventricular beats. That is noise in all leads at once (what the one-lead check in qrs-detect.ts
  * cannot see); a premature beat is followed by a pause (compensatory after a ventricular one), a couplet or run
  * has short intervals around it, and an interpolated ventricular beat is rare enough to lose when it is odd.
  */
@@ -263,7 +263,11 @@ export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: 
     const ownFamily = !(familyOf[i]! >= 0 && size.get(familyOf[i]!)! > 1);
     const odd = (classes[i] === 'V' || classes[i] === 'Q') && ownFamily && relativeAmplitude[i]! < 1;
     const likeOtherLargePvcs = classes[i] === 'V' && !ownFamily && relativeAmplitude[i]! >= 1;
-    const inRegularRhythm = ordinary(previous(p), p) && ordinary(i + 1, i + 2);
+    // at the record's edges, where one side has no interval to show, two ordinary ones on the other side
+    const pp = previous(p);
+    const beforeRegular = pp >= 0 ? ordinary(pp, p) : ordinary(i + 2, i + 3);
+    const afterRegular = i + 2 < beats.length ? ordinary(i + 1, i + 2) : pp >= 0 && ordinary(previous(pp), pp);
+    const inRegularRhythm = beforeRegular && afterRegular;
     if (odd || (inRegularRhythm && !likeOtherLargePvcs)) keep[i] = false;
   }
   return keep;

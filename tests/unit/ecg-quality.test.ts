@@ -202,6 +202,16 @@ describe('a detection inside one cardiac cycle', () => {
       true,
       true,
     ]);
+    // the second detection of the record: two ordinary intervals after its cycle stand for the one missing before
+    const early = [0, 500, 1000, 2000, 3000, 4000];
+    expect(insideOneCycle(early, ['N', 'V', 'N', 'N', 'N', 'N'], [0, 1, 0, 0, 0, 0], [1, 1.5, 1, 1, 1, 1])).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+      true,
+    ]);
     // interpolated: like the other large ventricular beat of the record
     const interpolated = [...regular, 5650, 7000];
     const withOther = [...classes, 'V', 'N'] as const;
