@@ -230,11 +230,14 @@ const WITHIN_ONE_CYCLE = 0.15;
 /** ...and each of them shorter than this share of it (no compensatory pause, as a premature beat would have). */
 const SPLIT_SHORTER_THAN = 0.8;
 
+/** A rhythm is regular when at least this share of its intervals are ordinary (within WITHIN_ONE_CYCLE of the median). */
+const REGULAR_SHARE = 0.7;
+
 /**
  * Which detections to keep: not one that sits inside one cardiac cycle (the beats before and after it about one
  * ordinary RR apart, the median RR of the record, and each of its intervals short) when it is either unlike every
- * other beat (V or Q, a family of its own) and smaller than the dominant QRS, or inside a regular rhythm (the
- * intervals before and after that cycle ordinary too; at the record's start or end, two ordinary ones on one side)
+ * other beat (V or Q, a family of its own) and smaller than the dominant QRS, or inside a regular rhythm (most
+ * intervals ordinary, and those before and after that cycle ordinary too; at the record's start or end, two ordinary ones on one side)
  * and not a ventricular beat as large as the dominant one and like other ventricular beats. That is noise in all leads at once (what the one-lead check in qrs-detect.ts
  * cannot see); a premature beat is followed by a pause (compensatory after a ventricular one), a couplet or run
  * has short intervals around it, and an interpolated ventricular beat is rare enough to lose when it is odd.
@@ -255,6 +258,8 @@ export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: 
   };
   const ordinary = (from: number, to: number) =>
     from >= 0 && to < beats.length && Math.abs(beats[to]! - beats[from]! - rr) <= WITHIN_ONE_CYCLE * rr;
+  // A regular rhythm: most intervals ordinary (atrial fibrillation has two short intervals in a row now and then).
+  const regular = intervals.filter((x) => Math.abs(x - rr) <= WITHIN_ONE_CYCLE * rr).length >= REGULAR_SHARE * intervals.length;
   for (let i = 1; i < beats.length - 1; i++) {
     const p = previous(i);
     if (p < 0) continue;
@@ -267,7 +272,7 @@ export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: 
     const pp = previous(p);
     const beforeRegular = pp >= 0 ? ordinary(pp, p) : ordinary(i + 2, i + 3);
     const afterRegular = i + 2 < beats.length ? ordinary(i + 1, i + 2) : pp >= 0 && ordinary(previous(pp), pp);
-    const inRegularRhythm = beforeRegular && afterRegular;
+    const inRegularRhythm = regular && beforeRegular && afterRegular;
     if (odd || (inRegularRhythm && !likeOtherLargePvcs)) keep[i] = false;
   }
   return keep;

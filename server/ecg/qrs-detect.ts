@@ -154,6 +154,8 @@ const SMALL_FAMILY_MIN = 3;
 const SMALL_FAMILY_CORRELATION = 0.9;
 const SMALL_FAMILY_CORE_MS = 60;
 const SMALL_FAMILY_SHIFT_MS = 16;
+/** ...each this long before the next beat at least (a P wave's energy peaks up to ~250 ms before its QRS)... */
+const SMALL_FAMILY_P_WAVE_MS = 300;
 /** ...each at least this far above the record's median integrated energy (the floor between beats)... */
 const SMALL_FAMILY_ABOVE_FLOOR = 6;
 /** ...and as QRS-like in the ratio of steepest slope to integrated energy as this share of the beats' (not a T wave). */
@@ -171,7 +173,7 @@ interface DetectionSignals {
  * The beats one adaptive threshold misses where two QRS sizes alternate: in trigeminy or bigeminy with ventricular
  * beats several times larger than the normal ones (their slope energy ten to twenty times as large), the running
  * signal level follows the large beats and every small one stays under the threshold, at regular intervals that
- * no search-back notices. The rejected peaks that lie outside every beat's refractory period and T-wave window,
+ * no search-back notices. The rejected peaks that lie outside every beat's T-wave window and P-wave reach,
  * stand well above the energy floor, are as sharp as a QRS, and form a family of like shape in every lead (noise
  * and artefact do not repeat themselves) are beats.
  */
@@ -194,7 +196,7 @@ function withSmallBeatFamily(beats: number[], candidates: number[], signals: Det
     const next = beats[b];
     return (
       (previous === undefined || c - previous >= ms(T_WAVE_WINDOW_MS)) &&
-      (next === undefined || next - c >= ms(REFRACTORY_MS)) &&
+      (next === undefined || next - c >= ms(SMALL_FAMILY_P_WAVE_MS)) &&
       integrated[c]! >= SMALL_FAMILY_ABOVE_FLOOR * floor &&
       sharpness(c) >= SMALL_FAMILY_SHARPNESS * typicalSharpness
     );

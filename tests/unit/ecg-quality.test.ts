@@ -191,42 +191,35 @@ describe('a detection inside one cardiac cycle', () => {
   });
 
   it('in a regular rhythm drops a large odd detection inside a cycle, keeps one like other large PVCs, a couplet and a run', () => {
-    const regular = [0, 1000, 2000, 2500, 3000, 4000, 5000];
-    const classes = ['N', 'N', 'N', 'V', 'N', 'N', 'N'] as const;
-    expect(insideOneCycle(regular, [...classes], [0, 0, 0, 1, 0, 0, 0], [1, 1, 1, 1.5, 1, 1, 1])).toEqual([
-      true,
-      true,
-      true,
-      false,
-      true,
-      true,
-      true,
-    ]);
+    const regular = [0, 1000, 2000, 2500, 3000, 4000, 5000, 6000, 7000, 8000];
+    const classes = ['N', 'N', 'N', 'V', 'N', 'N', 'N', 'N', 'N', 'N'] as const;
+    const families = [0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+    const amplitudes = [1, 1, 1, 1.5, 1, 1, 1, 1, 1, 1];
+    expect(insideOneCycle(regular, [...classes], families, amplitudes)).toEqual(regular.map((_, i) => i !== 3));
+    // not in an irregular rhythm (atrial fibrillation has two short intervals in a row now and then)
+    const irregular = [0, 1400, 2000, 3000, 3500, 4000, 5000, 5600, 7000, 7600, 9000];
+    expect(
+      insideOneCycle(irregular, [...irregular.map(() => 'N' as const)], [...irregular.map(() => 0)], [...irregular.map(() => 1)]),
+    ).toEqual(irregular.map(() => true));
     // the second detection of the record: two ordinary intervals after its cycle stand for the one missing before
-    const early = [0, 500, 1000, 2000, 3000, 4000];
-    expect(insideOneCycle(early, ['N', 'V', 'N', 'N', 'N', 'N'], [0, 1, 0, 0, 0, 0], [1, 1.5, 1, 1, 1, 1])).toEqual([
-      true,
-      false,
-      true,
-      true,
-      true,
-      true,
-    ]);
+    const early = [0, 500, 1000, 2000, 3000, 4000, 5000, 6000];
+    expect(insideOneCycle(early, ['N', 'V', 'N', 'N', 'N', 'N', 'N', 'N'], [0, 1, 0, 0, 0, 0, 0, 0], [1, 1.5, 1, 1, 1, 1, 1, 1])).toEqual(
+      early.map((_, i) => i !== 1),
+    );
     // interpolated: like the other large ventricular beat of the record
-    const interpolated = [...regular, 5650, 7000];
-    const withOther = [...classes, 'V', 'N'] as const;
-    expect(insideOneCycle(interpolated, [...withOther], [0, 0, 0, 1, 0, 0, 0, 1, 0], [1, 1, 1, 1.5, 1, 1, 1, 1.5, 1])).toEqual(
+    const interpolated = [...regular, 8650, 10000];
+    expect(insideOneCycle(interpolated, [...classes, 'V', 'N'], [...families, 1, 0], [...amplitudes, 1.5, 1])).toEqual(
       interpolated.map(() => true),
     );
     // a couplet (N V V, then the pause) and a run of three: short intervals around them
-    const couplet = [0, 1000, 2000, 3000, 3600, 4100, 5400, 6400, 7400];
-    const coupletClasses = ['N', 'N', 'N', 'N', 'V', 'V', 'N', 'N', 'N'] as const;
-    expect(insideOneCycle(couplet, [...coupletClasses], [0, 0, 0, 0, 1, 2, 0, 0, 0], [1, 1, 1, 1, 1.5, 1.5, 1, 1, 1])).toEqual(
+    const couplet = [0, 1000, 2000, 3000, 3600, 4100, 5400, 6400, 7400, 8400, 9400];
+    const coupletClasses = ['N', 'N', 'N', 'N', 'V', 'V', 'N', 'N', 'N', 'N', 'N'] as const;
+    expect(insideOneCycle(couplet, [...coupletClasses], [0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1.5, 1.5, 1, 1, 1, 1, 1])).toEqual(
       couplet.map(() => true),
     );
-    const run = [0, 1000, 2000, 2550, 3050, 3550, 5000, 6000, 7000, 8000];
-    const runClasses = ['N', 'N', 'N', 'V', 'V', 'V', 'N', 'N', 'N', 'N'] as const;
-    expect(insideOneCycle(run, [...runClasses], [0, 0, 0, 1, 2, 1, 0, 0, 0, 0], [1, 1, 1, 1.5, 1.5, 1.5, 1, 1, 1, 1])).toEqual(
+    const run = [0, 1000, 2000, 2550, 3050, 3550, 5000, 6000, 7000, 8000, 9000, 10000];
+    const runClasses = ['N', 'N', 'N', 'V', 'V', 'V', 'N', 'N', 'N', 'N', 'N', 'N'] as const;
+    expect(insideOneCycle(run, [...runClasses], [0, 0, 0, 1, 2, 1, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1.5, 1.5, 1.5, 1, 1, 1, 1, 1, 1])).toEqual(
       run.map(() => true),
     );
   });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { measureEcg } from '../../server/ecg/measure.ts';
 import { shortestQtMs, untrustedIntervals } from '../../server/ecg/interval-trust.ts';
 import type { Delineation } from '../../server/ecg/delineate.ts';
-import { synthesizeEcg, type SynthParams } from '../fixtures/ecg-synth.ts';
+import { randomParams, synthesizeEcg, type SynthParams } from '../fixtures/ecg-synth.ts';
 
 const NOISES = ['clean', 'moderate'] as const;
 const measure = (overrides: Partial<SynthParams>) => {
@@ -57,6 +57,15 @@ describe('ventricular ectopic beats', () => {
       expect(m.measured.beatSamples).toHaveLength(m.truth.beats.length);
       expect(Math.abs(m.measured.heartRateBpm! - m.truth.heartRateBpm)).toBeLessThan(2);
       expect(m.measured.rhythm.hints).toContain(every === 3 ? 'VENTRICULAR_TRIGEMINY' : 'VENTRICULAR_BIGEMINY');
+    }
+  });
+
+  it('slow sinus rhythm with a long PR: the P waves, alike and below the threshold, are not taken for small beats', () => {
+    for (const seed of [11, 39]) {
+      const params = randomParams(seed, 'clean', { afShare: 0.2 });
+      expect(params.heartRateBpm).toBeLessThan(50);
+      const { measured, truth } = measure(params);
+      expect(measured.beatSamples, `seed ${seed}`).toHaveLength(truth.beats.length);
     }
   });
 
