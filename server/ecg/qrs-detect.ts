@@ -181,7 +181,7 @@ function withSmallBeatFamily(beats: number[], candidates: number[], signals: Det
   const { leads, weights, integrated, energy, sampleRateHz } = signals;
   const ms = (value: number) => Math.round((value * sampleRateHz) / 1000);
   if (beats.length < 2) return beats;
-  const floor = median(integrated);
+  const floor = floorOf(integrated);
   const sharpness = (peak: number) =>
     energy[argMax(energy, peak - ms(INTEGRATION_MS / 2), peak + ms(INTEGRATION_MS / 2))]! / Math.max(1e-12, integrated[peak]!);
   const typicalSharpness = median(beats.map(sharpness));
@@ -354,7 +354,7 @@ function loneDetections(beats: number[], energies: (Float64Array | null)[], samp
   const search = ms(SUPPORT_SEARCH_MS);
   const at = (energy: Float64Array, beat: number) => energy[argMax(energy, beat - search, beat + search + 1)]!;
   const typical = energies.map((energy) => (energy ? median(beats.map((b) => at(energy, b))) : NaN));
-  const floor = energies.map((energy) => (energy ? median(energy) : NaN));
+  const floor = energies.map((energy) => (energy ? floorOf(energy) : NaN));
   const found: { beat: number; lead: number }[] = [];
   for (const beat of beats) {
     if (beat < ms(DETECTION_EDGE_MS) || beat >= n - ms(DETECTION_EDGE_MS)) continue;
@@ -368,4 +368,12 @@ function loneDetections(beats: number[], energies: (Float64Array | null)[], samp
       found.push({ beat, lead: supporting[0]! });
   }
   return found;
+}
+
+/** The energy floor between beats: the median of the integrated energy, read every 4th sample (it is smooth). */
+function floorOf(integrated: Float64Array): number {
+  const every = 4;
+  const picked = new Float64Array(Math.ceil(integrated.length / every));
+  for (let i = 0; i < picked.length; i++) picked[i] = integrated[i * every]!;
+  return median(picked);
 }
