@@ -3,7 +3,9 @@
 // integration (so a QRS hidden in one lead still shows in the others, and noise partly averages out), the
 // filters are zero-phase, and the integration window is centred so its peak falls in the middle of the QRS.
 // The decision rules are the paper's: two adaptive thresholds from running signal and noise peak levels, a 200 ms
-// refractory period, T-wave discrimination by slope within 360 ms, and search-back after 166 % of the mean RR.
+// refractory period, T-wave discrimination by slope within 360 ms, and search-back after 166 % of the mean RR;
+// added: the T wave of a QRS just before the record's start is not its first beat, the search-back also runs
+// before a beat that ends a long gap, and small beats among large ones are found as a family of their own.
 import { bandPass } from '../../shared/ecg/filters.ts';
 import { correlationAt } from './median-beat.ts';
 import { argMax, mean, median } from './stats.ts';
