@@ -277,3 +277,26 @@ export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: 
   }
   return keep;
 }
+
+/** A ventricular ectopic beat comes before this share of the ordinary RR (or of its own RR after, the pause). */
+const PREMATURE_SHARE = 0.9;
+
+/**
+ * Ventricular ectopic beats come early: a beat of another morphology that is neither premature (against the
+ * median RR between two dominant beats, or against its own following interval, the compensatory pause) nor next to
+ * another V (couplets, runs) is a dominant beat the noise or a fusion changed (records 103–105: most beats named V
+ * there were normal beats on time), and is named N. The first beat, with no interval before it, keeps its class.
+ */
+export function timelyVentricularAsNormal(beats: number[], classes: BeatClass[]): BeatClass[] {
+  const normal = beats.slice(1).flatMap((b, i) => (classes[i] === 'N' && classes[i + 1] === 'N' ? [b - beats[i]!] : []));
+  const all = beats.slice(1).map((b, i) => b - beats[i]!);
+  const middle = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  const rr = normal.length >= 2 ? middle(normal) : middle(all);
+  if (rr === undefined) return classes;
+  return classes.map((c, i) => {
+    if (c !== 'V' || i === 0 || classes[i - 1] === 'V' || classes[i + 1] === 'V') return c;
+    const before = beats[i]! - beats[i - 1]!;
+    const after = i + 1 < beats.length ? beats[i + 1]! - beats[i]! : Infinity;
+    return before < PREMATURE_SHARE * rr || before < PREMATURE_SHARE * after ? c : 'N';
+  });
+}

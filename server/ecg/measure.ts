@@ -17,7 +17,7 @@ import {
 } from '../../shared/ecg/types.ts';
 import { delineate, type Delineation } from './delineate.ts';
 import { removeBaselineThroughKnots } from './baseline.ts';
-import { classifyBeats, insideOneCycle, type BeatClass } from './beat-classes.ts';
+import { classifyBeats, insideOneCycle, timelyVentricularAsNormal, type BeatClass } from './beat-classes.ts';
 import { qtForRepolarisation, shortestQtMs, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
 import { alignBeats, medianBeat, type MedianBeat } from './median-beat.ts';
 import { pacingSpikes, withPacedFamilies } from './pacing.ts';
@@ -164,7 +164,7 @@ export function analyseEcg(
     positions,
     fs,
   );
-  const morphology = withPacedFamilies(families.classes, families.familyOf, spikes);
+  const morphology = timelyVentricularAsNormal(positions, withPacedFamilies(families.classes, families.familyOf, spikes));
   // The median beat is made of the dominant family (in bigeminy the average QRS is neither beat's).
   const dominant = positions.filter((_, i) => families.isDominant[i]);
   const typical = dominant.length >= Math.min(3, alike.length) ? dominant : alike;

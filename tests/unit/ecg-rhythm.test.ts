@@ -3,6 +3,7 @@
 // a T-wave end that runs into the next P wave. Each case is one the analysis got wrong before beat classes and
 // interval checks (AF called on sinus rhythm with ectopics, QTc critical flags on wide QRS or bigeminy).
 import { describe, expect, it } from 'vitest';
+import { timelyVentricularAsNormal } from '../../server/ecg/beat-classes.ts';
 import { measureEcg } from '../../server/ecg/measure.ts';
 import { shortestQtMs, untrustedIntervals } from '../../server/ecg/interval-trust.ts';
 import type { Delineation } from '../../server/ecg/delineate.ts';
@@ -67,6 +68,17 @@ describe('ventricular ectopic beats', () => {
       const { measured, truth } = measure(params);
       expect(measured.beatSamples, `seed ${seed}`).toHaveLength(truth.beats.length);
     }
+  });
+
+  it('a beat of another shape on time is not a ventricular ectopic beat; premature ones, bigeminy and couplets are', () => {
+    const onTime = [0, 1000, 2000, 3000, 4000, 5000, 6000];
+    expect(timelyVentricularAsNormal(onTime, ['N', 'N', 'N', 'V', 'N', 'N', 'N'])).toEqual(['N', 'N', 'N', 'N', 'N', 'N', 'N']);
+    const premature = [0, 1000, 2000, 2650, 4000, 5000, 6000];
+    expect(timelyVentricularAsNormal(premature, ['N', 'N', 'N', 'V', 'N', 'N', 'N'])).toEqual(['N', 'N', 'N', 'V', 'N', 'N', 'N']);
+    const bigeminy = [0, 650, 2000, 2650, 4000, 4650, 6000];
+    expect(timelyVentricularAsNormal(bigeminy, ['N', 'V', 'N', 'V', 'N', 'V', 'N'])).toEqual(['N', 'V', 'N', 'V', 'N', 'V', 'N']);
+    const couplet = [0, 1000, 2000, 2650, 3300, 4600, 5600];
+    expect(timelyVentricularAsNormal(couplet, ['N', 'N', 'N', 'V', 'V', 'N', 'N'])).toEqual(['N', 'N', 'N', 'V', 'V', 'N', 'N']);
   });
 
   it('trigeminy: every third beat V, named', () => {
