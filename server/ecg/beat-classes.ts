@@ -230,11 +230,17 @@ const WITHIN_ONE_CYCLE = 0.15;
 /** ...and each of them shorter than this share of it (no compensatory pause, as a premature beat would have). */
 const SPLIT_SHORTER_THAN = 0.8;
 
+/** A rhythm is regular when at least this share of its intervals are ordinary (within WITHIN_ONE_CYCLE of the median). */
+const REGULAR_SHARE = 0.7;
+
 /**
- * Which detections to keep: not one unlike every other beat (V or Q, a family of its own) that sits inside one cardiac cycle, the
- * beats before and after it about one ordinary RR apart (the median RR of the record) and each of its intervals
- * short, and smaller than the dominant QRS. That is noise in all leads at once (what the one-lead check in qrs-detect.ts cannot see); a premature
- * beat is followed by a pause (compensatory after a ventricular one), and an interpolated one is rare enough to lose.
+ * Which detections to keep: not one that sits inside one cardiac cycle (the beats before and after it about one
+ * ordinary RR apart, the median RR of the record, and each of its intervals short) when it is either unlike every
+ * other beat (V or Q, a family of its own) and smaller than the dominant QRS, or inside a regular rhythm (most
+ * intervals ordinary, and those before and after that cycle ordinary too; at the record's start or end, two ordinary ones on one side)
+ * and not a ventricular beat as large as the dominant one and like other ventricular beats. That is noise in all leads at once (what the one-lead check in qrs-detect.ts
+ * cannot see); a premature beat is followed by a pause (compensatory after a ventricular one), a couplet or run
+ * has short intervals around it, and an interpolated ventricular beat is rare enough to lose when it is odd.
  */
 export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: number[], relativeAmplitude: number[]): boolean[] {
   const size = new Map<number, number>();
@@ -243,16 +249,54 @@ export function insideOneCycle(beats: number[], classes: BeatClass[], familyOf: 
   const sorted = [...intervals].sort((a, b) => a - b);
   const rr = sorted[sorted.length >> 1];
   const keep = beats.map(() => true);
-  for (let i = 1; i < beats.length - 1 && rr !== undefined; i++) {
-    // a family of its own: ventricular couplets and runs are families of several like beats
-    if (!(classes[i] === 'V' || classes[i] === 'Q') || (familyOf[i]! >= 0 && size.get(familyOf[i]!)! > 1)) continue;
-    // smaller than the dominant QRS: an interpolated ventricular beat is as large or larger
-    if (relativeAmplitude[i]! >= 1) continue;
-    // the previous kept beat: two noise detections in a row are judged one after the other
+  if (rr === undefined) return keep;
+  // the kept neighbours: two noise detections in a row are judged one after the other
+  const previous = (i: number) => {
     let p = i - 1;
-    while (p > 0 && !keep[p]) p--;
+    while (p >= 0 && !keep[p]) p--;
+    return p;
+  };
+  const ordinary = (from: number, to: number) =>
+    from >= 0 && to < beats.length && Math.abs(beats[to]! - beats[from]! - rr) <= WITHIN_ONE_CYCLE * rr;
+  // A regular rhythm: most intervals ordinary (atrial fibrillation has two short intervals in a row now and then).
+  const regular = intervals.filter((x) => Math.abs(x - rr) <= WITHIN_ONE_CYCLE * rr).length >= REGULAR_SHARE * intervals.length;
+  for (let i = 1; i < beats.length - 1; i++) {
+    const p = previous(i);
+    if (p < 0) continue;
     const [before, after] = [beats[i]! - beats[p]!, beats[i + 1]! - beats[i]!];
-    if (Math.abs(before + after - rr) <= WITHIN_ONE_CYCLE * rr && Math.max(before, after) < SPLIT_SHORTER_THAN * rr) keep[i] = false;
+    if (Math.abs(before + after - rr) > WITHIN_ONE_CYCLE * rr || Math.max(before, after) >= SPLIT_SHORTER_THAN * rr) continue;
+    const ownFamily = !(familyOf[i]! >= 0 && size.get(familyOf[i]!)! > 1);
+    const odd = (classes[i] === 'V' || classes[i] === 'Q') && ownFamily && relativeAmplitude[i]! < 1;
+    const likeOtherLargePvcs = classes[i] === 'V' && !ownFamily && relativeAmplitude[i]! >= 1;
+    // at the record's edges, where one side has no interval to show, two ordinary ones on the other side
+    const pp = previous(p);
+    const beforeRegular = pp >= 0 ? ordinary(pp, p) : ordinary(i + 2, i + 3);
+    const afterRegular = i + 2 < beats.length ? ordinary(i + 1, i + 2) : pp >= 0 && ordinary(previous(pp), pp);
+    const inRegularRhythm = regular && beforeRegular && afterRegular;
+    if (odd || (inRegularRhythm && !likeOtherLargePvcs)) keep[i] = false;
   }
   return keep;
+}
+
+/** A ventricular ectopic beat comes before this share of the ordinary RR (or of its own RR after, the pause). */
+const PREMATURE_SHARE = 0.9;
+
+/**
+ * Ventricular ectopic beats come early: a beat of another morphology that is neither premature (against the
+ * median RR between two dominant beats, or against its own following interval, the compensatory pause) nor next to
+ * another V (couplets, runs) is a dominant beat the noise or a fusion changed (records 103–105: most beats named V
+ * there were normal beats on time), and is named N. The first beat, with no interval before it, keeps its class.
+ */
+export function timelyVentricularAsNormal(beats: number[], classes: BeatClass[]): BeatClass[] {
+  const normal = beats.slice(1).flatMap((b, i) => (classes[i] === 'N' && classes[i + 1] === 'N' ? [b - beats[i]!] : []));
+  const all = beats.slice(1).map((b, i) => b - beats[i]!);
+  const middle = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  const rr = normal.length >= 2 ? middle(normal) : middle(all);
+  if (rr === undefined) return classes;
+  return classes.map((c, i) => {
+    if (c !== 'V' || i === 0 || classes[i - 1] === 'V' || classes[i + 1] === 'V') return c;
+    const before = beats[i]! - beats[i - 1]!;
+    const after = i + 1 < beats.length ? beats[i + 1]! - beats[i]! : Infinity;
+    return before < PREMATURE_SHARE * rr || before < PREMATURE_SHARE * after ? c : 'N';
+  });
 }

@@ -73,3 +73,13 @@ export function untrustedIntervals({ points, halves, fiducialIndex, beatLength, 
 export function qtForRepolarisation(qtMs: number, qrsMs: number): number {
   return qrsMs >= WIDE_QRS_MS ? qtMs - (qrsMs - NORMAL_QRS_MS) : qtMs;
 }
+
+/**
+ * The shortest QT the beats allow: the median beat's, or less where the even or the odd beats' own median beat
+ * ends the T wave earlier (from the median beat's QRS onset). A critical QTc must hold at this QT too.
+ */
+export function shortestQtMs(qtMs: number, points: Delineation, halves: [Delineation, Delineation] | null, sampleRateHz: number): number {
+  const ends = (halves ?? []).flatMap((half) => (half.tEnd === null ? [] : [half.tEnd]));
+  if (ends.length === 0) return qtMs;
+  return Math.min(qtMs, ((Math.min(...ends) - points.qrsOnset) * 1000) / sampleRateHz);
+}

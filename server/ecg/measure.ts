@@ -17,8 +17,8 @@ import {
 } from '../../shared/ecg/types.ts';
 import { delineate, type Delineation } from './delineate.ts';
 import { removeBaselineThroughKnots } from './baseline.ts';
-import { classifyBeats, insideOneCycle, type BeatClass } from './beat-classes.ts';
-import { qtForRepolarisation, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
+import { classifyBeats, insideOneCycle, timelyVentricularAsNormal, type BeatClass } from './beat-classes.ts';
+import { qtForRepolarisation, shortestQtMs, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
 import { alignBeats, medianBeat, type MedianBeat } from './median-beat.ts';
 import { pacingSpikes, withPacedFamilies } from './pacing.ts';
 import { detectQrsAcrossLeads } from './qrs-detect.ts';
@@ -26,7 +26,7 @@ import { recordingQuality, withArtefact } from './signal-quality.ts';
 import { rhythmStatements } from './rhythm.ts';
 import { differences, mean, median } from './stats.ts';
 
-export const ALGORITHM = 'teledx-ecg 3';
+export const ALGORITHM = 'teledx-ecg 4';
 /** The beat detector's weight for a lead its signal quality calls noisy (an unusable one is left out). */
 const NOISY_LEAD_WEIGHT = 0.5;
 const ISOELECTRIC_HALF_WIDTH_MS = 8;
@@ -164,7 +164,7 @@ export function analyseEcg(
     positions,
     fs,
   );
-  const morphology = withPacedFamilies(families.classes, families.familyOf, spikes);
+  const morphology = timelyVentricularAsNormal(positions, withPacedFamilies(families.classes, families.familyOf, spikes));
   // The median beat is made of the dominant family (in bigeminy the average QRS is neither beat's).
   const dominant = positions.filter((_, i) => families.isDominant[i]);
   const typical = dominant.length >= Math.min(3, alike.length) ? dominant : alike;
@@ -281,8 +281,16 @@ function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasureme
   const warnings = notMeasurable.map((n) => `${n.interval} not measurable: ${n.reason}`);
   // A paced QRS lengthens QT by its own slow depolarisation, which no rate correction measured here accounts for.
   const paced = rhythm.statements.some((s) => s.hint === 'PACED_RHYTHM');
-  const qtc = paced ? null : qtcForCriticalFlag(intervals, rrMeanMs);
+  // The flag must hold at the earlier of the two halves' T ends too: a QTc just over the limit that the beats'
+  // own disagreement could take back under it is not a critical value (record 105: halves 55 ms apart, QTc 510).
+  const surelyQt = intervals.qtMs === null ? null : shortestQtMs(intervals.qtMs, points, analysis.halfPoints, fs);
+  const qtc = paced || surelyQt === null ? null : qtcForCriticalFlag({ ...intervals, qtMs: surelyQt }, rrMeanMs);
   if (paced && intervals.qtMs !== null) warnings.push('QTc not judged for a critical value: paced rhythm (the paced QRS lengthens QT)');
+  const measuredQtc = paced ? null : qtcForCriticalFlag(intervals, rrMeanMs);
+  if (measuredQtc && qtc && measuredQtc.ms > CRITICAL.qtcLongMs && qtc.ms <= CRITICAL.qtcLongMs)
+    warnings.push(
+      `QTc ${measuredQtc.ms} ms not flagged as critical: one half of the beats ends the T wave ${round(intervals.qtMs! - surelyQt!)} ms earlier (QTc ${qtc.ms} ms)`,
+    );
   return {
     automatic: true,
     algorithm: ALGORITHM,

@@ -3,10 +3,11 @@
 // a T-wave end that runs into the next P wave. Each case is one the analysis got wrong before beat classes and
 // interval checks (AF called on sinus rhythm with ectopics, QTc critical flags on wide QRS or bigeminy).
 import { describe, expect, it } from 'vitest';
+import { timelyVentricularAsNormal } from '../../server/ecg/beat-classes.ts';
 import { measureEcg } from '../../server/ecg/measure.ts';
-import { untrustedIntervals } from '../../server/ecg/interval-trust.ts';
+import { shortestQtMs, untrustedIntervals } from '../../server/ecg/interval-trust.ts';
 import type { Delineation } from '../../server/ecg/delineate.ts';
-import { synthesizeEcg, type SynthParams } from '../fixtures/ecg-synth.ts';
+import { randomParams, synthesizeEcg, type SynthParams } from '../fixtures/ecg-synth.ts';
 
 const NOISES = ['clean', 'moderate'] as const;
 const measure = (overrides: Partial<SynthParams>) => {
@@ -44,6 +45,40 @@ describe('ventricular ectopic beats', () => {
     const m = measure(overrides).measured;
     expect(m.rhythm.hints).toContain('VENTRICULAR_BIGEMINY');
     expect(m.critical).toEqual([]);
+  });
+
+  it.each(NOISES)('trigeminy and bigeminy with PVCs three times the normal QRS (%s): the small normal beats are found', (noise) => {
+    // The PVCs' slope energy is ~20 times the normal beats': one adaptive threshold follows them and missed every
+    // normal beat (trigeminy measured as 25 bpm of N beats).
+    for (const every of [3, 2]) {
+      const overrides: Partial<SynthParams> = { noise, heartRateBpm: 75, seed: 1, ventricular: { every, amplitudeScale: 3 } };
+      const { truth, measured } = classesOfTrueBeats(overrides);
+      expect(measured, `every ${every}`).toBe(truth);
+      const m = measure(overrides);
+      expect(m.measured.beatSamples).toHaveLength(m.truth.beats.length);
+      expect(Math.abs(m.measured.heartRateBpm! - m.truth.heartRateBpm)).toBeLessThan(2);
+      expect(m.measured.rhythm.hints).toContain(every === 3 ? 'VENTRICULAR_TRIGEMINY' : 'VENTRICULAR_BIGEMINY');
+    }
+  });
+
+  it('slow sinus rhythm with a long PR: the P waves, alike and below the threshold, are not taken for small beats', () => {
+    for (const seed of [11, 39]) {
+      const params = randomParams(seed, 'clean', { afShare: 0.2 });
+      expect(params.heartRateBpm).toBeLessThan(50);
+      const { measured, truth } = measure(params);
+      expect(measured.beatSamples, `seed ${seed}`).toHaveLength(truth.beats.length);
+    }
+  });
+
+  it('a beat of another shape on time is not a ventricular ectopic beat; premature ones, bigeminy and couplets are', () => {
+    const onTime = [0, 1000, 2000, 3000, 4000, 5000, 6000];
+    expect(timelyVentricularAsNormal(onTime, ['N', 'N', 'N', 'V', 'N', 'N', 'N'])).toEqual(['N', 'N', 'N', 'N', 'N', 'N', 'N']);
+    const premature = [0, 1000, 2000, 2650, 4000, 5000, 6000];
+    expect(timelyVentricularAsNormal(premature, ['N', 'N', 'N', 'V', 'N', 'N', 'N'])).toEqual(['N', 'N', 'N', 'V', 'N', 'N', 'N']);
+    const bigeminy = [0, 650, 2000, 2650, 4000, 4650, 6000];
+    expect(timelyVentricularAsNormal(bigeminy, ['N', 'V', 'N', 'V', 'N', 'V', 'N'])).toEqual(['N', 'V', 'N', 'V', 'N', 'V', 'N']);
+    const couplet = [0, 1000, 2000, 2650, 3300, 4600, 5600];
+    expect(timelyVentricularAsNormal(couplet, ['N', 'N', 'N', 'V', 'V', 'N', 'N'])).toEqual(['N', 'N', 'N', 'V', 'V', 'N', 'N']);
   });
 
   it('trigeminy: every third beat V, named', () => {
@@ -87,6 +122,19 @@ describe('QT and the QTc critical flag', () => {
     expect(measured.critical[0]!.message).toMatch(/adjusted for the wide QRS/);
   });
 
+  it('judges the QTc critical flag at the earlier T end of the two halves of the beats (record 105: QTc 510 ms)', () => {
+    // halves 55 ms apart: the even beats end T at the median's T end, the odd ones 55 ms earlier
+    const median = points({});
+    const halves: [Delineation, Delineation] = [points({}), points({ tEnd: 380 - Math.round(0.055 * 500) })];
+    expect(shortestQtMs(400, median, halves, 500)).toBe(344); // (352 − 180) samples at 500 Hz
+    expect(shortestQtMs(400, median, [points({}), points({ tEnd: 400 })], 500)).toBe(400);
+    expect(shortestQtMs(400, median, null, 500)).toBe(400);
+    // through measureEcg: a long QT the halves agree on is still flagged, with no such warning
+    const { measured } = measure({ qtMs: 560, heartRateBpm: 70 });
+    expect(measured.critical.map((c) => c.code)).toEqual(['QTC_LONG']);
+    expect(measured.warnings.join(' ')).not.toMatch(/not flagged as critical/);
+  });
+
   const points = (overrides: Partial<Delineation>): Delineation => ({
     pOnset: 100,
     pPeak: 130,
@@ -126,5 +174,25 @@ describe('a window starting on a T wave', () => {
       const early = measured.beatSamples.filter((s) => s < trueFirst - 75);
       expect(early, `${noise}`).toEqual([]);
     }
+  });
+
+  it.each([-150, -200, -250])('first QRS onset at %i ms, a T wave as tall as a low-voltage QRS: not taken for a beat', (firstOnsetMs) => {
+    // With no beat before it, Pan & Tompkins' T-wave test could not apply: the T wave was the first detection.
+    for (const noise of NOISES) {
+      const { measured, truth } = measure({ noise, firstOnsetMs, heartRateBpm: 70, qrsAmplitudeUv: 600, tAmplitudeUv: 600 });
+      const trueFirst = truth.beats[0]!.fiducial;
+      expect(
+        measured.beatSamples.filter((s) => s < trueFirst - 75),
+        `${noise}`,
+      ).toEqual([]);
+      expect(Math.abs(measured.heartRateBpm! - truth.heartRateBpm), `${noise}`).toBeLessThan(2);
+    }
+  });
+
+  it('a QRS cut by the start is still a beat', () => {
+    const { measured, truth } = measure({ noise: 'clean', firstOnsetMs: -30, heartRateBpm: 70, qrsAmplitudeUv: 600, tAmplitudeUv: 600 });
+    const early = measured.beatSamples.filter((s) => s < truth.beats[0]!.fiducial - 75);
+    expect(early).toHaveLength(1);
+    expect(early[0]!).toBeLessThan(50);
   });
 });
