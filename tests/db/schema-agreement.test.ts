@@ -55,6 +55,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0019_referrals',
         '0020_agreements_fees',
         '0021_dashboard_indexes',
+        '0022_dashboard_rollup',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
       const db = new Database(join(dir, 'schema.db'));
@@ -95,6 +96,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0019_referrals',
         '0020_agreements_fees',
         '0021_dashboard_indexes',
+        '0022_dashboard_rollup',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
       await client.connect();

@@ -1,0 +1,144 @@
+// The dashboard's daily rollup (migration 0022): the Case-derived figures (IMAGING and ECG volumes, turnaround and
+// SLA compliance, quality) counted once, when a case is first signed, per China-time day and per China-time month,
+// so that a year's figures read a few thousand rows instead of its cases.
+//
+//   DashboardCaseRollup        per grain ('D' day YYYY-MM-DD | 'M' month YYYY-MM), township, centre ('' for none)
+//                              and exam kind: signed, returned for a retake (cases), returns, with a critical value
+//   DashboardTurnaroundRollup  per grain, centre and priority, the whole-minute histograms the queries used to
+//                              build: measure TOTAL (submission → signature; onTime: within the deadline) and CLAIM
+//                              (submission → first claim)
+//
+// One SQL text does both the live write and the backfill: INSERT … SELECT over "Case" … GROUP BY … ON CONFLICT DO
+// UPDATE SET n = n + excluded.n (race-safe on SQLite and PostgreSQL), for one case (the signature, in its
+// transaction) or for every signed case (after a bulk insert; the migration runs the same text for existing rows).
+// On-time is decided at signing, by the deadline in force then (TELEDX_SLA_MINUTES): changing the SLA later does not
+// rewrite past figures unless the rollup is rebuilt (rebuildDashboardRollup).
+import { Prisma, type Provider } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
+import type { SlaPolicy } from '../reading/sla.ts';
+import type { Period } from './period.ts';
+import { dialectOf, slaMinutes, type Dialect } from './sql.ts';
+
+type Sql = Prisma.Sql;
+type Runner = Pick<Db, '$executeRaw'>;
+
+/** the stored times have milliseconds; a computed difference may miss the deadline by rounding alone */
+export const EPSILON_SECONDS = 0.0005;
+
+const GRAINS: [grain: string, bucket: (dialect: Dialect, at: Sql) => Sql][] = [
+  ['D', (d, at) => d.chinaDay(at)],
+  ['M', (d, at) => d.chinaMonth(at)],
+];
+
+function caseCounts(dialect: Dialect, where: Sql): Sql {
+  const selects = GRAINS.map(
+    ([grain, bucket]) => Prisma.sql`
+      SELECT ${Prisma.raw(`'${grain}'`)} AS "grain", ${bucket(dialect, Prisma.sql`"signedAt"`)} AS "bucket", "originOrgId",
+             COALESCE("centreId", '') AS "centreId", "examKind", COUNT(*) AS "signed",
+             SUM(CASE WHEN "returnCount" > 0 THEN 1 ELSE 0 END) AS "returned", SUM("returnCount") AS "returns",
+             SUM(CASE WHEN "criticalFlaggedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "critical"
+      FROM "Case" WHERE "signedAt" IS NOT NULL AND ${where}
+      GROUP BY 1, 2, 3, 4, 5`,
+  );
+  return Prisma.sql`
+    INSERT INTO "DashboardCaseRollup" ("grain", "bucket", "originOrgId", "centreId", "examKind", "signed", "returned", "returns", "critical")
+    SELECT * FROM (${Prisma.join(selects, ' UNION ALL ')}) AS "r" WHERE true
+    ON CONFLICT ("grain", "bucket", "originOrgId", "centreId", "examKind") DO UPDATE SET
+      "signed" = "DashboardCaseRollup"."signed" + excluded."signed",
+      "returned" = "DashboardCaseRollup"."returned" + excluded."returned",
+      "returns" = "DashboardCaseRollup"."returns" + excluded."returns",
+      "critical" = "DashboardCaseRollup"."critical" + excluded."critical"`;
+}
+
+function turnaroundHistograms(dialect: Dialect, sla: SlaPolicy, where: Sql): Sql {
+  const total = dialect.secondsBetween(Prisma.sql`"submittedAt"`, Prisma.sql`"signedAt"`);
+  const toClaim = dialect.secondsBetween(Prisma.sql`"submittedAt"`, Prisma.sql`"firstClaimedAt"`);
+  const signedWith = Prisma.sql`"signedAt" IS NOT NULL AND "submittedAt" IS NOT NULL AND "centreId" IS NOT NULL AND ${where}`;
+  const selects = GRAINS.flatMap(([grain, bucket]) => {
+    const head = Prisma.sql`${Prisma.raw(`'${grain}'`)} AS "grain", ${bucket(dialect, Prisma.sql`"signedAt"`)} AS "bucket", "centreId", "priority"`;
+    return [
+      Prisma.sql`
+        SELECT ${head}, 'TOTAL' AS "measure", ${dialect.roundToInt(Prisma.sql`${total} / 60.0`)} AS "minutes", COUNT(*) AS "cases",
+               SUM(CASE WHEN ${total} <= ${slaMinutes(sla)} * 60 + ${Prisma.raw(String(EPSILON_SECONDS))} THEN 1 ELSE 0 END) AS "onTime"
+        FROM "Case" WHERE ${signedWith}
+        GROUP BY 1, 2, 3, 4, 5, 6`,
+      Prisma.sql`
+        SELECT ${head}, 'CLAIM' AS "measure", ${dialect.roundToInt(Prisma.sql`${toClaim} / 60.0`)} AS "minutes", COUNT(*) AS "cases", 0 AS "onTime"
+        FROM "Case" WHERE ${signedWith} AND "firstClaimedAt" IS NOT NULL
+        GROUP BY 1, 2, 3, 4, 5, 6`,
+    ];
+  });
+  return Prisma.sql`
+    INSERT INTO "DashboardTurnaroundRollup" ("grain", "bucket", "centreId", "priority", "measure", "minutes", "cases", "onTime")
+    SELECT * FROM (${Prisma.join(selects, ' UNION ALL ')}) AS "r" WHERE true
+    ON CONFLICT ("grain", "bucket", "centreId", "priority", "measure", "minutes") DO UPDATE SET
+      "cases" = "DashboardTurnaroundRollup"."cases" + excluded."cases",
+      "onTime" = "DashboardTurnaroundRollup"."onTime" + excluded."onTime"`;
+}
+
+async function addToRollup(db: Runner, provider: Provider, sla: SlaPolicy, where: Sql): Promise<void> {
+  const dialect = dialectOf(provider);
+  await db.$executeRaw(caseCounts(dialect, where));
+  await db.$executeRaw(turnaroundHistograms(dialect, sla, where));
+}
+
+/**
+ * A case's first signature, in the signing transaction (after the move's compare-and-set: of two racing signatures
+ * only the one that moved the case gets here). The case row already has its signedAt.
+ */
+export function rollUpSignature(tx: Tx, provider: Provider, sla: SlaPolicy, caseId: string): Promise<void> {
+  return addToRollup(tx, provider, sla, Prisma.sql`"id" = ${caseId}`);
+}
+
+/**
+ * An amendment flagged the first critical value of a case signed earlier (in the amendment's transaction, the
+ * case row updated): its day and month count one more case with a critical value.
+ */
+export async function rollUpCriticalAdded(tx: Tx, provider: Provider, caseId: string): Promise<void> {
+  const dialect = dialectOf(provider);
+  for (const [grain, bucket] of GRAINS) {
+    await tx.$executeRaw`
+      UPDATE "DashboardCaseRollup" SET "critical" = "critical" + 1
+      WHERE "grain" = ${grain} AND EXISTS (
+        SELECT 1 FROM "Case" AS "c" WHERE "c"."id" = ${caseId} AND "c"."signedAt" IS NOT NULL
+          AND "DashboardCaseRollup"."bucket" = ${bucket(dialect, Prisma.sql`"c"."signedAt"`)}
+          AND "DashboardCaseRollup"."originOrgId" = "c"."originOrgId"
+          AND "DashboardCaseRollup"."centreId" = COALESCE("c"."centreId", '')
+          AND "DashboardCaseRollup"."examKind" = "c"."examKind")`;
+  }
+}
+
+/**
+ * The rollup recomputed from every signed case: after bulk inserts that bypass the state machine (the demo history,
+ * the benchmark, tests) and after a migration to it with a configured SLA. Run it when nothing is being signed.
+ */
+export async function rebuildDashboardRollup(db: Db, provider: Provider, sla: SlaPolicy): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.$executeRaw`DELETE FROM "DashboardCaseRollup"`;
+    await tx.$executeRaw`DELETE FROM "DashboardTurnaroundRollup"`;
+    await addToRollup(tx, provider, sla, Prisma.sql`1 = 1`);
+  });
+}
+
+/**
+ * The rows of the rollup that make up a period of whole China-time days: the months it covers entirely (grain 'M')
+ * and the days of the months it cuts (grain 'D').
+ */
+export function rollupPeriod(period: Period): Sql {
+  const full = period.months.filter((m) => period.from <= `${m}-01` && period.to >= lastDay(m));
+  const parts: Sql[] = [];
+  if (full.length > 0) parts.push(Prisma.sql`("grain" = 'M' AND "bucket" IN (${Prisma.join(full)}))`);
+  const first = period.months[0]!;
+  const last = period.months.at(-1)!;
+  if (!full.includes(first)) parts.push(dayRange(period.from, first === last ? period.to : lastDay(first)));
+  if (last !== first && !full.includes(last)) parts.push(dayRange(`${last}-01`, period.to));
+  return Prisma.sql`(${Prisma.join(parts, ' OR ')})`;
+}
+
+const dayRange = (from: string, to: string) => Prisma.sql`("grain" = 'D' AND "bucket" >= ${from} AND "bucket" <= ${to})`;
+
+/** YYYY-MM-DD of a month's last day */
+function lastDay(month: string): string {
+  const [year, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
+  return `${month}-${String(new Date(Date.UTC(year, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
