@@ -6,7 +6,7 @@
 //                              and exam kind: signed, returned for a retake (cases), returns, with a critical value
 //   DashboardTurnaroundRollup  per grain, centre and priority, the whole-minute histograms the queries used to
 //                              build: measure TOTAL (submission → signature; onTime: within the deadline) and CLAIM
-//                              (submission → first claim)
+//                              (submission → first claim), in bins of one minute (width 1) and of COARSE_MINUTES
 //
 // One SQL text does both the live write and the backfill: INSERT … SELECT over "Case" … GROUP BY … ON CONFLICT DO
 // UPDATE SET n = n + excluded.n (race-safe on SQLite and PostgreSQL), for one case (the signature, in its
@@ -21,6 +21,14 @@ import { dialectOf, slaMinutes, type Dialect } from './sql.ts';
 
 type Sql = Prisma.Sql;
 type Runner = Pick<Db, '$executeRaw'>;
+
+/**
+ * The histograms' bin widths in minutes: whole minutes, and coarse bins of COARSE_MINUTES. A period's turnaround
+ * sums the coarse bins (a few hundred rows a month), finds the bins holding the median and the 90th percentile,
+ * and reads the whole minutes of those bins only (dashboard/turnaround.ts).
+ */
+export const COARSE_MINUTES = 16;
+const BIN_WIDTHS = [1, COARSE_MINUTES];
 
 /** the stored times have milliseconds; a computed difference may miss the deadline by rounding alone */
 export const EPSILON_SECONDS = 0.0005;
@@ -54,33 +62,50 @@ function turnaroundHistograms(dialect: Dialect, sla: SlaPolicy, where: Sql): Sql
   const total = dialect.secondsBetween(Prisma.sql`"submittedAt"`, Prisma.sql`"signedAt"`);
   const toClaim = dialect.secondsBetween(Prisma.sql`"submittedAt"`, Prisma.sql`"firstClaimedAt"`);
   const signedWith = Prisma.sql`"signedAt" IS NOT NULL AND "submittedAt" IS NOT NULL AND "centreId" IS NOT NULL AND ${where}`;
-  const selects = GRAINS.flatMap(([grain, bucket]) => {
-    const head = Prisma.sql`${Prisma.raw(`'${grain}'`)} AS "grain", ${bucket(dialect, Prisma.sql`"signedAt"`)} AS "bucket", "centreId", "priority"`;
-    return [
-      Prisma.sql`
-        SELECT ${head}, 'TOTAL' AS "measure", ${dialect.roundToInt(Prisma.sql`${total} / 60.0`)} AS "minutes", COUNT(*) AS "cases",
-               SUM(CASE WHEN ${total} <= ${slaMinutes(sla)} * 60 + ${Prisma.raw(String(EPSILON_SECONDS))} THEN 1 ELSE 0 END) AS "onTime"
-        FROM "Case" WHERE ${signedWith}
-        GROUP BY 1, 2, 3, 4, 5, 6`,
-      Prisma.sql`
-        SELECT ${head}, 'CLAIM' AS "measure", ${dialect.roundToInt(Prisma.sql`${toClaim} / 60.0`)} AS "minutes", COUNT(*) AS "cases", 0 AS "onTime"
-        FROM "Case" WHERE ${signedWith} AND "firstClaimedAt" IS NOT NULL
-        GROUP BY 1, 2, 3, 4, 5, 6`,
-    ];
-  });
+  const selects = GRAINS.flatMap(([grain, bucket]) =>
+    BIN_WIDTHS.flatMap((width) => {
+      const head = Prisma.sql`${Prisma.raw(`'${grain}'`)} AS "grain", ${bucket(dialect, Prisma.sql`"signedAt"`)} AS "bucket",
+        ${Prisma.raw(String(width))} AS "width", "centreId", "priority"`;
+      const bin = (seconds: Sql) => binStart(dialect.roundToInt(Prisma.sql`${seconds} / 60.0`), width);
+      return [
+        Prisma.sql`
+          SELECT ${head}, 'TOTAL' AS "measure", ${bin(total)} AS "minutes", COUNT(*) AS "cases",
+                 SUM(CASE WHEN ${total} <= ${slaMinutes(sla)} * 60 + ${Prisma.raw(String(EPSILON_SECONDS))} THEN 1 ELSE 0 END) AS "onTime"
+          FROM "Case" WHERE ${signedWith}
+          GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+        Prisma.sql`
+          SELECT ${head}, 'CLAIM' AS "measure", ${bin(toClaim)} AS "minutes", COUNT(*) AS "cases", 0 AS "onTime"
+          FROM "Case" WHERE ${signedWith} AND "firstClaimedAt" IS NOT NULL
+          GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+      ];
+    }),
+  );
   return Prisma.sql`
-    INSERT INTO "DashboardTurnaroundRollup" ("grain", "bucket", "centreId", "priority", "measure", "minutes", "cases", "onTime")
+    INSERT INTO "DashboardTurnaroundRollup" ("grain", "bucket", "width", "centreId", "priority", "measure", "minutes", "cases", "onTime")
     SELECT * FROM (${Prisma.join(selects, ' UNION ALL ')}) AS "r" WHERE true
-    ON CONFLICT ("grain", "bucket", "centreId", "priority", "measure", "minutes") DO UPDATE SET
+    ON CONFLICT ("grain", "bucket", "width", "centreId", "priority", "measure", "minutes") DO UPDATE SET
       "cases" = "DashboardTurnaroundRollup"."cases" + excluded."cases",
       "onTime" = "DashboardTurnaroundRollup"."onTime" + excluded."onTime"`;
 }
 
-async function addToRollup(db: Runner, provider: Provider, sla: SlaPolicy, where: Sql): Promise<void> {
-  const dialect = dialectOf(provider);
-  await db.$executeRaw(caseCounts(dialect, where));
-  await db.$executeRaw(turnaroundHistograms(dialect, sla, where));
+/** the first minute of a bin of `width` whole minutes (floor, also below zero: SQL's % truncates) */
+function binStart(minutes: Sql, width: number): Sql {
+  if (width === 1) return minutes;
+  const w = Prisma.raw(String(width));
+  return Prisma.sql`(${minutes} - ((${minutes} % ${w}) + ${w}) % ${w})`;
 }
+
+const statements = (provider: Provider, sla: SlaPolicy, where: Sql): Sql[] => {
+  const dialect = dialectOf(provider);
+  return [caseCounts(dialect, where), turnaroundHistograms(dialect, sla, where)];
+};
+
+async function addToRollup(db: Runner, provider: Provider, sla: SlaPolicy, where: Sql): Promise<void> {
+  for (const statement of statements(provider, sla, where)) await db.$executeRaw(statement);
+}
+
+/** The backfill's statements (every signed case), as migration 0022 runs them with the default SLA. */
+export const backfillStatements = (provider: Provider, sla: SlaPolicy): Sql[] => statements(provider, sla, Prisma.sql`1 = 1`);
 
 /**
  * A case's first signature, in the signing transaction (after the move's compare-and-set: of two racing signatures
@@ -117,29 +142,45 @@ export async function rebuildDashboardRollup(db: Db, provider: Provider, sla: Sl
     async (tx) => {
       await tx.$executeRaw`DELETE FROM "DashboardCaseRollup"`;
       await tx.$executeRaw`DELETE FROM "DashboardTurnaroundRollup"`;
-      await addToRollup(tx, provider, sla, Prisma.sql`1 = 1`);
+      for (const statement of backfillStatements(provider, sla)) await tx.$executeRaw(statement);
       // a few seconds per 100,000 cases: not an interactive transaction's default 5 s
     },
     { timeout: 3_600_000 },
   );
 }
 
-/**
- * The rows of the rollup that make up a period of whole China-time days: the months it covers entirely (grain 'M')
- * and the days of the months it cuts (grain 'D').
- */
-export function rollupPeriod(period: Period): Sql {
-  const full = period.months.filter((m) => period.from <= `${m}-01` && period.to >= lastDay(m));
-  const parts: Sql[] = [];
-  if (full.length > 0) parts.push(Prisma.sql`("grain" = 'M' AND "bucket" IN (${Prisma.join(full)}))`);
-  const first = period.months[0]!;
-  const last = period.months.at(-1)!;
-  if (!full.includes(first)) parts.push(dayRange(period.from, first === last ? period.to : lastDay(first)));
-  if (last !== first && !full.includes(last)) parts.push(dayRange(`${last}-01`, period.to));
-  return Prisma.sql`(${Prisma.join(parts, ' OR ')})`;
+/** A part of a period in the rollup: whole months (grain 'M') or the days of a month it cuts (grain 'D'). */
+export interface RollupPiece {
+  grain: 'M' | 'D';
+  buckets: string[];
 }
 
-const dayRange = (from: string, to: string) => Prisma.sql`("grain" = 'D' AND "bucket" >= ${from} AND "bucket" <= ${to})`;
+/** The rollup's rows making up a period of whole China-time days: the months it covers entirely, and the days of the others. */
+export function rollupPieces(period: Period): RollupPiece[] {
+  const full = period.months.filter((m) => period.from <= `${m}-01` && period.to >= lastDay(m));
+  const days: string[] = [];
+  for (const month of period.months.filter((m) => !full.includes(m))) {
+    const from = period.from > `${month}-01` ? period.from : `${month}-01`;
+    const to = period.to < lastDay(month) ? period.to : lastDay(month);
+    for (let day = Number(from.slice(8, 10)); day <= Number(to.slice(8, 10)); day++) days.push(`${month}-${String(day).padStart(2, '0')}`);
+  }
+  const pieces: RollupPiece[] = [];
+  if (full.length > 0) pieces.push({ grain: 'M', buckets: full });
+  if (days.length > 0) pieces.push({ grain: 'D', buckets: days });
+  return pieces;
+}
+
+/** A piece as a condition on the rollup's leading key columns (an index seek per bucket). */
+export const pieceCondition = (piece: RollupPiece): Sql =>
+  Prisma.sql`"grain" = ${piece.grain} AND "bucket" IN (${Prisma.join(piece.buckets)})`;
+
+/** The period's rows of the rollup, as a condition. */
+export function rollupPeriod(period: Period): Sql {
+  return Prisma.sql`(${Prisma.join(
+    rollupPieces(period).map((piece) => Prisma.sql`(${pieceCondition(piece)})`),
+    ' OR ',
+  )})`;
+}
 
 /** YYYY-MM-DD of a month's last day */
 function lastDay(month: string): string {
