@@ -1,10 +1,10 @@
 // The dashboard's daily rollup (migration 0022): the Case-derived figures (IMAGING and ECG volumes, turnaround and
-// SLA compliance, quality) counted once, when a case is first signed, per China-time day and per China-time month,
-// so that a year's figures read a few thousand rows instead of its cases.
+// SLA compliance, quality) counted once, when a case is first signed, per China-time day and per China-time month
+// (and, for the turnaround, year), so that a year's figures read a few thousand rows instead of its cases.
 //
 //   DashboardCaseRollup        per grain ('D' day YYYY-MM-DD | 'M' month YYYY-MM), township, centre ('' for none)
 //                              and exam kind: signed, returned for a retake (cases), returns, with a critical value
-//   DashboardTurnaroundRollup  per grain, centre and priority, the whole-minute histograms the queries used to
+//   DashboardTurnaroundRollup  per grain (also 'Y' year YYYY), centre and priority, the whole-minute histograms the queries used to
 //                              build: measure TOTAL (submission → signature; onTime: within the deadline) and CLAIM
 //                              (submission → first claim), in bins of one minute (width 1) and of COARSE_MINUTES
 //
@@ -33,10 +33,13 @@ const BIN_WIDTHS = [1, COARSE_MINUTES];
 /** the stored times have milliseconds; a computed difference may miss the deadline by rounding alone */
 export const EPSILON_SECONDS = 0.0005;
 
-const GRAINS: [grain: string, bucket: (dialect: Dialect, at: Sql) => Sql][] = [
+type Grain = 'D' | 'M' | 'Y';
+const GRAINS: [grain: Grain, bucket: (dialect: Dialect, at: Sql) => Sql][] = [
   ['D', (d, at) => d.chinaDay(at)],
   ['M', (d, at) => d.chinaMonth(at)],
 ];
+/** the turnaround's histograms also per China-time year: a three years' period sums two years' rows, not 24 months' */
+const TURNAROUND_GRAINS: typeof GRAINS = [...GRAINS, ['Y', (d, at) => d.chinaYear(at)]];
 
 function caseCounts(dialect: Dialect, where: Sql): Sql {
   const selects = GRAINS.map(
@@ -62,7 +65,7 @@ function turnaroundHistograms(dialect: Dialect, sla: SlaPolicy, where: Sql): Sql
   const total = dialect.secondsBetween(Prisma.sql`"submittedAt"`, Prisma.sql`"signedAt"`);
   const toClaim = dialect.secondsBetween(Prisma.sql`"submittedAt"`, Prisma.sql`"firstClaimedAt"`);
   const signedWith = Prisma.sql`"signedAt" IS NOT NULL AND "submittedAt" IS NOT NULL AND "centreId" IS NOT NULL AND ${where}`;
-  const selects = GRAINS.flatMap(([grain, bucket]) =>
+  const selects = TURNAROUND_GRAINS.flatMap(([grain, bucket]) =>
     BIN_WIDTHS.flatMap((width) => {
       const head = Prisma.sql`${Prisma.raw(`'${grain}'`)} AS "grain", ${bucket(dialect, Prisma.sql`"signedAt"`)} AS "bucket",
         ${Prisma.raw(String(width))} AS "width", "centreId", "priority"`;
@@ -149,22 +152,29 @@ export async function rebuildDashboardRollup(db: Db, provider: Provider, sla: Sl
   );
 }
 
-/** A part of a period in the rollup: whole months (grain 'M') or the days of a month it cuts (grain 'D'). */
+/** A part of a period in the rollup: whole years (grain 'Y'), whole months ('M') or the days of a month it cuts ('D'). */
 export interface RollupPiece {
-  grain: 'M' | 'D';
+  grain: Grain;
   buckets: string[];
 }
 
-/** The rollup's rows making up a period of whole China-time days: the months it covers entirely, and the days of the others. */
-export function rollupPieces(period: Period): RollupPiece[] {
-  const full = period.months.filter((m) => period.from <= `${m}-01` && period.to >= lastDay(m));
+/**
+ * The rollup's rows making up a period of whole China-time days: the years it covers entirely (with `years`: the
+ * turnaround's histograms have them), the months it covers entirely, and the days of the others.
+ */
+export function rollupPieces(period: Period, years = false): RollupPiece[] {
+  const covered = (from: string, to: string) => period.from <= from && period.to >= to;
+  const wholeYears = years ? [...new Set(period.months.map((m) => m.slice(0, 4)))].filter((y) => covered(`${y}-01-01`, `${y}-12-31`)) : [];
+  const months = period.months.filter((m) => !wholeYears.includes(m.slice(0, 4)));
+  const full = months.filter((m) => covered(`${m}-01`, lastDay(m)));
   const days: string[] = [];
-  for (const month of period.months.filter((m) => !full.includes(m))) {
+  for (const month of months.filter((m) => !full.includes(m))) {
     const from = period.from > `${month}-01` ? period.from : `${month}-01`;
     const to = period.to < lastDay(month) ? period.to : lastDay(month);
     for (let day = Number(from.slice(8, 10)); day <= Number(to.slice(8, 10)); day++) days.push(`${month}-${String(day).padStart(2, '0')}`);
   }
   const pieces: RollupPiece[] = [];
+  if (wholeYears.length > 0) pieces.push({ grain: 'Y', buckets: wholeYears });
   if (full.length > 0) pieces.push({ grain: 'M', buckets: full });
   if (days.length > 0) pieces.push({ grain: 'D', buckets: days });
   return pieces;
@@ -175,9 +185,9 @@ export const pieceCondition = (piece: RollupPiece): Sql =>
   Prisma.sql`"grain" = ${piece.grain} AND "bucket" IN (${Prisma.join(piece.buckets)})`;
 
 /** The period's rows of the rollup, as a condition. */
-export function rollupPeriod(period: Period): Sql {
+export function rollupPeriod(period: Period, years = false): Sql {
   return Prisma.sql`(${Prisma.join(
-    rollupPieces(period).map((piece) => Prisma.sql`(${pieceCondition(piece)})`),
+    rollupPieces(period, years).map((piece) => Prisma.sql`(${pieceCondition(piece)})`),
     ' OR ',
   )})`;
 }

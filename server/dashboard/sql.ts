@@ -15,9 +15,10 @@ export interface Dialect {
   roundToInt(value: Sql): Sql;
   /** a bound instant as the columns' timestamp type */
   instant(at: Date): Sql;
-  /** the China-time day (YYYY-MM-DD) and month (YYYY-MM) of a timestamp, as text (the rollup's buckets) */
+  /** the China-time day (YYYY-MM-DD), month (YYYY-MM) and year (YYYY) of a timestamp, as text (the rollup's buckets) */
   chinaDay(at: Sql): Sql;
   chinaMonth(at: Sql): Sql;
+  chinaYear(at: Sql): Sql;
 }
 
 const DIALECTS: Record<Provider, Dialect> = {
@@ -28,6 +29,7 @@ const DIALECTS: Record<Provider, Dialect> = {
     instant: (at) => Prisma.sql`${at}`,
     chinaDay: (at) => Prisma.sql`strftime('%Y-%m-%d', ${at}, '+8 hours')`,
     chinaMonth: (at) => Prisma.sql`strftime('%Y-%m', ${at}, '+8 hours')`,
+    chinaYear: (at) => Prisma.sql`strftime('%Y', ${at}, '+8 hours')`,
   },
   // date_part answers double precision (EXTRACT's numeric is several times slower over a year of rows); the
   // values are durations, never negative, so half up is FLOOR(x + 0.5)
@@ -37,6 +39,7 @@ const DIALECTS: Record<Provider, Dialect> = {
     instant: (at) => Prisma.sql`CAST(${at} AS TIMESTAMP(3))`,
     chinaDay: (at) => Prisma.sql`to_char(${at} + INTERVAL '8 hours', 'YYYY-MM-DD')`,
     chinaMonth: (at) => Prisma.sql`to_char(${at} + INTERVAL '8 hours', 'YYYY-MM')`,
+    chinaYear: (at) => Prisma.sql`to_char(${at} + INTERVAL '8 hours', 'YYYY')`,
   },
 };
 

@@ -40,7 +40,7 @@ export async function dashboardTurnaround(
   const coarse = await ctx.db.$queryRaw<Bin[]>`
     SELECT "centreId" AS "centre", "priority", "measure", "minutes", SUM("cases") AS "n", SUM("onTime") AS "onTime"
     FROM "DashboardTurnaroundRollup"
-    WHERE ${rollupPeriod(period)} AND "width" = ${COARSE_MINUTES}${centreCondition(actor, 'centreId')}
+    WHERE ${rollupPeriod(period, true)} AND "width" = ${COARSE_MINUTES}${centreCondition(actor, 'centreId')}
     GROUP BY 1, 2, 3, 4`;
   const key = (b: { centre: string; priority: string; measure: string }) => `${b.centre}|${b.priority}|${b.measure}`;
   const histograms = new Map<string, Bin[]>();
@@ -60,7 +60,7 @@ export async function dashboardTurnaround(
   // the whole minutes of those bins only
   const fine = await wholeMinutes(
     ctx,
-    rollupPieces(period),
+    rollupPieces(period, true),
     [...new Map(targets.map((t) => [`${t.key}|${t.lo}`, t])).values()],
     histograms,
   );

@@ -2,7 +2,8 @@
 // (signed; amended, with and without a critical finding; returned for a retake and signed after; flagged critical at
 // signing, or first by an amendment; left unsigned) leave in the rollup exactly what a GROUP BY over their Case rows
 // counts, per China-time day and month; the backfill (rebuildDashboardRollup, the migration's SQL) writes the same
-// rows; the dashboard answers the same figures for a day (the day rows) and for its whole month (the month rows);
+// rows; the dashboard answers the same figures for a day (the day rows), its whole month (the month rows) and, for the
+// turnaround, its year (the year rows);
 // and racing signatures count a case once (two amendments sent at once flagging the first critical value, once).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardQuality, DashboardTurnaround, DashboardVolumes } from '../../shared/dashboard.ts';
@@ -61,14 +62,18 @@ describe.each(BACKENDS)('the dashboard rollup (%s)', (backend) => {
       for (const [grain, bucket] of [
         ['D', day],
         ['M', day.slice(0, 7)],
+        ['Y', day.slice(0, 4)],
       ]) {
-        const key = [grain, bucket, c.originOrgId, c.centreId ?? '', c.examKind].join('|');
-        const row = counts.get(key) ?? { signed: 0, returned: 0, returns: 0, critical: 0 };
-        row.signed += 1;
-        row.returned += c.returnCount > 0 ? 1 : 0;
-        row.returns += c.returnCount;
-        row.critical += c.criticalFlaggedAt ? 1 : 0;
-        counts.set(key, row);
+        // the counts per day and month; the turnaround also per year
+        if (grain !== 'Y') {
+          const key = [grain, bucket, c.originOrgId, c.centreId ?? '', c.examKind].join('|');
+          const row = counts.get(key) ?? { signed: 0, returned: 0, returns: 0, critical: 0 };
+          row.signed += 1;
+          row.returned += c.returnCount > 0 ? 1 : 0;
+          row.returns += c.returnCount;
+          row.critical += c.criticalFlaggedAt ? 1 : 0;
+          counts.set(key, row);
+        }
         const total = c.signedAt!.getTime() - c.submittedAt!.getTime();
         const add = (measure: string, ms: number, onTime: number) => {
           for (const width of [1, COARSE_MINUTES]) {
@@ -147,7 +152,7 @@ describe.each(BACKENDS)('the dashboard rollup (%s)', (backend) => {
     expect(await rollup()).toEqual(live);
   });
 
-  it('answers the same figures for a day (its day rows) as for its whole month (the month rows)', async () => {
+  it('answers the same figures for a day (its day rows) as for its whole month (the month rows) and year', async () => {
     const today = chinaDay(new Date());
     const month = today.slice(0, 7);
     const [y, m] = [Number(month.slice(0, 4)), Number(month.slice(5, 7))];
@@ -162,6 +167,10 @@ describe.each(BACKENDS)('the dashboard rollup (%s)', (backend) => {
       expect(ofCases(day.rows).length, figure).toBeGreaterThan(0);
       expect(ofCases(day.rows), figure).toEqual(ofCases(whole.rows));
     }
+    // and the turnaround of the whole year (its year rows)
+    const turnaround = async (from: string, to: string) =>
+      ((await admin.get(`/api/dashboard/turnaround?from=${from}&to=${to}`)).body as DashboardTurnaround).rows;
+    expect(await turnaround(`${y}-01-01`, `${y}-12-31`)).toEqual(await turnaround(today, today));
     const quality = (await admin.get(`/api/dashboard/quality?from=${today}&to=${today}`)).body as DashboardQuality;
     expect(quality.rows.reduce((s, r) => s + r.signed, 0)).toBe(6);
     // yesterday has none of them
