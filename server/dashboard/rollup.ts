@@ -124,15 +124,17 @@ export function rollUpSignature(tx: Tx, provider: Provider, sla: SlaPolicy, case
  */
 export async function rollUpCriticalAdded(tx: Tx, provider: Provider, caseId: string): Promise<void> {
   const dialect = dialectOf(provider);
-  for (const [grain, bucket] of GRAINS) {
+  const buckets = GRAINS.map(([grain, bucket]) => Prisma.sql`${bucket(dialect, Prisma.sql`"signedAt"`)} AS ${Prisma.raw(`"${grain}"`)}`);
+  const [kase] = await tx.$queryRaw<(Record<Grain, string> & { originOrgId: string; centreId: string; examKind: string })[]>`
+    SELECT ${Prisma.join(buckets)}, "originOrgId", COALESCE("centreId", '') AS "centreId", "examKind"
+    FROM "Case" WHERE "id" = ${caseId} AND "signedAt" IS NOT NULL`;
+  if (!kase) return;
+  // the key in full: an index seek, not a scan of the rollup
+  for (const [grain] of GRAINS) {
     await tx.$executeRaw`
       UPDATE "DashboardCaseRollup" SET "critical" = "critical" + 1
-      WHERE "grain" = ${grain} AND EXISTS (
-        SELECT 1 FROM "Case" AS "c" WHERE "c"."id" = ${caseId} AND "c"."signedAt" IS NOT NULL
-          AND "DashboardCaseRollup"."bucket" = ${bucket(dialect, Prisma.sql`"c"."signedAt"`)}
-          AND "DashboardCaseRollup"."originOrgId" = "c"."originOrgId"
-          AND "DashboardCaseRollup"."centreId" = COALESCE("c"."centreId", '')
-          AND "DashboardCaseRollup"."examKind" = "c"."examKind")`;
+      WHERE "grain" = ${grain} AND "bucket" = ${kase[grain]} AND "originOrgId" = ${kase.originOrgId}
+        AND "centreId" = ${kase.centreId} AND "examKind" = ${kase.examKind}`;
   }
 }
 
