@@ -11,6 +11,7 @@ import type { AppContext } from './context.ts';
 import { openDatabase, providerOf } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { seedDemoHistory } from './consortium/demo-history.ts';
+import { rebuildDashboardRollup } from './dashboard/rollup.ts';
 import { seedDemoIfEmpty } from './consortium/demo-seed.ts';
 import { MediaServerHolder } from './consult/media/media-server.ts';
 import { mediaWorkerStatus } from './consult/media/worker-binary.ts';
@@ -50,14 +51,16 @@ async function serverFeatures(): Promise<ServerFeatures> {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
-  await migrate(config.databaseUrl);
+  const migrated = await migrate(config.databaseUrl);
   const db = await openDatabase(config.databaseUrl);
+  // the migration's backfill decided on-time by the default SLA: once, right after it, by the configured one
+  if (migrated.includes('0022_dashboard_rollup')) await rebuildDashboardRollup(db, providerOf(config.databaseUrl), config.sla);
   const store = new FsBlobStore(join(config.dataDir, 'blobs'));
   await store.init();
   const orphanSweep = startOrphanSweep({ db, store, log });
   const seeded = config.demo.seed ? await seedDemoIfEmpty(db, config.demo.password) : false;
   if (seeded && config.demoHistory) {
-    const history = await seedDemoHistory(db, providerOf(config.databaseUrl));
+    const history = await seedDemoHistory(db, providerOf(config.databaseUrl), config.sla);
     log.info({ cases: history.cases, ms: history.ms }, 'demo history seeded');
   }
   const hub = new SocketHub({ db, config, log, presence: readerPresence({ db, config }) });

@@ -47,6 +47,8 @@ export interface TransitionRequest {
   /** further conditions the row must still meet at the moment of the update (compare-and-set) */
   expect?: Prisma.CaseWhereInput;
   details?: Record<string, unknown>;
+  /** further writes in the move's transaction once the case has moved (the dashboard's rollup of a signature) */
+  after?: (tx: Tx, current: CurrentCase) => Promise<void>;
 }
 
 const CURRENT_CASE_SELECT = {
@@ -91,6 +93,7 @@ export async function transitionCase(mover: CaseMover, request: TransitionReques
       expect: request.expect as Record<string, unknown> | undefined,
       details: request.details,
     });
+    if (request.after) await request.after(tx, current);
     return { from, to, event };
   });
   mover.notify.caseChanged(caseId, result.event);

@@ -1,5 +1,5 @@
 // The few places where the dashboard's SQL differs between SQLite and PostgreSQL: the seconds between two
-// timestamps and rounding to an integer. Everything else is the same text on both (quoted identifiers,
+// timestamps, rounding to an integer and a timestamp's China-time day and month. Everything else is the same text on both (quoted identifiers,
 // comparisons with bound timestamps, CASE, GROUP BY by position).
 import { PRIORITIES } from '../../shared/domain.ts';
 import { EXAM_KINDS } from '../../shared/domain.ts';
@@ -15,6 +15,10 @@ export interface Dialect {
   roundToInt(value: Sql): Sql;
   /** a bound instant as the columns' timestamp type */
   instant(at: Date): Sql;
+  /** the China-time day (YYYY-MM-DD), month (YYYY-MM) and year (YYYY) of a timestamp, as text (the rollup's buckets) */
+  chinaDay(at: Sql): Sql;
+  chinaMonth(at: Sql): Sql;
+  chinaYear(at: Sql): Sql;
 }
 
 const DIALECTS: Record<Provider, Dialect> = {
@@ -23,6 +27,9 @@ const DIALECTS: Record<Provider, Dialect> = {
     secondsBetween: (from, to) => Prisma.sql`(unixepoch(${to}, 'subsec') - unixepoch(${from}, 'subsec'))`,
     roundToInt: (value) => Prisma.sql`CAST(ROUND(${value}) AS INTEGER)`,
     instant: (at) => Prisma.sql`${at}`,
+    chinaDay: (at) => Prisma.sql`strftime('%Y-%m-%d', ${at}, '+8 hours')`,
+    chinaMonth: (at) => Prisma.sql`strftime('%Y-%m', ${at}, '+8 hours')`,
+    chinaYear: (at) => Prisma.sql`strftime('%Y', ${at}, '+8 hours')`,
   },
   // date_part answers double precision (EXTRACT's numeric is several times slower over a year of rows); the
   // values are durations, never negative, so half up is FLOOR(x + 0.5)
@@ -30,6 +37,9 @@ const DIALECTS: Record<Provider, Dialect> = {
     secondsBetween: (from, to) => Prisma.sql`date_part('epoch', ${to} - ${from})`,
     roundToInt: (value) => Prisma.sql`CAST(FLOOR(${value} + 0.5) AS INTEGER)`,
     instant: (at) => Prisma.sql`CAST(${at} AS TIMESTAMP(3))`,
+    chinaDay: (at) => Prisma.sql`to_char(${at} + INTERVAL '8 hours', 'YYYY-MM-DD')`,
+    chinaMonth: (at) => Prisma.sql`to_char(${at} + INTERVAL '8 hours', 'YYYY-MM')`,
+    chinaYear: (at) => Prisma.sql`to_char(${at} + INTERVAL '8 hours', 'YYYY')`,
   },
 };
 

@@ -22,7 +22,9 @@ import { caseScope, townshipWriteScope } from '../cases/access.ts';
 import { transitionCase, type CaseMover, type CurrentCase } from '../cases/lifecycle.ts';
 import type { Config } from '../config.ts';
 import { leaseFor } from '../reading/claims.ts';
-import type { Db, Prisma, Tx } from '../db/client.ts';
+import type { Db, Prisma, Provider, Tx } from '../db/client.ts';
+import { rollUpCriticalAdded, rollUpSignature } from '../dashboard/rollup.ts';
+import type { SlaPolicy } from '../reading/sla.ts';
 import { forbidden, HttpError, notFound } from '../http/errors.ts';
 import { centreScope } from '../cases/access.ts';
 import { assertReadyToSend, routeCase } from '../routing/service.ts';
@@ -30,8 +32,11 @@ import { queueHisDelivery, type HisOutboxConfig } from '../fhir/outbox-queue.ts'
 import { chargeReport, reviseReport } from '../billing/fees.ts';
 import { criticalValueSelect, newCriticalFlag, toCriticalValue } from './critical-values.ts';
 
-/** Signing and amending move the case and, when a HIS is configured, queue the report for it in the same transaction. */
-export type ReportMover = CaseMover & HisOutboxConfig;
+/**
+ * Signing and amending move the case and, in the same transaction, queue the report for the HIS when one is
+ * configured and count the signature in the dashboard's rollup (on time by the SLA in force).
+ */
+export type ReportMover = CaseMover & HisOutboxConfig & { provider: Provider; config: { sla: SlaPolicy } };
 
 const include = {
   author: { select: { id: true, displayName: true } },
@@ -101,6 +106,8 @@ export async function signReport(mover: ReportMover, actor: Actor, caseId: strin
         ...(draft.criticalFinding ? newCriticalFlag(now) : {}),
       };
     },
+    // the first signature (sign moves only to SIGNED, once; an amendment keeps this signedAt)
+    after: (tx) => rollUpSignature(tx, mover.provider, mover.config.sla, caseId),
   });
 }
 
@@ -165,6 +172,10 @@ export async function amendReport(mover: ReportMover, actor: Actor, caseId: stri
   // completed by prepare, which reads the signed version inside the move's transaction; transitionCase writes
   // the audit line after prepare
   const details: { reason: string; amendedBy?: 'signer' | 'supervisor' } = { reason };
+  // the case's first critical value, flagged by this amendment: counted once in the dashboard's rollup, with a
+  // compare-and-set on the flag still being unset (of two racing amendments flagging it, one is 409)
+  const expect: Prisma.CaseWhereInput = {};
+  let firstCritical = false;
   await transitionCase(mover, {
     caseId,
     event: 'amend',
@@ -172,6 +183,10 @@ export async function amendReport(mover: ReportMover, actor: Actor, caseId: stri
     scope: centreScope(actor),
     ip,
     details,
+    expect,
+    after: async (tx) => {
+      if (firstCritical) await rollUpCriticalAdded(tx, mover.provider, caseId);
+    },
     prepare: async (tx) => {
       await checkKeyImages(tx, caseId, input.keyImageIds);
       const signed = await tx.report.findFirstOrThrow({ where: { caseId, status: 'SIGNED' } });
@@ -193,7 +208,10 @@ export async function amendReport(mover: ReportMover, actor: Actor, caseId: stri
       // no second bill: the fee is corrected only if the agreements now price the original signature otherwise
       await reviseReport(tx, { caseId, reportVersion: amended.version, at: now, actorId: actor.id, reason });
       // a critical finding added by an amendment must be acknowledged again
-      return input.criticalFinding && !signed.criticalFinding ? newCriticalFlag(now) : {};
+      if (!input.criticalFinding || signed.criticalFinding) return {};
+      const { criticalFlaggedAt } = await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { criticalFlaggedAt: true } });
+      if (criticalFlaggedAt === null) [firstCritical, expect.criticalFlaggedAt] = [true, null];
+      return newCriticalFlag(now);
     },
   });
 }

@@ -55,6 +55,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0019_referrals',
         '0020_agreements_fees',
         '0021_dashboard_indexes',
+        '0022_dashboard_rollup',
         '0024_consultation_invitations',
       ]);
       expect(await migrate(url)).toEqual([]); // applied once only
@@ -96,6 +97,7 @@ describe('SQL migrations agree with the Prisma schema', () => {
         '0019_referrals',
         '0020_agreements_fees',
         '0021_dashboard_indexes',
+        '0022_dashboard_rollup',
         '0024_consultation_invitations',
       ]); // each applied once
       const client = new pg.Client({ connectionString: database.url });
