@@ -88,7 +88,9 @@ export class ResumableUploads {
     // upload that is still progressing
     this.store = new FileStore({ directory: this.directory });
     this.locker =
-      ctx.provider === 'postgresql' ? new PgLocker(ctx.config.databaseUrl, ctx.log.child({ component: 'upload-locks' })) : new MemoryLocker();
+      ctx.provider === 'postgresql'
+        ? new PgLocker(ctx.config.databaseUrl, ctx.log.child({ component: 'upload-locks' }))
+        : new MemoryLocker();
     this.tus = new TusServer({
       path: '/uploads',
       datastore: this.store,

@@ -252,7 +252,10 @@ describe.each(BACKENDS)('FHIR R4 (%s)', (backend) => {
       expect(param.type, param.name).toMatch(/^(token|number)$/);
       const found = await get<Bundle>('tech1', `/DiagnosticReport?${examples[param.name]}`);
       expect(found.status, param.name).toBe(200);
-      expect(found.body.entry!.map((e) => e.resource!.id), param.name).toEqual([ct.caseId]);
+      expect(
+        found.body.entry!.map((e) => e.resource!.id),
+        param.name,
+      ).toEqual([ct.caseId]);
     }
     // and one it does not advertise is refused
     expect((await get('tech1', `/DiagnosticReport?subject=x&identifier=${encodeURIComponent(ct.accessionNumber)}`)).status).toBe(400);
