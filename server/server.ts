@@ -126,6 +126,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         http.close(() => resolve());
         http.closeAllConnections();
       });
+      await resumableUploads(ctx).close();
       await db.$disconnect();
     },
   };

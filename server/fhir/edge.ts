@@ -1,7 +1,8 @@
 // The FHIR R4 edge under /fhir (read-only, application/fhir+json), outside the /api route table like /dicom-web:
 // the same authentication as the REST API (auth/middleware.ts authenticate), 401 without it, and every read scoped
-// by caseScope in read.ts. Errors are OperationOutcomes. FHIR_ROUTES is the list of what is offered: the edge
-// matches paths against it, and tests/api/fhir.test.ts's access matrix has a row for each.
+// by caseScope in read.ts; only GET /fhir/metadata (the CapabilityStatement, capability.ts) is public. Errors are
+// OperationOutcomes. FHIR_ROUTES is the list of what is offered: the edge matches paths against it, the
+// CapabilityStatement is made from it, and tests/api/fhir.test.ts's access matrix has a row for each.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
 import { authenticate } from '../auth/middleware.ts';
@@ -16,24 +17,34 @@ import {
   searchDiagnosticReports,
   type FhirContext,
 } from './read.ts';
+import { capabilityStatement, type FhirRouteDescription } from './capability.ts';
 import { FHIR_CONTENT_TYPE, operationOutcome } from './resources.ts';
-import { parseReportSearch } from './search-params.ts';
+import { parseReportSearch, REPORT_SEARCH_PARAMS } from './search-params.ts';
 
 /** FHIR ids: [A-Za-z0-9-.]{1,64} */
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
-interface FhirRoute {
-  path: string;
-  handle: (f: FhirContext, params: { id?: string }, req: Request) => Promise<object>;
-}
+type FhirRoute =
+  | (FhirRouteDescription & {
+      interaction: 'read' | 'search-type';
+      handle: (f: FhirContext, params: { id?: string }, req: Request) => Promise<object>;
+    })
+  /** public: answered without a login */
+  | (FhirRouteDescription & { interaction: 'capabilities'; handle: (base: string) => object });
 
 export const FHIR_ROUTES: readonly FhirRoute[] = [
-  { path: '/DiagnosticReport', handle: (f, _p, req) => searchDiagnosticReports(f, parseReportSearch(searchOf(req)), selfUrl(f, req)) },
-  { path: '/DiagnosticReport/:id', handle: (f, p) => readDiagnosticReport(f, p.id!) },
-  { path: '/ImagingStudy/:id', handle: (f, p) => readImagingStudy(f, p.id!) },
-  { path: '/Observation/:id', handle: (f, p) => readObservation(f, p.id!) },
-  { path: '/Patient/:id', handle: (f, p) => readPatient(f, p.id!) },
-  { path: '/Organization/:id', handle: (f, p) => readOrganization(f, p.id!) },
+  { path: '/metadata', interaction: 'capabilities', handle: (base) => capabilityStatement(FHIR_ROUTES, base) },
+  {
+    path: '/DiagnosticReport',
+    interaction: 'search-type',
+    searchParams: REPORT_SEARCH_PARAMS,
+    handle: (f, _p, req) => searchDiagnosticReports(f, parseReportSearch(searchOf(req)), selfUrl(f, req)),
+  },
+  { path: '/DiagnosticReport/:id', interaction: 'read', handle: (f, p) => readDiagnosticReport(f, p.id!) },
+  { path: '/ImagingStudy/:id', interaction: 'read', handle: (f, p) => readImagingStudy(f, p.id!) },
+  { path: '/Observation/:id', interaction: 'read', handle: (f, p) => readObservation(f, p.id!) },
+  { path: '/Patient/:id', interaction: 'read', handle: (f, p) => readPatient(f, p.id!) },
+  { path: '/Organization/:id', interaction: 'read', handle: (f, p) => readOrganization(f, p.id!) },
 ];
 
 const searchOf = (req: Request) => new URL(req.originalUrl, 'http://localhost').searchParams;
@@ -64,10 +75,15 @@ async function dispatch(ctx: AppContext, req: Request, res: Response): Promise<v
     res.setHeader('Allow', 'GET');
     throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not offered: this FHIR endpoint is read-only`);
   }
+  const base = `${req.protocol}://${req.get('host')}`;
+  const open = FHIR_ROUTES.find((r) => r.interaction === 'capabilities' && r.path === req.path);
+  if (open?.interaction === 'capabilities') return send(res, 200, open.handle(base));
   if (!req.actor) throw unauthenticated();
   const found = match(req.path);
-  if (!found) throw new HttpError(404, 'NOT_FOUND', `no FHIR resource ${req.path.slice(0, 100)}`);
-  const f: FhirContext = { ctx, actor: req.actor, base: `${req.protocol}://${req.get('host')}` };
+  if (!found || found.route.interaction === 'capabilities') {
+    throw new HttpError(404, 'NOT_FOUND', `no FHIR resource ${req.path.slice(0, 100)}`);
+  }
+  const f: FhirContext = { ctx, actor: req.actor, base };
   send(res, 200, await found.route.handle(f, { id: found.id }, req));
 }
 

@@ -55,32 +55,60 @@ export function parseToken(text: string): TokenParam[] {
   });
 }
 
-/** Parses DiagnosticReport's search: identifier, patient.identifier, _count (and _format=json); anything else is 400. */
+/** A search parameter: what the CapabilityStatement advertises (capability.ts) and how the query applies it. */
+export interface SearchParamSpec {
+  name: string;
+  type: 'token' | 'number';
+  documentation: string;
+  apply(search: ReportSearch, value: string): void;
+}
+
+/** DiagnosticReport's search parameters: the parser below and GET /fhir/metadata both read this list. */
+export const REPORT_SEARCH_PARAMS: readonly SearchParamSpec[] = [
+  {
+    name: 'identifier',
+    type: 'token',
+    documentation: 'the accession number (system urn:teledx:accession-number, or none)',
+    apply: (search, value) => void (search.identifier = parseToken(value)),
+  },
+  {
+    name: 'patient.identifier',
+    type: 'token',
+    documentation: "the patient's resident ID (system urn:oid:2.16.156.10011.1.3, or none): chained patient → identifier",
+    apply: (search, value) => void (search.patientIdentifier = parseToken(value)),
+  },
+  {
+    name: '_count',
+    type: 'number',
+    documentation: `at most this many reports, 1 to ${MAX_COUNT} (default ${DEFAULT_COUNT})`,
+    apply: (search, value) => {
+      const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+      if (!(n >= 1 && n <= MAX_COUNT)) throw badSearch(`_count is a number from 1 to ${MAX_COUNT}`);
+      search.count = n;
+    },
+  },
+];
+
+/** JSON is the only format (the CapabilityStatement's `format`); _format may say so. */
+const JSON_FORMATS = ['json', 'application/json', 'application/fhir+json'];
+
+/** Parses DiagnosticReport's search (REPORT_SEARCH_PARAMS, and _format=json); anything else is 400. */
 export function parseReportSearch(params: URLSearchParams): ReportSearch {
   const search: ReportSearch = { identifier: null, patientIdentifier: null, count: DEFAULT_COUNT };
   const seen = new Set<string>();
   for (const [name, value] of params) {
     if (seen.has(name)) throw badSearch(`${name.slice(0, 40)} is given more than once`);
     seen.add(name);
-    switch (name) {
-      case 'identifier':
-        search.identifier = parseToken(value);
-        break;
-      case 'patient.identifier':
-        search.patientIdentifier = parseToken(value);
-        break;
-      case '_count': {
-        const n = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
-        if (!(n >= 1 && n <= MAX_COUNT)) throw badSearch(`_count is a number from 1 to ${MAX_COUNT}`);
-        search.count = n;
-        break;
-      }
-      case '_format':
-        if (!['json', 'application/json', 'application/fhir+json'].includes(value)) throw badSearch('only JSON is offered (_format=json)');
-        break;
-      default:
-        throw badSearch(`the search parameter ${name.slice(0, 40)} is not supported (identifier, patient.identifier, _count)`);
+    if (name === '_format') {
+      if (!JSON_FORMATS.includes(value)) throw badSearch('only JSON is offered (_format=json)');
+      continue;
     }
+    const param = REPORT_SEARCH_PARAMS.find((p) => p.name === name);
+    if (!param) {
+      const names = REPORT_SEARCH_PARAMS.map((p) => p.name).join(', ');
+      throw badSearch(`the search parameter ${name.slice(0, 40)} is not supported (${names})`);
+    }
+    param.apply(search, value);
   }
   if (!search.identifier && !search.patientIdentifier) throw badSearch('search by identifier (accession number) or patient.identifier');
   return search;

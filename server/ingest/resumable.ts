@@ -20,9 +20,9 @@
 // ingested. An upload that received nothing for TELEDX_UPLOAD_EXPIRY_HOURS expires (410, then swept at start-up and
 // every TELEDX_UPLOAD_SWEEP_MINUTES); results are kept as long.
 //
-// One process: @tus/server's default MemoryLocker serialises requests on one upload within this process only. Several
-// instances need the same <DATA_DIR>/uploads (a shared volume) and either sticky routing of /uploads/<id> to one
-// instance or a shared locker (e.g. @tus/server's Locker over PostgreSQL advisory locks or Redis); see the README.
+// Locking: tus serialises the requests on one upload with a Locker. On SQLite (one process) that is @tus/server's
+// MemoryLocker; on PostgreSQL, where several instances may share the database and <DATA_DIR> (README "Running several
+// instances"), PgLocker (pg-locker.ts): advisory locks on that database, so the instances serialise them together.
 import type { IncomingMessage } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile, readFile } from 'node:fs/promises';
@@ -39,6 +39,7 @@ import type { AppContext } from '../context.ts';
 import { errorHandler, forbidden, HttpError, unauthenticated } from '../http/errors.ts';
 import { sameOriginWrites } from '../http/same-origin.ts';
 import { batchStatus, ingestFiles, loadWritableCase } from './ingest.ts';
+import { PgLocker } from './pg-locker.ts';
 import { fileNameProblem } from './upload-storage.ts';
 
 /** What an upload's creation bound it to, as the server wrote it into the upload's tus metadata. */
@@ -77,6 +78,7 @@ export class ResumableUploads {
   readonly directory: string;
   private readonly store: FileStore;
   private readonly tus: TusServer;
+  private readonly locker: MemoryLocker | PgLocker;
   private readonly ingesting = new Map<string, { userId: string; done: Promise<UploadResult> }>();
   private sweepTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -85,6 +87,10 @@ export class ResumableUploads {
     // expiry is ours (idle time, see expired()): the store's own counts from creation, and would cut a slow
     // upload that is still progressing
     this.store = new FileStore({ directory: this.directory });
+    this.locker =
+      ctx.provider === 'postgresql'
+        ? new PgLocker(ctx.config.databaseUrl, ctx.log.child({ component: 'upload-locks' }))
+        : new MemoryLocker();
     this.tus = new TusServer({
       path: '/uploads',
       datastore: this.store,
@@ -93,7 +99,7 @@ export class ResumableUploads {
       // same origin only: no CORS header at all
       allowedOrigins: [],
       exposedHeaders: [INGEST_STATUS_HEADER],
-      locker: new MemoryLocker(), // one process (see the header comment)
+      locker: this.locker, // across instances on PostgreSQL (see the header comment)
       onUploadCreate: async (req, upload) => {
         const node = nodeRequest(req);
         const meta = node.teledxUpload!;
@@ -292,6 +298,11 @@ export class ResumableUploads {
     this.sweepTimer = setInterval(run, this.ctx.config.uploads.sweepMs);
     this.sweepTimer.unref();
     return { stop: () => clearInterval(this.sweepTimer), first };
+  }
+
+  /** Closes the PostgreSQL upload locks' connections (server shutdown). */
+  async close(): Promise<void> {
+    if (this.locker instanceof PgLocker) await this.locker.close();
   }
 
   private resultPath(id: string): string {

@@ -1,7 +1,17 @@
 // FHIR R4 under /fhir, on SQLite and PostgreSQL: every resource validated against the R4 StructureDefinitions
 // (@medplum/core's validator), the report's references resolvable, and the REST API's scoping (its access matrix
 // below has a row for every FHIR route): the township sees its own, the centre what was routed to it, anyone else 404.
-import type { Bundle, DiagnosticReport, ImagingStudy, Observation, OperationOutcome, Organization, Patient } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  CapabilityStatement,
+  DiagnosticReport,
+  ImagingStudy,
+  Observation,
+  OperationOutcome,
+  Organization,
+  Patient,
+  Resource,
+} from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FHIR_ROUTES } from '../../server/fhir/edge.ts';
 import type { ApiClient } from '../helpers/api-client.ts';
@@ -15,6 +25,7 @@ type Caller = (typeof CALLERS)[number];
 
 //                                                     anon tech1 tech2 rdr1 ecg1 sup1 admin
 const MATRIX: Record<string, [number, number, number, number, number, number, number]> = {
+  '/metadata': [200, 200, 200, 200, 200, 200, 200], // the CapabilityStatement is public (capability.ts)
   '/DiagnosticReport': [401, 200, 200, 200, 200, 200, 200], // a search: found or not, a searchset
   '/DiagnosticReport/:id': [401, 200, 404, 200, 404, 200, 200],
   '/ImagingStudy/:id': [401, 200, 404, 200, 404, 200, 200],
@@ -187,6 +198,69 @@ describe.each(BACKENDS)('FHIR R4 (%s)', (backend) => {
     expect(((await revoked.json()) as OperationOutcome).resourceType).toBe('OperationOutcome');
   });
 
+  it('describes itself at /metadata: a valid R4 CapabilityStatement of exactly the routes and search parameters served', async () => {
+    const res = await get<CapabilityStatement>('anon', '/metadata');
+    expect(res.status).toBe(200);
+    expect(res.contentType).toMatch(/^application\/fhir\+json/);
+    const statement = res.body;
+    expectValidR4(statement);
+    expect(statement).toMatchObject({
+      resourceType: 'CapabilityStatement',
+      status: 'active',
+      kind: 'instance',
+      fhirVersion: '4.0.1',
+      format: ['json'],
+      software: { name: 'teledx' },
+      implementation: { url: `${server.url}/fhir` },
+    });
+    const [rest] = statement.rest!;
+    expect(rest!.mode).toBe('server');
+    expect(rest!.security!.service![0]!.text).toMatch(/Bearer/);
+    const advertised = Object.fromEntries(rest!.resource!.map((r) => [r.type, r.interaction!.map((i) => i.code).sort()]));
+    expect(advertised).toEqual({
+      DiagnosticReport: ['read', 'search-type'],
+      ImagingStudy: ['read'],
+      Observation: ['read'],
+      Patient: ['read'],
+      Organization: ['read'],
+    });
+
+    // every advertised read works, on an id the matrix below reads too
+    const reads: Record<string, string> = {
+      DiagnosticReport: ct.caseId,
+      ImagingStudy: report.imagingStudy![0]!.reference!.split('/')[1]!,
+      Observation: `${ecg.caseId}-hr`,
+      Patient: report.subject!.reference!.split('/')[1]!,
+      Organization: report.performer![0]!.reference!.split('/')[1]!,
+    };
+    for (const [type, interactions] of Object.entries(advertised)) {
+      if (!interactions.includes('read')) continue;
+      const read = await get<Resource>('admin', `/${type}/${reads[type]}`);
+      expect(read.status, type).toBe(200);
+      expect(read.body.resourceType).toBe(type);
+    }
+
+    // every advertised search parameter works: called once each, it finds the signed report
+    const examples: Record<string, string> = {
+      identifier: `identifier=${encodeURIComponent(ct.accessionNumber)}`,
+      'patient.identifier': `patient.identifier=${encodeURIComponent(RESIDENT_ID)}|${nationalId}`,
+      _count: `_count=1&patient.identifier=${nationalId}`, // _count narrows a search; alone it is none
+    };
+    const params = rest!.resource!.find((r) => r.type === 'DiagnosticReport')!.searchParam!;
+    expect(params.map((p) => p.name).sort()).toEqual(Object.keys(examples).sort());
+    for (const param of params) {
+      expect(param.type, param.name).toMatch(/^(token|number)$/);
+      const found = await get<Bundle>('tech1', `/DiagnosticReport?${examples[param.name]}`);
+      expect(found.status, param.name).toBe(200);
+      expect(
+        found.body.entry!.map((e) => e.resource!.id),
+        param.name,
+      ).toEqual([ct.caseId]);
+    }
+    // and one it does not advertise is refused
+    expect((await get('tech1', `/DiagnosticReport?subject=x&identifier=${encodeURIComponent(ct.accessionNumber)}`)).status).toBe(400);
+  });
+
   it('answers errors as OperationOutcomes: 400, 401, 404, 405', async () => {
     const cases: [Caller, string, number, string][] = [
       ['tech1', '/DiagnosticReport', 400, 'invalid'],
@@ -212,6 +286,7 @@ describe.each(BACKENDS)('FHIR R4 (%s)', (backend) => {
   it('scopes every FHIR route like the REST API (the matrix)', async () => {
     const observationId = `${ecg.caseId}-hr`;
     const paths: Record<string, string> = {
+      '/metadata': '/metadata',
       '/DiagnosticReport': `/DiagnosticReport?identifier=${encodeURIComponent(ct.accessionNumber)}`,
       '/DiagnosticReport/:id': `/DiagnosticReport/${ct.caseId}`,
       '/ImagingStudy/:id': `/${report.imagingStudy![0]!.reference}`,

@@ -48,7 +48,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     child,
     output: () => output,
     async kill(signal = 'SIGKILL') {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // exited, or killed already
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill(signal);
       await exited;
