@@ -27,7 +27,7 @@ import { recordingQuality, withArtefact } from './signal-quality.ts';
 import { rhythmStatements } from './rhythm.ts';
 import { differences, mean, median } from './stats.ts';
 
-export const ALGORITHM = 'teledx-ecg 4';
+export const ALGORITHM = 'teledx-ecg 5';
 /** The beat detector's weight for a lead its signal quality calls noisy (an unusable one is left out). */
 const NOISY_LEAD_WEIGHT = 0.5;
 const ISOELECTRIC_HALF_WIDTH_MS = 8;
