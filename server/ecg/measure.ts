@@ -16,6 +16,7 @@ import {
   type LeadQuality,
 } from '../../shared/ecg/types.ts';
 import { delineate, type Delineation } from './delineate.ts';
+import { windowRate } from './heart-rate.ts';
 import { removeBaselineThroughKnots } from './baseline.ts';
 import { classifyBeats, insideOneCycle, timelyVentricularAsNormal, type BeatClass } from './beat-classes.ts';
 import { qtForRepolarisation, shortestQtMs, untrustedIntervals, WIDE_QRS_MS } from './interval-trust.ts';
@@ -26,7 +27,7 @@ import { recordingQuality, withArtefact } from './signal-quality.ts';
 import { rhythmStatements } from './rhythm.ts';
 import { differences, mean, median } from './stats.ts';
 
-export const ALGORITHM = 'teledx-ecg 4';
+export const ALGORITHM = 'teledx-ecg 5';
 /** The beat detector's weight for a lead its signal quality calls noisy (an unusable one is left out). */
 const NOISY_LEAD_WEIGHT = 0.5;
 const ISOELECTRIC_HALF_WIDTH_MS = 8;
@@ -255,8 +256,8 @@ function summarise(recording: EcgRecording, analysis: EcgAnalysis): EcgMeasureme
   const fs = recording.sampleRateHz;
   const toMs = (samples: number) => (samples * 1000) / fs;
   const relative = (index: number | null) => (index === null ? null : round(toMs(index - beat.fiducialIndex)));
-  const rrMs = differences(beatSamples).map(toMs);
-  const rrMeanMs = mean(rrMs);
+  // Beats over the time they span, leaving out a detection inside the previous beat's refractory period (heart-rate.ts).
+  const rrMeanMs = toMs(windowRate(beatSamples, fs).rrMeanSamples);
   const heartRateBpm = 60000 / rrMeanMs;
   const notMeasurable = untrustedIntervals({
     points,
