@@ -19,117 +19,36 @@ import {
   type DepartmentForm,
   type DepartmentProblem,
 } from './setup-form.ts';
+import { SetupSection } from './SetupSection.tsx';
 
 export function DepartmentSection({ departments, coordinators }: { departments: ApiState<DepartmentDto[]>; coordinators: PersonRef[] }) {
   const { t } = useTranslation();
-  /** undefined: no form open; null: adding one */
-  const [editing, setEditing] = useState<DepartmentDto | null>();
-  const [toggling, setToggling] = useState<string | null>(null);
-  const [toggleError, setToggleError] = useState<unknown>();
-
-  const toggle = async (d: DepartmentDto) => {
-    setToggling(d.id);
-    setToggleError(undefined);
-    try {
-      const saved = await referralsApi.updateDepartment(d.id, departmentWithActive(d, !d.active));
-      departments.setData((list) => list?.map((x) => (x.id === saved.id ? saved : x)));
-    } catch (e) {
-      setToggleError(e);
-    } finally {
-      setToggling(null);
-    }
-  };
-
   return (
-    <section className="card" data-testid="department-section">
-      <div className="page-title">
-        <h2>{t('referralSetup.departments.title')}</h2>
-        {editing === undefined && (
-          <button type="button" className="button-primary" data-testid="department-add" onClick={() => setEditing(null)}>
-            {t('referralSetup.departments.add')}
-          </button>
-        )}
-      </div>
-      <p className="muted small">{t('referralSetup.departments.explain')}</p>
-      {editing !== undefined && (
-        <DepartmentEditor
-          key={editing?.id ?? 'new'}
-          department={editing}
-          coordinators={coordinators}
-          onCancel={() => setEditing(undefined)}
-          onSaved={() => {
-            setEditing(undefined);
-            departments.reload();
-          }}
-        />
-      )}
-      <ErrorMessage error={departments.error ?? toggleError} />
-      {!departments.data && !departments.error && <p className="muted">{t('common.loading')}</p>}
-      {departments.data &&
-        (departments.data.length === 0 ? (
-          <p className="empty">{t('referralSetup.departments.empty')}</p>
-        ) : (
-          <table className="case-table">
-            <thead>
-              <tr>
-                <th>{t('referralSetup.departments.col.code')}</th>
-                <th>{t('referralSetup.departments.col.name')}</th>
-                <th>{t('referralSetup.departments.col.coordinators')}</th>
-                <th>{t('referralSetup.col.active')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {departments.data.map((d) => (
-                <tr
-                  key={d.id}
-                  className={d.active ? undefined : 'rule-inactive'}
-                  data-testid="department-row"
-                  data-code={d.code}
-                  data-active={String(d.active)}
-                >
-                  <td className="mono">{d.code}</td>
-                  <td>{d.name}</td>
-                  <td>
-                    {d.coordinators.length > 0 ? (
-                      d.coordinators.map((c) => c.displayName).join(t('common.listSeparator'))
-                    ) : (
-                      <span className="muted">{t('referralSetup.departments.noCoordinator')}</span>
-                    )}
-                  </td>
-                  <td>
-                    <ActiveSwitch active={d.active} busy={toggling === d.id} testId="department-toggle" onToggle={() => void toggle(d)} />
-                  </td>
-                  <td>
-                    <button type="button" className="button-quiet" data-testid="department-edit" onClick={() => setEditing(d)}>
-                      {t('referralSetup.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
-    </section>
-  );
-}
-
-/** The on/off switch of a row (as on the routing rules' screen). */
-export function ActiveSwitch({ active, busy, testId, onToggle }: { active: boolean; busy: boolean; testId: string; onToggle: () => void }) {
-  const { t } = useTranslation();
-  return (
-    <button
-      type="button"
-      role="switch"
-      aria-checked={active}
-      className={`switch${active ? ' switch-on' : ''}`}
-      data-testid={testId}
-      disabled={busy}
-      onClick={onToggle}
-    >
-      <span className="switch-knob" aria-hidden="true" />
-      {active ? t('referralSetup.active') : t('referralSetup.inactive')}
-    </button>
+    <SetupSection
+      list={departments}
+      textKey="referralSetup.departments"
+      testIdPrefix="department"
+      rowData={(d) => ({ 'data-code': d.code })}
+      columns={[
+        { header: t('referralSetup.departments.col.code'), cell: (d) => <span className="mono">{d.code}</span> },
+        { header: t('referralSetup.departments.col.name'), cell: (d) => d.name },
+        {
+          header: t('referralSetup.departments.col.coordinators'),
+          cell: (d) =>
+            d.coordinators.length > 0 ? (
+              d.coordinators.map((c) => c.displayName).join(t('common.listSeparator'))
+            ) : (
+              <span className="muted">{t('referralSetup.departments.noCoordinator')}</span>
+            ),
+        },
+        'active',
+      ]}
+      onToggle={async (d) => {
+        const saved = await referralsApi.updateDepartment(d.id, departmentWithActive(d, !d.active));
+        departments.setData((list) => list?.map((x) => (x.id === saved.id ? saved : x)));
+      }}
+      editor={(department, done) => <DepartmentEditor department={department} coordinators={coordinators} {...done} />}
+    />
   );
 }
 

@@ -11,8 +11,8 @@ import type { ApiState } from '../../api/useApi.ts';
 import { ChoiceSelect } from '../../components/ChoiceSelect.tsx';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Field } from '../../components/Field.tsx';
-import { ActiveSwitch } from './DepartmentSection.tsx';
 import { checkRule, EMPTY_RULE, NOTE_MAX, ruleFormOf, ruleInputOf, ruleWithActive, type RuleForm, type RuleProblem } from './setup-form.ts';
+import { SetupSection } from './SetupSection.tsx';
 
 export function RuleSection({
   rules,
@@ -24,104 +24,38 @@ export function RuleSection({
   townships: Township[];
 }) {
   const { t } = useTranslation();
-  const [editing, setEditing] = useState<ReferralRuleDto | null>();
-  const [toggling, setToggling] = useState<string | null>(null);
-  const [toggleError, setToggleError] = useState<unknown>();
-
-  const toggle = async (r: ReferralRuleDto) => {
-    setToggling(r.id);
-    setToggleError(undefined);
-    try {
-      await referralsApi.updateRule(r.id, ruleWithActive(r, !r.active));
-      rules.reload(); // the list is ordered by activity: reload rather than patch
-    } catch (e) {
-      setToggleError(e);
-    } finally {
-      setToggling(null);
-    }
-  };
-
   return (
-    <section className="card" data-testid="referral-rule-section">
-      <div className="page-title">
-        <h2>{t('referralSetup.rules.title')}</h2>
-        {editing === undefined && (
-          <button type="button" className="button-primary" data-testid="referral-rule-add" onClick={() => setEditing(null)}>
-            {t('referralSetup.rules.add')}
-          </button>
-        )}
-      </div>
-      <p className="muted small">{t('referralSetup.rules.explain')}</p>
-      {editing !== undefined && (
-        <RuleEditor
-          key={editing?.id ?? 'new'}
-          rule={editing}
-          departments={departments}
-          townships={townships}
-          onCancel={() => setEditing(undefined)}
-          onSaved={() => {
-            setEditing(undefined);
-            rules.reload();
-          }}
-        />
-      )}
-      <ErrorMessage error={rules.error ?? toggleError} />
-      {!rules.data && !rules.error && <p className="muted">{t('common.loading')}</p>}
-      {rules.data &&
-        (rules.data.length === 0 ? (
-          <p className="empty">{t('referralSetup.rules.empty')}</p>
-        ) : (
-          <table className="case-table rule-table">
-            <thead>
-              <tr>
-                <th>{t('referralSetup.rules.col.department')}</th>
-                <th>{t('referralSetup.rules.col.direction')}</th>
-                <th>{t('referralSetup.rules.col.township')}</th>
-                <th>{t('referralSetup.rules.col.greenChannel')}</th>
-                <th>{t('referralSetup.col.active')}</th>
-                <th>{t('referralSetup.rules.col.note')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rules.data.map((r) => (
-                <tr
-                  key={r.id}
-                  className={r.active ? undefined : 'rule-inactive'}
-                  data-testid="referral-rule-row"
-                  data-rule-id={r.id}
-                  data-active={String(r.active)}
-                >
-                  <td>{r.department.name}</td>
-                  <td>{t(`referrals.direction.${r.direction}`)}</td>
-                  <td>{r.township?.name ?? <span className="muted">{t('referralSetup.rules.allTownships')}</span>}</td>
-                  <td>
-                    {r.greenChannel
-                      ? r.examKind
-                        ? t('referralSetup.rules.greenFor', { examKind: t(`examKind.${r.examKind}`) })
-                        : t('referralSetup.rules.greenAny')
-                      : ''}
-                  </td>
-                  <td>
-                    <ActiveSwitch
-                      active={r.active}
-                      busy={toggling === r.id}
-                      testId="referral-rule-toggle"
-                      onToggle={() => void toggle(r)}
-                    />
-                  </td>
-                  <td>{r.note ?? ''}</td>
-                  <td>
-                    <button type="button" className="button-quiet" data-testid="referral-rule-edit" onClick={() => setEditing(r)}>
-                      {t('referralSetup.edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
-    </section>
+    <SetupSection
+      list={rules}
+      textKey="referralSetup.rules"
+      testIdPrefix="referral-rule"
+      tableClassName="case-table rule-table"
+      rowData={(r) => ({ 'data-rule-id': r.id })}
+      columns={[
+        { header: t('referralSetup.rules.col.department'), cell: (r) => r.department.name },
+        { header: t('referralSetup.rules.col.direction'), cell: (r) => t(`referrals.direction.${r.direction}`) },
+        {
+          header: t('referralSetup.rules.col.township'),
+          cell: (r) => r.township?.name ?? <span className="muted">{t('referralSetup.rules.allTownships')}</span>,
+        },
+        {
+          header: t('referralSetup.rules.col.greenChannel'),
+          cell: (r) =>
+            r.greenChannel
+              ? r.examKind
+                ? t('referralSetup.rules.greenFor', { examKind: t(`examKind.${r.examKind}`) })
+                : t('referralSetup.rules.greenAny')
+              : '',
+        },
+        'active',
+        { header: t('referralSetup.rules.col.note'), cell: (r) => r.note ?? '' },
+      ]}
+      onToggle={async (r) => {
+        await referralsApi.updateRule(r.id, ruleWithActive(r, !r.active));
+        rules.reload(); // the list is ordered by activity: reload rather than patch
+      }}
+      editor={(rule, done) => <RuleEditor rule={rule} departments={departments} townships={townships} {...done} />}
+    />
   );
 }
 
