@@ -455,20 +455,25 @@ const INSTANCE_COLUMNS = [
 ] as const;
 const INSTANCE_COLUMN_LIST = Prisma.raw(INSTANCE_COLUMNS.map((c) => `"${c}"`).join(', '));
 
+/** rows per INSERT: 18 parameters each stays far below SQLite's 32,766 and PostgreSQL's 65,535 bound values */
+const INSTANCE_ROWS_PER_INSERT = 500;
+
 /**
- * All the rows in one plain INSERT, ids made here (Prisma's shape, db/ids.ts): a Prisma create cost ~0.45 ms of CPU
- * more per statement, and its createMany is compiled anew on every call. A unique violation (a racing request stored
- * the same SOP Instance UID first) is recognised by isUniqueViolation like Prisma's own.
+ * The rows in plain multi-row INSERTs, ids made here (Prisma's shape, db/ids.ts): a Prisma create cost ~0.45 ms of
+ * CPU more per statement, and its createMany is compiled anew on every call. A unique violation (a racing request
+ * stored the same SOP Instance UID first) is recognised by isUniqueViolation like Prisma's own.
  */
 async function insertInstances(tx: Tx, rows: Prisma.InstanceCreateManyInput[]): Promise<string[]> {
-  if (rows.length === 0) return [];
   const createdAt = new Date();
   const ids = rows.map(() => newId());
   const values = rows.map((row, i) => {
     const record: Record<(typeof INSTANCE_COLUMNS)[number], unknown> = { ...row, id: ids[i], createdAt } as never;
     return Prisma.sql`(${Prisma.join(INSTANCE_COLUMNS.map((c) => record[c] ?? null))})`;
   });
-  await tx.$executeRaw`INSERT INTO "Instance" (${INSTANCE_COLUMN_LIST}) VALUES ${Prisma.join(values)}`;
+  for (let i = 0; i < values.length; i += INSTANCE_ROWS_PER_INSERT) {
+    const slice = values.slice(i, i + INSTANCE_ROWS_PER_INSERT);
+    await tx.$executeRaw`INSERT INTO "Instance" (${INSTANCE_COLUMN_LIST}) VALUES ${Prisma.join(slice)}`;
+  }
   return ids;
 }
 

@@ -105,4 +105,23 @@ describe.each(BACKENDS)('the SQL of a one-file upload (%s)', (backend) => {
     expect(readsOf(sql, 'Instance')).toBe(1); // the second attempt's look-up
     expect(await ctx.db.instance.count({ where: { caseId } })).toBe(1);
   });
+
+  it('a batch of more rows than one INSERT takes (500) goes in several, every file indexed', async () => {
+    const { ctx } = server.server;
+    const tech1 = await server.login('tech1');
+    const caseId = (await tech1.post('/api/cases', { patient: { name: '钱七' }, examKind: 'CT' })).body.id;
+    const actor = (await actorForToken(ctx.db, decodeURIComponent(tech1.cookie.split('=')[1]!)))!;
+    const [studyUid, seriesUid] = [newUid(), newUid()];
+    const files = await Promise.all(
+      Array.from({ length: 520 }, async (_, i) => {
+        const slice = syntheticCt({ rows: 4, columns: 4, studyUid, seriesUid, instanceNumber: i + 1 });
+        return { name: `${i}.dcm`, staged: await ctx.store.stage(Readable.from([slice.bytes])) };
+      }),
+    );
+    const { result, sql } = await recorded(() => ingestFiles(ctx, actor, caseId, files));
+    expect(result.rejected).toEqual([]);
+    expect(result.accepted.filter((a) => !a.duplicate)).toHaveLength(520);
+    expect(sql.filter((s) => /^\s*INSERT INTO "Instance"/.test(s))).toHaveLength(2);
+    expect(await ctx.db.instance.count({ where: { caseId } })).toBe(520);
+  });
 });
